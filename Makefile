@@ -1,0 +1,70 @@
+# GISTCare: `make run` (app on 127.0.0.1:8000 with demo data) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+VENDOR := static/vendor
+
+.PHONY: run test test-fast lint bench static system-deps backup restore clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+# Bootstrap comes from the npm registry (pinned in package-lock.json) and is served by the app itself.
+$(VENDOR)/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)/bootstrap
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+	   $(VENDOR)/bootstrap/
+	touch $@
+
+static: $(VENDOR)/.stamp
+
+# Debian packages the app and its tests need: pango for WeasyPrint (libharfbuzz-subset0 makes it ~2x faster),
+# poppler-utils for pdftoppm/pdftotext, chromium for the browser tests. Installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	fc-list | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: $(VENV)/.runtime static system-deps
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --password "$${DEMO_PASSWORD:-gistcare-demo}"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev static system-deps
+	$(VENV)/bin/pytest
+
+test-fast: $(VENV)/.dev static
+	$(VENV)/bin/pytest -m "not e2e"
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Each benchmark is a standalone script that prints its figures (see docs/benchmarks.md).
+bench: $(VENV)/.dev static
+	@set -e; for f in bench/*.py; do echo "=== $$f"; $(PY) $$f; done
+
+backup: $(VENV)/.runtime
+	$(PY) manage.py backup
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

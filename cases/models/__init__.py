@@ -1,0 +1,16 @@
+"""Case records. One module per group of tables; import models from here."""
+
+from cases.models.assessment import Assessment
+from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
+from cases.models.patient import Patient
+
+__all__ = [
+    "Assessment",
+    "Case",
+    "Diagnostics",
+    "Operation",
+    "Pathology",
+    "Patient",
+    "Presentation",
+    "TreatmentDecision",
+]

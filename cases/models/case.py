@@ -1,0 +1,216 @@
+"""A GIST episode and its clinical sections.
+
+A case is one tumour episode of one patient. Its clinical facts are grouped as they are collected, one table
+per wizard step (presentation, diagnostics, operation, pathology, treatment decisions), each a one-to-one
+extension of the case so that every group has its own audit history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cases.choices import (
+    AdjuvantDecision,
+    Approach,
+    CaseStatus,
+    DuodenalLocation,
+    GastricLocation,
+    Genotype,
+    GrowthPattern,
+    Margin,
+    Pathway,
+    PresentationKind,
+    RectalLevel,
+    RiskCategory,
+    SdhResult,
+    Site,
+    StainResult,
+)
+from cases.models.patient import Patient
+
+
+def default_ruleset() -> str:
+    return settings.GISTCARE_DEFAULT_RULESET
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def active(self) -> CaseQuerySet:
+        return self.filter(archived_at__isnull=True, patient__archived_at__isnull=True)
+
+    def with_sections(self) -> CaseQuerySet:
+        return self.select_related(
+            "patient", "owner", "presentation", "diagnostics", "operation", "pathology", "treatment"
+        )
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+    ruleset = models.CharField("guideline rule set", max_length=40, default=default_ruleset)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        verbose_name="responsible surgeon",
+    )
+    diagnosis_date = models.DateField("date of diagnosis", null=True, blank=True)
+    # Denormalised from the latest assessment so the case list can filter without reading JSON.
+    risk_category = models.CharField(max_length=12, choices=RiskCategory.choices, blank=True)
+    pathway = models.CharField(max_length=30, choices=Pathway.choices, blank=True)
+    # Set when a follow-up finds recurrence or progression; cleared when the MDT has re-discussed the case.
+    needs_mdt_review = models.BooleanField("flagged for MDT re-discussion", default=False)
+    mdt_review_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["risk_category"]),
+            models.Index(fields=["-updated_at"]),
+        ]
+        # Capabilities, granted to the role groups in cases/roles.py (the permission matrix is in the README).
+        permissions = [
+            ("view_clinical", "Can read cases, assessments and reports"),
+            ("edit_clinical", "Can create and edit cases and propose recommendations"),
+            ("manage_mdt", "Can manage MDT meetings and agendas"),
+            ("sign_report", "Can sign and amend MDT reports (MDT chair)"),
+            ("manage_followups", "Can work the follow-up list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {str(self.id)[:8]} of {self.patient}"
+
+    @property
+    def short_id(self) -> str:
+        return str(self.id)[:8]
+
+    def section(self, name: str) -> models.Model | None:
+        """The one-to-one section `name`, or None when it has not been entered yet."""
+        try:
+            return getattr(self, name)
+        except models.ObjectDoesNotExist:
+            return None
+
+
+class Presentation(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="presentation")
+    presentation = models.CharField(
+        max_length=20, choices=PresentationKind.choices, default=PresentationKind.LOCALIZED
+    )
+    site = models.CharField("primary site", max_length=20, choices=Site.choices)
+    gastric_location = models.CharField(
+        "location within the stomach", max_length=20, choices=GastricLocation.choices, blank=True
+    )
+    duodenal_location = models.CharField(
+        "duodenal wall", max_length=20, choices=DuodenalLocation.choices, blank=True
+    )
+    rectal_level = models.CharField("rectal level", max_length=10, choices=RectalLevel.choices, blank=True)
+    size_cm = models.DecimalField(
+        "largest diameter (cm)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("50"))],
+    )
+    growth_pattern = models.CharField(max_length=12, choices=GrowthPattern.choices, blank=True)
+    boundary_clear = models.BooleanField("tumour boundary clear", default=True)
+    adherent_to_adjacent_organs = models.BooleanField("serious adhesion to adjacent organs", default=False)
+    eus_features = models.JSONField("adverse EUS features", default=list, blank=True)
+    clinical_features = models.JSONField("clinical features", default=list, blank=True)
+    metastatic_sites = models.CharField(max_length=200, blank=True)
+    r0_feasible = models.BooleanField("R0 resection feasible", default=True)
+    major_morbidity_expected = models.BooleanField(
+        "resection would need multivisceral or mutilating surgery", default=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["site"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_site_display()}, {self.size_cm} cm"
+
+
+class Diagnostics(models.Model):
+    class BiopsyMethod(models.TextChoices):
+        EUS_FNA = "eus_fna", "EUS-guided fine-needle biopsy"
+        PERCUTANEOUS_CORE = "percutaneous_core", "Percutaneous core biopsy"
+        ENDOSCOPIC = "endoscopic", "Endoscopic biopsy"
+        EXCISION = "excision", "Excision specimen"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="diagnostics")
+    biopsy_done = models.BooleanField("biopsy performed", default=False)
+    biopsy_date = models.DateField(null=True, blank=True)
+    biopsy_method = models.CharField(max_length=20, choices=BiopsyMethod.choices, blank=True)
+    histology_confirmed = models.BooleanField("histology confirms GIST", default=False)
+    cd117 = models.CharField("CD117 (KIT)", max_length=10, choices=StainResult.choices, blank=True)
+    dog1 = models.CharField("DOG1", max_length=10, choices=StainResult.choices, blank=True)
+    sdh_ihc = models.CharField("SDHB immunohistochemistry", max_length=10, choices=SdhResult.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Diagnostics of {self.case_id}"
+
+
+class Operation(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="operation")
+    surgery_date = models.DateField("date of surgery")
+    approach_used = models.CharField("approach used", max_length=25, choices=Approach.choices)
+    converted_to_open = models.BooleanField("converted to open", default=False)
+    margin = models.CharField(max_length=2, choices=Margin.choices, blank=True)
+    rupture = models.BooleanField("tumour rupture", default=False)
+    nodes_removed = models.BooleanField("lymph nodes removed", default=False)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Operation on {self.surgery_date}"
+
+
+class Pathology(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="pathology")
+    mitoses_per_5mm2 = models.PositiveIntegerField(
+        "mitoses per 5 mm²", null=True, blank=True, validators=[MaxValueValidator(1000)]
+    )
+    nodes_positive = models.BooleanField("regional lymph node metastasis (N1)", default=False)
+    genotype = models.CharField(max_length=24, choices=Genotype.choices, default=Genotype.NOT_TESTED)
+    exon_detail = models.CharField("mutation detail", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Pathology of {self.case_id}"
+
+
+class TreatmentDecision(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="treatment")
+    neoadjuvant_months = models.PositiveSmallIntegerField(
+        "neoadjuvant imatinib given (months)", default=0, validators=[MaxValueValidator(120)]
+    )
+    adjuvant_decision = models.CharField(max_length=10, choices=AdjuvantDecision.choices, blank=True)
+    adjuvant_start = models.DateField("adjuvant start", null=True, blank=True)
+    adjuvant_dose_mg = models.PositiveSmallIntegerField("adjuvant dose (mg/day)", null=True, blank=True)
+    adjuvant_planned_months = models.PositiveSmallIntegerField(
+        "planned adjuvant duration (months)", null=True, blank=True, validators=[MaxValueValidator(240)]
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Treatment decisions of {self.case_id}"

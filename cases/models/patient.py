@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cases.choices import PreferredContact, Sex
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def active(self) -> PatientQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
+class Patient(models.Model):
+    """A person with one or more GIST episodes. Never hard-deleted from the UI: archived instead."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mrn = models.CharField("hospital number (MRN)", max_length=32, unique=True)
+    given_name = models.CharField("given name", max_length=100)
+    family_name = models.CharField("family name", max_length=100)
+    date_of_birth = models.DateField("date of birth")
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    phone = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(
+        "preferred contact for follow-up",
+        max_length=10,
+        choices=PreferredContact.choices,
+        default=PreferredContact.PHONE,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"

@@ -1,0 +1,1 @@
+"""Writes that touch the case records: keyword-only functions, each in one transaction."""

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from guidelines import assess
+
+from cases.choices import CaseStatus
+from cases.facts import build_facts
+from cases.models import Assessment, Case
+
+
+def facts_to_json(facts: object) -> dict:
+    """The facts as stored in a snapshot: JSON types only (dates as ISO strings, tuples as lists)."""
+    out: dict = {}
+    for field in dataclasses.fields(facts):  # type: ignore[arg-type]
+        value = getattr(facts, field.name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[field.name] = value
+    return out
+
+
+@transaction.atomic
+def case_assess(*, case: Case, user: object | None) -> Assessment | None:
+    """Run the engine on the case's current records and store the answer as a frozen snapshot.
+
+    Returns None (and stores nothing) while the case has no site yet. A draft becomes "assessed"; a case
+    already discussed or finalised keeps its status (its signed reports are frozen elsewhere).
+    """
+    facts = build_facts(case, today=timezone.localdate())
+    if facts is None:
+        return None
+    result = assess(facts, case.ruleset, today=timezone.localdate())
+    payload = result.to_dict()
+    snapshot = Assessment.objects.create(
+        case=case,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        ruleset=payload["ruleset"],
+        ruleset_version=payload["ruleset_version"],
+        facts=facts_to_json(facts),
+        result=payload,
+    )
+    risk = payload.get("risk") or {}
+    case.risk_category = risk.get("modified_nih") or ""
+    case.pathway = payload["pathway"]
+    fields = ["risk_category", "pathway", "updated_at"]
+    if case.status == CaseStatus.DRAFT:
+        case.status = CaseStatus.ASSESSED
+        fields.append("status")
+    case.save(update_fields=fields)
+    return snapshot

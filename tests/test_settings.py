@@ -1,0 +1,41 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _check(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    proc = _check({"DEBUG": "false"})
+    assert proc.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in proc.stderr
+
+
+def test_it_starts_in_debug_without_a_secret_key():
+    proc = _check({"DEBUG": "true"})
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_it_rejects_a_malformed_boolean():
+    proc = _check({"DEBUG": "maybe"})
+    assert proc.returncode != 0
+    assert "DEBUG must be true or false" in proc.stderr
+
+
+def test_default_ruleset_comes_from_the_environment():
+    env = {"DEBUG": "true", "GISTCARE_DEFAULT_RULESET": "csco-2020"}
+    code = "from django.conf import settings; print(settings.GISTCARE_DEFAULT_RULESET)"
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True
+    )
+    assert proc.stdout.strip().endswith("csco-2020"), proc.stderr
