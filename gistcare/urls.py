@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases.views import home
+from cases.views import errors, home
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -31,5 +36,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("cases.urls")),
+    path("", include("cases.urls_audit")),
+    path("api/v1/", include("cases.urls_api")),
     path("admin/", admin.site.urls),
 ]

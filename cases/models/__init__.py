@@ -1,10 +1,12 @@
 """Case records. One module per group of tables; import models from here."""
 
+from cases.models.api import ApiToken
 from cases.models.assessment import Assessment
 from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
 from cases.models.patient import Patient
 
 __all__ = [
+    "ApiToken",
     "Assessment",
     "Case",
     "Diagnostics",

@@ -1,0 +1,167 @@
+"""The audit trail of a case, read from django-simple-history: who changed which field, when, from what to what.
+
+Every model with a history that hangs off a case (directly through a `case` field, or one step further, e.g. an
+MDT report through its agenda item) is found by introspection, so records added by later features appear in
+the History tab without touching this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from simple_history.models import registered_models
+
+from cases.models import Case, Patient
+
+# Bookkeeping columns that change on every save and say nothing a reader needs.
+SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class AuditEvent:
+    when: datetime
+    who: str
+    action: str
+    section: str
+    changes: list[FieldChange] = field(default_factory=list)
+    reason: str = ""
+
+
+def _case_paths(model: type[models.Model]) -> list[str]:
+    """Lookups from `model` to a Case id: `case_id`, or `<fk>__case_id` one relation further (or `id` for Case)."""
+    if model is Case:
+        return ["id"]
+    paths = []
+    for f in model._meta.concrete_fields:
+        if not f.is_relation or f.related_model is None:
+            continue
+        if f.related_model is Case:
+            paths.append(f.attname)
+        elif f.related_model not in (Patient, get_user_model()):
+            for g in f.related_model._meta.concrete_fields:
+                if g.is_relation and g.related_model is Case:
+                    paths.append(f"{f.name}__{g.attname}")
+    return paths
+
+
+def audited_models() -> list[tuple[type[models.Model], list[str]]]:
+    """Every history-tracked model attached to a case, with its lookups to the case id."""
+    out = []
+    for model in registered_models.values():
+        if model is Patient:
+            continue
+        paths = _case_paths(model)
+        if paths:
+            out.append((model, paths))
+    return sorted(out, key=lambda item: item[0]._meta.verbose_name)
+
+
+def _display(f: models.Field, value: object, users: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if f.choices:
+        labels = dict(f.flatchoices)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    if isinstance(value, datetime):
+        return value.strftime("%d %b %Y %H:%M")
+    if f.is_relation and f.related_model is get_user_model():
+        user = users.get(value)
+        return (user.get_full_name() or user.get_username()) if user else "(removed user)"
+    if f.is_relation:
+        return "linked record"  # other relations are identified by UUIDs, meaningless to a reader
+    if hasattr(value, "strftime"):
+        return value.strftime("%d %b %Y")
+    return str(value)
+
+
+def _label(f: models.Field) -> str:
+    text = str(f.verbose_name)
+    return text[:1].upper() + text[1:]
+
+
+def _user_name(user_id: object, users: dict) -> str:
+    if user_id is None:
+        return "system"
+    user = users.get(user_id)
+    if user is None:
+        return "(removed user)"
+    return user.get_full_name() or user.get_username()
+
+
+def _events_for(model: type[models.Model], records: Iterable, users: dict, section: str) -> list[AuditEvent]:
+    tracked = [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS and not f.primary_key]
+    previous: dict[object, object] = {}
+    events = []
+    for rec in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        key = getattr(rec, model._meta.pk.attname)
+        before = previous.get(key)
+        changes = []
+        for f in tracked:
+            new = getattr(rec, f.attname, None)
+            old = getattr(before, f.attname, None) if before is not None else None
+            if before is None and rec.history_type == "+":
+                if new not in (None, "", []):
+                    changes.append(FieldChange(_label(f), "—", _display(f, new, users)))
+            elif before is not None and old != new:
+                changes.append(FieldChange(_label(f), _display(f, old, users), _display(f, new, users)))
+        previous[key] = rec
+        if changes or rec.history_type != "~":
+            events.append(
+                AuditEvent(
+                    when=rec.history_date,
+                    who=_user_name(rec.history_user_id, users),
+                    action=ACTIONS.get(rec.history_type, rec.history_type),
+                    section=section,
+                    changes=changes,
+                    reason=rec.history_change_reason or "",
+                )
+            )
+    return events
+
+
+def case_audit_trail(case: Case) -> list[AuditEvent]:
+    """All recorded changes to the case, its patient and everything attached to it, newest first."""
+    sources: list[tuple[type[models.Model], list, str]] = [
+        (Patient, list(Patient.history.filter(id=case.patient_id)), "Patient"),
+    ]
+    for model, paths in audited_models():
+        query = models.Q()
+        for path in paths:
+            query |= models.Q(**{path: case.id})
+        records = list(model.history.filter(query))
+        label = "Case" if model is Case else _label_model(model)
+        sources.append((model, records, label))
+    user_ids = {r.history_user_id for _, records, _ in sources for r in records if r.history_user_id}
+    for model, records, _ in sources:
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is get_user_model():
+                user_ids |= {getattr(r, f.attname) for r in records if getattr(r, f.attname)}
+    users = get_user_model().objects.in_bulk(user_ids)
+    events: list[AuditEvent] = []
+    for model, records, label in sources:
+        events.extend(_events_for(model, records, users, label))
+    events.sort(key=lambda e: e.when, reverse=True)
+    return events
+
+
+def _label_model(model: type[models.Model]) -> str:
+    text = str(model._meta.verbose_name)
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,159 @@
+"""Every role against every view: allowed, refused (403/401) or sent to the login page.
+
+One row per (view, method). To cover a new view add a row: its url name, a function building its kwargs from the
+test world, the method, optional POST data, and the expected outcome for each role. `test_every_view_has_a_row`
+fails (naming the view) when a url name has no row, so new views cannot slip past this table.
+
+Outcomes: OK (2xx, or a redirect that is not to the login page), LOGIN (redirect to the login page),
+403, 401 (the JSON API), 405.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import reverse
+
+from tests.urlwalk import iter_routes
+from tests.world import ROLES, World, make_world
+
+OK, LOGIN = "ok", "login"
+
+
+def everyone(outcome, *, anon=LOGIN, **overrides) -> dict:
+    table = {role: outcome for role in ROLES}
+    table["anon"] = anon
+    table.update(overrides)
+    return table
+
+
+def clinical(outcome_allowed=OK) -> dict:
+    """view_clinical: every role except the user without one."""
+    return everyone(outcome_allowed, norole=403)
+
+
+def only(*roles: str) -> dict:
+    table = {role: 403 for role in ROLES}
+    table["anon"] = LOGIN
+    for role in roles:
+        table[role] = OK
+    return table
+
+
+EDITORS = ("surgeon", "chair", "admin")  # cases.edit_clinical (the chair in these tests is a surgeon)
+NO_ARGS: Callable[[World], dict] = lambda w: {}  # noqa: E731
+CASE: Callable[[World], dict] = lambda w: {"case_id": w.case.id}  # noqa: E731
+PATIENT: Callable[[World], dict] = lambda w: {"patient_id": w.patient.id}  # noqa: E731
+ASSESS_BODY = {"site": "stomach", "size_cm": 6.5, "mitoses_per_5mm2": 8}
+
+
+@dataclass
+class Row:
+    name: str
+    kwargs: Callable[[World], dict]
+    method: str
+    expect: dict
+    data: Callable[[World], dict] | None = None
+    json_body: object = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method}-{self.name}"
+
+
+MATRIX: list[Row] = [
+    # Accounts
+    Row("login", NO_ARGS, "GET", everyone(OK, anon=OK)),
+    Row("logout", NO_ARGS, "POST", everyone(LOGIN)),  # logs out, then shows the login page
+    Row("password_change", NO_ARGS, "GET", everyone(OK)),
+    Row("password_change_done", NO_ARGS, "GET", everyone(OK)),
+    Row("password_reset", NO_ARGS, "GET", everyone(OK, anon=OK)),
+    Row("password_reset_done", NO_ARGS, "GET", everyone(OK, anon=OK)),
+    Row("password_reset_complete", NO_ARGS, "GET", everyone(OK, anon=OK)),
+    Row("password_reset_confirm", lambda w: {"uidb64": "MQ", "token": "bad-token"}, "GET", everyone(OK, anon=OK)),
+    # Home
+    Row("home", NO_ARGS, "GET", everyone(OK)),
+    # Audit and archive
+    Row("case_history", CASE, "GET", clinical()),
+    Row("case_archive", CASE, "GET", only(*EDITORS)),
+    Row("case_archive", CASE, "POST", only(*EDITORS)),
+    Row("case_unarchive", CASE, "GET", only(*EDITORS)),
+    Row("case_unarchive", CASE, "POST", only(*EDITORS)),
+    Row("patient_archive", PATIENT, "GET", only(*EDITORS)),
+    Row("patient_archive", PATIENT, "POST", only(*EDITORS)),
+    Row("patient_unarchive", PATIENT, "GET", only(*EDITORS)),
+    Row("patient_unarchive", PATIENT, "POST", only(*EDITORS)),
+    # JSON API (session callers; token callers are tested in test_api_assess.py)
+    Row("api_assess", NO_ARGS, "POST", everyone(OK, anon=401, norole=403), json_body=ASSESS_BODY),
+    Row("api_assess", NO_ARGS, "GET", everyone(405, anon=405)),
+    Row("api_openapi", NO_ARGS, "GET", everyone(OK, anon=401)),
+    # Admin site: the app's roles are not Django staff, so everyone lands on the admin's login page.
+    Row("admin:index", NO_ARGS, "GET", everyone(LOGIN)),
+]
+
+# The admin's own pages are outside the matrix on purpose (the walk in test_anonymous_walk.py covers them).
+
+
+def _outcome(response) -> object:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        target = urlsplit(response["Location"]).path
+        if target in (resolve_url(settings.LOGIN_URL), reverse("admin:login")):
+            return LOGIN
+        return OK
+    if 200 <= status < 300:
+        return OK
+    return status
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+CASES = [(row, role) for row in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("row", "role"), CASES, ids=[f"{r.id}-{role}" for r, role in CASES])
+def test_role_against_view(client, world, row: Row, role: str):
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    if row.json_body is not None:
+        response = client.generic(
+            row.method, url, json.dumps(row.json_body), content_type="application/json"
+        )
+    elif row.method == "POST":
+        response = client.post(url, row.data(world) if row.data else {})
+    else:
+        response = client.generic(row.method, url)
+    expected = row.expect[role]
+    assert response.status_code < 500, f"{row.method} {url} as {role}: {response.status_code}"
+    assert _outcome(response) == expected, (
+        f"{row.method} {row.name} as {role}: got {response.status_code} "
+        f"{response.get('Location', '')}, expected {expected}"
+    )
+
+
+def test_every_view_has_a_row():
+    covered = {row.name for row in MATRIX}
+    missing = sorted(
+        route.name
+        for route in iter_routes()
+        if not route.is_admin and route.name not in covered
+    )
+    assert not missing, f"add rows to tests/test_access_matrix.py for: {', '.join(missing)}"
+
+
+def test_every_row_names_every_role():
+    for row in MATRIX:
+        assert set(row.expect) == set(ROLES), row.id
