@@ -27,7 +27,7 @@ OK, LOGIN = "ok", "login"
 
 
 def everyone(outcome, *, anon=LOGIN, **overrides) -> dict:
-    table = {role: outcome for role in ROLES}
+    table = dict.fromkeys(ROLES, outcome)
     table["anon"] = anon
     table.update(overrides)
     return table
@@ -39,7 +39,7 @@ def clinical(outcome_allowed=OK) -> dict:
 
 
 def only(*roles: str) -> dict:
-    table = {role: 403 for role in ROLES}
+    table = dict.fromkeys(ROLES, 403)
     table["anon"] = LOGIN
     for role in roles:
         table[role] = OK
@@ -78,7 +78,12 @@ MATRIX: list[Row] = [
     Row("password_reset", NO_ARGS, "GET", everyone(OK, anon=OK)),
     Row("password_reset_done", NO_ARGS, "GET", everyone(OK, anon=OK)),
     Row("password_reset_complete", NO_ARGS, "GET", everyone(OK, anon=OK)),
-    Row("password_reset_confirm", lambda w: {"uidb64": "MQ", "token": "bad-token"}, "GET", everyone(OK, anon=OK)),
+    Row(
+        "password_reset_confirm",
+        lambda w: {"uidb64": "MQ", "token": "bad-token"},
+        "GET",
+        everyone(OK, anon=OK),
+    ),
     # Home
     Row("home", NO_ARGS, "GET", everyone(OK)),
     # Audit and archive
@@ -129,9 +134,7 @@ def test_role_against_view(client, world, row: Row, role: str):
         client.force_login(user)
     url = reverse(row.name, kwargs=row.kwargs(world))
     if row.json_body is not None:
-        response = client.generic(
-            row.method, url, json.dumps(row.json_body), content_type="application/json"
-        )
+        response = client.generic(row.method, url, json.dumps(row.json_body), content_type="application/json")
     elif row.method == "POST":
         response = client.post(url, row.data(world) if row.data else {})
     else:
@@ -147,9 +150,7 @@ def test_role_against_view(client, world, row: Row, role: str):
 def test_every_view_has_a_row():
     covered = {row.name for row in MATRIX}
     missing = sorted(
-        route.name
-        for route in iter_routes()
-        if not route.is_admin and route.name not in covered
+        route.name for route in iter_routes() if not route.is_admin and route.name not in covered
     )
     assert not missing, f"add rows to tests/test_access_matrix.py for: {', '.join(missing)}"
 

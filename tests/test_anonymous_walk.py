@@ -42,7 +42,12 @@ def _login_paths() -> set[str]:
 
 def _candidate_values(world) -> list[dict]:
     """Parameter values to try: the world's real records by name and kind, then dummies."""
-    real = {"case_id": world.case.id, "patient_id": world.patient.id, "pk": world.case.id, "id": world.case.id}
+    real = {
+        "case_id": world.case.id,
+        "patient_id": world.patient.id,
+        "pk": world.case.id,
+        "id": world.case.id,
+    }
     for key, obj in world.objects.items():
         real[f"{key}_id"] = obj.pk
     candidates = [real | {"<uuid>": world.case.id}, real | {"<uuid>": world.patient.id}]
@@ -75,7 +80,9 @@ def test_it_lets_an_anonymous_visitor_read_nothing_but_the_login_pages(client):
             status = response.status_code
             if _is_token_feed(route):
                 if status != 404:
-                    leaks.append(f"{method.upper()} {route.name} {path}: {status} (bogus feed token must 404)")
+                    leaks.append(
+                        f"{method.upper()} {route.name} {path}: {status} (bogus feed token must 404)"
+                    )
                 continue
             if route.name in PUBLIC:
                 assert status < 500, f"{method.upper()} {path} -> {status}"

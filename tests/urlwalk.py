@@ -56,7 +56,13 @@ def fill(route: Route, values: dict[str, object]) -> str | None:
         if name in values:
             return str(values[name])
         kind = conv or "str"
-        defaults = {"uuid": DUMMY_UUID, "int": 999999, "slug": "no-such-thing", "str": "no-such-thing", "path": "x"}
+        defaults = {
+            "uuid": DUMMY_UUID,
+            "int": 999999,
+            "slug": "no-such-thing",
+            "str": "no-such-thing",
+            "path": "x",
+        }
         return str(values.get(f"<{kind}>", defaults.get(kind, "x")))
 
     text = route.route

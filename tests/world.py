@@ -53,13 +53,17 @@ def make_patient(mrn: str | None = None, **extra) -> Patient:
 
 
 def make_case(owner, patient: Patient | None = None, *, full: bool = True) -> Case:
-    case = Case.objects.create(patient=patient or make_patient(), owner=owner, diagnosis_date=dt.date(2026, 1, 5))
+    case = Case.objects.create(
+        patient=patient or make_patient(), owner=owner, diagnosis_date=dt.date(2026, 1, 5)
+    )
     if full:
         Presentation.objects.create(
             case=case, site="stomach", gastric_location="greater_curvature", size_cm=Decimal("6.5")
         )
         Diagnostics.objects.create(case=case, biopsy_done=True, histology_confirmed=True, cd117="positive")
-        Operation.objects.create(case=case, surgery_date=dt.date(2026, 1, 15), approach_used="open", margin="R0")
+        Operation.objects.create(
+            case=case, surgery_date=dt.date(2026, 1, 15), approach_used="open", margin="R0"
+        )
         Pathology.objects.create(case=case, mitoses_per_5mm2=8, genotype="kit_exon_11")
         TreatmentDecision.objects.create(case=case)
     return case

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import ApiToken
 from cases.models.api import hash_token
 
-TOKEN_PREFIX = "gc_"
+TOKEN_PREFIX = "gc_"  # noqa: S105 (a label, not a secret)
 
 
 @transaction.atomic

@@ -99,7 +99,9 @@ def patient_archive_view(request: HttpRequest, patient_id: UUID) -> HttpResponse
     patient = _get_patient_for_user(request, patient_id, perm="cases.edit_clinical")
     if request.method == "POST":
         patient_archive(patient=patient, user=request.user)
-        messages.success(request, "Patient archived with all their cases. They no longer appear in the lists.")
+        messages.success(
+            request, "Patient archived with all their cases. They no longer appear in the lists."
+        )
         return redirect(_list_url())
     return render(
         request,

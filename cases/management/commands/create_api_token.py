@@ -22,5 +22,7 @@ class Command(BaseCommand):
         if not user.has_perm("cases.view_clinical"):
             self.stderr.write(f"warning: {username!r} has no role, so the API will refuse this token (403)")
         token, raw = api_token_create(owner=user, name=name)
-        self.stderr.write(f"API token #{token.pk} '{name}' for {username}. Store it now: it is not shown again.")
+        self.stderr.write(
+            f"API token #{token.pk} '{name}' for {username}. Store it now: it is not shown again."
+        )
         self.stdout.write(raw)
