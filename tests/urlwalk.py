@@ -74,3 +74,29 @@ def fill(route: Route, values: dict[str, object]) -> str | None:
             return None
         return "/" + text
     return "/" + _PARAM.sub(lambda m: value_for(m.group("name"), m.group("conv")), text)
+
+
+def real_values(world) -> dict:
+    """Path parameter values taken from the test world's records, by parameter name and converter kind."""
+    values: dict[str, object] = {
+        "case_id": world.case.id,
+        "patient_id": world.patient.id,
+        "<uuid>": world.case.id,
+    }
+    for key, obj in world.objects.items():
+        values[f"{key}_id"] = obj.pk
+        if key == "feed_token":
+            values["token"] = obj
+    return values
+
+
+def walk_pages(client, world, *, query: str = ""):
+    """GET every non-admin route filled with real records; yields (route, path, response)."""
+    values = real_values(world)
+    for route in iter_routes():
+        if route.is_admin:
+            continue
+        path = fill(route, values)
+        if path is None:
+            continue
+        yield route, path, client.get(path + query)

@@ -1,0 +1,46 @@
+"""`manage.py check --deploy` is clean with the production environment, and the production settings hold."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "gistcare.example",
+}
+# Test-only relaxations set by tests/testenv.py must not leak into the production check.
+TEST_ONLY = {
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "STATIC_MANIFEST",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY | set(PRODUCTION)} | PRODUCTION
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean():
+    proc = _run("check", "--deploy", "--fail-level", "WARNING")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "System check identified no issues (0 silenced)" in proc.stdout
+
+
+def test_production_settings_are_strict():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.X_FRAME_OPTIONS)"
+    )
+    proc = _run("shell", "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-8:] == ["False", "True", "True", "True", "True", "31536000", "True", "DENY"]
