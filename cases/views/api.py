@@ -6,14 +6,13 @@ may call it too, but then the CSRF check applies: the view is CSRF-exempt only f
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from cases.api_contract import ContractProblem, assess_payload
+from cases.api_contract import ContractProblem, assess_text
 from cases.openapi import openapi_schema
 from cases.services.api_tokens import api_token_authenticate
 
@@ -71,11 +70,11 @@ def assess(request: HttpRequest) -> HttpResponse:
     if len(request.body) > MAX_BODY_BYTES:
         return _error(413, f"request body larger than {MAX_BODY_BYTES} bytes")
     try:
-        payload = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return _error(400, "the request body is not valid JSON")
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return _error(400, "the request body is not UTF-8 text")
     try:
-        result = assess_payload(payload)
+        result = assess_text(text)
     except ContractProblem as problem:
         return _error(400, problem.message, field=problem.field, case_index=problem.index)
     return JsonResponse(result, safe=False)
