@@ -7,6 +7,7 @@ the command, the API and the wizard give the same answer to the same input.
 from __future__ import annotations
 
 from django.conf import settings
+
 from guidelines.contract import ContractError, load_json, parse_payload
 from guidelines.engine import assess
 from guidelines.rulesets import get_ruleset

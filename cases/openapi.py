@@ -6,6 +6,7 @@ The case fields mirror ASSESS_CONTRACT.md; the allowed values come from the engi
 from __future__ import annotations
 
 from django.http import HttpRequest
+
 from guidelines import facts as f
 from guidelines.rulesets import RULESETS
 
