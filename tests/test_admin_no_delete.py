@@ -1,0 +1,67 @@
+"""The admin can read but never delete patients, cases or any audit history."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from simple_history.models import registered_models
+
+from cases.models import Case, Patient
+from tests.world import make_user, make_world
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", is_staff=True, is_superuser=True)
+
+
+def _request(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def test_patients_and_cases_cannot_be_deleted(superuser):
+    for model in (Patient, Case):
+        model_admin = admin.site._registry[model]
+        assert model_admin.has_delete_permission(_request(superuser)) is False
+
+
+def test_every_history_table_is_registered_read_only(superuser):
+    request = _request(superuser)
+    for model in registered_models.values():
+        historical = model.history.model
+        assert admin.site.is_registered(historical), historical
+        model_admin = admin.site._registry[historical]
+        assert model_admin.has_delete_permission(request) is False
+        assert model_admin.has_change_permission(request) is False
+        assert model_admin.has_add_permission(request) is False
+
+
+def test_no_clinical_model_can_be_deleted_in_the_admin(superuser):
+    """Every tracked (clinical) model registered in the admin refuses deletion, including later ones."""
+    request = _request(superuser)
+    for model in registered_models.values():
+        if admin.site.is_registered(model):
+            assert admin.site._registry[model].has_delete_permission(request) is False, model
+
+
+def test_bulk_delete_is_disabled(superuser):
+    assert "delete_selected" not in dict(admin.site.actions)
+
+
+def test_the_delete_page_is_refused(client, superuser):
+    world = make_world()
+    client.force_login(superuser)
+    response = client.post(f"/admin/cases/case/{world.case.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Case.objects.filter(pk=world.case.pk).exists()
+    response = client.get(f"/admin/cases/historicalcase/{world.case.history.first().history_id}/delete/")
+    assert response.status_code == 403
+
+
+def test_the_history_list_is_readable(client, superuser):
+    make_world()
+    client.force_login(superuser)
+    assert client.get("/admin/cases/historicalcase/").status_code == 200
