@@ -6,11 +6,13 @@ Kept free of other branches' factories so the access, anonymous-walk and fuzz te
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 
 from cases import roles
@@ -31,9 +33,15 @@ class World:
         return self.users.get(role)
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Hashing is deliberately slow; hash the shared test password once and reuse it for every user.
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, *, group: str | None = None, perms: tuple[str, ...] = (), **extra):
-    user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, first_name=username.title(), last_name="Tester", **extra
+    user = get_user_model().objects.create(
+        username=username, password=_password_hash(), first_name=username.title(), last_name="Tester", **extra
     )
     if group:
         user.groups.add(Group.objects.get(name=group))
