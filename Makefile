@@ -68,5 +68,11 @@ bench: $(VENV)/.dev static
 backup: $(VENV)/.runtime
 	$(PY) manage.py backup
 
+# make restore FILE=backups/gistcare-20260302-090000.sqlite3 (replaces the database's whole content)
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file>"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" --yes
+	$(PY) manage.py migrate --noinput
+
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles
