@@ -72,7 +72,7 @@ def assess(request: HttpRequest) -> HttpResponse:
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError:
-        return _error(400, "the request body is not UTF-8 text")
+        return _error(400, "the request body is not UTF-8 text", field=None, case_index=None)
     try:
         result = assess_text(text)
     except ContractProblem as problem:
