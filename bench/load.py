@@ -1,0 +1,350 @@
+"""Load test: gunicorn (4 workers, loopback) against a seeded database, 50 logged-in clients for 60 s.
+
+Usage: ``python bench/load.py [--clients 50] [--duration 60] [--workers 4] [--cases 3000] [--database-url URL]``
+
+Creates a throw-away database (SQLite in a temporary directory unless ``--database-url`` names another, which
+is then migrated and filled: use an empty one), runs ``seed_demo`` when the command exists plus bulk synthetic
+cases, starts gunicorn on a free port of 127.0.0.1 with production settings (DEBUG off), logs every client in
+through the real log-in form, then drives the worklist, case list, case page and live-panel endpoints until
+the time is up. Endpoints whose view does not exist yet are skipped with a note. Prints, per endpoint, the
+request count, errors (anything but 200, or a failed connection) and p50/p95/p99 latency in milliseconds.
+Targets: zero errors, p95 under 300 ms. Exit status 1 when a target is missed. Results: docs/load.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+TARGET_P95_MS = 300.0
+USERNAME = "loadtest"
+
+# Runs inside `manage.py shell`: a user with every capability, bulk cases, and the endpoints' paths.
+SEED = r"""
+import json, random, sys
+from datetime import date, timedelta
+from decimal import Decimal
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import NoReverseMatch, reverse
+from cases import roles
+from cases.models import Case, Pathology, Patient, Presentation
+
+args = json.loads(sys.stdin.readline())
+user = get_user_model().objects.create_user(USERNAME, password=args["password"], first_name="Load", last_name="Test")
+user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
+
+rng = random.Random(2026)
+sites = ("stomach", "duodenum", "jejunum", "rectum", "colon", "egj", "ileum", "omentum")
+n = args["cases"]
+patients = Patient.objects.bulk_create(
+    Patient(mrn=f"LOAD{i:07d}", given_name=f"Given{i}", family_name=f"Family{i % 997}",
+            date_of_birth=date(1940, 1, 1) + timedelta(days=rng.randrange(20000)))
+    for i in range(n)
+)
+cases = Case.objects.bulk_create(
+    Case(patient=p, owner=user, diagnosis_date=date(2025, 1, 1) + timedelta(days=rng.randrange(500)),
+         status=rng.choice(["draft", "assessed", "discussed"]),
+         risk_category=rng.choice(["very_low", "low", "intermediate", "high", ""]),
+         pathway=rng.choice(["surveillance", "resection", "neoadjuvant_then_resection", "systemic_therapy", ""]))
+    for p in patients
+)
+Presentation.objects.bulk_create(
+    Presentation(case=c, site=rng.choice(sites), size_cm=Decimal(rng.randrange(5, 200)) / 10) for c in cases
+)
+Pathology.objects.bulk_create(Pathology(case=c, mitoses_per_5mm2=rng.randrange(0, 20)) for c in cases)
+
+# Case pages and panels are driven on the demo cases (complete records, real assessments) when seed_demo ran,
+# and on a sample of the bulk cases.
+demo = list(Case.objects.filter(patient__mrn__startswith="DEMO").values_list("pk", flat=True))
+sample = demo + [c.pk for c in rng.sample(cases, min(200, len(cases)))]
+
+def first(names, **kwargs):
+    for name in names:
+        try:
+            return reverse(name, kwargs=kwargs) if kwargs else reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+probe = sample[0]
+endpoints = {
+    "home": first(["home"]),
+    "worklist": first(["followups:list", "followups:worklist", "worklist"]),
+    "case list": first(["case_list"]),
+    "case page": first(["case_detail"], pk=probe) and reverse("case_detail", kwargs={"pk": "00000000-0000-4000-8000-000000000000"}),
+    "live panel": first(["case_panel"], pk=probe) and reverse("case_panel", kwargs={"pk": "00000000-0000-4000-8000-000000000000"}),
+}
+print("SEED-RESULT " + json.dumps({"endpoints": endpoints, "cases": [str(pk) for pk in sample]}))
+""".replace("USERNAME", repr(USERNAME))
+
+DUMMY = "00000000-0000-4000-8000-000000000000"
+PANEL_QUERIES = [
+    {"_step": "presentation", "site": "stomach", "size_cm": "6.5", "presentation": "localized"},
+    {"_step": "pathology", "mitoses_per_5mm2": "8", "genotype": "kit_exon_11"},
+    {"_step": "presentation", "site": "rectum", "size_cm": "2.1", "rectal_level": "low"},
+    {"_step": "operation", "surgery_date": "2026-01-15", "approach_used": "open", "margin": "R0"},
+]
+CASE_LIST_QUERIES = ["", "?risk=high", "?page=2", "?q=Family12", "?status=assessed"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def environment(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=HOST,
+        DATABASE_URL=database_url,
+        SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback; everything else as in production
+        SECURE_COOKIES="false",
+        STATIC_MANIFEST="false",
+        LOG_LEVEL="ERROR",
+        PYTHONWARNINGS="ignore::UserWarning",  # whitenoise: no collected static files in a work tree
+        DB_CONN_MAX_AGE="600",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    proc = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
+def seed(env: dict[str, str], cases: int, password: str) -> dict:
+    manage(env, "migrate", "--noinput")
+    commands = manage(env, "help", "--commands")
+    if "seed_demo" in commands.split():
+        manage(env, "seed_demo", "--password", password)
+        print("seeded: seed_demo")
+    else:
+        print("note: seed_demo does not exist yet; bulk data only")
+    out = manage(env, "shell", "-c", SEED, stdin=json.dumps({"cases": cases, "password": password}) + "\n")
+    line = next(x for x in out.splitlines() if x.startswith("SEED-RESULT "))
+    print(f"seeded: {cases} bulk patients and cases")
+    return json.loads(line.removeprefix("SEED-RESULT "))
+
+
+class Client:
+    """One simulated user: its own connection and cookies (http.client; gunicorn's sync workers close
+    the connection after each response, and http.client reopens it)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = {"Host": HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{HOST}:{self.port}{path}"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+        return response.status, data
+
+    def login(self, password: str) -> None:
+        status, page = self.request("GET", "/accounts/login/")
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or not match:
+            raise RuntimeError(f"login page: {status}")
+        body = urlencode(
+            {"csrfmiddlewaretoken": match.group(1).decode(), "username": USERNAME, "password": password}
+        )
+        status, _ = self.request("POST", "/accounts/login/", body)
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"login refused: {status}")
+
+
+def make_paths(endpoints: dict, cases: list[str], rng: random.Random) -> dict:
+    """A generator of concrete paths for each endpoint that exists."""
+    makers = {}
+    if endpoints.get("home"):
+        makers["home"] = lambda: endpoints["home"]
+    if endpoints.get("worklist"):
+        makers["worklist"] = lambda: endpoints["worklist"]
+    if endpoints.get("case list"):
+        makers["case list"] = lambda: endpoints["case list"] + rng.choice(CASE_LIST_QUERIES)
+    if endpoints.get("case page"):
+        makers["case page"] = lambda: endpoints["case page"].replace(DUMMY, rng.choice(cases))
+    if endpoints.get("live panel"):
+        makers["live panel"] = lambda: (
+            endpoints["live panel"].replace(DUMMY, rng.choice(cases))
+            + "?"
+            + urlencode(rng.choice(PANEL_QUERIES))
+        )
+    return makers
+
+
+def run_load(port: int, password: str, makers: dict, clients: int, duration: float) -> dict:
+    results: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, list[str]] = defaultdict(list)
+    lock = threading.Lock()
+    ready = threading.Barrier(clients + 1)
+    go = threading.Event()
+    stop_at = [0.0]
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        client = Client(port)
+        try:
+            client.login(password)
+        except Exception as exc:  # reported, never raised out of the thread
+            with lock:
+                errors["login"].append(str(exc))
+        ready.wait()
+        go.wait()
+        names = list(makers)
+        while time.monotonic() < stop_at[0]:
+            name = rng.choice(names)
+            path = makers[name]()
+            started = time.perf_counter()
+            try:
+                status, _ = client.request("GET", path)
+            except Exception as exc:
+                status, problem = 0, f"{type(exc).__name__}"
+            else:
+                problem = "" if status == 200 else f"HTTP {status}"
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                results[name].append(elapsed)
+                if problem:
+                    errors[name].append(f"{problem} {path}")
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    ready.wait()  # every client has logged in: the clock starts now
+    stop_at[0] = time.monotonic() + duration
+    started = time.monotonic()
+    go.set()
+    for thread in threads:
+        thread.join(timeout=duration + 60)
+    return {"results": results, "errors": errors, "elapsed": time.monotonic() - started}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def report(outcome: dict, skipped: list[str], args: argparse.Namespace) -> bool:
+    results, errors = outcome["results"], outcome["errors"]
+    total = sum(len(v) for v in results.values())
+    print(
+        f"\n{args.clients} clients, {outcome['elapsed']:.0f} s, gunicorn {args.workers} sync workers, "
+        f"{total} requests ({total / max(outcome['elapsed'], 1e-9):.0f}/s)"
+    )
+    print(
+        f"{'endpoint':<12} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+    )
+    ok = total > 0 and not errors.get("login")
+    for name, values in sorted(results.items()):
+        p95 = percentile(values, 95)
+        print(
+            f"{name:<12} {len(values):>8} {len(errors.get(name, [])):>6} {statistics.median(values):>8.1f} "
+            f"{p95:>8.1f} {percentile(values, 99):>8.1f} {max(values):>8.1f}"
+        )
+        ok = ok and not errors.get(name) and p95 < TARGET_P95_MS
+    for name in skipped:
+        print(f"{name:<12} skipped: the view does not exist yet")
+    for name, problems in errors.items():
+        print(f"errors on {name}: {len(problems)}, e.g. {problems[:3]}")
+    print(f"targets (zero errors, p95 < {TARGET_P95_MS:.0f} ms): {'met' if ok else 'MISSED'}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument(
+        "--database-url", default=None, help="an EMPTY database to fill (default: temp SQLite)"
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="gistcare-load-") as tmp:
+        database_url = args.database_url or f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
+        env = environment(database_url)
+        password = secrets.token_urlsafe(16)
+        seeded = seed(env, args.cases, password)
+        endpoints = seeded["endpoints"]
+        skipped = [name for name, path in endpoints.items() if not path]
+        makers = make_paths(endpoints, seeded["cases"], random.Random(7))
+        if not makers:
+            print("no endpoint to drive yet")
+            return 1
+
+        port = free_port()
+        cmd = [
+            sys.executable, "-m", "gunicorn", "-c", "gistcare/gunicorn_conf.py", "gistcare.wsgi",
+            "--bind", f"{HOST}:{port}", "--workers", str(args.workers), "--access-logfile", os.devnull,
+            "--error-logfile", str(Path(tmp) / "gunicorn.log"), "--timeout", "60",
+        ]  # fmt: skip
+        server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    status, _ = Client(port).request("GET", "/accounts/login/")
+                    if status == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    print((Path(tmp) / "gunicorn.log").read_text()[-3000:])
+                    return 1
+                time.sleep(0.3)
+            print(f"gunicorn on {HOST}:{port}; driving {', '.join(makers)} for {args.duration:.0f} s")
+            outcome = run_load(port, password, makers, args.clients, args.duration)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)  # the gunicorn master started above, and its workers
+            server.wait(timeout=30)
+        return 0 if report(outcome, skipped, args) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
