@@ -234,6 +234,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['case', 'status'], name='followup_case_status'),
         ),
         migrations.AddConstraint(
+            model_name='followupitem',
+            constraint=models.UniqueConstraint(condition=models.Q(('schedule_key', ''), _negated=True), fields=('case', 'schedule_key'), name='followup_one_item_per_visit'),
+        ),
+        migrations.AddConstraint(
             model_name='reminderlog',
             constraint=models.UniqueConstraint(fields=('recipient', 'day'), name='one_reminder_per_recipient_day'),
         ),

@@ -73,6 +73,14 @@ class FollowUpItem(models.Model):
             models.Index(fields=["responsible_nurse", "status", "due_date"], name="followup_nurse_status_due"),
             models.Index(fields=["case", "status"], name="followup_case_status"),
         ]
+        constraints = [
+            # One item per engine visit per case, whatever its status: regeneration can never duplicate.
+            models.UniqueConstraint(
+                fields=["case", "schedule_key"],
+                condition=~models.Q(schedule_key=""),
+                name="followup_one_item_per_visit",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_modality_display()} due {self.due_date} ({self.get_status_display()})"
