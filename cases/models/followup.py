@@ -25,6 +25,23 @@ from cases.choices import (
 )
 
 
+# Labels of the engine's stable phase codes (guidelines/schedule.py).
+PHASE_LABELS = {
+    "adjuvant": "During adjuvant imatinib",
+    "post_adjuvant_early": "After adjuvant: 3-monthly, years 1-2",
+    "post_adjuvant_mid": "After adjuvant: 6-monthly to year 5",
+    "post_adjuvant_late": "After adjuvant: yearly to year 10",
+    "years_1_3": "3-monthly, years 1-3",
+    "years_4_5": "6-monthly, years 4-5",
+    "years_6_10": "Yearly, years 6-10",
+    "chest": "Yearly chest X-ray",
+    "low_risk": "6-monthly after low-risk resection",
+    "nodule_surveillance": "Small-nodule surveillance",
+    "on_treatment": "On systemic therapy",
+    "manual": "Added by hand",
+}
+
+
 class FollowUpItem(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="followups")
@@ -88,6 +105,9 @@ class FollowUpItem(models.Model):
     @staticmethod
     def window_for(due: date, window_days: int) -> tuple[date, date]:
         return due - timedelta(days=window_days), due + timedelta(days=window_days)
+
+    def phase_display(self) -> str:
+        return PHASE_LABELS.get(self.phase, self.phase)
 
     def state_on(self, today: date) -> str:
         """'overdue', 'due' (inside the window), 'upcoming', or the status when the item is closed."""

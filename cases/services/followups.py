@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from guidelines import assess
+from guidelines import add_months, assess
 
 from cases.choices import (
     FLAGGING_RESULTS,
@@ -86,7 +85,7 @@ def adjuvant_real_end(course: AdjuvantCourse, *, today: date, interruptions: Ite
 def months_ceil(start: date, end: date) -> int:
     """Whole calendar months from `start` to `end`, rounded up (a partial month counts), never below 0."""
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if start + relativedelta(months=months) < end:
+    if add_months(start, months) < end:
         months += 1
     return max(months, 0)
 
@@ -399,7 +398,7 @@ def item_add_manual(
     item = FollowUpItem(
         case=case,
         modality=modality,
-        phase="Added by hand",
+        phase="manual",
         source=FollowUpSource.MANUAL,
         responsible_nurse=responsible_nurse,
         notes=notes.strip(),

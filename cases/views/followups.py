@@ -174,7 +174,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                         item.window_end.isoformat(),
                         item.state_on(today),
                         item.get_modality_display(),
-                        item.phase,
+                        item.phase_display(),
                         patient.family_name,
                         patient.given_name,
                         patient.mrn,
@@ -550,7 +550,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         event.add("summary", f"Follow-up {item.get_modality_display()} (case {item.case.short_id})")
         event.add(
             "description",
-            f"{item.phase}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
+            f"{item.phase_display()}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
             + request.build_absolute_uri(reverse("followups:case", kwargs={"case_id": item.case_id})),
         )
         cal.add_component(event)
