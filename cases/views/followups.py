@@ -34,6 +34,12 @@ FEED_PAST_DAYS = 60
 FEED_FUTURE_DAYS = 366
 
 
+def _link_bases() -> dict[str, str]:
+    """URL prefixes for the per-row links: one reverse() per page instead of a dozen per row."""
+    base = reverse("followups:list")
+    return {"item_base": f"{base}item/", "case_base": f"{base}case/"}
+
+
 def _require(request: HttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
@@ -109,6 +115,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "last_row": (page - 1) * PAGE_SIZE + len(items),
         "today": today,
         "can_act": _can_act(request),
+        **_link_bases(),
     }
     template = "followups/worklist.html"
     if request.htmx and request.htmx.target == "worklist":
@@ -287,7 +294,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         item.state = item.state_on(today)
         if not request.htmx:
             return redirect("followups:list")
-        context = {"item": item, "today": today, "can_act": _can_act(request)}
+        context = {"item": item, "today": today, "can_act": _can_act(request), **_link_bases()}
         return render(request, "followups/worklist.html#item", context)
     if action not in ACTIONS:
         raise Http404
@@ -325,6 +332,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         "today": today,
         "can_act": True,
         "next": request.GET.get("next") or request.POST.get("next") or "",
+        **_link_bases(),
     }
     if request.htmx:
         return render(request, "followups/worklist.html#item", context)
@@ -373,6 +381,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
             else None
         ),
         "interruption_form": forms.get("interruption_form") or ff.InterruptionForm(),
+        **_link_bases(),
     }
     return render(request, "followups/case.html", context)
 
