@@ -157,7 +157,10 @@ def main() -> None:
 
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0)
-        seed(args.patients, args.items)
+        from cases.models import FollowUpItem
+
+        if not FollowUpItem.objects.exists():  # a reused BENCH_DATABASE_URL keeps its data
+            seed(args.patients, args.items)
         from django.db import connection
 
         if connection.vendor == "postgresql":

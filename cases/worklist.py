@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 
 from cases.choices import FollowUpStatus
-from cases.models import FollowUpItem
+from cases.models import Case, FollowUpItem, Patient
 
 TABS: tuple[tuple[str, str], ...] = (
     ("overdue", "Overdue"),
@@ -65,8 +65,14 @@ class WorklistFilters:
 
 
 def base_items() -> QuerySet:
-    """Items of live cases (archived cases and patients drop off the list)."""
-    return FollowUpItem.objects.filter(case__archived_at__isnull=True, case__patient__archived_at__isnull=True)
+    """Items of live cases (archived cases and patients drop off the list).
+
+    Written as NOT IN (the few archived cases) rather than a join, so that counting 100,000 items reads only
+    the item table (and its covering index) instead of looking up every item's case and patient.
+    """
+    archived_patients = Patient.objects.filter(archived_at__isnull=False).values("pk")
+    archived = Case.objects.filter(Q(archived_at__isnull=False) | Q(patient_id__in=archived_patients))
+    return FollowUpItem.objects.exclude(case_id__in=archived.values("pk"))
 
 
 def tab_counts(qs: QuerySet, today: date) -> dict[str, int]:
@@ -75,10 +81,17 @@ def tab_counts(qs: QuerySet, today: date) -> dict[str, int]:
 
 
 def rows(qs: QuerySet, tab: str, today: date) -> QuerySet:
-    return (
-        qs.filter(tab_q(tab, today))
-        .select_related(
-            "case", "case__patient", "case__owner", "case__presentation", "responsible_nurse", "updated_by"
-        )
-        .order_by("due_date", "id")
+    """Every row of the tab with what the list shows, by due date (for the CSV and the printable list)."""
+    return qs.filter(tab_q(tab, today)).select_related(*ROW_RELATED).order_by("due_date", "id")
+
+
+ROW_RELATED = ("case", "case__patient", "case__owner", "case__presentation", "responsible_nurse", "updated_by")
+
+
+def page_rows(qs: QuerySet, tab: str, today: date, offset: int, limit: int) -> list[FollowUpItem]:
+    """One page of the tab in one query: the page's ids are chosen on the item table alone (an index walk),
+    and only those rows are joined to their case, patient and users."""
+    ids = qs.filter(tab_q(tab, today)).order_by("due_date", "id").values("pk")[offset : offset + limit]
+    return list(
+        FollowUpItem.objects.filter(pk__in=ids).select_related(*ROW_RELATED).order_by("due_date", "id")
     )

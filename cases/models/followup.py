@@ -84,9 +84,12 @@ class FollowUpItem(models.Model):
     class Meta:
         ordering = ["due_date", "id"]
         indexes = [
+            # Worklist: tabs are ranges on (status, window); "all" walks due_date; counts read the covering index.
             models.Index(fields=["status", "due_date"], name="followup_status_due"),
-            models.Index(fields=["status", "window_end"], name="followup_status_wend"),
-            models.Index(fields=["status", "window_start"], name="followup_status_wstart"),
+            models.Index(
+                fields=["status", "window_end", "window_start", "due_date", "case"], name="followup_status_window"
+            ),
+            models.Index(fields=["due_date", "id"], name="followup_due_id"),
             models.Index(fields=["responsible_nurse", "status", "due_date"], name="followup_nurse_status_due"),
             models.Index(fields=["case", "status"], name="followup_case_status"),
         ]

@@ -26,7 +26,7 @@ from cases import forms_followups as ff
 from cases.choices import FollowUpStatus
 from cases.models import CalendarFeedToken, Case, FollowUpItem
 from cases.services import followups as svc
-from cases.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, rows, tab_counts
+from cases.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 2000
@@ -98,7 +98,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         page = min(max(1, int(request.GET.get("page", "1"))), pages)
     except ValueError:
         page = 1
-    items = list(rows(qs, tab, today)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     for item in items:
         item.state = item.state_on(today)
 
