@@ -170,7 +170,7 @@ def parse_case(obj: object, index: int | None = None) -> CaseFacts:
         raise ContractError(f"must be a JSON object (got {_show(obj)})", None, index)
     for key in obj:
         if key not in _FIELD_SET:
-            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+            close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.5)
             hint = f'; did you mean "{close[0]}"?' if close else f" (allowed: {_choices(FIELDS)})"
             raise ContractError(f"unknown field{hint}", str(key), index)
     for key in REQUIRED:
