@@ -17,12 +17,16 @@ def _blank(label: str, choices) -> list[tuple[str, str]]:
 
 
 def nurse_queryset():
-    return get_user_model().objects.filter(groups__name=NURSE, is_active=True).order_by("last_name", "username")
+    return (
+        get_user_model().objects.filter(groups__name=NURSE, is_active=True).order_by("last_name", "username")
+    )
 
 
 class FilterForm(forms.Form):
     modality = forms.ChoiceField(required=False, choices=_blank("Any modality", FollowUpModality.choices))
-    surgeon = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=[("", "Any surgeon")])
+    surgeon = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", "Any surgeon")]
+    )
     site = forms.ChoiceField(required=False, choices=_blank("Any site", Site.choices))
     risk = forms.ChoiceField(required=False, choices=_blank("Any risk", RiskCategory.choices))
     nurse = forms.ChoiceField(
@@ -39,9 +43,11 @@ class FilterForm(forms.Form):
 
     def filters(self) -> WorklistFilters:
         """The valid filters (an invalid value is dropped rather than failing the whole list)."""
-        data = self.cleaned_data if self.is_valid() else {
-            k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors
-        }
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        )
         return WorklistFilters(
             modality=data.get("modality") or "",
             surgeon_id=data.get("surgeon") or None,
@@ -81,7 +87,10 @@ class ItemFields(forms.Form):
     window_days = forms.IntegerField(label="Window (± days)", min_value=0, max_value=180, initial=14)
     modality = forms.ChoiceField(choices=FollowUpModality.choices)
     responsible_nurse = forms.ModelChoiceField(
-        label="Responsible nurse", queryset=get_user_model().objects.none(), required=False, empty_label="Unassigned"
+        label="Responsible nurse",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Unassigned",
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     reason = forms.CharField(max_length=250)

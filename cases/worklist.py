@@ -85,7 +85,14 @@ def rows(qs: QuerySet, tab: str, today: date) -> QuerySet:
     return qs.filter(tab_q(tab, today)).select_related(*ROW_RELATED).order_by("due_date", "id")
 
 
-ROW_RELATED = ("case", "case__patient", "case__owner", "case__presentation", "responsible_nurse", "updated_by")
+ROW_RELATED = (
+    "case",
+    "case__patient",
+    "case__owner",
+    "case__presentation",
+    "responsible_nurse",
+    "updated_by",
+)
 
 
 def page_rows(qs: QuerySet, tab: str, today: date, offset: int, limit: int) -> list[FollowUpItem]:

@@ -90,7 +90,9 @@ def make_case(
 
         Diagnostics.objects.create(case=case, histology_confirmed=True)
     if surgery_date is not None:
-        Operation.objects.create(case=case, surgery_date=surgery_date, approach_used="open", margin="R0", rupture=rupture)
+        Operation.objects.create(
+            case=case, surgery_date=surgery_date, approach_used="open", margin="R0", rupture=rupture
+        )
         Pathology.objects.create(case=case, mitoses_per_5mm2=mitoses, genotype=genotype)
     if adjuvant_decision:
         TreatmentDecision.objects.create(case=case, adjuvant_decision=adjuvant_decision)

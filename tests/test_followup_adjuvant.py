@@ -78,14 +78,20 @@ def test_the_after_adjuvant_phase_follows_the_real_end_date():
 
     # Stopped early: the actual end wins.
     adjuvant_course_save(
-        case=case, user=user, start=date(2026, 2, 15), planned_end=date(2029, 2, 15), actual_end=date(2027, 1, 10)
+        case=case,
+        user=user,
+        start=date(2026, 2, 15),
+        planned_end=date(2029, 2, 15),
+        actual_end=date(2027, 1, 10),
     )
     assert _first_after_adjuvant(case) == date(2027, 4, 15)  # A = 12 (2026-01-15 → 2027-01-10 rounds up)
 
 
 def test_an_open_interruption_counts_up_to_today():
     case = _signed_high_risk_case()
-    course = adjuvant_course_save(case=case, user=nurse(), start=date(2026, 2, 1), planned_end=date(2029, 2, 1))
+    course = adjuvant_course_save(
+        case=case, user=nurse(), start=date(2026, 2, 1), planned_end=date(2029, 2, 1)
+    )
     adjuvant_interruption_add(course=course, user=nurse(), start=date(2026, 2, 20), end=None, reason="Rash")
     assert adjuvant_real_end(course, today=date(2026, 3, 1)) == date(2029, 2, 10)
 

@@ -27,9 +27,23 @@ def items():
     stomach = make_case(surgery_date=None)
     rectum = make_case(site="rectum", surgery_date=None)
     return {
-        "overdue": item_add_manual(case=stomach, user=None, due_date=date(2026, 5, 1), modality="ct_or_mri", reason="t", responsible_nurse=anna),
+        "overdue": item_add_manual(
+            case=stomach,
+            user=None,
+            due_date=date(2026, 5, 1),
+            modality="ct_or_mri",
+            reason="t",
+            responsible_nurse=anna,
+        ),
         "due": item_add_manual(case=rectum, user=None, due_date=date(2026, 6, 2), modality="mri", reason="t"),
-        "later": item_add_manual(case=stomach, user=None, due_date=date(2026, 12, 1), modality="ct_or_mri", reason="t", responsible_nurse=nurse()),
+        "later": item_add_manual(
+            case=stomach,
+            user=None,
+            due_date=date(2026, 12, 1),
+            modality="ct_or_mri",
+            reason="t",
+            responsible_nurse=nurse(),
+        ),
         "anna": anna,
         "stomach": stomach,
     }
@@ -49,8 +63,13 @@ def test_csv_exports_the_filtered_list(client, items):
     assert [r["due_date"] for r in rows] == ["2026-05-01", "2026-06-02", "2026-12-01"]
     first = rows[0]
     patient = items["stomach"].patient
-    assert (first["mrn"], first["family_name"], first["phone"]) == (patient.mrn, patient.family_name, patient.phone)
-    assert first["state"] == "overdue" and first["case"] == items["stomach"].short_id
+    assert (first["mrn"], first["family_name"], first["phone"]) == (
+        patient.mrn,
+        patient.family_name,
+        patient.phone,
+    )
+    assert first["state"] == "overdue"
+    assert first["case"] == items["stomach"].short_id
 
     rows = _csv(client.get("/followups/export.csv", {"tab": "all", "site": "rectum"}))
     assert [r["modality"] for r in rows] == ["MRI"]
@@ -79,7 +98,8 @@ def test_csv_needs_a_role(client, items):
 def test_the_feed_parses_and_holds_the_nurses_and_unassigned_items(client, items):
     token = calendar_token_create(user=items["anna"])
     response = client.get(f"/followups/calendar/{token.token}.ics")
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
     cal = icalendar.Calendar.from_ical(response.content)
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
     assert set(events) == {f"{items['overdue'].pk}@gistcare", f"{items['due'].pk}@gistcare"}
@@ -119,5 +139,6 @@ def test_the_token_page_creates_and_revokes(client, items):
 def test_the_printable_list_carries_the_rows_and_print_css(client, items):
     client.force_login(surgeon())
     body = client.get("/followups/print/", {"tab": "all"}).content.decode()
-    assert items["stomach"].patient.mrn in body and "Follow-up list: All" in body
+    assert items["stomach"].patient.mrn in body
+    assert "Follow-up list: All" in body
     assert "css/followups.css" in body

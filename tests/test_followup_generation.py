@@ -21,15 +21,19 @@ def _frozen():
 
 
 def _dues(case):
-    return [(i.due_date.isoformat(), i.modality, i.phase) for i in case.followups.order_by("due_date", "modality")]
+    return [
+        (i.due_date.isoformat(), i.modality, i.phase) for i in case.followups.order_by("due_date", "modality")
+    ]
 
 
 def test_it_generates_the_worked_example_high_risk_esmo():
     case = make_case()  # stomach 6.5 cm, 8 mitoses: high risk, ESMO, surgery 2026-01-15
     result = followups_regenerate(case=case, user=None, reason="MDT signed")
     items = list(case.followups.order_by("due_date"))
-    assert result.created == 31 and len(items) == 31
-    assert items[0].due_date == date(2026, 4, 15) and items[0].modality == "ct_or_mri"
+    assert result.created == 31
+    assert len(items) == 31
+    assert items[0].due_date == date(2026, 4, 15)
+    assert items[0].modality == "ct_or_mri"
     assert items[-1].due_date == date(2039, 1, 15)
     assert {i.source for i in items} == {FollowUpSource.SCHEDULE}
     assert {i.status for i in items} == {FollowUpStatus.PENDING}
@@ -90,11 +94,14 @@ def test_it_generates_small_nodule_surveillance_from_the_diagnosis_date():
 
 @pytest.mark.parametrize("ruleset", ["esmo-2022", "csco-2020"])
 def test_it_generates_the_systemic_therapy_schedule(ruleset):
-    case = make_case(presentation="metastatic", surgery_date=None, diagnosis_date=date(2026, 2, 1), ruleset=ruleset)
+    case = make_case(
+        presentation="metastatic", surgery_date=None, diagnosis_date=date(2026, 2, 1), ruleset=ruleset
+    )
     followups_regenerate(case=case, user=None, reason="MDT signed")
     dues = [i.due_date for i in case.followups.order_by("due_date")]
     assert len(dues) == 8
-    assert dues[0] == date(2026, 5, 1) and dues[-1] == date(2028, 2, 1)
+    assert dues[0] == date(2026, 5, 1)
+    assert dues[-1] == date(2028, 2, 1)
     assert {i.phase for i in case.followups.all()} == {"on_treatment"}
 
 
@@ -125,17 +132,23 @@ def test_regeneration_keeps_done_cancelled_and_manual_items_and_replaces_pending
     user = nurse()
     first, second = list(case.followups.order_by("due_date")[:2])
     with time_machine.travel(date(2026, 7, 20), tick=False):
-        item_mark_done(item=first, user=user, expected_version=1, completed_date=date(2026, 7, 20), result="ned")
+        item_mark_done(
+            item=first, user=user, expected_version=1, completed_date=date(2026, 7, 20), result="ned"
+        )
     item_cancel(item=second, user=user, expected_version=1, reason="Patient moved abroad for a year")
-    manual = item_add_manual(case=case, user=user, due_date=date(2026, 9, 1), modality="clinic", reason="Wound check")
+    manual = item_add_manual(
+        case=case, user=user, due_date=date(2026, 9, 1), modality="clinic", reason="Wound check"
+    )
 
     # The surgery date was wrong: every pending schedule visit moves; the kept items stay as they were.
     Operation.objects.filter(case=case).update(surgery_date=date(2026, 1, 20))
     result = followups_regenerate(case=case, user=user, reason="Surgery date corrected")
-    assert result.removed == 8 and result.created == 10
+    assert result.removed == 8
+    assert result.created == 10
     assert case.followups.count() == 2 + 1 + 10
     first.refresh_from_db()
-    assert first.status == FollowUpStatus.DONE and first.result == "ned"
+    assert first.status == FollowUpStatus.DONE
+    assert first.result == "ned"
     assert case.followups.get(pk=second.pk).status == FollowUpStatus.CANCELLED
     assert case.followups.get(pk=manual.pk).source == FollowUpSource.MANUAL
     pending = case.followups.filter(status="pending", source="schedule").order_by("due_date")
@@ -149,7 +162,9 @@ def test_regeneration_does_not_recreate_a_visit_already_done():
     followups_regenerate(case=case, user=None, reason="MDT signed")
     first = case.followups.order_by("due_date").first()
     with time_machine.travel(date(2026, 7, 20), tick=False):
-        item_mark_done(item=first, user=nurse(), expected_version=1, completed_date=date(2026, 7, 20), result="ned")
+        item_mark_done(
+            item=first, user=nurse(), expected_version=1, completed_date=date(2026, 7, 20), result="ned"
+        )
     followups_regenerate(case=case, user=None, reason="again")
     assert case.followups.filter(due_date=date(2026, 7, 15)).count() == 1
     assert case.followups.count() == 10

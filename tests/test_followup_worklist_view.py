@@ -16,7 +16,9 @@ URL = "/followups/"
 
 
 def _item(case, due, window=14, modality="ct_or_mri"):
-    return item_add_manual(case=case, user=None, due_date=due, modality=modality, reason="test", window_days=window)
+    return item_add_manual(
+        case=case, user=None, due_date=due, modality=modality, reason="test", window_days=window
+    )
 
 
 def _ids(response):
@@ -72,10 +74,17 @@ def test_it_shows_counts_contact_details_and_sorts_by_due_date(nurse_client):
         response = nurse_client.get(URL)
     body = response.content.decode()
     assert response.status_code == 200
-    assert dict((n, c) for n, _l, c in response.context["tabs"]) == {"overdue": 2, "due": 1, "upcoming": 1, "all": 4}
+    assert {n: c for n, _l, c in response.context["tabs"]} == {
+        "overdue": 2,
+        "due": 1,
+        "upcoming": 1,
+        "all": 4,
+    }
     assert _ids(response) == [str(later.pk), str(late.pk)]
-    assert "+44 20 7946 0001" in body and "prefers text message" in body
-    assert case.patient.mrn in body and case.patient.family_name.upper() in body
+    assert "+44 20 7946 0001" in body
+    assert "prefers text message" in body
+    assert case.patient.mrn in body
+    assert case.patient.family_name.upper() in body
 
 
 def test_it_filters_by_modality_surgeon_site_and_risk(nurse_client):
@@ -92,7 +101,7 @@ def test_it_filters_by_modality_surgeon_site_and_risk(nurse_client):
         assert _ids(nurse_client.get(URL, {"tab": "due", "site": "rectum"})) == [str(b.pk)]
         assert _ids(nurse_client.get(URL, {"tab": "due", "risk": "high"})) == [str(a.pk)]
         response = nurse_client.get(URL, {"tab": "due", "site": "rectum"})
-        assert dict((n, c) for n, _l, c in response.context["tabs"])["due"] == 1
+        assert {n: c for n, _l, c in response.context["tabs"]}["due"] == 1
         # A nonsense filter value is ignored rather than failing the page.
         assert nurse_client.get(URL, {"tab": "nope", "surgeon": "x"}).status_code == 200
 
@@ -115,7 +124,8 @@ def test_it_paginates(nurse_client):
             _item(case, date(2026, 1, 1) + timedelta(days=n))
         first = nurse_client.get(URL, {"tab": "overdue"})
         second = nurse_client.get(URL, {"tab": "overdue", "page": 2})
-    assert len(first.context["items"]) == 50 and len(second.context["items"]) == 5
+    assert len(first.context["items"]) == 50
+    assert len(second.context["items"]) == 5
     assert "Page 2 of 2" in second.content.decode()
 
 
@@ -140,7 +150,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(nurse_client):
 def test_htmx_tab_switch_returns_only_the_list(nurse_client):
     response = nurse_client.get(URL, {"tab": "all"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="worklist")
     body = response.content.decode()
-    assert body.lstrip().startswith('<div id="worklist">') and "<html" not in body
+    assert body.lstrip().startswith('<div id="worklist">')
+    assert "<html" not in body
 
 
 def test_readers_see_the_list_without_actions(client):
@@ -149,7 +160,8 @@ def test_readers_see_the_list_without_actions(client):
         _item(case, date(2026, 6, 1))
         client.force_login(surgeon())
         response = client.get(URL, {"tab": "due"})
-    assert response.status_code == 200 and len(response.context["items"]) == 1
+    assert response.status_code == 200
+    assert len(response.context["items"]) == 1
     assert "Mark done" not in response.content.decode()
 
 
@@ -162,7 +174,8 @@ def test_nurses_see_the_actions(nurse_client):
 
 def test_anonymous_users_go_to_the_login_page(client):
     response = client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_users_without_a_role_are_refused(client):

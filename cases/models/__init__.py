@@ -1,6 +1,7 @@
 """Case records. One module per group of tables; import models from here."""
 
 from cases.models.assessment import Assessment
+from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
 from cases.models.followup import (
     AdjuvantCourse,
     AdjuvantInterruption,
@@ -9,7 +10,6 @@ from cases.models.followup import (
     FollowUpItem,
     ReminderLog,
 )
-from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
 from cases.models.patient import Patient
 
 __all__ = [

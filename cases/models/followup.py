@@ -24,7 +24,6 @@ from cases.choices import (
     FollowUpStatus,
 )
 
-
 # Labels of the engine's stable phase codes (guidelines/schedule.py).
 PHASE_LABELS = {
     "adjuvant": "During adjuvant imatinib",
@@ -87,10 +86,13 @@ class FollowUpItem(models.Model):
             # Worklist: tabs are ranges on (status, window); "all" walks due_date; counts read the covering index.
             models.Index(fields=["status", "due_date"], name="followup_status_due"),
             models.Index(
-                fields=["status", "window_end", "window_start", "due_date", "case"], name="followup_status_window"
+                fields=["status", "window_end", "window_start", "due_date", "case"],
+                name="followup_status_window",
             ),
             models.Index(fields=["due_date", "id"], name="followup_due_id"),
-            models.Index(fields=["responsible_nurse", "status", "due_date"], name="followup_nurse_status_due"),
+            models.Index(
+                fields=["responsible_nurse", "status", "due_date"], name="followup_nurse_status_due"
+            ),
             models.Index(fields=["case", "status"], name="followup_case_status"),
         ]
         constraints = [
@@ -177,7 +179,9 @@ class AdjuvantInterruption(models.Model):
 class CalendarFeedToken(models.Model):
     """The credential of a nurse's iCalendar feed: whoever holds the URL reads the feed, so it can be revoked."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -201,7 +205,9 @@ class ReminderLog(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="one_reminder_per_recipient_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_reminder_per_recipient_day")
+        ]
 
     def __str__(self) -> str:
         return f"Reminder of {self.day} ({self.item_count} items)"

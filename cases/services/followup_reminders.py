@@ -47,7 +47,9 @@ def digests(*, today: date) -> list[Digest]:
         if not team_address:
             mine += unassigned
         if mine:
-            out.append(Digest(user.email, user.pk, tuple(sorted(mine, key=lambda i: (i.due_date, str(i.pk))))))
+            out.append(
+                Digest(user.email, user.pk, tuple(sorted(mine, key=lambda i: (i.due_date, str(i.pk)))))
+            )
     if team_address and unassigned:
         out.append(Digest(team_address, None, unassigned))
     return out
@@ -74,7 +76,10 @@ def reminders_send(*, today: date, base_url: str = "") -> int:
                 # The log row is written first and the unique (recipient, day) constraint makes a second run
                 # (or a concurrent one) skip; if sending fails the row is rolled back and tomorrow's run retries.
                 ReminderLog.objects.create(
-                    recipient=digest.recipient, user_id=digest.user_id, day=today, item_count=len(digest.items)
+                    recipient=digest.recipient,
+                    user_id=digest.user_id,
+                    day=today,
+                    item_count=len(digest.items),
                 )
                 send_mail(
                     subject=f"GISTCare follow-up: {len(digest.items)} item(s) due or overdue",

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from guidelines import add_months, assess
 
 from cases.choices import (
     FLAGGING_RESULTS,
@@ -39,6 +38,7 @@ from cases.models import (
     FollowUpItem,
 )
 from cases.services.assessment import case_assess
+from guidelines import add_months, assess
 
 
 class FollowUpError(ValueError):
@@ -54,7 +54,11 @@ class FollowUpConflict(FollowUpError):
     """Another user saved the item after this one was loaded: nothing was written."""
 
     def __init__(self, current: FollowUpItem) -> None:
-        who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else "someone"
+        who = (
+            current.updated_by.get_full_name() or current.updated_by.username
+            if current.updated_by
+            else "someone"
+        )
         when = timezone.localtime(current.updated_at).strftime("%H:%M")
         super().__init__(
             f"{who} saved this follow-up item at {when}, after you opened it. Your changes were not saved: "
@@ -209,7 +213,9 @@ def followups_on_case_change(*, case: Case, user) -> Regeneration | None:
     signed = case.status in {CaseStatus.DISCUSSED, CaseStatus.FINALISED}
     if not signed and not case.followups.exists():
         return None
-    return followups_regenerate(case=case, user=user, reason="Case changed: surgery date or adjuvant decision")
+    return followups_regenerate(
+        case=case, user=user, reason="Case changed: surgery date or adjuvant decision"
+    )
 
 
 @transaction.atomic
@@ -283,7 +289,9 @@ def _require_reason(reason: str) -> str:
 
 def _require_pending(item: FollowUpItem, action: str) -> None:
     if item.status != FollowUpStatus.PENDING:
-        raise FollowUpError(f"This item is already {item.get_status_display().lower()}: it cannot be {action}.")
+        raise FollowUpError(
+            f"This item is already {item.get_status_display().lower()}: it cannot be {action}."
+        )
 
 
 @transaction.atomic
@@ -482,4 +490,6 @@ def calendar_token_create(*, user) -> CalendarFeedToken:
 
 @transaction.atomic
 def calendar_token_revoke(*, user) -> int:
-    return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

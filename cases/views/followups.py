@@ -126,7 +126,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
 def _csv_safe(value) -> str:
     """Neutralise spreadsheet formulas in free text (a phone number such as +44 stays as it is)."""
     text = "" if value is None else str(value)
-    if text[:1] in {"=", "@", "\t", "\r"} or (text[:1] in {"+", "-"} and not text[1:2].isdigit() and text[1:2] != " "):
+    if text[:1] in {"=", "@", "\t", "\r"} or (
+        text[:1] in {"+", "-"} and not text[1:2].isdigit() and text[1:2] != " "
+    ):
         return "'" + text
     return text
 
@@ -265,7 +267,10 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
         return "Marked done."
     if action == "contact":
         svc.item_record_contact(
-            **common, outcome=data["outcome"], next_contact_date=data["next_contact_date"], notes=data["notes"]
+            **common,
+            outcome=data["outcome"],
+            next_contact_date=data["next_contact_date"],
+            notes=data["notes"],
         )
         return "Contact attempt recorded."
     if action == "reschedule":
@@ -352,7 +357,9 @@ def case_followups(request: HttpRequest, case_id) -> HttpResponse:
 def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     today = timezone.localdate()
     items = list(
-        case.followups.select_related("responsible_nurse", "updated_by", "case", "case__patient", "case__owner")
+        case.followups.select_related(
+            "responsible_nurse", "updated_by", "case", "case__patient", "case__owner"
+        )
         .prefetch_related("contacts__by")
         .order_by("due_date", "id")
     )
@@ -367,7 +374,8 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "real_end": svc.adjuvant_real_end(course, today=today) if course else None,
         "today": today,
         "can_act": _can_act(request),
-        "can_reassess": request.user.has_perm("cases.edit_clinical") or request.user.has_perm("cases.manage_mdt"),
+        "can_reassess": request.user.has_perm("cases.edit_clinical")
+        or request.user.has_perm("cases.manage_mdt"),
         "manual_form": forms.get("manual_form") or ff.ManualForm(initial={"window_days": 14}),
         "course_form": forms.get("course_form")
         or ff.AdjuvantCourseForm(
@@ -515,7 +523,9 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your calendar feed address no longer works.")
         else:
             svc.calendar_token_create(user=request.user)
-            messages.success(request, "New calendar feed address created; any earlier address stopped working.")
+            messages.success(
+                request, "New calendar feed address created; any earlier address stopped working."
+            )
         return redirect("followups:calendar")
     token = CalendarFeedToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
     feed_url = (

@@ -33,7 +33,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True, viewport={"width": 1400, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, accept_downloads=True, viewport={"width": 1400, "height": 900}
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -21,8 +21,12 @@ def test_the_nurse_marks_an_overdue_item_done_and_exports_the_csv(page):
     today = timezone.localdate()
     first = make_case(surgery_date=None)
     second = make_case(surgery_date=None)
-    done_target = item_add_manual(case=first, user=None, due_date=today - timedelta(days=40), modality="ct_or_mri", reason="seed")
-    still_overdue = item_add_manual(case=second, user=None, due_date=today - timedelta(days=20), modality="mri", reason="seed")
+    done_target = item_add_manual(
+        case=first, user=None, due_date=today - timedelta(days=40), modality="ct_or_mri", reason="seed"
+    )
+    still_overdue = item_add_manual(
+        case=second, user=None, due_date=today - timedelta(days=20), modality="mri", reason="seed"
+    )
 
     login(page, "nina", "pw-for-tests-1")
     page.goto("/followups/")
