@@ -38,5 +38,6 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("cases.urls_audit")),
     path("api/v1/", include("cases.urls_api")),
+    path("followups/", include("cases.urls_followups")),
     path("admin/", admin.site.urls),
 ]
