@@ -47,8 +47,16 @@ def only(*roles: str) -> dict:
 
 
 EDITORS = ("surgeon", "chair", "admin")  # cases.edit_clinical (the chair in these tests is a surgeon)
+NURSES = ("nurse", "admin")  # cases.manage_followups
 NO_ARGS: Callable[[World], dict] = lambda w: {}  # noqa: E731
 CASE: Callable[[World], dict] = lambda w: {"case_id": w.case.id}  # noqa: E731
+CASE_ID = CASE
+
+
+def ITEM(action: str) -> Callable[[World], dict]:  # noqa: N802 - reads like the other kwargs factories
+    return lambda w: {"item_id": w.objects["followup_item"].pk, "action": action}
+
+
 PATIENT: Callable[[World], dict] = lambda w: {"patient_id": w.patient.id}  # noqa: E731
 ASSESS_BODY = {"site": "stomach", "size_cm": 6.5, "mitoses_per_5mm2": 8}
 
@@ -100,6 +108,29 @@ MATRIX: list[Row] = [
     Row("api_assess", NO_ARGS, "POST", everyone(OK, anon=401, norole=403), json_body=ASSESS_BODY),
     Row("api_assess", NO_ARGS, "GET", everyone(405, anon=405)),
     Row("api_openapi", NO_ARGS, "GET", everyone(OK, anon=401)),
+    # Follow-ups (cases.manage_followups acts; everyone with a role reads)
+    Row("followups:list", NO_ARGS, "GET", clinical()),
+    Row("followups:export_csv", NO_ARGS, "GET", clinical()),
+    Row("followups:print", NO_ARGS, "GET", clinical()),
+    Row("followups:flagged", NO_ARGS, "GET", clinical()),
+    Row("followups:calendar", NO_ARGS, "GET", only(*NURSES)),
+    Row("followups:calendar", NO_ARGS, "POST", only(*NURSES)),
+    # The feed authenticates by its token alone (calendar apps cannot log in): a valid one works for anybody.
+    Row("followups:feed", lambda w: {"token": w.objects["feed"].token}, "GET", everyone(OK, anon=OK)),
+    Row("followups:feed", lambda w: {"token": "not-a-token"}, "GET", everyone(404, anon=404)),
+    Row("followups:item_action", ITEM("row"), "GET", clinical()),
+    Row("followups:item_action", ITEM("done"), "GET", only(*NURSES)),
+    Row("followups:item_action", ITEM("done"), "POST", only(*NURSES)),
+    Row("followups:item_action", ITEM("contact"), "POST", only(*NURSES)),
+    Row("followups:item_action", ITEM("reschedule"), "POST", only(*NURSES)),
+    Row("followups:item_action", ITEM("cancel"), "POST", only(*NURSES)),
+    Row("followups:item_action", ITEM("edit"), "POST", only(*NURSES)),
+    Row("followups:case", CASE_ID, "GET", clinical()),
+    Row("followups:case_add", CASE_ID, "POST", only(*NURSES)),
+    Row("followups:case_adjuvant", CASE_ID, "POST", only(*NURSES)),
+    Row("followups:case_interruption", CASE_ID, "POST", only(*NURSES)),
+    Row("followups:case_regenerate", CASE_ID, "POST", only(*NURSES)),
+    Row("followups:case_recurrent", CASE_ID, "POST", only(*EDITORS, "coordinator")),
     # Admin site: the app's roles are not Django staff, so everyone lands on the admin's login page.
     Row("admin:index", NO_ARGS, "GET", everyone(LOGIN)),
 ]

@@ -53,6 +53,8 @@ def fill(route: Route, values: dict[str, object]) -> str | None:
     """
 
     def value_for(name: str, conv: str | None) -> str:
+        if f"{route.name}.{name}" in values:
+            return str(values[f"{route.name}.{name}"])
         if name in values:
             return str(values[name])
         kind = conv or "str"

@@ -28,6 +28,8 @@ class World:
     patient: Patient | None = None
     case: Case | None = None
     objects: dict = field(default_factory=dict)  # anything else a row needs (meeting, report, follow-up…)
+    # Path parameter values for the URL walks: by parameter name, or "<url name>.<parameter>" for one route.
+    values: dict = field(default_factory=dict)
 
     def user(self, role: str):
         return self.users.get(role)
@@ -78,6 +80,8 @@ def make_case(owner, patient: Patient | None = None, *, full: bool = True) -> Ca
 
 
 def make_world() -> World:
+    # Transactional tests flush the database, taking the role groups of migration 0002 with them.
+    roles.ensure_roles(Group, Permission)
     world = World()
     world.users["surgeon"] = make_user("surgeon", group=roles.SURGEON)
     world.users["coordinator"] = make_user("coordinator", group=roles.COORDINATOR)
@@ -88,4 +92,26 @@ def make_world() -> World:
     world.users["anon"] = None
     world.patient = make_patient(mrn="MRN4242XYZ", given_name="Grace", family_name="Hopper")
     world.case = make_case(world.users["surgeon"], world.patient)
+    world.values.update(case_id=world.case.id, pk=world.case.id, patient_id=world.patient.id)
+    _add_followups(world)
     return world
+
+
+def _add_followups(world: World) -> None:
+    """Follow-up items from the case's real schedule, and the nurse's calendar feed token."""
+    try:
+        from cases.services import followups as svc
+    except ImportError:  # follow-ups not merged on this branch
+        return
+    svc.followups_regenerate(case=world.case, user=world.users["nurse"], reason="test world")
+    item = world.case.followups.order_by("due_date").first()
+    feed = svc.calendar_token_create(user=world.users["nurse"])
+    world.objects.update(followup_item=item, feed=feed)
+    world.values.update(
+        {
+            "followups:item_action.item_id": item.pk,
+            "followups:item_action.action": "done",
+            "followups:feed.token": feed.token,
+            "item_id": item.pk,
+        }
+    )
