@@ -53,7 +53,7 @@ CASE: Callable[[World], dict] = lambda w: {"case_id": w.case.id}  # noqa: E731
 CASE_ID = CASE
 
 
-def ITEM(action: str) -> Callable[[World], dict]:  # noqa: N802 - reads like the other kwargs factories
+def ITEM(action: str) -> Callable[[World], dict]:  # reads like the other kwargs factories
     return lambda w: {"item_id": w.objects["followup_item"].pk, "action": action}
 
 

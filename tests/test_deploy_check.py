@@ -12,8 +12,10 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "gistcare.example",
 }
-# Test-only relaxations set by tests/testenv.py must not leak into the production check.
+# Test-only relaxations set by tests/testenv.py (and DJANGO_ALLOW_ASYNC_UNSAFE, set by the browser tests for
+# Playwright's event loop) must not leak into the production check.
 TEST_ONLY = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "SECURE_SSL_REDIRECT",
     "SECURE_COOKIES",
     "STATIC_MANIFEST",

@@ -6,8 +6,38 @@ must not be redirected to HTTPS; production keeps both protections (see gistcare
 
 import os
 
+import pytest
+
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("GISTCARE_INSTITUTION", "Test Hospital")
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    uses = set(getattr(item, "fixturenames", ()))
+    return bool({"transactional_db", "live_server"} & uses) or bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the role groups back after a transactional test (browser tests, backup/restore).
+
+    Such tests end with a flush that empties every table, including the groups that migration 0002_roles
+    created; Django re-creates permissions after a flush but not data-migration rows, so the next test that
+    looks a group up would fail depending on test order.
+    """
+    try:
+        return (yield)
+    finally:
+        if _is_transactional(item):
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                from django.contrib.auth.models import Group, Permission
+
+                from cases.roles import ensure_roles
+
+                ensure_roles(Group, Permission)
