@@ -93,3 +93,26 @@ def test_archiving_is_in_the_history(client, world):
 def test_people_without_a_role_are_refused(client, world):
     client.force_login(world.users["norole"])
     assert client.get(reverse("case_history", args=[world.case.id])).status_code == 403
+
+
+def test_follow_up_work_appears_in_the_case_history(world):
+    from datetime import date
+
+    from cases.services import followups as svc
+
+    item = world.objects["followup_item"]
+    nurse = world.users["nurse"]
+    svc.item_record_contact(
+        item=item, user=nurse, expected_version=item.version, outcome="reached", notes="ok"
+    )
+    item.refresh_from_db()
+    svc.item_mark_done(
+        item=item, user=nurse, expected_version=item.version, completed_date=date(2026, 1, 20), result="ned"
+    )
+    events = case_audit_trail(world.case)
+    sections = {e.section for e in events}
+    assert {"Follow up item", "Contact attempt"} <= sections
+    done = next(e for e in events if e.section == "Follow up item" and e.action == "changed")
+    assert done.who == "Nurse Tester"
+    assert ("Status", "Pending", "Done") in {(c.label, c.before, c.after) for c in done.changes}
+    assert ("Result", "—", "No evidence of disease") in {(c.label, c.before, c.after) for c in done.changes}

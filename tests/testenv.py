@@ -18,7 +18,9 @@ os.environ.setdefault("GISTCARE_INSTITUTION", "Test Hospital")
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     uses = set(getattr(item, "fixturenames", ()))
-    return bool({"transactional_db", "live_server"} & uses) or bool(marker and marker.kwargs.get("transaction"))
+    return bool({"transactional_db", "live_server"} & uses) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
 
 
 @pytest.hookimpl(wrapper=True)
