@@ -214,7 +214,7 @@ def make_paths(endpoints: dict, cases: list[str], rng: random.Random) -> dict:
     return makers
 
 
-def run_load(port: int, password: str, makers: dict, clients: int, duration: float) -> dict:
+def run_load(port: int, password: str, makers: dict, clients: int, duration: float, think: float) -> dict:
     results: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
     lock = threading.Lock()
@@ -248,6 +248,8 @@ def run_load(port: int, password: str, makers: dict, clients: int, duration: flo
                 results[name].append(elapsed)
                 if problem:
                     errors[name].append(f"{problem} {path}")
+            if think:
+                time.sleep(rng.uniform(0.5, 1.5) * think)  # a person reading the page before the next click
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
     for thread in threads:
@@ -273,7 +275,8 @@ def report(outcome: dict, skipped: list[str], args: argparse.Namespace) -> bool:
     results, errors = outcome["results"], outcome["errors"]
     total = sum(len(v) for v in results.values())
     print(
-        f"\n{args.clients} clients, {outcome['elapsed']:.0f} s, gunicorn {args.workers} sync workers, "
+        f"\n{args.clients} clients (think time {args.think_ms:.0f} ms), {outcome['elapsed']:.0f} s, "
+        f"gunicorn {args.workers} sync workers, "
         f"{total} requests ({total / max(outcome['elapsed'], 1e-9):.0f}/s)"
     )
     print(
@@ -339,7 +342,7 @@ def main() -> int:
                     return 1
                 time.sleep(0.3)
             print(f"gunicorn on {HOST}:{port}; driving {', '.join(makers)} for {args.duration:.0f} s")
-            outcome = run_load(port, password, makers, args.clients, args.duration)
+            outcome = run_load(port, password, makers, args.clients, args.duration, args.think_ms / 1000)
         finally:
             os.killpg(server.pid, signal.SIGTERM)  # the gunicorn master started above, and its workers
             server.wait(timeout=30)
