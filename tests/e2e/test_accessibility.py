@@ -2,13 +2,10 @@
 
 The pages are found by walking the URL resolver (as for the access tests) and keeping those that render HTML
 for an administrator, who can open every page; the log-in page is checked anonymously. Pages added later are
-covered without editing this file. Also fails on any Content-Security-Policy violation the browser reports.
+covered without editing this file. Uses the `browser` fixture of tests/e2e/conftest.py. Also fails on any Content-Security-Policy violation the browser reports.
 """
 
 from __future__ import annotations
-
-import os
-import shutil
 
 import pytest
 from django.test import Client
@@ -16,32 +13,9 @@ from django.test import Client
 from tests.urlwalk import walk_pages
 from tests.world import make_world
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop in this thread
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(scope="module")
-def a11y_browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--lang=en-GB"])
-        yield browser
-        browser.close()
 
 
 def _violations(page) -> list[str]:
@@ -64,7 +38,7 @@ def _check(page, url: str, problems: dict, csp_errors: list) -> None:
         problems[url] = found
 
 
-def test_no_page_has_serious_or_critical_violations(a11y_browser, live_server):
+def test_no_page_has_serious_or_critical_violations(browser, live_server):
     world = make_world()
     client = Client()
     client.force_login(world.users["admin"])
@@ -75,7 +49,7 @@ def test_no_page_has_serious_or_critical_violations(a11y_browser, live_server):
     ]
     assert len(urls) >= 3
 
-    context = a11y_browser.new_context(base_url=live_server.url, locale="en-GB")
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     csp_errors: list[str] = []
     page.on(
