@@ -17,8 +17,8 @@ from simple_history.models import registered_models
 
 from cases.models import Case, Patient
 
-# Bookkeeping columns that change on every save and say nothing a reader needs.
-SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
+# Bookkeeping columns that change on every save or repeat what the event already says (who, which record).
+SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "updated_by", "schedule_key"})
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -86,7 +86,7 @@ def _display(f: models.Field, value: object, users: dict) -> str:
         user = users.get(value)
         return (user.get_full_name() or user.get_username()) if user else "(removed user)"
     if f.is_relation:
-        return "linked record"  # other relations are identified by UUIDs, meaningless to a reader
+        return f"record {str(value)[:8]}"  # e.g. a case moved to another patient: the short id, no name
     if hasattr(value, "strftime"):
         return value.strftime("%d %b %Y")
     return str(value)
@@ -106,8 +106,22 @@ def _user_name(user_id: object, users: dict) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _is_parent_link(f: models.Field) -> bool:
+    """The field tying a record to its case (or to the record above it): the event's section already says it."""
+    if not f.is_relation or f.related_model in (None, get_user_model()):
+        return False
+    return f.related_model is Case or bool(_case_paths(f.related_model))
+
+
 def _events_for(model: type[models.Model], records: Iterable, users: dict, section: str) -> list[AuditEvent]:
-    tracked = [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS and not f.primary_key]
+    tracked = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SKIPPED_FIELDS
+        and not f.primary_key
+        and f.editable  # derived columns (e.g. a window computed from the due date) follow their source
+        and not _is_parent_link(f)
+    ]
     previous: dict[object, object] = {}
     events = []
     for rec in sorted(records, key=lambda r: (r.history_date, r.history_id)):
