@@ -79,7 +79,7 @@ def make_case(owner, patient: Patient | None = None, *, full: bool = True) -> Ca
     return case
 
 
-def make_world() -> World:
+def make_world(*, signed: bool = False) -> World:
     # Transactional tests flush the database, taking the role groups of migration 0002 with them.
     roles.ensure_roles(Group, Permission)
     world = World()
@@ -94,7 +94,27 @@ def make_world() -> World:
     world.case = make_case(world.users["surgeon"], world.patient)
     world.values.update(case_id=world.case.id, pk=world.case.id, patient_id=world.patient.id)
     _add_followups(world)
+    _add_mdt(world, signed=signed)
     return world
+
+
+def _add_mdt(world: World, *, signed: bool) -> None:
+    """A meeting with the case on its agenda; with `signed`, the chair's decision and signed report (a PDF
+    render: only for the tests that need one)."""
+    try:
+        from cases.services import mdt as svc
+    except ImportError:  # MDT not merged on this branch
+        return
+    meeting = svc.meeting_create(user=world.users["coordinator"], date=dt.date(2026, 2, 3), title="GI MDT")
+    item = svc.agenda_add(meeting=meeting, case=world.case, user=world.users["coordinator"])
+    world.objects.update(meeting=meeting, agenda_item=item)
+    world.values["meeting_id"] = meeting.pk
+    for name in ("mdt_agenda_remove", "mdt_decision", "mdt_sign"):
+        world.values[f"{name}.item_id"] = item.pk
+    if signed:
+        svc.decision_record(item=item, user=world.users["chair"], decision="accept")
+        item.refresh_from_db()
+        world.objects["report"] = svc.report_sign(item=item, user=world.users["chair"])
 
 
 def _add_followups(world: World) -> None:
