@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cases import forms_followups as ff
@@ -38,6 +39,16 @@ def _link_bases() -> dict[str, str]:
     """URL prefixes for the per-row links: one reverse() per page instead of a dozen per row."""
     base = reverse("followups:list")
     return {"item_base": f"{base}item/", "case_base": f"{base}case/"}
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    """The posted `next` address when it stays on this site, else `default` (no open redirect via ?next=)."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -321,7 +332,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
             else:
                 if not request.htmx:
                     messages.success(request, note)
-                    return redirect(request.POST.get("next") or reverse("followups:list"))
+                    return redirect(_safe_next(request, reverse("followups:list")))
                 item = _get_item_for_user(request, item_id, act=True)
                 form = None
     else:
@@ -483,7 +494,7 @@ def case_recurrent(request: HttpRequest, case_id) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "Case re-assessed as recurrent disease.")
-    return redirect(request.POST.get("next") or reverse("followups:case", kwargs={"case_id": case.pk}))
+    return redirect(_safe_next(request, reverse("followups:case", kwargs={"case_id": case.pk})))
 
 
 # ---------------------------------------------------------------------------------------------------------
