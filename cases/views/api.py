@@ -42,6 +42,7 @@ def _authenticate(request: HttpRequest) -> tuple[object | None, JsonResponse | N
         if token is None:
             logger.info("api: refused an unknown or revoked token")
             return None, _error(401, "invalid or revoked token")
+        request.api_token_id = token.pk  # for the log line: which integration called, never what it sent
         return token.owner, None
     if request.user.is_authenticated:
         if _csrf_failure(request) is not None:
@@ -77,6 +78,12 @@ def assess(request: HttpRequest) -> HttpResponse:
         result = assess_text(text)
     except ContractProblem as problem:
         return _error(400, problem.message, field=problem.field, case_index=problem.index)
+    logger.info(
+        "api: assess by user %s (token %s): %s case(s)",
+        user.pk,
+        getattr(request, "api_token_id", "-"),
+        len(result) if isinstance(result, list) else 1,
+    )
     return JsonResponse(result, safe=False)
 
 
