@@ -92,13 +92,24 @@ def real_values(world) -> dict:
     return values
 
 
+def expand(route: Route, values: dict) -> list[dict]:
+    """One value set per combination when a parameter of this route has several values (a list)."""
+    sets = [dict(values)]
+    for param in route.converters:
+        key = f"{route.name}.{param}" if f"{route.name}.{param}" in values else param
+        options = values.get(key)
+        if isinstance(options, list | tuple):
+            sets = [{**v, key: option} for v in sets for option in options]
+    return sets
+
+
 def walk_pages(client, world, *, query: str = ""):
     """GET every non-admin route filled with real records; yields (route, path, response)."""
-    values = real_values(world)
     for route in iter_routes():
         if route.is_admin:
             continue
-        path = fill(route, values)
-        if path is None:
-            continue
-        yield route, path, client.get(path + query)
+        for values in expand(route, real_values(world)):
+            path = fill(route, values)
+            if path is None:
+                continue
+            yield route, path, client.get(path + query)
