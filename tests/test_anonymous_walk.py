@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 
-from tests.urlwalk import DUMMY_UUID, iter_routes
+from tests.urlwalk import DUMMY_UUID, expand, iter_routes
 from tests.urlwalk import fill as fill_route
 from tests.world import make_world
 
@@ -42,16 +42,9 @@ def _login_paths() -> set[str]:
 
 def _candidate_values(world) -> list[dict]:
     """Parameter values to try: the world's real records by name and kind, then dummies."""
-    real = {
-        "case_id": world.case.id,
-        "patient_id": world.patient.id,
-        "pk": world.case.id,
-        "id": world.case.id,
-    }
-    for key, obj in world.objects.items():
-        real[f"{key}_id"] = obj.pk
+    real = {k: v for k, v in world.values.items() if not k.endswith(".token")}  # feeds: bogus tokens only
     candidates = [real | {"<uuid>": world.case.id}, real | {"<uuid>": world.patient.id}]
-    candidates += [real | {"<uuid>": obj.pk} for obj in world.objects.values()]
+    candidates += [real | {"<uuid>": obj.pk} for obj in world.objects.values() if hasattr(obj, "pk")]
     candidates.append({"<uuid>": DUMMY_UUID, "token": "bogus-token"})
     return candidates
 
@@ -59,7 +52,7 @@ def _candidate_values(world) -> list[dict]:
 def _walk(world):
     seen = set()
     for route in iter_routes():
-        for values in _candidate_values(world):
+        for values in (v for c in _candidate_values(world) for v in expand(route, c)):
             path = fill_route(route, values)
             if path is None or (route.name, path) in seen:
                 continue

@@ -32,3 +32,25 @@ def test_no_get_changes_any_record(client, role):
             changed[path] = diff
             before = after
     assert not changed, f"GET requests by {role} changed records: {changed}"
+
+
+@pytest.mark.django_db
+def test_reading_a_never_assessed_case_stores_nothing(client):
+    """A nurse opening the pages of a case nobody has assessed yet: the pages may compute, never store."""
+    from cases.models import Assessment
+    from tests.world import make_case
+
+    world = make_world()
+    fresh = make_case(world.users["surgeon"])
+    assert not Assessment.objects.filter(case=fresh).exists()
+    world.values.update(case_id=fresh.id, pk=fresh.id)
+    client.force_login(world.users["nurse"])
+    before = _counts()
+    changed = {}
+    for _route, path, _response in walk_pages(client, world):
+        after = _counts()
+        diff = {label: after[label] - before[label] for label in after if after[label] != before[label]}
+        if diff:
+            changed[path] = diff
+            before = after
+    assert not changed, f"GET requests by a nurse changed records: {changed}"

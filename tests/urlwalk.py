@@ -80,16 +80,7 @@ def fill(route: Route, values: dict[str, object]) -> str | None:
 
 def real_values(world) -> dict:
     """Path parameter values taken from the test world's records, by parameter name and converter kind."""
-    values: dict[str, object] = {
-        "case_id": world.case.id,
-        "patient_id": world.patient.id,
-        "<uuid>": world.case.id,
-    }
-    for key, obj in world.objects.items():
-        values[f"{key}_id"] = obj.pk
-        if key == "feed_token":
-            values["token"] = obj
-    return values
+    return {"<uuid>": world.case.id, **world.values}
 
 
 def expand(route: Route, values: dict) -> list[dict]:
