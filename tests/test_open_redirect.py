@@ -59,3 +59,14 @@ def test_no_page_redirects_off_site_for_a_next_parameter(client, world):
         response = client.post(path, {"next": EVIL})
         assert "evil.example" not in response.get("Location", ""), path
         client.force_login(world.users["admin"])  # in case the walk logged out
+
+
+def test_the_close_link_of_an_action_form_stays_on_site(client, world):
+    item = world.objects["followup_item"]
+    client.force_login(world.users["nurse"])
+    url = reverse("followups:item_action", kwargs={"item_id": item.pk, "action": "done"})
+    for bad in (EVIL, "javascript:alert(1)", "//evil.example/x"):
+        body = client.get(url, {"next": bad}).content.decode()
+        assert "evil.example" not in body
+        assert "javascript:" not in body
+    assert 'value="/followups/?tab=due"' in client.get(url, {"next": "/followups/?tab=due"}).content.decode()

@@ -41,9 +41,10 @@ def _link_bases() -> dict[str, str]:
     return {"item_base": f"{base}item/", "case_base": f"{base}case/"}
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    """The posted `next` address when it stays on this site, else `default` (no open redirect via ?next=)."""
-    target = request.POST.get("next") or ""
+def _safe_next(request: HttpRequest, default: str, target: str | None = None) -> str:
+    """`target` (default: the posted `next`) when it stays on this site, else `default` (no open redirect)."""
+    if target is None:
+        target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -347,7 +348,8 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         "note": note,
         "today": today,
         "can_act": True,
-        "next": request.GET.get("next") or request.POST.get("next") or "",
+        # Rendered as the Close link's href: only an address on this site.
+        "next": _safe_next(request, "", request.GET.get("next") or request.POST.get("next") or ""),
         **_link_bases(),
     }
     if request.htmx:
