@@ -1,0 +1,83 @@
+"""The case list (/cases/) and the case page (/cases/<id>/)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cases.choices import CaseStatus, RiskCategory, Site
+from cases.models import Case
+from cases.presenters import result_display
+from cases.selectors import case_sections
+from cases.steps import STEP_TITLES, steps_for_case
+from cases.views.access import EDIT, VIEW, _get_case_for_user, require_perm
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request, VIEW)
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    site = request.GET.get("site", "")
+    risk = request.GET.get("risk", "")
+    cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
+    if q:
+        # An exact hospital number first of all; names by any part.
+        cases = cases.filter(
+            Q(patient__mrn__iexact=q)
+            | Q(patient__family_name__icontains=q)
+            | Q(patient__given_name__icontains=q)
+        )
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    if site in Site.values:
+        cases = cases.filter(presentation__site=site)
+    if risk in RiskCategory.values:
+        cases = cases.filter(risk_category=risk)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "q": q,
+        "status": status,
+        "site": site,
+        "risk": risk,
+        "query": query.urlencode(),
+        "status_choices": CaseStatus.choices,
+        "site_choices": Site.choices,
+        "risk_choices": RiskCategory.choices,
+        "can_edit": request.user.has_perm(EDIT),
+    }
+    template = (
+        "cases/case_list.html#results" if request.htmx and request.htmx.target == "case-results" else None
+    )
+    return render(request, template or "cases/case_list.html", context)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    case = _get_case_for_user(request, pk)
+    latest = case.assessments.order_by("-created_at").first()
+    steps = steps_for_case(case)
+    context = {
+        "case": case,
+        "patient": case.patient,
+        **case_sections(case),
+        "step_names": steps,
+        "assessment": latest,
+        "answer": result_display(latest.result) if latest else None,
+        "steps": [(name, STEP_TITLES[name]) for name in steps],
+        "can_edit": request.user.has_perm(EDIT),
+    }
+    return render(request, "cases/case_detail.html", context)

@@ -1,0 +1,181 @@
+"""The stepwise case form: /cases/new/, /cases/<id>/step/<name>/ and the live panel /cases/<id>/panel/.
+
+Every step posts as a plain form (works without JavaScript). Buttons carry an `action`:
+next / back / save (validate, save, move), refresh ("Update form": redisplay with the branch's fields, no save)
+and, on the decision and review steps, finish. htmx only adds conveniences on top: the fields of a branch are
+swapped in when a deciding field changes (`?fragment=fields`), and the live panel follows the typing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.forms import STEP_FORMS, PatientForm, StepForm, initial_from_data
+from cases.models import Case
+from cases.presenters import result_display
+from cases.preview import preview
+from cases.selectors import case_sections, case_step_context, case_step_initial
+from cases.services.cases import case_create, case_save_step
+from cases.steps import ALL_STEPS, STEP_TITLES, neighbours, steps_for_case
+from cases.views.access import EDIT, _get_case_for_user, require_perm
+
+TEMPLATE = "cases/wizard_step.html"
+
+
+def _step_url(case: Case, step: str) -> str:
+    return reverse("case_step", args=[case.pk, step])
+
+
+def _saved_answer(case: Case) -> dict | None:
+    """The engine's answer for the saved case, computed now (the decision step and the panel's first paint)."""
+    return preview(case, "decision", {}, today=timezone.localdate())
+
+
+def _panel_context(answer: dict | None) -> dict:
+    if answer is None:
+        return {"answer": None, "disagreements": []}
+    return {"answer": result_display(answer["result"]), "disagreements": answer["disagreements"]}
+
+
+def _error_summary(form: StepForm | None) -> list[tuple[str, str]]:
+    """(anchor, message) for every error, field errors first in form order, each message naming its field."""
+    if form is None or not form.is_bound or form.is_valid():
+        return []
+    summary = []
+    for name, errors in form.errors.items():
+        label = str(form.fields[name].label) if name in form.fields else ""
+        anchor = f"id_{name}" if name in form.fields else "step-form"
+        for message in errors:
+            text = message if not label or message.startswith(label) else f"{label}: {message}"
+            summary.append((anchor, text))
+    return summary
+
+
+def _render_step(
+    request: HttpRequest,
+    *,
+    case: Case | None,
+    step: str,
+    form: StepForm | None,
+    answer: dict | None,
+    status: int = 200,
+) -> HttpResponse:
+    steps = steps_for_case(case)
+    previous, following = neighbours(steps, step) if step in steps else (None, None)
+    context = {
+        "case": case,
+        "step": step,
+        "step_title": STEP_TITLES[step],
+        "steps": [(name, STEP_TITLES[name]) for name in steps],
+        "step_number": steps.index(step) + 1 if step in steps else 1,
+        "step_count": len(steps),
+        "previous_step": previous,
+        "next_step": following,
+        "form": form,
+        "error_summary": _error_summary(form),
+        "panel_url": reverse("case_panel", args=[case.pk]) if case is not None else "",
+        **_panel_context(answer),
+    }
+    if case is not None and step == "review":
+        context.update(case_sections(case), step_names=steps, can_edit=True)
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    require_perm(request, EDIT)
+    if request.method == "POST":
+        if request.POST.get("action") == "refresh":
+            form = PatientForm(initial=initial_from_data(PatientForm, request.POST))
+            return _render_step(request, case=None, step="patient", form=form, answer=None)
+        form = PatientForm(request.POST)
+        if form.is_valid():
+            case = case_create(**form.cleaned_data, user=request.user)
+            messages.success(request, f"Case {case.short_id} started. Enter the presentation next.")
+            return redirect(_step_url(case, "presentation"))
+    else:
+        form = PatientForm(initial={"ruleset": settings.GISTCARE_DEFAULT_RULESET})
+    return _render_step(request, case=None, step="patient", form=form, answer=None)
+
+
+def _after_save(request: HttpRequest, case: Case, step: str, action: str) -> HttpResponse:
+    steps = steps_for_case(case)  # the answer may have changed the steps (e.g. surveillance ends early)
+    if step not in steps:
+        return redirect(_step_url(case, steps[-1]))
+    previous, following = neighbours(steps, step)
+    if action == "save":
+        messages.success(request, f"{STEP_TITLES[step]} saved.")
+        return redirect(_step_url(case, step))
+    if action == "back" and previous:
+        return redirect(_step_url(case, previous))
+    if action in ("next", "finish") and following:
+        return redirect(_step_url(case, following))
+    messages.success(request, f"Case {case.short_id} saved.")
+    return redirect("case_detail", pk=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_step(request: HttpRequest, pk: uuid.UUID, step: str) -> HttpResponse:
+    case = _get_case_for_user(request, pk, edit=True)
+    if step not in ALL_STEPS:
+        raise Http404("No such step")
+    steps = steps_for_case(case)
+    if step not in steps:
+        messages.info(request, f"This case does not need the {STEP_TITLES[step].lower()} step.")
+        return redirect(_step_url(case, steps[-1]))
+
+    form_class = STEP_FORMS.get(step)
+    action = request.POST.get("action", "next")
+    today = timezone.localdate()
+
+    if form_class is None:  # decision and review: nothing to enter
+        if request.method == "POST":
+            return _after_save(request, case, step, action)
+        return _render_step(request, case=case, step=step, form=None, answer=_saved_answer(case))
+
+    form_kwargs = {
+        "context": case_step_context(case, step),
+        "fragment_url": _step_url(case, step) + "?fragment=fields",
+        "today": today,
+    }
+    if request.method == "POST" and (request.GET.get("fragment") == "fields" or action == "refresh"):
+        # Redisplay with the fields the new values call for; nothing is validated or saved.
+        form = form_class(initial=initial_from_data(form_class, request.POST), **form_kwargs)
+        if request.GET.get("fragment") == "fields":
+            return render(request, f"{TEMPLATE}#step_fields", {"form": form})
+        answer = preview(case, step, request.POST, today=today)
+        return _render_step(request, case=case, step=step, form=form, answer=answer)
+
+    if request.method == "POST":
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            case_save_step(case=case, step=step, data=form.cleaned_data, user=request.user)
+            return _after_save(request, case, step, action)
+        answer = preview(case, step, request.POST, today=today)
+        return _render_step(request, case=case, step=step, form=form, answer=answer)
+
+    form = form_class(initial=case_step_initial(case, step), **form_kwargs)
+    return _render_step(request, case=case, step=step, form=form, answer=_saved_answer(case))
+
+
+@login_required
+@require_GET
+def case_panel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The live panel for the unsaved values of the step form (query string); reads only."""
+    case = _get_case_for_user(request, pk, edit=True)
+    step = request.GET.get("_step", "")
+    if step not in ALL_STEPS:
+        step = "decision"
+    answer = preview(case, step, request.GET, today=timezone.localdate())
+    return render(request, f"{TEMPLATE}#live_panel", _panel_context(answer))
