@@ -15,7 +15,6 @@ from cases.forms import STEP_FORMS
 from cases.models import Case
 from cases.selectors import case_step_context
 from guidelines import CaseFacts, assess
-from guidelines.risk import assess_risk, explain_disagreement
 
 
 def _blank_to_none(value: object) -> object:
@@ -102,9 +101,6 @@ def preview(case: Case | None, step: str, data: Mapping, *, today: date) -> dict
     if facts is None:
         return None
     ruleset = facts.ruleset or (case.ruleset if case is not None else None)
-    result = assess(facts, ruleset, today=today).to_dict()
-    return {
-        "result": result,
-        "disagreements": explain_disagreement(facts, assess_risk(facts)),
-        "facts": facts,
-    }
+    result = assess(facts, ruleset, today=today)
+    # risk_notes: guidelines.risk.explain_disagreement, computed by the engine alongside the risk.
+    return {"result": result.to_dict(), "disagreements": list(result.risk_notes), "facts": facts}

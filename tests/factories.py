@@ -1,0 +1,163 @@
+"""factory-boy factories shared by every test module.
+
+Users: `UserFactory(roles=[SURGEON])`, or the shortcuts SurgeonFactory, CoordinatorFactory, NurseFactory,
+AdminFactory (superuser-free administrator role with `cases.sign_report`). Records: PatientFactory, CaseFactory
+(owner = a surgeon), and one factory per section (PresentationFactory, DiagnosticsFactory, OperationFactory,
+PathologyFactory, TreatmentDecisionFactory), each taking `case=`. `gastric_case()` builds the worked example of
+ASSESS_CONTRACT.md (gastric 6.5 cm, 8 mitoses, resected R0, KIT exon 11).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from cases import roles as role_names
+from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _add_roles(user, create: bool, names) -> None:
+    if create and names:
+        user.groups.add(*Group.objects.filter(name__in=names))
+
+
+def _roles_default(*default: str) -> factory.PostGeneration:
+    return factory.PostGeneration(lambda user, create, extracted, **kw: _add_roles(user, create, extracted or default))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    roles = factory.PostGeneration(lambda user, create, extracted, **kw: _add_roles(user, create, extracted))
+
+    @factory.post_generation
+    def chair(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            from django.contrib.auth.models import Permission
+
+            self.user_permissions.add(Permission.objects.get(content_type__app_label="cases", codename="sign_report"))
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+class SurgeonFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"surgeon{n}")
+    roles = _roles_default(role_names.SURGEON)
+
+
+class CoordinatorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"coordinator{n}")
+    roles = _roles_default(role_names.COORDINATOR)
+
+
+class NurseFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"nurse{n}")
+    roles = _roles_default(role_names.NURSE)
+
+
+class AdminFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    roles = _roles_default(role_names.ADMINISTRATOR)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    mrn = factory.Sequence(lambda n: f"T{n:07d}")
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    date_of_birth = dt.date(1960, 5, 17)
+    sex = "female"
+    phone = "01632 960 000"
+    preferred_contact = "phone"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    patient = factory.SubFactory(PatientFactory)
+    owner = factory.SubFactory(SurgeonFactory)
+    diagnosis_date = dt.date(2025, 11, 20)
+    ruleset = "esmo-2022"
+
+
+class PresentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Presentation
+
+    case = factory.SubFactory(CaseFactory)
+    presentation = "localized"
+    site = "stomach"
+    gastric_location = "greater_curvature"
+    size_cm = Decimal("6.5")
+    growth_pattern = "exophytic"
+
+
+class DiagnosticsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnostics
+
+    case = factory.SubFactory(CaseFactory)
+    biopsy_done = False
+    histology_confirmed = True
+    cd117 = "positive"
+    dog1 = "positive"
+
+
+class OperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Operation
+
+    case = factory.SubFactory(CaseFactory)
+    surgery_date = dt.date(2026, 1, 15)
+    approach_used = "open"
+    margin = "R0"
+    rupture = False
+
+
+class PathologyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pathology
+
+    case = factory.SubFactory(CaseFactory)
+    mitoses_per_5mm2 = 8
+    genotype = "kit_exon_11"
+
+
+class TreatmentDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TreatmentDecision
+
+    case = factory.SubFactory(CaseFactory)
+    neoadjuvant_months = 0
+
+
+def gastric_case(**case_kwargs) -> Case:
+    """The contract's worked example: gastric 6.5 cm, 8 mitoses, resected R0 on 2026-01-15, KIT exon 11."""
+    case = CaseFactory(**case_kwargs)
+    PresentationFactory(case=case)
+    DiagnosticsFactory(case=case)
+    OperationFactory(case=case)
+    PathologyFactory(case=case)
+    TreatmentDecisionFactory(case=case)
+    return Case.objects.with_sections().get(pk=case.pk)
