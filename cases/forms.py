@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
@@ -62,10 +62,11 @@ class StepForm(forms.Form):
     to re-render the fields with htmx; without it (tests, no JavaScript) the "Update form" button does it.
     """
 
-    #: Fieldsets: (legend, field names) in display order.
+    #: Fieldsets: (legend, items) in display order; an item is a field name or a branch id ("branch-site").
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    #: Fields whose value decides which other fields apply.
-    drivers: tuple[str, ...] = ()
+    #: Branches: id -> (the field that decides it, the fields it holds). Each branch is its own <div id>, so
+    #: htmx swaps only that div when its deciding field changes and never touches a field being typed in.
+    branches: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def __init__(
         self,
@@ -81,28 +82,47 @@ class StepForm(forms.Form):
         self.hidden = hidden_fields({**self.context, **self.raw_values()})
         for name in self.hidden:
             self.fields.pop(name, None)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             self._name_the_field_in_messages(field)
-            if name in self.drivers and fragment_url:
-                field.widget.attrs.update(
-                    {
-                        "hx-post": fragment_url,
-                        "hx-trigger": "change",
-                        "hx-target": "#step-fields",
-                        "hx-swap": "outerHTML",
-                        "hx-include": "#step-form",
-                    }
-                )
+        if fragment_url:
+            for branch, (driver, _names) in self.branches.items():
+                if driver in self.fields:
+                    self.fields[driver].widget.attrs.update(
+                        {
+                            "hx-post": f"{fragment_url}?fragment={branch}",
+                            "hx-trigger": "change",
+                            "hx-target": f"#{branch}",
+                            "hx-swap": "outerHTML",
+                            "hx-include": "#step-form",
+                            "aria-controls": branch,
+                        }
+                    )
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            *(
-                Fieldset(legend, *present)
-                for legend, names in self.sections
-                if (present := [n for n in names if n in self.fields])
-            )
+            *(Fieldset(legend, *items) for legend, names in self.sections if (items := self._items(names)))
         )
+
+    def _branch(self, branch: str) -> Div:
+        # Always rendered, even empty: it is the place the branch's fields are swapped into.
+        _driver, names = self.branches[branch]
+        return Div(*(n for n in names if n in self.fields), css_id=branch)
+
+    def _items(self, names: tuple[str, ...]) -> list:
+        return [
+            self._branch(n) if n in self.branches else n
+            for n in names
+            if n in self.branches or n in self.fields
+        ]
+
+    def branch_helper(self, branch: str) -> FormHelper:
+        """A helper rendering only one branch's div (the htmx fragment)."""
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(self._branch(branch))
+        return helper
 
     @staticmethod
     def _name_the_field_in_messages(field: forms.Field) -> None:
@@ -221,14 +241,18 @@ class PatientForm(StepForm):
 
 class PresentationForm(StepForm):
     sections = (
-        ("Tumour", ("presentation", "metastatic_sites", "site", "gastric_location", "duodenal_location",
-                    "rectal_level", "size_cm", "eus_features", "growth_pattern")),
+        ("Tumour", ("presentation", "branch-presentation", "site", "branch-site", "size_cm", "branch-size",
+                    "growth_pattern")),
         ("Findings", ("boundary_clear", "adherent_to_adjacent_organs", "clinical_features", "r0_feasible",
                       "major_morbidity_expected")),
-        ("Diagnostics", ("biopsy_done", "biopsy_date", "biopsy_method", "histology_confirmed", "cd117", "dog1",
-                         "sdh_ihc")),
+        ("Diagnostics", ("biopsy_done", "branch-biopsy", "histology_confirmed", "cd117", "dog1", "sdh_ihc")),
     )  # fmt: skip
-    drivers = ("presentation", "site", "size_cm", "biopsy_done")
+    branches = {
+        "branch-presentation": ("presentation", ("metastatic_sites",)),
+        "branch-site": ("site", ("gastric_location", "duodenal_location", "rectal_level")),
+        "branch-size": ("size_cm", ("eus_features",)),
+        "branch-biopsy": ("biopsy_done", ("biopsy_date", "biopsy_method")),
+    }
 
     presentation = forms.ChoiceField(
         label="Presentation", choices=PresentationKind.choices, initial=PresentationKind.LOCALIZED
@@ -278,11 +302,13 @@ class PresentationForm(StepForm):
 
 
 class OperationForm(StepForm):
-    sections = (
-        ("Operation", ("resected", "surgery_date", "approach_used", "converted_to_open")),
-        ("Findings", ("margin", "rupture", "nodes_removed")),
-    )
-    drivers = ("resected",)
+    sections = (("Operation", ("resected", "branch-resected")),)
+    branches = {
+        "branch-resected": (
+            "resected",
+            ("surgery_date", "approach_used", "converted_to_open", "margin", "rupture", "nodes_removed"),
+        ),
+    }
 
     resected = forms.BooleanField(label="The tumour was resected", required=False, initial=True)
     surgery_date = _date_field("Date of surgery")
@@ -309,10 +335,14 @@ class OperationForm(StepForm):
 class PathologyForm(StepForm):
     sections = (
         ("Pathology and molecular", ("mitoses_per_5mm2", "nodes_positive", "genotype", "exon_detail")),
-        ("Treatment decisions", ("neoadjuvant_months", "adjuvant_decision", "adjuvant_start", "adjuvant_dose_mg",
-                                 "adjuvant_planned_months")),
+        ("Treatment decisions", ("neoadjuvant_months", "adjuvant_decision", "branch-adjuvant")),
     )  # fmt: skip
-    drivers = ("adjuvant_decision",)
+    branches = {
+        "branch-adjuvant": (
+            "adjuvant_decision",
+            ("adjuvant_start", "adjuvant_dose_mg", "adjuvant_planned_months"),
+        ),
+    }
 
     mitoses_per_5mm2 = forms.CharField(
         label="Mitoses per 5 mm²",

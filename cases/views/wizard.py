@@ -3,7 +3,7 @@
 Every step posts as a plain form (works without JavaScript). Buttons carry an `action`:
 next / back / save (validate, save, move), refresh ("Update form": redisplay with the branch's fields, no save)
 and, on the decision and review steps, finish. htmx only adds conveniences on top: the fields of a branch are
-swapped in when a deciding field changes (`?fragment=fields`), and the live panel follows the typing.
+swapped in when a deciding field changes (`?fragment=<branch id>`, one <div> per branch), and the live panel follows the typing.
 """
 
 from __future__ import annotations
@@ -146,14 +146,17 @@ def case_step(request: HttpRequest, pk: uuid.UUID, step: str) -> HttpResponse:
 
     form_kwargs = {
         "context": case_step_context(case, step),
-        "fragment_url": _step_url(case, step) + "?fragment=fields",
+        "fragment_url": _step_url(case, step),
         "today": today,
     }
-    if request.method == "POST" and (request.GET.get("fragment") == "fields" or action == "refresh"):
+    fragment = request.GET.get("fragment", "")
+    if request.method == "POST" and (fragment in form_class.branches or action == "refresh"):
         # Redisplay with the fields the new values call for; nothing is validated or saved.
         form = form_class(initial=initial_from_data(form_class, request.POST), **form_kwargs)
-        if request.GET.get("fragment") == "fields":
-            return render(request, f"{TEMPLATE}#step_fields", {"form": form})
+        if fragment in form_class.branches:
+            return render(
+                request, f"{TEMPLATE}#branch", {"form": form, "branch_helper": form.branch_helper(fragment)}
+            )
         answer = preview(case, step, request.POST, today=today)
         return _render_step(request, case=case, step=step, form=form, answer=answer)
 
