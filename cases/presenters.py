@@ -38,8 +38,12 @@ def _label(choices: type, value: str | None) -> str:
         return value.replace("_", " ")
 
 
-def result_display(result: dict | None) -> dict | None:
-    """The contract output of one assessment with a label beside every code."""
+def result_display(result: dict | None, *, resected: bool = False) -> dict | None:
+    """The contract output of one assessment with a label beside every code.
+
+    `resected`: the tumour is already out, so no approach is proposed (the engine answers null for it, which
+    otherwise reads "individualised by the MDT").
+    """
     if not result:
         return None
     risk = result.get("risk")
@@ -50,6 +54,7 @@ def result_display(result: dict | None) -> dict | None:
         "pathway": result.get("pathway"),
         "pathway_label": _label(Pathway, result.get("pathway")) or "Not determined",
         "biopsy_first": result.get("biopsy_first"),
+        "resected": resected,
         "approach": result.get("approach"),
         "approach_label": APPROACH_LABELS.get(result.get("approach") or "", "Individualised by the MDT"),
         "neoadjuvant": result.get("neoadjuvant"),

@@ -7,7 +7,16 @@ from django.contrib.auth.models import User
 
 from cases.choices import CaseStatus
 from cases.facts import build_facts
-from cases.models import Assessment, Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
+from cases.models import (
+    Assessment,
+    Case,
+    Diagnostics,
+    Operation,
+    Pathology,
+    Patient,
+    Presentation,
+    TreatmentDecision,
+)
 from cases.services.assessment import case_assess
 
 pytestmark = pytest.mark.django_db

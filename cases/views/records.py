@@ -76,7 +76,7 @@ def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         **case_sections(case),
         "step_names": steps,
         "assessment": latest,
-        "answer": result_display(latest.result) if latest else None,
+        "answer": result_display(latest.result, resected=bool(latest.facts.get("resected"))) if latest else None,
         "steps": [(name, STEP_TITLES[name]) for name in steps],
         "can_edit": request.user.has_perm(EDIT),
     }

@@ -43,7 +43,10 @@ def _saved_answer(case: Case) -> dict | None:
 def _panel_context(answer: dict | None) -> dict:
     if answer is None:
         return {"answer": None, "disagreements": []}
-    return {"answer": result_display(answer["result"]), "disagreements": answer["disagreements"]}
+    return {
+        "answer": result_display(answer["result"], resected=answer["facts"].resected),
+        "disagreements": answer["disagreements"],
+    }
 
 
 def _error_summary(form: StepForm | None) -> list[tuple[str, str]]:
