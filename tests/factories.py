@@ -28,7 +28,9 @@ def _add_roles(user, create: bool, names) -> None:
 
 
 def _roles_default(*default: str) -> factory.PostGeneration:
-    return factory.PostGeneration(lambda user, create, extracted, **kw: _add_roles(user, create, extracted or default))
+    return factory.PostGeneration(
+        lambda user, create, extracted, **kw: _add_roles(user, create, extracted or default)
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -50,7 +52,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             from django.contrib.auth.models import Permission
 
-            self.user_permissions.add(Permission.objects.get(content_type__app_label="cases", codename="sign_report"))
+            self.user_permissions.add(
+                Permission.objects.get(content_type__app_label="cases", codename="sign_report")
+            )
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):

@@ -51,4 +51,7 @@ def test_a_case_not_assessed_yet_says_so(surgeon_client):
 
 
 def test_an_unknown_case_is_404(surgeon_client):
-    assert surgeon_client.get(reverse("case_detail", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+    assert (
+        surgeon_client.get(reverse("case_detail", args=["00000000-0000-0000-0000-000000000000"])).status_code
+        == 404
+    )

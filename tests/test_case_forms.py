@@ -67,7 +67,9 @@ def test_branch_drivers_post_to_the_fragment_url():
 
 
 def test_initial_from_data_keeps_what_was_typed():
-    initial = initial_from_data(PresentationForm, {"site": "rectum", "size_cm": "abc", "eus_features": "ulceration"})
+    initial = initial_from_data(
+        PresentationForm, {"site": "rectum", "size_cm": "abc", "eus_features": "ulceration"}
+    )
     assert initial["size_cm"] == "abc"
     assert initial["site"] == "rectum"
     assert initial["boundary_clear"] is False
@@ -92,10 +94,14 @@ def test_pathology_form_hides_adjuvant_fields_when_not_resected():
 def test_surgery_cannot_precede_the_diagnosis():
     context = {"date_of_birth": date(1960, 1, 1), "diagnosis_date": date(2025, 6, 1)}
     form = OperationForm(
-        {"resected": "on", "surgery_date": "2025-05-01", "approach_used": "open"}, context=context, today=TODAY
+        {"resected": "on", "surgery_date": "2025-05-01", "approach_used": "open"},
+        context=context,
+        today=TODAY,
     )
     assert not form.is_valid()
-    assert form.errors["surgery_date"] == ["Date of surgery: the surgery cannot be before the diagnosis (01 Jun 2025)."]
+    assert form.errors["surgery_date"] == [
+        "Date of surgery: the surgery cannot be before the diagnosis (01 Jun 2025)."
+    ]
 
 
 def test_a_resected_tumour_needs_a_date_and_an_approach():

@@ -112,7 +112,9 @@ def test_adjuvant_details_are_cleared_when_adjuvant_was_declined(surgeon):
     case_save_step(case=case, step="pathology", data={**given, "adjuvant_decision": "declined"}, user=surgeon)
     treatment = Case.objects.get(pk=case.pk).treatment
     assert treatment.adjuvant_decision == "declined"
-    assert (treatment.adjuvant_start, treatment.adjuvant_dose_mg, treatment.adjuvant_planned_months) == (None,) * 3
+    assert (treatment.adjuvant_start, treatment.adjuvant_dose_mg, treatment.adjuvant_planned_months) == (
+        None,
+    ) * 3
 
 
 def test_saving_the_patient_step_updates_patient_and_case(surgeon):

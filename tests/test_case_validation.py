@@ -43,7 +43,9 @@ def test_it_rejects_a_count_that_is_not_a_whole_number_up_to_1000(raw):
 
 
 def test_it_rejects_dates_in_the_future():
-    errors = validate_case_data({"date_of_birth": date(2026, 3, 2), "surgery_date": date(2027, 1, 1)}, today=TODAY)
+    errors = validate_case_data(
+        {"date_of_birth": date(2026, 3, 2), "surgery_date": date(2027, 1, 1)}, today=TODAY
+    )
     assert errors["date_of_birth"] == ["Date of birth: 02 Mar 2026 is in the future."]
     assert errors["surgery_date"][0] == "Date of surgery: 01 Jan 2027 is in the future."
 
@@ -54,16 +56,26 @@ def test_it_accepts_today():
 
 def test_it_rejects_surgery_before_birth_or_diagnosis():
     errors = validate_case_data(
-        {"date_of_birth": date(1960, 1, 1), "diagnosis_date": date(2025, 6, 1), "surgery_date": date(1959, 1, 1)},
+        {
+            "date_of_birth": date(1960, 1, 1),
+            "diagnosis_date": date(2025, 6, 1),
+            "surgery_date": date(1959, 1, 1),
+        },
         today=TODAY,
     )
     assert "Date of surgery: the surgery cannot be before the date of birth." in errors["surgery_date"]
-    assert "Date of surgery: the surgery cannot be before the diagnosis (01 Jun 2025)." in errors["surgery_date"]
+    assert (
+        "Date of surgery: the surgery cannot be before the diagnosis (01 Jun 2025)." in errors["surgery_date"]
+    )
 
 
 def test_it_rejects_a_diagnosis_before_birth():
-    errors = validate_case_data({"date_of_birth": date(1960, 1, 1), "diagnosis_date": date(1950, 1, 1)}, today=TODAY)
-    assert errors == {"diagnosis_date": ["Date of diagnosis: the diagnosis cannot be before the date of birth."]}
+    errors = validate_case_data(
+        {"date_of_birth": date(1960, 1, 1), "diagnosis_date": date(1950, 1, 1)}, today=TODAY
+    )
+    assert errors == {
+        "diagnosis_date": ["Date of diagnosis: the diagnosis cannot be before the date of birth."]
+    }
 
 
 def test_it_allows_a_margin_only_for_a_resected_tumour():

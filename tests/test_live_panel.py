@@ -48,14 +48,18 @@ def test_it_explains_why_the_schemes_disagree(surgeon_client):
     case = CaseFactory()
     PresentationFactory(case=case, site="jejunum", gastric_location="")
     OperationFactory(case=case)
-    html = panel(surgeon_client, case, _step="pathology", mitoses_per_5mm2="3", genotype="kit_exon_11").content.decode()
+    html = panel(
+        surgeon_client, case, _step="pathology", mitoses_per_5mm2="3", genotype="kit_exon_11"
+    ).content.decode()
     # Jejunum 6.5 cm, 3 mitoses: modified NIH high (non-gastric), NIH 2002 intermediate (site ignored).
     assert "NIH 2002 ignores site" in html
 
 
 def test_it_ignores_a_half_typed_value(surgeon_client):
     case = resected_gastric_case()
-    html = panel(surgeon_client, case, _step="pathology", mitoses_per_5mm2="8.", genotype="kit_exon_11").content.decode()
+    html = panel(
+        surgeon_client, case, _step="pathology", mitoses_per_5mm2="8.", genotype="kit_exon_11"
+    ).content.decode()
     assert "needs the size and the mitotic count" in html
 
 

@@ -33,7 +33,8 @@ def test_it_creates_the_demo_users_in_their_roles():
     assert User.objects.get(username="coordinator").has_perm("cases.manage_mdt")
     assert User.objects.get(username="nurse").has_perm("cases.manage_followups")
     admin = User.objects.get(username="admin")
-    assert admin.is_superuser and admin.has_perm("cases.sign_report")
+    assert admin.is_superuser
+    assert admin.has_perm("cases.sign_report")
     assert "demo-pass-123" not in output
 
 

@@ -18,7 +18,11 @@ def test_a_surgical_pathway_gets_every_step(pathway):
 
 
 def test_a_small_nodule_under_surveillance_stops_after_the_decision():
-    assert case_steps(presentation="localized", pathway="surveillance") == ("patient", "presentation", "decision")
+    assert case_steps(presentation="localized", pathway="surveillance") == (
+        "patient",
+        "presentation",
+        "decision",
+    )
 
 
 @pytest.mark.parametrize("presentation", ["metastatic", "recurrent"])

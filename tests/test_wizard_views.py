@@ -43,7 +43,12 @@ def test_it_refuses_the_form_to_a_role_that_only_reads(coordinator_client):
 
 def test_it_answers_404_for_an_unknown_case_or_step(surgeon_client):
     case = CaseFactory()
-    assert surgeon_client.get(reverse("case_step", args=["00000000-0000-0000-0000-000000000000", "patient"])).status_code == 404
+    assert (
+        surgeon_client.get(
+            reverse("case_step", args=["00000000-0000-0000-0000-000000000000", "patient"])
+        ).status_code
+        == 404
+    )
     assert surgeon_client.get(step_url(case, "nonsense")).status_code == 404
 
 
@@ -66,7 +71,8 @@ def test_it_keeps_what_was_typed_when_the_patient_is_invalid(surgeon_client):
     html = response.content.decode()
     assert 'id="error-summary"' in html
     assert "Date of birth: 01 Jan 2099 is in the future." in html
-    assert 'value="W-1"' in html and 'value="Lamb"' in html
+    assert 'value="W-1"' in html
+    assert 'value="Lamb"' in html
     assert not Case.objects.exists()
 
 
@@ -92,7 +98,9 @@ def test_back_saves_too(surgeon_client):
 
 def test_an_implausible_size_is_reported_by_name_and_kept(surgeon_client):
     case = CaseFactory()
-    response = surgeon_client.post(step_url(case, "presentation"), {**GASTRIC, "size_cm": "75", "action": "next"})
+    response = surgeon_client.post(
+        step_url(case, "presentation"), {**GASTRIC, "size_cm": "75", "action": "next"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Please correct 1 problem" in html
@@ -115,7 +123,9 @@ def test_it_clears_the_gastric_location_when_the_site_changes(surgeon_client):
 
 def test_the_form_shows_only_the_fields_that_apply(surgeon_client):
     case = CaseFactory()
-    PresentationFactory(case=case, site="rectum", gastric_location="", rectal_level="low", size_cm=Decimal("1.5"))
+    PresentationFactory(
+        case=case, site="rectum", gastric_location="", rectal_level="low", size_cm=Decimal("1.5")
+    )
     html = surgeon_client.get(step_url(case, "presentation")).content.decode()
     assert 'name="rectal_level"' in html
     assert 'name="eus_features"' in html
@@ -126,11 +136,13 @@ def test_the_form_shows_only_the_fields_that_apply(surgeon_client):
 def test_the_branch_fragment_swaps_in_the_location_of_the_new_site(surgeon_client):
     case = CaseFactory()
     response = surgeon_client.post(
-        step_url(case, "presentation") + "?fragment=branch-site", {**GASTRIC, "site": "duodenum"}, HTTP_HX_REQUEST="true"
+        step_url(case, "presentation") + "?fragment=branch-site",
+        {**GASTRIC, "site": "duodenum"},
+        HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.strip().startswith('<div')
+    assert html.strip().startswith("<div")
     assert 'id="branch-site"' in html
     assert 'name="duodenal_location"' in html
     assert 'name="gastric_location"' not in html
@@ -144,11 +156,13 @@ def test_update_form_works_without_javascript(surgeon_client):
                                    {**GASTRIC, "site": "rectum", "size_cm": "1.2", "action": "refresh"})  # fmt: skip
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'name="rectal_level"' in html and 'name="eus_features"' in html
+    assert 'name="rectal_level"' in html
+    assert 'name="eus_features"' in html
     assert 'value="1.2"' in html
     assert "is-invalid" not in html
     assert case.section("presentation") is None
-    assert "<noscript>" in html and 'value="refresh"' in html
+    assert "<noscript>" in html
+    assert 'value="refresh"' in html
 
 
 # --- step list -------------------------------------------------------------------------------------------------
@@ -188,7 +202,10 @@ def test_the_operation_step_rejects_surgery_before_the_diagnosis(surgeon_client)
     response = surgeon_client.post(step_url(case, "operation"),
                                    {"resected": "on", "surgery_date": "2024-01-01", "approach_used": "open"})  # fmt: skip
     assert response.status_code == 200
-    assert "Date of surgery: the surgery cannot be before the diagnosis (20 Nov 2025)." in response.content.decode()
+    assert (
+        "Date of surgery: the surgery cannot be before the diagnosis (20 Nov 2025)."
+        in response.content.decode()
+    )
     assert not Operation.objects.filter(case=case).exists()
 
 

@@ -50,7 +50,9 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(request, browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900}, locale="en-GB")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1366, "height": 900}, locale="en-GB"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

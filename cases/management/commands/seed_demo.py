@@ -153,7 +153,9 @@ class Command(BaseCommand):
         for username, first, last, role in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, first_name=first, last_name=last, email=f"{username}@example.org")
+                user = User(
+                    username=username, first_name=first, last_name=last, email=f"{username}@example.org"
+                )
                 user.set_password(password)
                 if username == "admin":
                     user.is_staff = user.is_superuser = True
@@ -163,7 +165,9 @@ class Command(BaseCommand):
             if not user.groups.filter(pk=group.pk).exists():
                 user.groups.add(group)
             if username == "admin":
-                perm = Permission.objects.get(content_type__app_label="cases", codename=roles.CHAIR_PERMISSION)
+                perm = Permission.objects.get(
+                    content_type__app_label="cases", codename=roles.CHAIR_PERMISSION
+                )
                 if not user.user_permissions.filter(pk=perm.pk).exists():
                     user.user_permissions.add(perm)
             users[username] = user
@@ -172,7 +176,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def _case(self, index: int, demo: Demo, surgeon) -> Case:
         surgery = demo.surgery
-        diagnosis = (surgery - timedelta(days=42)) if surgery else date(2025, 9, 1) + timedelta(days=index * 3)
+        diagnosis = (
+            (surgery - timedelta(days=42)) if surgery else date(2025, 9, 1) + timedelta(days=index * 3)
+        )
         case = case_create(**_patient(index), diagnosis_date=diagnosis, ruleset=demo.ruleset, user=surgeon)
         if demo.site is None:  # a draft: only the patient step done
             return case
