@@ -113,6 +113,10 @@ WARNINGS: dict[str, GuidelineWarning] = {
             "bleeding and ulceration as adverse clinical features: individualised by the MDT.",
         ),
         _W(
+            "schedule.surgery_date_unknown",
+            "Resected tumour without a date of surgery: the surveillance schedule cannot be dated.",
+        ),
+        _W(
             "pathway.size_unknown",
             "Tumour size unknown: the pathway cannot be determined yet.",
         ),
@@ -451,6 +455,8 @@ def assess(
             warns.append(WARNINGS["risk.mitoses_unknown"])
         if size is None:
             warns.append(WARNINGS["risk.size_unknown"])
+        if facts.surgery_date is None:
+            warns.append(WARNINGS["schedule.surgery_date_unknown"])
 
     # --- Systemic therapy (RULES.md section 6) --------------------------------------------------------
     systemic_lines: tuple[SystemicLine, ...] = ()
