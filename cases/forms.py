@@ -12,9 +12,10 @@ from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases.choices import (
     AdjuvantDecision,
@@ -39,6 +40,10 @@ from cases.models import Diagnostics, Patient
 from cases.validation import hidden_fields, parse_mitoses, parse_size_cm, validate_case_data
 
 NOT_RECORDED = [("", "Not recorded")]
+NOSCRIPT_UPDATE = (
+    '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
+    'Update form<span class="visually-hidden"> after changing {label}</span></button></noscript>'
+)
 
 
 def _date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
@@ -110,11 +115,17 @@ class StepForm(forms.Form):
         return Div(*(n for n in names if n in self.fields), css_id=branch)
 
     def _items(self, names: tuple[str, ...]) -> list:
-        return [
-            self._branch(n) if n in self.branches else n
-            for n in names
-            if n in self.branches or n in self.fields
-        ]
+        items: list = []
+        for name in names:
+            if name in self.branches:
+                items.append(self._branch(name))
+                # Without JavaScript the branch is refreshed by a plain post, right where it is needed.
+                driver = self.branches[name][0]
+                label = escape(self.fields[driver].label) if driver in self.fields else "the answers above"
+                items.append(HTML(NOSCRIPT_UPDATE.format(label=label)))
+            elif name in self.fields:
+                items.append(name)
+        return items
 
     def branch_helper(self, branch: str) -> FormHelper:
         """A helper rendering only one branch's div (the htmx fragment)."""

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case
-from tests.e2e.conftest import log_in
-from tests.factories import PASSWORD, SurgeonFactory
+from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.factories import PASSWORD, CaseFactory, SurgeonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -93,3 +93,51 @@ def test_it_shows_validation_errors_and_keeps_what_was_typed(page, screenshot, l
     expect(page.get_by_label("Largest diameter (cm)")).to_have_value("75")
     expect(page.get_by_label("Duodenal wall")).to_be_visible()
     screenshot("09-validation-error")
+
+
+def test_the_form_works_with_javascript_off(browser, live_server, screenshot):
+    SurgeonFactory(username="surgeon")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    try:
+        log_in(page, "surgeon", PASSWORD)
+        page.goto("/cases/new/")
+        page.get_by_label("Hospital number (MRN)").fill("E2E-0003")
+        page.get_by_label("Given name").fill("Cleo")
+        page.get_by_label("Family name").fill("Nojs")
+        page.get_by_label("Date of birth").fill("1955-02-03")
+        page.get_by_role("button", name="Start case").click()
+        page.get_by_label("Primary site").select_option("rectum")
+        page.get_by_label("Largest diameter (cm)").fill("1.5")
+        page.get_by_role("button", name="Update form after changing Largest diameter (cm)").click()
+        expect(page.get_by_label("Rectal level")).to_be_visible()
+        expect(page.get_by_label("Largest diameter (cm)")).to_have_value("1.5")
+        page.get_by_label("Rectal level").select_option("low")
+        screenshot_path = ARTIFACTS / "10-no-javascript.png"
+        page.screenshot(path=str(screenshot_path), full_page=True)
+        page.get_by_role("button", name="Next", exact=True).click()
+        expect(page.get_by_role("heading", name=re.compile("Decision"))).to_be_visible()
+    finally:
+        context.close()
+    case = Case.objects.get(patient__mrn="E2E-0003")
+    assert case.presentation.rectal_level == "low"
+    assert case.pathway == "resection"
+
+
+def test_the_presentation_step_has_no_serious_accessibility_violations(page, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    SurgeonFactory(username="surgeon")
+    log_in(page, "surgeon", PASSWORD)
+    case = CaseFactory()
+    page.goto(f"/cases/{case.pk}/step/presentation/")
+    page.get_by_label("Largest diameter (cm)").fill("0")
+    failed = []
+    page.on("response", lambda r: failed.append((r.url, r.status)) if r.status >= 400 else None)
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    page.wait_for_load_state("load")
+    assert failed == []
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], results.generate_report()
