@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from cases.choices import Pathway, RiskCategory
 
 AFIP_LABELS = {
@@ -27,6 +29,13 @@ ADJUVANT_LABELS = {
     "undetermined": "Undetermined",
 }
 MODALITY_LABELS = {"ct_or_mri": "CT or MRI", "mri": "MRI", "eus": "EUS", "chest_xray": "Chest X-ray"}
+
+
+def format_cm(value: Decimal | None) -> str:
+    """A size as typed: 6.5 (not 6.50), 10 (not 10.00 or 1E+1); empty when unknown."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
 
 
 def _label(choices: type, value: str | None) -> str:

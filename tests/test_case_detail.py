@@ -26,6 +26,7 @@ def test_it_shows_every_section_and_the_snapshot_to_the_owner(surgeon_client, su
     assert case.patient.mrn in html
     assert "Greater curvature".lower() in html.lower()
     assert "15 Jan 2026" in html
+    assert "6.5 cm" in html
     assert "KIT exon 11" in html
     assert f"rule set <strong>esmo-2022</strong>, version <strong>{snapshot.ruleset_version}</strong>" in html
     assert "55% progression" in html

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cases.choices import CaseStatus, RiskCategory, Site
 from cases.models import Case
-from cases.presenters import result_display
+from cases.presenters import format_cm, result_display
 from cases.selectors import case_sections
 from cases.steps import STEP_TITLES, steps_for_case
 from cases.views.access import EDIT, VIEW, _get_case_for_user, require_perm
@@ -44,6 +44,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if risk in RiskCategory.values:
         cases = cases.filter(risk_category=risk)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page.object_list:
+        presentation = case.section("presentation")
+        case.size_display = format_cm(presentation.size_cm) if presentation else ""
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -74,9 +77,12 @@ def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "case": case,
         "patient": case.patient,
         **case_sections(case),
+        "size_display": format_cm(case.presentation.size_cm) if case.section("presentation") else "",
         "step_names": steps,
         "assessment": latest,
-        "answer": result_display(latest.result, resected=bool(latest.facts.get("resected"))) if latest else None,
+        "answer": result_display(latest.result, resected=bool(latest.facts.get("resected")))
+        if latest
+        else None,
         "steps": [(name, STEP_TITLES[name]) for name in steps],
         "can_edit": request.user.has_perm(EDIT),
     }

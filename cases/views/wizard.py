@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms import STEP_FORMS, PatientForm, StepForm, initial_from_data
 from cases.models import Case
-from cases.presenters import result_display
+from cases.presenters import format_cm, result_display
 from cases.preview import preview
 from cases.selectors import case_sections, case_step_context, case_step_initial
 from cases.services.cases import case_create, case_save_step
@@ -89,7 +89,9 @@ def _render_step(
         **_panel_context(answer),
     }
     if case is not None and step == "review":
-        context.update(case_sections(case), step_names=steps, can_edit=True)
+        sections = case_sections(case)
+        size = sections["presentation"].size_cm if sections["presentation"] else None
+        context.update(sections, step_names=steps, can_edit=True, size_display=format_cm(size))
     return render(request, TEMPLATE, context, status=status)
 
 

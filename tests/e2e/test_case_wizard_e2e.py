@@ -1,3 +1,4 @@
+import os
 import re
 
 import pytest
@@ -141,3 +142,23 @@ def test_the_presentation_step_has_no_serious_accessibility_violations(page, liv
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], results.generate_report()
+
+
+def test_a_coordinator_browses_the_demo_cases_read_only(page, screenshot, live_server):
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--password", PASSWORD, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    log_in(page, "coordinator", PASSWORD)
+    page.goto("/cases/")
+    expect(page.locator("#case-results")).to_contain_text("30 cases")
+    expect(page.get_by_role("link", name="New case")).to_have_count(0)
+    screenshot("11-demo-case-list")
+    page.get_by_label("Modified NIH risk").select_option("high")
+    expect(page.locator("#case-results")).to_contain_text("7 cases")
+    page.get_by_label("Modified NIH risk").select_option("")
+    page.get_by_label("Site").select_option("mesentery")
+    expect(page.locator("#case-results tbody tr")).to_have_count(1)
+    page.locator("#case-results tbody a").first.click()
+    expect(page.get_by_test_id("pathway").first).to_contain_text("Systemic therapy")
+    expect(page.get_by_role("link", name="Edit case")).to_have_count(0)
+    screenshot("12-demo-metastatic-case")
