@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def panel(client, case, **params):
-    return client.get(reverse("case_panel", args=[case.pk]), params)
+    return client.post(reverse("case_panel", args=[case.pk]), params)
 
 
 def resected_gastric_case():
@@ -89,3 +89,12 @@ def test_rupture_typed_in_the_operation_step_makes_the_risk_high(surgeon_client)
 def test_without_a_site_it_asks_for_one(surgeon_client):
     html = panel(surgeon_client, CaseFactory(), _step="patient").content.decode()
     assert "Enter the primary site and the size" in html
+
+
+def test_a_get_shows_the_saved_case(surgeon_client):
+    case = resected_gastric_case()
+    html = surgeon_client.get(
+        reverse("case_panel", args=[case.pk]), {"_step": "pathology", "mitoses_per_5mm2": "8"}
+    )
+    # Values in a query string are ignored: the panel takes unsaved values from a POST body only.
+    assert "needs the size and the mitotic count" in html.content.decode()

@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.choices import CaseStatus, RiskCategory, Site
 from cases.models import Case
@@ -21,14 +21,38 @@ from cases.views.access import EDIT, VIEW, _get_case_for_user, require_perm
 PAGE_SIZE = 25
 
 
+SEARCH_SESSION_KEY = "case_list_search"
+SEARCH_FIELDS = ("q", "status", "site", "risk")
+
+
+def _search(request: HttpRequest) -> dict[str, str]:
+    """The list's search, kept in the session rather than the URL.
+
+    The search text is often a hospital number or a name, and patient identifiers must not appear in URLs (nor
+    therefore in access logs or browser history): the form posts it. The filters that identify nobody (status,
+    site, risk) are also accepted in the query string, so other pages can link to e.g. /cases/?status=draft.
+    """
+    search = {} if "clear" in request.GET else dict(request.session.get(SEARCH_SESSION_KEY, {}))
+    if request.method == "POST":
+        search = {name: request.POST.get(name, "").strip() for name in SEARCH_FIELDS}
+    for name in ("status", "site", "risk"):
+        if name in request.GET:
+            search[name] = request.GET[name]
+    request.session[SEARCH_SESSION_KEY] = search
+    return search
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, VIEW)
-    q = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    site = request.GET.get("site", "")
-    risk = request.GET.get("risk", "")
+    search = _search(request)
+    if request.method == "POST" and not request.htmx:
+        return redirect("case_list")  # post/redirect/get: reloading the page does not resubmit
+    q = search.get("q", "")
+    status = search.get("status", "")
+    site = search.get("site", "")
+    risk = search.get("risk", "")
     cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
     if q:
         # An exact hospital number first of all; names by any part.
@@ -47,15 +71,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     for case in page.object_list:
         presentation = case.section("presentation")
         case.size_display = format_cm(presentation.size_cm) if presentation else ""
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
         "q": q,
         "status": status,
         "site": site,
         "risk": risk,
-        "query": query.urlencode(),
         "status_choices": CaseStatus.choices,
         "site_choices": Site.choices,
         "risk_choices": RiskCategory.choices,

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from cases.forms import STEP_FORMS, PatientForm, StepForm, initial_from_data
 from cases.models import Case
@@ -178,12 +178,17 @@ def case_step(request: HttpRequest, pk: uuid.UUID, step: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_panel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """The live panel for the unsaved values of the step form (query string); reads only."""
+    """The live panel for the unsaved values of the step form; reads only, writes nothing.
+
+    The page posts the values (the patient step carries names and the MRN, which must stay out of URLs);
+    a GET shows the answer for the saved case.
+    """
     case = _get_case_for_user(request, pk, edit=True)
-    step = request.GET.get("_step", "")
+    data = request.POST if request.method == "POST" else {}
+    step = data.get("_step", "")
     if step not in ALL_STEPS:
         step = "decision"
-    answer = preview(case, step, request.GET, today=timezone.localdate())
+    answer = preview(case, step, data, today=timezone.localdate())
     return render(request, f"{TEMPLATE}#live_panel", _panel_context(answer))
