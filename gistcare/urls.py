@@ -31,5 +31,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("cases.urls")),
+    path("followups/", include("cases.urls_followups")),
     path("admin/", admin.site.urls),
 ]

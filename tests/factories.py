@@ -4,7 +4,8 @@ Users: `UserFactory(roles=[SURGEON])`, or the shortcuts SurgeonFactory, Coordina
 AdminFactory (superuser-free administrator role with `cases.sign_report`). Records: PatientFactory, CaseFactory
 (owner = a surgeon), and one factory per section (PresentationFactory, DiagnosticsFactory, OperationFactory,
 PathologyFactory, TreatmentDecisionFactory), each taking `case=`. `gastric_case()` builds the worked example of
-ASSESS_CONTRACT.md (gastric 6.5 cm, 8 mitoses, resected R0, KIT exon 11).
+ASSESS_CONTRACT.md (gastric 6.5 cm, 8 mitoses, resected R0, KIT exon 11). From the follow-up branch:
+`user_with_role(role)`, `surgeon()`, `nurse()`, `coordinator()` and `make_case(site=..., surgery_date=...)`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.contrib.auth.models import Group
 from cases import roles as role_names
 from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "pw-for-tests-1"
 
 
 def _add_roles(user, create: bool, names) -> None:
@@ -42,7 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@hospital.test")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     roles = factory.PostGeneration(lambda user, create, extracted, **kw: _add_roles(user, create, extracted))
@@ -91,7 +92,7 @@ class PatientFactory(factory.django.DjangoModelFactory):
     family_name = factory.Faker("last_name")
     date_of_birth = dt.date(1960, 5, 17)
     sex = "female"
-    phone = "01632 960 000"
+    phone = factory.Sequence(lambda n: f"+44 20 7946 {n:04d}")
     preferred_contact = "phone"
 
 
@@ -165,3 +166,52 @@ def gastric_case(**case_kwargs) -> Case:
     PathologyFactory(case=case)
     TreatmentDecisionFactory(case=case)
     return Case.objects.with_sections().get(pk=case.pk)
+
+
+def user_with_role(role: str | None, **kwargs):
+    user = UserFactory(**kwargs)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def nurse(**kwargs):
+    return user_with_role(role_names.NURSE, **kwargs)
+
+
+def surgeon(**kwargs):
+    return user_with_role(role_names.SURGEON, **kwargs)
+
+
+def coordinator(**kwargs):
+    return user_with_role(role_names.COORDINATOR, **kwargs)
+
+
+def make_case(
+    *,
+    site: str = "stomach",
+    size_cm: str | float = "6.5",
+    mitoses: int | None = 8,
+    surgery_date: dt.date | None = dt.date(2026, 1, 15),
+    rupture: bool = False,
+    ruleset: str = "esmo-2022",
+    adjuvant_decision: str = "",
+    presentation: str = "localized",
+    diagnosis_date: dt.date | None = None,
+    histology_confirmed: bool = False,
+    genotype: str = "kit_exon_11",
+    **case_kwargs,
+) -> Case:
+    """A case with its sections: resected when `surgery_date` is given, else a tumour seen at diagnosis."""
+    case = CaseFactory(ruleset=ruleset, diagnosis_date=diagnosis_date, **case_kwargs)
+    Presentation.objects.create(case=case, site=site, size_cm=Decimal(str(size_cm)), presentation=presentation)
+    if histology_confirmed:
+        Diagnostics.objects.create(case=case, histology_confirmed=True)
+    if surgery_date is not None:
+        Operation.objects.create(
+            case=case, surgery_date=surgery_date, approach_used="open", margin="R0", rupture=rupture
+        )
+        Pathology.objects.create(case=case, mitoses_per_5mm2=mitoses, genotype=genotype)
+    if adjuvant_decision:
+        TreatmentDecision.objects.create(case=case, adjuvant_decision=adjuvant_decision)
+    return Case.objects.get(pk=case.pk)

@@ -2,9 +2,23 @@
 
 from cases.models.assessment import Assessment
 from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
+from cases.models.followup import (
+    AdjuvantCourse,
+    AdjuvantInterruption,
+    CalendarFeedToken,
+    ContactAttempt,
+    FollowUpItem,
+    ReminderLog,
+)
 from cases.models.patient import Patient
 
 __all__ = [
+    "AdjuvantCourse",
+    "AdjuvantInterruption",
+    "CalendarFeedToken",
+    "ContactAttempt",
+    "FollowUpItem",
+    "ReminderLog",
     "Assessment",
     "Case",
     "Diagnostics",

@@ -83,6 +83,9 @@ def log_in(page, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+login = log_in  # the name the follow-up browser tests use
+
+
 @pytest.fixture(autouse=True)
 def role_groups(transactional_db):
     """The role groups come from a data migration, which a transactional test's flush removes: restore them."""
