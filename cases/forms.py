@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
 from django.utils.html import escape
@@ -67,8 +67,9 @@ class StepForm(forms.Form):
     to re-render the fields with htmx; without it (tests, no JavaScript) the "Update form" button does it.
     """
 
-    #: Fieldsets: (legend, items) in display order; an item is a field name or a branch id ("branch-site").
-    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Fieldsets: (legend, items) in display order; an item is a field name, a branch id ("branch-site") or a
+    #: tuple of field names shown side by side on wide screens.
+    sections: tuple[tuple[str, tuple], ...] = ()
     #: Branches: id -> (the field that decides it, the fields it holds). Each branch is its own <div id>, so
     #: htmx swaps only that div when its deciding field changes and never touches a field being typed in.
     branches: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -117,7 +118,11 @@ class StepForm(forms.Form):
     def _items(self, names: tuple[str, ...]) -> list:
         items: list = []
         for name in names:
-            if name in self.branches:
+            if isinstance(name, tuple):  # fields side by side on wide screens
+                present = [n for n in name if n in self.fields]
+                if present:
+                    items.append(Row(*(Column(n, css_class="col-md") for n in present)))
+            elif name in self.branches:
                 items.append(self._branch(name))
                 # Without JavaScript the branch is refreshed by a plain post, right where it is needed.
                 driver = self.branches[name][0]
@@ -184,9 +189,9 @@ def initial_from_data(form_class: type[StepForm], data: Mapping) -> dict:
 
 class PatientForm(StepForm):
     sections = (
-        ("Patient", ("mrn", "given_name", "family_name", "date_of_birth", "sex")),
-        ("Contact for follow-up", ("phone", "email", "preferred_contact")),
-        ("Case", ("diagnosis_date", "ruleset")),
+        ("Patient", (("mrn", "given_name", "family_name"), ("date_of_birth", "sex"))),
+        ("Contact for follow-up", (("phone", "email", "preferred_contact"),)),
+        ("Case", (("diagnosis_date", "ruleset"),)),
     )
 
     mrn = forms.CharField(label="Hospital number (MRN)", max_length=32)

@@ -204,7 +204,9 @@ def make_case(
 ) -> Case:
     """A case with its sections: resected when `surgery_date` is given, else a tumour seen at diagnosis."""
     case = CaseFactory(ruleset=ruleset, diagnosis_date=diagnosis_date, **case_kwargs)
-    Presentation.objects.create(case=case, site=site, size_cm=Decimal(str(size_cm)), presentation=presentation)
+    Presentation.objects.create(
+        case=case, site=site, size_cm=Decimal(str(size_cm)), presentation=presentation
+    )
     if histology_confirmed:
         Diagnostics.objects.create(case=case, histology_confirmed=True)
     if surgery_date is not None:

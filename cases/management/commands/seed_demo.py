@@ -10,7 +10,7 @@ engine snapshots.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -59,7 +59,6 @@ class Demo:
     status: str = CaseStatus.ASSESSED
     ruleset: str = "esmo-2022"
     metastatic_sites: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 D = date
