@@ -84,7 +84,8 @@ def preview_facts(case: Case | None, step: str, data: Mapping, *, today: date) -
     if form_class is None:
         return base
     context = case_step_context(case, step) if case is not None else {}
-    form = form_class(data=data, context=context, today=today)
+    extra = {"patient": case.patient} if step == "patient" and case is not None else {}
+    form = form_class(data=data, context=context, today=today, **extra)
     form.is_valid()
     overrides = _overrides(step, form.cleaned_data, set(form.fields))
     if base is None:

@@ -243,3 +243,22 @@ def test_back_and_next_keep_everything(surgeon_client):
     assert 'value="8"' in html
     html = surgeon_client.get(step_url(case, "operation")).content.decode()
     assert 'value="2026-01-15"' in html
+
+
+def test_the_patient_step_edits_the_patient_of_the_case(surgeon_client):
+    case = CaseFactory()
+    data = {**NEW_PATIENT, "mrn": case.patient.mrn, "family_name": "Corrected", "action": "next"}
+    response = surgeon_client.post(step_url(case, "patient"), data)
+    assert response.status_code == 302
+    case.patient.refresh_from_db()
+    assert case.patient.family_name == "Corrected"
+
+
+def test_the_patient_step_cannot_take_another_patients_mrn(surgeon_client):
+    from tests.factories import PatientFactory
+
+    PatientFactory(mrn="TAKEN")
+    case = CaseFactory()
+    response = surgeon_client.post(step_url(case, "patient"), {**NEW_PATIENT, "mrn": "TAKEN"})
+    assert response.status_code == 200
+    assert "Hospital number (MRN): TAKEN already belongs to another patient." in response.content.decode()

@@ -154,6 +154,8 @@ def case_step(request: HttpRequest, pk: uuid.UUID, step: str) -> HttpResponse:
         "fragment_url": _step_url(case, step),
         "today": today,
     }
+    if step == "patient":
+        form_kwargs["patient"] = case.patient  # the MRN may stay this patient's own
     fragment = request.GET.get("fragment", "")
     if request.method == "POST" and (fragment in form_class.branches or action == "refresh"):
         # Redisplay with the fields the new values call for; nothing is validated or saved.
