@@ -6,7 +6,8 @@ Three pure functions share one vocabulary, the form field names:
   for a lesion of 2 cm or more, operation details when the tumour was not resected...). The forms leave them
   out, the services clear them, so a value typed before the site changed never reaches the engine.
 - `validate_case_data(values, today=...)`: the rules that need several fields (dates in order, nothing in the
-  future, margin only for a resected tumour, location only for its site). Returns {field: [messages]}; every
+  future except a planned adjuvant start, nothing before 1900, margin only for a resected tumour, location
+  only for its site). Returns {field: [messages]}; every
   message names its field so it reads on its own in the error summary.
 - `parse_size_cm` / `parse_mitoses`: the single-value rules shared by the forms and the validator.
 
@@ -26,6 +27,7 @@ SMALL_LESION_CM = Decimal("2")
 MAX_SIZE_CM = Decimal("50")
 MAX_MITOSES = 1000
 ADVANCED_PRESENTATIONS = frozenset({"metastatic", "recurrent"})
+EARLIEST_DATE = date(1900, 1, 1)
 
 LABELS: dict[str, str] = {
     "date_of_birth": "Date of birth",
@@ -153,7 +155,7 @@ def parse_mitoses(raw: object) -> int:
     """A mitotic count per 5 mm²: a whole number from 0 to 1000 (RULES.md section 1)."""
     message = f"{LABELS['mitoses_per_5mm2']}: enter a whole number from 0 to {MAX_MITOSES}."
     text = str(raw).strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" and other Unicode digits are not counts
         raise ValidationError(message, code="invalid")
     value = int(text)
     if value > MAX_MITOSES:
@@ -168,9 +170,14 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(f"{LABELS.get(field, field)}: {message}")
 
-    for field in ("date_of_birth", "diagnosis_date", "biopsy_date", "surgery_date"):
+    for field in ("date_of_birth", "diagnosis_date", "biopsy_date", "surgery_date", "adjuvant_start"):
         value = values.get(field)
-        if isinstance(value, date) and value > today:
+        if not isinstance(value, date):
+            continue
+        if value < EARLIEST_DATE:
+            # Almost always a mistyped year; the engine's contract also refuses dates before 1900.
+            add(field, f"{value:%d %b %Y} is before 1900; check the year.")
+        elif value > today and field != "adjuvant_start":  # adjuvant therapy may be planned ahead
             add(field, f"{value:%d %b %Y} is in the future.")
 
     birth = values.get("date_of_birth")

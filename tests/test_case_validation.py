@@ -35,7 +35,7 @@ def test_it_accepts_whole_mitotic_counts(raw):
     assert parse_mitoses(raw) == int(raw)
 
 
-@pytest.mark.parametrize("raw", ["-1", "5.5", "1001", "eight", ""])
+@pytest.mark.parametrize("raw", ["-1", "5.5", "1001", "eight", "", "²", "1e3"])
 def test_it_rejects_a_count_that_is_not_a_whole_number_up_to_1000(raw):
     with pytest.raises(ValidationError) as exc:
         parse_mitoses(raw)
@@ -129,3 +129,24 @@ def test_it_clears_what_a_branch_hides():
     assert cleared["eus_features"] == []
     assert cleared["metastatic_sites"] == ""
     assert values["gastric_location"] == "antrum"  # the input is not modified
+
+
+def test_it_rejects_dates_before_1900():
+    errors = validate_case_data(
+        {"date_of_birth": date(1899, 12, 31), "surgery_date": date(202, 1, 1)}, today=TODAY
+    )
+    assert errors["date_of_birth"] == ["Date of birth: 31 Dec 1899 is before 1900; check the year."]
+    assert "Date of surgery: 01 Jan 202 is before 1900; check the year." in errors["surgery_date"]
+
+
+def test_a_planned_adjuvant_start_may_be_in_the_future_but_not_before_surgery():
+    assert (
+        validate_case_data(
+            {"adjuvant_start": date(2026, 4, 1), "surgery_date": date(2026, 2, 1)}, today=TODAY
+        )
+        == {}
+    )
+    errors = validate_case_data(
+        {"adjuvant_start": date(2026, 1, 1), "surgery_date": date(2026, 2, 1)}, today=TODAY
+    )
+    assert errors == {"adjuvant_start": ["Adjuvant start: adjuvant therapy cannot start before the surgery."]}
