@@ -82,9 +82,10 @@ def _size(values: Mapping) -> Decimal | None:
     if raw in (None, ""):
         return None
     try:
-        return Decimal(str(raw))
+        value = Decimal(str(raw).strip().replace(",", "."))
     except InvalidOperation:
         return None
+    return value if value.is_finite() else None  # NaN cannot be compared
 
 
 def hidden_fields(values: Mapping) -> frozenset[str]:

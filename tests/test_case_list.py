@@ -117,3 +117,10 @@ def test_htmx_search_returns_only_the_results(surgeon_client):
     assert html.strip().startswith('<div id="case-results">')
     assert "<html" not in html
     assert "L-1" in html
+
+
+@pytest.mark.parametrize("q", ["a\x00b", "%", "_", "'; drop table x; --", "9" * 500])
+def test_odd_search_text_never_breaks_the_list(surgeon_client, q):
+    CaseFactory()
+    response = search(surgeon_client, q=q, status="\x00", site="x" * 100)
+    assert response.status_code == 200

@@ -262,3 +262,23 @@ def test_the_patient_step_cannot_take_another_patients_mrn(surgeon_client):
     response = surgeon_client.post(step_url(case, "patient"), {**NEW_PATIENT, "mrn": "TAKEN"})
     assert response.status_code == 200
     assert "Hospital number (MRN): TAKEN already belongs to another patient." in response.content.decode()
+
+
+NASTY = ["", "x", "-1", "1e999", "NaN", "Infinity", "²", "٣", "9999-99-99", "0001-01-01", "9999-12-31",
+         "<script>alert(1)</script>", "9" * 400, "a\x00b"]  # fmt: skip
+
+
+@pytest.mark.parametrize("step", ["patient", "presentation", "operation", "pathology"])
+def test_no_input_gives_a_server_error(surgeon_client, step):
+    from cases.forms import STEP_FORMS
+
+    case = CaseFactory()
+    PresentationFactory(case=case)
+    OperationFactory(case=case)
+    for name in STEP_FORMS[step].base_fields:
+        for value in NASTY:
+            data = {"site": "stomach", "resected": "on", "size_cm": "3", name: value}
+            for url in (step_url(case, step), reverse("case_panel", args=[case.pk])):
+                response = surgeon_client.post(url, {**data, "_step": step})
+                assert response.status_code in (200, 302), (name, value, response.status_code)
+                assert "<script>alert(1)</script>" not in response.content.decode()

@@ -34,10 +34,13 @@ def _search(request: HttpRequest) -> dict[str, str]:
     """
     search = {} if "clear" in request.GET else dict(request.session.get(SEARCH_SESSION_KEY, {}))
     if request.method == "POST":
-        search = {name: request.POST.get(name, "").strip() for name in SEARCH_FIELDS}
+        # NUL characters cannot reach PostgreSQL; nobody types them on purpose.
+        search = {
+            name: request.POST.get(name, "").replace("\x00", "").strip()[:100] for name in SEARCH_FIELDS
+        }
     for name in ("status", "site", "risk"):
         if name in request.GET:
-            search[name] = request.GET[name]
+            search[name] = request.GET[name][:40]
     request.session[SEARCH_SESSION_KEY] = search
     return search
 
