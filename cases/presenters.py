@@ -47,11 +47,14 @@ def _label(choices: type, value: str | None) -> str:
         return value.replace("_", " ")
 
 
-def result_display(result: dict | None, *, resected: bool = False) -> dict | None:
+def result_display(
+    result: dict | None, *, resected: bool = False, genotype: str | None = None
+) -> dict | None:
     """The contract output of one assessment with a label beside every code.
 
     `resected`: the tumour is already out, so no approach is proposed (the engine answers null for it, which
-    otherwise reads "individualised by the MDT").
+    otherwise reads "individualised by the MDT"). `genotype`: once known, "mutation analysis required" is done
+    and no longer shown as a to-do.
     """
     if not result:
         return None
@@ -75,7 +78,8 @@ def result_display(result: dict | None, *, resected: bool = False) -> dict | Non
         ],
         "recommendations": result.get("recommendations") or [],
         "warnings": result.get("warnings") or [],
-        "molecular_testing_required": result.get("molecular_testing_required"),
+        "molecular_testing_required": result.get("molecular_testing_required")
+        and genotype in (None, "", "not_tested"),
     }
     shown["adjuvant"]["label"] = ADJUVANT_LABELS.get(shown["adjuvant"].get("recommendation"), "")
     if risk:

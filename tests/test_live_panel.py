@@ -40,6 +40,7 @@ def test_it_shows_every_scheme_for_unsaved_values_without_writing(surgeon_client
     assert "High (55% progression)" in html
     assert "IIIA" in html
     assert "Recommended: imatinib 400 mg/day, 36 months" in html
+    assert "Mutation analysis" not in html  # the genotype is known: nothing left to do
     assert not Assessment.objects.exists()
     assert case.section("pathology") is None
 
@@ -98,3 +99,9 @@ def test_a_get_shows_the_saved_case(surgeon_client):
     )
     # Values in a query string are ignored: the panel takes unsaved values from a POST body only.
     assert "needs the size and the mitotic count" in html.content.decode()
+
+
+def test_it_asks_for_mutation_analysis_while_the_genotype_is_not_tested(surgeon_client):
+    case = resected_gastric_case()
+    html = panel(surgeon_client, case, _step="pathology", mitoses_per_5mm2="8", genotype="not_tested").content.decode()
+    assert "Mutation analysis" in html

@@ -44,7 +44,9 @@ def _panel_context(answer: dict | None) -> dict:
     if answer is None:
         return {"answer": None, "disagreements": []}
     return {
-        "answer": result_display(answer["result"], resected=answer["facts"].resected),
+        "answer": result_display(
+            answer["result"], resected=answer["facts"].resected, genotype=answer["facts"].genotype
+        ),
         "disagreements": answer["disagreements"],
     }
 
