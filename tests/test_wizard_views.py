@@ -282,3 +282,27 @@ def test_no_input_gives_a_server_error(surgeon_client, step):
                 response = surgeon_client.post(url, {**data, "_step": step})
                 assert response.status_code in (200, 302), (name, value, response.status_code)
                 assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_a_step_posted_after_the_session_expired_is_not_lost(client, surgeon):
+    case = CaseFactory()
+    response = client.post(step_url(case, "presentation"), {**GASTRIC, "size_cm": "7.25", "action": "next"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert case.section("presentation") is None
+    client.force_login(surgeon)  # logging in again keeps the session's data
+    html = client.get(step_url(case, "presentation")).content.decode()
+    assert "Your session had expired" in html
+    assert 'value="7.25"' in html
+    assert 'value="greater_curvature" selected' in html
+    assert case.section("presentation") is None  # shown again to check, saved only when posted
+    again = client.get(step_url(case, "presentation")).content.decode()
+    assert 'value="7.25"' not in again  # shown once
+
+
+def test_htmx_calls_without_a_session_leave_the_page_alone(client):
+    case = CaseFactory()
+    response = client.post(
+        reverse("case_panel", args=[case.pk]), {"_step": "presentation"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 204

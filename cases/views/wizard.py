@@ -9,11 +9,12 @@ swapped in when a deciding field changes (`?fragment=<branch id>`, one <div> per
 from __future__ import annotations
 
 import uuid
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,44 @@ from cases.steps import ALL_STEPS, STEP_TITLES, neighbours, steps_for_case
 from cases.views.access import EDIT, _get_case_for_user, require_perm
 
 TEMPLATE = "cases/wizard_step.html"
+
+
+STASH_SESSION_KEY = "case_form_unsaved"
+
+
+def login_required_keeping_post(view):
+    """login_required that loses nothing when the session expired while a step was being filled in.
+
+    A form posted without a live session is kept (in the new session, server side) and the user is sent to log
+    in; back on the same page the form comes back with what was typed, to check and save. Django's login()
+    keeps the session's data. htmx calls (panel, branch fragments) answer 204 so the page stays as it is.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            return HttpResponse(status=204)
+        if request.method == "POST":
+            data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+            request.session[STASH_SESSION_KEY] = {"path": request.path, "data": data}
+        return redirect_to_login(request.path)
+
+    return wrapper
+
+
+def _take_stash(request: HttpRequest) -> QueryDict | None:
+    """The values posted to this page when the session had expired, once (then forgotten)."""
+    stash = request.session.get(STASH_SESSION_KEY)
+    if not stash or stash.get("path") != request.path:
+        return None
+    del request.session[STASH_SESSION_KEY]
+    data = QueryDict(mutable=True)
+    for key, values in stash["data"].items():
+        data.setlist(key, values)
+    messages.warning(request, "Your session had expired. What you entered is shown again: check it and save.")
+    return data
 
 
 def _step_url(case: Case, step: str) -> str:
@@ -97,10 +136,15 @@ def _render_step(
     return render(request, TEMPLATE, context, status=status)
 
 
-@login_required
+@login_required_keeping_post
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     require_perm(request, EDIT)
+    stashed = _take_stash(request) if request.method == "GET" else None
+    if stashed is not None:
+        form = PatientForm(stashed)
+        form.is_valid()
+        return _render_step(request, case=None, step="patient", form=form, answer=None)
     if request.method == "POST":
         if request.POST.get("action") == "refresh":
             form = PatientForm(initial=initial_from_data(PatientForm, request.POST))
@@ -131,7 +175,7 @@ def _after_save(request: HttpRequest, case: Case, step: str, action: str) -> Htt
     return redirect("case_detail", pk=case.pk)
 
 
-@login_required
+@login_required_keeping_post
 @require_http_methods(["GET", "POST"])
 def case_step(request: HttpRequest, pk: uuid.UUID, step: str) -> HttpResponse:
     case = _get_case_for_user(request, pk, edit=True)
@@ -177,11 +221,18 @@ def case_step(request: HttpRequest, pk: uuid.UUID, step: str) -> HttpResponse:
         answer = preview(case, step, request.POST, today=today)
         return _render_step(request, case=case, step=step, form=form, answer=answer)
 
+    stashed = _take_stash(request)
+    if stashed is not None:  # typed before the session expired: shown again, validated, not saved yet
+        form = form_class(stashed, **form_kwargs)
+        form.is_valid()
+        return _render_step(
+            request, case=case, step=step, form=form, answer=preview(case, step, stashed, today=today)
+        )
     form = form_class(initial=case_step_initial(case, step), **form_kwargs)
     return _render_step(request, case=case, step=step, form=form, answer=_saved_answer(case))
 
 
-@login_required
+@login_required_keeping_post
 @require_http_methods(["GET", "POST"])
 def case_panel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The live panel for the unsaved values of the step form; reads only, writes nothing.
