@@ -54,6 +54,9 @@ def test_it_enters_a_gastric_case_through_every_step(page, screenshot, live_serv
     page.get_by_label("Mitoses per 5 mm²").press_sequentially("8")
     modified_nih = page.locator("#live-panel [data-scheme=modified_nih]")
     expect(modified_nih).to_contain_text("High")
+    expect(page.locator("#live-panel-status")).to_have_text(
+        "Guideline answer updated: modified NIH high, pathway resection."
+    )
     page.get_by_label("Genotype").select_option("kit_exon_11")
     expect(page.locator("#live-panel [data-scheme=afip]")).to_contain_text("55%")
     screenshot("05-pathology-live-panel")
