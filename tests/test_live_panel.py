@@ -103,5 +103,7 @@ def test_a_get_shows_the_saved_case(surgeon_client):
 
 def test_it_asks_for_mutation_analysis_while_the_genotype_is_not_tested(surgeon_client):
     case = resected_gastric_case()
-    html = panel(surgeon_client, case, _step="pathology", mitoses_per_5mm2="8", genotype="not_tested").content.decode()
+    html = panel(
+        surgeon_client, case, _step="pathology", mitoses_per_5mm2="8", genotype="not_tested"
+    ).content.decode()
     assert "Mutation analysis" in html
