@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.validation import clear_hidden, hidden_fields, parse_mitoses, parse_size_cm, validate_case_data
 
@@ -150,3 +152,25 @@ def test_a_planned_adjuvant_start_may_be_in_the_future_but_not_before_surgery():
         {"adjuvant_start": date(2026, 1, 1), "surgery_date": date(2026, 2, 1)}, today=TODAY
     )
     assert errors == {"adjuvant_start": ["Adjuvant start: adjuvant therapy cannot start before the surgery."]}
+
+
+@given(st.text(max_size=40))
+def test_any_text_either_parses_or_gets_a_message_naming_the_field(raw):
+    for parse, label in ((parse_size_cm, "Largest diameter (cm):"), (parse_mitoses, "Mitoses per 5 mm²:")):
+        try:
+            value = parse(raw)
+        except ValidationError as exc:
+            message = exc.messages[0]
+            value = None
+        else:
+            message = ""
+        assert message.startswith(label) if value is None else value >= 0
+
+
+@given(st.dictionaries(st.sampled_from(["site", "size_cm", "presentation", "resected", "adjuvant_decision",
+                                         "biopsy_done", "margin", "gastric_location"]),
+                       st.one_of(st.text(max_size=8), st.booleans(), st.none())))  # fmt: skip
+def test_the_branch_rules_accept_any_values(values):
+    hidden = hidden_fields(values)
+    assert all(name not in hidden or not clear_hidden(values).get(name) for name in values)
+    validate_case_data(values, today=TODAY)
