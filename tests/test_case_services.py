@@ -13,6 +13,7 @@ from tests.factories import (
     PathologyFactory,
     PatientFactory,
     PresentationFactory,
+    make_case,
 )
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,53 @@ def test_decision_and_review_save_nothing(surgeon):
     case = CaseFactory(owner=surgeon)
     assert case_save_step(case=case, step="decision", data={}, user=surgeon) is None
     assert not case.assessments.exists()
+
+
+def test_moving_the_surgery_date_of_a_signed_case_moves_its_pending_followups(surgeon):
+    from cases.services.followups import followups_regenerate
+
+    case = make_case(owner=surgeon, status="discussed")
+    followups_regenerate(case=case, user=surgeon, reason="Signed at MDT")
+    first = case.followups.order_by("due_date").first()
+    assert first.due_date == date(2026, 4, 15)
+
+    case_save_step(
+        case=Case.objects.get(pk=case.pk),
+        step="operation",
+        data={"resected": True, "surgery_date": date(2026, 2, 2), "approach_used": "open", "margin": "R0"},
+        user=surgeon,
+    )
+
+    dues = list(case.followups.filter(status="pending").order_by("due_date").values_list("due_date", flat=True))
+    assert dues[0] == date(2026, 5, 2)
+    assert len(dues) == 31
+    assert date(2026, 4, 15) not in dues
+
+
+def test_declining_adjuvant_on_a_signed_case_shortens_its_followups(surgeon):
+    from cases.services.followups import followups_regenerate
+
+    case = make_case(owner=surgeon, status="discussed")
+    followups_regenerate(case=case, user=surgeon, reason="Signed at MDT")
+    assert case.followups.count() == 31
+
+    case_save_step(
+        case=Case.objects.get(pk=case.pk),
+        step="pathology",
+        data={"mitoses_per_5mm2": 8, "genotype": "kit_exon_11", "adjuvant_decision": "declined"},
+        user=surgeon,
+    )
+
+    # Without adjuvant imatinib (A = 0) the ESMO high-risk schedule is 8 + 6 + 5 = 19 visits.
+    assert case.followups.filter(status="pending").count() == 19
+
+
+def test_a_draft_case_gets_no_followups_from_its_steps(surgeon):
+    case = make_case(owner=surgeon)
+    case_save_step(
+        case=case,
+        step="operation",
+        data={"resected": True, "surgery_date": date(2026, 2, 2), "approach_used": "open", "margin": "R0"},
+        user=surgeon,
+    )
+    assert not case.followups.exists()

@@ -24,6 +24,7 @@ from cases.models import (
 )
 from cases.selectors import case_step_context
 from cases.services.assessment import case_assess
+from cases.services.followups import followups_on_case_change
 from cases.validation import clear_hidden
 
 SECTIONS = ("presentation", "diagnostics", "operation", "pathology", "treatment")
@@ -111,6 +112,10 @@ _BOOLEAN_FIELDS = frozenset(
         "nodes_positive",
     }
 )
+
+
+# Steps holding the surgery date (operation) and the adjuvant decision (pathology and treatment).
+SCHEDULE_STEPS = frozenset({"operation", "pathology"})
 
 
 def _pick(values: Mapping, names: tuple[str, ...]) -> dict:
@@ -202,4 +207,8 @@ def case_save_step(*, case: Case, step: str, data: Mapping, user) -> Assessment 
         return None
     case.save()
     _forget_sections(case)
-    return case_assess(case=case, user=user)
+    snapshot = case_assess(case=case, user=user)
+    if step in SCHEDULE_STEPS:
+        # The surgery date and the adjuvant decision move the surveillance schedule of a signed case.
+        followups_on_case_change(case=case, user=user)
+    return snapshot
