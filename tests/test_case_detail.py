@@ -56,3 +56,22 @@ def test_an_unknown_case_is_404(surgeon_client):
         surgeon_client.get(reverse("case_detail", args=["00000000-0000-0000-0000-000000000000"])).status_code
         == 404
     )
+
+
+def test_it_shows_the_next_pending_followups(surgeon_client, surgeon):
+    from cases.services.followups import followups_regenerate
+
+    case = gastric_case(owner=surgeon, status="discussed")
+    followups_regenerate(case=case, user=surgeon, reason="Signed at MDT")
+    html = surgeon_client.get(detail_url(case)).content.decode()
+    assert "Next follow-up" in html
+    assert "15 Apr 2026" in html
+    assert "15 Jul 2026" in html
+    assert "15 Oct 2026" in html
+    assert "15 Jan 2027" not in html  # only the next three are listed
+    assert reverse("followups:case", args=[case.pk]) in html
+
+
+def test_it_says_when_there_is_no_followup_yet(surgeon_client, surgeon):
+    html = surgeon_client.get(detail_url(gastric_case(owner=surgeon))).content.decode()
+    assert "No pending follow-up" in html

@@ -109,5 +109,6 @@ def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         else None,
         "steps": [(name, STEP_TITLES[name]) for name in steps],
         "can_edit": request.user.has_perm(EDIT),
+        "next_followups": list(case.followups.filter(status="pending").order_by("due_date")[:3]),
     }
     return render(request, "cases/case_detail.html", context)
