@@ -305,6 +305,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="mean pause between a client's requests (default 0: flat out)",
+    )
+    parser.add_argument(
         "--database-url", default=None, help="an EMPTY database to fill (default: temp SQLite)"
     )
     args = parser.parse_args()
