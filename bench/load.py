@@ -8,7 +8,8 @@ cases, starts gunicorn on a free port of 127.0.0.1 with production settings (DEB
 through the real log-in form, then drives the worklist, case list, case page and live-panel endpoints until
 the time is up. Endpoints whose view does not exist yet are skipped with a note. Prints, per endpoint, the
 request count, errors (anything but 200, or a failed connection) and p50/p95/p99 latency in milliseconds.
-Targets: zero errors, p95 under 300 ms. Exit status 1 when a target is missed. Results: docs/load.md.
+Targets: zero errors, p95 under 300 ms (exit status 1 when missed with --strict; `make bench` runs every
+script and carries on). Results: docs/load.md.
 """
 
 from __future__ import annotations
@@ -304,6 +305,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument(
         "--think-ms",
         type=float,
@@ -352,7 +354,8 @@ def main() -> int:
         finally:
             os.killpg(server.pid, signal.SIGTERM)  # the gunicorn master started above, and its workers
             server.wait(timeout=30)
-        return 0 if report(outcome, skipped, args) else 1
+        met = report(outcome, skipped, args)
+        return 0 if met or not args.strict else 1
 
 
 if __name__ == "__main__":
