@@ -81,3 +81,27 @@ def test_no_page_offers_a_delete(client, world):
         if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
             text = response.content.decode().lower()
             assert ">delete" not in text, path
+
+
+def test_lists_hide_archived_cases(client, world):
+    """The case list and the follow-up worklist drop an archived case (and an archived patient's cases)."""
+    from django.urls import NoReverseMatch
+
+    client.force_login(world.users["admin"])
+    lists = []
+    for name in ("case_list", "followups:list"):
+        try:
+            lists.append(reverse(name))
+        except NoReverseMatch:
+            continue
+    assert lists
+    marker = world.case.short_id
+    for url in lists:
+        assert marker in client.get(url, {"tab": "all"}).content.decode(), url
+    case_archive(case=world.case, user=world.users["surgeon"])
+    for url in lists:
+        assert marker not in client.get(url, {"tab": "all"}).content.decode(), url
+    case_unarchive(case=world.case, user=world.users["surgeon"])
+    patient_archive(patient=world.patient, user=world.users["admin"])
+    for url in lists:
+        assert marker not in client.get(url, {"tab": "all"}).content.decode(), url

@@ -48,7 +48,7 @@ def _snapshot() -> dict:
 
 
 def _fill_database():
-    world = make_world()
+    world = make_world(signed=True)  # with a signed MDT report once the MDT feature is merged
     for _ in range(3):
         make_case(world.users["surgeon"])
     Assessment.objects.create(case=world.case, ruleset="esmo-2022", ruleset_version="t", facts={}, result={})
