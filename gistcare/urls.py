@@ -31,5 +31,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("cases.urls")),
+    path("", include("cases.urls_mdt")),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,15 @@
 
 from cases.models.assessment import Assessment
 from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
+from cases.models.mdt import AgendaItem, AgendaItemStatus, MdtDecision, MdtMeeting, SignedReport
 from cases.models.patient import Patient
 
 __all__ = [
+    "AgendaItem",
+    "AgendaItemStatus",
+    "MdtDecision",
+    "MdtMeeting",
+    "SignedReport",
     "Assessment",
     "Case",
     "Diagnostics",
