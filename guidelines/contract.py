@@ -1,0 +1,293 @@
+"""The JSON assessment contract (ASSESS_CONTRACT.md): strict parsing of input cases and JSON output.
+
+Decisions where the contract leaves room (documented here, tested in ``tests/test_engine_contract.py``):
+
+- Types are JSON types: ``true``/``false`` are not numbers (Python's ``bool`` is an ``int``, so it is
+  excluded explicitly); a whole-valued number such as ``8.0`` is accepted for the integer fields
+  (``mitoses_per_5mm2``, ``neoadjuvant_months``) because many JSON writers emit every number as a float;
+  ``8.5`` is rejected. NaN and infinities are rejected.
+- Ranges: ``0 < size_cm <= 50`` (more than 50 cm is implausible), ``0 <= mitoses_per_5mm2 <= 1000``,
+  ``0 <= neoadjuvant_months <= 120`` (ten years: anything longer is a data-entry error).
+- Dates are strictly ``YYYY-MM-DD`` and must exist on the calendar (``2026-02-30`` is refused).
+- ``surgery_date`` is required when ``resected`` is true; ``surgery_date`` and ``margin`` are refused when
+  ``resected`` is not true (they describe an operation).
+- Location fields belong to their site: ``gastric_location`` with ``stomach`` (any value) or ``egj`` (only
+  ``cardia``, which the EGJ site already implies: RULES.md section 4); ``duodenal_location`` with
+  ``duodenum``; ``rectal_level`` with ``rectum``.
+- List fields are JSON lists of allowed strings; a repeated value is kept once.
+- ``null`` for an optional field means the same as leaving the field out.
+- ``ruleset`` must name a registered rule set.
+- Case indexes are 0-based positions in the input list; a single object is case 0.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from .facts import (
+    CLINICAL_FEATURES,
+    DUODENAL_LOCATIONS,
+    EUS_FEATURES,
+    GASTRIC_LOCATIONS,
+    GENOTYPES,
+    GROWTH_PATTERNS,
+    MARGINS,
+    PRESENTATIONS,
+    RECTAL_LEVELS,
+    SITES,
+    CaseFacts,
+)
+from .results import Assessment
+from .rulesets import RULESETS
+
+SIZE_MAX_CM = 50.0
+MITOSES_MAX = 1000
+NEOADJUVANT_MONTHS_MAX = 120
+
+#: Input fields in the contract's order.
+FIELDS: tuple[str, ...] = (
+    "ruleset",
+    "presentation",
+    "site",
+    "gastric_location",
+    "duodenal_location",
+    "rectal_level",
+    "size_cm",
+    "growth_pattern",
+    "boundary_clear",
+    "adherent_to_adjacent_organs",
+    "eus_features",
+    "clinical_features",
+    "histology_confirmed",
+    "r0_feasible",
+    "major_morbidity_expected",
+    "resected",
+    "surgery_date",
+    "margin",
+    "rupture",
+    "mitoses_per_5mm2",
+    "nodes_positive",
+    "genotype",
+    "neoadjuvant_months",
+    "reference_date",
+)
+REQUIRED: tuple[str, ...] = ("site", "size_cm")
+_BOOL_FIELDS = (
+    "boundary_clear",
+    "adherent_to_adjacent_organs",
+    "histology_confirmed",
+    "r0_feasible",
+    "major_morbidity_expected",
+    "resected",
+    "rupture",
+    "nodes_positive",
+)
+_ENUM_FIELDS: dict[str, Sequence[str]] = {
+    "presentation": PRESENTATIONS,
+    "site": SITES,
+    "gastric_location": GASTRIC_LOCATIONS,
+    "duodenal_location": DUODENAL_LOCATIONS,
+    "rectal_level": RECTAL_LEVELS,
+    "growth_pattern": GROWTH_PATTERNS,
+    "margin": MARGINS,
+    "genotype": GENOTYPES,
+}
+_LIST_FIELDS: dict[str, Sequence[str]] = {
+    "eus_features": EUS_FEATURES,
+    "clinical_features": CLINICAL_FEATURES,
+}
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FIELD_SET = frozenset(FIELDS)
+
+
+class ContractError(ValueError):
+    """Bad input: ``field`` (or None for the case as a whole), ``index`` (0-based case index), ``message``."""
+
+    def __init__(self, message: str, field: str | None = None, index: int | None = None) -> None:
+        self.message = message
+        self.field = field
+        self.index = index
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        parts = []
+        if self.index is not None:
+            parts.append(f"case {self.index}")
+        if self.field is not None:
+            parts.append(f'field "{self.field}"')
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+def _show(value: object) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _choices(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _whole(value: object, field: str, index: int | None, low: int, high: int) -> int:
+    message = f"must be a whole number from {low} to {high} (got {_show(value)})"
+    if not _number(value):
+        raise ContractError(message, field, index)
+    if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
+        raise ContractError(message, field, index)
+    number = int(value)  # type: ignore[arg-type]
+    if not low <= number <= high:
+        raise ContractError(message, field, index)
+    return number
+
+
+def _date(value: object, field: str, index: int | None) -> date:
+    if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
+        raise ContractError(f'must be a date written "YYYY-MM-DD" (got {_show(value)})', field, index)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ContractError(f"is not a real calendar date (got {_show(value)})", field, index) from None
+
+
+def parse_case(obj: object, index: int | None = None) -> CaseFacts:
+    """Validate one input case against the contract and return its :class:`CaseFacts`.
+
+    Raises :class:`ContractError` naming the field and the case index on the first problem found.
+    """
+    if not isinstance(obj, dict):
+        raise ContractError(f"must be a JSON object (got {_show(obj)})", None, index)
+    for key in obj:
+        if key not in _FIELD_SET:
+            close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.5)
+            hint = f'; did you mean "{close[0]}"?' if close else f" (allowed: {_choices(FIELDS)})"
+            raise ContractError(f"unknown field{hint}", str(key), index)
+    for key in REQUIRED:
+        if key not in obj or obj[key] is None:
+            raise ContractError("is required", key, index)
+
+    values: dict[str, object] = {}
+    for key in _BOOL_FIELDS:
+        if obj.get(key) is not None:
+            value = obj[key]
+            if not isinstance(value, bool):
+                raise ContractError(f"must be true or false (got {_show(value)})", key, index)
+            values[key] = value
+    for key, allowed in _ENUM_FIELDS.items():
+        if obj.get(key) is not None:
+            value = obj[key]
+            if not isinstance(value, str) or value not in allowed:
+                raise ContractError(f"must be one of {_choices(allowed)} (got {_show(value)})", key, index)
+            values[key] = value
+    for key, allowed in _LIST_FIELDS.items():
+        if obj.get(key) is not None:
+            value = obj[key]
+            if not isinstance(value, list):
+                raise ContractError(
+                    f"must be a list of: {_choices(allowed)} (got {_show(value)})", key, index
+                )
+            items: list[str] = []
+            for item in value:
+                if not isinstance(item, str) or item not in allowed:
+                    raise ContractError(
+                        f"items must be among {_choices(allowed)} (got {_show(item)})", key, index
+                    )
+                if item not in items:
+                    items.append(item)
+            values[key] = tuple(items)
+
+    if "ruleset" in obj and obj["ruleset"] is not None:
+        value = obj["ruleset"]
+        if not isinstance(value, str) or value not in RULESETS:
+            raise ContractError(
+                f"must be one of {_choices(sorted(RULESETS))} (got {_show(value)})", "ruleset", index
+            )
+        values["ruleset"] = value
+
+    size = obj["size_cm"]
+    size_message = f"must be a number of cm greater than 0 and at most 50 (got {_show(size)})"
+    if not _number(size) or not math.isfinite(size):  # type: ignore[arg-type]
+        raise ContractError(size_message, "size_cm", index)
+    if size > SIZE_MAX_CM:  # type: ignore[operator]
+        raise ContractError(
+            f"{_show(size)} cm is implausible: the largest diameter must be at most 50 cm", "size_cm", index
+        )
+    if size <= 0:  # type: ignore[operator]
+        raise ContractError(size_message, "size_cm", index)
+    values["size_cm"] = float(size)  # type: ignore[arg-type]
+
+    if obj.get("mitoses_per_5mm2") is not None:
+        values["mitoses_per_5mm2"] = _whole(
+            obj["mitoses_per_5mm2"], "mitoses_per_5mm2", index, 0, MITOSES_MAX
+        )
+    if obj.get("neoadjuvant_months") is not None:
+        values["neoadjuvant_months"] = _whole(
+            obj["neoadjuvant_months"], "neoadjuvant_months", index, 0, NEOADJUVANT_MONTHS_MAX
+        )
+    for key in ("surgery_date", "reference_date"):
+        if obj.get(key) is not None:
+            values[key] = _date(obj[key], key, index)
+
+    # Cross-field rules.
+    resected = values.get("resected", False)
+    if resected and "surgery_date" not in values:
+        raise ContractError('is required when "resected" is true', "surgery_date", index)
+    if not resected:
+        for key in ("surgery_date", "margin"):
+            if key in values:
+                raise ContractError('is only valid when "resected" is true', key, index)
+    site = values["site"]
+    location = values.get("gastric_location")
+    if location is not None and not (site == "stomach" or (site == "egj" and location == "cardia")):
+        raise ContractError(
+            'is only valid with site "stomach" (or "cardia" with site "egj")', "gastric_location", index
+        )
+    if "duodenal_location" in values and site != "duodenum":
+        raise ContractError('is only valid with site "duodenum"', "duodenal_location", index)
+    if "rectal_level" in values and site != "rectum":
+        raise ContractError('is only valid with site "rectum"', "rectal_level", index)
+
+    return CaseFacts(**values)  # type: ignore[arg-type]
+
+
+def parse_payload(obj: object) -> list[CaseFacts]:
+    """Parse a decoded JSON payload: one case object (case 0) or a list of them. Validates every case."""
+    if isinstance(obj, dict):
+        return [parse_case(obj, 0)]
+    if isinstance(obj, list):
+        return [parse_case(item, i) for i, item in enumerate(obj)]
+    raise ContractError(f"the input must be a case object or a list of case objects (got {_show(obj)})")
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load_json(text: str) -> object:
+    """Decode JSON strictly (NaN and Infinity are refused); raises :class:`ContractError` when invalid."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ContractError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except ValueError as exc:
+        raise ContractError(f"invalid JSON: {exc}") from None
+
+
+def result_to_json(results: Assessment | Sequence[Assessment], *, indent: int | None = 2) -> str:
+    """JSON text of one result object or a list of them (the contract's output)."""
+    if isinstance(results, Assessment):
+        data: object = results.to_dict()
+    else:
+        data = [result.to_dict() for result in results]
+    return json.dumps(data, indent=indent, ensure_ascii=False)

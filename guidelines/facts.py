@@ -1,0 +1,164 @@
+"""The plain facts of a GIST case that the engine reasons about, and their allowed values.
+
+Allowed values follow ``clinical/RULES.md`` section 1 and ``clinical/ASSESS_CONTRACT.md``. The engine never
+touches the database: the app builds a :class:`CaseFacts` from its models, the JSON contract builds one from a
+request (``guidelines.contract.parse_case``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+SITES: tuple[str, ...] = (
+    "esophagus",
+    "egj",
+    "stomach",
+    "duodenum",
+    "jejunum",
+    "ileum",
+    "small_intestine",
+    "colon",
+    "rectum",
+    "mesentery",
+    "omentum",
+    "peritoneum",
+    "other",
+)
+
+# Site groups used by every scheme (RULES.md section 1).
+GASTRIC_GROUP: frozenset[str] = frozenset({"stomach", "egj", "omentum"})
+INTESTINAL_GROUP: frozenset[str] = frozenset(
+    {"jejunum", "ileum", "small_intestine", "esophagus", "colon", "mesentery", "peritoneum", "other"}
+)
+SMALL_BOWEL: frozenset[str] = frozenset({"jejunum", "ileum", "small_intestine"})
+
+#: Site group names returned by :func:`site_group`.
+SITE_GROUPS: tuple[str, ...] = ("gastric", "duodenum", "rectum", "intestinal")
+
+PRESENTATIONS: tuple[str, ...] = ("localized", "locally_advanced", "metastatic", "recurrent")
+ADVANCED_PRESENTATIONS: frozenset[str] = frozenset({"metastatic", "recurrent"})
+
+GASTRIC_LOCATIONS: tuple[str, ...] = (
+    "cardia",
+    "fundus",
+    "greater_curvature",
+    "lesser_curvature",
+    "anterior_wall",
+    "posterior_wall",
+    "antrum",
+    "pylorus",
+)
+DUODENAL_LOCATIONS: tuple[str, ...] = ("lateral_wall", "medial_wall", "other")
+RECTAL_LEVELS: tuple[str, ...] = ("low", "mid", "high")
+GROWTH_PATTERNS: tuple[str, ...] = ("endophytic", "exophytic", "dumbbell", "intramural")
+EUS_FEATURES: tuple[str, ...] = (
+    "irregular_border",
+    "cystic_spaces",
+    "ulceration",
+    "echogenic_foci",
+    "heterogeneity",
+)
+CLINICAL_FEATURES: tuple[str, ...] = ("bleeding", "ulceration", "obstruction", "perforation")
+#: Clinical features that count as "adverse" for a tumour < 2 cm (RULES.md section 3, seed 000).
+ADVERSE_CLINICAL_FEATURES: frozenset[str] = frozenset({"bleeding", "ulceration"})
+MARGINS: tuple[str, ...] = ("R0", "R1", "R2")
+GENOTYPES: tuple[str, ...] = (
+    "kit_exon_11",
+    "kit_exon_9",
+    "kit_other",
+    "pdgfra_d842v",
+    "pdgfra_other",
+    "sdh_deficient",
+    "nf1",
+    "braf",
+    "ntrk",
+    "wild_type_unspecified",
+    "not_tested",
+)
+STAIN_RESULTS: tuple[str, ...] = ("positive", "negative")
+ADJUVANT_DECISIONS: tuple[str, ...] = ("given", "declined")
+
+# Output enumerations (ASSESS_CONTRACT.md, "Output").
+PATHWAYS: tuple[str, ...] = ("surveillance", "resection", "neoadjuvant_then_resection", "systemic_therapy")
+APPROACHES: tuple[str, ...] = (
+    "laparoscopic",
+    "open",
+    "open_or_laparoscopic",
+    "endoscopic_or_laparoscopic",
+    "local_excision",
+)
+RISK_CATEGORIES: tuple[str, ...] = ("very_low", "low", "intermediate", "high")
+AFIP_CATEGORIES: tuple[str, ...] = ("none", "very_low", "low", "moderate", "high", "insufficient_data")
+ADJUVANT_RECOMMENDATIONS: tuple[str, ...] = (
+    "recommended",
+    "consider",
+    "not_recommended",
+    "not_applicable",
+    "undetermined",
+)
+MODALITIES: tuple[str, ...] = ("ct_or_mri", "mri", "eus", "chest_xray")
+
+
+def site_group(site: str) -> str:
+    """Return ``gastric``, ``duodenum``, ``rectum`` or ``intestinal`` for a site (RULES.md section 1).
+
+    Omentum belongs to the gastric group (TNM stages omental GIST with gastric; AFIP implementations use
+    the gastric column); everything that is not gastric, duodenal or rectal is in the intestinal group.
+    """
+    if site in GASTRIC_GROUP:
+        return "gastric"
+    if site == "duodenum":
+        return "duodenum"
+    if site == "rectum":
+        return "rectum"
+    return "intestinal"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """Everything the engine needs about one tumour, in plain values.
+
+    ``size_cm`` and ``mitoses_per_5mm2`` may be ``None`` on a partial case (the live panel); the risk is
+    then ``None``. The fields after ``reference_date`` are app-only facts: the JSON contract does not accept
+    them (it rejects unknown fields), except ``ruleset`` which the contract carries per case.
+
+    No validation happens here, on purpose: the engine is called hundreds of thousands of times by the
+    benchmark and by batch re-assessment, and the two doors that build facts from untrusted input (the
+    JSON contract and the app's forms) validate before they construct one.
+    """
+
+    site: str
+    size_cm: float | None
+    presentation: str = "localized"
+    gastric_location: str | None = None
+    duodenal_location: str | None = None
+    rectal_level: str | None = None
+    growth_pattern: str | None = None
+    boundary_clear: bool = True
+    adherent_to_adjacent_organs: bool = False
+    eus_features: tuple[str, ...] = ()
+    clinical_features: tuple[str, ...] = ()
+    histology_confirmed: bool = False
+    r0_feasible: bool = True
+    major_morbidity_expected: bool = False
+    resected: bool = False
+    surgery_date: date | None = None
+    margin: str | None = None
+    rupture: bool = False
+    mitoses_per_5mm2: int | None = None
+    nodes_positive: bool = False
+    genotype: str = "not_tested"
+    neoadjuvant_months: int = 0
+    reference_date: date | None = None
+    # App-only facts (not accepted by the JSON contract).
+    cd117: str | None = None
+    dog1: str | None = None
+    #: The MDT's recorded decision on adjuvant imatinib: ``None`` (not yet decided), ``"given"``, ``"declined"``.
+    #: RULES.md section 8: once recorded, the surveillance schedule is recomputed from it.
+    adjuvant_decision: str | None = None
+    #: Actual total adjuvant months from surgery when known (e.g. stopped early).
+    adjuvant_months_actual: int | None = None
+    #: Rule set id chosen for this case (the contract's per-case ``ruleset``); ``None``: the caller's choice
+    #: or the default. An explicit ``ruleset`` argument to ``assess`` wins over this field.
+    ruleset: str | None = None

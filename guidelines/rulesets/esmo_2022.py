@@ -1,0 +1,253 @@
+"""ESMO 2022 rule set: Casali PG et al. (ESMO-EURACAN-GENTURIS) Ann Oncol 2022;33:20-33.
+
+Where ESMO gives a range, the local default chosen in RULES.md is marked "local default".
+"""
+
+from __future__ import annotations
+
+from ..records import Recommendation
+from .base import AdjuvantRule, DrugSpec, RuleSet, Schedule, Segment, freeze
+from .common import (
+    AVAPRITINIB,
+    BRAF_INHIBITOR,
+    COMMON_STATEMENTS,
+    ESMO,
+    IMATINIB_400,
+    NTRK_INHIBITOR,
+    SDH_DEFICIENT_LINE,
+    SEED_000,
+    SEED_002,
+    SSG_XVIII,
+    STANDARD_LATER_LINES,
+)
+
+_OWN_STATEMENTS = {
+    s.id: s
+    for s in (
+        Recommendation(
+            "pathway.small_adverse_resection",
+            "Tumour under 2 cm with adverse EUS or clinical features: resection (endoscopic resection is "
+            "acceptable when complete and without rupture).",
+            None,
+            f"{ESMO}; {SEED_000}",
+        ),
+        Recommendation(
+            "pathway.small_resection_confirmed",
+            "Small nodule (under 2 cm) with a biopsy-confirmed GIST: resection (endoscopic resection is "
+            "acceptable when complete and without rupture).",
+            None,
+            ESMO,
+        ),
+        Recommendation(
+            "pathway.small_surveillance_morbidity",
+            "Small nodule (under 2 cm) with a confirmed GIST, but resection would cause major morbidity: "
+            "surveillance (EUS at 3 months, then longer intervals if there is no growth).",
+            None,
+            ESMO,
+        ),
+        Recommendation(
+            "pathway.small_surveillance_no_tissue",
+            "Small nodule (under 2 cm) without a tissue diagnosis and without adverse features: surveillance "
+            "(EUS at 3 months, then longer intervals if there is no growth).",
+            None,
+            f"{ESMO}; {SEED_002}",
+        ),
+        Recommendation(
+            "approach.small_gastric_endoscopic_or_laparoscopic",
+            "Gastric/EGJ tumour under 2 cm with adverse features: endoscopic or laparoscopic resection "
+            "(endoscopic resection when complete and without rupture).",
+            None,
+            ESMO,
+        ),
+        Recommendation(
+            "approach.open_gastric_5_10",
+            "Gastric tumour larger than 5 cm and up to 10 cm: open surgery (larger tumours are not routinely "
+            "resected laparoscopically).",
+            None,
+            SEED_002,
+        ),
+        Recommendation(
+            "adjuvant.kit_exon_9_dose",
+            "KIT exon 9 mutation: adjuvant imatinib {dose} mg/day.",
+            "[II, B]",
+            f"{ESMO}; {SEED_002}",
+        ),
+        Recommendation(
+            "systemic.kit_exon_9_dose",
+            "KIT exon 9 mutation, advanced disease: first-line imatinib 800 mg/day.",
+            "[III, B]",
+            ESMO,
+        ),
+    )
+}
+
+RULESET = RuleSet(
+    id="esmo-2022",
+    version="2022.1",
+    title="ESMO 2022",
+    citation="Casali PG et al. (ESMO-EURACAN-GENTURIS). Ann Oncol 2022;33:20-33.",
+    # RULES.md section 3: under ESMO also oesophagus and duodenum small nodules may be watched.
+    small_nodule_sites=frozenset({"stomach", "egj", "esophagus", "duodenum"}),
+    small_confirmed_policy="resection_unless_morbidity",
+    # RULES.md section 4, rule 4: ESMO -> endoscopic_or_laparoscopic for every gastric location.
+    small_gastric_adverse_default="endoscopic_or_laparoscopic",
+    small_gastric_endoscopic_locations=frozenset(),
+    # 5-10 cm gastric: open (seed 002: > 5 cm not routinely laparoscopic).
+    gastric_5_10_laparoscopic_locations=frozenset(),
+    gastric_5_10_exophytic_laparoscopic_locations=frozenset(),
+    # Neoadjuvant imatinib "usually 6-12 months to maximal response" (ESMO 2022 [III, A]).
+    neoadjuvant_months_min=6,
+    neoadjuvant_months_max=12,
+    imatinib_insensitive_genotypes=frozenset({"sdh_deficient", "nf1", "braf", "ntrk"}),
+    adjuvant_rupture=AdjuvantRule(
+        "adjuvant.rupture",
+        "recommended",
+        36,  # seed 002; ESMO [IV, A]
+        "Tumour rupture: adjuvant imatinib recommended for {months} months; longer or lifelong treatment may "
+        "be considered.",
+        "[IV, A]",
+        f"{ESMO}; {SEED_002}",
+    ),
+    adjuvant_high=AdjuvantRule(
+        "adjuvant.high_risk",
+        "recommended",
+        36,  # SSG XVIII: 3 years better than 1 year
+        "High risk (modified NIH): adjuvant imatinib recommended for {months} months.",
+        "[I, A]",
+        f"{ESMO}; {SSG_XVIII}",
+    ),
+    adjuvant_intermediate_gastric=AdjuvantRule(
+        "adjuvant.intermediate_risk",
+        "consider",
+        36,
+        "Intermediate risk (modified NIH): consider adjuvant imatinib in a shared decision; {months} months "
+        "if given.",
+        None,
+        ESMO,
+    ),
+    adjuvant_intermediate_other=AdjuvantRule(
+        "adjuvant.intermediate_risk",
+        "consider",
+        36,
+        "Intermediate risk (modified NIH): consider adjuvant imatinib in a shared decision; {months} months "
+        "if given.",
+        None,
+        ESMO,
+    ),
+    adjuvant_low=AdjuvantRule(
+        "adjuvant.low_risk",
+        "not_recommended",
+        None,
+        "Low or very low risk (modified NIH): adjuvant therapy is not recommended.",
+        None,
+        ESMO,
+    ),
+    adjuvant_drug="imatinib",
+    adjuvant_dose_mg_per_day=400,
+    adjuvant_dose_by_genotype=freeze({"kit_exon_9": 800}),  # [II, B]; seed 002
+    adjuvant_no_benefit_genotypes=frozenset(
+        {"pdgfra_d842v", "sdh_deficient", "nf1", "braf", "ntrk"}
+    ),  # [IV, D]
+    adjuvant_downgrade_genotypes=frozenset({"wild_type_unspecified"}),
+    first_line=freeze(
+        {
+            "default": IMATINIB_400,  # [I, A]
+            "kit_exon_9": DrugSpec("imatinib", "800 mg daily", 800, "[III, B]", ESMO),
+            "pdgfra_d842v": AVAPRITINIB,
+            "ntrk": NTRK_INHIBITOR,
+            "braf": BRAF_INHIBITOR,
+            "sdh_deficient": SDH_DEFICIENT_LINE,
+        }
+    ),
+    later_lines=STANDARD_LATER_LINES,
+    standard_sequence_genotypes=frozenset(
+        {
+            "kit_exon_11",
+            "kit_exon_9",
+            "kit_other",
+            "pdgfra_other",
+            "nf1",
+            "wild_type_unspecified",
+            "not_tested",
+        }
+    ),
+    schedules=freeze(
+        {
+            "very_low": Schedule(
+                "very_low",
+                (),
+                "Very low risk after resection: probably no routine follow-up (the risk is not zero).",
+                None,
+                ESMO,
+            ),
+            "low": Schedule(
+                "low",
+                (Segment(6, 60, 6, "low_risk"),),  # ESMO range 6-12 months: local default 6
+                "Low risk: imaging every 6 months to 5 years (ESMO range 6-12 months; local default 6).",
+                None,
+                ESMO,
+            ),
+            "intermediate": Schedule(
+                "intermediate",
+                (
+                    Segment(3, 0, 3, "adjuvant", anchor="until_adjuvant"),  # ESMO range 3-6: local default 3
+                    Segment(3, 24, 3, "post_adjuvant_early", anchor="after_adjuvant"),
+                    Segment(30, 60, 6, "post_adjuvant_mid", anchor="after_adjuvant"),
+                    Segment(72, 120, 12, "post_adjuvant_late", anchor="after_adjuvant"),
+                ),
+                "Intermediate risk follows the high-risk schedule (local default; ESMO gives none): imaging every "
+                "3 months during the {a} months of adjuvant therapy, then every 3 months for 2 years after it "
+                "stops, every 6 months to 5 years and yearly to 10 years after it stops.",
+                None,
+                ESMO,
+            ),
+            "high": Schedule(
+                "high",
+                (
+                    Segment(3, 0, 3, "adjuvant", anchor="until_adjuvant"),  # ESMO range 3-6: local default 3
+                    Segment(3, 24, 3, "post_adjuvant_early", anchor="after_adjuvant"),
+                    Segment(30, 60, 6, "post_adjuvant_mid", anchor="after_adjuvant"),
+                    Segment(72, 120, 12, "post_adjuvant_late", anchor="after_adjuvant"),
+                ),
+                "High risk: imaging every 3 months during the {a} months of adjuvant therapy (ESMO range 3-6 "
+                "months; local default 3), then every 3 months for 2 years after it stops, every 6 months to "
+                "5 years and yearly to 10 years after it stops.",
+                None,
+                ESMO,
+            ),
+            "rupture": Schedule(
+                "rupture",
+                (
+                    Segment(3, 36, 3, "years_1_3"),
+                    Segment(42, 60, 6, "years_4_5"),
+                    Segment(72, 120, 12, "years_6_10"),
+                ),
+                "Tumour rupture: imaging every 3 months for 3 years, every 6 months to year 5, then yearly to "
+                "year 10.",
+                None,
+                SEED_002,
+            ),
+            "small_nodule": Schedule(
+                "small_nodule",
+                (
+                    Segment(3, 3, 3, "nodule_surveillance", modality="eus"),
+                    Segment(12, 60, 12, "nodule_surveillance", modality="eus"),
+                ),
+                "Small nodule under surveillance: EUS at 3 months, then yearly to 5 years if there is no growth.",
+                None,
+                ESMO,
+            ),
+            "systemic": Schedule(
+                "systemic",
+                (Segment(3, 24, 3, "on_treatment"),),
+                "Systemic therapy: imaging every 3 months for 2 years, renewed as treatment goes on.",
+                None,
+                ESMO,
+            ),
+        }
+    ),
+    window_days=14,
+    window_days_long=30,
+    long_gap_months=12,
+    statements=freeze({**COMMON_STATEMENTS, **_OWN_STATEMENTS}),
+)
