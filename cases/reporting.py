@@ -31,6 +31,8 @@ PRINTOUT_COVER_TEMPLATE = "mdt/printout_cover.html"
 # printed exactly once; ids with an unknown prefix go to "Diagnostics and other recommendations".
 SURGICAL_PREFIXES = ("pathway", "biopsy", "approach", "surgery")
 THERAPY_PREFIXES = ("neoadjuvant", "adjuvant", "systemic")
+SURVEILLANCE_PREFIXES = ("surveillance", "followup")
+CHECKLIST_ID = "surgery.rupture_checklist"
 SURGICAL_PATHWAYS = frozenset({"resection", "neoadjuvant_then_resection"})
 
 RISK_LABELS = {
@@ -265,14 +267,25 @@ def _therapy(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _as_checklist(rec: dict[str, Any]) -> dict[str, Any]:
+    """The rupture-avoidance checklist as a heading and one line per item, as surgeons read it."""
+    heading, _, rest = str(rec.get("text", "")).partition(": ")
+    items = [item.strip().rstrip(".") + "." for item in rest.split(". ") if item.strip()]
+    return {**rec, "heading": heading, "checklist": items} if rest and len(items) > 1 else rec
+
+
 def _group_recommendations(recs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {"surgical": [], "therapy": [], "other": []}
+    groups: dict[str, list[dict[str, Any]]] = {"surgical": [], "therapy": [], "surveillance": [], "other": []}
     for rec in recs:
         prefix = str(rec.get("id", "")).split(".", 1)[0]
-        if prefix in SURGICAL_PREFIXES:
+        if rec.get("id") == CHECKLIST_ID:
+            groups["surgical"].append(_as_checklist(rec))
+        elif prefix in SURGICAL_PREFIXES:
             groups["surgical"].append(rec)
         elif prefix in THERAPY_PREFIXES:
             groups["therapy"].append(rec)
+        elif prefix in SURVEILLANCE_PREFIXES:
+            groups["surveillance"].append(rec)
         else:
             groups["other"].append(rec)
     return groups

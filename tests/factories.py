@@ -71,3 +71,29 @@ def contract_example_case(**patient_fields: object) -> Case:
     Operation.objects.create(case=case, surgery_date=date(2026, 1, 15), approach_used="open", margin="R0")
     Pathology.objects.create(case=case, mitoses_per_5mm2=8, genotype="kit_exon_11")
     return Case.objects.with_sections().get(pk=case.pk)
+
+
+def pdf_pages_text(pdf: bytes) -> list[str]:
+    """The text of each page of a PDF (pypdf), for assertions on what a reader sees."""
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def meeting_with_case(*, coordinator: object, case: Case, when: date = date(2026, 2, 3)) -> tuple[object, object]:
+    """A meeting with `case` on its agenda; returns (meeting, agenda item)."""
+    from cases.services.mdt import agenda_add, meeting_create
+
+    meeting = meeting_create(user=coordinator, date=when, title="GIST MDT", attendees="Dr A, surgeon\nDr B, oncologist")
+    return meeting, agenda_add(meeting=meeting, case=case, user=coordinator)
+
+
+def signed_report(*, coordinator: object, chair: object, case: Case, decision: str = "accept", reason: str = "") -> object:
+    """Put `case` on a meeting, record the decision and sign: the first signed version."""
+    from cases.services.mdt import decision_record, report_sign
+
+    _, item = meeting_with_case(coordinator=coordinator, case=case)
+    decision_record(item=item, user=chair, decision=decision, reason=reason)
+    return report_sign(item=item, user=chair)
