@@ -82,15 +82,21 @@ def pdf_pages_text(pdf: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def meeting_with_case(*, coordinator: object, case: Case, when: date = date(2026, 2, 3)) -> tuple[object, object]:
+def meeting_with_case(
+    *, coordinator: object, case: Case, when: date = date(2026, 2, 3)
+) -> tuple[object, object]:
     """A meeting with `case` on its agenda; returns (meeting, agenda item)."""
     from cases.services.mdt import agenda_add, meeting_create
 
-    meeting = meeting_create(user=coordinator, date=when, title="GIST MDT", attendees="Dr A, surgeon\nDr B, oncologist")
+    meeting = meeting_create(
+        user=coordinator, date=when, title="GIST MDT", attendees="Dr A, surgeon\nDr B, oncologist"
+    )
     return meeting, agenda_add(meeting=meeting, case=case, user=coordinator)
 
 
-def signed_report(*, coordinator: object, chair: object, case: Case, decision: str = "accept", reason: str = "") -> object:
+def signed_report(
+    *, coordinator: object, chair: object, case: Case, decision: str = "accept", reason: str = ""
+) -> object:
     """Put `case` on a meeting, record the decision and sign: the first signed version."""
     from cases.services.mdt import decision_record, report_sign
 

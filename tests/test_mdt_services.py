@@ -29,9 +29,15 @@ pytestmark = pytest.mark.django_db
 def test_it_creates_and_edits_a_meeting(coordinator):
     meeting = meeting_create(user=coordinator, date=date(2026, 3, 2), title="  GIST MDT ", attendees="Dr A\n")
     assert (meeting.title, meeting.attendees, meeting.created_by) == ("GIST MDT", "Dr A", coordinator)
-    meeting_update(meeting=meeting, user=coordinator, date=date(2026, 3, 9), title="Moved", attendees="Dr A\nDr B")
+    meeting_update(
+        meeting=meeting, user=coordinator, date=date(2026, 3, 9), title="Moved", attendees="Dr A\nDr B"
+    )
     meeting.refresh_from_db()
-    assert (meeting.date, meeting.title, meeting.attendee_list) == (date(2026, 3, 9), "Moved", ["Dr A", "Dr B"])
+    assert (meeting.date, meeting.title, meeting.attendee_list) == (
+        date(2026, 3, 9),
+        "Moved",
+        ["Dr A", "Dr B"],
+    )
     assert meeting.history.count() == 2
 
 
@@ -67,7 +73,11 @@ def test_a_modification_needs_a_reason(coordinator, chair):
     assert "reason" in exc.value.message_dict
     decision_record(item=item, user=chair, decision="modify", reason="Adjuvant declined", text="Surveillance")
     item.refresh_from_db()
-    assert (item.decision, item.modification_reason, item.status) == ("modify", "Adjuvant declined", "decided")
+    assert (item.decision, item.modification_reason, item.status) == (
+        "modify",
+        "Adjuvant declined",
+        "decided",
+    )
     assert item.case.status == CaseStatus.DISCUSSED
 
 
@@ -89,13 +99,17 @@ def test_signing_needs_a_decision(coordinator, chair):
 
 def test_signing_freezes_the_report(coordinator, chair):
     case = contract_example_case()
-    report = signed_report(coordinator=coordinator, chair=chair, case=case, decision="modify", reason="Adjuvant declined")
+    report = signed_report(
+        coordinator=coordinator, chair=chair, case=case, decision="modify", reason="Adjuvant declined"
+    )
     assert report.version == 1
-    assert report.facts["size_cm"] == 6.5 and report.facts["mitoses_per_5mm2"] == 8
+    assert report.facts["size_cm"] == 6.5
+    assert report.facts["mitoses_per_5mm2"] == 8
     assert report.result["risk"]["afip"] == {"category": "high", "progression_pct": 55}
     assert (report.ruleset, report.ruleset_version) == ("esmo-2022", report.result["ruleset_version"])
     assert (report.decision, report.decision_reason) == ("modify", "Adjuvant declined")
-    assert report.signed_by == chair and report.signed_by_name == "Charles Chairman"
+    assert report.signed_by == chair
+    assert report.signed_by_name == "Charles Chairman"
     assert report.snapshot["patient"]["mrn"] == case.patient.mrn
     pdf = bytes(report.pdf)
     assert pdf.startswith(b"%PDF")
@@ -157,9 +171,17 @@ def test_an_amendment_is_a_new_version_and_keeps_the_history(coordinator, chair)
     with pytest.raises(ValidationError):
         report_amend(report=first, reason=" ", user=chair)
     second = report_amend(
-        report=first, reason="Mitotic count corrected by pathology", user=chair, decision="modify", decision_reason="Low risk now"
+        report=first,
+        reason="Mitotic count corrected by pathology",
+        user=chair,
+        decision="modify",
+        decision_reason="Low risk now",
     )
-    assert (second.version, second.amends, second.amendment_reason) == (1 + 1, first, "Mitotic count corrected by pathology")
+    assert (second.version, second.amends, second.amendment_reason) == (
+        1 + 1,
+        first,
+        "Mitotic count corrected by pathology",
+    )
     assert second.agenda_item == first.agenda_item
     assert second.result["risk"]["modified_nih"] != first.result["risk"]["modified_nih"]
     assert (second.decision, second.decision_reason) == ("modify", "Low risk now")

@@ -41,20 +41,27 @@ def test_the_coordinator_adds_the_case_to_an_upcoming_meeting(client, coordinato
     client.force_login(coordinator)
     url = reverse("case_agenda_add", args=[case.id])
     html = client.get(url).content.decode()
-    assert "Next MDT" in html and "Old MDT" not in html
+    assert "Next MDT" in html
+    assert "Old MDT" not in html
     response = client.post(url, {"meeting": str(past.id)})
-    assert response.status_code == 400 and "Choose one of the upcoming meetings" in response.content.decode()
+    assert response.status_code == 400
+    assert "Choose one of the upcoming meetings" in response.content.decode()
     response = client.post(url, {"meeting": str(upcoming.id), "next": "/somewhere/"})
-    assert response.status_code == 302 and response["Location"] == "/somewhere/"
+    assert response.status_code == 302
+    assert response["Location"] == "/somewhere/"
     assert upcoming.items.get().case == case
     response = client.post(url, {"meeting": str(upcoming.id)})
-    assert response.status_code == 400 and "already on the agenda" in response.content.decode()
+    assert response.status_code == 400
+    assert "already on the agenda" in response.content.decode()
 
 
 def test_an_offsite_next_is_ignored(client, coordinator, upcoming):
     case = CaseFactory()
     client.force_login(coordinator)
-    response = client.post(reverse("case_agenda_add", args=[case.id]), {"meeting": str(upcoming.id), "next": "https://evil.example/"})
+    response = client.post(
+        reverse("case_agenda_add", args=[case.id]),
+        {"meeting": str(upcoming.id), "next": "https://evil.example/"},
+    )
     assert response["Location"] == reverse("mdt_detail", args=[upcoming.id])
 
 
@@ -63,14 +70,19 @@ def test_htmx_gets_the_form_fragment(client, coordinator, upcoming):
     client.force_login(coordinator)
     url = reverse("case_agenda_add", args=[case.id])
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert fragment.lstrip().startswith("<form") and "<html" not in fragment
+    assert fragment.lstrip().startswith("<form")
+    assert "<html" not in fragment
     response = client.post(url, {"meeting": str(upcoming.id)}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "Added to" in response.content.decode()
+    assert response.status_code == 200
+    assert "Added to" in response.content.decode()
 
 
 def test_others_cannot_add(client, surgeon, nurse, upcoming):
     case = CaseFactory()
     for user in (surgeon, nurse):
         client.force_login(user)
-        assert client.post(reverse("case_agenda_add", args=[case.id]), {"meeting": str(upcoming.id)}).status_code == 403
+        assert (
+            client.post(reverse("case_agenda_add", args=[case.id]), {"meeting": str(upcoming.id)}).status_code
+            == 403
+        )
     assert not upcoming.items.exists()

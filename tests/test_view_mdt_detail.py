@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import AgendaItem, SignedReport
 from cases.services.mdt import decision_record, meeting_create
-from tests.factories import PatientFactory, CaseFactory, contract_example_case, meeting_with_case
+from tests.factories import CaseFactory, PatientFactory, contract_example_case, meeting_with_case
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,8 @@ def meeting(coordinator):
 
 def test_anonymous_users_are_sent_to_login(client, meeting):
     response = client.get(reverse("mdt_detail", args=[meeting.id]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_an_unknown_meeting_is_404(client, nurse):
@@ -35,7 +36,8 @@ def test_the_coordinator_finds_and_adds_a_case(client, coordinator, meeting):
     client.force_login(coordinator)
     url = reverse("mdt_detail", args=[meeting.id])
     html = client.get(url, {"q": "hopp"}).content.decode()
-    assert "MRN9001" in html and "Turing" not in html
+    assert "MRN9001" in html
+    assert "Turing" not in html
     # The htmx request gets only the results fragment.
     fragment = client.get(url, {"q": "MRN9001"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
     assert fragment.content.decode().lstrip().startswith('<div id="search-results"')
@@ -56,8 +58,16 @@ def test_others_cannot_change_the_agenda(client, surgeon, nurse, chair, meeting)
     case = CaseFactory()
     for user in (surgeon, nurse, chair):
         client.force_login(user)
-        assert client.post(reverse("mdt_agenda_add", args=[meeting.id]), {"case": str(case.id)}).status_code == 403
-        assert client.post(reverse("mdt_detail", args=[meeting.id]), {"date": "2026-03-03", "title": "X"}).status_code == 403
+        assert (
+            client.post(reverse("mdt_agenda_add", args=[meeting.id]), {"case": str(case.id)}).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                reverse("mdt_detail", args=[meeting.id]), {"date": "2026-03-03", "title": "X"}
+            ).status_code
+            == 403
+        )
     assert not meeting.items.exists()
 
 
@@ -65,7 +75,8 @@ def test_the_coordinator_edits_the_meeting(client, coordinator, meeting):
     client.force_login(coordinator)
     url = reverse("mdt_detail", args=[meeting.id])
     response = client.post(url, {"date": "", "title": "Renamed", "attendees": ""})
-    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
     assert "Renamed" in response.content.decode()
     response = client.post(url, {"date": "2026-03-09", "title": "Renamed", "attendees": "Dr C"})
     assert response.status_code == 302
@@ -78,11 +89,17 @@ def test_the_chair_records_a_decision_and_signs(client, coordinator, chair):
     client.force_login(chair)
     prefix = f"item-{item.id}"
     decide = reverse("mdt_decision", args=[meeting.id, item.id])
-    response = client.post(decide, {f"{prefix}-decision": "modify", f"{prefix}-reason": "", f"{prefix}-text": "Watch"})
+    response = client.post(
+        decide, {f"{prefix}-decision": "modify", f"{prefix}-reason": "", f"{prefix}-text": "Watch"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Give the reason for modifying" in html and "Watch" in html
-    response = client.post(decide, {f"{prefix}-decision": "modify", f"{prefix}-reason": "Adjuvant declined", f"{prefix}-text": ""})
+    assert "Give the reason for modifying" in html
+    assert "Watch" in html
+    response = client.post(
+        decide,
+        {f"{prefix}-decision": "modify", f"{prefix}-reason": "Adjuvant declined", f"{prefix}-text": ""},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.decision, item.modification_reason) == ("modify", "Adjuvant declined")
@@ -90,7 +107,11 @@ def test_the_chair_records_a_decision_and_signs(client, coordinator, chair):
     response = client.post(reverse("mdt_sign", args=[meeting.id, item.id]))
     assert response.status_code == 302
     report = SignedReport.objects.get(case=item.case)
-    assert (report.decision_reason, report.signed_by, report.agenda_item) == ("Adjuvant declined", chair, item)
+    assert (report.decision_reason, report.signed_by, report.agenda_item) == (
+        "Adjuvant declined",
+        chair,
+        item,
+    )
     html = client.get(reverse("mdt_detail", args=[meeting.id])).content.decode()
     assert "Signed version 1 by Charles Chairman" in html
     assert "Sign report" not in html
@@ -109,7 +130,12 @@ def test_only_the_chair_decides_and_signs(client, coordinator, surgeon, nurse, c
     decision_record(item=item, user=chair, decision="accept")
     for user in (coordinator, surgeon, nurse):
         client.force_login(user)
-        assert client.post(reverse("mdt_decision", args=[meeting.id, item.id]), {f"item-{item.id}-decision": "accept"}).status_code == 403
+        assert (
+            client.post(
+                reverse("mdt_decision", args=[meeting.id, item.id]), {f"item-{item.id}-decision": "accept"}
+            ).status_code
+            == 403
+        )
         assert client.post(reverse("mdt_sign", args=[meeting.id, item.id])).status_code == 403
         assert "Sign report" not in client.get(reverse("mdt_detail", args=[meeting.id])).content.decode()
     assert not SignedReport.objects.exists()

@@ -17,7 +17,8 @@ URL = "/mdt/"
 
 def test_anonymous_users_are_sent_to_login(client):
     response = client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_it_lists_upcoming_and_past_meetings(client, nurse, coordinator):
@@ -28,7 +29,12 @@ def test_it_lists_upcoming_and_past_meetings(client, nurse, coordinator):
     response = client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.index("Upcoming") < html.index("Next week MDT") < html.index("Past") < html.index("Last week MDT")
+    assert (
+        html.index("Upcoming")
+        < html.index("Next week MDT")
+        < html.index("Past")
+        < html.index("Last week MDT")
+    )
     assert "Create meeting" not in html  # only coordinators see the form
 
 
@@ -36,7 +42,8 @@ def test_the_coordinator_creates_a_meeting(client, coordinator):
     client.force_login(coordinator)
     response = client.post(URL, {"date": "2026-03-02", "title": "GIST MDT", "attendees": "Dr A\nDr B"})
     meeting = MdtMeeting.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("mdt_detail", args=[meeting.id])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mdt_detail", args=[meeting.id])
     assert (meeting.date, meeting.title, meeting.attendee_list, meeting.created_by) == (
         date(2026, 3, 2),
         "GIST MDT",
@@ -50,7 +57,8 @@ def test_bad_input_names_the_field_and_keeps_what_was_entered(client, coordinato
     response = client.post(URL, {"date": "2026-13-45", "title": "Tuesday MDT", "attendees": "Dr A"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Enter a valid date" in html and "Tuesday MDT" in html
+    assert "Enter a valid date" in html
+    assert "Tuesday MDT" in html
     assert not MdtMeeting.objects.exists()
 
 

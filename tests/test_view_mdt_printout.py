@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_users_are_sent_to_login(client, coordinator):
     meeting, _ = meeting_with_case(coordinator=coordinator, case=contract_example_case())
     response = client.get(reverse("mdt_printout", args=[meeting.id]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_it_refuses_users_without_a_clinical_role(client, coordinator, outsider):
@@ -43,20 +44,29 @@ def test_the_printout_has_a_cover_then_each_report(client, coordinator, chair, n
 
     client.force_login(nurse)
     response = client.get(reverse("mdt_printout", args=[meeting.id]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert f"gist-mdt-2026-02-03-{meeting.short_id}.pdf" in response["Content-Disposition"]
     pages = pdf_pages_text(response.content)
     cover = re.sub(r"\s+", " ", pages[0])
-    assert "GIST MDT" in cover and "Dr A, surgeon" in cover
-    assert "MRN1111" in cover and "MRN2222" in cover and "Signed v1" in cover and "Draft" in cover
+    assert "GIST MDT" in cover
+    assert "Dr A, surgeon" in cover
+    assert "MRN1111" in cover
+    assert "MRN2222" in cover
+    assert "Signed v1" in cover
+    assert "Draft" in cover
     assert "cannot be assessed yet" in cover
     ada = [p for p in pages[1:] if "Ada Lovelace · MRN MRN1111" in p]
     grace = [p for p in pages[1:] if "Grace Hopper · MRN MRN2222" in p]
-    assert ada and grace and len(ada) + len(grace) == len(pages) - 1
-    assert all("DRAFT" not in p for p in ada) and all("DRAFT" in p for p in grace)
+    assert ada
+    assert grace
+    assert len(ada) + len(grace) == len(pages) - 1
+    assert all("DRAFT" not in p for p in ada)
+    assert all("DRAFT" in p for p in grace)
     assert all(f"of {len(ada)}" in p for p in ada)  # each report keeps its own page numbering
-    assert "6.5 cm" in " ".join(ada) and "1.2 cm" not in " ".join(ada)
+    assert "6.5 cm" in " ".join(ada)
+    assert "1.2 cm" not in " ".join(ada)
 
 
 def test_an_empty_agenda_has_nothing_to_print(client, coordinator):
