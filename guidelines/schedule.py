@@ -60,10 +60,22 @@ class Visit:
         }
 
 
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 def days_in_month(year: int, month: int) -> int:
-    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+    if month == 2 and _is_leap(year):
         return 29
     return _DAYS_IN_MONTH[month - 1]
+
+
+# Speed: (year, month, days in month) for every month from January 1900 to December 2399, indexed by
+# (year - 1900) * 12 + month - 1. Dates outside the table fall back to the arithmetic in add_months.
+_TABLE_FIRST_YEAR = 1900
+_MONTH_TABLE: tuple[tuple[int, int, int], ...] = tuple(
+    (y, m, days_in_month(y, m)) for y in range(_TABLE_FIRST_YEAR, 2400) for m in range(1, 13)
+)
 
 
 def add_months(start: date, months: int) -> date:

@@ -23,17 +23,18 @@ class Command(BaseCommand):
     help = "Assess GIST cases given as JSON (a case object or a list of them) and print the results as JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", default="-", help="JSON file, or - for standard input (default)")
+        parser.add_argument(
+            "file", nargs="?", default="-", help="JSON file, or - for standard input (default)"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         path = str(options["file"])
         try:
-            if path == "-":
-                text = sys.stdin.read()
-            else:
-                text = Path(path).read_text(encoding="utf-8")
+            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}", returncode=2) from None
+            raise CommandError(
+                f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}", returncode=2
+            ) from None
 
         try:
             ruleset = get_ruleset(getattr(settings, "GISTCARE_DEFAULT_RULESET", "esmo-2022"))
