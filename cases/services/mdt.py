@@ -80,7 +80,10 @@ def agenda_add(*, meeting: MdtMeeting, case: Case, user: AbstractBaseUser) -> Ag
     if case.archived_at is not None:
         raise ValidationError({"case": "This case is archived and cannot be discussed."})
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("order"))["last"] or 0
-    return AgendaItem.objects.create(meeting=meeting, case=case, order=last + 1, added_by=user)
+    item = AgendaItem.objects.create(meeting=meeting, case=case, order=last + 1, added_by=user)
+    # The chair reads the risk and pathway on the agenda: make sure the case has been assessed once.
+    latest_assessment(case=case, user=user)
+    return item
 
 
 @transaction.atomic
