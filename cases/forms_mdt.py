@@ -13,7 +13,12 @@ from cases.models import MdtDecision, MdtMeeting
 
 
 class DateInput(forms.DateInput):
+    """A native date picker: its value must be ISO (YYYY-MM-DD) whatever the locale's display format."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MeetingForm(forms.Form):

@@ -38,6 +38,13 @@ def test_it_lists_upcoming_and_past_meetings(client, nurse, coordinator):
     assert "Create meeting" not in html  # only coordinators see the form
 
 
+def test_the_date_picker_gets_an_iso_date(client, coordinator):
+    # A native <input type="date"> shows nothing unless its value is YYYY-MM-DD.
+    client.force_login(coordinator)
+    html = client.get(URL).content.decode()
+    assert f'type="date" name="date" value="{timezone.localdate().isoformat()}"' in html
+
+
 def test_the_coordinator_creates_a_meeting(client, coordinator):
     client.force_login(coordinator)
     response = client.post(URL, {"date": "2026-03-02", "title": "GIST MDT", "attendees": "Dr A\nDr B"})
