@@ -141,3 +141,19 @@ def test_only_the_chair_may_amend(client, coordinator, chair, surgeon, nurse):
         )
         assert response.status_code == 403
     assert SignedReport.objects.filter(case=case).count() == 1
+
+
+def test_the_versions_partial_lists_every_signed_version(coordinator, chair):
+    from django.template import Context, Template
+
+    from cases.services.mdt import report_amend
+
+    case = contract_example_case()
+    template = Template('{% include "mdt/_report_versions.html" with case=case %}')
+    assert "Not signed yet" in template.render(Context({"case": case}))
+    first = signed_report(coordinator=coordinator, chair=chair, case=case)
+    report_amend(report=first, reason="Typo in the decision", user=chair)
+    html = template.render(Context({"case": case}))
+    assert f"{reverse('case_report', args=[case.id])}?version=1" in html
+    assert f"{reverse('case_report', args=[case.id])}?version=2" in html
+    assert "amendment: Typo in the decision" in html
