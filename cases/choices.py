@@ -159,3 +159,52 @@ class Pathway(models.TextChoices):
     RESECTION = "resection", "Resection"
     NEOADJUVANT_THEN_RESECTION = "neoadjuvant_then_resection", "Neoadjuvant therapy, then resection"
     SYSTEMIC_THERAPY = "systemic_therapy", "Systemic therapy"
+
+
+class FollowUpModality(models.TextChoices):
+    """Surveillance modalities: the engine's vocabulary (ASSESS_CONTRACT.md, `surveillance[].modality`)."""
+
+    CT_OR_MRI = "ct_or_mri", "CT or MRI (abdomen and pelvis)"
+    MRI = "mri", "MRI"
+    EUS = "eus", "Endoscopic ultrasound"
+    CHEST_XRAY = "chest_xray", "Chest X-ray"
+    CLINIC = "clinic", "Clinic visit"
+
+
+class FollowUpSource(models.TextChoices):
+    SCHEDULE = "schedule", "Guideline schedule"
+    MANUAL = "manual", "Added by hand"
+
+
+class FollowUpStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class FollowUpResult(models.TextChoices):
+    NO_EVIDENCE_OF_DISEASE = "ned", "No evidence of disease"
+    SUSPECTED_RECURRENCE = "suspected_recurrence", "Suspected recurrence"
+    CONFIRMED_RECURRENCE = "confirmed_recurrence", "Confirmed recurrence"
+    PROGRESSION = "progression", "Progression"
+    STABLE_DISEASE = "stable", "Stable disease"
+    RESPONSE = "response", "Response"
+
+
+# Results that send the case back to the MDT.
+FLAGGING_RESULTS = frozenset(
+    {
+        FollowUpResult.SUSPECTED_RECURRENCE,
+        FollowUpResult.CONFIRMED_RECURRENCE,
+        FollowUpResult.PROGRESSION,
+    }
+)
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", "Reached, appointment agreed"
+    NO_ANSWER = "no_answer", "No answer"
+    LEFT_MESSAGE = "left_message", "Left a message"
+    WRONG_NUMBER = "wrong_number", "Wrong number / details out of date"
+    DECLINED = "declined", "Patient declined"
+    LETTER_SENT = "letter_sent", "Letter sent"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from guidelines import CaseFacts
-
 from cases.models import Case
+from guidelines import CaseFacts
 
 
 def build_facts(case: Case, *, today: date | None = None) -> CaseFacts | None:

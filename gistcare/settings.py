@@ -51,7 +51,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG:
-        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 
@@ -222,3 +222,7 @@ LOGGING = {
 # GISTCare's own settings.
 GISTCARE_DEFAULT_RULESET = os.environ.get("GISTCARE_DEFAULT_RULESET", "esmo-2022")
 GISTCARE_INSTITUTION = os.environ.get("GISTCARE_INSTITUTION", "GISTCare demonstration hospital")
+# Follow-up reminders: the address that receives items with no responsible nurse (empty: every nurse gets
+# them), and the site's public address used in links inside emails.
+GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL = os.environ.get("GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL", "")
+GISTCARE_BASE_URL = os.environ.get("GISTCARE_BASE_URL", "")

@@ -32,5 +32,6 @@ urlpatterns = [
     ),
     path("", include("cases.urls")),
     path("", include("cases.urls_mdt")),
+    path("followups/", include("cases.urls_followups")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,10 @@ Decisions where the contract leaves room (documented here, tested in ``tests/tes
   ``8.5`` is rejected. NaN and infinities are rejected.
 - Ranges: ``0 < size_cm <= 50`` (more than 50 cm is implausible), ``0 <= mitoses_per_5mm2 <= 1000``,
   ``0 <= neoadjuvant_months <= 120`` (ten years: anything longer is a data-entry error).
-- Dates are strictly ``YYYY-MM-DD`` and must exist on the calendar (``2026-02-30`` is refused).
+- Dates are strictly ``YYYY-MM-DD`` and must exist on the calendar (``2026-02-30`` is refused), and lie between
+  1900-01-01 and 2199-12-31 (anything else is a data-entry error; a date near year 9999 would also put the
+  schedule's visits beyond the calendar).
+- JSON nested too deeply to decode is invalid JSON (exit 2), not a crash.
 - ``surgery_date`` is required when ``resected`` is true; ``surgery_date`` and ``margin`` are refused when
   ``resected`` is not true (they describe an operation).
 - Location fields belong to their site: ``gastric_location`` with ``stomach`` (any value) or ``egj`` (only
@@ -102,6 +105,8 @@ _LIST_FIELDS: dict[str, Sequence[str]] = {
     "clinical_features": CLINICAL_FEATURES,
 }
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2199, 12, 31)
 _FIELD_SET = frozenset(FIELDS)
 
 
@@ -156,9 +161,16 @@ def _date(value: object, field: str, index: int | None) -> date:
     if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
         raise ContractError(f'must be a date written "YYYY-MM-DD" (got {_show(value)})', field, index)
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise ContractError(f"is not a real calendar date (got {_show(value)})", field, index) from None
+    if not DATE_MIN <= parsed <= DATE_MAX:
+        raise ContractError(
+            f"must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()} (got {_show(value)})",
+            field,
+            index,
+        )
+    return parsed
 
 
 def parse_case(obj: object, index: int | None = None) -> CaseFacts:
@@ -282,6 +294,8 @@ def load_json(text: str) -> object:
         raise ContractError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except ValueError as exc:
         raise ContractError(f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ContractError("invalid JSON: nested too deeply") from None
 
 
 def result_to_json(results: Assessment | Sequence[Assessment], *, indent: int | None = 2) -> str:

@@ -113,6 +113,10 @@ WARNINGS: dict[str, GuidelineWarning] = {
             "bleeding and ulceration as adverse clinical features: individualised by the MDT.",
         ),
         _W(
+            "schedule.surgery_date_unknown",
+            "Resected tumour without a date of surgery: the surveillance schedule cannot be dated.",
+        ),
+        _W(
             "pathway.size_unknown",
             "Tumour size unknown: the pathway cannot be determined yet.",
         ),
@@ -236,6 +240,13 @@ def _approach(rs: RuleSet, facts: CaseFacts, size: float, adverse: bool) -> tupl
                 return default, f"approach.small_gastric_{default}"
             return None, "approach.gastric_location_needed"
         if location is None:
+            # More than 5 cm (and up to 10 cm): cardia/pylorus are open, and so is every other location unless
+            # the rule set lets some location go laparoscopic; then the answer does not depend on the location.
+            if size > 5.0 and not (
+                rs.gastric_5_10_laparoscopic_locations
+                or (rs.gastric_5_10_exophytic_laparoscopic_locations and facts.growth_pattern == "exophytic")
+            ):
+                return "open", "approach.open_gastric_5_10"
             return None, "approach.gastric_location_needed"
         if location == "cardia" or location == "pylorus":
             return "open", "approach.open_cardia_pylorus"
@@ -451,6 +462,8 @@ def assess(
             warns.append(WARNINGS["risk.mitoses_unknown"])
         if size is None:
             warns.append(WARNINGS["risk.size_unknown"])
+        if facts.surgery_date is None:
+            warns.append(WARNINGS["schedule.surgery_date_unknown"])
 
     # --- Systemic therapy (RULES.md section 6) --------------------------------------------------------
     systemic_lines: tuple[SystemicLine, ...] = ()

@@ -7,7 +7,16 @@ from django.contrib.auth.models import User
 
 from cases.choices import CaseStatus
 from cases.facts import build_facts
-from cases.models import Assessment, Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
+from cases.models import (
+    Assessment,
+    Case,
+    Diagnostics,
+    Operation,
+    Pathology,
+    Patient,
+    Presentation,
+    TreatmentDecision,
+)
 from cases.services.assessment import case_assess
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +32,9 @@ def case(surgeon):
     patient = Patient.objects.create(
         mrn="MRN001", given_name="Ann", family_name="Example", date_of_birth=date(1960, 5, 1)
     )
-    return Case.objects.create(patient=patient, owner=surgeon, ruleset="esmo-2022", diagnosis_date=date(2025, 12, 1))
+    return Case.objects.create(
+        patient=patient, owner=surgeon, ruleset="esmo-2022", diagnosis_date=date(2025, 12, 1)
+    )
 
 
 def _contract_example(case):

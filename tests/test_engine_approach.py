@@ -139,6 +139,18 @@ def test_gastric_location_unknown_gives_no_default():
     assert approach(size_cm=4.0) == (None, "approach.gastric_location_needed")
 
 
+# Review finding: under ESMO every gastric tumour of more than 5 and up to 10 cm is open whatever its location
+# (cardia/EGJ or pylorus: open; 5-10 cm: ESMO open), so an unknown location must not withhold "open".
+@pytest.mark.parametrize("size", [5.1, 8.0, 10.0])
+def test_esmo_gastric_5_to_10_cm_unknown_location_is_open(size):
+    assert approach(size_cm=size) == ("open", "approach.open_gastric_5_10")
+
+
+def test_csco_gastric_5_to_10_cm_unknown_location_still_needs_location():
+    # CSCO: greater curvature or antrum would be laparoscopic, elsewhere open: the location decides.
+    assert approach("csco-2020", size_cm=8.0) == (None, "approach.gastric_location_needed")
+
+
 # Rule 5: jejunum / ileum / small intestine.
 @pytest.mark.parametrize("ruleset", RULESETS)
 @pytest.mark.parametrize("site", ["jejunum", "ileum", "small_intestine"])

@@ -270,3 +270,48 @@ def test_case_ruleset_is_used():
     data = assess(parse_case({**EXAMPLE, "ruleset": "csco-2020"})).to_dict()
     assert data["ruleset"] == "csco-2020"
     assert len(data["surveillance"]) == 26
+
+
+# Review findings: input that passed validation and then crashed the engine (a traceback, not exit 2).
+@pytest.mark.parametrize(
+    ("case", "field"),
+    [
+        # A visit at surgery + 156 months would fall after year 9999: an impossible date, not a crash.
+        (
+            {
+                "site": "stomach",
+                "size_cm": 12,
+                "mitoses_per_5mm2": 3,
+                "resected": True,
+                "surgery_date": "9999-01-01",
+            },
+            "surgery_date",
+        ),
+        (
+            {"site": "stomach", "size_cm": 3, "presentation": "metastatic", "reference_date": "9999-12-01"},
+            "reference_date",
+        ),
+        ({"site": "stomach", "size_cm": 1.5, "reference_date": "9995-01-01"}, "reference_date"),
+        ({"site": "stomach", "size_cm": 3, "resected": True, "surgery_date": "2200-01-01"}, "surgery_date"),
+        ({"site": "stomach", "size_cm": 3, "reference_date": "1899-12-31"}, "reference_date"),
+    ],
+)
+def test_implausible_dates_are_rejected(case, field):
+    with pytest.raises(ContractError) as info:
+        parse_case(case, 1)
+    assert (info.value.field, info.value.index) == (field, 1)
+    assert "between 1900-01-01 and 2199-12-31" in info.value.message
+
+
+@pytest.mark.parametrize("value", ["1900-01-01", "2199-12-31"])
+def test_date_range_bounds_are_accepted(value):
+    facts = parse_case(
+        {"site": "stomach", "size_cm": 3, "presentation": "metastatic", "reference_date": value}
+    )
+    assert assess(facts).to_dict()["surveillance"]
+
+
+def test_deeply_nested_json_is_invalid_json_not_a_crash():
+    with pytest.raises(ContractError) as info:
+        load_json("[" * 100_000)
+    assert "invalid JSON" in str(info.value)

@@ -142,3 +142,43 @@ def test_it_uses_the_default_ruleset_from_settings():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["ruleset"] == "csco-2020"
+
+
+def _run_debug(stdin):
+    import os
+
+    return subprocess.run(
+        [sys.executable, "manage.py", "gist_assess", "-"],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "DEBUG": "1"},
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "index", "field"),
+    [
+        ([EXAMPLE, {**EXAMPLE, "surgery_date": "9999-01-01"}], 1, "surgery_date"),
+        (
+            {"site": "stomach", "size_cm": 3, "presentation": "metastatic", "reference_date": "9999-12-01"},
+            0,
+            "reference_date",
+        ),
+    ],
+)
+def test_far_future_dates_exit_2_without_traceback(payload, index, field):
+    proc = _run_debug(json.dumps(payload))
+    assert (proc.returncode, proc.stdout) == (2, ""), proc.stderr
+    assert f'case {index}: field "{field}"' in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_deeply_nested_json_exits_2_without_traceback():
+    proc = _run_debug("[" * 100_000)
+    assert (proc.returncode, proc.stdout) == (2, ""), proc.stderr[-300:]
+    assert "invalid JSON" in proc.stderr
+    assert "Traceback" not in proc.stderr

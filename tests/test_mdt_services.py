@@ -196,3 +196,28 @@ def test_an_amendment_needs_the_chair(coordinator, chair, surgeon):
     first = signed_report(coordinator=coordinator, chair=chair, case=contract_example_case())
     with pytest.raises(PermissionDenied):
         report_amend(report=first, reason="x", user=surgeon)
+
+
+def test_signing_generates_the_follow_up_items(coordinator, chair):
+    case = contract_example_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    dues = list(case.followups.order_by("due_date").values_list("due_date", flat=True))
+    assert len(dues) == 31
+    assert dues[0] == date(2026, 4, 15)
+    assert dues[-1] == date(2039, 1, 15)
+
+
+def test_an_amendment_regenerates_the_follow_up_items(coordinator, chair):
+    case = contract_example_case()
+    first = signed_report(coordinator=coordinator, chair=chair, case=case)
+    # Gastric 4 cm with 2 mitoses: low risk, imaging every 6 months for 5 years.
+    case.presentation.size_cm = Decimal("4.0")
+    case.presentation.save()
+    case.pathology.mitoses_per_5mm2 = 2
+    case.pathology.save()
+    case_assess(case=case, user=chair)
+    report_amend(report=first, reason="Pathology revised", user=chair)
+    dues = list(case.followups.order_by("due_date").values_list("due_date", flat=True))
+    assert len(dues) == 10
+    assert dues[0] == date(2026, 7, 15)
+    assert dues[-1] == date(2031, 1, 15)

@@ -2,14 +2,28 @@
 
 from cases.models.assessment import Assessment
 from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
+from cases.models.followup import (
+    AdjuvantCourse,
+    AdjuvantInterruption,
+    CalendarFeedToken,
+    ContactAttempt,
+    FollowUpItem,
+    ReminderLog,
+)
 from cases.models.mdt import AgendaItem, AgendaItemStatus, MdtDecision, MdtMeeting, SignedReport
 from cases.models.patient import Patient
 
 __all__ = [
+    "AdjuvantCourse",
+    "AdjuvantInterruption",
     "AgendaItem",
     "AgendaItemStatus",
+    "CalendarFeedToken",
+    "ContactAttempt",
+    "FollowUpItem",
     "MdtDecision",
     "MdtMeeting",
+    "ReminderLog",
     "SignedReport",
     "Assessment",
     "Case",

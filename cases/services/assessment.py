@@ -5,11 +5,11 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from guidelines import assess
 
 from cases.choices import CaseStatus
 from cases.facts import build_facts
 from cases.models import Assessment, Case
+from guidelines import assess
 
 
 def facts_to_json(facts: object) -> dict:

@@ -27,6 +27,7 @@ from cases.models import (
 )
 from cases.reporting import case_snapshot, render_report_pdf, signed_source
 from cases.services.assessment import case_assess
+from cases.services.followups import followups_regenerate
 
 MANAGE_MDT = "cases.manage_mdt"
 SIGN_REPORT = "cases.sign_report"
@@ -196,8 +197,8 @@ def report_sign(*, item: AgendaItem, user: AbstractBaseUser) -> SignedReport:
     case.needs_mdt_review = False
     case.mdt_review_reason = ""
     case.save(update_fields=["status", "needs_mdt_review", "mdt_review_reason", "updated_at"])
-    # Follow-up items come from the signed schedule: followups_regenerate(*, case, user, reason) in
-    # cases/services/followups.py (branch `followups`) is called here once it is on main.
+    # The nurses' follow-up items come from the schedule the MDT has just signed.
+    followups_regenerate(case=case, user=user, reason=f"MDT report signed (version {report.version})")
     return report
 
 
@@ -231,7 +232,7 @@ def report_amend(
         raise ValidationError({"decision_reason": "Give the reason for modifying the recommendation."})
     if new_decision == MdtDecision.ACCEPT:
         new_reason, new_text = "", ""
-    return _freeze(
+    amended = _freeze(
         case=report.case,
         user=user,
         item=report.agenda_item,
@@ -241,3 +242,8 @@ def report_amend(
         amends=report,
         amendment_reason=reason,
     )
+    # An amendment may move the schedule (e.g. a corrected mitotic count): the follow-up items follow it.
+    followups_regenerate(
+        case=report.case, user=user, reason=f"MDT report amended (version {amended.version})"
+    )
+    return amended

@@ -54,7 +54,7 @@ NTRK_INHIBITOR = DrugSpec(
     ESMO,
 )
 BRAF_INHIBITOR = DrugSpec(
-    "dabrafenib + trametinib", "off-label; dose individualised by the MDT", None, None, SEED_002
+    "dabrafenib + trametinib", "off-label; dose individualised by the MDT", None, None, ESMO
 )
 SDH_DEFICIENT_LINE = DrugSpec(
     "sunitinib or regorafenib",

@@ -83,7 +83,7 @@ _OWN_STATEMENTS = {
 
 RULESET = RuleSet(
     id="esmo-2022",
-    version="2022.1",
+    version="2022.2",
     title="ESMO 2022",
     citation="Casali PG et al. (ESMO-EURACAN-GENTURIS). Ann Oncol 2022;33:20-33.",
     # RULES.md section 3: under ESMO also oesophagus and duodenum small nodules may be watched.
@@ -143,7 +143,7 @@ RULESET = RuleSet(
         ESMO,
     ),
     adjuvant_drug="imatinib",
-    adjuvant_dose_mg_per_day=400,
+    adjuvant_dose_mg_per_day=400,  # SSG XVIII; ESMO 2022
     adjuvant_dose_by_genotype=freeze({"kit_exon_9": 800}),  # [II, B]; seed 002
     adjuvant_no_benefit_genotypes=frozenset(
         {"pdgfra_d842v", "sdh_deficient", "nf1", "braf", "ntrk"}
@@ -246,6 +246,7 @@ RULESET = RuleSet(
             ),
         }
     ),
+    # Tolerance windows (RULES.md section 8, local default): +/-14 days; +/-30 days for visits >= 12 months apart.
     window_days=14,
     window_days_long=30,
     long_gap_months=12,

@@ -1,17 +1,16 @@
-"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+"""Browser-test fixtures: Playwright driving Debian's Chromium against pytest-django's live server.
 
-Run them with `pytest -m e2e`. Screenshots go to test-artifacts/ (git-ignored).
+Run them with `pytest -m e2e`. `screenshot("name")` saves test-artifacts/<name>.png (git-ignored).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls made here only set up data.
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,12 +27,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -41,7 +39,10 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1366, "height": 900}, locale="en-GB", accept_downloads=True
+        base_url=live_server.url,
+        accept_downloads=True,
+        viewport={"width": 1400, "height": 900},
+        locale="en-GB",
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -62,14 +63,6 @@ def screenshot(page):
     return take
 
 
-def log_in(page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
 @pytest.fixture(autouse=True)
 def role_groups(transactional_db):
     """The role groups come from a data migration, which a transactional test's flush removes: restore them."""
@@ -78,3 +71,14 @@ def role_groups(transactional_db):
     from cases.roles import ensure_roles
 
     ensure_roles(Group, Permission)
+
+
+def login(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+log_in = login

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from cases import roles
 from cases.models import MdtMeeting
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import login
 from tests.factories import PatientFactory, contract_example_case, user_in_role
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "correct horse battery staple"
+PASSWORD = "pw-for-tests-1"
 
 
 def test_the_coordinator_builds_an_agenda(page, screenshot):
@@ -21,7 +21,7 @@ def test_the_coordinator_builds_an_agenda(page, screenshot):
     case = contract_example_case(given_name="Grace", family_name="Hopper", mrn="MRN9001")
     PatientFactory(family_name="Turing")
 
-    log_in(page, "coordinator", PASSWORD)
+    login(page, "coordinator", PASSWORD)
     page.get_by_role("link", name="MDT").click()
     when = timezone.localdate() + timedelta(days=5)
     page.get_by_label("Meeting date").fill(when.isoformat())

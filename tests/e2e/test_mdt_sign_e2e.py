@@ -8,21 +8,23 @@ import pytest
 
 from cases import roles
 from cases.models import SignedReport
-from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.e2e.conftest import ARTIFACTS, login
 from tests.factories import contract_example_case, meeting_with_case, pdf_pages_text, user_in_role
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "correct horse battery staple"
+PASSWORD = "pw-for-tests-1"
 
 
 def test_the_chair_signs_a_case_and_downloads_the_printout(page, screenshot):
     coordinator = user_in_role(roles.COORDINATOR, username="coordinator")
-    chair = user_in_role(roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman")
+    chair = user_in_role(
+        roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
+    )
     case = contract_example_case(given_name="Ada", family_name="Lovelace", mrn="MRN424242")
     meeting, item = meeting_with_case(coordinator=coordinator, case=case)
     assert chair.has_perm("cases.sign_report")
 
-    log_in(page, "chair", PASSWORD)
+    login(page, "chair", PASSWORD)
     page.goto(f"/mdt/{meeting.id}/")
     row = page.locator(f"#item-{item.id}")
     assert "Ada Lovelace" in row.inner_text()

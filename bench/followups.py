@@ -1,0 +1,178 @@
+"""Benchmark: the follow-up worklist with 20,000 patients and 100,000 items.
+
+Standalone: builds its own temporary SQLite database (or uses BENCH_DATABASE_URL, e.g. a scratch PostgreSQL
+database), seeds it with bulk_create, then requests /followups/ through Django's test client and prints the
+median server time over ~30 requests per tab and the number of database queries per request.
+Targets (issue 5): median < 150 ms, at most 10 queries whatever the number of rows.
+
+    python bench/followups.py [--patients 20000] [--items 100000] [--repeat 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def configure(db_url: str) -> None:
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ["DEBUG"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["SECURE_COOKIES"] = "false"
+    os.environ["STATIC_MANIFEST"] = "false"
+    os.environ["LOG_LEVEL"] = "ERROR"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gistcare.settings")
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+
+
+def seed(n_patients: int, n_items: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from cases import roles
+    from cases.models import Case, FollowUpItem, Patient, Presentation
+
+    rng = random.Random(42)
+    user_model = get_user_model()
+    surgeons = [user_model.objects.create(username=f"surgeon{i}", last_name=f"Surgeon{i}") for i in range(12)]
+    Group.objects.get(name=roles.SURGEON).user_set.add(*surgeons)
+    nurses = [user_model.objects.create(username=f"nurse{i}", email=f"nurse{i}@x.test") for i in range(8)]
+    Group.objects.get(name=roles.NURSE).user_set.add(*nurses)
+
+    sites = ["stomach", "stomach", "stomach", "jejunum", "ileum", "duodenum", "rectum", "colon", "egj"]
+    risks = ["very_low", "low", "intermediate", "high"]
+    patients = [
+        Patient(
+            mrn=f"B{i:07d}",
+            given_name=f"Given{i}",
+            family_name=f"Family{i}",
+            date_of_birth=timezone.localdate().replace(year=1950 + i % 40),
+            phone=f"+44 20 {i:08d}",
+        )
+        for i in range(n_patients)
+    ]
+    Patient.objects.bulk_create(patients, batch_size=5000)
+    cases = [
+        Case(patient=p, owner=rng.choice(surgeons), risk_category=rng.choice(risks), pathway="resection")
+        for p in patients
+    ]
+    Case.objects.bulk_create(cases, batch_size=5000)
+    Presentation.objects.bulk_create(
+        [Presentation(case=c, site=rng.choice(sites), size_cm=5) for c in cases], batch_size=5000
+    )
+    today = timezone.localdate()
+    items = []
+    for n in range(n_items):
+        due = today + timedelta(days=rng.randint(-730, 3650))
+        window = rng.choice((14, 30))
+        status = rng.choices(("pending", "done", "cancelled"), (80, 15, 5))[0]
+        items.append(
+            FollowUpItem(
+                case=cases[n % n_patients],
+                due_date=due,
+                window_days=window,
+                window_start=due - timedelta(days=window),
+                window_end=due + timedelta(days=window),
+                modality=rng.choice(("ct_or_mri", "ct_or_mri", "mri", "eus", "chest_xray")),
+                phase="post_adjuvant_mid",
+                schedule_key=f"{due.isoformat()}|{n}",
+                status=status,
+                responsible_nurse=rng.choice([*nurses, None]),
+            )
+        )
+        if len(items) == 10000:
+            FollowUpItem.objects.bulk_create(items)
+            items = []
+    FollowUpItem.objects.bulk_create(items)
+
+
+def measure(repeat: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from cases.worklist import WorklistFilters, base_items, tab_counts
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="nurse0"))
+    scenarios = [
+        ("overdue", {"tab": "overdue"}),
+        ("due", {"tab": "due"}),
+        ("upcoming", {"tab": "upcoming"}),
+        ("all", {"tab": "all"}),
+        ("all, page 500", {"tab": "all", "page": "500"}),
+        ("overdue, site+risk", {"tab": "overdue", "site": "stomach", "risk": "high"}),
+        ("due, mine", {"tab": "due", "nurse": "me"}),
+    ]
+    print(f"{'scenario':<22}{'rows in tab':>12}{'median ms':>11}{'p90 ms':>9}{'queries':>9}")
+    for name, params in scenarios:
+        client.get("/followups/", params)  # warm up
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            response = client.get("/followups/", params)
+            times.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: HTTP {response.status_code}")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/followups/", params)
+        times.sort()
+        filters = WorklistFilters(site=params.get("site", ""), risk=params.get("risk", ""))
+        total = tab_counts(filters.apply(base_items()), timezone.localdate())[params["tab"]]
+        print(
+            f"{name:<22}{total:>12}{statistics.median(times):>11.1f}"
+            f"{times[int(len(times) * 0.9) - 1]:>9.1f}{len(ctx.captured_queries):>9}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=20000)
+    parser.add_argument("--items", type=int, default=100000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gc-bench-") as tmp:
+        configure(os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3")
+        from django.core.management import call_command
+
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        from cases.models import FollowUpItem
+
+        if not FollowUpItem.objects.exists():  # a reused BENCH_DATABASE_URL keeps its data
+            seed(args.patients, args.items)
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(
+            f"Seeded {args.patients} patients and {args.items} follow-up items on {connection.vendor} "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
+        measure(args.repeat)
+        print("Targets: median < 150 ms, queries <= 10 whatever the number of rows.")
+
+
+if __name__ == "__main__":
+    main()

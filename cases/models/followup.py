@@ -1,0 +1,213 @@
+"""Follow-up: surveillance visits as work items for the nurses, adjuvant imatinib as delivered, and the
+bits that let the list leave the app (calendar feed tokens, reminder log).
+
+Items come from the engine's surveillance schedule (source "schedule") or are added by hand ("manual").
+`window_start`/`window_end` are stored (due ± window_days) rather than computed in SQL so that the worklist
+tabs are plain indexed date comparisons on every database; the services keep them in step with the due date.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cases.choices import (
+    ContactOutcome,
+    FollowUpModality,
+    FollowUpResult,
+    FollowUpSource,
+    FollowUpStatus,
+)
+
+# Labels of the engine's stable phase codes (guidelines/schedule.py).
+PHASE_LABELS = {
+    "adjuvant": "During adjuvant imatinib",
+    "post_adjuvant_early": "After adjuvant: 3-monthly, years 1-2",
+    "post_adjuvant_mid": "After adjuvant: 6-monthly to year 5",
+    "post_adjuvant_late": "After adjuvant: yearly to year 10",
+    "years_1_3": "3-monthly, years 1-3",
+    "years_4_5": "6-monthly, years 4-5",
+    "years_6_10": "Yearly, years 6-10",
+    "chest": "Yearly chest X-ray",
+    "low_risk": "6-monthly after low-risk resection",
+    "nodule_surveillance": "Small-nodule surveillance",
+    "on_treatment": "On systemic therapy",
+    "manual": "Added by hand",
+}
+
+
+class FollowUpItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="followups")
+    due_date = models.DateField("due date")
+    window_days = models.PositiveSmallIntegerField(
+        "tolerance window (± days)", default=14, validators=[MaxValueValidator(180)]
+    )
+    window_start = models.DateField(editable=False)
+    window_end = models.DateField(editable=False)
+    modality = models.CharField(max_length=12, choices=FollowUpModality.choices)
+    phase = models.CharField(max_length=80, blank=True)
+    source = models.CharField(max_length=10, choices=FollowUpSource.choices, default=FollowUpSource.SCHEDULE)
+    # "<due>|<modality>" of the engine visit this item was made from; never changed by a nurse's edit, so a
+    # regeneration recognises the visit even after the item was rescheduled. Empty for manual items.
+    schedule_key = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.PENDING)
+    responsible_nurse = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followup_items",
+    )
+    completed_date = models.DateField("date done", null=True, blank=True)
+    result = models.CharField(max_length=24, choices=FollowUpResult.choices, blank=True)
+    notes = models.TextField(blank=True)
+    # Why the last reschedule, cancellation, manual addition or hand edit happened (the history keeps earlier ones).
+    reason = models.CharField(max_length=300, blank=True)
+    next_contact_date = models.DateField("next contact", null=True, blank=True)
+    # Optimistic concurrency: every write is `UPDATE ... WHERE version = <the version the nurse saw>`.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            # Worklist: tabs are ranges on (status, window); "all" walks due_date; counts read the covering index.
+            models.Index(fields=["status", "due_date"], name="followup_status_due"),
+            models.Index(
+                fields=["status", "window_end", "window_start", "due_date", "case"],
+                name="followup_status_window",
+            ),
+            models.Index(fields=["due_date", "id"], name="followup_due_id"),
+            models.Index(
+                fields=["responsible_nurse", "status", "due_date"], name="followup_nurse_status_due"
+            ),
+            models.Index(fields=["case", "status"], name="followup_case_status"),
+        ]
+        constraints = [
+            # One item per engine visit per case, whatever its status: regeneration can never duplicate.
+            models.UniqueConstraint(
+                fields=["case", "schedule_key"],
+                condition=~models.Q(schedule_key=""),
+                name="followup_one_item_per_visit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_modality_display()} due {self.due_date} ({self.get_status_display()})"
+
+    @staticmethod
+    def window_for(due: date, window_days: int) -> tuple[date, date]:
+        return due - timedelta(days=window_days), due + timedelta(days=window_days)
+
+    def phase_display(self) -> str:
+        return PHASE_LABELS.get(self.phase, self.phase)
+
+    def state_on(self, today: date) -> str:
+        """'overdue', 'due' (inside the window), 'upcoming', or the status when the item is closed."""
+        if self.status != FollowUpStatus.PENDING:
+            return self.status
+        if today > self.window_end:
+            return "overdue"
+        if today >= self.window_start:
+            return "due"
+        return "upcoming"
+
+
+class ContactAttempt(models.Model):
+    item = models.ForeignKey(FollowUpItem, on_delete=models.CASCADE, related_name="contacts")
+    attempted_at = models.DateTimeField("when")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
+    next_contact_date = models.DateField("next contact", null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class AdjuvantCourse(models.Model):
+    """Adjuvant imatinib as actually delivered (the decision itself lives on TreatmentDecision)."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="adjuvant_course"
+    )
+    start = models.DateField("started")
+    planned_end = models.DateField("planned end")
+    actual_end = models.DateField("actual end", null=True, blank=True)
+    dose_mg_per_day = models.PositiveSmallIntegerField(
+        "dose (mg/day)", null=True, blank=True, validators=[MaxValueValidator(1000)]
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Adjuvant imatinib from {self.start}"
+
+
+class AdjuvantInterruption(models.Model):
+    course = models.ForeignKey(AdjuvantCourse, on_delete=models.CASCADE, related_name="interruptions")
+    start = models.DateField("interrupted from")
+    end = models.DateField("resumed on", null=True, blank=True)
+    reason = models.CharField(max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"Interruption from {self.start}"
+
+
+class CalendarFeedToken(models.Model):
+    """The credential of a nurse's iCalendar feed: whoever holds the URL reads the feed, so it can be revoked."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of user {self.user_id} ({'revoked' if self.revoked_at else 'active'})"
+
+
+class ReminderLog(models.Model):
+    """One digest sent to one address on one day: what makes the daily reminder command idempotent."""
+
+    recipient = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    day = models.DateField()
+    item_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_reminder_per_recipient_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.day} ({self.item_count} items)"

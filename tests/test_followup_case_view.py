@@ -1,0 +1,57 @@
+"""The case's follow-up page /followups/case/<id>/: items, adjuvant course, manual add, regenerate."""
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from cases.models import AdjuvantCourse, FollowUpItem
+from tests.factories import make_case, nurse, surgeon
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(date(2026, 3, 1), tick=False):
+        yield
+
+
+def test_a_nurse_regenerates_adds_and_records_the_adjuvant_course(client):
+    case = make_case(adjuvant_decision="given")
+    client.force_login(nurse())
+    url = f"/followups/case/{case.pk}/"
+    client.post(url + "regenerate/")
+    assert case.followups.count() == 31
+    response = client.post(
+        url + "add/", {"due_date": "2026-04-01", "window_days": 7, "modality": "clinic", "reason": ""}
+    )
+    assert "This field is required." in response.content.decode()
+    assert case.followups.count() == 31
+    client.post(
+        url + "add/",
+        {"due_date": "2026-04-01", "window_days": 7, "modality": "clinic", "reason": "Wound check"},
+    )
+    assert case.followups.filter(source="manual").count() == 1
+
+    response = client.post(url + "adjuvant/", {"start": "2026-02-15", "planned_end": "2026-01-01"})
+    assert "The planned end must be after the start." in response.content.decode()
+    client.post(
+        url + "adjuvant/", {"start": "2026-02-15", "planned_end": "2029-02-15", "dose_mg_per_day": 400}
+    )
+    assert AdjuvantCourse.objects.get(case=case).dose_mg_per_day == 400
+    client.post(url + "interruption/", {"start": "2026-06-01", "end": "2026-07-31", "reason": "Neutropenia"})
+    first_after = case.followups.filter(phase="post_adjuvant_early").order_by("due_date").first()
+    assert first_after.due_date == date(2029, 8, 15)
+    body = client.get(url).content.decode()
+    assert "Real end: 16 Apr 2029" in body
+    assert "Neutropenia" in body
+
+
+def test_readers_see_the_page_but_cannot_write(client):
+    case = make_case()
+    client.force_login(surgeon())
+    assert client.get(f"/followups/case/{case.pk}/").status_code == 200
+    assert client.post(f"/followups/case/{case.pk}/regenerate/").status_code == 403
+    assert not FollowUpItem.objects.exists()
+    assert client.get("/followups/case/00000000-0000-0000-0000-000000000000/").status_code == 404
