@@ -153,3 +153,23 @@ def test_the_coordinator_removes_an_unsigned_item(client, coordinator):
     client.force_login(coordinator)
     assert client.post(reverse("mdt_agenda_remove", args=[meeting.id, item.id])).status_code == 302
     assert not AgendaItem.objects.exists()
+
+
+def test_cases_flagged_by_follow_up_are_offered(client, coordinator, nurse, meeting):
+    flagged = CaseFactory(needs_mdt_review=True, mdt_review_reason="Suspected recurrence on CT")
+    CaseFactory()
+    client.force_login(coordinator)
+    html = client.get(reverse("mdt_detail", args=[meeting.id])).content.decode()
+    assert "Flagged for re-discussion" in html
+    assert "Suspected recurrence on CT" in html
+    assert flagged.short_id in html
+    client.post(reverse("mdt_agenda_add", args=[meeting.id]), {"case": str(flagged.id)})
+    assert (
+        "Flagged for re-discussion"
+        not in client.get(reverse("mdt_detail", args=[meeting.id])).content.decode()
+    )
+    client.force_login(nurse)
+    assert (
+        "Flagged for re-discussion"
+        not in client.get(reverse("mdt_detail", args=[meeting.id])).content.decode()
+    )

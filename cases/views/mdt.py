@@ -78,6 +78,17 @@ def _search_cases(meeting: MdtMeeting, query: str) -> list[Case]:
     )
 
 
+def _flagged_cases(meeting: MdtMeeting) -> list[Case]:
+    """Cases a follow-up result flagged for re-discussion, not yet on this agenda."""
+    return list(
+        Case.objects.active()
+        .filter(needs_mdt_review=True)
+        .exclude(pk__in=meeting.items.values("case_id"))
+        .select_related("patient")
+        .order_by("patient__family_name", "patient__given_name")[:SEARCH_LIMIT]
+    )
+
+
 def _looks_like_uuid_prefix(text: str) -> bool:
     return all(ch in "0123456789abcdef-" for ch in text.lower())
 
@@ -127,6 +138,7 @@ def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) 
         "search_form": search,
         "query": query,
         "results": _search_cases(meeting, query) if request.user.has_perm(MANAGE) else [],
+        "flagged": _flagged_cases(meeting) if request.user.has_perm(MANAGE) else [],
         "can_manage": request.user.has_perm(MANAGE),
         "can_sign": request.user.has_perm(SIGN),
         "edit_form": MeetingForm(
