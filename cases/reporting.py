@@ -188,13 +188,13 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
     rows = [
         ("Presentation", _label(_labels(choices.PresentationKind), facts.get("presentation"))),
         ("Site and location", f"{site}, {location}" if location else site),
-        ("Size (largest diameter)", _format_number(facts.get("size_cm"), "cm")),
+        ("Largest diameter", _format_number(facts.get("size_cm"), "cm")),
         ("Growth pattern", _label(_labels(choices.GrowthPattern), facts.get("growth_pattern"))),
-        ("Tumour boundary clear", _yes_no(facts.get("boundary_clear", True))),
-        ("Adherent to adjacent organs", _yes_no(facts.get("adherent_to_adjacent_organs"))),
+        ("Boundary clear", _yes_no(facts.get("boundary_clear", True))),
+        ("Adherent to organs", _yes_no(facts.get("adherent_to_adjacent_organs"))),
         ("EUS features", eus),
         ("Clinical features", clinical),
-        ("Histology confirms GIST", _yes_no(facts.get("histology_confirmed"))),
+        ("Histology: GIST", _yes_no(facts.get("histology_confirmed"))),
         ("Operation", operation_text),
         (
             "Margin",
@@ -206,15 +206,19 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
         ),
         ("Tumour rupture", _yes_no(facts.get("rupture"))),
         ("Mitoses per 5 mm²", _format_number(facts.get("mitoses_per_5mm2"))),
-        ("Regional lymph nodes", "N1 (positive)" if facts.get("nodes_positive") else "N0 / not assessed"),
+        ("Lymph nodes", "N1 (positive)" if facts.get("nodes_positive") else "N0 / not assessed"),
         ("CD117 / DOG1", f"{_label(stains, facts.get('cd117'))} / {_label(stains, facts.get('dog1'))}"),
         ("Genotype", genotype),
     ]
     if facts.get("neoadjuvant_months"):
-        rows.append(("Neoadjuvant imatinib given", f"{facts['neoadjuvant_months']} months"))
+        rows.append(("Neoadjuvant given", f"{facts['neoadjuvant_months']} months"))
     if snapshot.get("metastatic_sites"):
         rows.append(("Metastatic sites", snapshot["metastatic_sites"]))
     return rows
+
+
+def _pairs(rows: list[tuple[str, str]]) -> list[tuple[tuple[str, str], tuple[str, str] | None]]:
+    return [(rows[i], rows[i + 1] if i + 1 < len(rows) else None) for i in range(0, len(rows), 2)]
 
 
 def _risk(result: dict[str, Any]) -> dict[str, str] | None:
@@ -334,7 +338,8 @@ def report_context(source: ReportSource) -> dict[str, Any]:
             "sex": _label(_labels(choices.Sex), patient.get("sex")),
         },
         "diagnosis_date": _iso_date(snapshot.get("diagnosis_date")),
-        "summary_rows": _summary_rows(facts, snapshot),
+        # Two facts per table row: half the rows to lay out, and the summary stays on the first page.
+        "summary_pairs": _pairs(_summary_rows(facts, snapshot)),
         "risk": _risk(result),
         "pathway": _label(_labels(choices.Pathway), pathway),
         "surgery_planned": pathway in SURGICAL_PATHWAYS and not facts.get("resected"),
