@@ -82,3 +82,15 @@ def login(page, username: str, password: str) -> None:
 
 
 log_in = login
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical accessibility violations on the current page, as "id: help" lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import roles
 from cases.models import MdtMeeting
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, serious_axe_violations
 from tests.factories import PatientFactory, contract_example_case, user_in_role
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +43,9 @@ def test_the_coordinator_builds_an_agenda(page, screenshot):
     assert "added to the agenda" in page.locator(".messages").inner_text()
     assert list(meeting.items.values_list("case_id", flat=True)) == [case.id]
     screenshot("mdt-agenda-coordinator")
+    assert serious_axe_violations(page) == []
 
     page.get_by_role("link", name="MDT meetings").click()
     assert "Upper GI sarcoma MDT" in page.locator("main").inner_text()
     screenshot("mdt-list")
+    assert serious_axe_violations(page) == []

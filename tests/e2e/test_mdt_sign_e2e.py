@@ -8,7 +8,7 @@ import pytest
 
 from cases import roles
 from cases.models import SignedReport
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ARTIFACTS, login, serious_axe_violations
 from tests.factories import contract_example_case, meeting_with_case, pdf_pages_text, user_in_role
 
 pytestmark = pytest.mark.e2e
@@ -67,3 +67,4 @@ def test_the_chair_signs_a_case_and_downloads_the_printout(page, screenshot):
     page.goto(f"/cases/{case.id}/report/")
     assert "Signed, version 1" in page.content()
     screenshot("case-report-signed")
+    assert serious_axe_violations(page) == []
