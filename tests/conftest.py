@@ -1,35 +1,50 @@
-"""Shared fixtures: one user per persona the MDT pages care about."""
-
-from __future__ import annotations
-
 import pytest
 
 from cases import roles
-from tests.factories import user_in_role
+from tests.factories import PASSWORD, CoordinatorFactory, NurseFactory, SurgeonFactory, user_in_role
+
+
+@pytest.fixture
+def surgeon(db):
+    return SurgeonFactory(username="surgeon", first_name="Sam", last_name="Cutter")
 
 
 @pytest.fixture
 def coordinator(db):
-    return user_in_role(roles.COORDINATOR, username="coordinator", first_name="Cora", last_name="Ordinator")
+    return CoordinatorFactory(username="coordinator")
+
+
+@pytest.fixture
+def nurse(db):
+    return NurseFactory(username="nurse")
+
+
+@pytest.fixture
+def surgeon_client(client, surgeon):
+    client.force_login(surgeon)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
 
 
 @pytest.fixture
 def chair(db):
+    """An MDT chair: a surgeon who also holds cases.sign_report."""
     return user_in_role(
         roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
     )
 
 
 @pytest.fixture
-def surgeon(db):
-    return user_in_role(roles.SURGEON, username="surgeon", first_name="Sue", last_name="Surgeon")
-
-
-@pytest.fixture
-def nurse(db):
-    return user_in_role(roles.NURSE, username="nurse", first_name="Nora", last_name="Nurse")
-
-
-@pytest.fixture
 def outsider(db):
+    """A user with no role at all."""
     return user_in_role(None, username="outsider")

@@ -1,24 +1,37 @@
-"""Test factories shared by the test modules.
+"""factory-boy factories shared by every test module.
 
-Users: `user_with_role(role)` (and the shortcuts nurse(), surgeon(), coordinator()); `user_in_role(role,
-chair=True)` adds the MDT chair's `cases.sign_report`. Records: PatientFactory, CaseFactory, `make_case(...)`,
-and `contract_example_case()` (the worked example of ASSESS_CONTRACT.md). MDT helpers: `meeting_with_case`,
-`signed_report`; `pdf_pages_text` reads a PDF page by page.
+Users: `UserFactory(roles=[SURGEON])`, or the shortcuts SurgeonFactory, CoordinatorFactory, NurseFactory,
+AdminFactory (superuser-free administrator role with `cases.sign_report`). Records: PatientFactory, CaseFactory
+(owner = a surgeon), and one factory per section (PresentationFactory, DiagnosticsFactory, OperationFactory,
+PathologyFactory, TreatmentDecisionFactory), each taking `case=`. `gastric_case()` builds the worked example of
+ASSESS_CONTRACT.md (gastric 6.5 cm, 8 mitoses, resected R0, KIT exon 11). From the follow-up branch:
+`user_with_role(role)`, `surgeon()`, `nurse()`, `coordinator()` and `make_case(site=..., surgery_date=...)`.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
-from cases import roles
+from cases import roles as role_names
 from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
 
 PASSWORD = "pw-for-tests-1"
+
+
+def _add_roles(user, create: bool, names) -> None:
+    if create and names:
+        user.groups.add(*Group.objects.filter(name__in=names))
+
+
+def _roles_default(*default: str) -> factory.PostGeneration:
+    return factory.PostGeneration(
+        lambda user, create, extracted, **kw: _add_roles(user, create, extracted or default)
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,7 +44,128 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@hospital.test")
-    password = factory.django.Password(PASSWORD)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    roles = factory.PostGeneration(lambda user, create, extracted, **kw: _add_roles(user, create, extracted))
+
+    @factory.post_generation
+    def chair(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            from django.contrib.auth.models import Permission
+
+            self.user_permissions.add(
+                Permission.objects.get(content_type__app_label="cases", codename="sign_report")
+            )
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+class SurgeonFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"surgeon{n}")
+    roles = _roles_default(role_names.SURGEON)
+
+
+class CoordinatorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"coordinator{n}")
+    roles = _roles_default(role_names.COORDINATOR)
+
+
+class NurseFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"nurse{n}")
+    roles = _roles_default(role_names.NURSE)
+
+
+class AdminFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    roles = _roles_default(role_names.ADMINISTRATOR)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    mrn = factory.Sequence(lambda n: f"T{n:07d}")
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    date_of_birth = dt.date(1960, 5, 17)
+    sex = "female"
+    phone = factory.Sequence(lambda n: f"+44 20 7946 {n:04d}")
+    preferred_contact = "phone"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    patient = factory.SubFactory(PatientFactory)
+    owner = factory.SubFactory(SurgeonFactory)
+    diagnosis_date = dt.date(2025, 11, 20)
+    ruleset = "esmo-2022"
+
+
+class PresentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Presentation
+
+    case = factory.SubFactory(CaseFactory)
+    presentation = "localized"
+    site = "stomach"
+    gastric_location = "greater_curvature"
+    size_cm = Decimal("6.5")
+    growth_pattern = "exophytic"
+
+
+class DiagnosticsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnostics
+
+    case = factory.SubFactory(CaseFactory)
+    biopsy_done = False
+    histology_confirmed = True
+    cd117 = "positive"
+    dog1 = "positive"
+
+
+class OperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Operation
+
+    case = factory.SubFactory(CaseFactory)
+    surgery_date = dt.date(2026, 1, 15)
+    approach_used = "open"
+    margin = "R0"
+    rupture = False
+
+
+class PathologyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pathology
+
+    case = factory.SubFactory(CaseFactory)
+    mitoses_per_5mm2 = 8
+    genotype = "kit_exon_11"
+
+
+class TreatmentDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TreatmentDecision
+
+    case = factory.SubFactory(CaseFactory)
+    neoadjuvant_months = 0
+
+
+def gastric_case(**case_kwargs) -> Case:
+    """The contract's worked example: gastric 6.5 cm, 8 mitoses, resected R0 on 2026-01-15, KIT exon 11."""
+    case = CaseFactory(**case_kwargs)
+    PresentationFactory(case=case)
+    DiagnosticsFactory(case=case)
+    OperationFactory(case=case)
+    PathologyFactory(case=case)
+    TreatmentDecisionFactory(case=case)
+    return Case.objects.with_sections().get(pk=case.pk)
 
 
 def user_with_role(role: str | None, **kwargs):
@@ -42,35 +176,15 @@ def user_with_role(role: str | None, **kwargs):
 
 
 def nurse(**kwargs):
-    return user_with_role(roles.NURSE, **kwargs)
+    return user_with_role(role_names.NURSE, **kwargs)
 
 
 def surgeon(**kwargs):
-    return user_with_role(roles.SURGEON, **kwargs)
+    return user_with_role(role_names.SURGEON, **kwargs)
 
 
 def coordinator(**kwargs):
-    return user_with_role(roles.COORDINATOR, **kwargs)
-
-
-class PatientFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Patient
-
-    mrn = factory.Sequence(lambda n: f"MRN{n:06d}")
-    given_name = factory.Faker("first_name")
-    family_name = factory.Faker("last_name")
-    date_of_birth = date(1960, 5, 17)
-    phone = factory.Sequence(lambda n: f"+44 20 7946 {n:04d}")
-
-
-class CaseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Case
-
-    patient = factory.SubFactory(PatientFactory)
-    owner = factory.LazyFunction(lambda: surgeon())
-    ruleset = "esmo-2022"
+    return user_with_role(role_names.COORDINATOR, **kwargs)
 
 
 def make_case(
@@ -78,12 +192,12 @@ def make_case(
     site: str = "stomach",
     size_cm: str | float = "6.5",
     mitoses: int | None = 8,
-    surgery_date: date | None = date(2026, 1, 15),
+    surgery_date: dt.date | None = dt.date(2026, 1, 15),
     rupture: bool = False,
     ruleset: str = "esmo-2022",
     adjuvant_decision: str = "",
     presentation: str = "localized",
-    diagnosis_date: date | None = None,
+    diagnosis_date: dt.date | None = None,
     histology_confirmed: bool = False,
     genotype: str = "kit_exon_11",
     **case_kwargs,
@@ -94,8 +208,6 @@ def make_case(
         case=case, site=site, size_cm=Decimal(str(size_cm)), presentation=presentation
     )
     if histology_confirmed:
-        from cases.models import Diagnostics
-
         Diagnostics.objects.create(case=case, histology_confirmed=True)
     if surgery_date is not None:
         Operation.objects.create(
@@ -107,31 +219,23 @@ def make_case(
     return Case.objects.get(pk=case.pk)
 
 
+# MDT helpers -------------------------------------------------------------------------------------------------
+
+
 def user_in_role(role: str | None, *, chair: bool = False, **kwargs):
     """A user in the named role group (None: no role at all); `chair` adds cases.sign_report."""
-    user = user_with_role(role, **kwargs)
-    if chair:
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label="cases", codename=roles.CHAIR_PERMISSION)
-        )
+    user = UserFactory(roles=[role] if role else [], chair=chair, **kwargs)
     return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
 
 
 def contract_example_case(**patient_fields) -> Case:
-    """The assessment contract's worked example: gastric 6.5 cm, 8 mitoses, R0, KIT exon 11, surgery 2026-01-15.
+    """`gastric_case()` (the contract's worked example) for a patient born 1961-03-14 with `patient_fields`.
 
     Expected (ESMO 2022): modified NIH high, NIH 2002 high, AFIP high 55%, TNM IIIA; adjuvant imatinib 400 mg
     for 36 months; 31 visits from 2026-04-15 to 2039-01-15.
     """
-    patient = PatientFactory(**{"sex": "female", "date_of_birth": date(1961, 3, 14), **patient_fields})
-    case = CaseFactory(patient=patient, diagnosis_date=date(2025, 12, 1))
-    Presentation.objects.create(
-        case=case, site="stomach", gastric_location="greater_curvature", size_cm=Decimal("6.5")
-    )
-    Diagnostics.objects.create(case=case, histology_confirmed=True, cd117="positive", dog1="positive")
-    Operation.objects.create(case=case, surgery_date=date(2026, 1, 15), approach_used="open", margin="R0")
-    Pathology.objects.create(case=case, mitoses_per_5mm2=8, genotype="kit_exon_11")
-    return Case.objects.with_sections().get(pk=case.pk)
+    patient = PatientFactory(**{"sex": "female", "date_of_birth": dt.date(1961, 3, 14), **patient_fields})
+    return gastric_case(patient=patient)
 
 
 def pdf_pages_text(pdf: bytes) -> list[str]:
@@ -143,7 +247,7 @@ def pdf_pages_text(pdf: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def meeting_with_case(*, coordinator, case: Case, when: date = date(2026, 2, 3)):
+def meeting_with_case(*, coordinator, case: Case, when: dt.date = dt.date(2026, 2, 3)):
     """A meeting with `case` on its agenda; returns (meeting, agenda item)."""
     from cases.services.mdt import agenda_add, meeting_create
 

@@ -36,6 +36,10 @@ def test_default_ruleset_comes_from_the_environment():
     code = "from django.conf import settings; print(settings.GISTCARE_DEFAULT_RULESET)"
     full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
     proc = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
     )
     assert proc.stdout.strip().endswith("csco-2020"), proc.stderr

@@ -160,7 +160,9 @@ class Diagnostics(models.Model):
     histology_confirmed = models.BooleanField("histology confirms GIST", default=False)
     cd117 = models.CharField("CD117 (KIT)", max_length=10, choices=StainResult.choices, blank=True)
     dog1 = models.CharField("DOG1", max_length=10, choices=StainResult.choices, blank=True)
-    sdh_ihc = models.CharField("SDHB immunohistochemistry", max_length=10, choices=SdhResult.choices, blank=True)
+    sdh_ihc = models.CharField(
+        "SDHB immunohistochemistry", max_length=10, choices=SdhResult.choices, blank=True
+    )
 
     history = HistoricalRecords()
 

@@ -1,16 +1,18 @@
-"""Browser-test fixtures: Playwright driving Debian's Chromium against pytest-django's live server.
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
 
-Run them with `pytest -m e2e`. `screenshot("name")` saves test-artifacts/<name>.png (git-ignored).
+Run them with `pytest -m e2e`. Screenshots go to test-artifacts/ (git-ignored); look at them.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests are still sync.
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a running
+# loop unless told that this is deliberate (the tests only set up data, the live server does the work).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,26 +29,38 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(request, browser, live_server):
     context = browser.new_context(
         base_url=live_server.url,
-        accept_downloads=True,
-        viewport={"width": 1400, "height": 900},
+        viewport={"width": 1366, "height": 900},
         locale="en-GB",
+        accept_downloads=True,
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(10_000)
     yield page
+    if getattr(request.node, "call_failed", False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
     context.close()
 
 
@@ -63,6 +77,17 @@ def screenshot(page):
     return take
 
 
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+login = log_in  # the name the follow-up browser tests use
+
+
 @pytest.fixture(autouse=True)
 def role_groups(transactional_db):
     """The role groups come from a data migration, which a transactional test's flush removes: restore them."""
@@ -71,17 +96,6 @@ def role_groups(transactional_db):
     from cases.roles import ensure_roles
 
     ensure_roles(Group, Permission)
-
-
-def login(page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
-log_in = login
 
 
 def serious_axe_violations(page) -> list[str]:

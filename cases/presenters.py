@@ -1,0 +1,98 @@
+"""Engine output in words a clinician reads: labels for the contract's enumerations (display only)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cases.choices import Pathway, RiskCategory
+
+AFIP_LABELS = {
+    "none": "None",
+    "very_low": "Very low",
+    "low": "Low",
+    "moderate": "Moderate",
+    "high": "High",
+    "insufficient_data": "Insufficient data",
+}
+APPROACH_LABELS = {
+    "laparoscopic": "Laparoscopic",
+    "open": "Open",
+    "open_or_laparoscopic": "Open or laparoscopic",
+    "endoscopic_or_laparoscopic": "Endoscopic or laparoscopic",
+    "local_excision": "Local excision",
+}
+ADJUVANT_LABELS = {
+    "recommended": "Recommended",
+    "consider": "Consider (shared decision)",
+    "not_recommended": "Not recommended",
+    "not_applicable": "Not applicable",
+    "undetermined": "Undetermined",
+}
+MODALITY_LABELS = {"ct_or_mri": "CT or MRI", "mri": "MRI", "eus": "EUS", "chest_xray": "Chest X-ray"}
+
+
+def format_cm(value: Decimal | None) -> str:
+    """A size as typed: 6.5 (not 6.50), 10 (not 10.00 or 1E+1); empty when unknown."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+def _label(choices: type, value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value.replace("_", " ")
+
+
+def result_display(
+    result: dict | None, *, resected: bool = False, genotype: str | None = None
+) -> dict | None:
+    """The contract output of one assessment with a label beside every code.
+
+    `resected`: the tumour is already out, so no approach is proposed (the engine answers null for it, which
+    otherwise reads "individualised by the MDT"). `genotype`: once known, "mutation analysis required" is done
+    and no longer shown as a to-do.
+    """
+    if not result:
+        return None
+    risk = result.get("risk")
+    shown: dict = {
+        "ruleset": result.get("ruleset"),
+        "ruleset_version": result.get("ruleset_version"),
+        "risk": None,
+        "pathway": result.get("pathway"),
+        "pathway_label": _label(Pathway, result.get("pathway")) or "Not determined",
+        "biopsy_first": result.get("biopsy_first"),
+        "resected": resected,
+        "approach": result.get("approach"),
+        "approach_label": APPROACH_LABELS.get(result.get("approach") or "", "Individualised by the MDT"),
+        "neoadjuvant": result.get("neoadjuvant"),
+        "adjuvant": dict(result.get("adjuvant") or {}),
+        "systemic_lines": result.get("systemic_lines") or [],
+        "surveillance": [
+            {**visit, "modality_label": MODALITY_LABELS.get(visit.get("modality"), visit.get("modality"))}
+            for visit in result.get("surveillance") or []
+        ],
+        "recommendations": result.get("recommendations") or [],
+        "warnings": result.get("warnings") or [],
+        "molecular_testing_required": result.get("molecular_testing_required")
+        and genotype in (None, "", "not_tested"),
+    }
+    shown["adjuvant"]["label"] = ADJUVANT_LABELS.get(shown["adjuvant"].get("recommendation"), "")
+    if risk:
+        afip = risk.get("afip") or {}
+        tnm = risk.get("tnm") or {}
+        shown["risk"] = {
+            "modified_nih": risk.get("modified_nih"),
+            "modified_nih_label": _label(RiskCategory, risk.get("modified_nih")),
+            "nih_2002": risk.get("nih_2002"),
+            "nih_2002_label": _label(RiskCategory, risk.get("nih_2002")),
+            "afip_category": afip.get("category"),
+            "afip_label": AFIP_LABELS.get(afip.get("category"), afip.get("category")),
+            "afip_pct": afip.get("progression_pct"),
+            "tnm": tnm,
+        }
+    return shown
