@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases import roles
 from cases.models import MdtMeeting
+from cases.services.mdt import meeting_create
 from tests.e2e.conftest import login, serious_axe_violations
 from tests.factories import PatientFactory, contract_example_case, user_in_role
 
@@ -49,3 +50,21 @@ def test_the_coordinator_builds_an_agenda(page, screenshot):
     assert "Upper GI sarcoma MDT" in page.locator("main").inner_text()
     screenshot("mdt-list")
     assert serious_axe_violations(page) == []
+
+
+def test_the_coordinator_adds_a_case_from_the_case_page(page, screenshot):
+    coordinator = user_in_role(roles.COORDINATOR, username="coordinator")
+    case = contract_example_case(given_name="Grace", family_name="Hopper", mrn="MRN9001")
+    meeting = meeting_create(
+        user=coordinator, date=timezone.localdate() + timedelta(days=5), title="Next MDT"
+    )
+
+    login(page, "coordinator", PASSWORD)
+    page.goto(f"/cases/{case.id}/")
+    page.get_by_role("link", name="Add to MDT agenda").click()
+    page.get_by_label("MDT meeting", exact=True).select_option(str(meeting.id))
+    page.get_by_role("button", name="Add to agenda").click()
+    page.get_by_text("Added to").wait_for()
+    assert page.url.endswith(f"/cases/{case.id}/")  # htmx: the case page stays where it was
+    assert meeting.items.get().case == case
+    screenshot("case-page-added-to-agenda")
