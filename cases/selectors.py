@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 from cases.models import Case
-
-_PATIENT = ("mrn", "given_name", "family_name", "date_of_birth", "sex", "phone", "email", "preferred_contact")
-_PRESENTATION = (
-    "presentation",
-    "site",
-    "gastric_location",
-    "duodenal_location",
-    "rectal_level",
-    "size_cm",
-    "growth_pattern",
-    "boundary_clear",
-    "adherent_to_adjacent_organs",
-    "eus_features",
-    "clinical_features",
-    "metastatic_sites",
-    "r0_feasible",
-    "major_morbidity_expected",
-)
-_DIAGNOSTICS = (
-    "biopsy_done",
-    "biopsy_date",
-    "biopsy_method",
-    "histology_confirmed",
-    "cd117",
-    "dog1",
-    "sdh_ihc",
-)
-_OPERATION = ("surgery_date", "approach_used", "converted_to_open", "margin", "rupture", "nodes_removed")
-_PATHOLOGY = ("mitoses_per_5mm2", "nodes_positive", "genotype", "exon_detail")
-_TREATMENT = (
-    "neoadjuvant_months",
-    "adjuvant_decision",
-    "adjuvant_start",
-    "adjuvant_dose_mg",
-    "adjuvant_planned_months",
+from cases.step_fields import (
+    DIAGNOSTICS_FIELDS,
+    OPERATION_FIELDS,
+    PATHOLOGY_FIELDS,
+    PATIENT_FIELDS,
+    PRESENTATION_FIELDS,
+    TREATMENT_FIELDS,
 )
 
 
@@ -51,14 +23,14 @@ def case_step_initial(case: Case, step: str) -> dict:
     """The saved values of one step, as the step's form starts with them."""
     if step == "patient":
         return {
-            **_values(case.patient, _PATIENT),
+            **_values(case.patient, PATIENT_FIELDS),
             "diagnosis_date": case.diagnosis_date,
             "ruleset": case.ruleset,
         }
     if step == "presentation":
         initial = {
-            **_values(case.section("presentation"), _PRESENTATION),
-            **_values(case.section("diagnostics"), _DIAGNOSTICS),
+            **_values(case.section("presentation"), PRESENTATION_FIELDS),
+            **_values(case.section("diagnostics"), DIAGNOSTICS_FIELDS),
         }
         if initial.get("size_cm") is not None:
             initial["size_cm"] = f"{initial['size_cm'].normalize():f}"
@@ -68,11 +40,11 @@ def case_step_initial(case: Case, step: str) -> dict:
         # A case reaching this step is usually operated on; an existing case without an operation record has
         # been saved as "not resected" only when the pathology step was reached too.
         resected = operation is not None or case.section("pathology") is None
-        return {"resected": resected, **_values(operation, _OPERATION)}
+        return {"resected": resected, **_values(operation, OPERATION_FIELDS)}
     if step == "pathology":
         return {
-            **_values(case.section("pathology"), _PATHOLOGY),
-            **_values(case.section("treatment"), _TREATMENT),
+            **_values(case.section("pathology"), PATHOLOGY_FIELDS),
+            **_values(case.section("treatment"), TREATMENT_FIELDS),
         }
     return {}
 

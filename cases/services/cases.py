@@ -25,61 +25,16 @@ from cases.models import (
 from cases.selectors import case_step_context
 from cases.services.assessment import case_assess
 from cases.services.followups import followups_on_case_change
+from cases.step_fields import (
+    DIAGNOSTICS_FIELDS,
+    OPERATION_FIELDS,
+    PATHOLOGY_FIELDS,
+    PATIENT_FIELDS,
+    PRESENTATION_FIELDS,
+    SECTIONS,
+    TREATMENT_FIELDS,
+)
 from cases.validation import clear_hidden
-
-SECTIONS = ("presentation", "diagnostics", "operation", "pathology", "treatment")
-
-PATIENT_FIELDS = (
-    "mrn",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "phone",
-    "email",
-    "preferred_contact",
-)
-PRESENTATION_FIELDS = (
-    "presentation",
-    "site",
-    "gastric_location",
-    "duodenal_location",
-    "rectal_level",
-    "size_cm",
-    "growth_pattern",
-    "boundary_clear",
-    "adherent_to_adjacent_organs",
-    "eus_features",
-    "clinical_features",
-    "metastatic_sites",
-    "r0_feasible",
-    "major_morbidity_expected",
-)
-DIAGNOSTICS_FIELDS = (
-    "biopsy_done",
-    "biopsy_date",
-    "biopsy_method",
-    "histology_confirmed",
-    "cd117",
-    "dog1",
-    "sdh_ihc",
-)
-OPERATION_FIELDS = (
-    "surgery_date",
-    "approach_used",
-    "converted_to_open",
-    "margin",
-    "rupture",
-    "nodes_removed",
-)
-PATHOLOGY_FIELDS = ("mitoses_per_5mm2", "nodes_positive", "genotype", "exon_detail")
-TREATMENT_FIELDS = (
-    "neoadjuvant_months",
-    "adjuvant_decision",
-    "adjuvant_start",
-    "adjuvant_dose_mg",
-    "adjuvant_planned_months",
-)
 
 # Model defaults for a value the form did not carry (a field hidden by its branch).
 _DEFAULTS: dict[str, object] = {
