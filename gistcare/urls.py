@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("cases.urls_audit")),
     path("api/v1/", include("cases.urls_api")),
+    path("", include("cases.urls_mdt")),
     path("followups/", include("cases.urls_followups")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import PASSWORD, CoordinatorFactory, NurseFactory, SurgeonFactory
+from cases import roles
+from tests.factories import PASSWORD, CoordinatorFactory, NurseFactory, SurgeonFactory, user_in_role
 
 
 @pytest.fixture
@@ -33,3 +34,17 @@ def coordinator_client(client, coordinator):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def chair(db):
+    """An MDT chair: a surgeon who also holds cases.sign_report."""
+    return user_in_role(
+        roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    """A user with no role at all."""
+    return user_in_role(None, username="outsider")

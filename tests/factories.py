@@ -217,3 +217,50 @@ def make_case(
     if adjuvant_decision:
         TreatmentDecision.objects.create(case=case, adjuvant_decision=adjuvant_decision)
     return Case.objects.get(pk=case.pk)
+
+
+# MDT helpers -------------------------------------------------------------------------------------------------
+
+
+def user_in_role(role: str | None, *, chair: bool = False, **kwargs):
+    """A user in the named role group (None: no role at all); `chair` adds cases.sign_report."""
+    user = UserFactory(roles=[role] if role else [], chair=chair, **kwargs)
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
+
+
+def contract_example_case(**patient_fields) -> Case:
+    """`gastric_case()` (the contract's worked example) for a patient born 1961-03-14 with `patient_fields`.
+
+    Expected (ESMO 2022): modified NIH high, NIH 2002 high, AFIP high 55%, TNM IIIA; adjuvant imatinib 400 mg
+    for 36 months; 31 visits from 2026-04-15 to 2039-01-15.
+    """
+    patient = PatientFactory(**{"sex": "female", "date_of_birth": dt.date(1961, 3, 14), **patient_fields})
+    return gastric_case(patient=patient)
+
+
+def pdf_pages_text(pdf: bytes) -> list[str]:
+    """The text of each page of a PDF (pypdf), for assertions on what a reader sees."""
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def meeting_with_case(*, coordinator, case: Case, when: dt.date = dt.date(2026, 2, 3)):
+    """A meeting with `case` on its agenda; returns (meeting, agenda item)."""
+    from cases.services.mdt import agenda_add, meeting_create
+
+    meeting = meeting_create(
+        user=coordinator, date=when, title="GIST MDT", attendees="Dr A, surgeon\nDr B, oncologist"
+    )
+    return meeting, agenda_add(meeting=meeting, case=case, user=coordinator)
+
+
+def signed_report(*, coordinator, chair, case: Case, decision: str = "accept", reason: str = ""):
+    """Put `case` on a meeting, record the decision and sign: the first signed version."""
+    from cases.services.mdt import decision_record, report_sign
+
+    _, item = meeting_with_case(coordinator=coordinator, case=case)
+    decision_record(item=item, user=chair, decision=decision, reason=reason)
+    return report_sign(item=item, user=chair)

@@ -11,16 +11,22 @@ from cases.models.followup import (
     FollowUpItem,
     ReminderLog,
 )
+from cases.models.mdt import AgendaItem, AgendaItemStatus, MdtDecision, MdtMeeting, SignedReport
 from cases.models.patient import Patient
 
 __all__ = [
     "AdjuvantCourse",
     "AdjuvantInterruption",
     "ApiToken",
+    "AgendaItem",
+    "AgendaItemStatus",
     "CalendarFeedToken",
     "ContactAttempt",
     "FollowUpItem",
+    "MdtDecision",
+    "MdtMeeting",
     "ReminderLog",
+    "SignedReport",
     "Assessment",
     "Case",
     "Diagnostics",

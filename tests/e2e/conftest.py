@@ -50,7 +50,10 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def page(request, browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1366, "height": 900}, locale="en-GB"
+        base_url=live_server.url,
+        viewport={"width": 1366, "height": 900},
+        locale="en-GB",
+        accept_downloads=True,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -93,3 +96,15 @@ def role_groups(transactional_db):
     from cases.roles import ensure_roles
 
     ensure_roles(Group, Permission)
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical accessibility violations on the current page, as "id: help" lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]

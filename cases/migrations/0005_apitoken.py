@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_followups'),
+        ('cases', '0004_mdt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

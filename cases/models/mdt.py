@@ -1,0 +1,143 @@
+"""MDT meetings, their agendas, and the signed recommendation reports.
+
+A signed report is a frozen record: the facts the engine was given, what it answered, the decision the MDT
+took, who signed and when, the rule set version, and the rendered PDF with its SHA-256. Nothing here is
+recomputed from the case afterwards; a correction is a new version (an amendment) that points at the one it
+replaces, and every version stays readable.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class MdtDecision(models.TextChoices):
+    ACCEPT = "accept", "Accept the recommendation"
+    MODIFY = "modify", "Modify the recommendation"
+
+
+class AgendaItemStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting discussion"
+    DECIDED = "decided", "Decision recorded"
+    SIGNED = "signed", "Signed"
+
+
+class MdtMeetingQuerySet(models.QuerySet["MdtMeeting"]):
+    def upcoming(self, today: object) -> MdtMeetingQuerySet:
+        return self.filter(date__gte=today).order_by("date", "title")
+
+
+class MdtMeeting(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    date = models.DateField("meeting date")
+    title = models.CharField(max_length=200)
+    attendees = models.TextField(
+        blank=True, help_text="One name per line, with role (e.g. surgeon, oncologist)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mdt_meetings_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MdtMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = "MDT meeting"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d %b %Y})"
+
+    @property
+    def short_id(self) -> str:
+        return str(self.id)[:8]
+
+    @property
+    def attendee_list(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class AgendaItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    meeting = models.ForeignKey(MdtMeeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="agenda_items")
+    order = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=AgendaItemStatus.choices, default=AgendaItemStatus.PENDING
+    )
+    decision = models.CharField(max_length=10, choices=MdtDecision.choices, blank=True)
+    modification_reason = models.CharField(
+        "reason for the modification", max_length=300, blank=True, help_text="e.g. adjuvant declined"
+    )
+    modification_text = models.TextField("what the MDT recommends instead", blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case"], name="agenda_item_unique_case_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agenda item {self.order} of {self.meeting}"
+
+
+class SignedReport(models.Model):
+    """One signed version of a case's MDT report. Created once, never updated."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="signed_reports")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    version = models.PositiveIntegerField()
+    # The engine's input and output exactly as they were at signing (the assessment contract's shapes).
+    facts = models.JSONField()
+    result = models.JSONField()
+    # Everything else the report prints (patient identity, the case summary, the institution), frozen too so
+    # that the HTML view of a signed version matches its PDF even after the records change.
+    snapshot = models.JSONField(default=dict)
+    ruleset = models.CharField(max_length=40)
+    ruleset_version = models.CharField(max_length=80)
+    decision = models.CharField(max_length=10, choices=MdtDecision.choices)
+    decision_reason = models.CharField(max_length=300, blank=True)
+    decision_text = models.TextField(blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_by_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField("SHA-256 of the PDF", max_length=64)
+    amends = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by"
+    )
+    amendment_reason = models.CharField(max_length=300, blank=True)
+
+    # The PDF bytes are immutable and already stored once; the audit trail records everything else.
+    history = HistoricalRecords(excluded_fields=["pdf"])
+
+    class Meta:
+        ordering = ["case", "-version"]
+        get_latest_by = "version"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="signed_report_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report v{self.version} of case {str(self.case_id)[:8]}"
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.amends_id is not None
