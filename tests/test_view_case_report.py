@@ -30,7 +30,7 @@ def test_it_refuses_users_without_a_clinical_role(client, outsider):
     assert client.get(reverse("case_report_pdf", args=[case.id])).status_code == 403
 
 
-def test_it_runs_the_engine_for_a_case_never_assessed(client, nurse):
+def test_it_runs_the_engine_for_a_case_never_assessed_without_storing_anything(client, nurse):
     case = contract_example_case(mrn="MRN5555")
     client.force_login(nurse)
     response = client.get(reverse("case_report", args=[case.id]))
@@ -39,7 +39,10 @@ def test_it_runs_the_engine_for_a_case_never_assessed(client, nurse):
     assert "MRN5555" in html
     assert "High (55%)" in html
     assert "DRAFT" in html
-    assert Assessment.objects.filter(case=case).count() == 1
+    # A nurse reading a report changes nothing: no stored assessment, the case stays a draft (issue 6).
+    assert Assessment.objects.filter(case=case).count() == 0
+    case.refresh_from_db()
+    assert case.status == "draft"
 
 
 def test_the_draft_pdf_is_named_by_the_short_case_id(client, nurse):

@@ -54,3 +54,25 @@ def case_assess(*, case: Case, user: object | None) -> Assessment | None:
         fields.append("status")
     case.save(update_fields=fields)
     return snapshot
+
+
+def case_assessment_preview(*, case: Case) -> Assessment | None:
+    """The case's latest stored assessment, or what `case_assess` would store, computed but NOT saved.
+
+    For pages that only read (a draft report, a meeting printout): opening a page must not create records or
+    move a draft to "assessed", least of all for a reader such as a nurse. Signing stores the assessment.
+    """
+    stored = case.assessments.order_by("-created_at").first()
+    if stored is not None:
+        return stored
+    facts = build_facts(case, today=timezone.localdate())
+    if facts is None:
+        return None
+    payload = assess(facts, case.ruleset, today=timezone.localdate()).to_dict()
+    return Assessment(
+        case=case,
+        ruleset=payload["ruleset"],
+        ruleset_version=payload["ruleset_version"],
+        facts=facts_to_json(facts),
+        result=payload,
+    )

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.forms_mdt import AddToAgendaForm, AgendaSearchForm, DecisionForm, MeetingForm, add_service_errors
 from cases.models import AgendaItem, Case, MdtMeeting, SignedReport
 from cases.reporting import draft_source, render_printout_pdf, signed_source
+from cases.services.assessment import case_assessment_preview
 from cases.services.mdt import (
     agenda_add,
     agenda_remove,
     decision_record,
-    latest_assessment,
     meeting_create,
     meeting_update,
     report_sign,
@@ -251,7 +251,7 @@ def mdt_printout(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             )
             continue
         case = Case.objects.with_sections().get(pk=item.case_id)
-        assessment = latest_assessment(case=case, user=request.user)
+        assessment = case_assessment_preview(case=case)  # a GET: computes, never stores
         if assessment is None:
             skipped.append(item)
             continue

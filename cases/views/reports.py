@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 from cases.forms_mdt import AmendForm, add_service_errors
 from cases.models import Case, SignedReport
 from cases.reporting import ReportSource, draft_source, render_report_html, render_report_pdf, signed_source
-from cases.services.mdt import latest_assessment, report_amend
+from cases.services.assessment import case_assessment_preview
+from cases.services.mdt import report_amend
 
 
 def _get_case_for_user(request: HttpRequest, case_id: uuid.UUID, perm: str = "cases.view_clinical") -> Case:
@@ -43,7 +44,8 @@ def _chosen_signed(request: HttpRequest, case: Case) -> SignedReport | None:
 
 
 def _draft_or_none(request: HttpRequest, case: Case) -> ReportSource | None:
-    assessment = latest_assessment(case=case, user=request.user)
+    # A GET: never stores an assessment (see case_assessment_preview).
+    assessment = case_assessment_preview(case=case)
     return draft_source(case, assessment) if assessment else None
 
 
