@@ -21,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import roles
-from cases.choices import CaseStatus
+from cases.choices import CaseStatus, FollowUpResult
 from cases.models import Case, MdtMeeting, Patient
 from cases.services.cases import case_create, case_save_step
+from cases.services.followups import item_mark_done
 from cases.services.mdt import agenda_add, decision_record, meeting_create, report_sign
 
 # The demo's past meeting, where the discussed and finalised demo cases were decided, and the next one.
@@ -238,7 +239,21 @@ class Command(BaseCommand):
             item = decision_record(item=item, user=users["admin"], decision="accept")
             if demo.status == CaseStatus.FINALISED:
                 report_sign(item=item, user=users["admin"])
+                self._past_visits_done(case, users["nurse"])
         return case
+
+    def _past_visits_done(self, case: Case, nurse) -> None:
+        """Visits due more than two months ago were done (no evidence of disease); the recent ones are open."""
+        cutoff = timezone.localdate() - timedelta(days=60)
+        for visit in case.followups.filter(due_date__lt=cutoff).order_by("due_date"):
+            item_mark_done(
+                item=visit,
+                user=nurse,
+                expected_version=visit.version,
+                completed_date=visit.due_date,
+                result=FollowUpResult.NO_EVIDENCE_OF_DISEASE,
+                notes="Demo: imaging reported, no evidence of disease.",
+            )
 
     def _next_meeting(self, users: dict) -> None:
         """An upcoming meeting with the first two assessed demo cases on its agenda (created once)."""
