@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cases import choices
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
+from guidelines import PHASE_LABELS
 
 REPORT_TEMPLATE = "reports/report.html"
 PRINTOUT_COVER_TEMPLATE = "mdt/printout_cover.html"
@@ -306,7 +307,7 @@ def report_context(source: ReportSource) -> dict[str, Any]:
             "due": visit["due"],
             "window_days": visit.get("window_days"),
             "modality": _label(MODALITY_LABELS, visit.get("modality")),
-            "phase": str(visit.get("phase") or "").replace("_", " "),
+            "phase": PHASE_LABELS.get(visit.get("phase") or "", visit.get("phase") or ""),
         }
         for index, visit in enumerate(result.get("surveillance") or [], start=1)
     ]

@@ -36,13 +36,14 @@ from .rulesets import (
     unregister_ruleset,
 )
 from .rulesets.common import RUPTURE_CHECKLIST
-from .schedule import Visit, add_months, build_schedule
+from .schedule import PHASE_LABELS, Visit, add_months, build_schedule
 
 __all__ = [
     "CSCO_2020",
     "DEFAULT_RULESET_ID",
     "ESMO_2022",
     "GENOTYPE_LABELS",
+    "PHASE_LABELS",
     "RULESETS",
     "RUPTURE_CHECKLIST",
     "WARNINGS",

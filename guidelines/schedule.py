@@ -36,6 +36,22 @@ from functools import lru_cache
 from .rulesets.base import Schedule
 
 #: Secondary sort order of visits due on the same day.
+#: Readable labels of the stable phase codes a Visit carries (shown on reports and worklists).
+PHASE_LABELS: dict[str, str] = {
+    "adjuvant": "During adjuvant imatinib",
+    "post_adjuvant_early": "After adjuvant: 3-monthly, years 1-2",
+    "post_adjuvant_mid": "After adjuvant: 6-monthly to year 5",
+    "post_adjuvant_late": "After adjuvant: yearly to year 10",
+    "years_1_3": "3-monthly, years 1-3",
+    "years_4_5": "6-monthly, years 4-5",
+    "years_6_10": "Yearly, years 6-10",
+    "chest": "Yearly chest X-ray",
+    "low_risk": "6-monthly after low-risk resection",
+    "nodule_surveillance": "Small-nodule surveillance",
+    "on_treatment": "On systemic therapy",
+    "manual": "Added by hand",  # the app's own items, added by a nurse
+}
+
 MODALITY_ORDER: dict[str, int] = {"ct_or_mri": 0, "mri": 1, "eus": 2, "chest_xray": 3}
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

@@ -7,7 +7,17 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import call_command
 
-from cases.models import Assessment, Case, Pathology, Patient, Presentation
+from cases.models import (
+    AgendaItem,
+    Assessment,
+    Case,
+    FollowUpItem,
+    MdtMeeting,
+    Pathology,
+    Patient,
+    Presentation,
+    SignedReport,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +29,8 @@ def seed(*args):
 
 
 def snapshot():
-    models = [Patient, Case, Presentation, Pathology, Assessment, get_user_model()]
+    models = [Patient, Case, Presentation, Pathology, Assessment, MdtMeeting, AgendaItem, SignedReport, FollowUpItem,
+              get_user_model()]  # fmt: skip
     return {m.__name__: serializers.serialize("json", m.objects.order_by("pk")) for m in models}
 
 
@@ -69,3 +80,20 @@ def test_running_it_twice_changes_nothing():
     output = seed("--password", "y")
     assert snapshot() == before
     assert "0 added" in output
+
+
+def test_finalised_cases_come_signed_with_their_followups():
+    seed("--password", "x")
+    finalised = Case.objects.filter(status="finalised")
+    assert finalised.exists()
+    for case in finalised:
+        report = SignedReport.objects.get(case=case)
+        assert report.signed_by.username == "admin"
+        assert len(report.pdf_sha256) == 64
+        # The engine's schedule for the signed case became its follow-up items, one per visit.
+        assert case.followups.count() == len(report.result["surveillance"])
+    discussed = Case.objects.filter(status="discussed")
+    assert discussed.exists()
+    assert not SignedReport.objects.filter(case__in=discussed).exists()
+    upcoming = MdtMeeting.objects.get(title="Weekly GIST MDT (next)")
+    assert upcoming.items.count() == 2

@@ -23,22 +23,7 @@ from cases.choices import (
     FollowUpSource,
     FollowUpStatus,
 )
-
-# Labels of the engine's stable phase codes (guidelines/schedule.py).
-PHASE_LABELS = {
-    "adjuvant": "During adjuvant imatinib",
-    "post_adjuvant_early": "After adjuvant: 3-monthly, years 1-2",
-    "post_adjuvant_mid": "After adjuvant: 6-monthly to year 5",
-    "post_adjuvant_late": "After adjuvant: yearly to year 10",
-    "years_1_3": "3-monthly, years 1-3",
-    "years_4_5": "6-monthly, years 4-5",
-    "years_6_10": "Yearly, years 6-10",
-    "chest": "Yearly chest X-ray",
-    "low_risk": "6-monthly after low-risk resection",
-    "nodule_surveillance": "Small-nodule surveillance",
-    "on_treatment": "On systemic therapy",
-    "manual": "Added by hand",
-}
+from guidelines import PHASE_LABELS
 
 
 class FollowUpItem(models.Model):

@@ -18,11 +18,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from cases import roles
-from cases.choices import CaseStatus
-from cases.models import Case, Patient
+from cases.choices import CaseStatus, FollowUpResult
+from cases.models import Case, MdtMeeting, Patient
 from cases.services.cases import case_create, case_save_step
+from cases.services.followups import item_mark_done
+from cases.services.mdt import agenda_add, decision_record, meeting_create, report_sign
+
+# The demo's past meeting, where the discussed and finalised demo cases were decided, and the next one.
+PAST_MEETING = ("Weekly GIST MDT", date(2026, 11, 17))
+NEXT_MEETING_TITLE = "Weekly GIST MDT (next)"
 
 DEMO_USERS = (
     ("surgeon", "Sam", "Hale", roles.SURGEON),
@@ -142,8 +149,9 @@ class Command(BaseCommand):
         added = 0
         for index, demo in enumerate(DEMOS):
             if not Patient.objects.filter(mrn=_patient(index)["mrn"]).exists():
-                self._case(index, demo, users["surgeon"])
+                self._case(index, demo, users)
                 added += 1
+        self._next_meeting(users)
         self.stdout.write(f"Demo cases: {added} added, {len(DEMOS) - added} already present.")
 
     def _users(self, password: str) -> tuple[dict, list[str]]:
@@ -173,7 +181,8 @@ class Command(BaseCommand):
         return users, created
 
     @transaction.atomic
-    def _case(self, index: int, demo: Demo, surgeon) -> Case:
+    def _case(self, index: int, demo: Demo, users: dict) -> Case:
+        surgeon = users["surgeon"]
         surgery = demo.surgery
         diagnosis = (
             (surgery - timedelta(days=42)) if surgery else date(2025, 9, 1) + timedelta(days=index * 3)
@@ -217,6 +226,48 @@ class Command(BaseCommand):
                                  adjuvant_planned_months=36)  # fmt: skip
             case_save_step(case=case, step="pathology", data=pathology, user=surgeon)
         if demo.status in (CaseStatus.DISCUSSED, CaseStatus.FINALISED):
-            # What the MDT feature records after a meeting; the demo starts with a few cases past it.
-            Case.objects.filter(pk=case.pk).update(status=demo.status)
+            # Through the MDT services, as at a real meeting: the chair (admin) accepts the recommendation, and
+            # signs the finalised ones, which freezes their report and creates their follow-up items.
+            title, when = PAST_MEETING
+            meeting = MdtMeeting.objects.filter(title=title, date=when).first() or meeting_create(
+                user=users["coordinator"],
+                date=when,
+                title=title,
+                attendees="Surgery, oncology, pathology, radiology",
+            )
+            item = agenda_add(meeting=meeting, case=Case.objects.get(pk=case.pk), user=users["coordinator"])
+            item = decision_record(item=item, user=users["admin"], decision="accept")
+            if demo.status == CaseStatus.FINALISED:
+                report_sign(item=item, user=users["admin"])
+                self._past_visits_done(case, users["nurse"])
         return case
+
+    def _past_visits_done(self, case: Case, nurse) -> None:
+        """Visits due more than two months ago were done (no evidence of disease); the recent ones are open."""
+        cutoff = timezone.localdate() - timedelta(days=60)
+        for visit in case.followups.filter(due_date__lt=cutoff).order_by("due_date"):
+            item_mark_done(
+                item=visit,
+                user=nurse,
+                expected_version=visit.version,
+                completed_date=visit.due_date,
+                result=FollowUpResult.NO_EVIDENCE_OF_DISEASE,
+                notes="Demo: imaging reported, no evidence of disease.",
+            )
+
+    def _next_meeting(self, users: dict) -> None:
+        """An upcoming meeting with the first two assessed demo cases on its agenda (created once)."""
+        if MdtMeeting.objects.filter(title=NEXT_MEETING_TITLE).exists():
+            return
+        meeting = meeting_create(
+            user=users["coordinator"],
+            date=timezone.localdate() + timedelta(days=7),
+            title=NEXT_MEETING_TITLE,
+            attendees="Surgery, oncology, pathology, radiology, specialist nurse",
+        )
+        demo_mrns = [_patient(index)["mrn"] for index in range(len(DEMOS))]
+        assessed = Case.objects.filter(status=CaseStatus.ASSESSED, patient__mrn__in=demo_mrns).order_by(
+            "patient__mrn"
+        )[:2]
+        for case in assessed:
+            agenda_add(meeting=meeting, case=case, user=users["coordinator"])
