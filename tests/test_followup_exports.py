@@ -1,7 +1,9 @@
 """Exports: /followups/export.csv, the iCalendar feed and its token page, the printable list."""
 
 import csv
+import hashlib
 import io
+import re
 from datetime import date
 
 import icalendar
@@ -124,14 +126,17 @@ def test_revoked_or_unknown_tokens_are_404(client, items):
 
 def test_the_token_page_creates_and_revokes(client, items):
     client.force_login(items["anna"])
-    client.post("/followups/calendar/", {"action": "create"})
-    token = CalendarFeedToken.objects.get(user=items["anna"], revoked_at__isnull=True)
-    assert len(token.token) >= 40
-    body = client.get("/followups/calendar/").content.decode()
-    assert f"/followups/calendar/{token.token}.ics" in body
+    body = client.post("/followups/calendar/", {"action": "create"}).content.decode()
+    record = CalendarFeedToken.objects.get(user=items["anna"], revoked_at__isnull=True)
+    raw = re.search(r"/followups/calendar/([A-Za-z0-9_-]{40,})\.ics", body).group(1)
+    # Only the hash is stored, and the address is shown once.
+    assert record.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in str(CalendarFeedToken.objects.filter(pk=record.pk).values().get())
+    assert client.get(f"/followups/calendar/{raw}.ics").status_code == 200
+    assert raw not in client.get("/followups/calendar/").content.decode()
     client.post("/followups/calendar/", {"action": "revoke"})
     assert not CalendarFeedToken.objects.filter(revoked_at__isnull=True).exists()
-    assert client.get(f"/followups/calendar/{token.token}.ics").status_code == 404
+    assert client.get(f"/followups/calendar/{raw}.ics").status_code == 404
     client.force_login(surgeon())
     assert client.get("/followups/calendar/").status_code == 403
 

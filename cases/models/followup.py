@@ -162,12 +162,16 @@ class AdjuvantInterruption(models.Model):
 
 
 class CalendarFeedToken(models.Model):
-    """The credential of a nurse's iCalendar feed: whoever holds the URL reads the feed, so it can be revoked."""
+    """The credential of a nurse's iCalendar feed: whoever holds the URL reads the feed, so it can be revoked.
+
+    Only a SHA-256 hash of the secret is stored (as for API tokens): a copy of the database or of a backup does
+    not give access to any feed. The address is shown once, when it is created.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
     )
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

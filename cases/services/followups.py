@@ -37,6 +37,7 @@ from cases.models import (
     ContactAttempt,
     FollowUpItem,
 )
+from cases.models.api import hash_token
 from cases.services.assessment import case_assess
 from guidelines import add_months, assess
 
@@ -483,9 +484,24 @@ def case_mark_recurrent(*, case: Case, user):
 
 @transaction.atomic
 def calendar_token_create(*, user) -> CalendarFeedToken:
-    """A new secret feed URL for `user`; any earlier one stops working."""
+    """A new secret feed URL for `user`; any earlier one stops working.
+
+    The secret itself is on the returned object only (`.token`), never in the database: show it now or never.
+    """
     calendar_token_revoke(user=user)
-    return CalendarFeedToken.objects.create(user=user, token=secrets.token_urlsafe(32))
+    raw = secrets.token_urlsafe(32)
+    record = CalendarFeedToken.objects.create(user=user, token_hash=hash_token(raw))
+    record.token = raw
+    return record
+
+
+def calendar_token_find(raw: str) -> CalendarFeedToken | None:
+    """The live token whose secret is `raw`, with its user, or None."""
+    return (
+        CalendarFeedToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
 
 
 @transaction.atomic

@@ -530,30 +530,22 @@ def flagged(request: HttpRequest) -> HttpResponse:
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     _require(request, "cases.manage_followups")
+    feed_url = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             svc.calendar_token_revoke(user=request.user)
             messages.success(request, "Your calendar feed address no longer works.")
-        else:
-            svc.calendar_token_create(user=request.user)
-            messages.success(
-                request, "New calendar feed address created; any earlier address stopped working."
-            )
-        return redirect("followups:calendar")
+            return redirect("followups:calendar")
+        created = svc.calendar_token_create(user=request.user)
+        # Shown on this response only: the database keeps a hash, so the address cannot be shown again.
+        feed_url = request.build_absolute_uri(reverse("followups:feed", kwargs={"token": created.token}))
     token = CalendarFeedToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
-    feed_url = (
-        request.build_absolute_uri(reverse("followups:feed", kwargs={"token": token.token})) if token else ""
-    )
     return render(request, "followups/calendar.html", {"token": token, "feed_url": feed_url})
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No login: the secret token in the URL is the credential (calendar apps cannot log in)."""
-    feed = (
-        CalendarFeedToken.objects.select_related("user")
-        .filter(token=token, revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    feed = svc.calendar_token_find(token)
     if feed is None or not feed.user.has_perm("cases.manage_followups"):
         raise Http404
     today = timezone.localdate()
