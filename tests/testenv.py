@@ -13,9 +13,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("GISTCARE_INSTITUTION", "Test Hospital")
-# No persistent connections: a connection kept open by a live-server thread would block dropping the test
-# database on PostgreSQL.
-os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
 
 def _is_transactional(item) -> bool:
