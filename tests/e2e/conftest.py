@@ -10,10 +10,31 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a running
 # loop unless told that this is deliberate (the tests only set up data, the live server does the work).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+
+class _SerialLiveServer(WSGIServer):
+    """The live server, one request at a time.
+
+    On SQLite the test database is in memory: the test and the live server share one connection, and Django's
+    threaded live server would use it from two threads at once whenever requests overlap (an htmx live-panel
+    update still running when the form is posted), failing with "cannot start a transaction within a
+    transaction". Serving requests one after the other removes the race; Django closes each connection after
+    its response on a non-threaded server, so the browser never waits on a kept-alive socket.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+LiveServerThread.server_class = _SerialLiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
