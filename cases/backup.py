@@ -44,7 +44,9 @@ def _pg_env(params: dict) -> tuple[list[str], dict[str, str]]:
 def _require(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        raise BackupError(f"{tool} not found: install the PostgreSQL client (apt-get install postgresql-client)")
+        raise BackupError(
+            f"{tool} not found: install the PostgreSQL client (apt-get install postgresql-client)"
+        )
     return path
 
 

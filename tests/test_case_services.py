@@ -151,7 +151,9 @@ def test_moving_the_surgery_date_of_a_signed_case_moves_its_pending_followups(su
         user=surgeon,
     )
 
-    dues = list(case.followups.filter(status="pending").order_by("due_date").values_list("due_date", flat=True))
+    dues = list(
+        case.followups.filter(status="pending").order_by("due_date").values_list("due_date", flat=True)
+    )
     assert dues[0] == date(2026, 5, 2)
     assert len(dues) == 31
     assert date(2026, 4, 15) not in dues

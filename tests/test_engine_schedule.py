@@ -292,10 +292,20 @@ def test_every_phase_the_engine_produces_has_a_label():
     phases = set()
     for ruleset in ("esmo-2022", "csco-2020"):
         for facts in (
-            CaseFacts(site="stomach", size_cm=6.5, mitoses_per_5mm2=8, resected=True, surgery_date=date(2026, 1, 15)),
-            CaseFacts(site="stomach", size_cm=4, mitoses_per_5mm2=2, resected=True, surgery_date=date(2026, 1, 15)),
-            CaseFacts(site="jejunum", size_cm=4, rupture=True, mitoses_per_5mm2=2, resected=True,
-                      surgery_date=date(2026, 1, 15)),  # fmt: skip
+            CaseFacts(
+                site="stomach", size_cm=6.5, mitoses_per_5mm2=8, resected=True, surgery_date=date(2026, 1, 15)
+            ),
+            CaseFacts(
+                site="stomach", size_cm=4, mitoses_per_5mm2=2, resected=True, surgery_date=date(2026, 1, 15)
+            ),
+            CaseFacts(
+                site="jejunum",
+                size_cm=4,
+                rupture=True,
+                mitoses_per_5mm2=2,
+                resected=True,
+                surgery_date=date(2026, 1, 15),
+            ),  # fmt: skip
             CaseFacts(site="stomach", size_cm=1.2, reference_date=date(2026, 1, 15)),
             CaseFacts(site="stomach", size_cm=8, presentation="metastatic", reference_date=date(2026, 1, 15)),
         ):

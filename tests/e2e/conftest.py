@@ -18,7 +18,6 @@ from django.test.testcases import LiveServerThread
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-
 class _SerialLiveServer(WSGIServer):
     """The live server, one request at a time.
 

@@ -21,4 +21,6 @@ class Command(BaseCommand):
             restore_database(file)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Restored {file.name}. Run `manage.py migrate` if the backup predates this version.")
+        self.stdout.write(
+            f"Restored {file.name}. Run `manage.py migrate` if the backup predates this version."
+        )
