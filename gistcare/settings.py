@@ -117,6 +117,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A persistent connection the server dropped (restart, failover, pg_terminate_backend) is tested at the
+        # start of the next request and replaced, instead of failing that request with a 500.
+        conn_health_checks=True,
     )
 }
 
