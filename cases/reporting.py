@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cases import choices
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
+from cases.text_safety import isolate
 from guidelines import PHASE_LABELS
 
 REPORT_TEMPLATE = "reports/report.html"
@@ -358,7 +359,7 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         "generated_at": timezone.localtime(source.generated_at),
         "draft": signed is None,
         "decision": decision,
-        "footer": f"{patient['name']} · MRN {patient['mrn']}",
+        "footer": f"{isolate(patient['name'])} · MRN {isolate(patient['mrn'])}",
     }
 
 
