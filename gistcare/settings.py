@@ -245,6 +245,9 @@ GISTCARE_PERMISSIONS_POLICY = ", ".join(
 )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Password reset by email ("Forgotten your password?"). Off removes its pages and link. With DEBUG off it needs a
+# real mail server: the console or file backend would write every reset link to the log (cases/checks.py).
+GISTCARE_PASSWORD_RESET = env_bool("PASSWORD_RESET", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gistcare@localhost")
 
 LOGGING = {
