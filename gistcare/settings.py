@@ -184,10 +184,16 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Login lockout: 5 failures locks the username+address for 15 minutes.
+# Login lockout: 5 failures locks the username+address for 15 minutes; 20 failures from one address, whatever
+# the user names, lock the address (password spraying; gistcare/axes_handler.py). The address is the
+# connection's, or what a trusted proxy (TRUSTED_PROXIES: addresses or networks) says it forwarded for.
 AXES_FAILURE_LIMIT = 5
+GISTCARE_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "gistcare.axes_handler.PerUserAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "gistcare.client_address.client_address"
+GISTCARE_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
