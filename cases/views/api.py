@@ -19,6 +19,7 @@ from cases.services.api_tokens import api_token_authenticate
 logger = logging.getLogger("gistcare.api")
 
 MAX_BODY_BYTES = 1_000_000
+NO_ROLE = "this account has no clinical role"
 
 
 def _error(status: int, message: str, **extra: object) -> JsonResponse:
@@ -67,7 +68,7 @@ def assess(request: HttpRequest) -> HttpResponse:
     if refusal is not None:
         return _with_www_authenticate(refusal)
     if not user.has_perm("cases.view_clinical"):
-        return _error(403, "this account has no clinical role")
+        return _error(403, NO_ROLE)
     if len(request.body) > MAX_BODY_BYTES:
         return _error(413, f"request body larger than {MAX_BODY_BYTES} bytes")
     try:
@@ -97,4 +98,6 @@ def openapi(request: HttpRequest) -> HttpResponse:
     user, refusal = _authenticate(request)
     if refusal is not None:
         return _with_www_authenticate(refusal)
+    if not user.has_perm("cases.view_clinical"):
+        return _error(403, NO_ROLE)
     return JsonResponse(openapi_schema(request))

@@ -36,21 +36,20 @@ SEARCH_LIMIT = 20
 
 
 def _get_meeting_for_user(request: HttpRequest, meeting_id: uuid.UUID, perm: str = VIEW) -> MdtMeeting:
-    meeting = get_object_or_404(MdtMeeting, pk=meeting_id)
+    # Permission first: a refused user gets the same 403 for a real meeting and a made-up id.
     if not request.user.has_perm(perm):
         raise PermissionDenied
-    return meeting
+    return get_object_or_404(MdtMeeting, pk=meeting_id)
 
 
 def _get_item_for_user(
     request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID, perm: str
 ) -> AgendaItem:
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("meeting", "case__patient"), pk=item_id, meeting_id=meeting_id
-    )
     if not request.user.has_perm(perm):
         raise PermissionDenied
-    return item
+    return get_object_or_404(
+        AgendaItem.objects.select_related("meeting", "case__patient"), pk=item_id, meeting_id=meeting_id
+    )
 
 
 def _agenda(meeting: MdtMeeting) -> QuerySet[AgendaItem]:
@@ -152,10 +151,8 @@ def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mdt_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    meeting = _get_meeting_for_user(request, meeting_id)
+    meeting = _get_meeting_for_user(request, meeting_id, MANAGE if request.method == "POST" else VIEW)
     if request.method == "POST":
-        if not request.user.has_perm(MANAGE):
-            raise PermissionDenied
         form = MeetingForm(request.POST)
         if form.is_valid():
             meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)

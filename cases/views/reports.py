@@ -20,10 +20,10 @@ from cases.services.mdt import report_amend
 
 
 def _get_case_for_user(request: HttpRequest, case_id: uuid.UUID, perm: str = "cases.view_clinical") -> Case:
-    case = get_object_or_404(Case.objects.with_sections(), pk=case_id)
+    # Permission first: a refused user gets the same 403 for a real case and a made-up id (issue 11, finding 11).
     if not request.user.has_perm(perm):
         raise PermissionDenied
-    return case
+    return get_object_or_404(Case.objects.with_sections(), pk=case_id)
 
 
 def _versions(case: Case) -> list[SignedReport]:
