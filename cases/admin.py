@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
@@ -49,6 +52,25 @@ class PatientAdmin(NoDeleteAdmin):
     list_filter = ["archived_at"]
     search_fields = ["mrn", "family_name", "given_name"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+# Users and groups are deactivated ("Active" unticked), never deleted: deleting a user set the author of every
+# history row they wrote to nobody ("system"), and a group's members would silently lose their role.
+class NoDeleteUserAdmin(UserAdmin):
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class NoDeleteGroupAdmin(GroupAdmin):
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+User = get_user_model()
+for model, model_admin in ((User, NoDeleteUserAdmin), (Group, NoDeleteGroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
 
 
 @admin.register(Case)
