@@ -20,6 +20,7 @@ logger = logging.getLogger("gistcare.api")
 
 MAX_BODY_BYTES = 1_000_000
 NO_ROLE = "this account has no clinical role"
+NOT_JSON = "send the case as JSON with 'Content-Type: application/json'"
 
 
 def _error(status: int, message: str, **extra: object) -> JsonResponse:
@@ -69,8 +70,15 @@ def assess(request: HttpRequest) -> HttpResponse:
         return _with_www_authenticate(refusal)
     if not user.has_perm("cases.view_clinical"):
         return _error(403, NO_ROLE)
-    if len(request.body) > MAX_BODY_BYTES:
-        return _error(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+    # Checked before the body is read: Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE with its HTML page.
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared and request.content_type != "application/json":
+        return _error(415, NOT_JSON, field=None, case_index=None)
+    if declared > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
+        return _error(400, f"request body larger than {MAX_BODY_BYTES} bytes", field=None, case_index=None)
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError:
