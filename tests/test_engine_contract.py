@@ -254,7 +254,7 @@ def test_output_keys_in_contract_order():
         "recommendations",
         "warnings",
     ]
-    assert list(data["risk"]) == ["modified_nih", "nih_2002", "afip", "tnm"]
+    assert list(data["risk"]) == ["modified_nih", "nih_2002", "afip", "tnm", "notes"]
     assert list(data["risk"]["tnm"]) == ["t", "n", "m", "mitotic_rate", "stage"]
     assert list(data["adjuvant"]) == ["recommendation", "drug", "dose_mg_per_day", "duration_months"]
     assert list(data["surveillance"][0]) == ["due", "window_days", "modality", "phase"]
