@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from cases.services.assessment import cases_changed_by_current_rules
+from cases.records.assessment import cases_changed_by_current_rules
 
 
 class Command(BaseCommand):
