@@ -52,8 +52,8 @@ def test_a_random_id_gets_the_same_refusal_as_a_real_one(client, world, row, rol
 
 def test_the_api_schema_needs_a_role(client, world):
     client.force_login(world.user("norole"))
-    response = client.get(reverse("api_openapi"))
+    response = client.get(reverse("api:openapi"))
     assert response.status_code == 403
     assert response.json() == {"error": "this account has no clinical role"}
     client.force_login(world.user("nurse"))
-    assert client.get(reverse("api_openapi")).status_code == 200
+    assert client.get(reverse("api:openapi")).status_code == 200

@@ -47,12 +47,12 @@ def test_it_forbids_caching_every_page_and_export(client, world, row):
 def test_it_forbids_caching_the_api_answer_and_refusals(client, world):
     client.force_login(world.user("surgeon"))
     response = client.post(
-        reverse("api_assess"),
+        reverse("api:assess"),
         json.dumps({"site": "stomach", "size_cm": 6.5}),
         content_type="application/json",
     )
     assert response.status_code == 200
     _assert_private(response, "POST api_assess")
     client.force_login(world.user("norole"))
-    _assert_private(client.get(reverse("case_detail", kwargs={"pk": world.case.id})), "403")
+    _assert_private(client.get(reverse("records:case", kwargs={"case_id": world.case.id})), "403")
     _assert_private(client.get("/no-such-page/"), "404")
