@@ -221,3 +221,14 @@ def test_the_openapi_schema_describes_the_endpoint(client, token):
     case = schema["components"]["schemas"]["Case"]
     assert set(case["properties"]) >= set(CASE)
     assert "/assess" in schema["paths"]
+
+
+@pytest.mark.parametrize("field", ["size_cm", "mitoses_per_5mm2", "pre_treatment_size_cm"])
+def test_a_huge_integer_is_a_400_naming_the_field(client, token, field):
+    # Issue 17.3: 10**400 raised OverflowError (a 500 HTML page) before the contract compared before converting.
+    huge = "9" * 400
+    fields = {"site": '"stomach"', "size_cm": "3", field: huge}
+    body = "{" + ", ".join(f'"{name}": {value}' for name, value in fields.items()) + "}"
+    response = _post(client, body, token)
+    assert response.status_code == 400
+    assert response.json()["field"] == field
