@@ -81,3 +81,11 @@ def test_the_schema_documents_nulls_and_the_cross_field_rules():
     assert 'site "rectum"' in props["rectal_level"]["description"]
     post = openapi_schema()["paths"]["/assess"]["post"]
     assert set(post["responses"]) >= {"400", "401", "403", "415"}
+
+
+def test_the_schema_states_the_rules_of_the_contracts_additions():
+    props = openapi_schema()["components"]["schemas"]["Case"]["properties"]
+    assert "rupture" in props["rupture_grade"]["description"]
+    assert "hpf_field_area_mm2" in props["mitoses_per_50hpf"]["description"]
+    assert "mitoses_per_5mm2" in props["mitoses_per_50hpf"]["description"]
+    assert "mitoses_per_50hpf" in props["hpf_field_area_mm2"]["description"]
