@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, Patient
+from cases.service_helpers import record_history
 
 
 @transaction.atomic
@@ -17,7 +18,7 @@ def patient_archive(*, patient: Patient, user: object) -> Patient:
     """Archive the patient (and with it every case of the patient, which the case lists then hide)."""
     if patient.archived_at is None:
         patient.archived_at = timezone.now()
-        patient._history_user = user  # attribute read by simple_history for this save
+        record_history(patient, user)
         patient.save(update_fields=["archived_at", "updated_at"])
     return patient
 
@@ -26,7 +27,7 @@ def patient_archive(*, patient: Patient, user: object) -> Patient:
 def patient_unarchive(*, patient: Patient, user: object) -> Patient:
     if patient.archived_at is not None:
         patient.archived_at = None
-        patient._history_user = user
+        record_history(patient, user)
         patient.save(update_fields=["archived_at", "updated_at"])
     return patient
 
@@ -35,7 +36,7 @@ def patient_unarchive(*, patient: Patient, user: object) -> Patient:
 def case_archive(*, case: Case, user: object) -> Case:
     if case.archived_at is None:
         case.archived_at = timezone.now()
-        case._history_user = user
+        record_history(case, user)
         case.save(update_fields=["archived_at", "updated_at"])
     return case
 
@@ -44,6 +45,6 @@ def case_archive(*, case: Case, user: object) -> Case:
 def case_unarchive(*, case: Case, user: object) -> Case:
     if case.archived_at is not None:
         case.archived_at = None
-        case._history_user = user
+        record_history(case, user)
         case.save(update_fields=["archived_at", "updated_at"])
     return case

@@ -29,6 +29,7 @@ from cases.followups import services as svc
 from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
 from cases.models import CalendarFeedToken, Case, FollowUpItem
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
+from cases.service_helpers import add_service_errors
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 2000
@@ -313,7 +314,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
                 item = get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
                 form.add_error(None, exc.message)
             except svc.FollowUpError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_service_errors(form, exc)
             else:
                 if not request.htmx:
                     messages.success(request, note)
@@ -409,7 +410,7 @@ def case_add_item(request: HttpRequest, case_id) -> HttpResponse:
                 reason=data["reason"],
             )
         except svc.FollowUpError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Follow-up item added.")
             return redirect("followups:case", case_id=case.pk)
@@ -425,7 +426,7 @@ def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
         try:
             svc.adjuvant_course_save(case=case, user=request.user, **form.cleaned_data)
         except svc.FollowUpError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Adjuvant course saved; the schedule follows its real end date.")
             return redirect("followups:case", case_id=case.pk)
@@ -444,7 +445,7 @@ def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
         try:
             svc.adjuvant_interruption_add(course=course, user=request.user, **form.cleaned_data)
         except svc.FollowUpError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Interruption recorded; the schedule was moved accordingly.")
             return redirect("followups:case", case_id=case.pk)
