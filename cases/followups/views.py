@@ -391,46 +391,48 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     return render(request, "followups/case.html", context)
 
 
+def _case_form_post(
+    request: HttpRequest, case: Case, form, *, form_name: str, save, done: str
+) -> HttpResponse:
+    """A form of the case's follow-up page: save through `save(cleaned_data)`, or show the page again with
+    the form's errors (or the service's refusal) and everything typed kept."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except svc.FollowUpError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("followups:case", case_id=case.pk)
+    return _render_case(request, case, **{form_name: form})
+
+
 @login_required
 @require_POST
 def case_add_item(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
-    form = ff.ManualForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            svc.item_add_manual(
-                case=case,
-                user=request.user,
-                due_date=data["due_date"],
-                window_days=data["window_days"],
-                modality=data["modality"],
-                responsible_nurse=data["responsible_nurse"],
-                notes=data["notes"],
-                reason=data["reason"],
-            )
-        except svc.FollowUpError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Follow-up item added.")
-            return redirect("followups:case", case_id=case.pk)
-    return _render_case(request, case, manual_form=form)
+    return _case_form_post(
+        request,
+        case,
+        ff.ManualForm(request.POST),
+        form_name="manual_form",
+        save=lambda data: svc.item_add_manual(case=case, user=request.user, **data),
+        done="Follow-up item added.",
+    )
 
 
 @login_required
 @require_POST
 def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
-    form = ff.AdjuvantCourseForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.adjuvant_course_save(case=case, user=request.user, **form.cleaned_data)
-        except svc.FollowUpError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Adjuvant course saved; the schedule follows its real end date.")
-            return redirect("followups:case", case_id=case.pk)
-    return _render_case(request, case, course_form=form)
+    return _case_form_post(
+        request,
+        case,
+        ff.AdjuvantCourseForm(request.POST),
+        form_name="course_form",
+        save=lambda data: svc.adjuvant_course_save(case=case, user=request.user, **data),
+        done="Adjuvant course saved; the schedule follows its real end date.",
+    )
 
 
 @login_required
@@ -438,18 +440,20 @@ def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
 def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
     course = case.section("adjuvant_course")
-    form = ff.InterruptionForm(request.POST)
-    if course is None:
-        form.add_error(None, "Record the adjuvant course first.")
-    elif form.is_valid():
-        try:
-            svc.adjuvant_interruption_add(course=course, user=request.user, **form.cleaned_data)
-        except svc.FollowUpError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Interruption recorded; the schedule was moved accordingly.")
-            return redirect("followups:case", case_id=case.pk)
-    return _render_case(request, case, interruption_form=form)
+
+    def save(data: dict) -> None:
+        if course is None:
+            raise svc.FollowUpError("Record the adjuvant course first.")
+        svc.adjuvant_interruption_add(course=course, user=request.user, **data)
+
+    return _case_form_post(
+        request,
+        case,
+        ff.InterruptionForm(request.POST),
+        form_name="interruption_form",
+        save=save,
+        done="Interruption recorded; the schedule was moved accordingly.",
+    )
 
 
 @login_required
