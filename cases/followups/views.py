@@ -6,15 +6,12 @@ an htmx swap of the item's rows and as a plain form page when JavaScript is off.
 
 from __future__ import annotations
 
-import csv
-from datetime import timedelta
 from urllib.parse import urlencode
 
-import icalendar
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +20,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
-from cases.choices import FollowUpStatus
 from cases.followups import forms as ff
 from cases.followups import services as svc
+from cases.followups.exports import calendar_ical, csv_lines, feed_items
+from cases.followups.selectors import flagged_cases
 from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
 from cases.models import CalendarFeedToken, Case, FollowUpItem
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
@@ -33,8 +31,6 @@ from cases.service_helpers import add_service_errors
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 2000
-FEED_PAST_DAYS = 60
-FEED_FUTURE_DAYS = 366
 
 
 def _link_bases() -> dict[str, str]:
@@ -120,43 +116,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas in free text (a phone number such as +44 stays as it is)."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "@", "\t", "\r"} or (
-        text[:1] in {"+", "-"} and not text[1:2].isdigit() and text[1:2] != " "
-    ):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-CSV_HEADER = [
-    "due_date",
-    "window_start",
-    "window_end",
-    "state",
-    "modality",
-    "phase",
-    "family_name",
-    "given_name",
-    "mrn",
-    "phone",
-    "preferred_contact",
-    "surgeon",
-    "site",
-    "risk",
-    "responsible_nurse",
-    "status",
-    "next_contact",
-    "case",
-]
-
-
 @login_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     require_perm(request, VIEW_CLINICAL)
@@ -164,40 +123,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters, tab, _query = _filtered(request, _surgeons())
     qs = rows(filters.apply(base_items(), user=request.user), tab, today)
 
-    def lines():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(CSV_HEADER)
-        for item in qs.iterator(chunk_size=2000):
-            case, patient = item.case, item.case.patient
-            presentation = case.section("presentation")
-            nurse = item.responsible_nurse
-            yield writer.writerow(
-                [
-                    _csv_safe(v)
-                    for v in (
-                        item.due_date.isoformat(),
-                        item.window_start.isoformat(),
-                        item.window_end.isoformat(),
-                        item.state_on(today),
-                        item.get_modality_display(),
-                        item.phase_display(),
-                        patient.family_name,
-                        patient.given_name,
-                        patient.mrn,
-                        patient.phone,
-                        patient.get_preferred_contact_display(),
-                        case.owner.get_full_name() or case.owner.username,
-                        presentation.get_site_display() if presentation else "",
-                        case.get_risk_category_display(),
-                        (nurse.get_full_name() or nurse.username) if nurse else "",
-                        item.get_status_display(),
-                        item.next_contact_date.isoformat() if item.next_contact_date else "",
-                        case.short_id,
-                    )
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(qs, today), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="followups-{tab}-{today.isoformat()}.csv"'
     return response
 
@@ -486,20 +412,14 @@ def case_recurrent(request: HttpRequest, case_id) -> HttpResponse:
 # Cases flagged by a follow-up result
 
 
-def flagged_cases():
-    return (
-        Case.objects.active()
-        .filter(needs_mdt_review=True)
-        .select_related("patient", "owner", "presentation")
-        .order_by("patient__family_name", "patient__given_name")
-    )
-
-
 @login_required
 def flagged(request: HttpRequest) -> HttpResponse:
     require_perm(request, VIEW_CLINICAL)
     can_reassess = request.user.has_perm(EDIT_CLINICAL) or request.user.has_perm(MANAGE_MDT)
-    context = {"flagged_cases": list(flagged_cases()), "can_reassess": can_reassess}
+    context = {
+        "flagged_cases": list(flagged_cases().select_related("patient", "owner", "presentation")),
+        "can_reassess": can_reassess,
+    }
     template = "followups/flagged.html"
     if request.htmx:
         template += "#flagged-list"
@@ -531,36 +451,12 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = svc.calendar_token_find(token)
     if feed is None or not feed.user.has_perm(MANAGE_FOLLOWUPS):
         raise Http404
-    today = timezone.localdate()
-    items = (
-        base_items()
-        .filter(status=FollowUpStatus.PENDING)
-        .filter(Q(responsible_nurse=feed.user) | Q(responsible_nurse__isnull=True))
-        .filter(
-            due_date__gte=today - timedelta(days=FEED_PAST_DAYS),
-            due_date__lte=today + timedelta(days=FEED_FUTURE_DAYS),
-        )
-        .select_related("case")
-        .order_by("due_date", "id")
+    ical = calendar_ical(
+        feed_items(feed.user, timezone.localdate()),
+        case_url=lambda case_id: request.build_absolute_uri(
+            reverse("followups:case", kwargs={"case_id": case_id})
+        ),
     )
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//GISTCare//Follow-up feed//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "GISTCare follow-ups")
-    for item in items.iterator(chunk_size=1000):
-        # Case short id only: calendars sync to phones and third-party servers, so no names or MRNs.
-        event = icalendar.Event()
-        event.add("uid", f"{item.id}@gistcare")
-        event.add("dtstamp", item.updated_at)
-        event.add("dtstart", item.due_date)
-        event.add("dtend", item.due_date + timedelta(days=1))
-        event.add("summary", f"Follow-up {item.get_modality_display()} (case {item.case.short_id})")
-        event.add(
-            "description",
-            f"{item.phase_display()}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
-            + request.build_absolute_uri(reverse("followups:case", kwargs={"case_id": item.case_id})),
-        )
-        cal.add_component(event)
-    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gistcare-followups.ics"'
     return response
