@@ -41,8 +41,8 @@ def _display_name(user: AbstractBaseUser) -> str:
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
-def latest_assessment(*, case: Case, user: AbstractBaseUser | None) -> Assessment | None:
-    """The case's latest assessment, running the engine first when the case has none yet."""
+def ensure_assessment(*, case: Case, user: AbstractBaseUser | None) -> Assessment | None:
+    """The case's latest assessment; WRITES one (runs the engine and stores it) when the case has none yet."""
     assessment = case.assessments.order_by("-created_at").first()
     if assessment is None:
         assessment = case_assess(case=case, user=user)
@@ -82,7 +82,7 @@ def agenda_add(*, meeting: MdtMeeting, case: Case, user: AbstractBaseUser) -> Ag
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("order"))["last"] or 0
     item = AgendaItem.objects.create(meeting=meeting, case=case, order=last + 1, added_by=user)
     # The chair reads the risk and pathway on the agenda: make sure the case has been assessed once.
-    latest_assessment(case=case, user=user)
+    ensure_assessment(case=case, user=user)
     return item
 
 
@@ -139,7 +139,7 @@ def _freeze(
     amends: SignedReport | None = None,
     amendment_reason: str = "",
 ) -> SignedReport:
-    assessment = latest_assessment(case=case, user=user)
+    assessment = ensure_assessment(case=case, user=user)
     if assessment is None:
         raise ServiceError(
             "The case cannot be assessed yet (no primary site recorded), so there is nothing to sign."
