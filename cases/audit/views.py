@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user, get_patient_for_user
@@ -21,22 +21,11 @@ _CASES = Case.objects.select_related("patient")
 
 
 def _case_url(case: Case) -> str:
-    """The case page once the wizard branch provides one; the History tab until then."""
-    for name in ("records:case", "case_page", "case"):
-        try:
-            return reverse(name, args=[case.id])
-        except NoReverseMatch:
-            continue
-    return reverse("audit:history", args=[case.id])
+    return reverse("records:case", args=[case.id])
 
 
 def _list_url() -> str:
-    for name in ("records:list", "cases"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return reverse("home")
+    return reverse("records:list")
 
 
 @login_required
