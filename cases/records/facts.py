@@ -6,6 +6,7 @@ from datetime import date
 
 from cases.models import Case
 from guidelines import CaseFacts
+from guidelines.facts import ADVANCED_PRESENTATIONS
 
 
 def build_facts(case: Case, *, today: date | None = None) -> CaseFacts | None:
@@ -46,7 +47,11 @@ def build_facts(case: Case, *, today: date | None = None) -> CaseFacts | None:
         nodes_positive=bool(pathology and pathology.nodes_positive),
         genotype=pathology.genotype if pathology else "not_tested",
         neoadjuvant_months=treatment.neoadjuvant_months if treatment else 0,
-        reference_date=case.diagnosis_date or today,
+        # The date of diagnosis anchors a watched nodule's schedule; never a systemic one, which counts from
+        # the start of the current line of therapy (RULES.md section 8; the engine says when it is missing).
+        reference_date=(
+            None if presentation.presentation in ADVANCED_PRESENTATIONS else (case.diagnosis_date or today)
+        ),
         cd117=(diagnostics.cd117 or None) if diagnostics else None,
         dog1=(diagnostics.dog1 or None) if diagnostics else None,
         adjuvant_decision=adjuvant_decision,

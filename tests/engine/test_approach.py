@@ -80,10 +80,12 @@ def test_csco_small_gastric_adverse(site, location, expected):
     assert result[0] == expected
 
 
-def test_csco_small_gastric_adverse_without_location_needs_location():
+def test_csco_small_gastric_adverse_without_location_is_open_or_laparoscopic():
+    # Issue 17.2 (RULES.md 4.4): CSCO's class I open or laparoscopic resection applies whatever the location;
+    # only the class II endoscopic alternative needs one (lesser curvature, posterior wall, cardia/EGJ).
     assert approach("csco-2020", size_cm=1.5, eus_features=("ulceration",)) == (
-        None,
-        "approach.gastric_location_needed",
+        "open_or_laparoscopic",
+        "approach.small_gastric_open_or_laparoscopic",
     )
 
 

@@ -109,8 +109,10 @@ def test_duodenal_column_is_not_swapped_with_jejunal():
 MODIFIED_NIH_ROWS = [
     (1.0, 0, "very_low", "very_low"),
     (2.0, 5, "very_low", "very_low"),
-    (2.0, 6, "intermediate", "high"),
-    (2.0, 10, "intermediate", "high"),
+    # Joensuu 2008 Table 1: "< 2.0 cm, 6-10 mitoses, any site: intermediate" (RULES.md 2.1, corrected
+    # 2026-12-02; the earlier table graded the non-gastric cell high).
+    (2.0, 6, "intermediate", "intermediate"),
+    (2.0, 10, "intermediate", "intermediate"),
     (2.0, 11, "high", "high"),
     (2.1, 5, "low", "low"),
     (2.1, 6, "intermediate", "high"),
@@ -245,6 +247,7 @@ def test_contract_example_risk():
         "nih_2002": "high",
         "afip": {"category": "high", "progression_pct": 55},
         "tnm": {"t": "T3", "n": "N0", "m": "M0", "mitotic_rate": "high", "stage": "IIIA"},
+        "notes": [],
     }
 
 

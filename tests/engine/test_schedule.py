@@ -113,7 +113,9 @@ def facts_for(kind, **extra):
         ("esmo-2022", "low", 10, 6, 60),
         ("esmo-2022", "intermediate", 31, 3, 156),  # consider -> A = 36, high-risk schedule
         ("esmo-2022", "high", 31, 3, 156),
-        ("esmo-2022", "rupture", 21, 3, 120),
+        # rupture with A = 36 months of adjuvant imatinib (>= 12): the high-risk schedule counted with A
+        # (RULES.md section 8, corrected 2026-12-02), the same 31 visits as the worked example
+        ("esmo-2022", "rupture", 31, 3, 156),
         ("csco-2020", "very_low", 10, 6, 60),
         ("csco-2020", "low", 10, 6, 60),
         ("csco-2020", "intermediate", 26, 3, 120),
@@ -136,8 +138,9 @@ def test_esmo_very_low_risk_says_no_routine_follow_up():
     assert "probably no routine follow-up" in rec.text
 
 
-def test_esmo_rupture_schedule_phases():
-    visits = assess(facts_for("rupture"), "esmo-2022").surveillance
+def test_esmo_rupture_schedule_phases_without_adjuvant():
+    # Adjuvant declined: A = 0 < 12, so the fixed rupture schedule (RULES.md section 8).
+    visits = assess(facts_for("rupture", adjuvant_decision="declined"), "esmo-2022").surveillance
     assert Counter(v.phase for v in visits) == {"years_1_3": 12, "years_4_5": 4, "years_6_10": 5}
     assert [v.month for v in visits][12:] == [42, 48, 54, 60, 72, 84, 96, 108, 120]
 
@@ -215,7 +218,9 @@ def test_small_nodule_reference_defaults_to_today():
 def test_systemic_therapy_schedule(ruleset):
     start = date(2026, 3, 1)
     result = assess(
-        CaseFacts(site="jejunum", size_cm=8, presentation="metastatic", reference_date=start), ruleset
+        CaseFacts(site="jejunum", size_cm=8, presentation="metastatic", reference_date=start),
+        ruleset,
+        today=start,
     )
     assert [v.month for v in result.surveillance] == [3, 6, 9, 12, 15, 18, 21, 24]
     assert result.surveillance[0].due == date(2026, 6, 1)

@@ -75,7 +75,11 @@ def test_not_tested_keeps_decision_and_warns():
 
 def test_esmo_kit_exon_9_dose_grade():
     rec = {r.id: r for r in resected(genotype="kit_exon_9").recommendations}["adjuvant.kit_exon_9_dose"]
-    assert (rec.text, rec.evidence) == ("KIT exon 9 mutation: adjuvant imatinib 800 mg/day.", "[II, B]")
+    assert rec.evidence == "[II, B]"
+    assert rec.text.startswith("KIT exon 9 mutation: adjuvant imatinib 800 mg/day")
+    # Issue 17.7: ESMO 2022's caveat printed beside the dose.
+    assert "no prospective evidence for 800 mg in the adjuvant setting" in rec.text
+    assert "400 mg/day is the standard alternative" in rec.text
 
 
 def test_esmo_high_risk_grade():
@@ -155,7 +159,16 @@ def test_neoadjuvant_months_are_subtracted(ruleset, neoadjuvant, duration):
 
 
 def test_csco_intermediate_gastric_minus_neoadjuvant():
-    result = resected("csco-2020", size_cm=4.0, mitoses_per_5mm2=8, neoadjuvant_months=6)
+    # After neoadjuvant imatinib the advice follows the pre-treatment risk (RULES.md section 1): 4.0 cm and 8
+    # mitoses before treatment is gastric intermediate -> CSCO 12 months in total, 6 already given.
+    result = resected(
+        "csco-2020",
+        size_cm=2.5,
+        mitoses_per_5mm2=1,
+        neoadjuvant_months=6,
+        pre_treatment_size_cm=4.0,
+        pre_treatment_mitoses_per_5mm2=8,
+    )
     assert adjuvant(result) == ("recommended", "imatinib", 400, 6)
 
 
@@ -233,7 +246,7 @@ def test_kit_exon_9_first_line_grade_esmo():
     result = assess(CaseFacts(site="stomach", size_cm=8.0, presentation="metastatic", genotype="kit_exon_9"))
     by_id = {r.id: r for r in result.recommendations}
     assert by_id["systemic.line_1"].evidence == "[III, B]"
-    assert by_id["systemic.line_2"].evidence == "[I, A]"
+    assert by_id["systemic.line_2"].evidence == "[I, A]; 37.5 mg continuously: [III, C]"
 
 
 @pytest.mark.parametrize("ruleset", ["esmo-2022", "csco-2020"])

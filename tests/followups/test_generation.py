@@ -53,8 +53,15 @@ def _count(case, modality=None):
         ("esmo-2022", {"size_cm": "4", "mitoses": 3}, {"ct_or_mri": 10}),
         # ESMO intermediate (stomach 4 cm, 8 mitoses): "consider", A = 36: follows the high-risk schedule.
         ("esmo-2022", {"size_cm": "4", "mitoses": 8}, {"ct_or_mri": 31}),
-        # ESMO rupture: 3-monthly to 36, 6-monthly to 60, yearly to 120.
-        ("esmo-2022", {"size_cm": "4", "mitoses": 3, "rupture": True}, {"ct_or_mri": 12 + 4 + 5}),
+        # ESMO rupture, adjuvant recommended for 36 months (A >= 12): the high-risk schedule counted with A
+        # (RULES.md section 8, corrected 2026-12-02): 12 + 8 + 6 + 5 visits.
+        ("esmo-2022", {"size_cm": "4", "mitoses": 3, "rupture": True}, {"ct_or_mri": 12 + 8 + 6 + 5}),
+        # ESMO rupture, adjuvant declined (A = 0 < 12): 3-monthly to 36, 6-monthly to 60, yearly to 120.
+        (
+            "esmo-2022",
+            {"size_cm": "4", "mitoses": 3, "rupture": True, "adjuvant_decision": "declined"},
+            {"ct_or_mri": 12 + 4 + 5},
+        ),
         # ESMO very low risk: no routine follow-up.
         ("esmo-2022", {"size_cm": "1.5", "mitoses": 2}, {}),
         # CSCO very low: as low risk.
@@ -94,10 +101,13 @@ def test_it_generates_small_nodule_surveillance_from_the_diagnosis_date():
 
 @pytest.mark.parametrize("ruleset", ["esmo-2022", "csco-2020"])
 def test_it_generates_the_systemic_therapy_schedule(ruleset):
+    # Diagnosed 2025-06-10; no start of therapy recorded, so the schedule counts from today (2026-02-01) and
+    # says so, never from the date of diagnosis (RULES.md section 8): 3..24 months, 8 visits.
     case = make_case(
-        presentation="metastatic", surgery_date=None, diagnosis_date=date(2026, 2, 1), ruleset=ruleset
+        presentation="metastatic", surgery_date=None, diagnosis_date=date(2025, 6, 10), ruleset=ruleset
     )
-    followups_regenerate(case=case, user=None, reason="MDT signed")
+    with time_machine.travel(date(2026, 2, 1), tick=False):
+        followups_regenerate(case=case, user=None, reason="MDT signed")
     dues = [i.due_date for i in case.followups.order_by("due_date")]
     assert len(dues) == 8
     assert dues[0] == date(2026, 5, 1)
