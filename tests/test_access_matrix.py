@@ -149,6 +149,7 @@ MATRIX: list[Row] = [
     Row("records:new", NO_ARGS, "GET", only(*EDITORS)),
     Row("records:new", NO_ARGS, "POST", only(*EDITORS)),
     Row("records:case", PK, "GET", clinical()),
+    Row("records:reassess", PK, "POST", only(*EDITORS)),
     Row("records:step", STEP("presentation"), "GET", only(*EDITORS)),
     Row("records:step", STEP("presentation"), "POST", only(*EDITORS)),
     Row("records:step", STEP("review"), "GET", only(*EDITORS)),

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from cases.api.contract import MAX_CASES
 from guidelines import facts as f
+from guidelines.contract import HPF_AREA_MAX_MM2, HPF_AREA_MIN_MM2, MITOSES_MAX, NEOADJUVANT_MONTHS_MAX
 from guidelines.rulesets import RULESETS
 
 _BOOL = {"type": "boolean"}
@@ -42,8 +44,24 @@ def _case_schema() -> dict:
         "mitoses_per_5mm2": {"type": "integer", "minimum": 0, "maximum": 1000},
         "nodes_positive": _BOOL,
         "genotype": _enum(f.GENOTYPES),
-        "neoadjuvant_months": {"type": "integer", "minimum": 0},
+        "neoadjuvant_months": {"type": "integer", "minimum": 0, "maximum": NEOADJUVANT_MONTHS_MAX},
         "reference_date": _DATE,
+        # Additions of 2026-12-02 (ASSESS_CONTRACT.md).
+        "cd117": _enum(f.STAIN_RESULTS),
+        "dog1": _enum(f.STAIN_RESULTS),
+        "sdhb_ihc": _enum(f.SDHB_IHC_RESULTS),
+        "rupture_grade": _enum(f.RUPTURE_GRADES),
+        "genotype_detail": _enum(f.GENOTYPE_DETAILS),
+        "mitoses_per_50hpf": {"type": "integer", "minimum": 0, "maximum": MITOSES_MAX},
+        "hpf_field_area_mm2": {
+            "type": "number",
+            "exclusiveMinimum": True,
+            "minimum": HPF_AREA_MIN_MM2,
+            "maximum": HPF_AREA_MAX_MM2,
+        },
+        "pre_treatment_size_cm": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 50},
+        "pre_treatment_mitoses_per_5mm2": {"type": "integer", "minimum": 0, "maximum": MITOSES_MAX},
+        "therapy_start_date": _DATE,
     }
     return {
         "type": "object",
@@ -88,7 +106,12 @@ def openapi_schema(request: HttpRequest | None = None) -> dict:
                                 "schema": {
                                     "oneOf": [
                                         {"$ref": "#/components/schemas/Case"},
-                                        {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
+                                        {
+                                            "type": "array",
+                                            "maxItems": MAX_CASES,
+                                            "description": f"At most {MAX_CASES} cases per request.",
+                                            "items": {"$ref": "#/components/schemas/Case"},
+                                        },
                                     ]
                                 }
                             }

@@ -195,10 +195,18 @@ def _pairs(rows: list[tuple[str, str]]) -> list[tuple[tuple[str, str], tuple[str
     return [(rows[i], rows[i + 1] if i + 1 < len(rows) else None) for i in range(0, len(rows), 2)]
 
 
-def _risk(result: dict[str, Any]) -> dict[str, str] | None:
+def _risk(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The four schemes as printed, the pre-treatment ones after neoadjuvant imatinib, and the risk notes."""
     risk = result.get("risk")
     if not risk:
         return None
+    shown: dict[str, Any] = _schemes(risk)
+    shown["pre_treatment"] = _schemes(risk["pre_treatment"]) if risk.get("pre_treatment") else None
+    shown["notes"] = list(risk.get("notes") or [])
+    return shown
+
+
+def _schemes(risk: dict[str, Any]) -> dict[str, str]:
     afip = risk.get("afip") or {}
     afip_text = label(RISK_LABELS, afip.get("category"))
     if afip.get("progression_pct") is not None:
@@ -315,6 +323,9 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         # Two facts per table row: half the rows to lay out, and the summary stays on the first page.
         "summary_pairs": _pairs(_summary_rows(facts, snapshot)),
         "risk": _risk(result),
+        "risk_not_assessable": any(
+            w.get("id") == "risk.not_assessable_after_neoadjuvant" for w in result.get("warnings") or []
+        ),
         "pathway": label(choice_labels(choices.Pathway), pathway),
         "surgery_planned": pathway in SURGICAL_PATHWAYS and not facts.get("resected"),
         "biopsy_first": bool(result.get("biopsy_first")),

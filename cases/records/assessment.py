@@ -79,6 +79,17 @@ def case_assessment_preview(*, case: Case) -> Assessment | None:
     )
 
 
+def superseded_by(snapshot: Assessment | None) -> str | None:
+    """The current version of the snapshot's rule set when the snapshot was made with an older one, else None."""
+    if snapshot is None:
+        return None
+    try:
+        current = get_ruleset(snapshot.ruleset).version
+    except UnknownRuleset:
+        return None
+    return current if current != snapshot.ruleset_version else None
+
+
 def facts_from_json(data: dict) -> CaseFacts:
     """The inverse of :func:`facts_to_json`: a stored snapshot's facts as engine facts again.
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
     path("cases/<uuid:case_id>/step/<slug:step>/", wizard.case_step, name="step"),
     path("cases/<uuid:case_id>/panel/", wizard.case_panel, name="panel"),
+    path("cases/<uuid:case_id>/reassess/", views.case_reassess, name="reassess"),
 ]

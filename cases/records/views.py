@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, require_perm
 from cases.choices import CaseStatus, RiskCategory, Site
 from cases.models import Case
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
+from cases.records.assessment import case_assess, superseded_by
 from cases.records.presenters import format_cm, result_display
 from cases.records.selectors import case_sections
 from cases.records.steps import STEP_TITLES, steps_for_case
@@ -111,5 +113,19 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "steps": [(name, STEP_TITLES[name]) for name in steps],
         "can_edit": request.user.has_perm(EDIT_CLINICAL),
         "next_followups": list(case.followups.filter(status="pending").order_by("due_date")[:3]),
+        "current_version": superseded_by(latest),
     }
     return render(request, "records/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def case_reassess(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Assess the case again with the current rule set (after a rule-data change made its snapshot stale)."""
+    case = get_case_for_user(request, case_id, EDIT_CLINICAL)
+    snapshot = case_assess(case=case, user=request.user)
+    if snapshot is None:
+        messages.error(request, "This case has no site yet: there is nothing to assess.")
+    else:
+        messages.success(request, f"Re-assessed with {snapshot.ruleset} version {snapshot.ruleset_version}.")
+    return redirect("records:case", case_id=case.pk)
