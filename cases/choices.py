@@ -1,7 +1,8 @@
 """Choice lists for the case records, with the labels clinicians read.
 
 The stored values are exactly the engine's vocabulary (RULES.md §1 and ASSESS_CONTRACT.md), so a record
-turns into engine facts without translation; tests/test_choices.py checks both sides agree.
+turns into engine facts without translation; tests/test_labels.py checks both sides agree. Words for engine
+output codes: cases/labels.py.
 """
 
 from django.db import models
@@ -42,9 +43,6 @@ class Site(models.TextChoices):
     OMENTUM = "omentum", "Omentum"
     PERITONEUM = "peritoneum", "Peritoneum"
     OTHER = "other", "Other (extra-GI)"
-
-
-GASTRIC_SITES = frozenset({Site.STOMACH, Site.EGJ})
 
 
 class GastricLocation(models.TextChoices):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases.choices import CaseStatus
 from cases.followups import worklist
+from cases.followups.selectors import flagged_cases
 from cases.models import Case, MdtMeeting
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, SIGN_REPORT
 
@@ -23,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm(MANAGE_MDT) or user.has_perm(SIGN_REPORT):
         meetings = MdtMeeting.objects.filter(date__gte=today).annotate(case_count=Count("items"))
         context["meetings"] = list(meetings.order_by("date")[:3])
-        context["flagged_count"] = Case.objects.active().filter(needs_mdt_review=True).count()
+        context["flagged_count"] = flagged_cases().count()
     if user.has_perm(MANAGE_FOLLOWUPS):
         context["followup_counts"] = worklist.tab_counts(worklist.base_items(), today)
     return render(request, "home.html", context)

@@ -16,7 +16,10 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 
 from cases import roles
+from cases.followups import services as followup_services
+from cases.mdt import services as mdt_services
 from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
+from cases.records.steps import ALL_STEPS
 
 PASSWORD = "correct horse battery staple 42"
 ROLES = ("surgeon", "coordinator", "nurse", "chair", "admin", "norole", "anon")
@@ -95,22 +98,14 @@ def make_world(*, signed: bool = False) -> World:
     world.values.update(case_id=world.case.id, patient_id=world.patient.id)
     _add_followups(world)
     _add_mdt(world, signed=signed)
-    try:
-        from cases.records.steps import ALL_STEPS
-    except ImportError:  # the wizard is not merged on this branch
-        pass
-    else:
-        world.values["records:step.step"] = list(ALL_STEPS)
+    world.values["records:step.step"] = list(ALL_STEPS)
     return world
 
 
 def _add_mdt(world: World, *, signed: bool) -> None:
     """A meeting with the case on its agenda; with `signed`, the chair's decision and signed report (a PDF
     render: only for the tests that need one)."""
-    try:
-        from cases.mdt import services as svc
-    except ImportError:  # MDT not merged on this branch
-        return
+    svc = mdt_services
     meeting = svc.meeting_create(user=world.users["coordinator"], date=dt.date(2026, 2, 3), title="GI MDT")
     item = svc.agenda_add(meeting=meeting, case=world.case, user=world.users["coordinator"])
     world.objects.update(meeting=meeting, agenda_item=item)
@@ -125,10 +120,7 @@ def _add_mdt(world: World, *, signed: bool) -> None:
 
 def _add_followups(world: World) -> None:
     """Follow-up items from the case's real schedule, and the nurse's calendar feed token."""
-    try:
-        from cases.followups import services as svc
-    except ImportError:  # follow-ups not merged on this branch
-        return
+    svc = followup_services
     svc.followups_regenerate(case=world.case, user=world.users["nurse"], reason="test world")
     item = world.case.followups.order_by("due_date").first()
     feed = svc.calendar_token_create(user=world.users["nurse"])

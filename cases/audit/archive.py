@@ -10,40 +10,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, Patient
+from cases.service_helpers import record_history
 
 
 @transaction.atomic
+def set_archived(*, record: Case | Patient, user: object, archived: bool) -> Case | Patient:
+    """Archive (or restore) a patient or a case; archiving a patient hides every case of the patient, which
+    the case lists then leave out. Nothing happens when the record is already in that state."""
+    if (record.archived_at is None) == archived:
+        record.archived_at = timezone.now() if archived else None
+        record_history(record, user)
+        record.save(update_fields=["archived_at", "updated_at"])
+    return record
+
+
 def patient_archive(*, patient: Patient, user: object) -> Patient:
-    """Archive the patient (and with it every case of the patient, which the case lists then hide)."""
-    if patient.archived_at is None:
-        patient.archived_at = timezone.now()
-        patient._history_user = user  # attribute read by simple_history for this save
-        patient.save(update_fields=["archived_at", "updated_at"])
-    return patient
+    return set_archived(record=patient, user=user, archived=True)
 
 
-@transaction.atomic
 def patient_unarchive(*, patient: Patient, user: object) -> Patient:
-    if patient.archived_at is not None:
-        patient.archived_at = None
-        patient._history_user = user
-        patient.save(update_fields=["archived_at", "updated_at"])
-    return patient
+    return set_archived(record=patient, user=user, archived=False)
 
 
-@transaction.atomic
 def case_archive(*, case: Case, user: object) -> Case:
-    if case.archived_at is None:
-        case.archived_at = timezone.now()
-        case._history_user = user
-        case.save(update_fields=["archived_at", "updated_at"])
-    return case
+    return set_archived(record=case, user=user, archived=True)
 
 
-@transaction.atomic
 def case_unarchive(*, case: Case, user: object) -> Case:
-    if case.archived_at is not None:
-        case.archived_at = None
-        case._history_user = user
-        case.save(update_fields=["archived_at", "updated_at"])
-    return case
+    return set_archived(record=case, user=user, archived=False)

@@ -39,16 +39,12 @@ from cases.models import (
 from cases.models.api import hash_token
 from cases.records.assessment import case_assess
 from cases.records.facts import build_facts
+from cases.service_helpers import ServiceError, record_history
 from guidelines import add_months, assess
 
 
-class FollowUpError(ValueError):
-    """An action refused with a message meant for the nurse (`field` names the form field when there is one)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class FollowUpError(ServiceError):
+    """A follow-up action refused with a message meant for the nurse."""
 
 
 class FollowUpConflict(FollowUpError):
@@ -140,13 +136,6 @@ def _set_due(item: FollowUpItem, due: date, window_days: int) -> None:
     item.window_start, item.window_end = FollowUpItem.window_for(due, window_days)
 
 
-def _history(obj, user, reason: str = "") -> None:
-    """Who and why, for django-simple-history's record of the next save."""
-    obj._history_user = user if getattr(user, "is_authenticated", False) else None
-    if reason:
-        obj._change_reason = reason[:100]
-
-
 @transaction.atomic
 def followups_regenerate(*, case: Case, user, reason: str) -> Regeneration:
     """Turn the engine's current surveillance schedule for `case` into follow-up items.
@@ -179,7 +168,7 @@ def followups_regenerate(*, case: Case, user, reason: str) -> Regeneration:
             # Only the phase label may differ for the same visit; a hand-edited item keeps what the nurse set.
             if item.status == FollowUpStatus.PENDING and not item.reason and item.phase != visit["phase"]:
                 item.phase = visit["phase"]
-                _history(item, user, reason)
+                record_history(item, user, reason)
                 item.save(update_fields=["phase", "updated_at"])
             continue
         item = FollowUpItem(
@@ -192,14 +181,14 @@ def followups_regenerate(*, case: Case, user, reason: str) -> Regeneration:
             updated_by=user if getattr(user, "is_authenticated", False) else None,
         )
         _set_due(item, date.fromisoformat(visit["due"]), int(visit["window_days"]))
-        _history(item, user, reason)
+        record_history(item, user, reason)
         item.save()
         created += 1
 
     removed = 0
     for key, item in existing.items():
         if key not in wanted and item.status == FollowUpStatus.PENDING:
-            _history(item, user, reason)
+            record_history(item, user, reason)
             item.delete()
             removed += 1
     return Regeneration(created=created, kept=kept, removed=removed)
@@ -236,7 +225,7 @@ def adjuvant_course_save(
     course = case.section("adjuvant_course") or AdjuvantCourse(case=case)
     course.start, course.planned_end, course.actual_end = start, planned_end, actual_end
     course.dose_mg_per_day = dose_mg_per_day
-    _history(course, user)
+    record_history(course, user)
     course.save()
     case.adjuvant_course = course
     followups_on_case_change(case=case, user=user)
@@ -254,7 +243,7 @@ def adjuvant_interruption_add(
     if end is not None and end < start:
         raise FollowUpError("The interruption cannot end before it starts.", field="end")
     gap = AdjuvantInterruption(course=course, start=start, end=end, reason=reason.strip())
-    _history(gap, user)
+    record_history(gap, user)
     gap.save()
     followups_on_case_change(case=course.case, user=user)
     return gap
@@ -317,7 +306,7 @@ def item_mark_done(
     item.result = result
     if notes.strip():
         item.notes = f"{item.notes}\n{notes.strip()}".strip()
-    _history(item, user, "Marked done")
+    record_history(item, user, "Marked done")
     item.save()
     if result in FLAGGING_RESULTS:
         case_flag_for_mdt(
@@ -355,10 +344,10 @@ def item_record_contact(
         next_contact_date=next_contact_date,
         notes=notes.strip(),
     )
-    _history(attempt, user)
+    record_history(attempt, user)
     attempt.save()
     item.next_contact_date = next_contact_date
-    _history(item, user, "Contact attempt")
+    record_history(item, user, "Contact attempt")
     item.save()
     return attempt
 
@@ -372,7 +361,7 @@ def item_reschedule(
     _require_pending(item, "rescheduled")
     _set_due(item, due_date, item.window_days)
     item.reason = f"Rescheduled: {reason}"[:300]
-    _history(item, user, item.reason)
+    record_history(item, user, item.reason)
     item.save()
     return item
 
@@ -384,7 +373,7 @@ def item_cancel(*, item: FollowUpItem, user, expected_version: int, reason: str)
     _require_pending(item, "cancelled")
     item.status = FollowUpStatus.CANCELLED
     item.reason = f"Cancelled: {reason}"[:300]
-    _history(item, user, item.reason)
+    record_history(item, user, item.reason)
     item.save()
     return item
 
@@ -415,7 +404,7 @@ def item_add_manual(
         updated_by=user,
     )
     _set_due(item, due_date, window_days)
-    _history(item, user, item.reason)
+    record_history(item, user, item.reason)
     item.save()
     return item
 
@@ -443,7 +432,7 @@ def item_edit(
     item.responsible_nurse = responsible_nurse
     item.notes = notes.strip()
     item.reason = f"Edited: {reason}"[:300]
-    _history(item, user, item.reason)
+    record_history(item, user, item.reason)
     item.save()
     return item
 
@@ -457,7 +446,7 @@ def case_flag_for_mdt(*, case: Case, user, reason: str) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     case.needs_mdt_review = True
     case.mdt_review_reason = reason[:300]
-    _history(case, user, "Flagged for MDT re-discussion")
+    record_history(case, user, "Flagged for MDT re-discussion")
     case.save(update_fields=["needs_mdt_review", "mdt_review_reason", "updated_at"])
     return case
 
@@ -473,7 +462,7 @@ def case_mark_recurrent(*, case: Case, user):
     if presentation is None:
         raise FollowUpError("This case has no presentation recorded; it cannot be re-assessed.")
     presentation.presentation = PresentationKind.RECURRENT
-    _history(presentation, user, "Reassessed as recurrent after follow-up")
+    record_history(presentation, user, "Reassessed as recurrent after follow-up")
     presentation.save()
     return case_assess(case=case, user=user)
 

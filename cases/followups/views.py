@@ -6,14 +6,12 @@ an htmx swap of the item's rows and as a plain form page when JavaScript is off.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
-import icalendar
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,18 +20,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
-from cases.choices import FollowUpStatus
-from cases.csv_safe import csv_lines
 from cases.followups import forms as ff
 from cases.followups import services as svc
+from cases.followups.exports import calendar_ical, csv_lines, feed_items
+from cases.followups.selectors import flagged_cases
 from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
 from cases.models import CalendarFeedToken, Case, FollowUpItem
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
+from cases.service_helpers import add_service_errors
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 2000
-FEED_PAST_DAYS = 60
-FEED_FUTURE_DAYS = 366
 
 
 def _link_bases() -> dict[str, str]:
@@ -119,28 +116,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-CSV_HEADER = [
-    "due_date",
-    "window_start",
-    "window_end",
-    "state",
-    "modality",
-    "phase",
-    "family_name",
-    "given_name",
-    "mrn",
-    "phone",
-    "preferred_contact",
-    "surgeon",
-    "site",
-    "risk",
-    "responsible_nurse",
-    "status",
-    "next_contact",
-    "case",
-]
-
-
 @login_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     require_perm(request, VIEW_CLINICAL)
@@ -148,34 +123,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters, tab, _query = _filtered(request, _surgeons())
     qs = rows(filters.apply(base_items(), user=request.user), tab, today)
 
-    def lines():
-        yield CSV_HEADER
-        for item in qs.iterator(chunk_size=2000):
-            case, patient = item.case, item.case.patient
-            presentation = case.section("presentation")
-            nurse = item.responsible_nurse
-            yield (
-                item.due_date.isoformat(),
-                item.window_start.isoformat(),
-                item.window_end.isoformat(),
-                item.state_on(today),
-                item.get_modality_display(),
-                item.phase_display(),
-                patient.family_name,
-                patient.given_name,
-                patient.mrn,
-                patient.phone,
-                patient.get_preferred_contact_display(),
-                case.owner.get_full_name() or case.owner.username,
-                presentation.get_site_display() if presentation else "",
-                case.get_risk_category_display(),
-                (nurse.get_full_name() or nurse.username) if nurse else "",
-                item.get_status_display(),
-                item.next_contact_date.isoformat() if item.next_contact_date else "",
-                case.short_id,
-            )
-
-    response = StreamingHttpResponse(csv_lines(lines()), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(qs, today), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="followups-{tab}-{today.isoformat()}.csv"'
     return response
 
@@ -292,7 +240,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
                 item = get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
                 form.add_error(None, exc.message)
             except svc.FollowUpError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_service_errors(form, exc)
             else:
                 if not request.htmx:
                     messages.success(request, note)
@@ -369,46 +317,48 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     return render(request, "followups/case.html", context)
 
 
+def _case_form_post(
+    request: HttpRequest, case: Case, form, *, form_name: str, save, done: str
+) -> HttpResponse:
+    """A form of the case's follow-up page: save through `save(cleaned_data)`, or show the page again with
+    the form's errors (or the service's refusal) and everything typed kept."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except svc.FollowUpError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("followups:case", case_id=case.pk)
+    return _render_case(request, case, **{form_name: form})
+
+
 @login_required
 @require_POST
 def case_add_item(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
-    form = ff.ManualForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            svc.item_add_manual(
-                case=case,
-                user=request.user,
-                due_date=data["due_date"],
-                window_days=data["window_days"],
-                modality=data["modality"],
-                responsible_nurse=data["responsible_nurse"],
-                notes=data["notes"],
-                reason=data["reason"],
-            )
-        except svc.FollowUpError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Follow-up item added.")
-            return redirect("followups:case", case_id=case.pk)
-    return _render_case(request, case, manual_form=form)
+    return _case_form_post(
+        request,
+        case,
+        ff.ManualForm(request.POST),
+        form_name="manual_form",
+        save=lambda data: svc.item_add_manual(case=case, user=request.user, **data),
+        done="Follow-up item added.",
+    )
 
 
 @login_required
 @require_POST
 def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
-    form = ff.AdjuvantCourseForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.adjuvant_course_save(case=case, user=request.user, **form.cleaned_data)
-        except svc.FollowUpError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Adjuvant course saved; the schedule follows its real end date.")
-            return redirect("followups:case", case_id=case.pk)
-    return _render_case(request, case, course_form=form)
+    return _case_form_post(
+        request,
+        case,
+        ff.AdjuvantCourseForm(request.POST),
+        form_name="course_form",
+        save=lambda data: svc.adjuvant_course_save(case=case, user=request.user, **data),
+        done="Adjuvant course saved; the schedule follows its real end date.",
+    )
 
 
 @login_required
@@ -416,18 +366,20 @@ def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
 def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
     course = case.section("adjuvant_course")
-    form = ff.InterruptionForm(request.POST)
-    if course is None:
-        form.add_error(None, "Record the adjuvant course first.")
-    elif form.is_valid():
-        try:
-            svc.adjuvant_interruption_add(course=course, user=request.user, **form.cleaned_data)
-        except svc.FollowUpError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Interruption recorded; the schedule was moved accordingly.")
-            return redirect("followups:case", case_id=case.pk)
-    return _render_case(request, case, interruption_form=form)
+
+    def save(data: dict) -> None:
+        if course is None:
+            raise svc.FollowUpError("Record the adjuvant course first.")
+        svc.adjuvant_interruption_add(course=course, user=request.user, **data)
+
+    return _case_form_post(
+        request,
+        case,
+        ff.InterruptionForm(request.POST),
+        form_name="interruption_form",
+        save=save,
+        done="Interruption recorded; the schedule was moved accordingly.",
+    )
 
 
 @login_required
@@ -460,20 +412,14 @@ def case_recurrent(request: HttpRequest, case_id) -> HttpResponse:
 # Cases flagged by a follow-up result
 
 
-def flagged_cases():
-    return (
-        Case.objects.active()
-        .filter(needs_mdt_review=True)
-        .select_related("patient", "owner", "presentation")
-        .order_by("patient__family_name", "patient__given_name")
-    )
-
-
 @login_required
 def flagged(request: HttpRequest) -> HttpResponse:
     require_perm(request, VIEW_CLINICAL)
     can_reassess = request.user.has_perm(EDIT_CLINICAL) or request.user.has_perm(MANAGE_MDT)
-    context = {"flagged_cases": list(flagged_cases()), "can_reassess": can_reassess}
+    context = {
+        "flagged_cases": list(flagged_cases().select_related("patient", "owner", "presentation")),
+        "can_reassess": can_reassess,
+    }
     template = "followups/flagged.html"
     if request.htmx:
         template += "#flagged-list"
@@ -505,36 +451,12 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = svc.calendar_token_find(token)
     if feed is None or not feed.user.has_perm(MANAGE_FOLLOWUPS):
         raise Http404
-    today = timezone.localdate()
-    items = (
-        base_items()
-        .filter(status=FollowUpStatus.PENDING)
-        .filter(Q(responsible_nurse=feed.user) | Q(responsible_nurse__isnull=True))
-        .filter(
-            due_date__gte=today - timedelta(days=FEED_PAST_DAYS),
-            due_date__lte=today + timedelta(days=FEED_FUTURE_DAYS),
-        )
-        .select_related("case")
-        .order_by("due_date", "id")
+    ical = calendar_ical(
+        feed_items(feed.user, timezone.localdate()),
+        case_url=lambda case_id: request.build_absolute_uri(
+            reverse("followups:case", kwargs={"case_id": case_id})
+        ),
     )
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//GISTCare//Follow-up feed//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "GISTCare follow-ups")
-    for item in items.iterator(chunk_size=1000):
-        # Case short id only: calendars sync to phones and third-party servers, so no names or MRNs.
-        event = icalendar.Event()
-        event.add("uid", f"{item.id}@gistcare")
-        event.add("dtstamp", item.updated_at)
-        event.add("dtstart", item.due_date)
-        event.add("dtend", item.due_date + timedelta(days=1))
-        event.add("summary", f"Follow-up {item.get_modality_display()} (case {item.case.short_id})")
-        event.add(
-            "description",
-            f"{item.phase_display()}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
-            + request.build_absolute_uri(reverse("followups:case", kwargs={"case_id": item.case_id})),
-        )
-        cal.add_component(event)
-    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gistcare-followups.ics"'
     return response

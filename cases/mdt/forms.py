@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import MdtDecision, MdtMeeting
@@ -99,12 +98,3 @@ class AddToAgendaForm(forms.Form):
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = MdtMeeting.objects.upcoming(today or timezone.localdate())
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user
-from cases.mdt.forms import AmendForm, add_service_errors
+from cases.mdt.forms import AmendForm
 from cases.mdt.reports import ReportSource, draft_source, render_report_html, render_report_pdf, signed_source
 from cases.mdt.services import report_amend
 from cases.models import Case, SignedReport
 from cases.permissions import SIGN_REPORT
 from cases.records.assessment import case_assessment_preview
+from cases.service_helpers import add_service_errors
 
 
 def _versions(case: Case) -> list[SignedReport]:

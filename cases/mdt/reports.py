@@ -22,9 +22,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases import choices
+from cases.labels import (
+    ADJUVANT_LABELS,
+    APPROACH_LABELS,
+    MODALITY_LABELS,
+    PHASE_LABELS,
+    RISK_LABELS,
+    choice_labels,
+    label,
+)
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
 from cases.text_safety import isolate
-from guidelines import PHASE_LABELS
 
 REPORT_TEMPLATE = "mdt/reports/report.html"
 PRINTOUT_COVER_TEMPLATE = "mdt/printout_cover.html"
@@ -36,46 +44,6 @@ THERAPY_PREFIXES = ("neoadjuvant", "adjuvant", "systemic")
 SURVEILLANCE_PREFIXES = ("surveillance", "followup")
 CHECKLIST_ID = "surgery.rupture_checklist"
 SURGICAL_PATHWAYS = frozenset({"resection", "neoadjuvant_then_resection"})
-
-RISK_LABELS = {
-    "very_low": "Very low",
-    "low": "Low",
-    "intermediate": "Intermediate",
-    "moderate": "Moderate",
-    "high": "High",
-    "none": "None",
-    "insufficient_data": "Insufficient data",
-}
-ADJUVANT_LABELS = {
-    "recommended": "Recommended",
-    "consider": "Consider (shared decision)",
-    "not_recommended": "Not recommended",
-    "not_applicable": "Not applicable",
-    "undetermined": "Undetermined (risk cannot be stratified)",
-}
-APPROACH_LABELS = {
-    "laparoscopic": "Laparoscopic",
-    "open": "Open",
-    "open_or_laparoscopic": "Open or laparoscopic",
-    "endoscopic_or_laparoscopic": "Endoscopic or laparoscopic",
-    "local_excision": "Local excision",
-}
-MODALITY_LABELS = {
-    "ct_or_mri": "CT or MRI (abdomen and pelvis)",
-    "mri": "MRI (pelvis)",
-    "eus": "Endoscopic ultrasound",
-    "chest_xray": "Chest X-ray",
-}
-
-
-def _labels(choice_class: type) -> dict[str, str]:
-    return {value: str(label) for value, label in choice_class.choices}
-
-
-def _label(mapping: dict[str, str], value: object, empty: str = "Not recorded") -> str:
-    if value in (None, "", []):
-        return empty
-    return mapping.get(str(value), str(value).replace("_", " ").capitalize())
 
 
 def _yes_no(value: object) -> str:
@@ -163,35 +131,40 @@ def signed_source(report: SignedReport) -> ReportSource:
 
 
 def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple[str, str]]:
-    site = _label(_labels(choices.Site), facts.get("site"))
+    site = label(choice_labels(choices.Site), facts.get("site"))
     location = (
-        _label(_labels(choices.GastricLocation), facts.get("gastric_location"), "")
-        or _label(_labels(choices.DuodenalLocation), facts.get("duodenal_location"), "")
-        or _label(_labels(choices.RectalLevel), facts.get("rectal_level"), "")
+        label(choice_labels(choices.GastricLocation), facts.get("gastric_location"), "")
+        or label(choice_labels(choices.DuodenalLocation), facts.get("duodenal_location"), "")
+        or label(choice_labels(choices.RectalLevel), facts.get("rectal_level"), "")
     )
-    eus = ", ".join(_label(_labels(choices.EusFeature), f) for f in facts.get("eus_features") or []) or "None"
+    eus = (
+        ", ".join(label(choice_labels(choices.EusFeature), f) for f in facts.get("eus_features") or [])
+        or "None"
+    )
     clinical = (
-        ", ".join(_label(_labels(choices.ClinicalFeature), f) for f in facts.get("clinical_features") or [])
+        ", ".join(
+            label(choice_labels(choices.ClinicalFeature), f) for f in facts.get("clinical_features") or []
+        )
         or "None"
     )
     operation = snapshot.get("operation")
     if operation:
-        approach = _label(_labels(choices.Approach), operation.get("approach_used"))
+        approach = label(choice_labels(choices.Approach), operation.get("approach_used"))
         converted = ", converted to open" if operation.get("converted_to_open") else ""
         operation_text = f"Resected {operation['surgery_date']} ({approach}{converted})"
     elif facts.get("resected"):
         operation_text = f"Resected {facts.get('surgery_date') or '(date not recorded)'}"
     else:
         operation_text = "Not operated"
-    genotype = _label(_labels(choices.Genotype), facts.get("genotype"))
+    genotype = label(choice_labels(choices.Genotype), facts.get("genotype"))
     if snapshot.get("exon_detail"):
         genotype = f"{genotype} ({snapshot['exon_detail']})"
-    stains = _labels(choices.StainResult)
+    stains = choice_labels(choices.StainResult)
     rows = [
-        ("Presentation", _label(_labels(choices.PresentationKind), facts.get("presentation"))),
+        ("Presentation", label(choice_labels(choices.PresentationKind), facts.get("presentation"))),
         ("Site and location", f"{site}, {location}" if location else site),
         ("Largest diameter", _format_number(facts.get("size_cm"), "cm")),
-        ("Growth pattern", _label(_labels(choices.GrowthPattern), facts.get("growth_pattern"))),
+        ("Growth pattern", label(choice_labels(choices.GrowthPattern), facts.get("growth_pattern"))),
         ("Boundary clear", _yes_no(facts.get("boundary_clear", True))),
         ("Adherent to organs", _yes_no(facts.get("adherent_to_adjacent_organs"))),
         ("EUS features", eus),
@@ -200,8 +173,8 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
         ("Operation", operation_text),
         (
             "Margin",
-            _label(
-                _labels(choices.Margin),
+            label(
+                choice_labels(choices.Margin),
                 facts.get("margin"),
                 "Not applicable" if not facts.get("resected") else "Not recorded",
             ),
@@ -209,7 +182,7 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
         ("Tumour rupture", _yes_no(facts.get("rupture"))),
         ("Mitoses per 5 mm²", _format_number(facts.get("mitoses_per_5mm2"))),
         ("Lymph nodes", "N1 (positive)" if facts.get("nodes_positive") else "N0 / not assessed"),
-        ("CD117 / DOG1", f"{_label(stains, facts.get('cd117'))} / {_label(stains, facts.get('dog1'))}"),
+        ("CD117 / DOG1", f"{label(stains, facts.get('cd117'))} / {label(stains, facts.get('dog1'))}"),
         ("Genotype", genotype),
     ]
     if facts.get("neoadjuvant_months"):
@@ -236,14 +209,14 @@ def _risk(result: dict[str, Any]) -> dict[str, Any] | None:
 
 def _schemes(risk: dict[str, Any]) -> dict[str, str]:
     afip = risk.get("afip") or {}
-    afip_text = _label(RISK_LABELS, afip.get("category"))
+    afip_text = label(RISK_LABELS, afip.get("category"))
     if afip.get("progression_pct") is not None:
         afip_text = f"{afip_text} ({afip['progression_pct']:g}%)"
     tnm = risk.get("tnm") or {}
     rate = {"low": "low", "high": "high"}.get(tnm.get("mitotic_rate") or "", "unknown")
     return {
-        "modified_nih": _label(RISK_LABELS, risk.get("modified_nih")),
-        "nih_2002": _label(RISK_LABELS, risk.get("nih_2002")),
+        "modified_nih": label(RISK_LABELS, risk.get("modified_nih")),
+        "nih_2002": label(RISK_LABELS, risk.get("nih_2002")),
         "afip": afip_text,
         "tnm_stage": tnm.get("stage") or "Not staged",
         "tnm_detail": f"{tnm.get('t', '')} {tnm.get('n', '')} {tnm.get('m', '')}, {rate} mitotic rate".strip(),
@@ -272,7 +245,7 @@ def _therapy(result: dict[str, Any]) -> dict[str, Any]:
         )
     return {
         "neoadjuvant": neo_plan,
-        "adjuvant_recommendation": _label(ADJUVANT_LABELS, adjuvant.get("recommendation")),
+        "adjuvant_recommendation": label(ADJUVANT_LABELS, adjuvant.get("recommendation")),
         "adjuvant_plan": adjuvant_plan,
         "systemic_lines": [
             {"line": line.get("line"), "drug": line.get("drug"), "dose": line.get("dose")}
@@ -315,7 +288,7 @@ def report_context(source: ReportSource) -> dict[str, Any]:
             "number": index,
             "due": visit["due"],
             "window_days": visit.get("window_days"),
-            "modality": _label(MODALITY_LABELS, visit.get("modality")),
+            "modality": label(MODALITY_LABELS, visit.get("modality")),
             "phase": PHASE_LABELS.get(visit.get("phase") or "", visit.get("phase") or ""),
         }
         for index, visit in enumerate(result.get("surveillance") or [], start=1)
@@ -345,7 +318,7 @@ def report_context(source: ReportSource) -> dict[str, Any]:
             "name": patient["name"],
             "mrn": patient["mrn"],
             "date_of_birth": _iso_date(patient.get("date_of_birth")),
-            "sex": _label(_labels(choices.Sex), patient.get("sex")),
+            "sex": label(choice_labels(choices.Sex), patient.get("sex")),
         },
         "diagnosis_date": _iso_date(snapshot.get("diagnosis_date")),
         # Two facts per table row: half the rows to lay out, and the summary stays on the first page.
@@ -354,10 +327,10 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         "risk_not_assessable": any(
             w.get("id") == "risk.not_assessable_after_neoadjuvant" for w in result.get("warnings") or []
         ),
-        "pathway": _label(_labels(choices.Pathway), pathway),
+        "pathway": label(choice_labels(choices.Pathway), pathway),
         "surgery_planned": pathway in SURGICAL_PATHWAYS and not facts.get("resected"),
         "biopsy_first": bool(result.get("biopsy_first")),
-        "approach": _label(APPROACH_LABELS, result.get("approach"), "No default: individualised by the MDT")
+        "approach": label(APPROACH_LABELS, result.get("approach"), "No default: individualised by the MDT")
         if pathway in SURGICAL_PATHWAYS and not facts.get("resected")
         else "",
         "molecular_testing_required": bool(result.get("molecular_testing_required")),

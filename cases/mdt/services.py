@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,6 +29,7 @@ from cases.models import (
 )
 from cases.permissions import MANAGE_MDT, SIGN_REPORT
 from cases.records.assessment import case_assess
+from cases.service_helpers import ServiceError
 
 
 def _require(user: AbstractBaseUser, perm: str) -> None:
@@ -40,8 +41,8 @@ def _display_name(user: AbstractBaseUser) -> str:
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
-def latest_assessment(*, case: Case, user: AbstractBaseUser | None) -> Assessment | None:
-    """The case's latest assessment, running the engine first when the case has none yet."""
+def ensure_assessment(*, case: Case, user: AbstractBaseUser | None) -> Assessment | None:
+    """The case's latest assessment; WRITES one (runs the engine and stores it) when the case has none yet."""
     assessment = case.assessments.order_by("-created_at").first()
     if assessment is None:
         assessment = case_assess(case=case, user=user)
@@ -75,13 +76,13 @@ def agenda_add(*, meeting: MdtMeeting, case: Case, user: AbstractBaseUser) -> Ag
     # Lock the meeting so two coordinators adding at once get distinct order numbers.
     MdtMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
     if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
-        raise ValidationError({"case": "This case is already on the agenda of this meeting."})
+        raise ServiceError("This case is already on the agenda of this meeting.", field="case")
     if case.archived_at is not None:
-        raise ValidationError({"case": "This case is archived and cannot be discussed."})
+        raise ServiceError("This case is archived and cannot be discussed.", field="case")
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("order"))["last"] or 0
     item = AgendaItem.objects.create(meeting=meeting, case=case, order=last + 1, added_by=user)
     # The chair reads the risk and pathway on the agenda: make sure the case has been assessed once.
-    latest_assessment(case=case, user=user)
+    ensure_assessment(case=case, user=user)
     return item
 
 
@@ -89,7 +90,7 @@ def agenda_add(*, meeting: MdtMeeting, case: Case, user: AbstractBaseUser) -> Ag
 def agenda_remove(*, item: AgendaItem, user: AbstractBaseUser) -> None:
     _require(user, MANAGE_MDT)
     if item.status == AgendaItemStatus.SIGNED or item.reports.exists():
-        raise ValidationError("A signed case stays on the agenda: its report belongs to this meeting.")
+        raise ServiceError("A signed case stays on the agenda: its report belongs to this meeting.")
     item.delete()
 
 
@@ -105,12 +106,12 @@ def decision_record(
     """Record the MDT's decision on one agenda item: accept the recommendation, or modify it with a reason."""
     _require(user, SIGN_REPORT)
     if item.status == AgendaItemStatus.SIGNED:
-        raise ValidationError("This report is already signed; amend it instead.")
+        raise ServiceError("This report is already signed; amend it instead.")
     if decision not in MdtDecision.values:
-        raise ValidationError({"decision": "Choose accept or modify."})
+        raise ServiceError("Choose accept or modify.", field="decision")
     reason, text = reason.strip(), text.strip()
     if decision == MdtDecision.MODIFY and not reason:
-        raise ValidationError({"reason": "Give the reason for modifying the recommendation."})
+        raise ServiceError("Give the reason for modifying the recommendation.", field="reason")
     if decision == MdtDecision.ACCEPT:
         reason, text = "", ""
     item.decision = decision
@@ -138,9 +139,9 @@ def _freeze(
     amends: SignedReport | None = None,
     amendment_reason: str = "",
 ) -> SignedReport:
-    assessment = latest_assessment(case=case, user=user)
+    assessment = ensure_assessment(case=case, user=user)
     if assessment is None:
-        raise ValidationError(
+        raise ServiceError(
             "The case cannot be assessed yet (no primary site recorded), so there is nothing to sign."
         )
     # Lock the case row: two chairs signing at once must not both get the same version number.
@@ -183,9 +184,9 @@ def report_sign(*, item: AgendaItem, user: AbstractBaseUser) -> SignedReport:
     _require(user, SIGN_REPORT)
     item = AgendaItem.objects.select_for_update().select_related("case", "meeting").get(pk=item.pk)
     if item.status == AgendaItemStatus.SIGNED:
-        raise ValidationError("This report is already signed; amend it instead.")
+        raise ServiceError("This report is already signed; amend it instead.")
     if not item.decision:
-        raise ValidationError({"decision": "Record the MDT decision before signing."})
+        raise ServiceError("Record the MDT decision before signing.", field="decision")
     case = item.case
     report = _freeze(
         case=case,
@@ -223,17 +224,17 @@ def report_amend(
     _require(user, SIGN_REPORT)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason for the amendment."})
+        raise ServiceError("Give the reason for the amendment.", field="reason")
     latest = SignedReport.objects.filter(case=report.case_id).order_by("-version").first()
     if latest is None or latest.pk != report.pk:
-        raise ValidationError("Only the latest version of a report can be amended.")
+        raise ServiceError("Only the latest version of a report can be amended.")
     new_decision = decision or report.decision
     if new_decision not in MdtDecision.values:
-        raise ValidationError({"decision": "Choose accept or modify."})
+        raise ServiceError("Choose accept or modify.", field="decision")
     new_reason = (report.decision_reason if decision_reason is None else decision_reason).strip()
     new_text = (report.decision_text if decision_text is None else decision_text).strip()
     if new_decision == MdtDecision.MODIFY and not new_reason:
-        raise ValidationError({"decision_reason": "Give the reason for modifying the recommendation."})
+        raise ServiceError("Give the reason for modifying the recommendation.", field="decision_reason")
     if new_decision == MdtDecision.ACCEPT:
         new_reason, new_text = "", ""
     amended = _freeze(

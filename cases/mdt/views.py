@@ -16,7 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_agenda_item_for_user, get_case_for_user, get_meeting_for_user, require_perm
-from cases.mdt.forms import AddToAgendaForm, AgendaSearchForm, DecisionForm, MeetingForm, add_service_errors
+from cases.followups.selectors import flagged_cases
+from cases.mdt.forms import AddToAgendaForm, AgendaSearchForm, DecisionForm, MeetingForm
 from cases.mdt.report_views import _pdf_response
 from cases.mdt.reports import draft_source, render_printout_pdf, signed_source
 from cases.mdt.services import (
@@ -30,6 +31,7 @@ from cases.mdt.services import (
 from cases.models import AgendaItem, Case, MdtMeeting, SignedReport
 from cases.permissions import MANAGE_MDT, SIGN_REPORT, VIEW_CLINICAL
 from cases.records.assessment import case_assessment_preview
+from cases.service_helpers import add_service_errors
 
 SEARCH_LIMIT = 20
 
@@ -62,11 +64,9 @@ def _search_cases(meeting: MdtMeeting, query: str) -> list[Case]:
 def _flagged_cases(meeting: MdtMeeting) -> list[Case]:
     """Cases a follow-up result flagged for re-discussion, not yet on this agenda."""
     return list(
-        Case.objects.active()
-        .filter(needs_mdt_review=True)
+        flagged_cases()
         .exclude(pk__in=meeting.items.values("case_id"))
-        .select_related("patient")
-        .order_by("patient__family_name", "patient__given_name")[:SEARCH_LIMIT]
+        .select_related("patient")[:SEARCH_LIMIT]
     )
 
 

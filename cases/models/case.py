@@ -104,6 +104,12 @@ class Case(models.Model):
         except models.ObjectDoesNotExist:
             return None
 
+    def report_versions(self) -> models.QuerySet:
+        """The signed report versions, newest first, for listing: without the PDF bytes or frozen content."""
+        return self.signed_reports.only(
+            "id", "case_id", "version", "decision", "signed_by_name", "signed_at", "amendment_reason"
+        )
+
 
 class Presentation(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="presentation")

@@ -1,8 +1,8 @@
 """The wizard's forms: one plain Form per data-entry step.
 
 Each form parses and normalises (clean_<field> returns domain types: Decimal sizes, int counts, dates), leaves out
-the fields that its branch hides (cases.validation.hidden_fields) and runs the cross-field rules of
-cases.records.validation on its values merged over the saved case (`context`). Writes happen in cases.services.cases.
+the fields that its branch hides (cases.records.validation.hidden_fields) and runs the cross-field rules of
+cases.records.validation on its values merged over the saved case (`context`). Writes happen in cases.records.services.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from cases.models import Diagnostics, Patient
 from cases.records.validation import hidden_fields, parse_mitoses, parse_size_cm, validate_case_data
 from cases.text_safety import clean_identifier, clean_name
 
-NOT_RECORDED = [("", "Not recorded")]
 NOSCRIPT_UPDATE = (
     '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
     'Update form<span class="visually-hidden"> after changing {label}</span></button></noscript>'

@@ -5,30 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cases.choices import Pathway, RiskCategory
-
-AFIP_LABELS = {
-    "none": "None",
-    "very_low": "Very low",
-    "low": "Low",
-    "moderate": "Moderate",
-    "high": "High",
-    "insufficient_data": "Insufficient data",
-}
-APPROACH_LABELS = {
-    "laparoscopic": "Laparoscopic",
-    "open": "Open",
-    "open_or_laparoscopic": "Open or laparoscopic",
-    "endoscopic_or_laparoscopic": "Endoscopic or laparoscopic",
-    "local_excision": "Local excision",
-}
-ADJUVANT_LABELS = {
-    "recommended": "Recommended",
-    "consider": "Consider (shared decision)",
-    "not_recommended": "Not recommended",
-    "not_applicable": "Not applicable",
-    "undetermined": "Undetermined",
-}
-MODALITY_LABELS = {"ct_or_mri": "CT or MRI", "mri": "MRI", "eus": "EUS", "chest_xray": "Chest X-ray"}
+from cases.labels import ADJUVANT_LABELS, AFIP_LABELS, APPROACH_LABELS, MODALITY_LABELS, choice_labels, label
 
 
 def format_cm(value: Decimal | None) -> str:
@@ -36,15 +13,6 @@ def format_cm(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{value.normalize():f}"
-
-
-def _label(choices: type, value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value.replace("_", " ")
 
 
 def result_display(
@@ -64,7 +32,7 @@ def result_display(
         "ruleset_version": result.get("ruleset_version"),
         "risk": None,
         "pathway": result.get("pathway"),
-        "pathway_label": _label(Pathway, result.get("pathway")) or "Not determined",
+        "pathway_label": label(choice_labels(Pathway), result.get("pathway"), "") or "Not determined",
         "biopsy_first": result.get("biopsy_first"),
         "resected": resected,
         "approach": result.get("approach"),
@@ -87,9 +55,9 @@ def result_display(
         tnm = risk.get("tnm") or {}
         shown["risk"] = {
             "modified_nih": risk.get("modified_nih"),
-            "modified_nih_label": _label(RiskCategory, risk.get("modified_nih")),
+            "modified_nih_label": label(choice_labels(RiskCategory), risk.get("modified_nih"), ""),
             "nih_2002": risk.get("nih_2002"),
-            "nih_2002_label": _label(RiskCategory, risk.get("nih_2002")),
+            "nih_2002_label": label(choice_labels(RiskCategory), risk.get("nih_2002"), ""),
             "afip_category": afip.get("category"),
             "afip_label": AFIP_LABELS.get(afip.get("category"), afip.get("category")),
             "afip_pct": afip.get("progression_pct"),

@@ -12,7 +12,7 @@ from datetime import date
 
 from cases.models import Case
 from cases.records.facts import build_facts
-from cases.records.forms import STEP_FORMS
+from cases.records.forms import STEP_FORMS, StepForm
 from cases.records.selectors import case_step_context
 from guidelines import CaseFacts, assess
 
@@ -77,15 +77,22 @@ def _overrides(step: str, values: Mapping, present: set[str]) -> dict:
     return out
 
 
-def preview_facts(case: Case | None, step: str, data: Mapping, *, today: date) -> CaseFacts | None:
-    """The facts the engine would see if the step's unsaved values `data` were saved."""
+def preview_facts(
+    case: Case | None, step: str, data: Mapping, *, today: date, form: StepForm | None = None
+) -> CaseFacts | None:
+    """The facts the engine would see if the step's unsaved values `data` were saved.
+
+    `form`: the step's form already bound to `data` (the step view has one), so it is not built and
+    validated a second time.
+    """
     base = build_facts(case, today=today) if case is not None else None
     form_class = STEP_FORMS.get(step)
     if form_class is None:
         return base
-    context = case_step_context(case, step) if case is not None else {}
-    extra = {"patient": case.patient} if step == "patient" and case is not None else {}
-    form = form_class(data=data, context=context, today=today, **extra)
+    if form is None:
+        context = case_step_context(case, step) if case is not None else {}
+        extra = {"patient": case.patient} if step == "patient" and case is not None else {}
+        form = form_class(data=data, context=context, today=today, **extra)
     form.is_valid()
     overrides = _overrides(step, form.cleaned_data, set(form.fields))
     if base is None:
@@ -96,9 +103,11 @@ def preview_facts(case: Case | None, step: str, data: Mapping, *, today: date) -
     return dataclasses.replace(base, **{k: v for k, v in overrides.items() if k in fields})
 
 
-def preview(case: Case | None, step: str, data: Mapping, *, today: date) -> dict | None:
+def preview(
+    case: Case | None, step: str, data: Mapping, *, today: date, form: StepForm | None = None
+) -> dict | None:
     """What the live panel shows: the contract output plus why the risk schemes disagree."""
-    facts = preview_facts(case, step, data, today=today)
+    facts = preview_facts(case, step, data, today=today, form=form)
     if facts is None:
         return None
     ruleset = facts.ruleset or (case.ruleset if case is not None else None)

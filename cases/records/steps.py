@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from guidelines.facts import ADVANCED_PRESENTATIONS
+
 if TYPE_CHECKING:
     from cases.models import Case
 
@@ -25,7 +27,6 @@ STEP_TITLES: dict[str, str] = {
     "pathology": "Pathology and treatment",
     "review": "Review",
 }
-ADVANCED_PRESENTATIONS = frozenset({"metastatic", "recurrent"})
 
 
 def case_steps(*, presentation: str | None, pathway: str | None) -> tuple[str, ...]:

@@ -22,12 +22,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from guidelines.contract import DATE_MIN, MITOSES_MAX, SIZE_MAX_CM
+from guidelines.facts import ADVANCED_PRESENTATIONS
+
 GASTRIC_LOCATION_SITES = frozenset({"stomach", "egj"})
+# The engine's "< 2 cm" lesion (RULES.md section 3; guidelines/engine.py compares size < 2.0).
 SMALL_LESION_CM = Decimal("2")
-MAX_SIZE_CM = Decimal("50")
-MAX_MITOSES = 1000
-ADVANCED_PRESENTATIONS = frozenset({"metastatic", "recurrent"})
-EARLIEST_DATE = date(1900, 1, 1)
+# Limits and vocabularies the engine owns (guidelines.contract, guidelines.facts): never redefined here.
+MAX_SIZE_CM = Decimal(str(SIZE_MAX_CM))
+MAX_MITOSES = MITOSES_MAX
+EARLIEST_DATE = DATE_MIN
 
 LABELS: dict[str, str] = {
     "date_of_birth": "Date of birth",

@@ -211,7 +211,8 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
             return render(
                 request, f"{TEMPLATE}#branch", {"form": form, "branch_helper": form.branch_helper(fragment)}
             )
-        answer = preview(case, step, request.POST, today=today)
+        parsed = form_class(request.POST, **form_kwargs)
+        answer = preview(case, step, request.POST, today=today, form=parsed)
         return _render_step(request, case=case, step=step, form=form, answer=answer)
 
     if request.method == "POST":
@@ -219,7 +220,7 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
         if form.is_valid():
             case_save_step(case=case, step=step, data=form.cleaned_data, user=request.user)
             return _after_save(request, case, step, action)
-        answer = preview(case, step, request.POST, today=today)
+        answer = preview(case, step, request.POST, today=today, form=form)
         return _render_step(request, case=case, step=step, form=form, answer=answer)
 
     stashed = _take_stash(request)
@@ -227,7 +228,11 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
         form = form_class(stashed, **form_kwargs)
         form.is_valid()
         return _render_step(
-            request, case=case, step=step, form=form, answer=preview(case, step, stashed, today=today)
+            request,
+            case=case,
+            step=step,
+            form=form,
+            answer=preview(case, step, stashed, today=today, form=form),
         )
     form = form_class(initial=case_step_initial(case, step), **form_kwargs)
     return _render_step(request, case=case, step=step, form=form, answer=_saved_answer(case))

@@ -160,3 +160,20 @@ def test_the_versions_partial_lists_every_signed_version(coordinator, chair):
     assert f"{reverse('mdt:report', args=[case.id])}?version=1" in html
     assert f"{reverse('mdt:report', args=[case.id])}?version=2" in html
     assert "amendment: Typo in the decision" in html
+
+
+def test_it_lists_the_report_versions_without_loading_their_pdfs(coordinator, chair):
+    from django.db import connection
+    from django.template import Context, Template
+    from django.test.utils import CaptureQueriesContext
+
+    case = contract_example_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    template = Template('{% include "mdt/_report_versions.html" with case=case %}')
+    with CaptureQueriesContext(connection) as queries:
+        html = template.render(Context({"case": case}))
+    assert "Version 1" in html
+    report_queries = [q["sql"] for q in queries.captured_queries if "signedreport" in q["sql"]]
+    assert len(report_queries) == 1
+    assert '"pdf"' not in report_queries[0]
+    assert '"snapshot"' not in report_queries[0]

@@ -306,3 +306,29 @@ def test_htmx_calls_without_a_session_leave_the_page_alone(client):
         reverse("records:panel", args=[case.pk]), {"_step": "presentation"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 204
+
+
+# --- one pass per request -----------------------------------------------------------------------------------
+
+
+def test_it_validates_a_refused_step_once_and_runs_the_engine_once(surgeon_client, monkeypatch):
+    from cases.records import forms, preview, wizard
+
+    case = gastric_case()
+    calls = {"context": 0, "clean": 0, "engine": 0}
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(wizard, "case_step_context", counting("context", wizard.case_step_context))
+    monkeypatch.setattr(preview, "case_step_context", counting("context", preview.case_step_context))
+    monkeypatch.setattr(preview, "assess", counting("engine", preview.assess))
+    monkeypatch.setattr(forms.StepForm, "full_clean", counting("clean", forms.StepForm.full_clean))
+    response = surgeon_client.post(step_url(case, "presentation"), {**GASTRIC, "size_cm": "abc"})
+    assert response.status_code == 200
+    assert "enter a number of centimetres" in response.content.decode()
+    assert calls == {"context": 1, "clean": 1, "engine": 1}

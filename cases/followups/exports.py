@@ -1,0 +1,114 @@
+"""The follow-up list's exports: the CSV of a worklist tab and the nurse's iCal feed.
+
+Built here, served by cases/followups/views.py (export_csv, calendar_feed).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+
+import icalendar
+from django.db.models import Q, QuerySet
+
+from cases.choices import FollowUpStatus
+from cases.csv_safe import csv_lines as safe_csv_lines
+from cases.followups.worklist import base_items
+from cases.models import FollowUpItem
+
+FEED_PAST_DAYS = 60
+FEED_FUTURE_DAYS = 366
+
+
+CSV_HEADER = [
+    "due_date",
+    "window_start",
+    "window_end",
+    "state",
+    "modality",
+    "phase",
+    "family_name",
+    "given_name",
+    "mrn",
+    "phone",
+    "preferred_contact",
+    "surgeon",
+    "site",
+    "risk",
+    "responsible_nurse",
+    "status",
+    "next_contact",
+    "case",
+]
+
+
+def csv_lines(items: QuerySet[FollowUpItem], today: date) -> Iterator[str]:
+    """The CSV, line by line (streamed: a long list is never held in memory), every cell spreadsheet-safe."""
+    return safe_csv_lines(_csv_rows(items, today))
+
+
+def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
+    yield tuple(CSV_HEADER)
+    for item in items.iterator(chunk_size=2000):
+        case, patient = item.case, item.case.patient
+        presentation = case.section("presentation")
+        nurse = item.responsible_nurse
+        yield (
+            item.due_date.isoformat(),
+            item.window_start.isoformat(),
+            item.window_end.isoformat(),
+            item.state_on(today),
+            item.get_modality_display(),
+            item.phase_display(),
+            patient.family_name,
+            patient.given_name,
+            patient.mrn,
+            patient.phone,
+            patient.get_preferred_contact_display(),
+            case.owner.get_full_name() or case.owner.username,
+            presentation.get_site_display() if presentation else "",
+            case.get_risk_category_display(),
+            (nurse.get_full_name() or nurse.username) if nurse else "",
+            item.get_status_display(),
+            item.next_contact_date.isoformat() if item.next_contact_date else "",
+            case.short_id,
+        )
+
+
+def feed_items(user, today: date) -> QuerySet[FollowUpItem]:
+    """The pending items of `user` (or of no one) due from 60 days ago to a year ahead."""
+    return (
+        base_items()
+        .filter(status=FollowUpStatus.PENDING)
+        .filter(Q(responsible_nurse=user) | Q(responsible_nurse__isnull=True))
+        .filter(
+            due_date__gte=today - timedelta(days=FEED_PAST_DAYS),
+            due_date__lte=today + timedelta(days=FEED_FUTURE_DAYS),
+        )
+        .select_related("case")
+        .order_by("due_date", "id")
+    )
+
+
+def calendar_ical(items: QuerySet[FollowUpItem], *, case_url: Callable[[uuid.UUID], str]) -> bytes:
+    """The iCal feed of `items`; `case_url(case_id)` gives each event's link to the case's follow-up page."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//GISTCare//Follow-up feed//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "GISTCare follow-ups")
+    for item in items.iterator(chunk_size=1000):
+        # Case short id only: calendars sync to phones and third-party servers, so no names or MRNs.
+        event = icalendar.Event()
+        event.add("uid", f"{item.id}@gistcare")
+        event.add("dtstamp", item.updated_at)
+        event.add("dtstart", item.due_date)
+        event.add("dtend", item.due_date + timedelta(days=1))
+        event.add("summary", f"Follow-up {item.get_modality_display()} (case {item.case.short_id})")
+        event.add(
+            "description",
+            f"{item.phase_display()}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
+            + case_url(item.case_id),
+        )
+        cal.add_component(event)
+    return cal.to_ical()
