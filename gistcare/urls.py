@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("cases.urls_audit")),
     path("api/v1/", include("cases.urls_api")),
+    path("api/v1/", include("cases.interop.urls_api")),
     path("", include("cases.urls_mdt")),
     path("followups/", include("cases.urls_followups")),
     path("admin/", admin.site.urls),

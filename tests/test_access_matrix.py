@@ -120,6 +120,7 @@ MATRIX: list[Row] = [
     Row("api_assess", NO_ARGS, "POST", everyone(OK, anon=401, norole=403), json_body=ASSESS_BODY),
     Row("api_assess", NO_ARGS, "GET", everyone(405, anon=405)),
     Row("api_openapi", NO_ARGS, "GET", everyone(OK, anon=401)),
+    Row("api_case_fhir", PK, "GET", everyone(OK, anon=401, norole=403)),
     # Follow-ups (cases.manage_followups acts; everyone with a role reads)
     Row("followups:list", NO_ARGS, "GET", clinical()),
     Row("followups:export_csv", NO_ARGS, "GET", clinical()),

@@ -1,0 +1,9 @@
+"""FHIR endpoints of the JSON API (mounted under /api/v1/)."""
+
+from django.urls import path
+
+from cases.interop import views
+
+urlpatterns = [
+    path("cases/<uuid:pk>/fhir", views.case_fhir, name="api_case_fhir"),
+]
