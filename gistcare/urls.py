@@ -38,6 +38,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("cases.urls")),
+    path("", include("cases.interop.urls")),
     path("", include("cases.urls_audit")),
     path("api/v1/", include("cases.urls_api")),
     path("api/v1/", include("cases.interop.urls_api")),

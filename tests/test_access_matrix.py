@@ -121,6 +121,11 @@ MATRIX: list[Row] = [
     Row("api_assess", NO_ARGS, "GET", everyone(405, anon=405)),
     Row("api_openapi", NO_ARGS, "GET", everyone(OK, anon=401)),
     Row("api_case_fhir", PK, "GET", everyone(OK, anon=401, norole=403)),
+    Row("api_fhir_import", NO_ARGS, "POST", {**only(*EDITORS), "anon": 401}, json_body={}),
+    Row("api_fhir_import", NO_ARGS, "GET", everyone(405, anon=405)),
+    # FHIR and register import pages (branch fhir)
+    Row("fhir_import", NO_ARGS, "GET", only(*EDITORS)),
+    Row("fhir_import", NO_ARGS, "POST", only(*EDITORS)),
     # Follow-ups (cases.manage_followups acts; everyone with a role reads)
     Row("followups:list", NO_ARGS, "GET", clinical()),
     Row("followups:export_csv", NO_ARGS, "GET", clinical()),

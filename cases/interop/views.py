@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import uuid
 
+from django import forms
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from cases.interop.fhir_export import case_bundle
+from cases.interop.fhir_import import import_bundle
 from cases.models import Case
+from cases.views.access import EDIT, require_perm
 from cases.views.api import _authenticate, _error, _with_www_authenticate
 
 FHIR_JSON = "application/fhir+json"
@@ -34,3 +39,84 @@ def case_fhir(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 def _json(data: dict, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status)
+
+
+MAX_BUNDLE_BYTES = 10_000_000
+
+
+@csrf_exempt
+def fhir_import_api(request: HttpRequest) -> HttpResponse:
+    """POST /api/v1/fhir/import: a Bundle in, a new draft case out (201), or 400 with every reason."""
+    if request.method != "POST":
+        response = _error(405, "use POST with a FHIR Bundle")
+        response["Allow"] = "POST"
+        return response
+    user, refusal = _authenticate(request)
+    if refusal is not None:
+        return _with_www_authenticate(refusal)
+    if not user.has_perm("cases.edit_clinical"):
+        return _error(403, "this account may not create cases")
+    if len(request.body) > MAX_BUNDLE_BYTES:
+        return _error(413, f"request body larger than {MAX_BUNDLE_BYTES} bytes")
+    data, problem = _parse_json(request.body)
+    if problem:
+        return _json({"error": problem, "errors": [{"field": "body", "message": problem}]}, status=400)
+    report = import_bundle(data=data, user=user, source="the FHIR API")
+    body = report.as_dict()
+    if report.case is None:
+        body["error"] = report.errors[0]["message"]
+        return _json(body, status=400)
+    body["url"] = request.build_absolute_uri(reverse("case_detail", kwargs={"pk": report.case.pk}))
+    return _json(body, status=201)
+
+
+def _parse_json(raw: bytes) -> tuple[object, str]:
+    try:
+        return json.loads(raw.decode("utf-8")), ""
+    except UnicodeDecodeError:
+        return None, "the Bundle is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return None, f"the Bundle is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+
+
+class FhirImportForm(forms.Form):
+    bundle_file = forms.FileField(label="FHIR Bundle (.json)", required=False)
+    bundle_text = forms.CharField(
+        label="…or paste the Bundle",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("bundle_file")
+        if upload is not None:
+            if upload.size > MAX_BUNDLE_BYTES:
+                raise forms.ValidationError(f"FHIR Bundle: the file is larger than {MAX_BUNDLE_BYTES} bytes.")
+            cleaned["raw"] = upload.read()
+            cleaned["source"] = upload.name
+        elif cleaned.get("bundle_text", "").strip():
+            cleaned["raw"] = cleaned["bundle_text"].encode("utf-8")
+            cleaned["source"] = "a pasted FHIR Bundle"
+        else:
+            raise forms.ValidationError("FHIR Bundle: choose a file or paste the Bundle.")
+        return cleaned
+
+
+@login_required
+def fhir_import_page(request: HttpRequest) -> HttpResponse:
+    """The surgeons' page: upload a Bundle, see what was mapped, ignored and why, and the new draft case."""
+    require_perm(request, EDIT)
+    report = None
+    if request.method == "POST":
+        form = FhirImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data, problem = _parse_json(form.cleaned_data["raw"])
+            if problem:
+                form.add_error(None, f"FHIR Bundle: {problem}.")
+            else:
+                report = import_bundle(data=data, user=request.user, source=form.cleaned_data["source"])
+    else:
+        form = FhirImportForm()
+    status = 400 if request.method == "POST" and (report is None or report.case is None) else 200
+    return render(request, "interop/fhir_import.html", {"form": form, "report": report}, status=status)

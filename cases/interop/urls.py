@@ -1,0 +1,9 @@
+"""Pages of the FHIR import and the register import."""
+
+from django.urls import path
+
+from cases.interop import views
+
+urlpatterns = [
+    path("cases/import/fhir/", views.fhir_import_page, name="fhir_import"),
+]
