@@ -246,3 +246,5 @@ GISTCARE_FHIR_MRN_SYSTEM = os.environ.get("GISTCARE_FHIR_MRN_SYSTEM", "http://gi
 GISTCARE_FHIR_LOCAL_SYSTEM = os.environ.get(
     "GISTCARE_FHIR_LOCAL_SYSTEM", "http://gistcare.invalid/fhir/CodeSystem"
 )
+# Register import (docs/import.md): the hospital's own date format, accepted beside ISO dates (strptime codes).
+GISTCARE_IMPORT_DATE_FORMAT = os.environ.get("GISTCARE_IMPORT_DATE_FORMAT", "%d/%m/%Y")

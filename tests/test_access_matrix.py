@@ -126,6 +126,9 @@ MATRIX: list[Row] = [
     # FHIR and register import pages (branch fhir)
     Row("fhir_import", NO_ARGS, "GET", only(*EDITORS)),
     Row("fhir_import", NO_ARGS, "POST", only(*EDITORS)),
+    Row("register_import", NO_ARGS, "GET", only("admin")),
+    Row("register_import", NO_ARGS, "POST", only("admin")),
+    Row("register_template", NO_ARGS, "GET", only("admin")),
     # Follow-ups (cases.manage_followups acts; everyone with a role reads)
     Row("followups:list", NO_ARGS, "GET", clinical()),
     Row("followups:export_csv", NO_ARGS, "GET", clinical()),

@@ -19,10 +19,12 @@ from cases.choices import CaseStatus
 from cases.forms import STEP_FORMS
 from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
 from cases.services.cases import case_create, case_save_step
+from cases.validation import LABELS, hidden_fields, validate_case_data
 
 STEPS = ("patient", "presentation", "operation", "pathology")
 WRITTEN_STEPS = ("presentation", "operation", "pathology")
 CONTACT_FIELDS = ("sex", "phone", "email", "preferred_contact")
+DATE_KEYS = frozenset({"date_of_birth", "diagnosis_date", "biopsy_date", "surgery_date", "adjuvant_start"})
 # simple-history's change reason column is 100 characters long.
 REASON_MAX = 100
 
@@ -48,7 +50,8 @@ def with_known_contact(values: Mapping[str, object], patient: Patient | None) ->
         for name in CONTACT_FIELDS:
             if out.get(name) in (None, ""):
                 out[name] = getattr(patient, name)
-    out.setdefault("ruleset", settings.GISTCARE_DEFAULT_RULESET)
+    if not out.get("ruleset"):
+        out["ruleset"] = settings.GISTCARE_DEFAULT_RULESET
     for name, default in (("sex", "unknown"), ("preferred_contact", "phone")):
         if out.get(name) in (None, ""):
             out[name] = default
@@ -58,23 +61,56 @@ def with_known_contact(values: Mapping[str, object], patient: Patient | None) ->
 def validate_case_values(values: Mapping[str, object], *, today: date | None = None) -> ValidatedCase:
     """Run every step form of the wizard on `values`, each with the earlier steps' answers as its context."""
     today = today or timezone.localdate()
+    # An absent answer to "resected" means no, as in the wizard's checkbox (the form reads it that way too).
+    values = {"resected": "", **values}
     result = ValidatedCase()
     context: dict = {}
     for step in STEPS:
         form_class = STEP_FORMS[step]
-        data = {
-            name: values[name]
-            for name in form_class.base_fields
-            if name in values and values[name] is not None
-        }
+        data = {}
+        for name, form_field in form_class.base_fields.items():
+            given = values.get(name)
+            if given is not None and (given != "" or not form_field.required):
+                data[name] = given
+            elif form_field.initial is not None and (name not in values or form_field.required):
+                # What the wizard shows before anyone types (localized, not tested, boundary clear...).
+                data[name] = "on" if form_field.initial is True else form_field.initial
         form = form_class(data=data, context=context, today=today)
         valid = form.is_valid()
         for name, messages in form.errors.items():
-            result.errors.setdefault(name, []).extend(messages)
+            for message in messages:
+                # A later step's cross-field rules may repeat an earlier step's message: report it once.
+                if not any(message in listed for listed in result.errors.values()):
+                    result.errors.setdefault(name, []).append(message)
         context.update(form.cleaned_data)
         if valid:
             result.cleaned[step] = dict(form.cleaned_data)
+    _refuse_values_that_do_not_apply(values, result, today)
     return result
+
+
+def _given(value: object) -> bool:
+    return value not in (None, "", [], "0", 0)
+
+
+def _refuse_values_that_do_not_apply(
+    values: Mapping[str, object], result: ValidatedCase, today: date
+) -> None:
+    """A value the case form would hide for these answers (a margin without a resection, a gastric location for
+    a rectal tumour...) is refused rather than silently dropped: the wizard never shows such a field, but a file
+    can carry one, and dropping it would lose what the hospital recorded without saying so."""
+    hidden = hidden_fields(values)
+    # The shared validator's own wording where it has one (cases.validation.validate_case_data).
+    worded = validate_case_data({k: v for k, v in values.items() if not isinstance(v, str) or k not in DATE_KEYS},
+                                today=today)  # fmt: skip
+    for name in sorted(hidden):
+        if name in result.errors or not _given(values.get(name)):
+            continue
+        messages = worded.get(name) or [
+            f"{LABELS.get(name, name.replace('_', ' ').capitalize())}: does not apply to this case "
+            "(the case form hides it for these answers)."
+        ]
+        result.errors[name] = list(messages)
 
 
 def write_case(*, validated: ValidatedCase, user) -> Case:

@@ -7,13 +7,16 @@ import uuid
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from cases import roles
 from cases.interop.fhir_export import case_bundle
 from cases.interop.fhir_import import import_bundle
+from cases.interop.register_import import COLUMNS, FileRefused, register_import, template_csv
 from cases.models import Case
 from cases.views.access import EDIT, require_perm
 from cases.views.api import _authenticate, _error, _with_www_authenticate
@@ -120,3 +123,47 @@ def fhir_import_page(request: HttpRequest) -> HttpResponse:
         form = FhirImportForm()
     status = 400 if request.method == "POST" and (report is None or report.case is None) else 200
     return render(request, "interop/fhir_import.html", {"form": form, "report": report}, status=status)
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.is_superuser or user.groups.filter(name=roles.ADMINISTRATOR).exists()):
+        raise PermissionDenied
+
+
+class RegisterImportForm(forms.Form):
+    register = forms.FileField(label="Register file (.csv or .xlsx)")
+    dry_run = forms.BooleanField(label="Check only (dry run): write nothing", required=False, initial=True)
+
+
+@login_required
+def register_import_page(request: HttpRequest) -> HttpResponse:
+    """The administrators' upload page for a hospital's existing register (docs/import.md)."""
+    _require_administrator(request)
+    report, refusal = None, ""
+    if request.method == "POST":
+        form = RegisterImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["register"]
+            try:
+                report = register_import(
+                    content=upload.read(),
+                    filename=upload.name,
+                    user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except FileRefused as exc:
+                refusal = f"{upload.name}: {exc}"
+    else:
+        form = RegisterImportForm()
+    refused = request.method == "POST" and (report is None or bool(report.errors))
+    context = {"form": form, "report": report, "refusal": refusal, "columns": COLUMNS}
+    return render(request, "interop/register_import.html", context, status=400 if refused else 200)
+
+
+@login_required
+def register_template(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request)
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="gistcare-register-template.csv"'
+    return response
