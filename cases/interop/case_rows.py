@@ -2,24 +2,46 @@
 
 The FHIR import and the register import both arrive here: `validate_case_values` runs the wizard's own step
 forms (cases.forms.STEP_FORMS: the same parsing, normalisation and cross-field rules, including the MRN/identity
-check of the patient step), and `write_case` saves through the wizard's services (case_create, case_save_step),
-so an imported case is indistinguishable from one typed in. Nothing here re-implements a rule.
+check of the patient step), and `write_cases` stores them with the wizard's own clearing and picking of values and the
+same engine facts, in bulk. Nothing here re-implements a rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
+from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from cases.choices import CaseStatus
+from cases.facts import build_facts
 from cases.forms import STEP_FORMS
-from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
-from cases.services.cases import case_create, case_save_step
-from cases.validation import LABELS, hidden_fields, validate_case_data
+from cases.models import (
+    Assessment,
+    Case,
+    Diagnostics,
+    Operation,
+    Pathology,
+    Patient,
+    Presentation,
+    TreatmentDecision,
+)
+from cases.services.assessment import facts_to_json
+from cases.services.cases import _pick
+from cases.step_fields import (
+    DIAGNOSTICS_FIELDS,
+    OPERATION_FIELDS,
+    PATHOLOGY_FIELDS,
+    PATIENT_FIELDS,
+    PRESENTATION_FIELDS,
+    TREATMENT_FIELDS,
+)
+from cases.validation import LABELS, clear_hidden, hidden_fields, validate_case_data
+from guidelines import assess
 
 STEPS = ("patient", "presentation", "operation", "pathology")
 WRITTEN_STEPS = ("presentation", "operation", "pathology")
@@ -113,48 +135,79 @@ def _refuse_values_that_do_not_apply(
         result.errors[name] = list(messages)
 
 
-def write_case(*, validated: ValidatedCase, user) -> Case:
-    """Save a validated case through the wizard's services; it stays a draft for the surgeon to review.
+def write_cases(*, validated: list[ValidatedCase], user, reason: str, today: date | None = None) -> list[Case]:
+    """Save validated cases as drafts, each with its engine assessment, in bulk (a constant number of queries).
 
+    The values are cleared and picked exactly as the wizard's service does (cases.validation.clear_hidden and
+    the field lists of cases.step_fields, via cases.services.cases._pick); the engine answer is computed from
+    the same facts (cases.facts.build_facts) and stored as the case's snapshot, but the case stays a draft for
+    the responsible surgeon to review. A patient already on record is reused and left unchanged. Every record
+    gets its history row with `reason` ("imported from <file> by <user>") and the importing user.
     The caller holds the transaction (one per Bundle, one for a whole register file).
     """
-    patient_values = validated.cleaned["patient"]
-    case = case_create(user=user, **patient_values)
-    for step in WRITTEN_STEPS:
-        case_save_step(case=case, step=step, data=validated.cleaned[step], user=user)
-    # Saving assessed the case (the engine's answer is stored); an imported case has not been reviewed yet.
-    if case.status != CaseStatus.DRAFT:
-        case.status = CaseStatus.DRAFT
-        case.save(update_fields=["status", "updated_at"])
-    return case
-
-
-HISTORY_MODELS = (
-    (Case, "id"),
-    (Presentation, "case_id"),
-    (Diagnostics, "case_id"),
-    (Operation, "case_id"),
-    (Pathology, "case_id"),
-    (TreatmentDecision, "case_id"),
-)
-
-
-def mark_history(*, cases: Iterable[Case], since: datetime, reason: str) -> None:
-    """Give every history row the import wrote (since `since`) the reason "imported from <file> by <user>".
-
-    One UPDATE per record type, whatever the number of cases: the cost per imported row stays constant.
-    """
-    case_list = list(cases)
+    today = today or timezone.localdate()
     reason = reason[:REASON_MAX]
-    case_ids = [c.pk for c in case_list]
-    patient_ids = {c.patient_id for c in case_list}
-    Patient.history.model.objects.filter(id__in=patient_ids, history_date__gte=since).update(
-        history_change_reason=reason
-    )
-    for model, column in HISTORY_MODELS:
-        model.history.model.objects.filter(**{f"{column}__in": case_ids}, history_date__gte=since).update(
-            history_change_reason=reason
+    mrns = {v.cleaned["patient"]["mrn"].casefold() for v in validated}
+    patients = {
+        p.mrn.casefold(): p
+        for p in Patient.objects.select_for_update().annotate(folded=Lower("mrn")).filter(folded__in=mrns)
+    }
+    new_patients: list[Patient] = []
+    cases: list[Case] = []
+    sections: dict[type, list] = {model: [] for model, _fields in SECTION_MODELS.values()}
+    assessments: list[Assessment] = []
+    for item in validated:
+        answers = item.cleaned["patient"]
+        patient = patients.get(answers["mrn"].casefold())
+        if patient is None:
+            patient = Patient(**{name: answers[name] for name in PATIENT_FIELDS})
+            patients[answers["mrn"].casefold()] = patient
+            new_patients.append(patient)
+        case = Case(
+            patient=patient,
+            owner=user,
+            diagnosis_date=answers.get("diagnosis_date"),
+            ruleset=answers.get("ruleset") or settings.GISTCARE_DEFAULT_RULESET,
+            status=CaseStatus.DRAFT,
         )
+        values = clear_hidden({k: v for step in STEPS for k, v in item.cleaned[step].items()})
+        for name, (model, fields) in SECTION_MODELS.items():
+            record = None
+            if name != "operation" or values.get("resected"):
+                record = model(case=case, **_pick(values, fields))
+                sections[model].append(record)
+            case._state.fields_cache[name] = record  # build_facts reads the sections without a query
+        facts = build_facts(case, today=today)
+        payload = assess(facts, case.ruleset, today=today).to_dict()
+        case.risk_category = (payload.get("risk") or {}).get("modified_nih") or ""
+        case.pathway = payload["pathway"]
+        assessments.append(
+            Assessment(
+                case=case,
+                created_by=user,
+                ruleset=payload["ruleset"],
+                ruleset_version=payload["ruleset_version"],
+                facts=facts_to_json(facts),
+                result=payload,
+            )
+        )
+        cases.append(case)
+    history = {"default_user": user, "default_change_reason": reason}
+    bulk_create_with_history(new_patients, Patient, batch_size=500, **history)
+    bulk_create_with_history(cases, Case, batch_size=500, **history)
+    for model, records in sections.items():
+        bulk_create_with_history(records, model, batch_size=500, **history)
+    Assessment.objects.bulk_create(assessments, batch_size=500)
+    return cases
+
+
+SECTION_MODELS = {
+    "presentation": (Presentation, PRESENTATION_FIELDS),
+    "diagnostics": (Diagnostics, DIAGNOSTICS_FIELDS),
+    "operation": (Operation, OPERATION_FIELDS),
+    "pathology": (Pathology, PATHOLOGY_FIELDS),
+    "treatment": (TreatmentDecision, TREATMENT_FIELDS),
+}
 
 
 def import_reason(source: str, user) -> str:

@@ -15,18 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError as PydanticValidationError
 
 from cases.interop import fhir_codes as codes
-from cases.interop.case_rows import (
-    import_reason,
-    mark_history,
-    validate_case_values,
-    with_known_contact,
-    write_case,
-)
+from cases.interop.case_rows import import_reason, validate_case_values, with_known_contact, write_cases
 from cases.models import Case, Patient
 
 MAX_RESOURCES = 500
@@ -378,9 +371,7 @@ def import_bundle(*, data: object, user, source: str = "a FHIR Bundle") -> Impor
             report.errors.append({"field": name, "message": message})
     if report.errors:
         return report
-    started = timezone.now()
     with transaction.atomic():
-        case = write_case(validated=validated, user=user)
-        mark_history(cases=[case], since=started, reason=import_reason(source, user))
+        (case,) = write_cases(validated=[validated], user=user, reason=import_reason(source, user))
     report.case = case
     return report

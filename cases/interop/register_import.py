@@ -22,13 +22,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cases.forms import STEP_FORMS
-from cases.interop.case_rows import (
-    import_reason,
-    mark_history,
-    validate_case_values,
-    with_known_contact,
-    write_case,
-)
+from cases.interop.case_rows import import_reason, validate_case_values, with_known_contact, write_cases
 from cases.models import Case, Patient
 
 MAX_ROWS = 20_000
@@ -374,11 +368,9 @@ def register_import(*, content: bytes, filename: str, user, dry_run: bool) -> Re
     if report.errors or dry_run:
         report.created = [(number, None) for number, _v in to_write]
         return report
-    started = timezone.now()
     with transaction.atomic():
-        written = [(number, write_case(validated=v, user=user)) for number, v in to_write]
-        mark_history(cases=[c for _n, c in written], since=started, reason=import_reason(filename, user))
-    report.created = written
+        cases = write_cases(validated=[v for _n, v in to_write], user=user, reason=import_reason(filename, user))
+    report.created = [(number, case) for (number, _v), case in zip(to_write, cases, strict=True)]
     return report
 
 
