@@ -135,7 +135,9 @@ def _refuse_values_that_do_not_apply(
         result.errors[name] = list(messages)
 
 
-def write_cases(*, validated: list[ValidatedCase], user, reason: str, today: date | None = None) -> list[Case]:
+def write_cases(
+    *, validated: list[ValidatedCase], user, reason: str, today: date | None = None
+) -> list[Case]:
     """Save validated cases as drafts, each with its engine assessment, in bulk (a constant number of queries).
 
     The values are cleared and picked exactly as the wizard's service does (cases.validation.clear_hidden and

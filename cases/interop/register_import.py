@@ -369,7 +369,9 @@ def register_import(*, content: bytes, filename: str, user, dry_run: bool) -> Re
         report.created = [(number, None) for number, _v in to_write]
         return report
     with transaction.atomic():
-        cases = write_cases(validated=[v for _n, v in to_write], user=user, reason=import_reason(filename, user))
+        cases = write_cases(
+            validated=[v for _n, v in to_write], user=user, reason=import_reason(filename, user)
+        )
     report.created = [(number, case) for (number, _v), case in zip(to_write, cases, strict=True)]
     return report
 

@@ -122,12 +122,16 @@ def fhir_import_page(request: HttpRequest) -> HttpResponse:
     else:
         form = FhirImportForm()
     status = 400 if request.method == "POST" and (report is None or report.case is None) else 200
-    return render(request, "interop/fhir_import.html", {"form": form, "report": report}, status=status)
+    context = {"form": form, "report": report, "is_administrator": _is_administrator(request.user)}
+    return render(request, "interop/fhir_import.html", context, status=status)
+
+
+def _is_administrator(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=roles.ADMINISTRATOR).exists()
 
 
 def _require_administrator(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.is_superuser or user.groups.filter(name=roles.ADMINISTRATOR).exists()):
+    if not _is_administrator(request.user):
         raise PermissionDenied
 
 
