@@ -1,7 +1,7 @@
 """A whole case given as flat values (form field names -> text), validated and written exactly as the wizard does.
 
 The FHIR import and the register import both arrive here: `validate_case_values` runs the wizard's own step
-forms (cases.forms.STEP_FORMS: the same parsing, normalisation and cross-field rules, including the MRN/identity
+forms (cases.records.forms.STEP_FORMS: the same parsing, normalisation and cross-field rules, including the MRN/identity
 check of the patient step), and `write_cases` stores them with the wizard's own clearing and picking of values and the
 same engine facts, in bulk. Nothing here re-implements a rule.
 """
@@ -18,8 +18,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.choices import CaseStatus
-from cases.facts import build_facts
-from cases.forms import STEP_FORMS
 from cases.models import (
     Assessment,
     Case,
@@ -30,9 +28,11 @@ from cases.models import (
     Presentation,
     TreatmentDecision,
 )
-from cases.services.assessment import facts_to_json
-from cases.services.cases import _pick
-from cases.step_fields import (
+from cases.records.assessment import facts_to_json
+from cases.records.facts import build_facts
+from cases.records.forms import STEP_FORMS
+from cases.records.services import _pick
+from cases.records.step_fields import (
     DIAGNOSTICS_FIELDS,
     OPERATION_FIELDS,
     PATHOLOGY_FIELDS,
@@ -40,7 +40,7 @@ from cases.step_fields import (
     PRESENTATION_FIELDS,
     TREATMENT_FIELDS,
 )
-from cases.validation import LABELS, clear_hidden, hidden_fields, validate_case_data
+from cases.records.validation import LABELS, clear_hidden, hidden_fields, validate_case_data
 from guidelines import assess
 
 STEPS = ("patient", "presentation", "operation", "pathology")
@@ -122,7 +122,7 @@ def _refuse_values_that_do_not_apply(
     a rectal tumour...) is refused rather than silently dropped: the wizard never shows such a field, but a file
     can carry one, and dropping it would lose what the hospital recorded without saying so."""
     hidden = hidden_fields(values)
-    # The shared validator's own wording where it has one (cases.validation.validate_case_data).
+    # The shared validator's own wording where it has one (cases.records.validation.validate_case_data).
     worded = validate_case_data({k: v for k, v in values.items() if not isinstance(v, str) or k not in DATE_KEYS},
                                 today=today)  # fmt: skip
     for name in sorted(hidden):
@@ -140,9 +140,9 @@ def write_cases(
 ) -> list[Case]:
     """Save validated cases as drafts, each with its engine assessment, in bulk (a constant number of queries).
 
-    The values are cleared and picked exactly as the wizard's service does (cases.validation.clear_hidden and
-    the field lists of cases.step_fields, via cases.services.cases._pick); the engine answer is computed from
-    the same facts (cases.facts.build_facts) and stored as the case's snapshot, but the case stays a draft for
+    The values are cleared and picked exactly as the wizard's service does (cases.records.validation.clear_hidden and
+    the field lists of cases.records.step_fields, via cases.records.services._pick); the engine answer is computed from
+    the same facts (cases.records.facts.build_facts) and stored as the case's snapshot, but the case stays a draft for
     the responsible surgeon to review. A patient already on record is reused and left unchanged. Every record
     gets its history row with `reason` ("imported from <file> by <user>") and the importing user.
     The caller holds the transaction (one per Bundle, one for a whole register file).

@@ -19,7 +19,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from cases.interop import fhir_codes as codes
 from cases.models import Case, SignedReport
-from cases.services.assessment import case_assessment_preview
+from cases.records.assessment import case_assessment_preview
 from guidelines import add_months
 
 # The namespace of the name-based (version 5) UUIDs that make resource ids stable.

@@ -21,9 +21,9 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from cases.forms import STEP_FORMS
 from cases.interop.case_rows import import_reason, validate_case_values, with_known_contact, write_cases
 from cases.models import Case, Patient
+from cases.records.forms import STEP_FORMS
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20_000_000

@@ -4,7 +4,9 @@ from django.urls import path
 
 from cases.interop import views
 
+app_name = "fhir"
+
 urlpatterns = [
-    path("cases/<uuid:pk>/fhir", views.case_fhir, name="api_case_fhir"),
-    path("fhir/import", views.fhir_import_api, name="api_fhir_import"),
+    path("cases/<uuid:case_id>/fhir", views.case_fhir, name="case_bundle"),
+    path("fhir/import", views.fhir_import_api, name="import"),
 ]

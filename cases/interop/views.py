@@ -14,29 +14,42 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from cases import roles
+from cases.access import require_perm
+from cases.api.views import _authenticate, _error, _with_www_authenticate
 from cases.interop.fhir_export import case_bundle
 from cases.interop.fhir_import import import_bundle
 from cases.interop.register_import import COLUMNS, FileRefused, register_import, template_csv
 from cases.models import Case
-from cases.views.access import EDIT, require_perm
-from cases.views.api import _authenticate, _error, _with_www_authenticate
+from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 
 FHIR_JSON = "application/fhir+json"
 
 
-@csrf_exempt
-def case_fhir(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """GET /api/v1/cases/<id>/fhir: the case as a FHIR R4 Bundle (token, or a session with view_clinical)."""
-    if request.method != "GET":
-        response = _error(405, "use GET")
-        response["Allow"] = "GET"
+def _api_refusal(request: HttpRequest, method: str, perm: str, refused: str) -> HttpResponse | None:
+    """The API's answer when the call may not go ahead (wrong method, no credentials, no permission), or None.
+
+    Authenticates as the assessment API does (a token, or a CSRF-checked session) and sets request.api_user.
+    """
+    if request.method != method:
+        response = _error(405, f"use {method}")
+        response["Allow"] = method
         return response
     user, refusal = _authenticate(request)
     if refusal is not None:
         return _with_www_authenticate(refusal)
-    if not user.has_perm("cases.view_clinical"):
-        return _error(403, "this account may not read clinical records")
-    case = get_object_or_404(Case.objects.with_sections(), pk=pk)
+    if not user.has_perm(perm):
+        return _error(403, refused)
+    request.api_user = user
+    return None
+
+
+@csrf_exempt
+def case_fhir(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """GET /api/v1/cases/<id>/fhir: the case as a FHIR R4 Bundle (token, or a session with view_clinical)."""
+    refusal = _api_refusal(request, "GET", VIEW_CLINICAL, "this account may not read clinical records")
+    if refusal is not None:
+        return refusal
+    case = get_object_or_404(Case.objects.with_sections(), pk=case_id)
     return HttpResponse(json.dumps(case_bundle(case)), content_type=FHIR_JSON)
 
 
@@ -50,26 +63,20 @@ MAX_BUNDLE_BYTES = 10_000_000
 @csrf_exempt
 def fhir_import_api(request: HttpRequest) -> HttpResponse:
     """POST /api/v1/fhir/import: a Bundle in, a new draft case out (201), or 400 with every reason."""
-    if request.method != "POST":
-        response = _error(405, "use POST with a FHIR Bundle")
-        response["Allow"] = "POST"
-        return response
-    user, refusal = _authenticate(request)
+    refusal = _api_refusal(request, "POST", EDIT_CLINICAL, "this account may not create cases")
     if refusal is not None:
-        return _with_www_authenticate(refusal)
-    if not user.has_perm("cases.edit_clinical"):
-        return _error(403, "this account may not create cases")
+        return refusal
     if len(request.body) > MAX_BUNDLE_BYTES:
         return _error(413, f"request body larger than {MAX_BUNDLE_BYTES} bytes")
     data, problem = _parse_json(request.body)
     if problem:
         return _json({"error": problem, "errors": [{"field": "body", "message": problem}]}, status=400)
-    report = import_bundle(data=data, user=user, source="the FHIR API")
+    report = import_bundle(data=data, user=request.api_user, source="the FHIR API")
     body = report.as_dict()
     if report.case is None:
         body["error"] = report.errors[0]["message"]
         return _json(body, status=400)
-    body["url"] = request.build_absolute_uri(reverse("case_detail", kwargs={"pk": report.case.pk}))
+    body["url"] = request.build_absolute_uri(reverse("records:case", kwargs={"case_id": report.case.pk}))
     return _json(body, status=201)
 
 
@@ -109,7 +116,7 @@ class FhirImportForm(forms.Form):
 @login_required
 def fhir_import_page(request: HttpRequest) -> HttpResponse:
     """The surgeons' page: upload a Bundle, see what was mapped, ignored and why, and the new draft case."""
-    require_perm(request, EDIT)
+    require_perm(request, EDIT_CLINICAL)
     report = None
     if request.method == "POST":
         form = FhirImportForm(request.POST, request.FILES)
