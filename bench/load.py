@@ -126,6 +126,8 @@ def environment(database_url: str) -> dict[str, str]:
         LOG_LEVEL="ERROR",
         PYTHONWARNINGS="ignore::UserWarning",  # whitenoise: no collected static files in a work tree
         DB_CONN_MAX_AGE="600",
+        # No mail server here: without this the WSGI application refuses to start (cases/checks.py).
+        PASSWORD_RESET="false",  # noqa: S106  (a switch, not a password)
     )
     return env
 

@@ -6,13 +6,18 @@ registered read-only so that an administrator can inspect the trail but not rewr
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
 
 from cases.api.tokens import api_token_revoke
 from cases.models import ApiToken, Case, Patient
+from cases.text_safety import clean_identifier, clean_name
 
 # No bulk "delete selected" anywhere in this admin.
 admin.site.disable_action("delete_selected")
@@ -23,12 +28,49 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
         return False
 
 
+class PatientAdminForm(forms.ModelForm):
+    """The app's own rules for identifiers and names (cases/text_safety.py): the admin is no back door."""
+
+    class Meta:
+        model = Patient
+        fields = "__all__"  # noqa: DJ007  (the admin shows every field; this form only adds cleaning)
+
+    def clean_mrn(self) -> str:
+        return clean_identifier(self.cleaned_data["mrn"], label="Hospital number (MRN)")
+
+    def clean_given_name(self) -> str:
+        return clean_name(self.cleaned_data["given_name"], label="Given name")
+
+    def clean_family_name(self) -> str:
+        return clean_name(self.cleaned_data["family_name"], label="Family name")
+
+
 @admin.register(Patient)
 class PatientAdmin(NoDeleteAdmin):
+    form = PatientAdminForm
     list_display = ["family_name", "given_name", "date_of_birth", "archived_at"]
     list_filter = ["archived_at"]
     search_fields = ["mrn", "family_name", "given_name"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+# Users and groups are deactivated ("Active" unticked), never deleted: deleting a user set the author of every
+# history row they wrote to nobody ("system"), and a group's members would silently lose their role.
+class NoDeleteUserAdmin(UserAdmin):
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class NoDeleteGroupAdmin(GroupAdmin):
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+User = get_user_model()
+for model, model_admin in ((User, NoDeleteUserAdmin), (Group, NoDeleteGroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
 
 
 @admin.register(Case)

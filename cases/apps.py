@@ -5,3 +5,6 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "GIST cases"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cases import checks  # noqa: F401  (registers the system checks)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -13,20 +14,6 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "accounts/password_reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
-    ),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(),
@@ -46,3 +33,24 @@ urlpatterns = [
     path("followups/", include("cases.followups.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Password reset by email; off (PASSWORD_RESET=false) when no real mail server is configured (cases/checks.py).
+if settings.GISTCARE_PASSWORD_RESET:
+    urlpatterns += [
+        path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+        path(
+            "accounts/password_reset/done/",
+            auth_views.PasswordResetDoneView.as_view(),
+            name="password_reset_done",
+        ),
+        path(
+            "accounts/reset/<uidb64>/<token>/",
+            auth_views.PasswordResetConfirmView.as_view(),
+            name="password_reset_confirm",
+        ),
+        path(
+            "accounts/reset/done/",
+            auth_views.PasswordResetCompleteView.as_view(),
+            name="password_reset_complete",
+        ),
+    ]

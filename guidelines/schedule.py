@@ -106,6 +106,12 @@ def months_between(start: date, end: date) -> int:
     return max(0, months)
 
 
+@lru_cache(maxsize=64)
+def _renewed(schedule: Schedule) -> bool:
+    """Whether the schedule has a segment renewed while treatment goes on (so its plan depends on today)."""
+    return any(seg.anchor == "rolling" for seg in schedule.segments)
+
+
 @lru_cache(maxsize=1024)
 def plan(
     schedule: Schedule,
@@ -174,6 +180,6 @@ def build_schedule(
         window_days,
         window_days_long,
         long_gap_months,
-        months_between(reference, today) if today is not None else 0,
+        months_between(reference, today) if today is not None and _renewed(schedule) else 0,
     )
     return _visits(planned, reference)

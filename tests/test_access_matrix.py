@@ -119,7 +119,7 @@ MATRIX: list[Row] = [
     # JSON API (session callers; token callers are tested in test_api_assess.py)
     Row("api:assess", NO_ARGS, "POST", everyone(OK, anon=401, norole=403), json_body=ASSESS_BODY),
     Row("api:assess", NO_ARGS, "GET", everyone(405, anon=405)),
-    Row("api:openapi", NO_ARGS, "GET", everyone(OK, anon=401)),
+    Row("api:openapi", NO_ARGS, "GET", everyone(OK, anon=401, norole=403)),
     Row("fhir:case_bundle", CASE, "GET", everyone(OK, anon=401, norole=403)),
     Row("fhir:import", NO_ARGS, "POST", {**only(*EDITORS), "anon": 401}, json_body={}),
     Row("fhir:import", NO_ARGS, "GET", everyone(405, anon=405)),

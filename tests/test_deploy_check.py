@@ -11,6 +11,8 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "gistcare.example",
+    # A real mail server: with the default console backend password reset links would go to the log.
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 # Test-only relaxations set by tests/testenv.py (and DJANGO_ALLOW_ASYNC_UNSAFE, set by the browser tests for
 # Playwright's event loop) must not leak into the production check.
@@ -24,8 +26,10 @@ TEST_ONLY = {
 }
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY | set(PRODUCTION)} | PRODUCTION
+def _run(*args: str, **overrides: str) -> subprocess.CompletedProcess:
+    env = (
+        {k: v for k, v in os.environ.items() if k not in TEST_ONLY | set(PRODUCTION)} | PRODUCTION | overrides
+    )
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -35,6 +39,24 @@ def test_check_deploy_is_clean():
     proc = _run("check", "--deploy", "--fail-level", "WARNING")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "System check identified no issues (0 silenced)" in proc.stdout
+
+
+def test_it_refuses_the_console_email_backend_while_password_reset_is_on():
+    console = "django.core.mail.backends.console.EmailBackend"
+    proc = _run("check", "--deploy", EMAIL_BACKEND=console)
+    assert proc.returncode != 0
+    assert "gistcare.E001" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = _run("check", "--deploy", "--fail-level", "WARNING", EMAIL_BACKEND=console, PASSWORD_RESET="false")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_wsgi_application_refuses_to_start_with_the_console_backend():
+    code = "import gistcare.wsgi"
+    proc = _run("shell", "-c", code, EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    assert proc.returncode != 0
+    assert "gistcare.E001" in proc.stderr
+    assert _run("shell", "-c", code).returncode == 0
 
 
 def test_production_settings_are_strict():

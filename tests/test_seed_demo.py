@@ -57,7 +57,7 @@ def test_without_a_password_it_prints_a_random_one():
 
 
 def test_it_covers_every_pathway_site_group_risk_and_genotype():
-    seed("--password", "x")
+    seed("--password", "demo-password-x")
     cases = Case.objects.all()
     assert 25 <= cases.count() <= 35
     assert {"surveillance", "resection", "neoadjuvant_then_resection", "systemic_therapy"} <= set(
@@ -75,15 +75,15 @@ def test_it_covers_every_pathway_site_group_risk_and_genotype():
 
 
 def test_running_it_twice_changes_nothing():
-    seed("--password", "x")
+    seed("--password", "demo-password-x")
     before = snapshot()
-    output = seed("--password", "y")
+    output = seed("--password", "demo-password-y")
     assert snapshot() == before
     assert "0 added" in output
 
 
 def test_finalised_cases_come_signed_with_their_followups():
-    seed("--password", "x")
+    seed("--password", "demo-password-x")
     finalised = Case.objects.filter(status="finalised")
     assert finalised.exists()
     for case in finalised:

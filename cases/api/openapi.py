@@ -7,10 +7,25 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from cases.api.contract import MAX_CASES
 from guidelines import facts as f
+from guidelines.contract import HPF_AREA_MAX_MM2, HPF_AREA_MIN_MM2, MITOSES_MAX, NEOADJUVANT_MONTHS_MAX
 from guidelines.rulesets import RULESETS
 
-_BOOL = {"type": "boolean"}
+# A boolean may be null: "not recorded", the same as leaving it out (ASSESS_CONTRACT.md, additions of 2026-12-02).
+_BOOL = {
+    "type": "boolean",
+    "nullable": True,
+    "description": "null or absent: not recorded; the engine applies the default and says so in a warning "
+    "input.assumed_default.",
+}
+_RESECTED_ONLY = 'Allowed only when "resected" is true.'
+
+
+def _with(schema: dict, description: str) -> dict:
+    return {**schema, "description": f"{description} {schema.get('description', '')}".strip()}
+
+
 _DATE = {"type": "string", "format": "date"}
 
 
@@ -23,9 +38,11 @@ def _case_schema() -> dict:
         "ruleset": _enum(sorted(RULESETS)),
         "presentation": _enum(f.PRESENTATIONS),
         "site": _enum(f.SITES),
-        "gastric_location": _enum(f.GASTRIC_LOCATIONS),
-        "duodenal_location": _enum(f.DUODENAL_LOCATIONS),
-        "rectal_level": _enum(f.RECTAL_LEVELS),
+        "gastric_location": _with(
+            _enum(f.GASTRIC_LOCATIONS), 'Allowed only with site "stomach" (or "cardia" with site "egj").'
+        ),
+        "duodenal_location": _with(_enum(f.DUODENAL_LOCATIONS), 'Allowed only with site "duodenum".'),
+        "rectal_level": _with(_enum(f.RECTAL_LEVELS), 'Allowed only with site "rectum".'),
         "size_cm": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 50},
         "growth_pattern": _enum(f.GROWTH_PATTERNS),
         "boundary_clear": _BOOL,
@@ -35,15 +52,41 @@ def _case_schema() -> dict:
         "histology_confirmed": _BOOL,
         "r0_feasible": _BOOL,
         "major_morbidity_expected": _BOOL,
-        "resected": _BOOL,
-        "surgery_date": _DATE,
-        "margin": _enum(f.MARGINS),
-        "rupture": _BOOL,
+        "resected": _with(_BOOL, "Whether the tumour was resected; surgery_date and margin depend on it."),
+        "surgery_date": _with(_DATE, f'Required when "resected" is true. {_RESECTED_ONLY}'),
+        "margin": _with(_enum(f.MARGINS), _RESECTED_ONLY),
+        "rupture": _with(_BOOL, "Tumour rupture."),
         "mitoses_per_5mm2": {"type": "integer", "minimum": 0, "maximum": 1000},
         "nodes_positive": _BOOL,
         "genotype": _enum(f.GENOTYPES),
-        "neoadjuvant_months": {"type": "integer", "minimum": 0},
+        "neoadjuvant_months": {"type": "integer", "minimum": 0, "maximum": NEOADJUVANT_MONTHS_MAX},
         "reference_date": _DATE,
+        # Additions of 2026-12-02 (ASSESS_CONTRACT.md).
+        "cd117": _enum(f.STAIN_RESULTS),
+        "dog1": _enum(f.STAIN_RESULTS),
+        "sdhb_ihc": _enum(f.SDHB_IHC_RESULTS),
+        "rupture_grade": _with(
+            _enum(f.RUPTURE_GRADES),
+            'rupture: true means "major": giving both rupture and rupture_grade with different meanings is an '
+            "error.",
+        ),
+        "genotype_detail": _with(_enum(f.GENOTYPE_DETAILS), "Must belong to the genotype given in genotype."),
+        "mitoses_per_50hpf": _with(
+            {"type": "integer", "minimum": 0, "maximum": MITOSES_MAX},
+            "Requires hpf_field_area_mm2 (converted to per 5 mm2); giving mitoses_per_5mm2 too is an error.",
+        ),
+        "hpf_field_area_mm2": _with(
+            {
+                "type": "number",
+                "exclusiveMinimum": True,
+                "minimum": HPF_AREA_MIN_MM2,
+                "maximum": HPF_AREA_MAX_MM2,
+            },
+            "Allowed only with mitoses_per_50hpf.",
+        ),
+        "pre_treatment_size_cm": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 50},
+        "pre_treatment_mitoses_per_5mm2": {"type": "integer", "minimum": 0, "maximum": MITOSES_MAX},
+        "therapy_start_date": _DATE,
     }
     return {
         "type": "object",
@@ -88,7 +131,12 @@ def openapi_schema(request: HttpRequest | None = None) -> dict:
                                 "schema": {
                                     "oneOf": [
                                         {"$ref": "#/components/schemas/Case"},
-                                        {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
+                                        {
+                                            "type": "array",
+                                            "maxItems": MAX_CASES,
+                                            "description": f"At most {MAX_CASES} cases per request.",
+                                            "items": {"$ref": "#/components/schemas/Case"},
+                                        },
                                     ]
                                 }
                             }
@@ -100,12 +148,16 @@ def openapi_schema(request: HttpRequest | None = None) -> dict:
                             "content": {"application/json": {"schema": {}}},
                         },
                         "400": {
-                            "description": "Bad input: names the field and case index",
+                            "description": "Bad input: names the field and case index (also a body over 1 MB)",
                             "content": json_error,
                         },
                         "401": {"description": "No or invalid token", "content": json_error},
                         "403": {
                             "description": "The token's owner has no clinical role",
+                            "content": json_error,
+                        },
+                        "415": {
+                            "description": "The body is not sent as application/json",
                             "content": json_error,
                         },
                     },

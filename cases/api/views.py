@@ -20,6 +20,8 @@ from cases.permissions import VIEW_CLINICAL
 logger = logging.getLogger("gistcare.api")
 
 MAX_BODY_BYTES = 1_000_000
+NO_ROLE = "this account has no clinical role"
+NOT_JSON = "send the case as JSON with 'Content-Type: application/json'"
 
 
 def _error(status: int, message: str, **extra: object) -> JsonResponse:
@@ -58,19 +60,34 @@ def _with_www_authenticate(response: JsonResponse) -> JsonResponse:
     return response
 
 
-@csrf_exempt
-def assess(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        response = _error(405, "use POST with a JSON case object or a list of them")
-        response["Allow"] = "POST"
-        return response
+def _refusal(request: HttpRequest, method: str, hint: str) -> tuple[object | None, HttpResponse | None]:
+    """The caller, or the JSON answer that turns them away: wrong method, not authenticated, no clinical role."""
+    if request.method != method:
+        response = _error(405, hint)
+        response["Allow"] = method
+        return None, response
     user, refusal = _authenticate(request)
     if refusal is not None:
-        return _with_www_authenticate(refusal)
+        return None, _with_www_authenticate(refusal)
     if not user.has_perm(VIEW_CLINICAL):
-        return _error(403, "this account has no clinical role")
-    if len(request.body) > MAX_BODY_BYTES:
-        return _error(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+        return None, _error(403, NO_ROLE)
+    return user, None
+
+
+@csrf_exempt
+def assess(request: HttpRequest) -> HttpResponse:
+    user, refusal = _refusal(request, "POST", "use POST with a JSON case object or a list of them")
+    if refusal is not None:
+        return refusal
+    # Checked before the body is read: Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE with its HTML page.
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared and request.content_type != "application/json":
+        return _error(415, NOT_JSON, field=None, case_index=None)
+    if declared > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
+        return _error(400, f"request body larger than {MAX_BODY_BYTES} bytes", field=None, case_index=None)
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError:
@@ -90,12 +107,8 @@ def assess(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 def openapi(request: HttpRequest) -> HttpResponse:
-    # Same doors as the API itself (a GET needs no CSRF check): every page requires a login or a token.
-    if request.method != "GET":
-        response = _error(405, "use GET")
-        response["Allow"] = "GET"
-        return response
-    user, refusal = _authenticate(request)
+    # Same doors as the API itself (a GET needs no CSRF check): a login or a token, and a clinical role.
+    _user, refusal = _refusal(request, "GET", "use GET")
     if refusal is not None:
-        return _with_www_authenticate(refusal)
+        return refusal
     return JsonResponse(openapi_schema(request))

@@ -6,7 +6,6 @@ an htmx swap of the item's rows and as a plain form page when JavaScript is off.
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
 from cases.choices import FollowUpStatus
+from cases.csv_safe import csv_lines
 from cases.followups import forms as ff
 from cases.followups import services as svc
 from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
@@ -119,21 +119,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas in free text (a phone number such as +44 stays as it is)."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "@", "\t", "\r"} or (
-        text[:1] in {"+", "-"} and not text[1:2].isdigit() and text[1:2] != " "
-    ):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     "due_date",
     "window_start",
@@ -164,39 +149,33 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     qs = rows(filters.apply(base_items(), user=request.user), tab, today)
 
     def lines():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(CSV_HEADER)
+        yield CSV_HEADER
         for item in qs.iterator(chunk_size=2000):
             case, patient = item.case, item.case.patient
             presentation = case.section("presentation")
             nurse = item.responsible_nurse
-            yield writer.writerow(
-                [
-                    _csv_safe(v)
-                    for v in (
-                        item.due_date.isoformat(),
-                        item.window_start.isoformat(),
-                        item.window_end.isoformat(),
-                        item.state_on(today),
-                        item.get_modality_display(),
-                        item.phase_display(),
-                        patient.family_name,
-                        patient.given_name,
-                        patient.mrn,
-                        patient.phone,
-                        patient.get_preferred_contact_display(),
-                        case.owner.get_full_name() or case.owner.username,
-                        presentation.get_site_display() if presentation else "",
-                        case.get_risk_category_display(),
-                        (nurse.get_full_name() or nurse.username) if nurse else "",
-                        item.get_status_display(),
-                        item.next_contact_date.isoformat() if item.next_contact_date else "",
-                        case.short_id,
-                    )
-                ]
+            yield (
+                item.due_date.isoformat(),
+                item.window_start.isoformat(),
+                item.window_end.isoformat(),
+                item.state_on(today),
+                item.get_modality_display(),
+                item.phase_display(),
+                patient.family_name,
+                patient.given_name,
+                patient.mrn,
+                patient.phone,
+                patient.get_preferred_contact_display(),
+                case.owner.get_full_name() or case.owner.username,
+                presentation.get_site_display() if presentation else "",
+                case.get_risk_category_display(),
+                (nurse.get_full_name() or nurse.username) if nurse else "",
+                item.get_status_display(),
+                item.next_contact_date.isoformat() if item.next_contact_date else "",
+                case.short_id,
             )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(lines()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="followups-{tab}-{today.isoformat()}.csv"'
     return response
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cases import choices
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
+from cases.text_safety import isolate
 from guidelines import PHASE_LABELS
 
 REPORT_TEMPLATE = "mdt/reports/report.html"
@@ -222,10 +223,18 @@ def _pairs(rows: list[tuple[str, str]]) -> list[tuple[tuple[str, str], tuple[str
     return [(rows[i], rows[i + 1] if i + 1 < len(rows) else None) for i in range(0, len(rows), 2)]
 
 
-def _risk(result: dict[str, Any]) -> dict[str, str] | None:
+def _risk(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The four schemes as printed, the pre-treatment ones after neoadjuvant imatinib, and the risk notes."""
     risk = result.get("risk")
     if not risk:
         return None
+    shown: dict[str, Any] = _schemes(risk)
+    shown["pre_treatment"] = _schemes(risk["pre_treatment"]) if risk.get("pre_treatment") else None
+    shown["notes"] = list(risk.get("notes") or [])
+    return shown
+
+
+def _schemes(risk: dict[str, Any]) -> dict[str, str]:
     afip = risk.get("afip") or {}
     afip_text = _label(RISK_LABELS, afip.get("category"))
     if afip.get("progression_pct") is not None:
@@ -342,6 +351,9 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         # Two facts per table row: half the rows to lay out, and the summary stays on the first page.
         "summary_pairs": _pairs(_summary_rows(facts, snapshot)),
         "risk": _risk(result),
+        "risk_not_assessable": any(
+            w.get("id") == "risk.not_assessable_after_neoadjuvant" for w in result.get("warnings") or []
+        ),
         "pathway": _label(_labels(choices.Pathway), pathway),
         "surgery_planned": pathway in SURGICAL_PATHWAYS and not facts.get("resected"),
         "biopsy_first": bool(result.get("biopsy_first")),
@@ -358,7 +370,7 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         "generated_at": timezone.localtime(source.generated_at),
         "draft": signed is None,
         "decision": decision,
-        "footer": f"{patient['name']} · MRN {patient['mrn']}",
+        "footer": f"{isolate(patient['name'])} · MRN {isolate(patient['mrn'])}",
     }
 
 

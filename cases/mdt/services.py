@@ -6,7 +6,6 @@ Every function is keyword-only and atomic. Permission checks are repeated here (
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from cases.choices import CaseStatus
 from cases.followups.services import followups_regenerate
+from cases.mdt.integrity import chain_hash, pdf_hash
 from cases.mdt.reports import case_snapshot, render_report_pdf, signed_source
 from cases.models import (
     AgendaItem,
@@ -166,7 +166,13 @@ def _freeze(
     )
     pdf = render_report_pdf(signed_source(report))
     report.pdf = pdf
-    report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    report.pdf_sha256 = pdf_hash(pdf)
+    previous = (
+        SignedReport.objects.filter(case=case, version=last).values_list("chain_sha256", flat=True).first()
+    )
+    report.chain_sha256 = chain_hash(
+        previous=previous or "", case_id=case.pk, version=report.version, pdf_sha256=report.pdf_sha256
+    )
     report.save()
     return report
 

@@ -131,9 +131,11 @@ def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mdt_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    meeting = get_meeting_for_user(request, meeting_id)
+    # Permission first (the POST's too): a refused user gets the same 403 for a real meeting and a made-up id.
+    meeting = get_meeting_for_user(
+        request, meeting_id, MANAGE_MDT if request.method == "POST" else VIEW_CLINICAL
+    )
     if request.method == "POST":
-        require_perm(request, MANAGE_MDT)
         form = MeetingForm(request.POST)
         if form.is_valid():
             meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)

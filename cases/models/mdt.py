@@ -120,6 +120,8 @@ class SignedReport(models.Model):
     signed_at = models.DateTimeField()
     pdf = models.BinaryField()
     pdf_sha256 = models.CharField("SHA-256 of the PDF", max_length=64)
+    # SHA-256 over the previous version's chain hash and this version's PDF hash (cases/mdt/integrity.py).
+    chain_sha256 = models.CharField("SHA-256 chained over the earlier versions", max_length=64, blank=True)
     amends = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by"
     )

@@ -38,6 +38,7 @@ from cases.choices import (
 )
 from cases.models import Diagnostics, Patient
 from cases.records.validation import hidden_fields, parse_mitoses, parse_size_cm, validate_case_data
+from cases.text_safety import clean_identifier, clean_name
 
 NOT_RECORDED = [("", "Not recorded")]
 NOSCRIPT_UPDATE = (
@@ -151,6 +152,8 @@ class StepForm(forms.Form):
             "invalid_choice": f"{label}: choose one of the options offered.",
             "min_value": f"{label}: must be %(limit_value)s or more.",
             "max_value": f"{label}: must be %(limit_value)s or less.",
+            "null_characters_not_allowed": f"{label}: contains a null character (U+0000); type it again "
+            "without it.",
         }
         if isinstance(field, forms.DateField):
             messages["invalid"] = f"{label}: enter a date such as 2026-01-15."
@@ -217,16 +220,16 @@ class PatientForm(StepForm):
         super().__init__(*args, **kwargs)
 
     def clean_mrn(self) -> str:
-        mrn = " ".join(self.cleaned_data["mrn"].split())
+        mrn = clean_identifier(self.cleaned_data["mrn"], label="Hospital number (MRN)")
         if not mrn:
             raise forms.ValidationError("Hospital number (MRN): this field is required.")
         return mrn
 
     def clean_given_name(self) -> str:
-        return self.cleaned_data["given_name"].strip()
+        return clean_name(self.cleaned_data["given_name"], label="Given name")
 
     def clean_family_name(self) -> str:
-        return self.cleaned_data["family_name"].strip()
+        return clean_name(self.cleaned_data["family_name"], label="Family name")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -221,3 +221,25 @@ def test_the_openapi_schema_describes_the_endpoint(client, token):
     case = schema["components"]["schemas"]["Case"]
     assert set(case["properties"]) >= set(CASE)
     assert "/assess" in schema["paths"]
+
+
+@pytest.mark.parametrize("field", ["size_cm", "mitoses_per_5mm2", "pre_treatment_size_cm"])
+def test_a_huge_integer_is_a_400_naming_the_field(client, token, field):
+    # Issue 17.3: 10**400 raised OverflowError (a 500 HTML page) before the contract compared before converting.
+    huge = "9" * 400
+    fields = {"site": '"stomach"', "size_cm": "3", field: huge}
+    body = "{" + ", ".join(f'"{name}": {value}' for name, value in fields.items()) + "}"
+    response = _post(client, body, token)
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+
+
+def test_the_openapi_schema_has_the_contract_additions_and_the_case_limit(client, token):
+    schema = client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {token}"}).json()
+    props = schema["components"]["schemas"]["Case"]["properties"]
+    for name in ("cd117", "dog1", "sdhb_ihc", "rupture_grade", "genotype_detail", "mitoses_per_50hpf",
+                 "hpf_field_area_mm2", "pre_treatment_size_cm", "pre_treatment_mitoses_per_5mm2",
+                 "therapy_start_date"):  # fmt: skip
+        assert name in props, name
+    body = schema["paths"]["/assess"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["oneOf"][1]["maxItems"] == 500

@@ -86,6 +86,9 @@ BAD = [
     ({k: v for k, v in EXAMPLE.items() if k != "site"}, 0, "site"),
     ({**EXAMPLE, "genotype": "kit"}, 0, "genotype"),
     ([EXAMPLE, EXAMPLE, EXAMPLE, {**EXAMPLE, "rupture": "no"}], 3, "rupture"),
+    # Issue 17.3: an integer of hundreds of digits overflowed float() with a traceback.
+    ({**EXAMPLE, "size_cm": 10**400}, 0, "size_cm"),
+    ({**EXAMPLE, "mitoses_per_5mm2": -(10**400)}, 0, "mitoses_per_5mm2"),
 ]
 
 

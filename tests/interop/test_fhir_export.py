@@ -211,7 +211,7 @@ def test_it_attaches_the_signed_report_with_its_sha256(case):
 
 
 def test_every_demo_case_exports_a_valid_bundle():
-    call_command("seed_demo", "--password", "x", stdout=StringIO())
+    call_command("seed_demo", "--password", "Fhir-export-demo-2026!", stdout=StringIO())
     cases = list(Case.objects.with_sections())
     assert len(cases) >= 20
     for case in cases:

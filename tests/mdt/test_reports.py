@@ -112,3 +112,36 @@ def test_the_html_report_has_the_same_content():
     assert "2039-01-15" in html
     assert 'class="draft-banner"' in html
     assert "css/report.css" in html
+
+
+def test_the_report_prints_the_pre_treatment_risk_and_the_risk_notes():
+    # Issue 17.12/17.14: after 8 months of neoadjuvant imatinib a 3 cm tumour with 1 mitosis (low) was 12 cm with
+    # 4 mitoses before treatment (gastric > 10 cm: high); a KIT exon 11 557/558 deletion is noted beside the risk.
+    from guidelines import CaseFacts, assess
+
+    case = contract_example_case(given_name="Ada", family_name="Lovelace", mrn="MRN424242")
+    assessment = case_assess(case=case, user=None)
+    facts = CaseFacts(
+        site="stomach", size_cm=3.0, mitoses_per_5mm2=1, resected=True, surgery_date=date(2026, 1, 15),
+        neoadjuvant_months=8, pre_treatment_size_cm=12.0, pre_treatment_mitoses_per_5mm2=4,
+        genotype="kit_exon_11", genotype_detail="kit_exon11_del_557_558",
+    )  # fmt: skip
+    assessment.result = assess(facts, "esmo-2022", today=date(2026, 1, 15)).to_dict()
+    html = _flat(render_report_html(draft_source(case, assessment), for_pdf=False))
+    assert "Before neoadjuvant imatinib: High" in html
+    assert "follow the pre-treatment risk" in html
+    assert "codons 557/558" in html
+
+
+def test_the_report_says_when_the_risk_is_not_assessable_after_neoadjuvant_imatinib():
+    from guidelines import CaseFacts, assess
+
+    case = contract_example_case()
+    assessment = case_assess(case=case, user=None)
+    facts = CaseFacts(
+        site="stomach", size_cm=3.0, mitoses_per_5mm2=1, resected=True, surgery_date=date(2026, 1, 15),
+        neoadjuvant_months=8,
+    )  # fmt: skip
+    assessment.result = assess(facts, "esmo-2022", today=date(2026, 1, 15)).to_dict()
+    html = _flat(render_report_html(draft_source(case, assessment), for_pdf=False))
+    assert "Not assessable after neoadjuvant imatinib" in html

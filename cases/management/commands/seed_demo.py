@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand, CommandParser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -140,6 +142,7 @@ class Command(BaseCommand):
     def handle(self, *args, password: str | None = None, **options) -> None:
         generated = password is None
         password = password or secrets.token_urlsafe(12)
+        self._check_password(password)
         users, created = self._users(password)
         if created:
             shown = password if generated else "the one given with --password"
@@ -153,6 +156,20 @@ class Command(BaseCommand):
                 added += 1
         self._next_meeting(users)
         self.stdout.write(f"Demo cases: {added} added, {len(DEMOS) - added} already present.")
+
+    @staticmethod
+    def _check_password(password: str) -> None:
+        # The same validators as every other password (settings.AUTH_PASSWORD_VALIDATORS), checked against each
+        # demo user before any is created: the demo admin is a superuser.
+        User = get_user_model()
+        for username, first, last, _role in DEMO_USERS:
+            user = User(username=username, first_name=first, last_name=last, email=f"{username}@example.org")
+            try:
+                validate_password(password, user)
+            except ValidationError as refused:
+                raise CommandError(
+                    f"--password refused for user {username}: {' '.join(refused.messages)}"
+                ) from None
 
     def _users(self, password: str) -> tuple[dict, list[str]]:
         User = get_user_model()

@@ -1,0 +1,42 @@
+"""GISTCare's own system checks (`manage.py check`), also run when the WSGI application starts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+TAG = "gistcare_security"
+# Backends that write each message, reset links included, where server staff can read it.
+LOG_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+# A deployment check (`check --deploy`) plus the WSGI start refusal below: management commands such as
+# backup and restore keep working while the mail server is being sorted out.
+@checks.register(checks.Tags.security, TAG, deploy=True)
+def password_reset_email_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Issue 11, finding 7: a reset link printed to the log lets anyone who reads the log take over any
+    account, the superuser's included."""
+    if settings.DEBUG or not settings.GISTCARE_PASSWORD_RESET:
+        return []
+    if settings.EMAIL_BACKEND not in LOG_EMAIL_BACKENDS:
+        return []
+    return [
+        checks.Error(
+            f"Password reset is on and EMAIL_BACKEND is {settings.EMAIL_BACKEND}: every reset link would be "
+            "written to the server's log, where anyone who reads it can take over any account.",
+            hint="Set EMAIL_BACKEND to a real mail server (django.core.mail.backends.smtp.EmailBackend with "
+            "EMAIL_HOST), or switch password reset off with PASSWORD_RESET=false.",
+            id="gistcare.E001",
+        )
+    ]
+
+
+def refuse_unsafe_start() -> None:
+    """Gunicorn does not run system checks: the WSGI module calls this so the app refuses to start."""
+    errors = [m for m in checks.run_checks(tags=[TAG], include_deployment_checks=True) if m.is_serious()]
+    if errors:
+        raise ImproperlyConfigured("\n".join(f"{m.id}: {m.msg} {m.hint}" for m in errors))
