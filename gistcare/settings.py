@@ -283,3 +283,12 @@ GISTCARE_INSTITUTION = os.environ.get("GISTCARE_INSTITUTION", "GISTCare demonstr
 # them), and the site's public address used in links inside emails.
 GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL = os.environ.get("GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL", "")
 GISTCARE_BASE_URL = os.environ.get("GISTCARE_BASE_URL", "")
+
+# FHIR export/import (docs/fhir.md): the hospital's MRN identifier system, and the code system URL of this
+# installation for the concepts that have no standard code. Change both to URLs the hospital controls.
+GISTCARE_FHIR_MRN_SYSTEM = os.environ.get("GISTCARE_FHIR_MRN_SYSTEM", "http://gistcare.invalid/fhir/mrn")
+GISTCARE_FHIR_LOCAL_SYSTEM = os.environ.get(
+    "GISTCARE_FHIR_LOCAL_SYSTEM", "http://gistcare.invalid/fhir/CodeSystem"
+)
+# Register import (docs/import.md): the hospital's own date format, accepted beside ISO dates (strptime codes).
+GISTCARE_IMPORT_DATE_FORMAT = os.environ.get("GISTCARE_IMPORT_DATE_FORMAT", "%d/%m/%Y")

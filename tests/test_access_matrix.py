@@ -120,6 +120,15 @@ MATRIX: list[Row] = [
     Row("api:assess", NO_ARGS, "POST", everyone(OK, anon=401, norole=403), json_body=ASSESS_BODY),
     Row("api:assess", NO_ARGS, "GET", everyone(405, anon=405)),
     Row("api:openapi", NO_ARGS, "GET", everyone(OK, anon=401, norole=403)),
+    Row("fhir:case_bundle", CASE, "GET", everyone(OK, anon=401, norole=403)),
+    Row("fhir:import", NO_ARGS, "POST", {**only(*EDITORS), "anon": 401}, json_body={}),
+    Row("fhir:import", NO_ARGS, "GET", everyone(405, anon=405)),
+    # FHIR and register import pages (branch fhir)
+    Row("interop:fhir_import", NO_ARGS, "GET", only(*EDITORS)),
+    Row("interop:fhir_import", NO_ARGS, "POST", only(*EDITORS)),
+    Row("interop:register_import", NO_ARGS, "GET", only("admin")),
+    Row("interop:register_import", NO_ARGS, "POST", only("admin")),
+    Row("interop:register_template", NO_ARGS, "GET", only("admin")),
     # Follow-ups (cases.manage_followups acts; everyone with a role reads)
     Row("followups:list", NO_ARGS, "GET", clinical()),
     Row("followups:export_csv", NO_ARGS, "GET", clinical()),
