@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from cases.choices import ContactOutcome, FollowUpModality, FollowUpResult, RiskCategory, Site
+from cases.choices import (
+    ContactOutcome,
+    FollowUpModality,
+    FollowUpResult,
+    RescheduleReason,
+    RiskCategory,
+    Site,
+)
 from cases.roles import NURSE
 from cases.worklist import WorklistFilters
 
@@ -75,18 +82,38 @@ class ContactForm(VersionedForm):
 
 class RescheduleForm(VersionedForm):
     due_date = forms.DateField(label="New due date", widget=DATE_WIDGET)
-    reason = forms.CharField(max_length=250)
+    reason_code = forms.ChoiceField(label="Why", choices=_blank("Choose…", RescheduleReason.choices))
+    reason = forms.CharField(label="Details", max_length=250)
+    confirmed = forms.BooleanField(
+        label="I have checked the order of the visits and the gap: reschedule anyway", required=False
+    )
 
 
 class CancelForm(VersionedForm):
     reason = forms.CharField(max_length=250)
+    # Cancelling removes a visit from the plan: a deliberate second step, never a stray click.
+    confirmed = forms.BooleanField(
+        label="Yes, cancel this visit",
+        error_messages={"required": "Tick “Yes, cancel this visit” to confirm the cancellation."},
+    )
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A chooser of users by their name (the user name only when no name is recorded)."""
+
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj)
 
 
 class ItemFields(forms.Form):
     due_date = forms.DateField(label="Due date", widget=DATE_WIDGET)
     window_days = forms.IntegerField(label="Window (± days)", min_value=0, max_value=180, initial=14)
     modality = forms.ChoiceField(choices=FollowUpModality.choices)
-    responsible_nurse = forms.ModelChoiceField(
+    responsible_nurse = PersonChoiceField(
         label="Responsible nurse",
         queryset=get_user_model().objects.none(),
         required=False,
@@ -112,7 +139,22 @@ class AdjuvantCourseForm(forms.Form):
     start = forms.DateField(label="Started", widget=DATE_WIDGET)
     planned_end = forms.DateField(label="Planned end", widget=DATE_WIDGET)
     actual_end = forms.DateField(label="Actual end", required=False, widget=DATE_WIDGET)
-    dose_mg_per_day = forms.IntegerField(label="Dose (mg/day)", required=False, min_value=1, max_value=1000)
+    dose_mg_per_day = forms.IntegerField(
+        label="Dose (mg/day)",
+        required=False,
+        min_value=1,
+        max_value=10000,
+        error_messages={
+            "min_value": "Give the daily dose in mg (e.g. 400).",
+            "max_value": "Give the daily dose in mg (e.g. 400): this is far above any imatinib dose.",
+        },
+    )
+    dose_override_reason = forms.CharField(
+        label="Reason for a dose outside the usual range",
+        required=False,
+        max_length=300,
+        help_text="Only when the dose is outside the usual range (e.g. reduced for toxicity).",
+    )
 
 
 class InterruptionForm(forms.Form):

@@ -239,3 +239,8 @@ GISTCARE_INSTITUTION = os.environ.get("GISTCARE_INSTITUTION", "GISTCare demonstr
 # them), and the site's public address used in links inside emails.
 GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL = os.environ.get("GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL", "")
 GISTCARE_BASE_URL = os.environ.get("GISTCARE_BASE_URL", "")
+# Follow-up safety net (local policy, not clinical rules: docs/followups.md). A report still unsigned this many
+# days after the case's first assessment is shown to the MDT coordinators; an overdue visit moves one step up
+# the escalation ladder after this many days without being rebooked or done.
+GISTCARE_SIGNOFF_ALERT_DAYS = int(os.environ.get("GISTCARE_SIGNOFF_ALERT_DAYS", "14"))
+GISTCARE_ESCALATION_STEP_DAYS = int(os.environ.get("GISTCARE_ESCALATION_STEP_DAYS", "14"))

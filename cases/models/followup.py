@@ -55,6 +55,9 @@ class FollowUpItem(models.Model):
     # Why the last reschedule, cancellation, manual addition or hand edit happened (the history keeps earlier ones).
     reason = models.CharField(max_length=300, blank=True)
     next_contact_date = models.DateField("next contact", null=True, blank=True)
+    # Made from the latest assessment of a case whose report is not signed yet, so that a delayed sign-off loses
+    # no visit; signing replaces it by the signed schedule's item for the same visit (or removes it).
+    provisional = models.BooleanField(default=False)
     # Optimistic concurrency: every write is `UPDATE ... WHERE version = <the version the nurse saw>`.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -139,6 +142,8 @@ class AdjuvantCourse(models.Model):
     dose_mg_per_day = models.PositiveSmallIntegerField(
         "dose (mg/day)", null=True, blank=True, validators=[MaxValueValidator(1000)]
     )
+    # Why a dose outside the drug's usual range (guidelines/rulesets/drug_doses.py) was kept.
+    dose_override_reason = models.CharField("reason for an unusual dose", max_length=300, blank=True)
 
     history = HistoricalRecords()
 

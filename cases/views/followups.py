@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import icalendar
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -166,8 +167,11 @@ CSV_HEADER = [
     "site",
     "risk",
     "responsible_nurse",
-    "status",
     "next_contact",
+    "result",
+    "date_done",
+    "notes",
+    "provisional",
     "case",
 ]
 
@@ -204,9 +208,12 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                         case.owner.get_full_name() or case.owner.username,
                         presentation.get_site_display() if presentation else "",
                         case.get_risk_category_display(),
-                        (nurse.get_full_name() or nurse.username) if nurse else "",
-                        item.get_status_display(),
+                        ff.person_name(nurse) if nurse else "",
                         item.next_contact_date.isoformat() if item.next_contact_date else "",
+                        item.get_result_display(),
+                        item.completed_date.isoformat() if item.completed_date else "",
+                        item.notes,
+                        "yes" if item.provisional else "",
                         case.short_id,
                     )
                 ]
@@ -286,7 +293,13 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
         )
         return "Contact attempt recorded."
     if action == "reschedule":
-        svc.item_reschedule(**common, due_date=data["due_date"], reason=data["reason"])
+        svc.item_reschedule(
+            **common,
+            due_date=data["due_date"],
+            reason_code=data["reason_code"],
+            reason=data["reason"],
+            confirmed=data["confirmed"],
+        )
         return "Rescheduled."
     if action == "cancel":
         svc.item_cancel(**common, reason=data["reason"])
@@ -323,6 +336,9 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         if form.is_valid():
             try:
                 note = _perform(action, item, request.user, form.cleaned_data)
+            except svc.RescheduleNeedsConfirmation as exc:
+                form.add_error(None, exc.message)
+                form.needs_confirmation = True
             except svc.FollowUpConflict as exc:
                 # Show the item as the other nurse left it, keep what this nurse typed, and let her re-save
                 # knowingly (the form's hidden version becomes the current one).
@@ -339,6 +355,9 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
     else:
         form = form_class(initial=_initial(action, item, today))
 
+    # The reschedule confirmation is offered only once the warnings have been shown.
+    if action == "reschedule" and form is not None and not getattr(form, "needs_confirmation", False):
+        form.fields["confirmed"].widget = forms.HiddenInput()
     item.state = item.state_on(today)
     context = {
         "item": item,
@@ -397,6 +416,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
                 "planned_end": course.planned_end,
                 "actual_end": course.actual_end,
                 "dose_mg_per_day": course.dose_mg_per_day,
+                "dose_override_reason": course.dose_override_reason,
             }
             if course
             else None
@@ -575,6 +595,30 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         event.add(
             "description",
             f"{item.phase_display()}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
+            + request.build_absolute_uri(reverse("followups:case", kwargs={"case_id": item.case_id})),
+        )
+        cal.add_component(event)
+    callbacks = (
+        base_items()
+        .filter(status=FollowUpStatus.PENDING, next_contact_date__isnull=False)
+        .filter(Q(responsible_nurse=feed.user) | Q(responsible_nurse__isnull=True))
+        .filter(
+            next_contact_date__gte=today - timedelta(days=FEED_PAST_DAYS),
+            next_contact_date__lte=today + timedelta(days=FEED_FUTURE_DAYS),
+        )
+        .select_related("case")
+        .order_by("next_contact_date", "id")
+    )
+    for item in callbacks.iterator(chunk_size=1000):
+        event = icalendar.Event()
+        event.add("uid", f"{item.id}-callback@gistcare")
+        event.add("dtstamp", item.updated_at)
+        event.add("dtstart", item.next_contact_date)
+        event.add("dtend", item.next_contact_date + timedelta(days=1))
+        event.add("summary", f"Call back about the {item.get_modality_display()} (case {item.case.short_id})")
+        event.add(
+            "description",
+            f"Visit due {item.due_date.isoformat()}\n"
             + request.build_absolute_uri(reverse("followups:case", kwargs={"case_id": item.case_id})),
         )
         cal.add_component(event)

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cases import worklist
+from cases import followup_safety, worklist
 from cases.choices import CaseStatus
 from cases.models import Case, MdtMeeting
 
@@ -23,6 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
         meetings = MdtMeeting.objects.filter(date__gte=today).annotate(case_count=Count("items"))
         context["meetings"] = list(meetings.order_by("date")[:3])
         context["flagged_count"] = Case.objects.active().filter(needs_mdt_review=True).count()
+    if user.has_perm("cases.manage_mdt"):
+        context["unsigned_days"] = settings.GISTCARE_SIGNOFF_ALERT_DAYS
+        context["unsigned"] = list(followup_safety.unsigned_too_long(today=today)[:20])
     if user.has_perm("cases.manage_followups"):
         context["followup_counts"] = worklist.tab_counts(worklist.base_items(), today)
     return render(request, "home.html", context)

@@ -1,0 +1,26 @@
+"""Read-only selectors of the follow-up safety net: the cases where a patient could slip through."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, Min, OuterRef, QuerySet
+from django.utils import timezone
+
+from cases.models import Case, SignedReport
+
+
+def unsigned_too_long(*, today: date, days: int | None = None) -> QuerySet[Case]:
+    """Active cases with no signed report whose first assessment is `days` or more old (oldest first)."""
+    days = settings.GISTCARE_SIGNOFF_ALERT_DAYS if days is None else days
+    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+    signed = SignedReport.objects.filter(case=OuterRef("pk"))
+    return (
+        Case.objects.active()
+        .filter(~Exists(signed))
+        .annotate(assessed_since=Min("assessments__created_at"))
+        .filter(assessed_since__lt=cutoff)
+        .select_related("patient", "owner")
+        .order_by("assessed_since")
+    )
