@@ -13,6 +13,7 @@ from cases.choices import (
     RiskCategory,
     Site,
 )
+from cases.models import ClosureReason, EscalationOutcome
 from cases.roles import NURSE
 from cases.worklist import WorklistFilters
 
@@ -96,6 +97,25 @@ class CancelForm(VersionedForm):
         label="Yes, cancel this visit",
         error_messages={"required": "Tick “Yes, cancel this visit” to confirm the cancellation."},
     )
+
+
+class EscalateForm(VersionedForm):
+    pass
+
+
+class OutcomeForm(VersionedForm):
+    outcome = forms.ChoiceField(
+        label="Outcome of the current step",
+        choices=_blank("Choose…", [c for c in EscalationOutcome.choices if c[0] != EscalationOutcome.CLOSED]),
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why the follow-up ends", choices=_blank("Choose…", ClosureReason.choices)
+    )
+    note = forms.CharField(label="Details", required=False, max_length=300)
 
 
 def person_name(user) -> str:

@@ -102,6 +102,23 @@ class FollowUpItem(models.Model):
     def phase_display(self) -> str:
         return PHASE_LABELS.get(self.phase, self.phase)
 
+    def current_escalation(self):
+        """The latest step of the escalation ladder opened for this visit, or None.
+
+        Worklist rows carry it as annotations (`esc_step`, `esc_opened_on`, `esc_outcome`: cases/worklist.py);
+        other pages read it from the database (or a prefetch).
+        """
+        from cases.models.safety import EscalationStep
+
+        if hasattr(self, "esc_step"):
+            if not self.esc_step:
+                return None
+            return EscalationStep(
+                item=self, step=self.esc_step, opened_on=self.esc_opened_on, outcome=self.esc_outcome or ""
+            )
+        steps = list(self.escalations.all())
+        return steps[-1] if steps else None
+
     def state_on(self, today: date) -> str:
         """'overdue', 'due' (inside the window), 'upcoming', or the status when the item is closed."""
         if self.status != FollowUpStatus.PENDING:

@@ -24,9 +24,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from cases import followup_safety
 from cases import forms_followups as ff
 from cases.choices import FollowUpStatus
 from cases.models import CalendarFeedToken, Case, FollowUpItem
+from cases.services import escalation as esc
 from cases.services import followups as svc
 from cases.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
 
@@ -257,6 +259,8 @@ ACTIONS: dict[str, tuple[str, type]] = {
     "reschedule": ("Reschedule", ff.RescheduleForm),
     "cancel": ("Cancel", ff.CancelForm),
     "edit": ("Edit", ff.EditForm),
+    "escalate": ("Escalate this missed visit", ff.EscalateForm),
+    "outcome": ("Record the outcome of the escalation step", ff.OutcomeForm),
 }
 
 
@@ -304,6 +308,15 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
     if action == "cancel":
         svc.item_cancel(**common, reason=data["reason"])
         return "Cancelled."
+    if action == "escalate":
+        step = esc.item_escalate(item=item, user=user)
+        return f"Escalated: {step.get_step_display().lower()}."
+    if action == "outcome":
+        step = item.current_escalation()
+        if step is None:
+            raise svc.FollowUpError("This visit has no escalation step yet.")
+        esc.step_record_outcome(step=step, user=user, outcome=data["outcome"], notes=data["notes"])
+        return "Outcome recorded."
     svc.item_edit(
         **common,
         reason=data["reason"],
@@ -392,7 +405,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         case.followups.select_related(
             "responsible_nurse", "updated_by", "case", "case__patient", "case__owner"
         )
-        .prefetch_related("contacts__by")
+        .prefetch_related("contacts__by", "escalations__recorded_by")
         .order_by("due_date", "id")
     )
     for item in items:
@@ -408,6 +421,8 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "can_act": _can_act(request),
         "can_reassess": request.user.has_perm("cases.edit_clinical")
         or request.user.has_perm("cases.manage_mdt"),
+        "can_close": request.user.has_perm("cases.manage_mdt"),
+        "closure": case.section("closure"),
         "manual_form": forms.get("manual_form") or ff.ManualForm(initial={"window_days": 14}),
         "course_form": forms.get("course_form")
         or ff.AdjuvantCourseForm(
@@ -541,6 +556,47 @@ def flagged(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         template += "#flagged-list"
     return render(request, template, context)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Safety net: cases nobody is following, visits lost to follow-up
+
+
+@login_required
+def safety_net(request: HttpRequest) -> HttpResponse:
+    _require(request, "cases.view_clinical")
+    cases = list(followup_safety.cases_without_safety_net())
+    return render(request, "followups/safety_net.html", {"cases": cases})
+
+
+@login_required
+def lost(request: HttpRequest) -> HttpResponse:
+    _require(request, "cases.view_clinical")
+    context = {"cases": list(esc.lost_to_follow_up()), "can_close": request.user.has_perm("cases.manage_mdt")}
+    return render(request, "followups/lost.html", context)
+
+
+@login_required
+def case_close(request: HttpRequest, case_id) -> HttpResponse:
+    """The coordinator ends a case's follow-up with a reason (a confirmation page; POST closes)."""
+    case = _get_case_for_user(request, case_id)
+    _require(request, "cases.manage_mdt")
+    form = ff.CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            esc.case_close_followup(
+                case=case,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except svc.FollowUpError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Follow-up closed; its pending visits were cancelled.")
+            return redirect("followups:case", case_id=case.pk)
+    pending = case.followups.filter(status=FollowUpStatus.PENDING).count()
+    return render(request, "followups/close.html", {"case": case, "form": form, "pending": pending})
 
 
 # ---------------------------------------------------------------------------------------------------------

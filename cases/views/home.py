@@ -8,6 +8,7 @@ from django.utils import timezone
 from cases import followup_safety, worklist
 from cases.choices import CaseStatus
 from cases.models import Case, MdtMeeting
+from cases.services.escalation import lost_to_follow_up
 
 
 @login_required
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("cases.manage_mdt"):
         context["unsigned_days"] = settings.GISTCARE_SIGNOFF_ALERT_DAYS
         context["unsigned"] = list(followup_safety.unsigned_too_long(today=today)[:20])
+        context["lost_count"] = lost_to_follow_up().count()
     if user.has_perm("cases.manage_followups"):
         context["followup_counts"] = worklist.tab_counts(worklist.base_items(), today)
     return render(request, "home.html", context)
