@@ -9,11 +9,12 @@ from cases.choices import (
     ContactOutcome,
     FollowUpModality,
     FollowUpResult,
+    PreferredContact,
     RescheduleReason,
     RiskCategory,
     Site,
 )
-from cases.models import ClosureReason, EscalationOutcome
+from cases.models import ClosureReason, EscalationOutcome, LetterPurpose, LetterRecipient, LetterSentVia
 from cases.roles import NURSE
 from cases.worklist import WorklistFilters
 
@@ -116,6 +117,31 @@ class CloseForm(forms.Form):
         label="Why the follow-up ends", choices=_blank("Choose…", ClosureReason.choices)
     )
     note = forms.CharField(label="Details", required=False, max_length=300)
+
+
+class LetterNewForm(forms.Form):
+    recipient = forms.ChoiceField(choices=LetterRecipient.choices)
+    purpose = forms.ChoiceField(choices=LetterPurpose.choices)
+    step = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class LetterSendForm(forms.Form):
+    via = forms.ChoiceField(label="Send by", choices=LetterSentVia.choices)
+
+
+class ContactDetailsForm(forms.Form):
+    phone = forms.CharField(required=False, max_length=32)
+    email = forms.EmailField(required=False)
+    email_consent = forms.BooleanField(label="Agrees to receive letters by email", required=False)
+    preferred_contact = forms.ChoiceField(label="Preferred contact", choices=PreferredContact.choices)
+    address_line1 = forms.CharField(label="Address", required=False, max_length=200)
+    address_line2 = forms.CharField(label="Address (line 2)", required=False, max_length=200)
+    town = forms.CharField(required=False, max_length=100)
+    postcode = forms.CharField(required=False, max_length=16)
+    gp_name = forms.CharField(label="GP name", required=False, max_length=200)
+    gp_practice_address = forms.CharField(
+        label="GP practice address", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def person_name(user) -> str:

@@ -243,4 +243,6 @@ GISTCARE_BASE_URL = os.environ.get("GISTCARE_BASE_URL", "")
 # days after the case's first assessment is shown to the MDT coordinators; an overdue visit moves one step up
 # the escalation ladder after this many days without being rebooked or done.
 GISTCARE_SIGNOFF_ALERT_DAYS = int(os.environ.get("GISTCARE_SIGNOFF_ALERT_DAYS", "14"))
+# The follow-up team's telephone number, printed on the letters to patients ("whom to call").
+GISTCARE_FOLLOWUP_PHONE = os.environ.get("GISTCARE_FOLLOWUP_PHONE", "")
 GISTCARE_ESCALATION_STEP_DAYS = int(os.environ.get("GISTCARE_ESCALATION_STEP_DAYS", "14"))

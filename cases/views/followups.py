@@ -27,9 +27,10 @@ from django.views.decorators.http import require_POST
 from cases import followup_safety
 from cases import forms_followups as ff
 from cases.choices import FollowUpStatus
-from cases.models import CalendarFeedToken, Case, FollowUpItem
+from cases.models import CalendarFeedToken, Case, EscalationStep, FollowUpItem, Letter
 from cases.services import escalation as esc
 from cases.services import followups as svc
+from cases.services import letters as letters_svc
 from cases.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
 
 PAGE_SIZE = 50
@@ -423,6 +424,15 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         or request.user.has_perm("cases.manage_mdt"),
         "can_close": request.user.has_perm("cases.manage_mdt"),
         "closure": case.section("closure"),
+        "letters": list(case.letters.select_related("created_by", "sent_by", "step").defer("pdf")),
+        "can_write_letters": request.user.has_perm("cases.manage_followups")
+        or request.user.has_perm("cases.manage_mdt"),
+        "has_signed_report": case.signed_reports.exists(),
+        "contact_form": forms.get("contact_form")
+        or ff.ContactDetailsForm(
+            initial={name: getattr(case.patient, name) for name in letters_svc.CONTACT_FIELDS}
+        ),
+        "letter_send_choices": ff.LetterSendForm.base_fields["via"].choices,
         "manual_form": forms.get("manual_form") or ff.ManualForm(initial={"window_days": 14}),
         "course_form": forms.get("course_form")
         or ff.AdjuvantCourseForm(
@@ -597,6 +607,89 @@ def case_close(request: HttpRequest, case_id) -> HttpResponse:
             return redirect("followups:case", case_id=case.pk)
     pending = case.followups.filter(status=FollowUpStatus.PENDING).count()
     return render(request, "followups/close.html", {"case": case, "form": form, "pending": pending})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Letters and contact details
+
+
+def _require_letter_writer(request: HttpRequest) -> None:
+    if not (request.user.has_perm("cases.manage_followups") or request.user.has_perm("cases.manage_mdt")):
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def case_letter_new(request: HttpRequest, case_id) -> HttpResponse:
+    case = _get_case_for_user(request, case_id)
+    _require_letter_writer(request)
+    form = ff.LetterNewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the recipient and the kind of letter.")
+        return redirect("followups:case", case_id=case.pk)
+    step = None
+    if form.cleaned_data["step"]:
+        step = get_object_or_404(EscalationStep, pk=form.cleaned_data["step"], item__case=case)
+    try:
+        letter = letters_svc.letter_create(
+            case=case,
+            user=request.user,
+            recipient=form.cleaned_data["recipient"],
+            purpose=form.cleaned_data["purpose"],
+            step=step,
+        )
+    except svc.FollowUpError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{letter} generated: review the PDF, then send it.")
+    return redirect(reverse("followups:case", kwargs={"case_id": case.pk}) + "#letters")
+
+
+@login_required
+def letter_pdf(request: HttpRequest, letter_id) -> HttpResponse:
+    _require(request, "cases.view_clinical")
+    letter = get_object_or_404(Letter, pk=letter_id)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    # No patient identifier in the file name.
+    response["Content-Disposition"] = f'inline; filename="letter-{letter.sha256[:12]}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def letter_send(request: HttpRequest, letter_id) -> HttpResponse:
+    _require_letter_writer(request)
+    letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_id)
+    form = ff.LetterSendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how the letter is sent.")
+    else:
+        try:
+            letters_svc.letter_send(letter=letter, user=request.user, via=form.cleaned_data["via"])
+        except svc.FollowUpError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Letter recorded as sent.")
+    return redirect(reverse("followups:case", kwargs={"case_id": letter.case_id}) + "#letters")
+
+
+@login_required
+@require_POST
+def case_contact(request: HttpRequest, case_id) -> HttpResponse:
+    case = _get_case_for_user(request, case_id)
+    _require(request, "cases.manage_followups")
+    form = ff.ContactDetailsForm(request.POST)
+    if form.is_valid():
+        try:
+            letters_svc.patient_contact_update(
+                patient=case.patient, user=request.user, values=form.cleaned_data
+            )
+        except svc.FollowUpError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Contact details saved.")
+            return redirect("followups:case", case_id=case.pk)
+    return _render_case(request, case, contact_form=form)
 
 
 # ---------------------------------------------------------------------------------------------------------
