@@ -61,8 +61,6 @@ NEOADJUVANT_MONTHS_MAX = 120
 #: microscopes, i.e. 0.2-0.24 mm2 a field; older ones about 0.16 mm2). Outside this range it is a typing error.
 HPF_AREA_MIN_MM2 = 0.05
 HPF_AREA_MAX_MM2 = 1.0
-#: The most cases one request or file may hold (the API and the command alike).
-MAX_CASES = 500
 
 #: Input fields in the contract's order.
 FIELDS: tuple[str, ...] = (

@@ -105,7 +105,7 @@ class FollowUpItem(models.Model):
     def current_escalation(self):
         """The latest step of the escalation ladder opened for this visit, or None.
 
-        Worklist rows carry it as annotations (`esc_step`, `esc_opened_on`, `esc_outcome`: cases/worklist.py);
+        Worklist rows carry it as annotations (`esc_step`, `esc_opened_on`, `esc_outcome`: cases/followups/worklist.py);
         other pages read it from the database (or a prefetch).
         """
         from cases.models.safety import EscalationStep

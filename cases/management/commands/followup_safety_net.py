@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.followup_safety import cases_without_safety_net
+from cases.followups.safety import cases_without_safety_net
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
 """Daily cron: move overdue visits one step up the escalation ladder, then email each nurse a digest of her
-follow-up items due and overdue (see services/escalation.py and services/followup_reminders.py)."""
+follow-up items due and overdue (see cases/followups/escalation.py and reminders.py)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from cases.services.escalation import escalate_overdue
-from cases.services.followup_reminders import reminders_send
+from cases.followups.escalation import escalate_overdue
+from cases.followups.reminders import reminders_send
 
 
 class Command(BaseCommand):
