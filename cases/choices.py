@@ -180,6 +180,13 @@ class FollowUpStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class RescheduleReason(models.TextChoices):
+    PATIENT_REQUEST = "patient_request", "Patient request"
+    SCANNER_AVAILABILITY = "scanner_availability", "Scanner availability"
+    CLINICAL = "clinical", "Clinical"
+    OTHER = "other", "Other"
+
+
 class FollowUpResult(models.TextChoices):
     NO_EVIDENCE_OF_DISEASE = "ned", "No evidence of disease"
     SUSPECTED_RECURRENCE = "suspected_recurrence", "Suspected recurrence"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -5,7 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases.choices import CaseStatus
+from cases.followups import safety as followup_safety
 from cases.followups import worklist
+from cases.followups.escalation import lost_to_follow_up
 from cases.followups.selectors import flagged_cases
 from cases.models import Case, MdtMeeting
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, SIGN_REPORT
@@ -25,6 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
         meetings = MdtMeeting.objects.filter(date__gte=today).annotate(case_count=Count("items"))
         context["meetings"] = list(meetings.order_by("date")[:3])
         context["flagged_count"] = flagged_cases().count()
+    if user.has_perm(MANAGE_MDT):
+        context["unsigned_days"] = settings.GISTCARE_SIGNOFF_ALERT_DAYS
+        context["unsigned"] = list(followup_safety.unsigned_too_long(today=today)[:20])
+        context["lost_count"] = lost_to_follow_up().count()
     if user.has_perm(MANAGE_FOLLOWUPS):
         context["followup_counts"] = worklist.tab_counts(worklist.base_items(), today)
     return render(request, "home.html", context)

@@ -292,3 +292,10 @@ GISTCARE_FHIR_LOCAL_SYSTEM = os.environ.get(
 )
 # Register import (docs/import.md): the hospital's own date format, accepted beside ISO dates (strptime codes).
 GISTCARE_IMPORT_DATE_FORMAT = os.environ.get("GISTCARE_IMPORT_DATE_FORMAT", "%d/%m/%Y")
+# Follow-up safety net (local policy, not clinical rules: docs/followups.md). A report still unsigned this many
+# days after the case's first assessment is shown to the MDT coordinators; an overdue visit moves one step up
+# the escalation ladder after this many days without being rebooked or done.
+GISTCARE_SIGNOFF_ALERT_DAYS = int(os.environ.get("GISTCARE_SIGNOFF_ALERT_DAYS", "14"))
+# The follow-up team's telephone number, printed on the letters to patients ("whom to call").
+GISTCARE_FOLLOWUP_PHONE = os.environ.get("GISTCARE_FOLLOWUP_PHONE", "")
+GISTCARE_ESCALATION_STEP_DAYS = int(os.environ.get("GISTCARE_ESCALATION_STEP_DAYS", "14"))

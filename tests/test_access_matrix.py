@@ -70,6 +70,17 @@ def ITEM(action: str) -> Callable[[World], dict]:  # reads like the other kwargs
 
 
 PATIENT: Callable[[World], dict] = lambda w: {"patient_id": w.patient.id}  # noqa: E731
+
+
+def LETTER(w: World) -> dict:  # reads like the other kwargs factories
+    from cases.models import Letter
+
+    letter = Letter.objects.create(
+        case=w.case, recipient="patient", purpose="plan", pdf=b"%PDF-", sha256="0" * 64
+    )
+    return {"letter_id": letter.pk}
+
+
 ASSESS_BODY = {"site": "stomach", "size_cm": 6.5, "mitoses_per_5mm2": 8}
 
 
@@ -146,6 +157,17 @@ MATRIX: list[Row] = [
     Row("followups:item_action", ITEM("reschedule"), "POST", only(*NURSES)),
     Row("followups:item_action", ITEM("cancel"), "POST", only(*NURSES)),
     Row("followups:item_action", ITEM("edit"), "POST", only(*NURSES)),
+    Row("followups:item_action", ITEM("escalate"), "GET", only(*NURSES)),
+    Row("followups:item_action", ITEM("escalate"), "POST", only(*NURSES)),
+    Row("followups:item_action", ITEM("outcome"), "POST", only(*NURSES)),
+    Row("followups:safety_net", NO_ARGS, "GET", clinical()),
+    Row("followups:lost", NO_ARGS, "GET", clinical()),
+    Row("followups:case_close", CASE_ID, "GET", only(*COORDINATORS)),
+    Row("followups:case_close", CASE_ID, "POST", only(*COORDINATORS)),
+    Row("followups:case_letter_new", CASE_ID, "POST", only(*NURSES, *COORDINATORS)),
+    Row("followups:case_contact", CASE_ID, "POST", only(*NURSES)),
+    Row("followups:letter_pdf", LETTER, "GET", clinical()),
+    Row("followups:letter_send", LETTER, "POST", only(*NURSES, *COORDINATORS)),
     Row("followups:case", CASE_ID, "GET", clinical()),
     Row("followups:case_add", CASE_ID, "POST", only(*NURSES)),
     Row("followups:case_adjuvant", CASE_ID, "POST", only(*NURSES)),

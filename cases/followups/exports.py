@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from cases.choices import FollowUpStatus
 from cases.csv_safe import csv_lines as safe_csv_lines
+from cases.followups.forms import person_name
 from cases.followups.worklist import base_items
 from cases.models import FollowUpItem
 
@@ -37,8 +38,11 @@ CSV_HEADER = [
     "site",
     "risk",
     "responsible_nurse",
-    "status",
     "next_contact",
+    "result",
+    "date_done",
+    "notes",
+    "provisional",
     "case",
 ]
 
@@ -69,9 +73,12 @@ def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
             case.owner.get_full_name() or case.owner.username,
             presentation.get_site_display() if presentation else "",
             case.get_risk_category_display(),
-            (nurse.get_full_name() or nurse.username) if nurse else "",
-            item.get_status_display(),
+            person_name(nurse) if nurse else "",
             item.next_contact_date.isoformat() if item.next_contact_date else "",
+            item.get_result_display(),
+            item.completed_date.isoformat() if item.completed_date else "",
+            item.notes,
+            "yes" if item.provisional else "",
             case.short_id,
         )
 
@@ -91,8 +98,29 @@ def feed_items(user, today: date) -> QuerySet[FollowUpItem]:
     )
 
 
-def calendar_ical(items: QuerySet[FollowUpItem], *, case_url: Callable[[uuid.UUID], str]) -> bytes:
-    """The iCal feed of `items`; `case_url(case_id)` gives each event's link to the case's follow-up page."""
+def callback_items(user, today: date) -> QuerySet[FollowUpItem]:
+    """The pending items of `user` (or of no one) with a call-back date from 60 days ago to a year ahead."""
+    return (
+        base_items()
+        .filter(status=FollowUpStatus.PENDING, next_contact_date__isnull=False)
+        .filter(Q(responsible_nurse=user) | Q(responsible_nurse__isnull=True))
+        .filter(
+            next_contact_date__gte=today - timedelta(days=FEED_PAST_DAYS),
+            next_contact_date__lte=today + timedelta(days=FEED_FUTURE_DAYS),
+        )
+        .select_related("case")
+        .order_by("next_contact_date", "id")
+    )
+
+
+def calendar_ical(
+    items: QuerySet[FollowUpItem],
+    callbacks: QuerySet[FollowUpItem],
+    *,
+    case_url: Callable[[uuid.UUID], str],
+) -> bytes:
+    """The iCal feed of `items` (visits) and `callbacks` (call-back dates); `case_url(case_id)` gives each
+    event's link to the case's follow-up page."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//GISTCare//Follow-up feed//EN")
     cal.add("version", "2.0")
@@ -110,5 +138,14 @@ def calendar_ical(items: QuerySet[FollowUpItem], *, case_url: Callable[[uuid.UUI
             f"{item.phase_display()}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
             + case_url(item.case_id),
         )
+        cal.add_component(event)
+    for item in callbacks.iterator(chunk_size=1000):
+        event = icalendar.Event()
+        event.add("uid", f"{item.id}-callback@gistcare")
+        event.add("dtstamp", item.updated_at)
+        event.add("dtstart", item.next_contact_date)
+        event.add("dtend", item.next_contact_date + timedelta(days=1))
+        event.add("summary", f"Call back about the {item.get_modality_display()} (case {item.case.short_id})")
+        event.add("description", f"Visit due {item.due_date.isoformat()}\n" + case_url(item.case_id))
         cal.add_component(event)
     return cal.to_ical()

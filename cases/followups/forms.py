@@ -5,8 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from cases.choices import ContactOutcome, FollowUpModality, FollowUpResult, RiskCategory, Site
+from cases.choices import (
+    ContactOutcome,
+    FollowUpModality,
+    FollowUpResult,
+    PreferredContact,
+    RescheduleReason,
+    RiskCategory,
+    Site,
+)
 from cases.followups.worklist import WorklistFilters
+from cases.models import ClosureReason, EscalationOutcome, LetterPurpose, LetterRecipient, LetterSentVia
 from cases.roles import NURSE
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -75,18 +84,82 @@ class ContactForm(VersionedForm):
 
 class RescheduleForm(VersionedForm):
     due_date = forms.DateField(label="New due date", widget=DATE_WIDGET)
-    reason = forms.CharField(max_length=250)
+    reason_code = forms.ChoiceField(label="Why", choices=_blank("Choose…", RescheduleReason.choices))
+    reason = forms.CharField(label="Details", max_length=250)
+    confirmed = forms.BooleanField(
+        label="I have checked the order of the visits and the gap: reschedule anyway", required=False
+    )
 
 
 class CancelForm(VersionedForm):
     reason = forms.CharField(max_length=250)
+    # Cancelling removes a visit from the plan: a deliberate second step, never a stray click.
+    confirmed = forms.BooleanField(
+        label="Yes, cancel this visit",
+        error_messages={"required": "Tick “Yes, cancel this visit” to confirm the cancellation."},
+    )
+
+
+class EscalateForm(VersionedForm):
+    pass
+
+
+class OutcomeForm(VersionedForm):
+    outcome = forms.ChoiceField(
+        label="Outcome of the current step",
+        choices=_blank("Choose…", [c for c in EscalationOutcome.choices if c[0] != EscalationOutcome.CLOSED]),
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why the follow-up ends", choices=_blank("Choose…", ClosureReason.choices)
+    )
+    note = forms.CharField(label="Details", required=False, max_length=300)
+
+
+class LetterNewForm(forms.Form):
+    recipient = forms.ChoiceField(choices=LetterRecipient.choices)
+    purpose = forms.ChoiceField(choices=LetterPurpose.choices)
+    step = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class LetterSendForm(forms.Form):
+    via = forms.ChoiceField(label="Send by", choices=LetterSentVia.choices)
+
+
+class ContactDetailsForm(forms.Form):
+    phone = forms.CharField(required=False, max_length=32)
+    email = forms.EmailField(required=False)
+    email_consent = forms.BooleanField(label="Agrees to receive letters by email", required=False)
+    preferred_contact = forms.ChoiceField(label="Preferred contact", choices=PreferredContact.choices)
+    address_line1 = forms.CharField(label="Address", required=False, max_length=200)
+    address_line2 = forms.CharField(label="Address (line 2)", required=False, max_length=200)
+    town = forms.CharField(required=False, max_length=100)
+    postcode = forms.CharField(required=False, max_length=16)
+    gp_name = forms.CharField(label="GP name", required=False, max_length=200)
+    gp_practice_address = forms.CharField(
+        label="GP practice address", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A chooser of users by their name (the user name only when no name is recorded)."""
+
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj)
 
 
 class ItemFields(forms.Form):
     due_date = forms.DateField(label="Due date", widget=DATE_WIDGET)
     window_days = forms.IntegerField(label="Window (± days)", min_value=0, max_value=180, initial=14)
     modality = forms.ChoiceField(choices=FollowUpModality.choices)
-    responsible_nurse = forms.ModelChoiceField(
+    responsible_nurse = PersonChoiceField(
         label="Responsible nurse",
         queryset=get_user_model().objects.none(),
         required=False,
@@ -112,7 +185,22 @@ class AdjuvantCourseForm(forms.Form):
     start = forms.DateField(label="Started", widget=DATE_WIDGET)
     planned_end = forms.DateField(label="Planned end", widget=DATE_WIDGET)
     actual_end = forms.DateField(label="Actual end", required=False, widget=DATE_WIDGET)
-    dose_mg_per_day = forms.IntegerField(label="Dose (mg/day)", required=False, min_value=1, max_value=1000)
+    dose_mg_per_day = forms.IntegerField(
+        label="Dose (mg/day)",
+        required=False,
+        min_value=1,
+        max_value=10000,
+        error_messages={
+            "min_value": "Give the daily dose in mg (e.g. 400).",
+            "max_value": "Give the daily dose in mg (e.g. 400): this is far above any imatinib dose.",
+        },
+    )
+    dose_override_reason = forms.CharField(
+        label="Reason for a dose outside the usual range",
+        required=False,
+        max_length=300,
+        help_text="Only when the dose is outside the usual range (e.g. reduced for toxicity).",
+    )
 
 
 class InterruptionForm(forms.Form):

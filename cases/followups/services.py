@@ -27,6 +27,7 @@ from cases.choices import (
     FollowUpSource,
     FollowUpStatus,
     PresentationKind,
+    RescheduleReason,
 )
 from cases.models import (
     AdjuvantCourse,
@@ -41,10 +42,19 @@ from cases.records.assessment import case_assess
 from cases.records.facts import build_facts
 from cases.service_helpers import ServiceError, record_history
 from guidelines import add_months, assess
+from guidelines.rulesets.drug_doses import dose_outside_usual_range
 
 
 class FollowUpError(ServiceError):
     """A follow-up action refused with a message meant for the nurse."""
+
+
+class RescheduleNeedsConfirmation(FollowUpError):
+    """The new date breaks the order of the visits or leaves a gap: nothing was written until confirmed."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings) + " Tick the confirmation to reschedule anyway.")
+        self.warnings = warnings
 
 
 class FollowUpConflict(FollowUpError):
@@ -136,19 +146,42 @@ def _set_due(item: FollowUpItem, due: date, window_days: int) -> None:
     item.window_start, item.window_end = FollowUpItem.window_for(due, window_days)
 
 
+def schedule_is_definitive(case: Case) -> bool:
+    """The MDT has decided (or signed), or a nurse regenerated the schedule by hand: the schedule follows the
+    records. Before that it is provisional (from the latest assessment)."""
+    return (
+        case.status in {CaseStatus.DISCUSSED, CaseStatus.FINALISED}
+        or case.signed_reports.exists()
+        or case.followups.filter(source=FollowUpSource.SCHEDULE, provisional=False).exists()
+    )
+
+
+def _provisional_visits(case: Case) -> list[dict]:
+    """The surveillance of the case's latest stored assessment (what the MDT is about to sign)."""
+    latest = case.assessments.order_by("-created_at").first()
+    return list((latest.result or {}).get("surveillance") or []) if latest else []
+
+
 @transaction.atomic
-def followups_regenerate(*, case: Case, user, reason: str) -> Regeneration:
+def followups_regenerate(*, case: Case, user, reason: str, provisional: bool = False) -> Regeneration:
     """Turn the engine's current surveillance schedule for `case` into follow-up items.
 
     Completed and cancelled items and hand-added items are never touched. A pending schedule item whose
     visit is still in the schedule stays (with its nurse, notes, contacts and any reschedule); pending
     schedule items whose visit left the schedule are removed; new visits become new items. Running it twice
     yields the same rows (the visit key is unique per case).
+
+    With `provisional` (a case assessed but not signed yet) the visits come from the latest stored assessment
+    and the items are marked provisional. A normal run (signing) makes every item of the case definitive: a
+    provisional item of a visit still in the schedule is kept as that visit's item, the others are removed.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     today = timezone.localdate()
-    facts = schedule_facts(case, today=today)
-    visits = assess(facts, case.ruleset, today=today).to_dict()["surveillance"] if facts else []
+    if provisional:
+        visits = _provisional_visits(case)
+    else:
+        facts = schedule_facts(case, today=today)
+        visits = assess(facts, case.ruleset, today=today).to_dict()["surveillance"] if facts else []
 
     existing = {item.schedule_key: item for item in case.followups.filter(source=FollowUpSource.SCHEDULE)}
     nurse_id = (
@@ -165,11 +198,17 @@ def followups_regenerate(*, case: Case, user, reason: str) -> Regeneration:
         item = existing.get(key)
         if item is not None:
             kept += 1
+            changed = []
             # Only the phase label may differ for the same visit; a hand-edited item keeps what the nurse set.
             if item.status == FollowUpStatus.PENDING and not item.reason and item.phase != visit["phase"]:
                 item.phase = visit["phase"]
+                changed.append("phase")
+            if item.provisional != provisional:
+                item.provisional = provisional
+                changed.append("provisional")
+            if changed:
                 record_history(item, user, reason)
-                item.save(update_fields=["phase", "updated_at"])
+                item.save(update_fields=[*changed, "updated_at"])
             continue
         item = FollowUpItem(
             case=case,
@@ -177,6 +216,7 @@ def followups_regenerate(*, case: Case, user, reason: str) -> Regeneration:
             phase=visit["phase"],
             source=FollowUpSource.SCHEDULE,
             schedule_key=key,
+            provisional=provisional,
             responsible_nurse_id=nurse_id,
             updated_by=user if getattr(user, "is_authenticated", False) else None,
         )
@@ -187,24 +227,43 @@ def followups_regenerate(*, case: Case, user, reason: str) -> Regeneration:
 
     removed = 0
     for key, item in existing.items():
-        if key not in wanted and item.status == FollowUpStatus.PENDING:
+        if key in wanted:
+            continue
+        if item.status == FollowUpStatus.PENDING:
             record_history(item, user, reason)
             item.delete()
             removed += 1
+        elif item.provisional and not provisional:  # a provisional visit that happened stays, as a record
+            item.provisional = False
+            record_history(item, user, reason)
+            item.save(update_fields=["provisional", "updated_at"])
     return Regeneration(created=created, kept=kept, removed=removed)
 
 
 def followups_on_case_change(*, case: Case, user) -> Regeneration | None:
     """Hook for the case services: the surgery date or the adjuvant decision changed.
 
-    Schedules are made when the MDT signs; before that nothing is generated. Afterwards every change that
-    moves the schedule regenerates it.
+    Schedules are made when the MDT signs; before that the items are provisional (from the latest assessment).
+    Afterwards every change that moves the schedule regenerates it.
     """
-    signed = case.status in {CaseStatus.DISCUSSED, CaseStatus.FINALISED}
-    if not signed and not case.followups.exists():
-        return None
+    if not schedule_is_definitive(case):
+        return followups_provisional(case=case, user=user)
     return followups_regenerate(
         case=case, user=user, reason="Case changed: surgery date or adjuvant decision"
+    )
+
+
+def followups_provisional(*, case: Case, user) -> Regeneration:
+    """Provisional items from the latest assessment of a case not signed yet (called after each assessment).
+
+    Surveillance must not wait for the signature: a nodule under surveillance or a resected case whose report
+    waits would otherwise have nothing on the list, and a late sign-off could lose the 3-month EUS.
+    """
+    return followups_regenerate(
+        case=case,
+        user=user,
+        reason="Provisional: from the latest assessment, until the MDT signs",
+        provisional=True,
     )
 
 
@@ -217,14 +276,29 @@ def adjuvant_course_save(
     planned_end: date,
     actual_end: date | None = None,
     dose_mg_per_day: int | None = None,
+    dose_override_reason: str = "",
 ) -> AdjuvantCourse:
+    operation = case.section("operation")
+    if operation is not None and start < operation.surgery_date:
+        raise FollowUpError(
+            f"Adjuvant imatinib starts after the operation: the surgery was on {operation.surgery_date:%d %b %Y}, "
+            f"the start given is {start:%d %b %Y}.",
+            field="start",
+        )
     if planned_end <= start:
         raise FollowUpError("The planned end must be after the start.", field="planned_end")
+    dose_override_reason = (dose_override_reason or "").strip()
+    unusual = dose_outside_usual_range("imatinib", dose_mg_per_day) if dose_mg_per_day is not None else None
+    if unusual and not dose_override_reason:
+        raise FollowUpError(unusual, field="dose_mg_per_day")
+    if not unusual:
+        dose_override_reason = ""
     if actual_end is not None and actual_end < start:
         raise FollowUpError("The actual end cannot be before the start.", field="actual_end")
     course = case.section("adjuvant_course") or AdjuvantCourse(case=case)
     course.start, course.planned_end, course.actual_end = start, planned_end, actual_end
     course.dose_mg_per_day = dose_mg_per_day
+    course.dose_override_reason = dose_override_reason[:300]
     record_history(course, user)
     course.save()
     case.adjuvant_course = course
@@ -302,6 +376,7 @@ def item_mark_done(
     item = _claim(item, expected_version, user)
     _require_pending(item, "marked done")
     item.status = FollowUpStatus.DONE
+    item.next_contact_date = None  # nobody calls back about a visit that has happened
     item.completed_date = completed_date
     item.result = result
     if notes.strip():
@@ -352,15 +427,82 @@ def item_record_contact(
     return attempt
 
 
+# A reschedule reason must say something: "x" or "ok" is not a reason a colleague can act on.
+MIN_REASON_LENGTH = 5
+
+
+def reschedule_warnings(item: FollowUpItem, due_date: date) -> list[str]:
+    """What moving `item` to `due_date` does to the plan: passing the next visit, or leaving the visit's window
+    (which widens the gap since the previous visit beyond what the schedule allows)."""
+    warnings = []
+    later = (
+        FollowUpItem.objects.filter(
+            case_id=item.case_id, status=FollowUpStatus.PENDING, due_date__gt=item.due_date
+        )
+        .exclude(pk=item.pk)
+        .order_by("due_date")
+        .first()
+    )
+    if later is not None and due_date >= later.due_date:
+        warnings.append(
+            f"The new date is after the next visit ({later.get_modality_display()} due "
+            f"{later.due_date:%d %b %Y}): the visits would be out of order."
+        )
+    if due_date > item.window_end:
+        earlier = (
+            FollowUpItem.objects.filter(case_id=item.case_id, due_date__lt=item.due_date)
+            .exclude(pk=item.pk)
+            .exclude(status=FollowUpStatus.CANCELLED)
+            .order_by("-due_date")
+            .first()
+        )
+        since = ""
+        if earlier is not None:
+            previous = earlier.completed_date or earlier.due_date
+            since = (
+                f" It leaves {(due_date - previous).days} days since the previous visit "
+                f"({previous:%d %b %Y}) instead of {(item.due_date - previous).days}."
+            )
+        warnings.append(
+            f"The new date is outside its window (due {item.due_date:%d %b %Y} ± {item.window_days} days, "
+            f"i.e. by {item.window_end:%d %b %Y}): {(due_date - item.window_end).days} days late.{since}"
+        )
+    return warnings
+
+
 @transaction.atomic
 def item_reschedule(
-    *, item: FollowUpItem, user, expected_version: int, due_date: date, reason: str
+    *,
+    item: FollowUpItem,
+    user,
+    expected_version: int,
+    due_date: date,
+    reason_code: str,
+    reason: str,
+    confirmed: bool = False,
 ) -> FollowUpItem:
-    reason = _require_reason(reason)
+    """Move a pending visit. Never into the past; a move past the next visit or out of the visit's window needs
+    `confirmed` (the warnings are raised first) and, like every move, a reason from the list plus a text."""
+    if reason_code not in RescheduleReason.values:
+        raise FollowUpError("Choose why the visit is moved.", field="reason_code")
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise FollowUpError(
+            f"Say why in a few words (at least {MIN_REASON_LENGTH} characters), for the colleague who reads it.",
+            field="reason",
+        )
+    if due_date < timezone.localdate():
+        raise FollowUpError(
+            f"The new date ({due_date:%d %b %Y}) is in the past: choose today or a later date.",
+            field="due_date",
+        )
     item = _claim(item, expected_version, user)
     _require_pending(item, "rescheduled")
+    warnings = reschedule_warnings(item, due_date)
+    if warnings and not confirmed:
+        raise RescheduleNeedsConfirmation(warnings)
     _set_due(item, due_date, item.window_days)
-    item.reason = f"Rescheduled: {reason}"[:300]
+    item.reason = f"Rescheduled ({RescheduleReason(reason_code).label.lower()}): {reason}"[:300]
     record_history(item, user, item.reason)
     item.save()
     return item
@@ -372,6 +514,7 @@ def item_cancel(*, item: FollowUpItem, user, expected_version: int, reason: str)
     item = _claim(item, expected_version, user)
     _require_pending(item, "cancelled")
     item.status = FollowUpStatus.CANCELLED
+    item.next_contact_date = None
     item.reason = f"Cancelled: {reason}"[:300]
     record_history(item, user, item.reason)
     item.save()
@@ -464,7 +607,10 @@ def case_mark_recurrent(*, case: Case, user):
     presentation.presentation = PresentationKind.RECURRENT
     record_history(presentation, user, "Reassessed as recurrent after follow-up")
     presentation.save()
-    return case_assess(case=case, user=user)
+    previous = case.mdt_review_reason if case.needs_mdt_review else ""
+    reason = "Marked recurrent: re-discuss at the MDT (systemic therapy pathway)"
+    case_flag_for_mdt(case=case, user=user, reason=f"{previous}; {reason}" if previous else reason)
+    return case_assess(case=Case.objects.get(pk=case.pk), user=user)
 
 
 # ---------------------------------------------------------------------------------------------------------

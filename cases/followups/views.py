@@ -8,24 +8,29 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
+from cases.choices import FollowUpStatus
+from cases.followups import escalation as esc
 from cases.followups import forms as ff
+from cases.followups import letters as letters_svc
+from cases.followups import safety as followup_safety
 from cases.followups import services as svc
-from cases.followups.exports import calendar_ical, csv_lines, feed_items
+from cases.followups.exports import calendar_ical, callback_items, csv_lines, feed_items
 from cases.followups.selectors import flagged_cases
 from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
-from cases.models import CalendarFeedToken, Case, FollowUpItem
+from cases.models import CalendarFeedToken, Case, EscalationStep, FollowUpItem, Letter
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
 from cases.service_helpers import add_service_errors
 
@@ -161,6 +166,8 @@ ACTIONS: dict[str, tuple[str, type]] = {
     "reschedule": ("Reschedule", ff.RescheduleForm),
     "cancel": ("Cancel", ff.CancelForm),
     "edit": ("Edit", ff.EditForm),
+    "escalate": ("Escalate this missed visit", ff.EscalateForm),
+    "outcome": ("Record the outcome of the escalation step", ff.OutcomeForm),
 }
 
 
@@ -197,11 +204,26 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
         )
         return "Contact attempt recorded."
     if action == "reschedule":
-        svc.item_reschedule(**common, due_date=data["due_date"], reason=data["reason"])
+        svc.item_reschedule(
+            **common,
+            due_date=data["due_date"],
+            reason_code=data["reason_code"],
+            reason=data["reason"],
+            confirmed=data["confirmed"],
+        )
         return "Rescheduled."
     if action == "cancel":
         svc.item_cancel(**common, reason=data["reason"])
         return "Cancelled."
+    if action == "escalate":
+        step = esc.item_escalate(item=item, user=user)
+        return f"Escalated: {step.get_step_display().lower()}."
+    if action == "outcome":
+        step = item.current_escalation()
+        if step is None:
+            raise svc.FollowUpError("This visit has no escalation step yet.")
+        esc.step_record_outcome(step=step, user=user, outcome=data["outcome"], notes=data["notes"])
+        return "Outcome recorded."
     svc.item_edit(
         **common,
         reason=data["reason"],
@@ -234,6 +256,9 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         if form.is_valid():
             try:
                 note = _perform(action, item, request.user, form.cleaned_data)
+            except svc.RescheduleNeedsConfirmation as exc:
+                form.add_error(None, exc.message)
+                form.needs_confirmation = True
             except svc.FollowUpConflict as exc:
                 # Show the item as the other nurse left it, keep what this nurse typed, and let her re-save
                 # knowingly (the form's hidden version becomes the current one).
@@ -250,6 +275,9 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
     else:
         form = form_class(initial=_initial(action, item, today))
 
+    # The reschedule confirmation is offered only once the warnings have been shown.
+    if action == "reschedule" and form is not None and not getattr(form, "needs_confirmation", False):
+        form.fields["confirmed"].widget = forms.HiddenInput()
     item.state = item.state_on(today)
     context = {
         "item": item,
@@ -284,7 +312,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         case.followups.select_related(
             "responsible_nurse", "updated_by", "case", "case__patient", "case__owner"
         )
-        .prefetch_related("contacts__by")
+        .prefetch_related("contacts__by", "escalations__recorded_by")
         .order_by("due_date", "id")
     )
     for item in items:
@@ -299,6 +327,16 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "today": today,
         "can_act": _can_act(request),
         "can_reassess": request.user.has_perm(EDIT_CLINICAL) or request.user.has_perm(MANAGE_MDT),
+        "can_close": request.user.has_perm(MANAGE_MDT),
+        "closure": case.section("closure"),
+        "letters": list(case.letters.select_related("created_by", "sent_by", "step").defer("pdf")),
+        "can_write_letters": request.user.has_perm(MANAGE_FOLLOWUPS) or request.user.has_perm(MANAGE_MDT),
+        "has_signed_report": case.signed_reports.exists(),
+        "contact_form": forms.get("contact_form")
+        or ff.ContactDetailsForm(
+            initial={name: getattr(case.patient, name) for name in letters_svc.CONTACT_FIELDS}
+        ),
+        "letter_send_choices": ff.LetterSendForm.base_fields["via"].choices,
         "manual_form": forms.get("manual_form") or ff.ManualForm(initial={"window_days": 14}),
         "course_form": forms.get("course_form")
         or ff.AdjuvantCourseForm(
@@ -307,6 +345,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
                 "planned_end": course.planned_end,
                 "actual_end": course.actual_end,
                 "dose_mg_per_day": course.dose_mg_per_day,
+                "dose_override_reason": course.dose_override_reason,
             }
             if course
             else None
@@ -427,6 +466,123 @@ def flagged(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Safety net: cases nobody is following, visits lost to follow-up
+
+
+@login_required
+def safety_net(request: HttpRequest) -> HttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    cases = list(followup_safety.cases_without_safety_net())
+    return render(request, "followups/safety_net.html", {"cases": cases})
+
+
+@login_required
+def lost(request: HttpRequest) -> HttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    context = {"cases": list(esc.lost_to_follow_up()), "can_close": request.user.has_perm(MANAGE_MDT)}
+    return render(request, "followups/lost.html", context)
+
+
+@login_required
+def case_close(request: HttpRequest, case_id) -> HttpResponse:
+    """The coordinator ends a case's follow-up with a reason (a confirmation page; POST closes)."""
+    case = get_case_for_user(request, case_id, MANAGE_MDT)
+    form = ff.CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            esc.case_close_followup(
+                case=case,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except svc.FollowUpError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Follow-up closed; its pending visits were cancelled.")
+            return redirect("followups:case", case_id=case.pk)
+    pending = case.followups.filter(status=FollowUpStatus.PENDING).count()
+    return render(request, "followups/close.html", {"case": case, "form": form, "pending": pending})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Letters and contact details
+
+
+@login_required
+@require_POST
+def case_letter_new(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id)
+    require_any_perm(request, MANAGE_FOLLOWUPS, MANAGE_MDT)
+    form = ff.LetterNewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the recipient and the kind of letter.")
+        return redirect("followups:case", case_id=case.pk)
+    step = None
+    if form.cleaned_data["step"]:
+        step = get_object_or_404(EscalationStep, pk=form.cleaned_data["step"], item__case=case)
+    try:
+        letter = letters_svc.letter_create(
+            case=case,
+            user=request.user,
+            recipient=form.cleaned_data["recipient"],
+            purpose=form.cleaned_data["purpose"],
+            step=step,
+        )
+    except svc.FollowUpError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{letter} generated: review the PDF, then send it.")
+    return redirect(reverse("followups:case", kwargs={"case_id": case.pk}) + "#letters")
+
+
+@login_required
+def letter_pdf(request: HttpRequest, letter_id) -> HttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    letter = get_object_or_404(Letter, pk=letter_id)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    # No patient identifier in the file name.
+    response["Content-Disposition"] = f'inline; filename="letter-{letter.sha256[:12]}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def letter_send(request: HttpRequest, letter_id) -> HttpResponse:
+    require_any_perm(request, MANAGE_FOLLOWUPS, MANAGE_MDT)
+    letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_id)
+    form = ff.LetterSendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how the letter is sent.")
+    else:
+        try:
+            letters_svc.letter_send(letter=letter, user=request.user, via=form.cleaned_data["via"])
+        except svc.FollowUpError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Letter recorded as sent.")
+    return redirect(reverse("followups:case", kwargs={"case_id": letter.case_id}) + "#letters")
+
+
+@login_required
+@require_POST
+def case_contact(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS)
+    form = ff.ContactDetailsForm(request.POST)
+    if form.is_valid():
+        try:
+            letters_svc.patient_contact_update(
+                patient=case.patient, user=request.user, values=form.cleaned_data
+            )
+        except svc.FollowUpError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Contact details saved.")
+            return redirect("followups:case", case_id=case.pk)
+    return _render_case(request, case, contact_form=form)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Calendar feed
 
 
@@ -453,6 +609,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     ical = calendar_ical(
         feed_items(feed.user, timezone.localdate()),
+        callback_items(feed.user, timezone.localdate()),
         case_url=lambda case_id: request.build_absolute_uri(
             reverse("followups:case", kwargs={"case_id": case_id})
         ),

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from cases.choices import FollowUpStatus
-from cases.models import Case, FollowUpItem, Patient
+from cases.models import Case, EscalationStep, FollowUpItem, Patient
 
 TABS: tuple[tuple[str, str], ...] = (
     ("overdue", "Overdue"),
@@ -100,5 +100,14 @@ def page_rows(qs: QuerySet, tab: str, today: date, offset: int, limit: int) -> l
     and only those rows are joined to their case, patient and users."""
     ids = qs.filter(tab_q(tab, today)).order_by("due_date", "id").values("pk")[offset : offset + limit]
     return list(
-        FollowUpItem.objects.filter(pk__in=ids).select_related(*ROW_RELATED).order_by("due_date", "id")
+        FollowUpItem.objects.filter(pk__in=ids)
+        .select_related(*ROW_RELATED)
+        .annotate(**escalation_annotations())
+        .order_by("due_date", "id")
     )
+
+
+def escalation_annotations() -> dict:
+    """The latest escalation step of each row, read in the row query itself (no query per row or per page)."""
+    latest = EscalationStep.objects.filter(item=OuterRef("pk")).order_by("-opened_on", "-id")
+    return {f"esc_{name}": Subquery(latest.values(name)[:1]) for name in ("step", "opened_on", "outcome")}

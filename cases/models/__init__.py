@@ -13,8 +13,30 @@ from cases.models.followup import (
 )
 from cases.models.mdt import AgendaItem, AgendaItemStatus, MdtDecision, MdtMeeting, SignedReport
 from cases.models.patient import Patient
+from cases.models.safety import (
+    ESCALATION_LADDER,
+    ClosureReason,
+    EscalationOutcome,
+    EscalationStep,
+    EscalationStepKind,
+    FollowUpClosure,
+    Letter,
+    LetterPurpose,
+    LetterRecipient,
+    LetterSentVia,
+)
 
 __all__ = [
+    "ESCALATION_LADDER",
+    "ClosureReason",
+    "EscalationOutcome",
+    "EscalationStep",
+    "EscalationStepKind",
+    "FollowUpClosure",
+    "Letter",
+    "LetterPurpose",
+    "LetterRecipient",
+    "LetterSentVia",
     "AdjuvantCourse",
     "AdjuvantInterruption",
     "ApiToken",

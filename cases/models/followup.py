@@ -55,6 +55,9 @@ class FollowUpItem(models.Model):
     # Why the last reschedule, cancellation, manual addition or hand edit happened (the history keeps earlier ones).
     reason = models.CharField(max_length=300, blank=True)
     next_contact_date = models.DateField("next contact", null=True, blank=True)
+    # Made from the latest assessment of a case whose report is not signed yet, so that a delayed sign-off loses
+    # no visit; signing replaces it by the signed schedule's item for the same visit (or removes it).
+    provisional = models.BooleanField(default=False)
     # Optimistic concurrency: every write is `UPDATE ... WHERE version = <the version the nurse saw>`.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -99,6 +102,23 @@ class FollowUpItem(models.Model):
     def phase_display(self) -> str:
         return PHASE_LABELS.get(self.phase, self.phase)
 
+    def current_escalation(self):
+        """The latest step of the escalation ladder opened for this visit, or None.
+
+        Worklist rows carry it as annotations (`esc_step`, `esc_opened_on`, `esc_outcome`: cases/followups/worklist.py);
+        other pages read it from the database (or a prefetch).
+        """
+        from cases.models.safety import EscalationStep
+
+        if hasattr(self, "esc_step"):
+            if not self.esc_step:
+                return None
+            return EscalationStep(
+                item=self, step=self.esc_step, opened_on=self.esc_opened_on, outcome=self.esc_outcome or ""
+            )
+        steps = list(self.escalations.all())
+        return steps[-1] if steps else None
+
     def state_on(self, today: date) -> str:
         """'overdue', 'due' (inside the window), 'upcoming', or the status when the item is closed."""
         if self.status != FollowUpStatus.PENDING:
@@ -139,6 +159,8 @@ class AdjuvantCourse(models.Model):
     dose_mg_per_day = models.PositiveSmallIntegerField(
         "dose (mg/day)", null=True, blank=True, validators=[MaxValueValidator(1000)]
     )
+    # Why a dose outside the drug's usual range (guidelines/rulesets/drug_doses.py) was kept.
+    dose_override_reason = models.CharField("reason for an unusual dose", max_length=300, blank=True)
 
     history = HistoricalRecords()
 

@@ -24,6 +24,14 @@ class Patient(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = models.CharField(max_length=32, blank=True)
     email = models.EmailField(blank=True)
+    # Postal address (letters) and the family doctor (GP letters).
+    address_line1 = models.CharField("address", max_length=200, blank=True)
+    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
+    gp_name = models.CharField("GP name", max_length=200, blank=True)
+    gp_practice_address = models.CharField("GP practice address", max_length=300, blank=True)
+    email_consent = models.BooleanField("agrees to receive letters by email", default=False)
     preferred_contact = models.CharField(
         "preferred contact for follow-up",
         max_length=10,
@@ -43,6 +51,10 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
+
+    @property
+    def postal_address(self) -> list[str]:
+        return [line for line in (self.address_line1, self.address_line2, self.town, self.postcode) if line]
 
     @property
     def full_name(self) -> str:

@@ -54,6 +54,10 @@ def case_assess(*, case: Case, user: object | None) -> Assessment | None:
         case.status = CaseStatus.ASSESSED
         fields.append("status")
     case.save(update_fields=fields)
+    from cases.followups import services as followups  # it imports this module
+
+    if not followups.schedule_is_definitive(case):
+        followups.followups_provisional(case=case, user=user)
     return snapshot
 
 

@@ -90,15 +90,26 @@ def test_it_records_a_contact_attempt(item):
 
 def test_it_reschedules_with_a_reason_and_moves_the_window(item):
     svc.item_reschedule(
-        item=item, user=nurse(), expected_version=1, due_date=date(2026, 8, 10), reason="Holiday"
+        item=item,
+        user=nurse(),
+        expected_version=1,
+        due_date=date(2026, 8, 10),
+        reason_code="patient_request",
+        reason="Holiday abroad",
+        confirmed=True,  # 10 Aug is outside the 15 Jul ± 14 days window
     )
     item.refresh_from_db()
     assert item.due_date == date(2026, 8, 10)
     assert (item.window_start, item.window_end) == (date(2026, 7, 27), date(2026, 8, 24))
-    assert item.reason == "Rescheduled: Holiday"
+    assert item.reason == "Rescheduled (patient request): Holiday abroad"
     with pytest.raises(svc.FollowUpError) as exc:
         svc.item_reschedule(
-            item=item, user=nurse(), expected_version=2, due_date=date(2026, 9, 1), reason="  "
+            item=item,
+            user=nurse(),
+            expected_version=2,
+            due_date=date(2026, 9, 1),
+            reason_code="other",
+            reason="  ",
         )
     assert exc.value.field == "reason"
 
@@ -158,7 +169,12 @@ def test_the_second_of_two_saves_with_the_same_version_is_refused_and_nothing_is
     )
     with pytest.raises(svc.FollowUpConflict) as exc:
         svc.item_reschedule(
-            item=stale, user=ben, expected_version=1, due_date=date(2026, 9, 1), reason="Asked to"
+            item=stale,
+            user=ben,
+            expected_version=1,
+            due_date=date(2026, 9, 1),
+            reason_code="patient_request",
+            reason="Asked to",
         )
     assert "Anna Smith saved this follow-up item" in exc.value.message
     assert exc.value.current.version == 2

@@ -112,7 +112,8 @@ def test_it_refuses_an_inconsistent_course_naming_the_field():
 
 def test_case_changes_regenerate_only_once_the_case_has_a_schedule():
     case = make_case(adjuvant_decision="given")
-    assert followups_on_case_change(case=case, user=None) is None
+    # Before the MDT: only provisional items from the latest assessment (none: the case was never assessed).
+    assert followups_on_case_change(case=case, user=None).created == 0
     assert not case.followups.exists()
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.DISCUSSED)
     case.refresh_from_db()

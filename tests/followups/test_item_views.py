@@ -73,12 +73,18 @@ def test_reschedule_and_cancel_require_a_reason(client, item):
     )
     assert "This field is required." in response.content.decode()
     assert 'value="2026-07-01"' in response.content.decode()  # what the nurse typed is kept
-    client.post(
-        _url(item, "reschedule"), {"expected_version": 1, "due_date": "2026-07-01", "reason": "Holiday"}, **HX
-    )
+    data = {
+        "expected_version": 1,
+        "due_date": "2026-07-01",
+        "reason_code": "patient_request",
+        "reason": "Holiday",
+    }
+    client.post(_url(item, "reschedule"), {**data, "confirmed": "on"}, **HX)
     item.refresh_from_db()
     assert item.due_date == date(2026, 7, 1)
-    client.post(_url(item, "cancel"), {"expected_version": 2, "reason": "Moved abroad"}, **HX)
+    client.post(
+        _url(item, "cancel"), {"expected_version": 2, "reason": "Moved abroad", "confirmed": "on"}, **HX
+    )
     item.refresh_from_db()
     assert item.status == "cancelled"
 

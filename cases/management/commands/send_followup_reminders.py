@@ -1,16 +1,25 @@
-"""Daily cron: email each nurse a digest of her follow-up items due and overdue (see followup_reminders)."""
+"""Daily cron: move overdue visits one step up the escalation ladder, then email each nurse a digest of her
+follow-up items due and overdue (see cases/followups/escalation.py and reminders.py)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cases.followups.escalation import escalate_overdue
 from cases.followups.reminders import reminders_send
 
 
 class Command(BaseCommand):
-    help = "Email each nurse today's digest of due and overdue follow-up items (once per day)."
+    help = (
+        "Escalate overdue follow-up visits (one step per visit per run, idempotent) and email each nurse "
+        "today's digest of due and overdue items (once per day)."
+    )
 
     def handle(self, *args, **options) -> None:
         today = timezone.localdate()
+        opened = escalate_overdue(today=today)
+        self.stdout.write(
+            f"{opened} escalation step{'' if opened == 1 else 's'} opened for {today.isoformat()}."
+        )
         sent = reminders_send(today=today, base_url=getattr(settings, "GISTCARE_BASE_URL", "").rstrip("/"))
         self.stdout.write(f"{sent} reminder digest(s) sent for {today.isoformat()}.")

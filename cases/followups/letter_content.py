@@ -1,0 +1,228 @@
+"""Letters to the patient and to the GP, generated from the same structured data as the signed MDT report.
+
+Nothing here is typed by hand: every sentence is chosen from the signed report's engine result, the MDT decision,
+the adjuvant course as recorded and the follow-up items. The patient letter is written for a reading age of about
+12 (tests/test_letters.py measures Flesch reading ease ≥ 60 with textstat); each medical word is explained where it
+first appears, in the spirit of the American Cancer Society's patient page "Surgery for Gastrointestinal Stromal
+Tumors" (revised 2019-12-01). The GP letter is one page: decision, medication, follow-up plan, what to watch for.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpStatus, Pathway
+from cases.models import Case, EscalationStep, FollowUpItem, LetterPurpose, LetterRecipient, SignedReport
+
+# Plain words for the patient: the examination, the risk category, the plan (pathway).
+PLAIN_MODALITY = {
+    FollowUpModality.CT_OR_MRI: "a CT or MRI scan of your tummy (detailed pictures of the inside of your body)",
+    FollowUpModality.MRI: "an MRI scan (detailed pictures taken inside a large magnet)",
+    FollowUpModality.EUS: "an EUS test (a thin camera tube passed through your mouth, with a small sound probe)",
+    FollowUpModality.CHEST_XRAY: "a chest X-ray",
+    FollowUpModality.CLINIC: "a clinic visit",
+}
+SHORT_MODALITY = {
+    FollowUpModality.CT_OR_MRI: "CT or MRI scan",
+    FollowUpModality.MRI: "MRI scan",
+    FollowUpModality.EUS: "EUS camera test",
+    FollowUpModality.CHEST_XRAY: "chest X-ray",
+    FollowUpModality.CLINIC: "clinic visit",
+}
+PLAIN_RISK = {"very_low": "very low", "low": "low", "intermediate": "medium", "high": "high"}
+PLAIN_PLAN = {
+    "surveillance": (
+        "The team thinks it is safe not to operate for now. Instead, we will watch the lump with regular tests. "
+        "If it grows or changes, we will talk with you again."
+    ),
+    "resection": (
+        "The team thinks the best plan is an operation to take out the tumour. The surgeon takes out the tumour "
+        "with a small edge of normal tissue around it. They take great care not to break it open."
+    ),
+    "neoadjuvant_then_resection": (
+        "The team thinks you should first take a tablet medicine to shrink the tumour. This is often for six "
+        "months or more. Then the surgeon can take it out with a smaller operation."
+    ),
+    "systemic_therapy": (
+        "The team thinks the best plan is a medicine you take every day to control the tumour. You keep taking "
+        "it for as long as it works and you can cope with it. Stopping it can let the tumour grow again."
+    ),
+}
+PLAIN_DECISION = {
+    "accept": "The team agreed with the plan in the guideline.",
+    "modify": "The team changed the usual plan to fit you better.",
+    "defer": "The team needs more tests before it can decide.",
+}
+
+# What the GP watches for. Imatinib: Glivec (imatinib) summary of product characteristics (Novartis), common
+# adverse reactions and monitoring; recurrence: ESMO 2022 (Casali PG et al. Ann Oncol 2022;33:20-33), most
+# relapses in the first years after adjuvant therapy stops, in the liver and peritoneum.
+IMATINIB_WATCH = (
+    "fluid retention and periorbital or ankle oedema (weigh regularly; rarely pleural effusion or ascites)",
+    "nausea, diarrhoea, muscle cramps, fatigue and rash",
+    "cytopenias and raised liver enzymes: full blood count and liver function tests regularly",
+    "interactions through CYP3A4 (e.g. clarithromycin, rifampicin, St John's wort, grapefruit) and warfarin",
+)
+RECURRENCE_WATCH = (
+    "abdominal pain or a new abdominal mass, early satiety, weight loss",
+    "gastrointestinal bleeding (melaena, haematemesis) or unexplained anaemia",
+    "most recurrences are in the liver or peritoneum, often in the first years after imatinib stops",
+)
+SOURCES = (
+    "Casali PG et al. ESMO-EURACAN-GENTURIS guideline, Ann Oncol 2022;33:20-33; "
+    "Glivec (imatinib) summary of product characteristics (Novartis)"
+)
+
+
+class LetterNotPossible(ValueError):
+    """The case has no signed MDT report: there is no decision to write about."""
+
+
+@dataclass
+class Medication:
+    drug: str
+    dose_mg_per_day: int | None
+    months: int | None
+    start: date | None
+    status: str  # "given", "recommended", "consider"
+
+    def line(self) -> str:
+        parts = [self.drug.capitalize()]
+        if self.dose_mg_per_day:
+            parts.append(f"{self.dose_mg_per_day} mg once a day" if self.dose_mg_per_day <= 400 else
+                         f"{self.dose_mg_per_day} mg a day (400 mg twice a day)")  # fmt: skip
+        if self.months:
+            parts.append(f"for {self.months} months")
+        if self.start:
+            parts.append(f"from {self.start:%d %B %Y}")
+        return " ".join(parts)
+
+
+@dataclass
+class LetterData:
+    case: Case
+    report: SignedReport
+    today: date
+    institution: str
+    phone: str
+    risk: str
+    risk_plain: str
+    pathway: str
+    decision: str
+    decision_text: str
+    medication: Medication | None
+    visits: list[FollowUpItem] = field(default_factory=list)
+    missed: FollowUpItem | None = None
+
+
+def _medication(case: Case, result: dict) -> Medication | None:
+    treatment = case.section("treatment")
+    course = case.section("adjuvant_course")
+    adjuvant = result.get("adjuvant") or {}
+    if treatment is not None and treatment.adjuvant_decision == AdjuvantDecision.DECLINED:
+        return None
+    if course is not None:
+        months = round((course.planned_end - course.start).days / 30.4375)
+        return Medication("imatinib", course.dose_mg_per_day, months, course.start, "given")
+    if treatment is not None and treatment.adjuvant_decision == AdjuvantDecision.GIVEN:
+        return Medication(
+            "imatinib",
+            treatment.adjuvant_dose_mg,
+            treatment.adjuvant_planned_months,
+            treatment.adjuvant_start,
+            "given",
+        )
+    if adjuvant.get("recommendation") in {"recommended", "consider"} and adjuvant.get("drug"):
+        return Medication(
+            adjuvant["drug"], adjuvant.get("dose_mg_per_day"), adjuvant.get("duration_months"), None,
+            adjuvant["recommendation"],
+        )  # fmt: skip
+    lines = result.get("systemic_lines") or []
+    if result.get("pathway") == "systemic_therapy" and lines:
+        first = lines[0]
+        dose = first.get("dose") or ""
+        mg = int(dose.split()[0]) if dose.split() and dose.split()[0].isdigit() else None
+        return Medication(first.get("drug") or "", mg, None, None, "recommended")
+    return None
+
+
+def letter_data(case: Case, *, today: date, step: EscalationStep | None = None) -> LetterData:
+    report = case.signed_reports.order_by("-version").first()
+    if report is None:
+        raise LetterNotPossible("Letters follow a signed MDT decision: this case has no signed report yet.")
+    result = report.result or {}
+    risk = (result.get("risk") or {}).get("modified_nih") or ""
+    visits = list(
+        case.followups.filter(status=FollowUpStatus.PENDING, due_date__gte=today).order_by("due_date")[:6]
+    )
+    return LetterData(
+        case=case,
+        report=report,
+        today=today,
+        institution=settings.GISTCARE_INSTITUTION,
+        phone=settings.GISTCARE_FOLLOWUP_PHONE,
+        risk=risk,
+        risk_plain=PLAIN_RISK.get(risk, ""),
+        pathway=result.get("pathway") or "",
+        decision=report.decision,
+        decision_text=report.decision_text,
+        medication=_medication(case, result),
+        visits=visits,
+        missed=step.item if step is not None else None,
+    )
+
+
+def _context(data: LetterData, recipient: str, purpose: str) -> dict[str, Any]:
+    patient = data.case.patient
+    operation = data.case.section("operation")
+    surgery_date = operation.surgery_date if operation is not None else None
+    plan_text = PLAIN_PLAN.get(data.pathway, "The team will explain the plan when you next meet.")
+    if surgery_date and data.pathway in {"resection", "neoadjuvant_then_resection"}:
+        plan_text = (
+            f"You had an operation on {surgery_date:%-d %B %Y} to take out the tumour. "
+            "Now we check with regular tests that it has not come back."
+        )
+    return {
+        "surgery_date": surgery_date,
+        "pathway_label": Pathway(data.pathway).label if data.pathway in Pathway.values else "",
+        "d": data,
+        "patient": patient,
+        "recipient": recipient,
+        "purpose": purpose,
+        "plan_text": plan_text,
+        "decision_plain": PLAIN_DECISION.get(data.decision, ""),
+        "visit_rows": [
+            (v.due_date, SHORT_MODALITY.get(v.modality, v.get_modality_display())) for v in data.visits
+        ],
+        "missed_plain": PLAIN_MODALITY.get(data.missed.modality, "") if data.missed else "",
+        "missed_short": SHORT_MODALITY.get(data.missed.modality, "") if data.missed else "",
+        "imatinib_watch": IMATINIB_WATCH,
+        "recurrence_watch": RECURRENCE_WATCH,
+        "sources": SOURCES,
+        "is_missed": purpose == LetterPurpose.MISSED_VISIT,
+    }
+
+
+def render_letter_html(data: LetterData, *, recipient: str, purpose: str) -> str:
+    template = "letters/patient.html" if recipient == LetterRecipient.PATIENT else "letters/gp.html"
+    return render_to_string(template, _context(data, recipient, purpose))
+
+
+@functools.cache
+def _stylesheet() -> Any:
+    from weasyprint import CSS
+
+    return CSS(filename=finders.find("css/letter.css"))
+
+
+def render_letter_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[_stylesheet()])

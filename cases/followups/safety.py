@@ -1,0 +1,46 @@
+"""Read-only selectors of the follow-up safety net: the cases where a patient could slip through."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet
+from django.utils import timezone
+
+from cases.choices import FollowUpStatus
+from cases.models import Case, FollowUpItem, SignedReport
+
+
+def unsigned_too_long(*, today: date, days: int | None = None) -> QuerySet[Case]:
+    """Active cases with no signed report whose first assessment is `days` or more old (oldest first)."""
+    days = settings.GISTCARE_SIGNOFF_ALERT_DAYS if days is None else days
+    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+    signed = SignedReport.objects.filter(case=OuterRef("pk"))
+    return (
+        Case.objects.active()
+        .filter(~Exists(signed))
+        .annotate(assessed_since=Min("assessments__created_at"))
+        .filter(assessed_since__lt=cutoff)
+        .select_related("patient", "owner")
+        .order_by("assessed_since")
+    )
+
+
+def cases_without_safety_net() -> QuerySet[Case]:
+    """Active cases with a signed report and nothing that keeps them in view: no pending (non-provisional) visit,
+    no closure with a reason, no flag (for MDT re-discussion, or lost to follow-up awaiting the coordinator).
+
+    Each of these is a patient who can silently drop out of follow-up; the list must be empty.
+    """
+    signed = SignedReport.objects.filter(case=OuterRef("pk"))
+    pending = FollowUpItem.objects.filter(
+        case=OuterRef("pk"), status=FollowUpStatus.PENDING, provisional=False
+    )
+    return (
+        Case.objects.active()
+        .filter(Exists(signed), ~Exists(pending), closure__isnull=True, needs_mdt_review=False)
+        .annotate(last_signed=Max("signed_reports__signed_at"))
+        .select_related("patient", "owner")
+        .order_by("last_signed")
+    )
