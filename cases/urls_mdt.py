@@ -7,7 +7,10 @@ from cases.views import mdt, reports
 urlpatterns = [
     path("mdt/", mdt.mdt_list, name="mdt_list"),
     path("mdt/<uuid:meeting_id>/", mdt.mdt_detail, name="mdt_detail"),
+    path("mdt/virtual/", mdt.mdt_virtual, name="mdt_virtual"),
+    path("mdt/<uuid:meeting_id>/search/", mdt.mdt_search, name="mdt_search"),
     path("mdt/<uuid:meeting_id>/agenda/add/", mdt.mdt_agenda_add, name="mdt_agenda_add"),
+    path("mdt/<uuid:meeting_id>/items/<uuid:item_id>/move/", mdt.mdt_agenda_move, name="mdt_agenda_move"),
     path(
         "mdt/<uuid:meeting_id>/items/<uuid:item_id>/remove/", mdt.mdt_agenda_remove, name="mdt_agenda_remove"
     ),

@@ -239,3 +239,19 @@ GISTCARE_INSTITUTION = os.environ.get("GISTCARE_INSTITUTION", "GISTCare demonstr
 # them), and the site's public address used in links inside emails.
 GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL = os.environ.get("GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL", "")
 GISTCARE_BASE_URL = os.environ.get("GISTCARE_BASE_URL", "")
+# The MDT quorum: disciplines that must be present for a quorate meeting (issue 10's default: surgeon,
+# oncologist, pathologist, radiologist). The sign page warns when a meeting's attendance does not meet it.
+_DISCIPLINES = {
+    "surgeon",
+    "oncologist",
+    "pathologist",
+    "radiologist",
+    "gastroenterologist",
+    "nurse",
+    "coordinator",
+}
+GISTCARE_MDT_QUORUM = env_list("GISTCARE_MDT_QUORUM", ["surgeon", "oncologist", "pathologist", "radiologist"])
+if not set(GISTCARE_MDT_QUORUM) <= _DISCIPLINES | {"other"}:
+    raise ImproperlyConfigured(
+        f"GISTCARE_MDT_QUORUM lists unknown disciplines: {sorted(set(GISTCARE_MDT_QUORUM) - _DISCIPLINES)}"
+    )

@@ -29,8 +29,8 @@ PINNED = {
     "csco-2020": CSCO_2020.version,
 }
 PINNED_LITERAL = {
-    "esmo-2022": "2022.2+2ee34fd7a9a0",
-    "csco-2020": "2020.2+88a95184b92f",
+    "esmo-2022": "2022.3+cbdb72f59ef5",
+    "csco-2020": "2020.3+d82d3bb58d8a",
 }
 
 
@@ -61,7 +61,7 @@ def test_unknown_ruleset_is_a_clear_error():
 def test_changing_data_changes_the_version():
     changed = dataclasses.replace(ESMO_2022, window_days=10)
     assert changed.version != ESMO_2022.version
-    assert changed.version.startswith("2022.2+")
+    assert changed.version.startswith("2022.3+")
     same = dataclasses.replace(ESMO_2022)
     assert same.version == ESMO_2022.version
 

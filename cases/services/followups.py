@@ -475,7 +475,11 @@ def case_mark_recurrent(*, case: Case, user):
     presentation.presentation = PresentationKind.RECURRENT
     _history(presentation, user, "Reassessed as recurrent after follow-up")
     presentation.save()
-    return case_assess(case=case, user=user)
+    assessment = case_assess(case=case, user=user)
+    from cases.services.mdt import case_note_clinical_change  # the MDT services import this module
+
+    case_note_clinical_change(case=case)
+    return assessment
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
         meetings = MdtMeeting.objects.filter(date__gte=today).annotate(case_count=Count("items"))
         context["meetings"] = list(meetings.order_by("date")[:3])
         context["flagged_count"] = Case.objects.active().filter(needs_mdt_review=True).count()
+        # Signed reports that no longer match their case (issue 10): re-discuss or amend.
+        stale = Case.objects.active().filter(changed_since_signed=True).select_related("patient")
+        context["changed_since_signed"] = list(stale.order_by("-updated_at")[:10])
     if user.has_perm("cases.manage_followups"):
         context["followup_counts"] = worklist.tab_counts(worklist.base_items(), today)
     return render(request, "home.html", context)

@@ -17,6 +17,7 @@ from cases.presenters import format_cm, result_display
 from cases.selectors import case_sections
 from cases.steps import STEP_TITLES, steps_for_case
 from cases.views.access import EDIT, VIEW, _get_case_for_user, require_perm
+from cases.views.reports import stale_info
 
 PAGE_SIZE = 25
 
@@ -110,5 +111,6 @@ def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "steps": [(name, STEP_TITLES[name]) for name in steps],
         "can_edit": request.user.has_perm(EDIT),
         "next_followups": list(case.followups.filter(status="pending").order_by("due_date")[:3]),
+        "stale": stale_info(case),
     }
     return render(request, "cases/case_detail.html", context)

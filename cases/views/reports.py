@@ -17,6 +17,17 @@ from cases.models import Case, SignedReport
 from cases.reporting import ReportSource, draft_source, render_report_html, render_report_pdf, signed_source
 from cases.services.assessment import case_assessment_preview
 from cases.services.mdt import report_amend
+from cases.signed_drift import changes_since_signed, signed_vs_current
+
+
+def stale_info(case: Case) -> dict | None:
+    """What the "changed since signed" banner shows, or None when the signed report matches the case."""
+    if not case.changed_since_signed:
+        return None
+    latest = case.signed_reports.defer("pdf").order_by("-version").first()
+    if latest is None:
+        return None
+    return {"version": latest.version, "changes": changes_since_signed(case, latest)}
 
 
 def _get_case_for_user(request: HttpRequest, case_id: uuid.UUID, perm: str = "cases.view_clinical") -> Case:
@@ -76,7 +87,8 @@ def case_report(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         pdf_url += f"?version={signed.version}"
     elif request.GET.get("draft"):
         pdf_url += "?draft=1"
-    html = render_report_html(source, for_pdf=False, extra={"pdf_url": pdf_url, "versions": _versions(case)})
+    extra = {"pdf_url": pdf_url, "versions": _versions(case), "stale": stale_info(case)}
+    html = render_report_html(source, for_pdf=False, extra=extra)
     return HttpResponse(html)
 
 
@@ -105,6 +117,7 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "decision": latest.decision,
         "decision_reason": latest.decision_reason,
         "decision_text": latest.decision_text,
+        **{f"mod_{key}": value for key, value in (latest.modifications or {}).items()},
     }
     form = AmendForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -112,10 +125,13 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             new = report_amend(
                 report=latest,
                 user=request.user,
+                password=form.cleaned_data["password"],
+                meeting=form.cleaned_data["meeting"],
                 reason=form.cleaned_data["reason"],
                 decision=form.cleaned_data["decision"],
                 decision_reason=form.cleaned_data["decision_reason"],
                 decision_text=form.cleaned_data["decision_text"],
+                modifications=form.modifications(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -125,9 +141,13 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             )
             return redirect(reverse("case_report", args=[case.id]) + f"?version={new.version}")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "reports/amend.html",
-        {"case": case, "latest": latest, "form": form, "versions": _versions(case)},
-        status=status,
-    )
+    latest_full = SignedReport.objects.select_related("meeting", "amends").get(pk=latest.pk)
+    context = {
+        "case": case,
+        "latest": latest_full,
+        "form": form,
+        "versions": _versions(case),
+        "diff": signed_vs_current(case, latest_full, case_assessment_preview(case=case)),
+        "changes": changes_since_signed(case, latest),
+    }
+    return render(request, "reports/amend.html", context, status=status)

@@ -310,7 +310,7 @@ COMMON_STATEMENTS: dict[str, Recommendation] = dict(
         ),
         _r(
             "adjuvant.decision_recorded",
-            "MDT decision recorded: adjuvant imatinib {decision}; the surveillance schedule counts {months} "
+            "Adjuvant imatinib recorded on the case as {decision}; the surveillance schedule counts {months} "
             "months of adjuvant therapy.",
             None,
             ESMO,

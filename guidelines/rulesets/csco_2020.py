@@ -89,7 +89,7 @@ _OWN_STATEMENTS = {
 RULESET = dataclasses.replace(
     ESMO_2022,
     id="csco-2020",
-    version="2020.2",
+    version="2020.3",
     title="CSCO 2020",
     citation="CSCO Guidelines for Gastrointestinal Stromal Tumor 2020; Chinese GIST expert consensus.",
     small_nodule_sites=frozenset({"stomach", "egj"}),

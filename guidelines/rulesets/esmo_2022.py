@@ -83,7 +83,7 @@ _OWN_STATEMENTS = {
 
 RULESET = RuleSet(
     id="esmo-2022",
-    version="2022.2",
+    version="2022.3",
     title="ESMO 2022",
     citation="Casali PG et al. (ESMO-EURACAN-GENTURIS). Ann Oncol 2022;33:20-33.",
     # RULES.md section 3: under ESMO also oesophagus and duodenum small nodules may be watched.
