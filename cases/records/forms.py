@@ -1,0 +1,403 @@
+"""The wizard's forms: one plain Form per data-entry step.
+
+Each form parses and normalises (clean_<field> returns domain types: Decimal sizes, int counts, dates), leaves out
+the fields that its branch hides (cases.validation.hidden_fields) and runs the cross-field rules of
+cases.records.validation on its values merged over the saved case (`context`). Writes happen in cases.services.cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.html import escape
+
+from cases.choices import (
+    AdjuvantDecision,
+    Approach,
+    ClinicalFeature,
+    DuodenalLocation,
+    EusFeature,
+    GastricLocation,
+    Genotype,
+    GrowthPattern,
+    Margin,
+    PreferredContact,
+    PresentationKind,
+    RectalLevel,
+    Ruleset,
+    SdhResult,
+    Sex,
+    Site,
+    StainResult,
+)
+from cases.models import Diagnostics, Patient
+from cases.records.validation import hidden_fields, parse_mitoses, parse_size_cm, validate_case_data
+
+NOT_RECORDED = [("", "Not recorded")]
+NOSCRIPT_UPDATE = (
+    '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
+    'Update form<span class="visually-hidden"> after changing {label}</span></button></noscript>'
+)
+
+
+def _date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _choice(label: str, choices: list, *, required: bool = False, blank_label: str = "Not recorded"):
+    return forms.ChoiceField(label=label, required=required, choices=[("", blank_label), *choices])
+
+
+class StepForm(forms.Form):
+    """Base of the step forms.
+
+    `context`: the saved case's values that the rules of this step depend on (e.g. the date of diagnosis when
+    checking the date of surgery). `fragment_url`: where the fields that decide a branch (site, size...) post
+    to re-render the fields with htmx; without it (tests, no JavaScript) the "Update form" button does it.
+    """
+
+    #: Fieldsets: (legend, items) in display order; an item is a field name, a branch id ("branch-site") or a
+    #: tuple of field names shown side by side on wide screens.
+    sections: tuple[tuple[str, tuple], ...] = ()
+    #: Branches: id -> (the field that decides it, the fields it holds). Each branch is its own <div id>, so
+    #: htmx swaps only that div when its deciding field changes and never touches a field being typed in.
+    branches: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def __init__(
+        self,
+        *args,
+        context: Mapping | None = None,
+        fragment_url: str | None = None,
+        today: date | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.context = dict(context or {})
+        self.today = today or timezone.localdate()
+        self.hidden = hidden_fields({**self.context, **self.raw_values()})
+        for name in self.hidden:
+            self.fields.pop(name, None)
+        for field in self.fields.values():
+            self._name_the_field_in_messages(field)
+        if fragment_url:
+            for branch, (driver, _names) in self.branches.items():
+                if driver in self.fields:
+                    self.fields[driver].widget.attrs.update(
+                        {
+                            "hx-post": f"{fragment_url}?fragment={branch}",
+                            "hx-trigger": "change",
+                            "hx-target": f"#{branch}",
+                            "hx-swap": "outerHTML",
+                            "hx-include": "#step-form",
+                            "aria-controls": branch,
+                        }
+                    )
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *(Fieldset(legend, *items) for legend, names in self.sections if (items := self._items(names)))
+        )
+
+    def _branch(self, branch: str) -> Div:
+        # Always rendered, even empty: it is the place the branch's fields are swapped into.
+        _driver, names = self.branches[branch]
+        return Div(*(n for n in names if n in self.fields), css_id=branch)
+
+    def _items(self, names: tuple[str, ...]) -> list:
+        items: list = []
+        for name in names:
+            if isinstance(name, tuple):  # fields side by side on wide screens
+                present = [n for n in name if n in self.fields]
+                if present:
+                    items.append(Row(*(Column(n, css_class="col-md") for n in present)))
+            elif name in self.branches:
+                items.append(self._branch(name))
+                # Without JavaScript the branch is refreshed by a plain post, right where it is needed.
+                driver = self.branches[name][0]
+                label = escape(self.fields[driver].label) if driver in self.fields else "the answers above"
+                items.append(HTML(NOSCRIPT_UPDATE.format(label=label)))
+            elif name in self.fields:
+                items.append(name)
+        return items
+
+    def branch_helper(self, branch: str) -> FormHelper:
+        """A helper rendering only one branch's div (the htmx fragment)."""
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(self._branch(branch))
+        return helper
+
+    @staticmethod
+    def _name_the_field_in_messages(field: forms.Field) -> None:
+        # Django's stock messages ("This field is required.") do not say which field; the error summary at
+        # the top of the page lists them out of context, so every message starts with the label.
+        label = str(field.label)
+        messages = {
+            "required": f"{label}: this field is required.",
+            "invalid": f"{label}: enter a valid value.",
+            "invalid_choice": f"{label}: choose one of the options offered.",
+            "min_value": f"{label}: must be %(limit_value)s or more.",
+            "max_value": f"{label}: must be %(limit_value)s or less.",
+        }
+        if isinstance(field, forms.DateField):
+            messages["invalid"] = f"{label}: enter a date such as 2026-01-15."
+        elif isinstance(field, forms.IntegerField):
+            messages["invalid"] = f"{label}: enter a whole number."
+        elif isinstance(field, forms.EmailField):
+            messages["invalid"] = f"{label}: enter an email address such as name@example.org."
+        field.error_messages.update(messages)
+
+    def raw_values(self) -> dict:
+        """What the user has typed (bound form) or what the form starts with, before any validation."""
+        values = {}
+        for name, field in self.fields.items():
+            if self.is_bound:
+                values[name] = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            else:
+                values[name] = self.initial.get(name, field.initial)
+        return values
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        merged = {**self.context, **cleaned}
+        for field, messages in validate_case_data(merged, today=self.today).items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+def initial_from_data(form_class: type[StepForm], data: Mapping) -> dict:
+    """Posted values turned into initial values, to redisplay a form without validating it ("Update form")."""
+    return {
+        name: field.widget.value_from_datadict(data, {}, name)
+        for name, field in form_class.base_fields.items()
+    }
+
+
+class PatientForm(StepForm):
+    sections = (
+        ("Patient", (("mrn", "given_name", "family_name"), ("date_of_birth", "sex"))),
+        ("Contact for follow-up", (("phone", "email", "preferred_contact"),)),
+        ("Case", (("diagnosis_date", "ruleset"),)),
+    )
+
+    mrn = forms.CharField(label="Hospital number (MRN)", max_length=32)
+    given_name = forms.CharField(label="Given name", max_length=100)
+    family_name = forms.CharField(label="Family name", max_length=100)
+    date_of_birth = _date_field("Date of birth", required=True)
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
+    phone = forms.CharField(label="Phone", max_length=32, required=False)
+    email = forms.EmailField(label="Email", required=False)
+    preferred_contact = forms.ChoiceField(
+        label="Preferred contact for follow-up",
+        choices=PreferredContact.choices,
+        initial=PreferredContact.PHONE,
+    )
+    diagnosis_date = _date_field(
+        "Date of diagnosis", help_text="Starts the surveillance schedule when not resected."
+    )
+    ruleset = forms.ChoiceField(label="Guideline rule set", choices=Ruleset.choices)
+
+    def __init__(self, *args, patient: Patient | None = None, **kwargs) -> None:
+        # The patient whose record this form edits (None: a new case, which may be for a known patient).
+        self.patient = patient
+        super().__init__(*args, **kwargs)
+
+    def clean_mrn(self) -> str:
+        mrn = " ".join(self.cleaned_data["mrn"].split())
+        if not mrn:
+            raise forms.ValidationError("Hospital number (MRN): this field is required.")
+        return mrn
+
+    def clean_given_name(self) -> str:
+        return self.cleaned_data["given_name"].strip()
+
+    def clean_family_name(self) -> str:
+        return self.cleaned_data["family_name"].strip()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        mrn = cleaned.get("mrn")
+        if not mrn:
+            return cleaned
+        other = Patient.objects.filter(mrn__iexact=mrn).first()
+        if other is None or (self.patient is not None and other.pk == self.patient.pk):
+            return cleaned
+        if self.patient is not None:
+            self.add_error("mrn", f"Hospital number (MRN): {mrn} already belongs to another patient.")
+            return cleaned
+        # A new case for a patient already on record: the same person only if name and birth date agree, so a
+        # mistyped number never attaches a tumour to someone else.
+        same_person = (
+            other.family_name.casefold() == (cleaned.get("family_name") or "").casefold()
+            and other.given_name.casefold() == (cleaned.get("given_name") or "").casefold()
+            and other.date_of_birth == cleaned.get("date_of_birth")
+        )
+        if not same_person:
+            self.add_error(
+                "mrn",
+                f"Hospital number (MRN): {mrn} belongs to a patient with a different name or date of birth; "
+                "check the number.",
+            )
+        return cleaned
+
+
+class PresentationForm(StepForm):
+    sections = (
+        ("Tumour", ("presentation", "branch-presentation", "site", "branch-site", "size_cm", "branch-size",
+                    "growth_pattern")),
+        ("Findings", ("boundary_clear", "adherent_to_adjacent_organs", "clinical_features", "r0_feasible",
+                      "major_morbidity_expected")),
+        ("Diagnostics", ("biopsy_done", "branch-biopsy", "histology_confirmed", "cd117", "dog1", "sdh_ihc")),
+    )  # fmt: skip
+    branches = {
+        "branch-presentation": ("presentation", ("metastatic_sites",)),
+        "branch-site": ("site", ("gastric_location", "duodenal_location", "rectal_level")),
+        "branch-size": ("size_cm", ("eus_features",)),
+        "branch-biopsy": ("biopsy_done", ("biopsy_date", "biopsy_method")),
+    }
+
+    presentation = forms.ChoiceField(
+        label="Presentation", choices=PresentationKind.choices, initial=PresentationKind.LOCALIZED
+    )
+    metastatic_sites = forms.CharField(label="Metastatic sites", max_length=200, required=False)
+    site = _choice("Primary site", Site.choices, required=True, blank_label="Choose the site")
+    gastric_location = _choice("Location within the stomach", GastricLocation.choices)
+    duodenal_location = _choice("Duodenal wall", DuodenalLocation.choices)
+    rectal_level = _choice("Rectal level", RectalLevel.choices)
+    size_cm = forms.CharField(
+        label="Largest diameter (cm)",
+        help_text="Greater than 0 and at most 50 cm.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    eus_features = forms.MultipleChoiceField(
+        label="Adverse EUS features",
+        choices=EusFeature.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Lesions smaller than 2 cm: any of these counts as an adverse feature.",
+    )
+    growth_pattern = _choice("Growth pattern", GrowthPattern.choices)
+    boundary_clear = forms.BooleanField(label="Tumour boundary clear", required=False, initial=True)
+    adherent_to_adjacent_organs = forms.BooleanField(
+        label="Serious adhesion to adjacent organs", required=False
+    )
+    clinical_features = forms.MultipleChoiceField(
+        label="Clinical features",
+        choices=ClinicalFeature.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    r0_feasible = forms.BooleanField(label="R0 resection feasible", required=False, initial=True)
+    major_morbidity_expected = forms.BooleanField(
+        label="Resection would need multivisceral or mutilating surgery", required=False
+    )
+    biopsy_done = forms.BooleanField(label="Biopsy performed", required=False)
+    biopsy_date = _date_field("Biopsy date")
+    biopsy_method = _choice("Biopsy method", Diagnostics.BiopsyMethod.choices)
+    histology_confirmed = forms.BooleanField(label="Histology confirms GIST", required=False)
+    cd117 = _choice("CD117 (KIT)", StainResult.choices)
+    dog1 = _choice("DOG1", StainResult.choices)
+    sdh_ihc = _choice("SDHB immunohistochemistry", SdhResult.choices)
+
+    def clean_size_cm(self) -> Decimal:
+        return parse_size_cm(self.cleaned_data["size_cm"])
+
+
+class OperationForm(StepForm):
+    sections = (("Operation", ("resected", "branch-resected")),)
+    branches = {
+        "branch-resected": (
+            "resected",
+            ("surgery_date", "approach_used", "converted_to_open", "margin", "rupture", "nodes_removed"),
+        ),
+    }
+
+    resected = forms.BooleanField(label="The tumour was resected", required=False, initial=True)
+    surgery_date = _date_field("Date of surgery")
+    approach_used = _choice("Approach used", Approach.choices)
+    converted_to_open = forms.BooleanField(label="Converted to open", required=False)
+    margin = _choice("Margin", Margin.choices, blank_label="Not reported")
+    rupture = forms.BooleanField(label="Tumour rupture (before or during surgery)", required=False)
+    nodes_removed = forms.BooleanField(label="Lymph nodes removed", required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("resected"):
+            if (
+                "surgery_date" in self.fields
+                and not cleaned.get("surgery_date")
+                and "surgery_date" not in self.errors
+            ):
+                self.add_error("surgery_date", "Date of surgery: enter the date of the operation.")
+            if "approach_used" in self.fields and not cleaned.get("approach_used"):
+                self.add_error("approach_used", "Approach used: choose the approach of the operation.")
+        return cleaned
+
+
+class PathologyForm(StepForm):
+    sections = (
+        ("Pathology and molecular", ("mitoses_per_5mm2", "nodes_positive", "genotype", "exon_detail")),
+        ("Treatment decisions", ("neoadjuvant_months", "adjuvant_decision", "branch-adjuvant")),
+    )  # fmt: skip
+    branches = {
+        "branch-adjuvant": (
+            "adjuvant_decision",
+            ("adjuvant_start", "adjuvant_dose_mg", "adjuvant_planned_months"),
+        ),
+    }
+
+    mitoses_per_5mm2 = forms.CharField(
+        label="Mitoses per 5 mm²",
+        required=False,
+        help_text="A whole number from 0 to 1000 (5 mm² is equivalent to 50 HPF).",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    nodes_positive = forms.BooleanField(label="Regional lymph node metastasis (N1)", required=False)
+    genotype = forms.ChoiceField(label="Genotype", choices=Genotype.choices, initial=Genotype.NOT_TESTED)
+    exon_detail = forms.CharField(label="Mutation detail", max_length=200, required=False)
+    neoadjuvant_months = forms.IntegerField(
+        label="Neoadjuvant imatinib given (months)", min_value=0, max_value=120, initial=0, required=False
+    )
+    adjuvant_decision = forms.ChoiceField(
+        label="Adjuvant imatinib",
+        choices=[("", "Not decided yet"), *AdjuvantDecision.choices],
+        required=False,
+    )
+    adjuvant_start = _date_field("Adjuvant start", help_text="May be a planned date.")
+    adjuvant_dose_mg = forms.IntegerField(
+        label="Adjuvant dose (mg/day)", min_value=100, max_value=800, required=False
+    )
+    adjuvant_planned_months = forms.IntegerField(
+        label="Planned adjuvant duration (months)", min_value=1, max_value=240, required=False
+    )
+
+    def clean_mitoses_per_5mm2(self) -> int | None:
+        raw = self.cleaned_data["mitoses_per_5mm2"]
+        if raw in (None, ""):
+            return None
+        return parse_mitoses(raw)
+
+    def clean_neoadjuvant_months(self) -> int:
+        return self.cleaned_data.get("neoadjuvant_months") or 0
+
+
+STEP_FORMS: dict[str, type[StepForm]] = {
+    "patient": PatientForm,
+    "presentation": PresentationForm,
+    "operation": OperationForm,
+    "pathology": PathologyForm,
+}
