@@ -61,7 +61,7 @@ def test_an_edited_signed_case_shows_the_banner_and_is_amended_with_a_diff(page,
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign amended version").click()
     page.wait_for_load_state()
-    assert "Version 2 signed" in page.content()
+    assert page.url.endswith("/report/?version=2")  # the report page of the new version
     amended = SignedReport.objects.get(case=case, version=2)
     assert amended.meeting.is_virtual
     page.goto(f"/cases/{case.id}/")
