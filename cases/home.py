@@ -32,6 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["unsigned_days"] = settings.GISTCARE_SIGNOFF_ALERT_DAYS
         context["unsigned"] = list(followup_safety.unsigned_too_long(today=today)[:20])
         context["lost_count"] = lost_to_follow_up().count()
+        # Signed reports that no longer match their case (issue 10): re-discuss or amend.
+        stale = Case.objects.active().filter(changed_since_signed=True).select_related("patient")
+        context["changed_since_signed"] = list(stale.order_by("-updated_at")[:10])
     if user.has_perm(MANAGE_FOLLOWUPS):
         context["followup_counts"] = worklist.tab_counts(worklist.base_items(), today)
     return render(request, "home.html", context)

@@ -299,3 +299,19 @@ GISTCARE_SIGNOFF_ALERT_DAYS = int(os.environ.get("GISTCARE_SIGNOFF_ALERT_DAYS", 
 # The follow-up team's telephone number, printed on the letters to patients ("whom to call").
 GISTCARE_FOLLOWUP_PHONE = os.environ.get("GISTCARE_FOLLOWUP_PHONE", "")
 GISTCARE_ESCALATION_STEP_DAYS = int(os.environ.get("GISTCARE_ESCALATION_STEP_DAYS", "14"))
+# The MDT quorum: disciplines that must be present for a quorate meeting (issue 10's default: surgeon,
+# oncologist, pathologist, radiologist). The sign page warns when a meeting's attendance does not meet it.
+_DISCIPLINES = {
+    "surgeon",
+    "oncologist",
+    "pathologist",
+    "radiologist",
+    "gastroenterologist",
+    "nurse",
+    "coordinator",
+}
+GISTCARE_MDT_QUORUM = env_list("GISTCARE_MDT_QUORUM", ["surgeon", "oncologist", "pathologist", "radiologist"])
+if not set(GISTCARE_MDT_QUORUM) <= _DISCIPLINES | {"other"}:
+    raise ImproperlyConfigured(
+        f"GISTCARE_MDT_QUORUM lists unknown disciplines: {sorted(set(GISTCARE_MDT_QUORUM) - _DISCIPLINES)}"
+    )

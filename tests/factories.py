@@ -252,7 +252,10 @@ def meeting_with_case(*, coordinator, case: Case, when: dt.date = dt.date(2026, 
     from cases.mdt.services import agenda_add, meeting_create
 
     meeting = meeting_create(
-        user=coordinator, date=when, title="GIST MDT", attendees="Dr A, surgeon\nDr B, oncologist"
+        user=coordinator,
+        date=when,
+        title="GIST MDT",
+        attendees="Dr A, surgeon\nDr B, oncologist\nDr C, pathologist\nDr D, radiologist",
     )
     return meeting, agenda_add(meeting=meeting, case=case, user=coordinator)
 
@@ -262,5 +265,6 @@ def signed_report(*, coordinator, chair, case: Case, decision: str = "accept", r
     from cases.mdt.services import decision_record, report_sign
 
     _, item = meeting_with_case(coordinator=coordinator, case=case)
-    decision_record(item=item, user=chair, decision=decision, reason=reason)
-    return report_sign(item=item, user=chair)
+    modifications = {"adjuvant": "declined"} if decision == "modify" else None
+    decision_record(item=item, user=chair, decision=decision, reason=reason, modifications=modifications)
+    return report_sign(item=item, user=chair, password=PASSWORD)

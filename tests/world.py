@@ -115,7 +115,7 @@ def _add_mdt(world: World, *, signed: bool) -> None:
     if signed:
         svc.decision_record(item=item, user=world.users["chair"], decision="accept")
         item.refresh_from_db()
-        world.objects["report"] = svc.report_sign(item=item, user=world.users["chair"])
+        world.objects["report"] = svc.report_sign(item=item, user=world.users["chair"], password=PASSWORD)
 
 
 def _add_followups(world: World) -> None:

@@ -610,7 +610,11 @@ def case_mark_recurrent(*, case: Case, user):
     previous = case.mdt_review_reason if case.needs_mdt_review else ""
     reason = "Marked recurrent: re-discuss at the MDT (systemic therapy pathway)"
     case_flag_for_mdt(case=case, user=user, reason=f"{previous}; {reason}" if previous else reason)
-    return case_assess(case=Case.objects.get(pk=case.pk), user=user)
+    assessment = case_assess(case=Case.objects.get(pk=case.pk), user=user)
+    from cases.mdt.services import case_note_clinical_change  # the MDT services import this module
+
+    case_note_clinical_change(case=Case.objects.get(pk=case.pk))
+    return assessment
 
 
 # ---------------------------------------------------------------------------------------------------------

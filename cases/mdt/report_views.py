@@ -13,13 +13,23 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user
-from cases.mdt.forms import AmendForm
+from cases.mdt.drift import changes_since_signed, signed_vs_current
+from cases.mdt.forms import AmendForm, add_service_errors
 from cases.mdt.reports import ReportSource, draft_source, render_report_html, render_report_pdf, signed_source
 from cases.mdt.services import report_amend
 from cases.models import Case, SignedReport
 from cases.permissions import SIGN_REPORT
 from cases.records.assessment import case_assessment_preview
-from cases.service_helpers import add_service_errors
+
+
+def stale_info(case: Case) -> dict | None:
+    """What the "changed since signed" banner shows, or None when the signed report matches the case."""
+    if not case.changed_since_signed:
+        return None
+    latest = case.signed_reports.defer("pdf").order_by("-version").first()
+    if latest is None:
+        return None
+    return {"version": latest.version, "changes": changes_since_signed(case, latest)}
 
 
 def _versions(case: Case) -> list[SignedReport]:
@@ -72,7 +82,8 @@ def case_report(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         pdf_url += f"?version={signed.version}"
     elif request.GET.get("draft"):
         pdf_url += "?draft=1"
-    html = render_report_html(source, for_pdf=False, extra={"pdf_url": pdf_url, "versions": _versions(case)})
+    extra = {"pdf_url": pdf_url, "versions": _versions(case), "stale": stale_info(case)}
+    html = render_report_html(source, for_pdf=False, extra=extra)
     return HttpResponse(html)
 
 
@@ -101,6 +112,7 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "decision": latest.decision,
         "decision_reason": latest.decision_reason,
         "decision_text": latest.decision_text,
+        **{f"mod_{key}": value for key, value in (latest.modifications or {}).items()},
     }
     form = AmendForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -108,10 +120,13 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             new = report_amend(
                 report=latest,
                 user=request.user,
+                password=form.cleaned_data["password"],
+                meeting=form.cleaned_data["meeting"],
                 reason=form.cleaned_data["reason"],
                 decision=form.cleaned_data["decision"],
                 decision_reason=form.cleaned_data["decision_reason"],
                 decision_text=form.cleaned_data["decision_text"],
+                modifications=form.modifications(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -121,9 +136,13 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             )
             return redirect(reverse("mdt:report", args=[case.id]) + f"?version={new.version}")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "mdt/reports/amend.html",
-        {"case": case, "latest": latest, "form": form, "versions": _versions(case)},
-        status=status,
-    )
+    latest_full = SignedReport.objects.select_related("meeting", "amends").get(pk=latest.pk)
+    context = {
+        "case": case,
+        "latest": latest_full,
+        "form": form,
+        "versions": _versions(case),
+        "diff": signed_vs_current(case, latest_full, case_assessment_preview(case=case)),
+        "changes": changes_since_signed(case, latest),
+    }
+    return render(request, "mdt/reports/amend.html", context, status=status)

@@ -31,6 +31,7 @@ from cases.labels import (
     choice_labels,
     label,
 )
+from cases.mdt.decisions import Attendee, attendees_by_discipline, modification_rows
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
 from cases.text_safety import isolate
 
@@ -295,7 +296,13 @@ def report_context(source: ReportSource) -> dict[str, Any]:
     ]
     signed = source.signed
     decision = None
+    overrides: dict[str, dict[str, str]] = {}
     if signed is not None:
+        # The decision wins: each field the MDT modified prints the MDT's value, the engine's struck through.
+        for row in modification_rows(signed.modifications or {}, result):
+            overrides[row["key"]] = {**row, "reason": signed.decision_reason}
+        meeting = signed.meeting
+        attendees = [Attendee(a.get("name", ""), a.get("discipline", "")) for a in signed.attendees or []]
         decision = {
             "version": signed.version,
             "decision": MdtDecision(signed.decision).label,
@@ -307,7 +314,14 @@ def report_context(source: ReportSource) -> dict[str, Any]:
             "amendment_reason": signed.amendment_reason,
             "amends_version": signed.amends.version if signed.amends_id else None,
             "sha256": signed.pdf_sha256,
-            "meeting": str(signed.agenda_item.meeting) if signed.agenda_item_id else "",
+            "meeting": meeting.label
+            if meeting
+            else "a meeting not recorded (signed before meetings were kept)",
+            "meeting_time": meeting.start_time if meeting else None,
+            "meeting_place": meeting.place if meeting else "",
+            "signer_role": signed.signer_role,
+            "attendance": attendees_by_discipline(attendees),
+            "deferred": False,
         }
     pathway = result.get("pathway")
     return {
@@ -343,8 +357,20 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         "generated_at": timezone.localtime(source.generated_at),
         "draft": signed is None,
         "decision": decision,
+        "overrides": overrides,
+        "adjuvant_recorded": _adjuvant_recorded(facts, signed, overrides),
         "footer": f"{isolate(patient['name'])} · MRN {isolate(patient['mrn'])}",
     }
+
+
+def _adjuvant_recorded(facts: dict[str, Any], signed: SignedReport | None, overrides: dict) -> str:
+    """Who decided the adjuvant therapy recorded on the case: before signing it is only the surgeon's plan."""
+    decision = facts.get("adjuvant_decision")
+    if not decision or "adjuvant" in overrides:
+        return ""
+    if signed is None:
+        return f"Adjuvant imatinib {decision}: planned by the surgeon, not yet an MDT decision"
+    return f"Adjuvant imatinib {decision}: recorded on the case, accepted by the MDT"
 
 
 def render_report_html(source: ReportSource, *, for_pdf: bool, extra: dict[str, Any] | None = None) -> str:

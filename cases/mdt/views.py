@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,21 +17,31 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_agenda_item_for_user, get_case_for_user, get_meeting_for_user, require_perm
 from cases.followups.selectors import flagged_cases
-from cases.mdt.forms import AddToAgendaForm, AgendaSearchForm, DecisionForm, MeetingForm
+from cases.mdt.decisions import attendees_by_discipline, modification_rows, parse_attendees, quorum_missing
+from cases.mdt.forms import (
+    AddToAgendaForm,
+    AgendaSearchForm,
+    DecisionForm,
+    MeetingForm,
+    SignForm,
+    add_service_errors,
+)
 from cases.mdt.report_views import _pdf_response
 from cases.mdt.reports import draft_source, render_printout_pdf, signed_source
 from cases.mdt.services import (
+    ALREADY_BOOKED,
     agenda_add,
+    agenda_move,
     agenda_remove,
     decision_record,
     meeting_create,
     meeting_update,
+    meeting_virtual_today,
     report_sign,
 )
 from cases.models import AgendaItem, Case, MdtMeeting, SignedReport
 from cases.permissions import MANAGE_MDT, SIGN_REPORT, VIEW_CLINICAL
 from cases.records.assessment import case_assessment_preview
-from cases.service_helpers import add_service_errors
 
 SEARCH_LIMIT = 20
 
@@ -92,22 +102,26 @@ def mdt_list(request: HttpRequest) -> HttpResponse:
         "upcoming": [m for m in meetings if m.date >= today][::-1],
         "past": [m for m in meetings if m.date < today],
         "can_manage": request.user.has_perm(MANAGE_MDT),
+        "can_sign": request.user.has_perm(SIGN_REPORT),
     }
     return render(request, "mdt/meeting_list.html", context, status=400 if form.errors else 200)
 
 
 def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) -> dict[str, object]:
-    search = AgendaSearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
+    search = extra.pop("search_form", None) or AgendaSearchForm()
+    query = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
     items = list(_agenda(meeting))
     decision_forms = extra.pop("decision_forms", {})
     for item in items:
         item.latest_report = item.report_list[0] if item.report_list else None
+        item.is_draft = item.case.status == "draft"
         item.decision_form = decision_forms.get(item.id) or DecisionForm(
             initial={
                 "decision": item.decision,
                 "reason": item.modification_reason,
                 "text": item.modification_text,
+                "deferral_need": item.deferral_need,
+                **{f"mod_{key}": value for key, value in (item.modifications or {}).items()},
             },
             prefix=f"item-{item.id}",
         )
@@ -121,8 +135,17 @@ def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) 
         "can_manage": request.user.has_perm(MANAGE_MDT),
         "can_sign": request.user.has_perm(SIGN_REPORT),
         "edit_form": MeetingForm(
-            initial={"date": meeting.date, "title": meeting.title, "attendees": meeting.attendees}
+            initial={
+                "date": meeting.date,
+                "title": meeting.title,
+                "attendees": meeting.attendees,
+                "start_time": meeting.start_time,
+                "place": meeting.place,
+                "video_link": meeting.video_link,
+            }
         ),
+        "attendance": attendees_by_discipline(parse_attendees(meeting.attendees)),
+        "quorum_missing": quorum_missing(parse_attendees(meeting.attendees)),
     }
     context.update(extra)
     return context
@@ -144,9 +167,40 @@ def mdt_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         context = _detail_context(request, meeting, edit_form=form, edit_open=True)
         return render(request, "mdt/meeting_detail.html", context, status=400)
     context = _detail_context(request, meeting)
+    return render(request, "mdt/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def mdt_search(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """The agenda's case search. Posted: the text is a name or an MRN, which must not reach a URL (and so the
+    access log or the browser history)."""
+    meeting = get_meeting_for_user(request, meeting_id, MANAGE_MDT)
+    context = _detail_context(request, meeting, search_form=AgendaSearchForm(request.POST))
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "mdt/meeting_detail.html#search_results", context)
     return render(request, "mdt/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def mdt_virtual(request: HttpRequest) -> HttpResponse:
+    """Open today's virtual MDT (created when there is none): the way to sign between scheduled meetings."""
+    if not (request.user.has_perm(MANAGE_MDT) or request.user.has_perm(SIGN_REPORT)):
+        raise PermissionDenied
+    meeting = meeting_virtual_today(user=request.user)
+    messages.success(
+        request, f"{meeting.label.capitalize()}: add the cases to discuss, then record and sign."
+    )
+    return redirect("mdt:meeting", meeting_id=meeting.id)
+
+
+@login_required
+@require_POST
+def mdt_agenda_move(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
+    item = get_agenda_item_for_user(request, meeting_id, item_id, MANAGE_MDT)
+    agenda_move(item=item, user=request.user, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect(reverse("mdt:meeting", args=[meeting_id]) + f"#item-{item.id}")
 
 
 @login_required
@@ -160,8 +214,16 @@ def mdt_agenda_add(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         return redirect("mdt:meeting", meeting_id=meeting.id)
     case = get_object_or_404(Case, pk=case_id)
     try:
-        agenda_add(meeting=meeting, case=case, user=request.user)
+        agenda_add(
+            meeting=meeting,
+            case=case,
+            user=request.user,
+            confirm_double_booking=request.POST.get("confirm_double_booking") == "1",
+        )
     except ValidationError as exc:
+        if getattr(exc, "error_dict", None) and exc.error_dict["case"][0].code == ALREADY_BOOKED:
+            context = _detail_context(request, meeting, confirm_case=case, confirm_message=exc.messages[0])
+            return render(request, "mdt/meeting_detail.html", context, status=409)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Case {case.short_id} added to the agenda.")
@@ -194,6 +256,8 @@ def mdt_decision(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 text=form.cleaned_data["text"],
+                modifications=form.modifications(),
+                deferral_need=form.cleaned_data["deferral_need"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -205,16 +269,34 @@ def mdt_decision(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def mdt_sign(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
+    """The sign page: what is signed, the meaning of the signature, the quorum, and the chair's password."""
     item = get_agenda_item_for_user(request, meeting_id, item_id, SIGN_REPORT)
-    try:
-        report = report_sign(item=item, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, f"Case {item.case.short_id}: " + " ".join(exc.messages))
-    else:
-        messages.success(request, f"Report for case {item.case.short_id} signed (version {report.version}).")
-    return redirect(reverse("mdt:meeting", args=[meeting_id]) + f"#item-{item.id}")
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_sign(item=item, user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Report for case {item.case.short_id} signed (version {report.version})."
+            )
+            return redirect(reverse("mdt:meeting", args=[meeting_id]) + f"#item-{item.id}")
+    attendees = parse_attendees(item.meeting.attendees)
+    assessment = case_assessment_preview(case=Case.objects.with_sections().get(pk=item.case_id))
+    context = {
+        "item": item,
+        "meeting": item.meeting,
+        "patient": item.case.patient,
+        "form": form,
+        "attendance": attendees_by_discipline(attendees),
+        "quorum_missing": quorum_missing(attendees),
+        "too_early": item.meeting.date > timezone.localdate(),
+        "modifications": modification_rows(item.modifications or {}, assessment.result if assessment else {}),
+    }
+    return render(request, "mdt/sign.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -255,7 +337,12 @@ def case_agenda_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         meeting = form.cleaned_data["meeting"]
         try:
-            agenda_add(meeting=meeting, case=case, user=request.user)
+            agenda_add(
+                meeting=meeting,
+                case=case,
+                user=request.user,
+                confirm_double_booking=form.cleaned_data["confirm_double_booking"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

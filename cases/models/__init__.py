@@ -11,7 +11,16 @@ from cases.models.followup import (
     FollowUpItem,
     ReminderLog,
 )
-from cases.models.mdt import AgendaItem, AgendaItemStatus, MdtDecision, MdtMeeting, SignedReport
+from cases.models.mdt import (
+    SIGNABLE_DECISIONS,
+    AgendaItem,
+    AgendaItemStatus,
+    DeferralNeed,
+    Discipline,
+    MdtDecision,
+    MdtMeeting,
+    SignedReport,
+)
 from cases.models.patient import Patient
 from cases.models.safety import (
     ESCALATION_LADDER,
@@ -42,6 +51,9 @@ __all__ = [
     "ApiToken",
     "AgendaItem",
     "AgendaItemStatus",
+    "DeferralNeed",
+    "Discipline",
+    "SIGNABLE_DECISIONS",
     "CalendarFeedToken",
     "ContactAttempt",
     "FollowUpItem",

@@ -67,6 +67,9 @@ class Case(models.Model):
     # Set when a follow-up finds recurrence or progression; cleared when the MDT has re-discussed the case.
     needs_mdt_review = models.BooleanField("flagged for MDT re-discussion", default=False)
     mdt_review_reason = models.CharField(max_length=300, blank=True)
+    # Set by the case services when clinical data change after a report was signed; cleared by the next
+    # signature or amendment. The case page recomputes what changed from the history tables.
+    changed_since_signed = models.BooleanField("changed since the report was signed", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)

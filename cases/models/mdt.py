@@ -18,6 +18,32 @@ from simple_history.models import HistoricalRecords
 class MdtDecision(models.TextChoices):
     ACCEPT = "accept", "Accept the recommendation"
     MODIFY = "modify", "Modify the recommendation"
+    DEFER = "defer", "Defer: more information needed"
+    NOT_DISCUSSED = "not_discussed", "Not discussed"
+
+
+# Only these decisions can be signed: a deferred or undiscussed case has no MDT recommendation yet.
+SIGNABLE_DECISIONS = frozenset({MdtDecision.ACCEPT, MdtDecision.MODIFY})
+
+
+class DeferralNeed(models.TextChoices):
+    IMAGING = "imaging", "Further imaging"
+    BIOPSY = "biopsy", "Biopsy"
+    GENOTYPE = "genotype", "Genotype (mutation analysis)"
+    OTHER = "other", "Other (see note)"
+
+
+class Discipline(models.TextChoices):
+    """An attendee's discipline (the quorum rule counts these; see settings.GISTCARE_MDT_QUORUM)."""
+
+    SURGEON = "surgeon", "Surgeon"
+    ONCOLOGIST = "oncologist", "Oncologist"
+    PATHOLOGIST = "pathologist", "Pathologist"
+    RADIOLOGIST = "radiologist", "Radiologist"
+    GASTROENTEROLOGIST = "gastroenterologist", "Gastroenterologist"
+    NURSE = "nurse", "Specialist nurse"
+    COORDINATOR = "coordinator", "MDT coordinator"
+    OTHER = "other", "Other"
 
 
 class AgendaItemStatus(models.TextChoices):
@@ -35,6 +61,12 @@ class MdtMeeting(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     date = models.DateField("meeting date")
     title = models.CharField(max_length=200)
+    start_time = models.TimeField("start time", null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    video_link = models.URLField("video link", max_length=500, blank=True)
+    # An ad-hoc meeting held today to sign between scheduled meetings ("virtual MDT <date>").
+    is_virtual = models.BooleanField("virtual MDT", default=False)
+    # Attendance, one person per line as "Name, discipline" (see cases.mdt_attendance).
     attendees = models.TextField(
         blank=True, help_text="One name per line, with role (e.g. surgeon, oncologist)."
     )
@@ -62,6 +94,13 @@ class MdtMeeting(models.Model):
     def attendee_list(self) -> list[str]:
         return [line.strip() for line in self.attendees.splitlines() if line.strip()]
 
+    @property
+    def label(self) -> str:
+        """How a signed report names the meeting: a virtual one as "virtual MDT <date>"."""
+        if self.is_virtual:
+            return f"virtual MDT {self.date:%d %b %Y}"
+        return str(self)
+
 
 class AgendaItem(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -71,7 +110,12 @@ class AgendaItem(models.Model):
     status = models.CharField(
         max_length=10, choices=AgendaItemStatus.choices, default=AgendaItemStatus.PENDING
     )
-    decision = models.CharField(max_length=10, choices=MdtDecision.choices, blank=True)
+    decision = models.CharField(max_length=16, choices=MdtDecision.choices, blank=True)
+    # What the MDT changed, field by field (cases.mdt_decisions.MODIFIABLE): {"adjuvant": "declined", ...}.
+    modifications = models.JSONField(default=dict, blank=True)
+    deferral_need = models.CharField(
+        "what is needed before the decision", max_length=10, choices=DeferralNeed.choices, blank=True
+    )
     modification_reason = models.CharField(
         "reason for the modification", max_length=300, blank=True, help_text="e.g. adjuvant declined"
     )
@@ -112,7 +156,15 @@ class SignedReport(models.Model):
     snapshot = models.JSONField(default=dict)
     ruleset = models.CharField(max_length=40)
     ruleset_version = models.CharField(max_length=80)
-    decision = models.CharField(max_length=10, choices=MdtDecision.choices)
+    decision = models.CharField(max_length=16, choices=MdtDecision.choices)
+    modifications = models.JSONField(default=dict, blank=True)
+    # The meeting this version was signed at (an amendment between meetings: a virtual MDT of its date).
+    meeting = models.ForeignKey(
+        MdtMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="signed_reports"
+    )
+    signer_role = models.CharField(max_length=200, blank=True)
+    # Who attended, by discipline, as it stood at signing: [{"name": ..., "discipline": ...}].
+    attendees = models.JSONField(default=list, blank=True)
     decision_reason = models.CharField(max_length=300, blank=True)
     decision_text = models.TextField(blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

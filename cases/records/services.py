@@ -13,6 +13,7 @@ from django.db import transaction
 
 from cases.choices import PreferredContact, Sex
 from cases.followups.services import followups_on_case_change
+from cases.mdt.services import case_note_clinical_change
 from cases.models import (
     Assessment,
     Case,
@@ -163,6 +164,8 @@ def case_save_step(*, case: Case, step: str, data: Mapping, user) -> Assessment 
     case.save()
     _forget_sections(case)
     snapshot = case_assess(case=case, user=user)
+    # A signed report never goes silently stale: the case says so until the MDT re-signs or amends.
+    case_note_clinical_change(case=case)
     if step in SCHEDULE_STEPS:
         # The surgery date and the adjuvant decision move the surveillance schedule of a signed case.
         followups_on_case_change(case=case, user=user)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.access import get_case_for_user, require_perm
 from cases.choices import CaseStatus, RiskCategory, Site
+from cases.mdt.report_views import stale_info
 from cases.models import Case
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records.assessment import case_assess, superseded_by
@@ -114,6 +115,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "can_edit": request.user.has_perm(EDIT_CLINICAL),
         "next_followups": list(case.followups.filter(status="pending").order_by("due_date")[:3]),
         "current_version": superseded_by(latest),
+        "stale": stale_info(case),
     }
     return render(request, "records/case_detail.html", context)
 

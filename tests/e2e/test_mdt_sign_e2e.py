@@ -32,11 +32,26 @@ def test_the_chair_signs_a_case_and_downloads_the_printout(page, screenshot):
 
     row.get_by_label("Modify the recommendation").check()
     row.get_by_label("Reason for the modification").fill("Adjuvant declined by the patient")
+    row.get_by_label("MDT decision: adjuvant imatinib").select_option("declined")
     row.get_by_role("button", name="Record decision").click()
     page.wait_for_load_state()
     row = page.locator(f"#item-{item.id}")
     assert "Adjuvant declined by the patient" in row.inner_text()
-    row.get_by_role("button", name="Sign report").click()
+    row.get_by_role("link", name="Sign report").click()
+    page.wait_for_load_state()
+    # The sign page: the meaning of the signature, and the chair's own password.
+    assert (
+        "I confirm this is the MDT's decision for Ada Lovelace, MRN MRN424242."
+        in page.get_by_test_id("attestation").inner_text()
+    )
+    page.get_by_label("Your password").fill("not my password")
+    page.get_by_role("button", name="Sign as Charles Chairman").click()
+    page.wait_for_load_state()
+    assert "The password is not correct: nothing was signed" in page.content()
+    assert not SignedReport.objects.filter(case=case).exists()
+    screenshot("mdt-sign-page-wrong-password")
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign as Charles Chairman").click()
     page.wait_for_load_state()
     assert "signed (version 1)" in page.locator(".messages").inner_text()
     assert "Signed version 1 by Charles Chairman" in page.locator(f"#item-{item.id}").inner_text()

@@ -21,7 +21,7 @@ from cases.mdt.services import (
 )
 from cases.models import AgendaItemStatus, SignedReport
 from cases.records.assessment import case_assess
-from tests.factories import CaseFactory, contract_example_case, meeting_with_case, signed_report
+from tests.factories import PASSWORD, CaseFactory, contract_example_case, meeting_with_case, signed_report
 
 pytestmark = pytest.mark.django_db
 
@@ -87,14 +87,14 @@ def test_only_the_chair_records_decisions_and_signs(coordinator, surgeon):
         with pytest.raises(PermissionDenied):
             decision_record(item=item, user=user, decision="accept")
         with pytest.raises(PermissionDenied):
-            report_sign(item=item, user=user)
+            report_sign(item=item, user=user, password=PASSWORD)
     assert not SignedReport.objects.exists()
 
 
 def test_signing_needs_a_decision(coordinator, chair):
     _, item = meeting_with_case(coordinator=coordinator, case=contract_example_case())
     with pytest.raises(ValidationError, match="Record the MDT decision"):
-        report_sign(item=item, user=chair)
+        report_sign(item=item, user=chair, password=PASSWORD)
 
 
 def test_signing_freezes_the_report(coordinator, chair):
@@ -119,7 +119,7 @@ def test_signing_freezes_the_report(coordinator, chair):
     case.refresh_from_db()
     assert case.status == CaseStatus.FINALISED
     with pytest.raises(ValidationError, match="already signed"):
-        report_sign(item=report.agenda_item, user=chair)
+        report_sign(item=report.agenda_item, user=chair, password=PASSWORD)
 
 
 def test_signing_clears_the_re_discussion_flag(coordinator, chair):
@@ -135,7 +135,7 @@ def test_a_case_without_a_site_cannot_be_signed(coordinator, chair):
     _, item = meeting_with_case(coordinator=coordinator, case=CaseFactory())
     decision_record(item=item, user=chair, decision="accept")
     with pytest.raises(ValidationError, match="cannot be assessed"):
-        report_sign(item=item, user=chair)
+        report_sign(item=item, user=chair, password=PASSWORD)
     assert not SignedReport.objects.exists()
 
 
@@ -169,13 +169,15 @@ def test_an_amendment_is_a_new_version_and_keeps_the_history(coordinator, chair)
     case_assess(case=case, user=chair)
 
     with pytest.raises(ValidationError):
-        report_amend(report=first, reason=" ", user=chair)
+        report_amend(report=first, reason=" ", user=chair, password=PASSWORD)
     second = report_amend(
         report=first,
         reason="Mitotic count corrected by pathology",
         user=chair,
+        password=PASSWORD,
         decision="modify",
         decision_reason="Low risk now",
+        decision_text="Surveillance only",
     )
     assert (second.version, second.amends, second.amendment_reason) == (
         1 + 1,
@@ -189,13 +191,13 @@ def test_an_amendment_is_a_new_version_and_keeps_the_history(coordinator, chair)
     assert bytes(first.pdf) == first_pdf
     assert list(case.signed_reports.order_by("version").values_list("version", flat=True)) == [1, 2]
     with pytest.raises(ValidationError, match="latest version"):
-        report_amend(report=first, reason="again", user=chair)
+        report_amend(report=first, reason="again", user=chair, password=PASSWORD)
 
 
 def test_an_amendment_needs_the_chair(coordinator, chair, surgeon):
     first = signed_report(coordinator=coordinator, chair=chair, case=contract_example_case())
     with pytest.raises(PermissionDenied):
-        report_amend(report=first, reason="x", user=surgeon)
+        report_amend(report=first, reason="x", user=surgeon, password=PASSWORD)
 
 
 def test_signing_generates_the_follow_up_items(coordinator, chair):
@@ -216,7 +218,7 @@ def test_an_amendment_regenerates_the_follow_up_items(coordinator, chair):
     case.pathology.mitoses_per_5mm2 = 2
     case.pathology.save()
     case_assess(case=case, user=chair)
-    report_amend(report=first, reason="Pathology revised", user=chair)
+    report_amend(report=first, reason="Pathology revised", user=chair, password=PASSWORD)
     dues = list(case.followups.order_by("due_date").values_list("due_date", flat=True))
     assert len(dues) == 10
     assert dues[0] == date(2026, 7, 15)

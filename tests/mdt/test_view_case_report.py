@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.models import Assessment, SignedReport
 from cases.records.assessment import case_assess
-from tests.factories import CaseFactory, contract_example_case, pdf_pages_text, signed_report
+from tests.factories import PASSWORD, CaseFactory, contract_example_case, pdf_pages_text, signed_report
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_every_version_stays_viewable(client, nurse, coordinator, chair):
 
     case = contract_example_case()
     first = signed_report(coordinator=coordinator, chair=chair, case=case)
-    second = report_amend(report=first, reason="Typo in the decision", user=chair)
+    second = report_amend(report=first, reason="Typo in the decision", user=chair, password=PASSWORD)
     client.force_login(nurse)
     url = reverse("mdt:report", args=[case.id])
     assert "version 2" in client.get(url).content.decode()
@@ -121,9 +121,17 @@ def test_the_chair_amends_with_a_reason(client, coordinator, chair):
     assert response.status_code == 400
     assert "Give the reason for modifying" in response.content.decode()
     assert "Pathology revised" in response.content.decode()  # nothing entered is lost
-    response = client.post(
-        url, {"reason": "Pathology revised", "decision": "modify", "decision_reason": "Adjuvant declined"}
-    )
+    amend = {
+        "reason": "Pathology revised",
+        "decision": "modify",
+        "decision_reason": "Adjuvant declined",
+        "mod_adjuvant": "declined",
+    }
+    response = client.post(url, {**amend, "password": "not my password"})
+    assert response.status_code == 400
+    assert "The password is not correct: nothing was signed" in response.content.decode()
+    assert SignedReport.objects.filter(case=case).count() == 1
+    response = client.post(url, {**amend, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"].endswith("?version=2")
     latest = SignedReport.objects.get(case=case, version=2)
@@ -155,7 +163,7 @@ def test_the_versions_partial_lists_every_signed_version(coordinator, chair):
     template = Template('{% include "mdt/_report_versions.html" with case=case %}')
     assert "Not signed yet" in template.render(Context({"case": case}))
     first = signed_report(coordinator=coordinator, chair=chair, case=case)
-    report_amend(report=first, reason="Typo in the decision", user=chair)
+    report_amend(report=first, reason="Typo in the decision", user=chair, password=PASSWORD)
     html = template.render(Context({"case": case}))
     assert f"{reverse('mdt:report', args=[case.id])}?version=1" in html
     assert f"{reverse('mdt:report', args=[case.id])}?version=2" in html

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.mdt.services import decision_record, meeting_create
 from cases.models import AgendaItem, SignedReport
-from tests.factories import CaseFactory, PatientFactory, contract_example_case, meeting_with_case
+from tests.factories import PASSWORD, CaseFactory, PatientFactory, contract_example_case, meeting_with_case
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +34,14 @@ def test_the_coordinator_finds_and_adds_a_case(client, coordinator, meeting):
     case = CaseFactory(patient=PatientFactory(family_name="Hopper", mrn="MRN9001"))
     CaseFactory(patient=PatientFactory(family_name="Turing"))
     client.force_login(coordinator)
-    url = reverse("mdt:meeting", args=[meeting.id])
-    html = client.get(url, {"q": "hopp"}).content.decode()
+    url = reverse("mdt:search", args=[meeting.id])
+    html = client.post(url, {"q": "hopp"}).content.decode()
     assert "MRN9001" in html
     assert "Turing" not in html
     # The htmx request gets only the results fragment.
-    fragment = client.get(url, {"q": "MRN9001"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
+    fragment = client.post(url, {"q": "MRN9001"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
     assert fragment.content.decode().lstrip().startswith('<div id="search-results"')
-    assert case.short_id in client.get(url, {"q": case.short_id}).content.decode()
+    assert case.short_id in client.post(url, {"q": case.short_id}).content.decode()
 
     response = client.post(reverse("mdt:agenda_add", args=[meeting.id]), {"case": str(case.id)})
     assert response.status_code == 302
@@ -50,7 +50,7 @@ def test_the_coordinator_finds_and_adds_a_case(client, coordinator, meeting):
     assert "already on the agenda" in response.content.decode()
     assert meeting.items.count() == 1
     # Cases already on the agenda are not offered again.
-    fragment = client.get(url, {"q": "MRN9001"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
+    fragment = client.post(url, {"q": "MRN9001"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
     assert "No case matches" in fragment.content.decode()
 
 
@@ -79,6 +79,9 @@ def test_the_coordinator_edits_the_meeting(client, coordinator, meeting):
     assert "This field is required" in response.content.decode()
     assert "Renamed" in response.content.decode()
     response = client.post(url, {"date": "2026-03-09", "title": "Renamed", "attendees": "Dr C"})
+    assert response.status_code == 400
+    assert "Give each person&#x27;s discipline" in response.content.decode()
+    response = client.post(url, {"date": "2026-03-09", "title": "Renamed", "attendees": "Dr C, oncologist"})
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.date, meeting.title) == (date(2026, 3, 9), "Renamed")
@@ -98,13 +101,19 @@ def test_the_chair_records_a_decision_and_signs(client, coordinator, chair):
     assert "Watch" in html
     response = client.post(
         decide,
-        {f"{prefix}-decision": "modify", f"{prefix}-reason": "Adjuvant declined", f"{prefix}-text": ""},
+        {
+            f"{prefix}-decision": "modify",
+            f"{prefix}-reason": "Adjuvant declined",
+            f"{prefix}-text": "",
+            f"{prefix}-mod_adjuvant": "declined",
+        },
     )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.decision, item.modification_reason) == ("modify", "Adjuvant declined")
+    assert item.modifications == {"adjuvant": "declined"}
 
-    response = client.post(reverse("mdt:sign", args=[meeting.id, item.id]))
+    response = client.post(reverse("mdt:sign", args=[meeting.id, item.id]), {"password": PASSWORD})
     assert response.status_code == 302
     report = SignedReport.objects.get(case=item.case)
     assert (report.decision_reason, report.signed_by, report.agenda_item) == (
@@ -120,7 +129,8 @@ def test_the_chair_records_a_decision_and_signs(client, coordinator, chair):
 def test_signing_without_a_decision_is_refused_with_a_message(client, coordinator, chair):
     meeting, item = meeting_with_case(coordinator=coordinator, case=contract_example_case())
     client.force_login(chair)
-    response = client.post(reverse("mdt:sign", args=[meeting.id, item.id]), follow=True)
+    response = client.post(reverse("mdt:sign", args=[meeting.id, item.id]), {"password": PASSWORD})
+    assert response.status_code == 400
     assert "Record the MDT decision before signing" in response.content.decode()
     assert not SignedReport.objects.exists()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -47,15 +47,30 @@ def test_the_date_picker_gets_an_iso_date(client, coordinator):
 
 def test_the_coordinator_creates_a_meeting(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(URL, {"date": "2026-03-02", "title": "GIST MDT", "attendees": "Dr A\nDr B"})
+    response = client.post(
+        URL,
+        {
+            "date": "2026-03-02",
+            "title": "GIST MDT",
+            "start_time": "08:30",
+            "place": "Seminar room 2",
+            "video_link": "https://video.hospital.test/gist",
+            "attendees": "Dr A, surgeon (chair)\nDr B, medical oncologist",
+        },
+    )
     meeting = MdtMeeting.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("mdt:meeting", args=[meeting.id])
     assert (meeting.date, meeting.title, meeting.attendee_list, meeting.created_by) == (
         date(2026, 3, 2),
         "GIST MDT",
-        ["Dr A", "Dr B"],
+        ["Dr A, surgeon (chair)", "Dr B, medical oncologist"],
         coordinator,
+    )
+    assert (meeting.start_time, meeting.place, meeting.video_link) == (
+        time(8, 30),
+        "Seminar room 2",
+        "https://video.hospital.test/gist",
     )
 
 

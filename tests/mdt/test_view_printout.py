@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.mdt.services import agenda_add, decision_record, report_sign
 from cases.records.assessment import case_assess
-from tests.factories import CaseFactory, contract_example_case, meeting_with_case, pdf_pages_text
+from tests.factories import PASSWORD, CaseFactory, contract_example_case, meeting_with_case, pdf_pages_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_the_printout_has_a_cover_then_each_report(client, coordinator, chair, n
     not_ready = CaseFactory()
     agenda_add(meeting=meeting, case=not_ready, user=coordinator)
     decision_record(item=item, user=chair, decision="accept")
-    report_sign(item=item, user=chair)
+    report_sign(item=item, user=chair, password=PASSWORD)
     # The signed case changes afterwards: the printout still shows what was signed.
     signed_case.presentation.size_cm = Decimal("1.2")
     signed_case.presentation.save()

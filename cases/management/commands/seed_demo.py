@@ -144,6 +144,8 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         self._check_password(password)
         users, created = self._users(password)
+        # Signing is an attestation with the chair's password: known only when this run created the chair.
+        self._chair_password = password if "admin" in created else None
         if created:
             shown = password if generated else "the one given with --password"
             self.stdout.write(f"Created users {', '.join(created)}; password: {shown}")
@@ -250,13 +252,16 @@ class Command(BaseCommand):
                 user=users["coordinator"],
                 date=when,
                 title=title,
-                attendees="Surgery, oncology, pathology, radiology",
+                attendees="Dr Demo Surgeon, surgeon (chair)\nDr Demo Oncologist, oncologist\n"
+                "Dr Demo Pathologist, pathologist\nDr Demo Radiologist, radiologist",
             )
             item = agenda_add(meeting=meeting, case=Case.objects.get(pk=case.pk), user=users["coordinator"])
             item = decision_record(item=item, user=users["admin"], decision="accept")
-            if demo.status == CaseStatus.FINALISED:
-                report_sign(item=item, user=users["admin"])
+            if demo.status == CaseStatus.FINALISED and self._chair_password:
+                report_sign(item=item, user=users["admin"], password=self._chair_password)
                 self._past_visits_done(case, users["nurse"])
+            elif demo.status == CaseStatus.FINALISED:
+                self.stdout.write(f"Case {case.short_id} left unsigned: the chair's password is not known.")
         return case
 
     def _past_visits_done(self, case: Case, nurse) -> None:

@@ -1,0 +1,207 @@
+"""Has a case changed since its report was signed, and how? (read-only selectors)
+
+Two views of the same question:
+- `changes_since_signed`: every change to the case's clinical records after the latest signature, field by
+  field (old → new, who, when), read from django-simple-history's tables. A save that changed nothing is
+  not a change.
+- `signed_vs_current`: the signed version against the case as it is now, row by row as the report prints
+  them, for the amend page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+from cases.mdt.reports import ReportSource, draft_source, report_context, signed_source
+from cases.models import (
+    Case,
+    Diagnostics,
+    Operation,
+    Pathology,
+    Patient,
+    Presentation,
+    SignedReport,
+    TreatmentDecision,
+)
+
+# The records a report is made from, and the fields of each that the MDT's decision rests on. Bookkeeping
+# fields (timestamps, status, the denormalised risk) and contact details are not clinical data.
+_IGNORED = {
+    "updated_at",
+    "created_at",
+    "status",
+    "risk_category",
+    "pathway",
+    "needs_mdt_review",
+    "mdt_review_reason",
+    "changed_since_signed",
+    "archived_at",
+    "owner",
+    "phone",
+    "email",
+    "preferred_contact",
+}
+_SECTIONS: tuple[tuple[str, type[models.Model], str], ...] = (
+    ("Patient", Patient, "id"),
+    ("Case", Case, "id"),
+    ("Presentation", Presentation, "case_id"),
+    ("Diagnostics", Diagnostics, "case_id"),
+    ("Operation", Operation, "case_id"),
+    ("Pathology", Pathology, "case_id"),
+    ("Treatment decisions", TreatmentDecision, "case_id"),
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    section: str
+    field: str
+    old: str
+    new: str
+    who: str
+    when: datetime
+
+
+def _display(model: type[models.Model], name: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "not recorded"
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except Exception:
+        return name.replace("_", " ").capitalize()
+
+
+def _who(record: Any) -> str:
+    user = record.history_user
+    return (user.get_full_name() or user.get_username()) if user else "unknown user"
+
+
+def latest_signed(case: Case) -> SignedReport | None:
+    return case.signed_reports.defer("pdf").order_by("-version").first()
+
+
+def changes_since_signed(case: Case, report: SignedReport | None = None) -> list[FieldChange]:
+    """Field-level changes to the case's clinical records after `report` (default: the latest) was signed."""
+    report = report or latest_signed(case)
+    if report is None:
+        return []
+    since = report.signed_at
+    changes: list[FieldChange] = []
+    for section, model, key in _SECTIONS:
+        owner_id = case.patient_id if model is Patient else case.pk
+        records = model.history.filter(**{key: owner_id, "history_date__gt": since}).order_by("history_date")
+        for record in records.select_related("history_user"):
+            previous = record.prev_record
+            fields = [f.attname for f in model._meta.concrete_fields if f.attname not in _IGNORED]
+            fields = [name for name in fields if name not in ("id", "case_id")]
+            for name in fields:
+                if record.history_type == "-":
+                    old, new = getattr(record, name), None
+                elif previous is None:
+                    old, new = None, getattr(record, name)
+                else:
+                    old, new = getattr(previous, name), getattr(record, name)
+                if old == new or (record.history_type == "-" and old in (None, "", [], False)):
+                    continue
+                if previous is None and record.history_type == "+" and new in (None, "", [], False):
+                    continue
+                changes.append(
+                    FieldChange(
+                        section=section,
+                        field=_label(model, name.removesuffix("_id")),
+                        old=_display(model, name, old) if record.history_type != "+" or previous else "none",
+                        new=_display(model, name, new) if record.history_type != "-" else "removed",
+                        who=_who(record),
+                        when=record.history_date,
+                    )
+                )
+    changes.sort(key=lambda change: change.when)
+    return changes
+
+
+def assessment_differs(case: Case, report: SignedReport | None = None) -> bool:
+    """Whether an assessment stored after signing answers differently from the signed one."""
+    report = report or latest_signed(case)
+    if report is None:
+        return False
+    latest = case.assessments.filter(created_at__gt=report.signed_at).order_by("-created_at").first()
+    return latest is not None and latest.result != report.result
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    label: str
+    signed: str
+    current: str
+
+    @property
+    def changed(self) -> bool:
+        return self.signed != self.current
+
+
+def _rows(source: ReportSource) -> list[tuple[str, str]]:
+    """The report's content as (label, printed value) rows: identity, case summary, risk, plan, schedule."""
+    ctx = report_context(source)
+    patient = ctx["patient"]
+    rows = [
+        ("Patient", patient["name"]),
+        ("MRN", patient["mrn"]),
+        ("Date of birth", str(patient["date_of_birth"] or "")),
+        ("Sex", patient["sex"]),
+    ]
+    for left, right in ctx["summary_pairs"]:
+        rows.append(left)
+        if right:
+            rows.append(right)
+    risk = ctx["risk"] or {}
+    rows += [
+        ("Modified NIH risk", risk.get("modified_nih", "Not computed")),
+        ("NIH 2002 risk", risk.get("nih_2002", "Not computed")),
+        ("AFIP progression risk", risk.get("afip", "Not computed")),
+        ("TNM stage", f"{risk['tnm_stage']} ({risk['tnm_detail']})" if risk else "Not staged"),
+        ("Pathway", ctx["pathway"]),
+        ("Surgical approach", ctx["approach"] or "None"),
+        (
+            "Adjuvant therapy",
+            ctx["therapy"]["adjuvant_recommendation"]
+            + (f": {ctx['therapy']['adjuvant_plan']}" if ctx["therapy"]["adjuvant_plan"] else ""),
+        ),
+        (
+            "Systemic therapy",
+            "; ".join(f"{x['line']}. {x['drug']} {x['dose']}" for x in ctx["therapy"]["systemic_lines"])
+            or "None",
+        ),
+    ]
+    visits = ctx["surveillance"]
+    rows.append(
+        (
+            "Surveillance",
+            f"{len(visits)} visits, {visits[0]['due']} to {visits[-1]['due']}" if visits else "No schedule",
+        )
+    )
+    rows.append(("Rule set", f"{ctx['ruleset']} {ctx['ruleset_version']}"))
+    return rows
+
+
+def signed_vs_current(case: Case, report: SignedReport, current: Any) -> list[DiffRow]:
+    """Row by row, the signed version against the case now (`current`: its latest assessment, or None)."""
+    signed_rows = dict(_rows(signed_source(report)))
+    current_rows = dict(_rows(draft_source(case, current))) if current is not None else {}
+    labels = list(signed_rows) + [label for label in current_rows if label not in signed_rows]
+    return [DiffRow(label, signed_rows.get(label, "—"), current_rows.get(label, "—")) for label in labels]
