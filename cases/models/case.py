@@ -109,8 +109,18 @@ class Case(models.Model):
 
     def report_versions(self) -> models.QuerySet:
         """The signed report versions, newest first, for listing: without the PDF bytes or frozen content."""
-        return self.signed_reports.only(
-            "id", "case_id", "version", "decision", "signed_by_name", "signed_at", "amendment_reason"
+        return self.signed_reports.select_related("meeting").only(
+            "id",
+            "case_id",
+            "version",
+            "decision",
+            "signed_by_name",
+            "signed_at",
+            "amendment_reason",
+            "pdf_sha256",
+            "meeting__title",
+            "meeting__date",
+            "meeting__is_virtual",
         )
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from cases.mdt.services import report_amend
 from cases.models import SignedReport
-from tests.factories import contract_example_case, signed_report
+from tests.factories import PASSWORD, contract_example_case, signed_report
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def two_versions(coordinator, chair):
     case = contract_example_case()
     first = signed_report(coordinator=coordinator, chair=chair, case=case)
-    second = report_amend(report=first, reason="Typo in the decision", user=chair)
+    second = report_amend(report=first, reason="Typo in the decision", user=chair, password=PASSWORD)
     first.refresh_from_db()
     return first, second
 
