@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
@@ -53,6 +54,63 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
         help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class TriStateSelect(forms.RadioSelect):
+    """Yes / No / Not recorded radios for a nullable boolean (issue 10 finding 6: no default answer)."""
+
+    def __init__(self, *, not_recorded: bool = True, attrs=None) -> None:
+        choices = [("yes", "Yes"), ("no", "No")]
+        if not_recorded:
+            choices.append(("unknown", "Not recorded"))
+        super().__init__(attrs=attrs, choices=choices)
+        self.not_recorded = not_recorded
+
+    def format_value(self, value):
+        parsed = TriStateField.parse(value)
+        if parsed is None:  # "Not recorded" is the truth when nothing was entered; yes/no never pre-ticked
+            return ["unknown"] if self.not_recorded else []
+        return ["yes" if parsed else "no"]
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class TriStateField(forms.Field):
+    """A finding answered yes (True), no (False) or not recorded (None); nothing is assumed.
+
+    Accepts the radios' "yes"/"no"/"unknown" and, for older clients and tests, "on"/"true"/"1" and
+    "off"/"false"/"0". `required`: an answer (yes or no) must be given.
+    """
+
+    TRUE = frozenset({"yes", "on", "true", "1", "True"})
+    FALSE = frozenset({"no", "off", "false", "0", "False"})
+
+    def __init__(self, *, label: str, required: bool = False, help_text: str = "") -> None:
+        super().__init__(
+            label=label,
+            required=required,
+            help_text=help_text,
+            widget=TriStateSelect(not_recorded=not required),
+        )
+
+    @classmethod
+    def parse(cls, value) -> bool | None:
+        if value is True or value is False:
+            return value
+        if isinstance(value, str):
+            if value in cls.TRUE:
+                return True
+            if value in cls.FALSE:
+                return False
+        return None
+
+    def to_python(self, value) -> bool | None:
+        return self.parse(value)
+
+    def validate(self, value) -> None:
+        if self.required and value is None:
+            raise forms.ValidationError(f"{self.label}: choose yes or no.", code="required")
 
 
 def _choice(label: str, choices: list, *, required: bool = False, blank_label: str = "Not recorded"):
@@ -129,7 +187,7 @@ class StepForm(forms.Form):
                 label = escape(self.fields[driver].label) if driver in self.fields else "the answers above"
                 items.append(HTML(NOSCRIPT_UPDATE.format(label=label)))
             elif name in self.fields:
-                items.append(name)
+                items.append(InlineRadios(name) if isinstance(self.fields[name], TriStateField) else name)
         return items
 
     def branch_helper(self, branch: str) -> FormHelper:
@@ -291,24 +349,20 @@ class PresentationForm(StepForm):
         help_text="Lesions smaller than 2 cm: any of these counts as an adverse feature.",
     )
     growth_pattern = _choice("Growth pattern", GrowthPattern.choices)
-    boundary_clear = forms.BooleanField(label="Tumour boundary clear", required=False, initial=True)
-    adherent_to_adjacent_organs = forms.BooleanField(
-        label="Serious adhesion to adjacent organs", required=False
-    )
+    boundary_clear = TriStateField(label="Tumour boundary clear")
+    adherent_to_adjacent_organs = TriStateField(label="Serious adhesion to adjacent organs")
     clinical_features = forms.MultipleChoiceField(
         label="Clinical features",
         choices=ClinicalFeature.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    r0_feasible = forms.BooleanField(label="R0 resection feasible", required=False, initial=True)
-    major_morbidity_expected = forms.BooleanField(
-        label="Resection would need multivisceral or mutilating surgery", required=False
-    )
+    r0_feasible = TriStateField(label="R0 resection feasible")
+    major_morbidity_expected = TriStateField(label="Resection would need multivisceral or mutilating surgery")
     biopsy_done = forms.BooleanField(label="Biopsy performed", required=False)
     biopsy_date = _date_field("Biopsy date")
     biopsy_method = _choice("Biopsy method", Diagnostics.BiopsyMethod.choices)
-    histology_confirmed = forms.BooleanField(label="Histology confirms GIST", required=False)
+    histology_confirmed = TriStateField(label="Histology confirms GIST")
     cd117 = _choice("CD117 (KIT)", StainResult.choices)
     dog1 = _choice("DOG1", StainResult.choices)
     sdh_ihc = _choice("SDHB immunohistochemistry", SdhResult.choices)
@@ -326,7 +380,7 @@ class OperationForm(StepForm):
         ),
     }
 
-    resected = forms.BooleanField(label="The tumour was resected", required=False, initial=True)
+    resected = TriStateField(label="The tumour was resected", required=True)
     surgery_date = _date_field("Date of surgery")
     approach_used = _choice("Approach used", Approach.choices)
     converted_to_open = forms.BooleanField(label="Converted to open", required=False)
@@ -366,7 +420,7 @@ class PathologyForm(StepForm):
         help_text="A whole number from 0 to 1000 (5 mm² is equivalent to 50 HPF).",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    nodes_positive = forms.BooleanField(label="Regional lymph node metastasis (N1)", required=False)
+    nodes_positive = TriStateField(label="Regional lymph node metastasis (N1)")
     genotype = forms.ChoiceField(label="Genotype", choices=Genotype.choices, initial=Genotype.NOT_TESTED)
     exon_detail = forms.CharField(label="Mutation detail", max_length=200, required=False)
     neoadjuvant_months = forms.IntegerField(

@@ -42,7 +42,7 @@ OPERATION_FIELDS = (
     "approach_used",
     "converted_to_open",
     "margin",
-    "rupture",
+    "rupture_grade",
     "nodes_removed",
 )
 PATHOLOGY_FIELDS = ("mitoses_per_5mm2", "nodes_positive", "genotype", "exon_detail")

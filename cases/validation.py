@@ -58,7 +58,7 @@ EMPTY_VALUES: dict[str, object] = {
     "approach_used": "",
     "converted_to_open": False,
     "margin": "",
-    "rupture": False,
+    "rupture_grade": "",
     "nodes_removed": False,
     "adjuvant_start": None,
     "adjuvant_dose_mg": None,
@@ -70,7 +70,7 @@ OPERATION_DETAIL_FIELDS = (
     "approach_used",
     "converted_to_open",
     "margin",
-    "rupture",
+    "rupture_grade",
     "nodes_removed",
 )
 ADJUVANT_DETAIL_FIELDS = ("adjuvant_start", "adjuvant_dose_mg", "adjuvant_planned_months")
