@@ -33,16 +33,22 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from .facts import (
+    BOOLEAN_DEFAULTS,
     CLINICAL_FEATURES,
     DUODENAL_LOCATIONS,
     EUS_FEATURES,
     GASTRIC_LOCATIONS,
+    GENOTYPE_DETAILS,
+    GENOTYPE_OF_DETAIL,
     GENOTYPES,
     GROWTH_PATTERNS,
     MARGINS,
     PRESENTATIONS,
     RECTAL_LEVELS,
+    RUPTURE_GRADES,
+    SDHB_IHC_RESULTS,
     SITES,
+    STAIN_RESULTS,
     CaseFacts,
 )
 from .results import Assessment
@@ -51,6 +57,12 @@ from .rulesets import RULESETS
 SIZE_MAX_CM = 50.0
 MITOSES_MAX = 1000
 NEOADJUVANT_MONTHS_MAX = 120
+#: The area of one high-power field: 0.05 to 1.0 mm2 (ESMO 2022: 50 HPF are often 10-12 mm2 on modern
+#: microscopes, i.e. 0.2-0.24 mm2 a field; older ones about 0.16 mm2). Outside this range it is a typing error.
+HPF_AREA_MIN_MM2 = 0.05
+HPF_AREA_MAX_MM2 = 1.0
+#: The most cases one request or file may hold (the API and the command alike).
+MAX_CASES = 500
 
 #: Input fields in the contract's order.
 FIELDS: tuple[str, ...] = (
@@ -78,18 +90,20 @@ FIELDS: tuple[str, ...] = (
     "genotype",
     "neoadjuvant_months",
     "reference_date",
+    # Additions of 2026-12-02.
+    "cd117",
+    "dog1",
+    "sdhb_ihc",
+    "rupture_grade",
+    "genotype_detail",
+    "mitoses_per_50hpf",
+    "hpf_field_area_mm2",
+    "pre_treatment_size_cm",
+    "pre_treatment_mitoses_per_5mm2",
+    "therapy_start_date",
 )
 REQUIRED: tuple[str, ...] = ("site", "size_cm")
-_BOOL_FIELDS = (
-    "boundary_clear",
-    "adherent_to_adjacent_organs",
-    "histology_confirmed",
-    "r0_feasible",
-    "major_morbidity_expected",
-    "resected",
-    "rupture",
-    "nodes_positive",
-)
+_BOOL_FIELDS = tuple(BOOLEAN_DEFAULTS)
 _ENUM_FIELDS: dict[str, Sequence[str]] = {
     "presentation": PRESENTATIONS,
     "site": SITES,
@@ -99,10 +113,27 @@ _ENUM_FIELDS: dict[str, Sequence[str]] = {
     "growth_pattern": GROWTH_PATTERNS,
     "margin": MARGINS,
     "genotype": GENOTYPES,
+    "cd117": STAIN_RESULTS,
+    "dog1": STAIN_RESULTS,
+    "sdhb_ihc": SDHB_IHC_RESULTS,
+    "rupture_grade": RUPTURE_GRADES,
+    "genotype_detail": GENOTYPE_DETAILS,
 }
 _LIST_FIELDS: dict[str, Sequence[str]] = {
     "eus_features": EUS_FEATURES,
     "clinical_features": CLINICAL_FEATURES,
+}
+#: Decimal fields besides size_cm: (exclusive minimum, maximum, unit).
+_DECIMAL_FIELDS: dict[str, tuple[float, float, str]] = {
+    "pre_treatment_size_cm": (0.0, SIZE_MAX_CM, "cm"),
+    "hpf_field_area_mm2": (HPF_AREA_MIN_MM2, HPF_AREA_MAX_MM2, "mm2"),
+}
+#: Whole-number fields: (minimum, maximum), both included.
+_WHOLE_FIELDS: dict[str, tuple[int, int]] = {
+    "mitoses_per_5mm2": (0, MITOSES_MAX),
+    "mitoses_per_50hpf": (0, MITOSES_MAX),
+    "pre_treatment_mitoses_per_5mm2": (0, MITOSES_MAX),
+    "neoadjuvant_months": (0, NEOADJUVANT_MONTHS_MAX),
 }
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_MIN = date(1900, 1, 1)
@@ -142,19 +173,38 @@ def _choices(values: Iterable[str]) -> str:
 
 
 def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A JSON number: an int (of any size) or a finite float; never a bool."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _whole(value: object, field: str, index: int | None, low: int, high: int) -> int:
     message = f"must be a whole number from {low} to {high} (got {_show(value)})"
     if not _number(value):
         raise ContractError(message, field, index)
-    if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
+    if isinstance(value, float) and not value.is_integer():
         raise ContractError(message, field, index)
-    number = int(value)  # type: ignore[arg-type]
-    if not low <= number <= high:
+    # Compared before any conversion: an int of hundreds of digits is refused here, never turned into a float.
+    if not low <= value <= high:  # type: ignore[operator]
         raise ContractError(message, field, index)
-    return number
+    return int(value)  # type: ignore[arg-type]
+
+
+def _decimal(value: object, field: str, index: int | None, low: float, high: float, unit: str) -> float:
+    """A number with ``low < value <= high`` (``low`` excluded: a size or an area of 0 is no measurement)."""
+    message = f"must be a number of {unit} greater than {low:g} and at most {high:g} (got {_show(value)})"
+    if not _number(value):
+        raise ContractError(message, field, index)
+    if value > high:  # type: ignore[operator]
+        raise ContractError(
+            f"{_show(value)} {unit} is implausible: it must be at most {high:g} {unit}", field, index
+        )
+    if value <= low:  # type: ignore[operator]
+        raise ContractError(message, field, index)
+    return float(value)  # type: ignore[arg-type]
 
 
 def _date(value: object, field: str, index: int | None) -> date:
@@ -191,10 +241,11 @@ def parse_case(obj: object, index: int | None = None) -> CaseFacts:
 
     values: dict[str, object] = {}
     for key in _BOOL_FIELDS:
-        if obj.get(key) is not None:
+        if key in obj:
             value = obj[key]
-            if not isinstance(value, bool):
-                raise ContractError(f"must be true or false (got {_show(value)})", key, index)
+            # null: "not recorded" (the engine applies the default and says so: input.assumed_default).
+            if value is not None and not isinstance(value, bool):
+                raise ContractError(f"must be true, false or null (got {_show(value)})", key, index)
             values[key] = value
     for key, allowed in _ENUM_FIELDS.items():
         if obj.get(key) is not None:
@@ -227,32 +278,52 @@ def parse_case(obj: object, index: int | None = None) -> CaseFacts:
             )
         values["ruleset"] = value
 
-    size = obj["size_cm"]
-    size_message = f"must be a number of cm greater than 0 and at most 50 (got {_show(size)})"
-    if not _number(size) or not math.isfinite(size):  # type: ignore[arg-type]
-        raise ContractError(size_message, "size_cm", index)
-    if size > SIZE_MAX_CM:  # type: ignore[operator]
-        raise ContractError(
-            f"{_show(size)} cm is implausible: the largest diameter must be at most 50 cm", "size_cm", index
-        )
-    if size <= 0:  # type: ignore[operator]
-        raise ContractError(size_message, "size_cm", index)
-    values["size_cm"] = float(size)  # type: ignore[arg-type]
-
-    if obj.get("mitoses_per_5mm2") is not None:
-        values["mitoses_per_5mm2"] = _whole(
-            obj["mitoses_per_5mm2"], "mitoses_per_5mm2", index, 0, MITOSES_MAX
-        )
-    if obj.get("neoadjuvant_months") is not None:
-        values["neoadjuvant_months"] = _whole(
-            obj["neoadjuvant_months"], "neoadjuvant_months", index, 0, NEOADJUVANT_MONTHS_MAX
-        )
-    for key in ("surgery_date", "reference_date"):
+    values["size_cm"] = _decimal(obj["size_cm"], "size_cm", index, 0.0, SIZE_MAX_CM, "cm")
+    for key, (low, high, unit) in _DECIMAL_FIELDS.items():
+        if obj.get(key) is not None:
+            values[key] = _decimal(obj[key], key, index, low, high, unit)
+    for key, (low, high) in _WHOLE_FIELDS.items():
+        if obj.get(key) is not None:
+            values[key] = _whole(obj[key], key, index, low, high)
+    for key in ("surgery_date", "reference_date", "therapy_start_date"):
         if obj.get(key) is not None:
             values[key] = _date(obj[key], key, index)
 
     # Cross-field rules.
-    resected = values.get("resected", False)
+    grade = values.get("rupture_grade")
+    rupture = values.get("rupture")
+    if grade is not None and rupture is not None and rupture != (grade == "major"):
+        raise ContractError(
+            f'"rupture": {_show(rupture)} contradicts it ("rupture": true means "major"; '
+            "give one of the two, or both with the same meaning)",
+            "rupture_grade",
+            index,
+        )
+    if "mitoses_per_50hpf" in values:
+        if "mitoses_per_5mm2" in values:
+            raise ContractError(
+                'give the count once: per 5 mm2 ("mitoses_per_5mm2") or per 50 HPF, not both',
+                "mitoses_per_50hpf",
+                index,
+            )
+        if "hpf_field_area_mm2" not in values:
+            raise ContractError(
+                'is required with "mitoses_per_50hpf" (the area of one high-power field in mm2: 50 HPF '
+                "are not 5 mm2 on most microscopes)",
+                "hpf_field_area_mm2",
+                index,
+            )
+    elif "hpf_field_area_mm2" in values:
+        raise ContractError('is only valid with "mitoses_per_50hpf"', "hpf_field_area_mm2", index)
+    detail = values.get("genotype_detail")
+    if detail is not None and values.get("genotype") != GENOTYPE_OF_DETAIL[detail]:
+        raise ContractError(
+            f'"{detail}" is a detail of genotype "{GENOTYPE_OF_DETAIL[detail]}" '
+            f"(got genotype {_show(values.get('genotype', 'not_tested'))})",
+            "genotype_detail",
+            index,
+        )
+    resected = values.get("resected") or False
     if resected and "surgery_date" not in values:
         raise ContractError('is required when "resected" is true', "surgery_date", index)
     if not resected:

@@ -76,7 +76,37 @@ GENOTYPES: tuple[str, ...] = (
     "wild_type_unspecified",
     "not_tested",
 )
-STAIN_RESULTS: tuple[str, ...] = ("positive", "negative")
+STAIN_RESULTS: tuple[str, ...] = ("positive", "negative", "not_done")
+SDHB_IHC_RESULTS: tuple[str, ...] = ("retained", "lost", "not_done")
+#: Oslo criteria (Nishida T et al. Gastric Cancer 2016;19:3-14; RULES.md section 1): only ``major`` is rupture.
+RUPTURE_GRADES: tuple[str, ...] = ("none", "major", "minor")
+#: Structured genotype detail (ASSESS_CONTRACT.md, additions of 2026-12-02; RULES.md section 1).
+GENOTYPE_DETAILS: tuple[str, ...] = (
+    "kit_exon11_del_557_558",
+    "kit_exon11_other",
+    "pdgfra_exon18_other",
+    "pdgfra_exon12_14",
+    "kit_exon13_17",
+)
+#: The genotype each detail belongs to (a detail given with another genotype is a contradiction).
+GENOTYPE_OF_DETAIL: dict[str, str] = {
+    "kit_exon11_del_557_558": "kit_exon_11",
+    "kit_exon11_other": "kit_exon_11",
+    "pdgfra_exon18_other": "pdgfra_other",
+    "pdgfra_exon12_14": "pdgfra_other",
+    "kit_exon13_17": "kit_other",
+}
+#: What the engine assumes for a yes/no finding that is not recorded (ASSESS_CONTRACT.md "Input": defaults).
+BOOLEAN_DEFAULTS: dict[str, bool] = {
+    "boundary_clear": True,
+    "adherent_to_adjacent_organs": False,
+    "histology_confirmed": False,
+    "r0_feasible": True,
+    "major_morbidity_expected": False,
+    "resected": False,
+    "rupture": False,
+    "nodes_positive": False,
+}
 ADJUVANT_DECISIONS: tuple[str, ...] = ("given", "declined")
 
 # Output enumerations (ASSESS_CONTRACT.md, "Output").
@@ -120,7 +150,7 @@ class CaseFacts:
     """Everything the engine needs about one tumour, in plain values.
 
     ``size_cm`` and ``mitoses_per_5mm2`` may be ``None`` on a partial case (the live panel); the risk is
-    then ``None``. The fields after ``reference_date`` are app-only facts: the JSON contract does not accept
+    then ``None``. ``recurrence_date`` and the fields after it are app-only facts: the JSON contract does not accept
     them (it rejects unknown fields), except ``ruleset`` which the contract carries per case.
 
     No validation happens here, on purpose: the engine is called hundreds of thousands of times by the
@@ -135,29 +165,50 @@ class CaseFacts:
     duodenal_location: str | None = None
     rectal_level: str | None = None
     growth_pattern: str | None = None
-    boundary_clear: bool = True
-    adherent_to_adjacent_organs: bool = False
+    # Yes/no findings: ``None`` means "not recorded"; the engine then applies the contract's default and says
+    # so in the warning ``input.assumed_default`` when the answer depended on it.
+    boundary_clear: bool | None = True
+    adherent_to_adjacent_organs: bool | None = False
     eus_features: tuple[str, ...] = ()
     clinical_features: tuple[str, ...] = ()
-    histology_confirmed: bool = False
-    r0_feasible: bool = True
-    major_morbidity_expected: bool = False
-    resected: bool = False
+    histology_confirmed: bool | None = False
+    r0_feasible: bool | None = True
+    major_morbidity_expected: bool | None = False
+    resected: bool | None = False
     surgery_date: date | None = None
     margin: str | None = None
-    rupture: bool = False
-    mitoses_per_5mm2: int | None = None
-    nodes_positive: bool = False
+    #: Major rupture (Oslo criteria). ``rupture_grade`` below, when given, says the same in three values.
+    rupture: bool | None = False
+    #: Per 5 mm2; a count converted from 50 HPF may be fractional (see ``mitoses_per_50hpf``).
+    mitoses_per_5mm2: float | None = None
+    nodes_positive: bool | None = False
     genotype: str = "not_tested"
     neoadjuvant_months: int = 0
     reference_date: date | None = None
-    # App-only facts (not accepted by the JSON contract).
+    # Additions of 2026-12-02 (ASSESS_CONTRACT.md): the contract's names and meanings.
     cd117: str | None = None
     dog1: str | None = None
+    #: SDHB immunohistochemistry: ``lost`` makes the tumour SDH-deficient whatever ``genotype`` says.
+    sdhb_ihc: str | None = None
+    #: ``none`` | ``major`` | ``minor`` (Oslo); only major is treated as rupture.
+    rupture_grade: str | None = None
+    genotype_detail: str | None = None
+    #: Mitoses counted per 50 high-power fields, with the area of one field (mm2): converted to per 5 mm2.
+    mitoses_per_50hpf: int | None = None
+    hpf_field_area_mm2: float | None = None
+    #: Before neoadjuvant therapy: size on imaging and the biopsy mitotic count per 5 mm2.
+    pre_treatment_size_cm: float | None = None
+    pre_treatment_mitoses_per_5mm2: int | None = None
+    #: Start of the current line of systemic therapy: the schedule's reference date on the systemic pathway.
+    therapy_start_date: date | None = None
+    # App-only facts (not accepted by the JSON contract).
+    #: Date of recurrence or metastasis (informational; the systemic schedule counts from therapy_start_date).
+    recurrence_date: date | None = None
     #: The MDT's recorded decision on adjuvant imatinib: ``None`` (not yet decided), ``"given"``, ``"declined"``.
     #: RULES.md section 8: once recorded, the surveillance schedule is recomputed from it.
     adjuvant_decision: str | None = None
-    #: Actual total adjuvant months from surgery when known (e.g. stopped early).
+    #: Months of adjuvant imatinib after surgery actually given or planned by the MDT (the same meaning as the
+    #: engine's adjuvant ``duration_months``: neoadjuvant months are not included).
     adjuvant_months_actual: int | None = None
     #: Rule set id chosen for this case (the contract's per-case ``ruleset``); ``None``: the caller's choice
     #: or the default. An explicit ``ruleset`` argument to ``assess`` wins over this field.

@@ -78,10 +78,19 @@ def test_whole_valued_float_accepted_for_counts():
     assert parse_case({"site": "stomach", "size_cm": 3, "mitoses_per_5mm2": 8.0}).mitoses_per_5mm2 == 8
 
 
-def test_null_is_the_same_as_absent():
-    assert parse_case({"site": "stomach", "size_cm": 3, "genotype": None, "rupture": None}) == CaseFacts(
+def test_null_is_the_same_as_absent_for_a_value_field():
+    assert parse_case({"site": "stomach", "size_cm": 3, "genotype": None, "margin": None}) == CaseFacts(
         site="stomach", size_cm=3.0
     )
+
+
+def test_null_for_a_yes_no_field_means_not_recorded():
+    # ASSESS_CONTRACT.md, additions of 2026-12-02: a boolean given as null is "not recorded", kept as None
+    # (the engine applies the default and says so), unlike an absent field.
+    facts = parse_case({"site": "stomach", "size_cm": 3, "rupture": None, "boundary_clear": None})
+    assert facts.rupture is None
+    assert facts.boundary_clear is None
+    assert parse_case({"site": "stomach", "size_cm": 3}).rupture is False
 
 
 def test_size_50_is_accepted():
@@ -118,8 +127,8 @@ BAD = [
     ({"site": "stomach", "size_cm": 3, "mitoses_per_5mm2": "8"}, "mitoses_per_5mm2", "whole number"),
     ({"site": "stomach", "size_cm": 3, "neoadjuvant_months": 121}, "neoadjuvant_months", "from 0 to 120"),
     ({"site": "stomach", "size_cm": 3, "neoadjuvant_months": -2}, "neoadjuvant_months", "from 0 to 120"),
-    ({"site": "stomach", "size_cm": 3, "rupture": "yes"}, "rupture", "must be true or false"),
-    ({"site": "stomach", "size_cm": 3, "rupture": 1}, "rupture", "must be true or false"),
+    ({"site": "stomach", "size_cm": 3, "rupture": "yes"}, "rupture", "must be true, false or null"),
+    ({"site": "stomach", "size_cm": 3, "rupture": 1}, "rupture", "must be true, false or null"),
     ({"site": "liver", "size_cm": 3}, "site", "must be one of esophagus, egj, stomach"),
     ({"site": "stomach", "size_cm": 3, "genotype": "KIT"}, "genotype", "kit_exon_11"),
     ({"site": "stomach", "size_cm": 3, "presentation": "advanced"}, "presentation", "locally_advanced"),
