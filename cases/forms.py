@@ -26,21 +26,37 @@ from cases.choices import (
     EusFeature,
     GastricLocation,
     Genotype,
+    GenotypeDetail,
     GrowthPattern,
     Margin,
     PreferredContact,
     PresentationKind,
     RectalLevel,
     Ruleset,
+    RuptureGrade,
     SdhResult,
     Sex,
     Site,
     StainResult,
 )
 from cases.models import Diagnostics, Patient
-from cases.validation import hidden_fields, parse_mitoses, parse_size_cm, validate_case_data
+from cases.validation import (
+    LABELS,
+    hidden_fields,
+    parse_hpf_area,
+    parse_mitoses,
+    parse_size_cm,
+    validate_case_data,
+)
 
 NOT_RECORDED = [("", "Not recorded")]
+# RULES.md section 1 (Oslo criteria, Nishida T et al. Gastric Cancer 2016;19:3-14), shown where rupture is entered.
+RUPTURE_DEFINITIONS = (
+    "Oslo criteria. Major (treated as rupture): tumour fracture or spillage, blood-stained ascites, GI perforation "
+    "at the tumour site, microscopic infiltration of an adjacent organ, intralesional dissection or piecemeal "
+    "resection, incisional biopsy. Minor (not treated as rupture): peritoneal tumour penetration, iatrogenic "
+    "capsule laceration. A core-needle biopsy is not rupture."
+)
 NOSCRIPT_UPDATE = (
     '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
     'Update form<span class="visually-hidden"> after changing {label}</span></button></noscript>'
@@ -232,6 +248,8 @@ class StepForm(forms.Form):
         cleaned = super().clean()
         merged = {**self.context, **cleaned}
         for field, messages in validate_case_data(merged, today=self.today).items():
+            if field in self.errors:  # the field's own message already says what is wrong with it
+                continue
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
         return cleaned
@@ -322,7 +340,7 @@ class PresentationForm(StepForm):
         ("Diagnostics", ("biopsy_done", "branch-biopsy", "histology_confirmed", "cd117", "dog1", "sdh_ihc")),
     )  # fmt: skip
     branches = {
-        "branch-presentation": ("presentation", ("metastatic_sites",)),
+        "branch-presentation": ("presentation", ("metastatic_sites", "recurrence_date")),
         "branch-site": ("site", ("gastric_location", "duodenal_location", "rectal_level")),
         "branch-size": ("size_cm", ("eus_features",)),
         "branch-biopsy": ("biopsy_done", ("biopsy_date", "biopsy_method")),
@@ -332,6 +350,10 @@ class PresentationForm(StepForm):
         label="Presentation", choices=PresentationKind.choices, initial=PresentationKind.LOCALIZED
     )
     metastatic_sites = forms.CharField(label="Metastatic sites", max_length=200, required=False)
+    recurrence_date = _date_field(
+        LABELS["recurrence_date"],
+        help_text="When the recurrence or metastasis was found; may follow the surgery.",
+    )
     site = _choice("Primary site", Site.choices, required=True, blank_label="Choose the site")
     gastric_location = _choice("Location within the stomach", GastricLocation.choices)
     duodenal_location = _choice("Duodenal wall", DuodenalLocation.choices)
@@ -370,13 +392,32 @@ class PresentationForm(StepForm):
     def clean_size_cm(self) -> Decimal:
         return parse_size_cm(self.cleaned_data["size_cm"])
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The contract refuses a gastric location unless the site is the stomach; the field is not offered for
+        # the junction, and a value posted anyway (an old page, no JavaScript) is refused, not dropped.
+        if cleaned.get("site") == "egj" and self.data.get("gastric_location"):
+            self.add_error(
+                None,
+                f"{LABELS['gastric_location']}: applies only to a tumour of the stomach; a tumour of the "
+                "oesophagogastric junction has no location within the stomach.",
+            )
+        return cleaned
+
 
 class OperationForm(StepForm):
     sections = (("Operation", ("resected", "branch-resected")),)
     branches = {
         "branch-resected": (
             "resected",
-            ("surgery_date", "approach_used", "converted_to_open", "margin", "rupture", "nodes_removed"),
+            (
+                "surgery_date",
+                "approach_used",
+                "converted_to_open",
+                "margin",
+                "rupture_grade",
+                "nodes_removed",
+            ),
         ),
     }
 
@@ -385,7 +426,13 @@ class OperationForm(StepForm):
     approach_used = _choice("Approach used", Approach.choices)
     converted_to_open = forms.BooleanField(label="Converted to open", required=False)
     margin = _choice("Margin", Margin.choices, blank_label="Not reported")
-    rupture = forms.BooleanField(label="Tumour rupture (before or during surgery)", required=False)
+    rupture_grade = forms.ChoiceField(
+        label="Tumour rupture (before or during surgery)",
+        required=False,
+        choices=[("", "Not recorded"), *RuptureGrade.choices],
+        widget=forms.RadioSelect,
+        help_text=RUPTURE_DEFINITIONS,
+    )
     nodes_removed = forms.BooleanField(label="Lymph nodes removed", required=False)
 
     def clean(self) -> dict:
@@ -404,10 +451,16 @@ class OperationForm(StepForm):
 
 class PathologyForm(StepForm):
     sections = (
-        ("Pathology and molecular", ("mitoses_per_5mm2", "nodes_positive", "genotype", "exon_detail")),
-        ("Treatment decisions", ("neoadjuvant_months", "adjuvant_decision", "branch-adjuvant")),
+        ("Pathology and molecular", ("mitoses_per_5mm2", ("mitoses_per_50hpf", "hpf_field_area_mm2"),
+                                     "nodes_positive", "genotype", "genotype_detail", "exon_detail")),
+        ("Treatment decisions", ("neoadjuvant_months", "branch-neoadjuvant", "adjuvant_decision",
+                                 "branch-adjuvant", "therapy_start_date")),
     )  # fmt: skip
     branches = {
+        "branch-neoadjuvant": (
+            "neoadjuvant_months",
+            ("pre_treatment_size_cm", "pre_treatment_mitoses_per_5mm2"),
+        ),
         "branch-adjuvant": (
             "adjuvant_decision",
             ("adjuvant_start", "adjuvant_dose_mg", "adjuvant_planned_months"),
@@ -417,14 +470,48 @@ class PathologyForm(StepForm):
     mitoses_per_5mm2 = forms.CharField(
         label="Mitoses per 5 mm²",
         required=False,
-        help_text="A whole number from 0 to 1000 (5 mm² is equivalent to 50 HPF).",
+        help_text="A whole number from 0 to 1000. Counted per 50 HPF instead? Give that count and the field area.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    mitoses_per_50hpf = forms.CharField(
+        label=LABELS["mitoses_per_50hpf"],
+        required=False,
+        help_text="Instead of a count per 5 mm²: converted as count × 5 / (50 × area) per 5 mm² (RULES.md §1).",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    hpf_field_area_mm2 = forms.CharField(
+        label=LABELS["hpf_field_area_mm2"],
+        required=False,
+        help_text="From the microscope: often 0.20-0.24 mm² (50 HPF are 10-12 mm², not 5 mm²).",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     nodes_positive = TriStateField(label="Regional lymph node metastasis (N1)")
     genotype = forms.ChoiceField(label="Genotype", choices=Genotype.choices, initial=Genotype.NOT_TESTED)
-    exon_detail = forms.CharField(label="Mutation detail", max_length=200, required=False)
+    genotype_detail = _choice(LABELS["genotype_detail"], GenotypeDetail.choices)
+    exon_detail = forms.CharField(
+        label="Mutation detail (note)",
+        max_length=200,
+        required=False,
+        help_text="Free text from the molecular report, kept as a note; the engine reads the choice above.",
+    )
     neoadjuvant_months = forms.IntegerField(
         label="Neoadjuvant imatinib given (months)", min_value=0, max_value=120, initial=0, required=False
+    )
+    pre_treatment_size_cm = forms.CharField(
+        label=LABELS["pre_treatment_size_cm"],
+        required=False,
+        help_text="On imaging before neoadjuvant therapy: the risk is graded on it (ESMO 2022).",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    pre_treatment_mitoses_per_5mm2 = forms.CharField(
+        label=LABELS["pre_treatment_mitoses_per_5mm2"],
+        required=False,
+        help_text="The count after imatinib is unreliable (ESMO 2022); a whole number from 0 to 1000.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    therapy_start_date = _date_field(
+        LABELS["therapy_start_date"],
+        help_text="The surveillance schedule of systemic therapy counts from it; may be a planned date.",
     )
     adjuvant_decision = forms.ChoiceField(
         label="Adjuvant imatinib",
@@ -436,14 +523,34 @@ class PathologyForm(StepForm):
         label="Adjuvant dose (mg/day)", min_value=100, max_value=800, required=False
     )
     adjuvant_planned_months = forms.IntegerField(
-        label="Planned adjuvant duration (months)", min_value=1, max_value=240, required=False
+        label="Adjuvant imatinib after surgery (months)",
+        min_value=1,
+        max_value=240,
+        required=False,
+        # One meaning everywhere (issue 17 item 11): months after surgery, as the engine's adjuvant duration.
+        help_text="Months of adjuvant imatinib after surgery, not counting neoadjuvant months.",
     )
 
+    def _count(self, name: str) -> int | None:
+        raw = self.cleaned_data[name]
+        return None if raw in (None, "") else parse_mitoses(raw, name)
+
     def clean_mitoses_per_5mm2(self) -> int | None:
-        raw = self.cleaned_data["mitoses_per_5mm2"]
-        if raw in (None, ""):
-            return None
-        return parse_mitoses(raw)
+        return self._count("mitoses_per_5mm2")
+
+    def clean_mitoses_per_50hpf(self) -> int | None:
+        return self._count("mitoses_per_50hpf")
+
+    def clean_pre_treatment_mitoses_per_5mm2(self) -> int | None:
+        return self._count("pre_treatment_mitoses_per_5mm2")
+
+    def clean_hpf_field_area_mm2(self) -> Decimal | None:
+        raw = self.cleaned_data["hpf_field_area_mm2"]
+        return None if raw in (None, "") else parse_hpf_area(raw)
+
+    def clean_pre_treatment_size_cm(self) -> Decimal | None:
+        raw = self.cleaned_data["pre_treatment_size_cm"]
+        return None if raw in (None, "") else parse_size_cm(raw, "pre_treatment_size_cm")
 
     def clean_neoadjuvant_months(self) -> int:
         return self.cleaned_data.get("neoadjuvant_months") or 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases import choices
+from cases.banner import banner_line, patient_banner
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
+from cases.validation import mitoses_conversion
 from guidelines import PHASE_LABELS
 
 REPORT_TEMPLATE = "reports/report.html"
@@ -78,7 +81,30 @@ def _label(mapping: dict[str, str], value: object, empty: str = "Not recorded") 
 
 
 def _yes_no(value: object) -> str:
+    if value is None:  # a finding nobody entered is printed as such, never as "No" (issue 10 finding 6)
+        return "Not recorded"
     return "Yes" if value else "No"
+
+
+def _nodes(value: object) -> str:
+    if value is None:
+        return "Not recorded"
+    return "N1 (positive)" if value else "N0"
+
+
+def _rupture(facts: dict[str, Any]) -> str:
+    grade = facts.get("rupture_grade")
+    if grade:
+        return _label(_labels(choices.RuptureGrade), grade)
+    return _yes_no(facts.get("rupture", False))
+
+
+def _mitoses_row(facts: dict[str, Any]) -> tuple[str, str]:
+    count, area = facts.get("mitoses_per_50hpf"), facts.get("hpf_field_area_mm2")
+    if count is not None and area is not None:
+        formula, _value = mitoses_conversion(count, Decimal(str(area)))
+        return ("Mitoses", f"{count} per 50 HPF (field {area:g} mm²): {formula} per 5 mm²")
+    return ("Mitoses per 5 mm²", _format_number(facts.get("mitoses_per_5mm2")))
 
 
 def _iso_date(value: str | None) -> date | None:
@@ -183,6 +209,8 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
     else:
         operation_text = "Not operated"
     genotype = _label(_labels(choices.Genotype), facts.get("genotype"))
+    if facts.get("genotype_detail"):
+        genotype = f"{genotype}, {_label(_labels(choices.GenotypeDetail), facts['genotype_detail'])}"
     if snapshot.get("exon_detail"):
         genotype = f"{genotype} ({snapshot['exon_detail']})"
     stains = _labels(choices.StainResult)
@@ -192,6 +220,7 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
         ("Largest diameter", _format_number(facts.get("size_cm"), "cm")),
         ("Growth pattern", _label(_labels(choices.GrowthPattern), facts.get("growth_pattern"))),
         ("Boundary clear", _yes_no(facts.get("boundary_clear", True))),
+        ("R0 feasible", _yes_no(facts.get("r0_feasible", True))),
         ("Adherent to organs", _yes_no(facts.get("adherent_to_adjacent_organs"))),
         ("EUS features", eus),
         ("Clinical features", clinical),
@@ -205,14 +234,22 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
                 "Not applicable" if not facts.get("resected") else "Not recorded",
             ),
         ),
-        ("Tumour rupture", _yes_no(facts.get("rupture"))),
-        ("Mitoses per 5 mm²", _format_number(facts.get("mitoses_per_5mm2"))),
-        ("Lymph nodes", "N1 (positive)" if facts.get("nodes_positive") else "N0 / not assessed"),
+        ("Tumour rupture", _rupture(facts)),
+        _mitoses_row(facts),
+        ("Lymph nodes", _nodes(facts.get("nodes_positive"))),
         ("CD117 / DOG1", f"{_label(stains, facts.get('cd117'))} / {_label(stains, facts.get('dog1'))}"),
         ("Genotype", genotype),
     ]
     if facts.get("neoadjuvant_months"):
         rows.append(("Neoadjuvant given", f"{facts['neoadjuvant_months']} months"))
+        size, count = facts.get("pre_treatment_size_cm"), facts.get("pre_treatment_mitoses_per_5mm2")
+        rows.append(
+            (
+                "Before neoadjuvant",
+                f"{_format_number(size, 'cm') if size is not None else 'size not recorded'}; "
+                f"{f'biopsy {count} per 5 mm²' if count is not None else 'biopsy count not recorded'}",
+            )
+        )
     if snapshot.get("metastatic_sites"):
         rows.append(("Metastatic sites", snapshot["metastatic_sites"]))
     return rows
@@ -359,6 +396,18 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         "draft": signed is None,
         "decision": decision,
         "footer": f"{patient['name']} · MRN {patient['mrn']}",
+        # Every page's header (issue 10 finding 9): the age on the day the report was generated or signed.
+        "banner": banner_line(
+            patient_banner(
+                today=timezone.localtime(source.generated_at).date(),
+                name=patient["name"],
+                mrn=patient["mrn"],
+                date_of_birth=_iso_date(patient.get("date_of_birth")),
+                sex=patient.get("sex") or "",
+                status="Draft" if signed is None else f"Signed v{signed.version}",
+                ruleset=result.get("ruleset") or "",
+            )
+        ),
     }
 
 

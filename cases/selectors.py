@@ -39,7 +39,9 @@ def case_step_initial(case: Case, step: str) -> dict:
         operation = case.section("operation")
         # No operation record: "not resected" was answered only if the pathology step was saved after it;
         # otherwise nothing is known and nothing is ticked (issue 10 finding 6).
-        resected = True if operation is not None else (False if case.section("pathology") is not None else None)
+        resected = (
+            True if operation is not None else (False if case.section("pathology") is not None else None)
+        )
         return {"resected": resected, **_values(operation, OPERATION_FIELDS)}
     if step == "pathology":
         return {
@@ -61,6 +63,7 @@ def case_step_context(case: Case, step: str) -> dict:
         context["resected"] = operation is not None
         context["surgery_date"] = operation.surgery_date if operation else None
         context["presentation"] = presentation.presentation if presentation else "localized"
+        context["recurrence_date"] = presentation.recurrence_date if presentation else None
     return context
 
 

@@ -235,6 +235,15 @@ class Pathology(models.Model):
     def __str__(self) -> str:
         return f"Pathology of {self.case_id}"
 
+    @property
+    def mitoses_conversion(self) -> str:
+        """A count per 50 HPF converted to per 5 mm², written out ("12 × 5 / (50 × 0.24) = 5"); else ""."""
+        from cases.validation import mitoses_conversion
+
+        if self.mitoses_per_50hpf is None or self.hpf_field_area_mm2 is None:
+            return ""
+        return mitoses_conversion(self.mitoses_per_50hpf, self.hpf_field_area_mm2)[0]
+
 
 class TreatmentDecision(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="treatment")
@@ -249,7 +258,9 @@ class TreatmentDecision(models.Model):
     adjuvant_planned_months = models.PositiveSmallIntegerField(
         "adjuvant imatinib after surgery (months)", null=True, blank=True, validators=[MaxValueValidator(240)]
     )
-    therapy_start_date = models.DateField("start of the current line of systemic therapy", null=True, blank=True)
+    therapy_start_date = models.DateField(
+        "start of the current line of systemic therapy", null=True, blank=True
+    )
 
     history = HistoricalRecords()
 

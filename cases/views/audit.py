@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.audit import case_audit_trail
+from cases.banner import patient_banner
 from cases.models import Case, Patient
 from cases.services.archive import case_archive, case_unarchive, patient_archive, patient_unarchive
 
@@ -59,7 +60,7 @@ def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(
         request,
         "cases/case_history.html",
-        {"case": case, "events": events, "case_url": _case_url(case)},
+        {"case": case, "banner": patient_banner(case), "events": events, "case_url": _case_url(case)},
     )
 
 

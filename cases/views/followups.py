@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cases import forms_followups as ff
+from cases.banner import patient_banner
 from cases.choices import FollowUpStatus
 from cases.models import CalendarFeedToken, Case, FollowUpItem
 from cases.services import followups as svc
@@ -381,6 +382,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     course = case.section("adjuvant_course")
     context = {
         "case": case,
+        "banner": patient_banner(case, today=today),
         "items": items,
         "course": course,
         "interruptions": list(course.interruptions.all()) if course else [],

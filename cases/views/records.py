@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.banner import patient_banner
 from cases.choices import CaseStatus, RiskCategory, Site
 from cases.models import Case
 from cases.presenters import format_cm, result_display
@@ -99,6 +100,7 @@ def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     steps = steps_for_case(case)
     context = {
         "case": case,
+        "banner": patient_banner(case),
         "patient": case.patient,
         **case_sections(case),
         "size_display": format_cm(case.presentation.size_cm) if case.section("presentation") else "",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from cases.banner import patient_banner
 from cases.forms_mdt import AmendForm, add_service_errors
 from cases.models import Case, SignedReport
 from cases.reporting import ReportSource, draft_source, render_report_html, render_report_pdf, signed_source
@@ -76,7 +77,8 @@ def case_report(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         pdf_url += f"?version={signed.version}"
     elif request.GET.get("draft"):
         pdf_url += "?draft=1"
-    html = render_report_html(source, for_pdf=False, extra={"pdf_url": pdf_url, "versions": _versions(case)})
+    extra = {"pdf_url": pdf_url, "versions": _versions(case), "banner": patient_banner(case)}
+    html = render_report_html(source, for_pdf=False, extra=extra)
     return HttpResponse(html)
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cases.banner import patient_banner
 from cases.forms import STEP_FORMS, PatientForm, StepForm, initial_from_data
 from cases.models import Case
 from cases.presenters import format_cm, result_display
@@ -81,13 +82,11 @@ def _saved_answer(case: Case) -> dict | None:
 
 def _panel_context(answer: dict | None) -> dict:
     if answer is None:
-        return {"answer": None, "disagreements": []}
-    return {
-        "answer": result_display(
-            answer["result"], resected=answer["facts"].resected, genotype=answer["facts"].genotype
-        ),
-        "disagreements": answer["disagreements"],
-    }
+        return {"answer": None, "disagreements": [], "live_errors": []}
+    shown = result_display(answer["result"], resected=answer["facts"].resected, genotype=answer["facts"].genotype)
+    shown["pending"] = answer.get("pending") or {}
+    shown["risk_blocked"] = answer.get("risk_blocked", False)
+    return {"answer": shown, "disagreements": answer["disagreements"], "live_errors": answer.get("errors", [])}
 
 
 def _error_summary(form: StepForm | None) -> list[tuple[str, str]]:
@@ -117,6 +116,7 @@ def _render_step(
     previous, following = neighbours(steps, step) if step in steps else (None, None)
     context = {
         "case": case,
+        "banner": patient_banner(case) if case is not None else None,
         "step": step,
         "step_title": STEP_TITLES[step],
         "steps": [(name, STEP_TITLES[name]) for name in steps],
