@@ -54,7 +54,9 @@ def test_an_invalid_mitotic_count_is_an_error_naming_the_field(surgeon_client):
     case = CaseFactory()
     PresentationFactory(case=case)
     html = panel(surgeon_client, case, _step="pathology", mitoses_per_5mm2="abc", genotype="kit_exon_11")
-    assert live_errors(html) == {"mitoses_per_5mm2": "Mitoses per 5 mm²: enter a whole number from 0 to 1000."}
+    assert live_errors(html) == {
+        "mitoses_per_5mm2": "Mitoses per 5 mm²: enter a whole number from 0 to 1000."
+    }
 
 
 def test_a_valid_value_shows_no_error(surgeon_client):

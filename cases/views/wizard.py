@@ -83,10 +83,16 @@ def _saved_answer(case: Case) -> dict | None:
 def _panel_context(answer: dict | None) -> dict:
     if answer is None:
         return {"answer": None, "disagreements": [], "live_errors": []}
-    shown = result_display(answer["result"], resected=answer["facts"].resected, genotype=answer["facts"].genotype)
+    shown = result_display(
+        answer["result"], resected=answer["facts"].resected, genotype=answer["facts"].genotype
+    )
     shown["pending"] = answer.get("pending") or {}
     shown["risk_blocked"] = answer.get("risk_blocked", False)
-    return {"answer": shown, "disagreements": answer["disagreements"], "live_errors": answer.get("errors", [])}
+    return {
+        "answer": shown,
+        "disagreements": answer["disagreements"],
+        "live_errors": answer.get("errors", []),
+    }
 
 
 def _error_summary(form: StepForm | None) -> list[tuple[str, str]]:
