@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from cases.models import Case
 from guidelines import CaseFacts
+from guidelines.facts import ADVANCED_PRESENTATIONS
 
 
 def build_facts(case: Case, *, today: date | None = None) -> CaseFacts | None:
@@ -58,7 +59,11 @@ def build_facts(case: Case, *, today: date | None = None) -> CaseFacts | None:
         pre_treatment_size_cm=_float(pathology.pre_treatment_size_cm) if pathology else None,
         pre_treatment_mitoses_per_5mm2=pathology.pre_treatment_mitoses_per_5mm2 if pathology else None,
         neoadjuvant_months=treatment.neoadjuvant_months if treatment else 0,
-        reference_date=case.diagnosis_date or today,
+        # The date of diagnosis anchors a watched nodule's schedule; never a systemic one, which counts from
+        # the start of the current line of therapy (RULES.md section 8; the engine says when it is missing).
+        reference_date=(
+            None if presentation.presentation in ADVANCED_PRESENTATIONS else (case.diagnosis_date or today)
+        ),
         therapy_start_date=treatment.therapy_start_date if treatment else None,
         recurrence_date=presentation.recurrence_date,
         cd117=(diagnostics.cd117 or None) if diagnostics else None,

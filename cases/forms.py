@@ -240,6 +240,8 @@ class StepForm(forms.Form):
         for name, field in self.fields.items():
             if self.is_bound:
                 values[name] = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+                if isinstance(field, TriStateField):  # "no" is a string, but it means False
+                    values[name] = TriStateField.parse(values[name])
             else:
                 values[name] = self.initial.get(name, field.initial)
         return values
@@ -257,10 +259,11 @@ class StepForm(forms.Form):
 
 def initial_from_data(form_class: type[StepForm], data: Mapping) -> dict:
     """Posted values turned into initial values, to redisplay a form without validating it ("Update form")."""
-    return {
-        name: field.widget.value_from_datadict(data, {}, name)
-        for name, field in form_class.base_fields.items()
-    }
+    initial = {}
+    for name, field in form_class.base_fields.items():
+        value = field.widget.value_from_datadict(data, {}, name)
+        initial[name] = TriStateField.parse(value) if isinstance(field, TriStateField) else value
+    return initial
 
 
 class PatientForm(StepForm):

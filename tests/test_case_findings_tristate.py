@@ -170,3 +170,14 @@ def test_the_migration_keeps_every_stored_finding_and_grades_rupture():
         assert pathology.genotype_detail == ""
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_no_hides_the_branch_like_false_does():
+    from cases.forms import initial_from_data
+
+    assert "surgery_date" not in OperationForm({"resected": "no"}, today=TODAY).fields
+    assert "surgery_date" in OperationForm({"resected": "yes"}, today=TODAY).fields
+    assert (
+        "surgery_date"
+        not in OperationForm(initial=initial_from_data(OperationForm, {"resected": "no"})).fields
+    )
