@@ -111,7 +111,7 @@ def measure(repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from cases.worklist import WorklistFilters, base_items, tab_counts
+    from cases.followups.worklist import WorklistFilters, base_items, tab_counts
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="nurse0"))

@@ -90,9 +90,9 @@ probe = sample[0]
 endpoints = {
     "home": first(["home"]),
     "worklist": first(["followups:list", "followups:worklist", "worklist"]),
-    "case list": first(["case_list"]),
-    "case page": first(["case_detail"], pk=probe) and reverse("case_detail", kwargs={"pk": "00000000-0000-4000-8000-000000000000"}),
-    "live panel": first(["case_panel"], pk=probe) and reverse("case_panel", kwargs={"pk": "00000000-0000-4000-8000-000000000000"}),
+    "case list": first(["records:list"]),
+    "case page": first(["records:case"], case_id=probe) and reverse("records:case", kwargs={"case_id": "00000000-0000-4000-8000-000000000000"}),
+    "live panel": first(["records:panel"], case_id=probe) and reverse("records:panel", kwargs={"case_id": "00000000-0000-4000-8000-000000000000"}),
 }
 print("SEED-RESULT " + json.dumps({"endpoints": endpoints, "cases": [str(pk) for pk in sample]}))
 """.replace("USERNAME", repr(USERNAME))

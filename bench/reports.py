@@ -50,9 +50,9 @@ def make_agenda(n: int):
     from django.contrib.auth.models import Group, Permission, User
 
     from cases import roles
+    from cases.mdt.services import agenda_add, meeting_create
     from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation
-    from cases.services.assessment import case_assess
-    from cases.services.mdt import agenda_add, meeting_create
+    from cases.records.assessment import case_assess
 
     coordinator = User.objects.create_user("bench-coordinator", first_name="Cora", last_name="Ordinator")
     coordinator.groups.add(Group.objects.get(name=roles.COORDINATOR))
@@ -110,8 +110,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         setup_django(str(Path(tmp) / "bench.sqlite3"))
+        from cases.mdt.reports import draft_source, render_printout_pdf, render_report_pdf
         from cases.models import Case
-        from cases.reporting import draft_source, render_printout_pdf, render_report_pdf
 
         meeting = make_agenda(20)
         items = list(meeting.items.select_related("case").order_by("order"))

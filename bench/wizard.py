@@ -112,7 +112,7 @@ def main() -> int:
         from django.test import Client
         from django.urls import reverse
 
-        from cases.services.cases import case_create
+        from cases.records.services import case_create
 
         user = populate(args.patients)
         client = Client()
@@ -121,7 +121,7 @@ def main() -> int:
                            diagnosis_date=date(2025, 11, 1), user=user)  # fmt: skip
 
         def step(name: str) -> str:
-            return reverse("case_step", args=[case.pk, name])
+            return reverse("records:step", args=[case.pk, name])
 
         posts = {
             "patient": {"mrn": "BENCH-1", "given_name": "Bench", "family_name": "Case", "date_of_birth": "1960-01-01",
@@ -141,7 +141,7 @@ def main() -> int:
             )
         for name in ("patient", "presentation", "decision", "operation", "pathology", "review"):
             figures.append((f"GET  step/{name}", timed(client, "get", step(name), None, args.runs, (200,))))
-        panel = reverse("case_panel", args=[case.pk])
+        panel = reverse("records:panel", args=[case.pk])
         typed = {"_step": "pathology", "mitoses_per_5mm2": "8", "genotype": "kit_exon_11"}
         figures.append(("POST panel (pathology)", timed(client, "post", panel, typed, args.runs * 3, (200,))))
         typed = {"_step": "presentation", **posts["presentation"]}
@@ -152,19 +152,19 @@ def main() -> int:
             client, "post", step("presentation") + "?fragment=branch-site", posts["presentation"], args.runs, (200,)
         )))  # fmt: skip
         figures.append(
-            ("GET  case list", timed(client, "get", reverse("case_list"), None, args.runs, (200,)))
+            ("GET  case list", timed(client, "get", reverse("records:list"), None, args.runs, (200,)))
         )
         # The search is posted (identifiers stay out of URLs) and kept in the session; the list then applies it.
-        client.post(reverse("case_list"), {"q": "family12"})
+        client.post(reverse("records:list"), {"q": "family12"})
         figures.append(("GET  case list, name search", timed(
-            client, "get", reverse("case_list"), None, args.runs, (200,)
+            client, "get", reverse("records:list"), None, args.runs, (200,)
         )))  # fmt: skip
-        client.post(reverse("case_list"), {"q": "B0004242"})
+        client.post(reverse("records:list"), {"q": "B0004242"})
         figures.append(("GET  case list, MRN search", timed(
-            client, "get", reverse("case_list"), None, args.runs, (200,)
+            client, "get", reverse("records:list"), None, args.runs, (200,)
         )))  # fmt: skip
         figures.append(("GET  case page", timed(
-            client, "get", reverse("case_detail", args=[case.pk]), None, args.runs, (200,)
+            client, "get", reverse("records:case", args=[case.pk]), None, args.runs, (200,)
         )))  # fmt: skip
 
         print(f"{'endpoint':32} {'median ms':>10} {'p95 ms':>8} {'runs':>5}")

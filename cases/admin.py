@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
 
+from cases.api.tokens import api_token_revoke
 from cases.models import ApiToken, Case, Patient
-from cases.services.api_tokens import api_token_revoke
 
 # No bulk "delete selected" anywhere in this admin.
 admin.site.disable_action("delete_selected")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases.views import errors, home
+from cases import errors, home
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied
@@ -37,10 +37,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("", include("cases.urls")),
-    path("", include("cases.urls_audit")),
-    path("api/v1/", include("cases.urls_api")),
-    path("", include("cases.urls_mdt")),
-    path("followups/", include("cases.urls_followups")),
+    path("", include("cases.records.urls")),
+    path("", include("cases.audit.urls")),
+    path("api/v1/", include("cases.api.urls")),
+    path("", include("cases.mdt.urls")),
+    path("followups/", include("cases.followups.urls")),
     path("admin/", admin.site.urls),
 ]

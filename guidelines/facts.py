@@ -60,7 +60,7 @@ EUS_FEATURES: tuple[str, ...] = (
     "heterogeneity",
 )
 CLINICAL_FEATURES: tuple[str, ...] = ("bleeding", "ulceration", "obstruction", "perforation")
-#: Clinical features that count as "adverse" for a tumour < 2 cm (RULES.md section 3, seed 000).
+#: Clinical features that count as "adverse" for a tumour < 2 cm (RULES.md section 3).
 ADVERSE_CLINICAL_FEATURES: frozenset[str] = frozenset({"bleeding", "ulceration"})
 MARGINS: tuple[str, ...] = ("R0", "R1", "R2")
 GENOTYPES: tuple[str, ...] = (
@@ -78,7 +78,8 @@ GENOTYPES: tuple[str, ...] = (
 )
 STAIN_RESULTS: tuple[str, ...] = ("positive", "negative", "not_done")
 SDHB_IHC_RESULTS: tuple[str, ...] = ("retained", "lost", "not_done")
-#: Oslo criteria (Nishida T et al. Gastric Cancer 2016;19:3-14; RULES.md section 1): only ``major`` is rupture.
+#: Oslo criteria (Hølmebakk T et al. Br J Surg 2016; Nishida T et al. Ann Surg Oncol 2019; RULES.md section 1):
+#: only ``major`` is rupture.
 RUPTURE_GRADES: tuple[str, ...] = ("none", "major", "minor")
 #: Structured genotype detail (ASSESS_CONTRACT.md, additions of 2026-12-02; RULES.md section 1).
 GENOTYPE_DETAILS: tuple[str, ...] = (

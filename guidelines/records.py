@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Printed where the source of a recommendation grades nothing (RULES.md section 9).
+NOT_GRADED = "not graded in the source"
+
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
@@ -17,7 +20,8 @@ class Recommendation:
     source: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "text": self.text, "evidence": self.evidence, "source": self.source}
+        evidence = self.evidence if self.evidence is not None else NOT_GRADED
+        return {"id": self.id, "text": self.text, "evidence": evidence, "source": self.source}
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,9 @@ class Assessment:
     schedule_reference: date | None = None
     #: A: adjuvant months the schedule counts (after any recorded MDT decision).
     schedule_adjuvant_months: int = 0
+    #: The modified-NIH category the advice follows: the pre-treatment one after neoadjuvant imatinib when
+    #: recorded; None when unknown or not assessable (the app stores it as the case's risk category).
+    risk_category: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """The contract's output object, keys in the contract's order, dates as ``YYYY-MM-DD``."""

@@ -10,9 +10,10 @@ contour maps have no verified public point table or coefficients; they are not a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .facts import GASTRIC_GROUP, CaseFacts, site_group
+from .inputs import Inputs
 from .rulesets.risk_tables import (
     AFIP_COLUMN_BY_SITE_GROUP,
     AJCC_8_TNM_STAGE,
@@ -62,20 +63,30 @@ class TnmStage:
 
 @dataclass(frozen=True, slots=True)
 class Risk:
-    """The four schemes for one tumour."""
+    """The four schemes for one tumour; ``notes``: clinical notes printed beside them (e.g. a KIT exon 11
+    557/558 deletion, a converted mitotic count); ``pre_treatment``: the schemes on the size and biopsy count
+    before neoadjuvant therapy, when they were recorded."""
 
     modified_nih: str
     nih_2002: str
     afip: AfipRisk
     tnm: TnmStage
+    notes: tuple[str, ...] = ()
+    pre_treatment: Risk | None = field(default=None)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "modified_nih": self.modified_nih,
             "nih_2002": self.nih_2002,
             "afip": self.afip.to_dict(),
             "tnm": self.tnm.to_dict(),
+            "notes": list(self.notes),
         }
+        if self.pre_treatment is not None:
+            pre = self.pre_treatment.to_dict()
+            pre.pop("notes")
+            data["pre_treatment"] = pre
+        return data
 
 
 def size_band(size_cm: float) -> int:
@@ -89,7 +100,7 @@ def size_band(size_cm: float) -> int:
     return 3
 
 
-def mitotic_band(mitoses: int) -> int:
+def mitotic_band(mitoses: float) -> int:
     """Modified-NIH mitotic band: 0 (<=5), 1 (6-10), 2 (>10) per 5 mm2."""
     if mitoses <= 5:
         return 0
@@ -98,7 +109,7 @@ def mitotic_band(mitoses: int) -> int:
     return 2
 
 
-def modified_nih(size_cm: float, mitoses: int, site: str, rupture: bool) -> str:
+def modified_nih(size_cm: float, mitoses: float, site: str, rupture: bool) -> str:
     """Modified NIH consensus criteria (Joensuu H. Hum Pathol 2008;39:1411-19).
 
     Size bands <=2.0 | 2.1-5.0 | 5.1-10.0 | >10.0 cm; mitoses <=5 | 6-10 | >10 per 5 mm2 (ESMO 2022: the
@@ -111,7 +122,7 @@ def modified_nih(size_cm: float, mitoses: int, site: str, rupture: bool) -> str:
     return JOENSUU_2008_MODIFIED_NIH[(size_band(size_cm), mitotic_band(mitoses), site in GASTRIC_GROUP)]
 
 
-def nih_2002(size_cm: float, mitoses: int) -> str:
+def nih_2002(size_cm: float, mitoses: float) -> str:
     """NIH consensus criteria (Fletcher CDM et al. Hum Pathol 2002;33:459-65).
 
     Very low <2 cm & <5; low 2-5 cm & <5; intermediate <5 cm & 6-10 or 5-10 cm & <5; high >5 cm & >5, or
@@ -125,7 +136,7 @@ def nih_2002(size_cm: float, mitoses: int) -> str:
     return JOENSUU_2008_MODIFIED_NIH[(size_band(size_cm), mitotic_band(mitoses), True)]
 
 
-def afip(size_cm: float, mitoses: int, site: str) -> AfipRisk:
+def afip(size_cm: float, mitoses: float, site: str) -> AfipRisk:
     """AFIP risk of progressive disease (Miettinen M, Lasota J. Semin Diagn Pathol 2006;23:70-83).
 
     Size bands <=2 | >2-<=5 | >5-<=10 | >10 cm; mitoses <=5 vs >5 per 5 mm2. Columns: gastric group
@@ -139,7 +150,7 @@ def afip(size_cm: float, mitoses: int, site: str) -> AfipRisk:
     return AfipRisk(category, pct)
 
 
-def tnm(size_cm: float, mitoses: int, site: str, nodes_positive: bool, metastatic: bool) -> TnmStage:
+def tnm(size_cm: float, mitoses: float, site: str, nodes_positive: bool, metastatic: bool) -> TnmStage:
     """TNM stage of GIST (AJCC Cancer Staging Manual 8th ed.; UICC TNM 8th ed., identical stage groups).
 
     T1 <=2 cm, T2 >2-<=5, T3 >5-<=10, T4 >10; N1 when regional nodes are positive (unassessed nodes count as
@@ -155,18 +166,36 @@ def tnm(size_cm: float, mitoses: int, site: str, nodes_positive: bool, metastati
     return TnmStage(t, n, m, "high" if high else "low", stage)
 
 
-def assess_risk(facts: CaseFacts) -> Risk | None:
-    """All four schemes, or ``None`` when the size or the mitotic count is unknown."""
+def risk_of(
+    size_cm: float, mitoses: float, site: str, *, rupture: bool, nodes_positive: bool, metastatic: bool
+) -> Risk:
+    """All four schemes for one tumour (a count converted from 50 HPF may be fractional)."""
+    return Risk(
+        modified_nih=modified_nih(size_cm, mitoses, site, rupture),
+        nih_2002=nih_2002(size_cm, mitoses),
+        afip=afip(size_cm, mitoses, site),
+        tnm=tnm(size_cm, mitoses, site, nodes_positive, metastatic),
+    )
+
+
+def assess_risk(facts: CaseFacts, inputs: Inputs | None = None) -> Risk | None:
+    """All four schemes, or ``None`` when the size or the mitotic count is unknown.
+
+    ``inputs`` (the engine's resolved reading of ``facts``) records which unrecorded findings were assumed;
+    without it the facts are read on their own.
+    """
+    inputs = inputs or Inputs(facts)
     size = facts.size_cm
-    mitoses = facts.mitoses_per_5mm2
+    mitoses = inputs.mitoses
     if size is None or mitoses is None:
         return None
-    site = facts.site
-    return Risk(
-        modified_nih=modified_nih(size, mitoses, site, facts.rupture),
-        nih_2002=nih_2002(size, mitoses),
-        afip=afip(size, mitoses, site),
-        tnm=tnm(size, mitoses, site, facts.nodes_positive, facts.presentation == "metastatic"),
+    return risk_of(
+        size,
+        mitoses,
+        facts.site,
+        rupture=inputs.flag("rupture"),
+        nodes_positive=inputs.flag("nodes_positive"),
+        metastatic=facts.presentation == "metastatic",
     )
 
 
@@ -180,10 +209,12 @@ def explain_disagreement(facts: CaseFacts, risk: Risk | None) -> list[str]:
     Used by the live panel next to the side-by-side risk table. Empty when the risk is unknown or when no
     structural difference between the schemes matters for this tumour.
     """
-    if risk is None or facts.size_cm is None or facts.mitoses_per_5mm2 is None:
+    inputs = Inputs(facts)
+    if risk is None or facts.size_cm is None or inputs.mitoses is None:
         return []
     size = facts.size_cm
-    mitoses = facts.mitoses_per_5mm2
+    mitoses = inputs.mitoses
+    ruptured = bool(inputs.rupture)
     gastric = facts.site in GASTRIC_GROUP
     group = site_group(facts.site)
     notes: list[str] = []
@@ -194,7 +225,7 @@ def explain_disagreement(facts: CaseFacts, risk: Risk | None) -> list[str]:
             "NIH 2002 ignores site: a non-gastric tumour is graded as if gastric "
             f"(modified NIH {_label(unruptured_nih)} without rupture, NIH 2002 {_label(risk.nih_2002)})."
         )
-    if facts.rupture and unruptured_nih != "high":
+    if ruptured and unruptured_nih != "high":
         notes.append(
             "Tumour rupture makes modified NIH high whatever the size and count; NIH 2002, AFIP and TNM "
             f"ignore rupture (without it modified NIH would be {_label(unruptured_nih)})."
@@ -224,7 +255,7 @@ def explain_disagreement(facts: CaseFacts, risk: Risk | None) -> list[str]:
         notes.append("Omental GIST is graded with the gastric group in every scheme (TNM and AFIP practice).")
     if risk.tnm.stage == "IV":
         reasons = []
-        if facts.nodes_positive:
+        if risk.tnm.n == "N1":
             reasons.append("positive regional nodes (N1)")
         if risk.tnm.m == "M1":
             reasons.append("metastases (M1)")

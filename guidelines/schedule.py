@@ -86,14 +86,6 @@ def days_in_month(year: int, month: int) -> int:
     return _DAYS_IN_MONTH[month - 1]
 
 
-# Speed: (year, month, days in month) for every month from January 1900 to December 2399, indexed by
-# (year - 1900) * 12 + month - 1. Dates outside the table fall back to the arithmetic in add_months.
-_TABLE_FIRST_YEAR = 1900
-_MONTH_TABLE: tuple[tuple[int, int, int], ...] = tuple(
-    (y, m, days_in_month(y, m)) for y in range(_TABLE_FIRST_YEAR, 2400) for m in range(1, 13)
-)
-
-
 def add_months(start: date, months: int) -> date:
     """``start`` + ``months`` calendar months, the day clamped to the end of the target month."""
     year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
@@ -106,6 +98,14 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, day)
 
 
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (0 when ``end`` is not after ``start``)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and end.day < days_in_month(end.year, end.month):
+        months -= 1
+    return max(0, months)
+
+
 @lru_cache(maxsize=1024)
 def plan(
     schedule: Schedule,
@@ -114,10 +114,12 @@ def plan(
     window_days: int,
     window_days_long: int,
     long_gap_months: int,
+    elapsed_months: int = 0,
 ) -> tuple[tuple[int, int, str, str], ...]:
     """The visits of a schedule as ``(month, window_days, modality, phase)``, sorted by month then modality.
 
     Independent of the reference date, hence cached. Duplicate (month, modality) pairs are kept once.
+    ``elapsed_months``: whole months from R to the day of the assessment (renews ``rolling`` segments).
     """
     entries: dict[tuple[int, str], str] = {}
     for seg in schedule.segments:
@@ -125,6 +127,8 @@ def plan(
             first, last = seg.first, adjuvant_months
         elif seg.anchor == "after_adjuvant":
             first, last = seg.first + adjuvant_months, seg.last + adjuvant_months
+        elif seg.anchor == "rolling":
+            first, last = seg.first, max(seg.last, elapsed_months + seg.last + seg.step - 1)
         else:
             first, last = seg.first, seg.last
         modality = primary_modality if seg.modality == "primary" else seg.modality
@@ -157,9 +161,12 @@ def build_schedule(
     window_days: int = 14,
     window_days_long: int = 30,
     long_gap_months: int = 12,
+    today: date | None = None,
 ) -> tuple[Visit, ...]:
     """Visits of ``schedule`` from reference date ``reference`` (R), sorted by due date then modality, every
-    one strictly after R. ``adjuvant_months`` is A, the planned adjuvant months counted from surgery."""
+    one strictly after R. ``adjuvant_months`` is A, the planned adjuvant months counted from surgery.
+    ``today`` renews a ``rolling`` segment (systemic therapy): it then runs to its ``last`` month after today.
+    """
     planned = plan(
         schedule,
         max(0, adjuvant_months),
@@ -167,5 +174,6 @@ def build_schedule(
         window_days,
         window_days_long,
         long_gap_months,
+        months_between(reference, today) if today is not None else 0,
     )
     return _visits(planned, reference)

@@ -253,7 +253,7 @@ def pdf_pages_text(pdf: bytes) -> list[str]:
 
 def meeting_with_case(*, coordinator, case: Case, when: dt.date = dt.date(2026, 2, 3)):
     """A meeting with `case` on its agenda; returns (meeting, agenda item)."""
-    from cases.services.mdt import agenda_add, meeting_create
+    from cases.mdt.services import agenda_add, meeting_create
 
     meeting = meeting_create(
         user=coordinator, date=when, title="GIST MDT", attendees="Dr A, surgeon\nDr B, oncologist"
@@ -263,7 +263,7 @@ def meeting_with_case(*, coordinator, case: Case, when: dt.date = dt.date(2026, 
 
 def signed_report(*, coordinator, chair, case: Case, decision: str = "accept", reason: str = ""):
     """Put `case` on a meeting, record the decision and sign: the first signed version."""
-    from cases.services.mdt import decision_record, report_sign
+    from cases.mdt.services import decision_record, report_sign
 
     _, item = meeting_with_case(coordinator=coordinator, case=case)
     decision_record(item=item, user=chair, decision=decision, reason=reason)

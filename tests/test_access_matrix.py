@@ -53,7 +53,7 @@ SIGNERS = ("chair", "admin")  # cases.sign_report
 NO_ARGS: Callable[[World], dict] = lambda w: {}  # noqa: E731
 CASE: Callable[[World], dict] = lambda w: {"case_id": w.case.id}  # noqa: E731
 CASE_ID = CASE
-PK: Callable[[World], dict] = lambda w: {"pk": w.case.id}  # noqa: E731
+PK: Callable[[World], dict] = lambda w: {"case_id": w.case.id}  # noqa: E731
 MEETING: Callable[[World], dict] = lambda w: {"meeting_id": w.objects["meeting"].pk}  # noqa: E731
 AGENDA_ITEM: Callable[[World], dict] = lambda w: {  # noqa: E731
     "meeting_id": w.objects["meeting"].pk,
@@ -62,7 +62,7 @@ AGENDA_ITEM: Callable[[World], dict] = lambda w: {  # noqa: E731
 
 
 def STEP(step: str) -> Callable[[World], dict]:  # reads like the other kwargs factories
-    return lambda w: {"pk": w.case.id, "step": step}
+    return lambda w: {"case_id": w.case.id, "step": step}
 
 
 def ITEM(action: str) -> Callable[[World], dict]:  # reads like the other kwargs factories
@@ -107,19 +107,19 @@ MATRIX: list[Row] = [
     # Home
     Row("home", NO_ARGS, "GET", everyone(OK)),
     # Audit and archive
-    Row("case_history", CASE, "GET", clinical()),
-    Row("case_archive", CASE, "GET", only(*EDITORS)),
-    Row("case_archive", CASE, "POST", only(*EDITORS)),
-    Row("case_unarchive", CASE, "GET", only(*EDITORS)),
-    Row("case_unarchive", CASE, "POST", only(*EDITORS)),
-    Row("patient_archive", PATIENT, "GET", only(*EDITORS)),
-    Row("patient_archive", PATIENT, "POST", only(*EDITORS)),
-    Row("patient_unarchive", PATIENT, "GET", only(*EDITORS)),
-    Row("patient_unarchive", PATIENT, "POST", only(*EDITORS)),
+    Row("audit:history", CASE, "GET", clinical()),
+    Row("audit:case_archive", CASE, "GET", only(*EDITORS)),
+    Row("audit:case_archive", CASE, "POST", only(*EDITORS)),
+    Row("audit:case_unarchive", CASE, "GET", only(*EDITORS)),
+    Row("audit:case_unarchive", CASE, "POST", only(*EDITORS)),
+    Row("audit:patient_archive", PATIENT, "GET", only(*EDITORS)),
+    Row("audit:patient_archive", PATIENT, "POST", only(*EDITORS)),
+    Row("audit:patient_unarchive", PATIENT, "GET", only(*EDITORS)),
+    Row("audit:patient_unarchive", PATIENT, "POST", only(*EDITORS)),
     # JSON API (session callers; token callers are tested in test_api_assess.py)
-    Row("api_assess", NO_ARGS, "POST", everyone(OK, anon=401, norole=403), json_body=ASSESS_BODY),
-    Row("api_assess", NO_ARGS, "GET", everyone(405, anon=405)),
-    Row("api_openapi", NO_ARGS, "GET", everyone(OK, anon=401)),
+    Row("api:assess", NO_ARGS, "POST", everyone(OK, anon=401, norole=403), json_body=ASSESS_BODY),
+    Row("api:assess", NO_ARGS, "GET", everyone(405, anon=405)),
+    Row("api:openapi", NO_ARGS, "GET", everyone(OK, anon=401)),
     # Follow-ups (cases.manage_followups acts; everyone with a role reads)
     Row("followups:list", NO_ARGS, "GET", clinical()),
     Row("followups:export_csv", NO_ARGS, "GET", clinical()),
@@ -144,31 +144,31 @@ MATRIX: list[Row] = [
     Row("followups:case_regenerate", CASE_ID, "POST", only(*NURSES)),
     Row("followups:case_recurrent", CASE_ID, "POST", only(*EDITORS, "coordinator")),
     # Case records and the wizard (branch wizard)
-    Row("case_list", NO_ARGS, "GET", clinical()),
-    Row("case_list", NO_ARGS, "POST", clinical()),
-    Row("case_new", NO_ARGS, "GET", only(*EDITORS)),
-    Row("case_new", NO_ARGS, "POST", only(*EDITORS)),
-    Row("case_detail", PK, "GET", clinical()),
-    Row("case_step", STEP("presentation"), "GET", only(*EDITORS)),
-    Row("case_step", STEP("presentation"), "POST", only(*EDITORS)),
-    Row("case_step", STEP("review"), "GET", only(*EDITORS)),
-    Row("case_panel", PK, "GET", only(*EDITORS)),
+    Row("records:list", NO_ARGS, "GET", clinical()),
+    Row("records:list", NO_ARGS, "POST", clinical()),
+    Row("records:new", NO_ARGS, "GET", only(*EDITORS)),
+    Row("records:new", NO_ARGS, "POST", only(*EDITORS)),
+    Row("records:case", PK, "GET", clinical()),
+    Row("records:step", STEP("presentation"), "GET", only(*EDITORS)),
+    Row("records:step", STEP("presentation"), "POST", only(*EDITORS)),
+    Row("records:step", STEP("review"), "GET", only(*EDITORS)),
+    Row("records:panel", PK, "GET", only(*EDITORS)),
     # MDT meetings and reports (branch mdt): coordinators manage, the chair decides and signs
-    Row("mdt_list", NO_ARGS, "GET", clinical()),
-    Row("mdt_list", NO_ARGS, "POST", only(*COORDINATORS)),
-    Row("mdt_detail", MEETING, "GET", clinical()),
-    Row("mdt_detail", MEETING, "POST", only(*COORDINATORS)),
-    Row("mdt_agenda_add", MEETING, "POST", only(*COORDINATORS)),
-    Row("mdt_agenda_remove", AGENDA_ITEM, "POST", only(*COORDINATORS)),
-    Row("mdt_decision", AGENDA_ITEM, "POST", only(*SIGNERS)),
-    Row("mdt_sign", AGENDA_ITEM, "POST", only(*SIGNERS)),
-    Row("mdt_printout", MEETING, "GET", clinical()),
-    Row("case_agenda_add", CASE, "GET", only(*COORDINATORS)),
-    Row("case_agenda_add", CASE, "POST", only(*COORDINATORS)),
-    Row("case_report", CASE, "GET", clinical()),
-    Row("case_report_pdf", CASE, "GET", clinical()),
-    Row("case_report_amend", CASE, "GET", only(*SIGNERS)),
-    Row("case_report_amend", CASE, "POST", only(*SIGNERS)),
+    Row("mdt:list", NO_ARGS, "GET", clinical()),
+    Row("mdt:list", NO_ARGS, "POST", only(*COORDINATORS)),
+    Row("mdt:meeting", MEETING, "GET", clinical()),
+    Row("mdt:meeting", MEETING, "POST", only(*COORDINATORS)),
+    Row("mdt:agenda_add", MEETING, "POST", only(*COORDINATORS)),
+    Row("mdt:agenda_remove", AGENDA_ITEM, "POST", only(*COORDINATORS)),
+    Row("mdt:decision", AGENDA_ITEM, "POST", only(*SIGNERS)),
+    Row("mdt:sign", AGENDA_ITEM, "POST", only(*SIGNERS)),
+    Row("mdt:printout", MEETING, "GET", clinical()),
+    Row("mdt:case_agenda_add", CASE, "GET", only(*COORDINATORS)),
+    Row("mdt:case_agenda_add", CASE, "POST", only(*COORDINATORS)),
+    Row("mdt:report", CASE, "GET", clinical()),
+    Row("mdt:report_pdf", CASE, "GET", clinical()),
+    Row("mdt:report_amend", CASE, "GET", only(*SIGNERS)),
+    Row("mdt:report_amend", CASE, "POST", only(*SIGNERS)),
     # Admin site: the app's roles are not Django staff, so everyone lands on the admin's login page.
     Row("admin:index", NO_ARGS, "GET", everyone(LOGIN)),
 ]

@@ -107,4 +107,4 @@ def test_it_shows_no_patient_identifier_on_refusals(client):
 
 def test_the_walk_covers_the_public_pages_and_the_app():
     names = {route.name for route in iter_routes()}
-    assert {"login", "password_reset", "home", "case_history", "api_assess"} <= names
+    assert {"login", "password_reset", "home", "audit:history", "api:assess"} <= names

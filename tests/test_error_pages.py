@@ -19,7 +19,7 @@ def world(db):
 def test_404_is_the_apps_page_and_does_not_echo_the_address(client, world):
     client.force_login(world.users["surgeon"])
     missing = uuid.uuid4()
-    response = client.get(reverse("case_history", args=[missing]))
+    response = client.get(reverse("audit:history", args=[missing]))
     body = response.content.decode()
     assert response.status_code == 404
     assert "Page not found" in body
@@ -37,7 +37,7 @@ def test_404_for_an_unknown_address(client, world):
 
 def test_403_is_the_apps_page(client, world):
     client.force_login(world.users["norole"])
-    response = client.get(reverse("case_history", args=[world.case.id]))
+    response = client.get(reverse("audit:history", args=[world.case.id]))
     body = response.content.decode()
     assert response.status_code == 403
     assert "Access refused" in body

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.services.mdt import agenda_add, meeting_create
+from cases.mdt.services import agenda_add, meeting_create
 from tests.factories import CaseFactory, coordinator, make_case, nurse, surgeon
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def test_a_surgeon_sees_their_own_drafts_only(client):
     client.force_login(me)
     html = client.get(reverse("home")).content.decode()
     assert "My draft cases (1)" in html
-    assert reverse("case_detail", args=[mine.pk]) in html
-    assert reverse("case_detail", args=[theirs.pk]) not in html
+    assert reverse("records:case", args=[mine.pk]) in html
+    assert reverse("records:case", args=[theirs.pk]) not in html
     assert "Coming MDT meetings" not in html
     assert "Overdue" not in html
 
@@ -41,15 +41,15 @@ def test_a_coordinator_sees_coming_meetings_and_flagged_cases(client):
     CaseFactory(needs_mdt_review=True)
     client.force_login(user)
     html = client.get(reverse("home")).content.decode()
-    assert reverse("mdt_detail", args=[coming.pk]) in html
+    assert reverse("mdt:meeting", args=[coming.pk]) in html
     assert "· 1 case" in html
-    assert reverse("mdt_detail", args=[past.pk]) not in html
+    assert reverse("mdt:meeting", args=[past.pk]) not in html
     assert "1 case flagged for re-discussion" in html
     assert "My draft cases" not in html
 
 
 def test_a_nurse_sees_the_followup_counts(client):
-    from cases.services.followups import followups_regenerate
+    from cases.followups.services import followups_regenerate
 
     user = nurse()
     case = make_case(surgery_date=date(2025, 1, 15), status="finalised")

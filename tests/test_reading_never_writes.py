@@ -43,7 +43,7 @@ def test_reading_a_never_assessed_case_stores_nothing(client):
     world = make_world()
     fresh = make_case(world.users["surgeon"])
     assert not Assessment.objects.filter(case=fresh).exists()
-    world.values.update(case_id=fresh.id, pk=fresh.id)
+    world.values.update(case_id=fresh.id)
     client.force_login(world.users["nurse"])
     before = _counts()
     changed = {}

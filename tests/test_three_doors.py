@@ -162,7 +162,7 @@ def through_the_api(client, case: dict) -> dict:
 def through_the_form(client, case: dict) -> dict:
     record = CaseFactory(diagnosis_date=date.fromisoformat(DIAGNOSIS), ruleset="esmo-2022")
     for step, data in form_steps(case):
-        response = client.post(reverse("case_step", args=[record.pk, step]), data)
+        response = client.post(reverse("records:step", args=[record.pk, step]), data)
         assert response.status_code == 302, (step, response.content.decode()[:3000])
     return Case.objects.get(pk=record.pk).assessments.order_by("-created_at").first().result
 

@@ -92,15 +92,15 @@ def make_world(*, signed: bool = False) -> World:
     world.users["anon"] = None
     world.patient = make_patient(mrn="MRN4242XYZ", given_name="Grace", family_name="Hopper")
     world.case = make_case(world.users["surgeon"], world.patient)
-    world.values.update(case_id=world.case.id, pk=world.case.id, patient_id=world.patient.id)
+    world.values.update(case_id=world.case.id, patient_id=world.patient.id)
     _add_followups(world)
     _add_mdt(world, signed=signed)
     try:
-        from cases.steps import ALL_STEPS
+        from cases.records.steps import ALL_STEPS
     except ImportError:  # the wizard is not merged on this branch
         pass
     else:
-        world.values["case_step.step"] = list(ALL_STEPS)
+        world.values["records:step.step"] = list(ALL_STEPS)
     return world
 
 
@@ -108,14 +108,14 @@ def _add_mdt(world: World, *, signed: bool) -> None:
     """A meeting with the case on its agenda; with `signed`, the chair's decision and signed report (a PDF
     render: only for the tests that need one)."""
     try:
-        from cases.services import mdt as svc
+        from cases.mdt import services as svc
     except ImportError:  # MDT not merged on this branch
         return
     meeting = svc.meeting_create(user=world.users["coordinator"], date=dt.date(2026, 2, 3), title="GI MDT")
     item = svc.agenda_add(meeting=meeting, case=world.case, user=world.users["coordinator"])
     world.objects.update(meeting=meeting, agenda_item=item)
     world.values["meeting_id"] = meeting.pk
-    for name in ("mdt_agenda_remove", "mdt_decision", "mdt_sign"):
+    for name in ("mdt:agenda_remove", "mdt:decision", "mdt:sign"):
         world.values[f"{name}.item_id"] = item.pk
     if signed:
         svc.decision_record(item=item, user=world.users["chair"], decision="accept")
@@ -126,7 +126,7 @@ def _add_mdt(world: World, *, signed: bool) -> None:
 def _add_followups(world: World) -> None:
     """Follow-up items from the case's real schedule, and the nurse's calendar feed token."""
     try:
-        from cases.services import followups as svc
+        from cases.followups import services as svc
     except ImportError:  # follow-ups not merged on this branch
         return
     svc.followups_regenerate(case=world.case, user=world.users["nurse"], reason="test world")

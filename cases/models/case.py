@@ -238,7 +238,7 @@ class Pathology(models.Model):
     @property
     def mitoses_conversion(self) -> str:
         """A count per 50 HPF converted to per 5 mm², written out ("12 × 5 / (50 × 0.24) = 5"); else ""."""
-        from cases.validation import mitoses_conversion
+        from cases.records.validation import mitoses_conversion
 
         if self.mitoses_per_50hpf is None or self.hpf_field_area_mm2 is None:
             return ""

@@ -52,7 +52,8 @@ class Segment:
 
     ``anchor``: ``"reference"`` counts months from the reference date R; ``"after_adjuvant"`` adds A (the
     planned adjuvant months) to ``first`` and ``last``; ``"until_adjuvant"`` runs from ``first`` to A
-    (``last`` is ignored). ``modality``: ``"primary"`` is ``ct_or_mri`` (``mri`` for a rectal primary);
+    (``last`` is ignored); ``"rolling"`` is renewed while treatment goes on: it runs to ``last`` months after
+    the assessment's day (at least to ``last`` from R), so that it always holds the next visits. ``modality``: ``"primary"`` is ``ct_or_mri`` (``mri`` for a rectal primary);
     otherwise the modality itself (``eus``, ``chest_xray``).
     """
 
@@ -143,6 +144,8 @@ class RuleSet:
     adjuvant_intermediate_gastric: AdjuvantRule
     adjuvant_intermediate_other: AdjuvantRule
     adjuvant_low: AdjuvantRule
+    #: After neoadjuvant imatinib with no pre-treatment size and biopsy count: the risk is not assessable.
+    adjuvant_unassessable_after_neoadjuvant: AdjuvantRule
     adjuvant_drug: str
     adjuvant_dose_mg_per_day: int
     adjuvant_dose_by_genotype: Mapping[str, int]
@@ -156,6 +159,9 @@ class RuleSet:
 
     # Surveillance (RULES.md section 8): keys very_low, low, intermediate, high, rupture, small_nodule, systemic.
     schedules: Mapping[str, Schedule]
+    #: A ruptured tumour with at least this many months of adjuvant imatinib (A) follows the intermediate/high
+    #: schedule counted with A; with fewer, the fixed rupture schedule (RULES.md section 8).
+    rupture_adjuvant_months_for_risk_schedule: int
     window_days: int
     window_days_long: int
     long_gap_months: (

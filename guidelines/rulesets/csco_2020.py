@@ -1,4 +1,4 @@
-"""CSCO 2020 rule set: CSCO Guidelines for GIST 2020 (seed 000) and the Chinese GIST expert consensus.
+"""CSCO 2020 rule set: CSCO Guidelines for Gastrointestinal Stromal Tumors 2020 and the Chinese GIST expert consensus.
 
 CSCO evidence reads "class I, 2A" (class of recommendation, category of evidence). Values marked "verify
 locally" come from Chinese practice as summarised in RULES.md and should be checked by each hospital.
@@ -10,7 +10,7 @@ import dataclasses
 
 from ..records import Recommendation
 from .base import AdjuvantRule, DrugSpec, Schedule, Segment, freeze
-from .common import CSCO, CSCO_CONSENSUS, SEED_000
+from .common import CSCO, CSCO_CONSENSUS, common_statements
 from .esmo_2022 import RULESET as ESMO_2022
 
 _FIXED_SEGMENTS = (
@@ -65,14 +65,14 @@ _OWN_STATEMENTS = {
             "Gastric tumour larger than 5 cm and up to 10 cm on the greater curvature or antrum, or exophytic on "
             "the anterior wall: laparoscopic resection (size is not absolute when the location suits).",
             None,
-            SEED_000,
+            CSCO,
         ),
         Recommendation(
             "approach.open_gastric_5_10",
             "Gastric tumour larger than 5 cm and up to 10 cm at this location: open surgery (stapled closure of "
             "an endophytic tumour here would narrow the lumen).",
             None,
-            SEED_000,
+            CSCO,
         ),
         Recommendation(
             "systemic.kit_exon_9_dose",
@@ -89,7 +89,7 @@ _OWN_STATEMENTS = {
 RULESET = dataclasses.replace(
     ESMO_2022,
     id="csco-2020",
-    version="2020.2",
+    version="2020.3",
     title="CSCO 2020",
     citation="CSCO Guidelines for Gastrointestinal Stromal Tumor 2020; Chinese GIST expert consensus.",
     small_nodule_sites=frozenset({"stomach", "egj"}),
@@ -98,8 +98,8 @@ RULESET = dataclasses.replace(
     small_gastric_endoscopic_locations=frozenset(
         {"lesser_curvature", "posterior_wall", "cardia"}
     ),  # class II, 2B
-    gastric_5_10_laparoscopic_locations=frozenset({"greater_curvature", "antrum"}),  # seed 000
-    gastric_5_10_exophytic_laparoscopic_locations=frozenset({"anterior_wall"}),  # seed 000
+    gastric_5_10_laparoscopic_locations=frozenset({"greater_curvature", "antrum"}),  # CSCO 2020
+    gastric_5_10_exophytic_laparoscopic_locations=frozenset({"anterior_wall"}),  # CSCO 2020
     neoadjuvant_months_min=6,
     neoadjuvant_months_max=12,
     imatinib_insensitive_genotypes=frozenset({"sdh_deficient", "nf1", "braf", "ntrk"}),
@@ -143,6 +143,8 @@ RULESET = dataclasses.replace(
         None,
         CSCO,
     ),
+    adjuvant_unassessable_after_neoadjuvant=ESMO_2022.adjuvant_unassessable_after_neoadjuvant,  # RULES.md 1
+    rupture_adjuvant_months_for_risk_schedule=12,  # RULES.md section 8 (CSCO: rupture is already int/high)
     adjuvant_drug="imatinib",
     adjuvant_dose_mg_per_day=400,
     adjuvant_dose_by_genotype=freeze({}),  # 400 mg/day for every genotype under CSCO
@@ -196,5 +198,5 @@ RULESET = dataclasses.replace(
         }
     ),
     # ESMO's statements stay available so that a local rule set derived from this one may switch a policy.
-    statements=freeze({**ESMO_2022.statements, **_OWN_STATEMENTS}),
+    statements=freeze({**ESMO_2022.statements, **common_statements(surgical=CSCO), **_OWN_STATEMENTS}),
 )

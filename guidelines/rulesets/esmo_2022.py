@@ -10,15 +10,15 @@ from .base import AdjuvantRule, DrugSpec, RuleSet, Schedule, Segment, freeze
 from .common import (
     AVAPRITINIB,
     BRAF_INHIBITOR,
-    COMMON_STATEMENTS,
     ESMO,
     IMATINIB_400,
+    LOCAL_AFTER_CSCO,
+    LOCAL_AFTER_ESMO,
     NTRK_INHIBITOR,
     SDH_DEFICIENT_LINE,
-    SEED_000,
-    SEED_002,
     SSG_XVIII,
     STANDARD_LATER_LINES,
+    common_statements,
 )
 
 _OWN_STATEMENTS = {
@@ -29,7 +29,7 @@ _OWN_STATEMENTS = {
             "Tumour under 2 cm with adverse EUS or clinical features: resection (endoscopic resection is "
             "acceptable when complete and without rupture).",
             None,
-            f"{ESMO}; {SEED_000}",
+            ESMO,
         ),
         Recommendation(
             "pathway.small_resection_confirmed",
@@ -50,7 +50,7 @@ _OWN_STATEMENTS = {
             "Small nodule (under 2 cm) without a tissue diagnosis and without adverse features: surveillance "
             "(EUS at 3 months, then longer intervals if there is no growth).",
             None,
-            f"{ESMO}; {SEED_002}",
+            ESMO,
         ),
         Recommendation(
             "approach.small_gastric_endoscopic_or_laparoscopic",
@@ -64,13 +64,15 @@ _OWN_STATEMENTS = {
             "Gastric tumour larger than 5 cm and up to 10 cm: open surgery (larger tumours are not routinely "
             "resected laparoscopically).",
             None,
-            SEED_002,
+            LOCAL_AFTER_ESMO,
         ),
         Recommendation(
             "adjuvant.kit_exon_9_dose",
-            "KIT exon 9 mutation: adjuvant imatinib {dose} mg/day.",
+            "KIT exon 9 mutation: adjuvant imatinib {dose} mg/day (the rule set's dose). ESMO 2022 notes that "
+            "there is no prospective evidence for 800 mg in the adjuvant setting and 400 mg/day is the standard "
+            "alternative: the MDT decision records which dose is given.",
             "[II, B]",
-            f"{ESMO}; {SEED_002}",
+            ESMO,
         ),
         Recommendation(
             "systemic.kit_exon_9_dose",
@@ -83,7 +85,7 @@ _OWN_STATEMENTS = {
 
 RULESET = RuleSet(
     id="esmo-2022",
-    version="2022.2",
+    version="2022.3",
     title="ESMO 2022",
     citation="Casali PG et al. (ESMO-EURACAN-GENTURIS). Ann Oncol 2022;33:20-33.",
     # RULES.md section 3: under ESMO also oesophagus and duodenum small nodules may be watched.
@@ -92,7 +94,7 @@ RULESET = RuleSet(
     # RULES.md section 4, rule 4: ESMO -> endoscopic_or_laparoscopic for every gastric location.
     small_gastric_adverse_default="endoscopic_or_laparoscopic",
     small_gastric_endoscopic_locations=frozenset(),
-    # 5-10 cm gastric: open (seed 002: > 5 cm not routinely laparoscopic).
+    # 5-10 cm gastric: open (RULES.md section 4: > 5 cm not routinely laparoscopic; local default).
     gastric_5_10_laparoscopic_locations=frozenset(),
     gastric_5_10_exophytic_laparoscopic_locations=frozenset(),
     # Neoadjuvant imatinib "usually 6-12 months to maximal response" (ESMO 2022 [III, A]).
@@ -102,11 +104,11 @@ RULESET = RuleSet(
     adjuvant_rupture=AdjuvantRule(
         "adjuvant.rupture",
         "recommended",
-        36,  # seed 002; ESMO [IV, A]
+        36,  # ESMO 2022 [IV, A]
         "Tumour rupture: adjuvant imatinib recommended for {months} months; longer or lifelong treatment may "
         "be considered.",
         "[IV, A]",
-        f"{ESMO}; {SEED_002}",
+        ESMO,
     ),
     adjuvant_high=AdjuvantRule(
         "adjuvant.high_risk",
@@ -142,9 +144,21 @@ RULESET = RuleSet(
         None,
         ESMO,
     ),
+    adjuvant_unassessable_after_neoadjuvant=AdjuvantRule(
+        "adjuvant.after_neoadjuvant_unassessable",
+        "recommended",
+        36,  # RULES.md section 1: local default after ESMO 2022's total of 36 months
+        "Risk not assessable after neoadjuvant imatinib (no pre-treatment size and biopsy mitotic count "
+        "recorded): adjuvant imatinib to complete {months} months in total.",
+        None,
+        LOCAL_AFTER_ESMO,
+    ),
+    # RULES.md section 8 (corrected 2026-12-02): a ruptured tumour with at least this many months of adjuvant
+    # imatinib follows the intermediate/high schedule counted with A; with fewer, the fixed rupture schedule.
+    rupture_adjuvant_months_for_risk_schedule=12,
     adjuvant_drug="imatinib",
     adjuvant_dose_mg_per_day=400,  # SSG XVIII; ESMO 2022
-    adjuvant_dose_by_genotype=freeze({"kit_exon_9": 800}),  # [II, B]; seed 002
+    adjuvant_dose_by_genotype=freeze({"kit_exon_9": 800}),  # [II, B] (RULES.md section 5, with ESMO's caveat)
     adjuvant_no_benefit_genotypes=frozenset(
         {"pdgfra_d842v", "sdh_deficient", "nf1", "braf", "ntrk"}
     ),  # [IV, D]
@@ -222,10 +236,10 @@ RULESET = RuleSet(
                     Segment(42, 60, 6, "years_4_5"),
                     Segment(72, 120, 12, "years_6_10"),
                 ),
-                "Tumour rupture: imaging every 3 months for 3 years, every 6 months to year 5, then yearly to "
-                "year 10.",
+                "Tumour rupture without 12 months of adjuvant imatinib: imaging every 3 months for 3 years, "
+                "every 6 months to year 5, then yearly to year 10.",
                 None,
-                SEED_002,
+                LOCAL_AFTER_ESMO,
             ),
             "small_nodule": Schedule(
                 "small_nodule",
@@ -239,8 +253,9 @@ RULESET = RuleSet(
             ),
             "systemic": Schedule(
                 "systemic",
-                (Segment(3, 24, 3, "on_treatment"),),
-                "Systemic therapy: imaging every 3 months for 2 years, renewed as treatment goes on.",
+                (Segment(3, 24, 3, "on_treatment", anchor="rolling"),),
+                "Systemic therapy: imaging every 3 months from the start of the current line of therapy, renewed "
+                "while treatment goes on (the schedule always holds the next 2 years of visits).",
                 None,
                 ESMO,
             ),
@@ -250,5 +265,5 @@ RULESET = RuleSet(
     window_days=14,
     window_days_long=30,
     long_gap_months=12,
-    statements=freeze({**COMMON_STATEMENTS, **_OWN_STATEMENTS}),
+    statements=freeze({**common_statements(surgical=LOCAL_AFTER_CSCO), **_OWN_STATEMENTS}),
 )

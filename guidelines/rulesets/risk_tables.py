@@ -86,7 +86,9 @@ JOENSUU_2008_MODIFIED_NIH: MappingProxyType[tuple[int, int, bool], str] = Mappin
         (1, 0, False): "low",
         (2, 0, False): "high",
         (3, 0, False): "high",
-        (0, 1, False): "high",
+        # Joensuu 2008 Table 1: "< 2.0 cm, 6-10 mitoses, any site: intermediate" (RULES.md 2.1, corrected
+        # 2026-12-02; an earlier version of this table graded it high).
+        (0, 1, False): "intermediate",
         (1, 1, False): "high",
         (2, 1, False): "high",
         (3, 1, False): "high",

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cases.followups.services import item_add_manual
 from cases.models import FollowUpItem
-from cases.services.followups import item_add_manual
 from tests.e2e.conftest import login
 from tests.factories import make_case, nurse
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from cases import roles
+from cases.mdt.services import meeting_create
 from cases.models import MdtMeeting
-from cases.services.mdt import meeting_create
 from tests.e2e.conftest import login, serious_axe_violations
 from tests.factories import PatientFactory, contract_example_case, user_in_role
 

@@ -3,7 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.services.api_tokens import api_token_create
+from cases.api.tokens import api_token_create
+from cases.permissions import VIEW_CLINICAL
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"no user named {username!r}")
         if not user.is_active:
             raise CommandError(f"user {username!r} is inactive")
-        if not user.has_perm("cases.view_clinical"):
+        if not user.has_perm(VIEW_CLINICAL):
             self.stderr.write(f"warning: {username!r} has no role, so the API will refuse this token (403)")
         token, raw = api_token_create(owner=user, name=name)
         self.stderr.write(

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.api.tokens import api_token_revoke
 from cases.models import ApiToken
-from cases.services.api_tokens import api_token_revoke
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 Idempotent: users that exist keep their password and groups are only added; a demo patient (MRN DEMO-xxxx)
 already on record is left as it is, so a second run changes nothing. The names are generated from fixed lists
 (not real people); every pathway, site group, modified-NIH risk category and genotype appears at least once.
-Cases go through the same services as the wizard (cases.services.cases), so their assessments are real
+Cases go through the same services as the wizard (cases.records.services), so their assessments are real
 engine snapshots.
 """
 
@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from cases import roles
 from cases.choices import CaseStatus, FollowUpResult
+from cases.followups.services import item_mark_done
+from cases.mdt.services import agenda_add, decision_record, meeting_create, report_sign
 from cases.models import Case, MdtMeeting, Patient
-from cases.services.cases import case_create, case_save_step
-from cases.services.followups import item_mark_done
-from cases.services.mdt import agenda_add, decision_record, meeting_create, report_sign
+from cases.records.services import case_create, case_save_step
 
 # The demo's past meeting, where the discussed and finalised demo cases were decided, and the next one.
 PAST_MEETING = ("Weekly GIST MDT", date(2026, 11, 17))

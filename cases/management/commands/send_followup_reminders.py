@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from cases.services.followup_reminders import reminders_send
+from cases.followups.reminders import reminders_send
 
 
 class Command(BaseCommand):

@@ -1,0 +1,76 @@
+"""Loading a record for the signed-in user: one loader per object type.
+
+Each loader checks the permission BEFORE looking the record up, so a user who may not see a kind of record
+gets 403 whether the id exists or not (nobody can probe which ids exist); a user who may gets 404 for an id
+that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from cases.models import AgendaItem, Case, FollowUpItem, MdtMeeting, Patient
+from cases.permissions import VIEW_CLINICAL
+
+
+def require_perm(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def require_any_perm(request: HttpRequest, *perms: str) -> None:
+    if not any(request.user.has_perm(perm) for perm in perms):
+        raise PermissionDenied
+
+
+def get_case_for_user(
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    perm: str = VIEW_CLINICAL,
+    *,
+    queryset: QuerySet[Case] | None = None,
+) -> Case:
+    """The case `case_id` (by default with its patient and sections) for a user holding `perm`."""
+    require_perm(request, perm)
+    if queryset is None:
+        queryset = Case.objects.with_sections()
+    return get_object_or_404(queryset, pk=case_id)
+
+
+def get_patient_for_user(request: HttpRequest, patient_id: uuid.UUID, perm: str = VIEW_CLINICAL) -> Patient:
+    require_perm(request, perm)
+    return get_object_or_404(Patient, pk=patient_id)
+
+
+def get_meeting_for_user(
+    request: HttpRequest, meeting_id: uuid.UUID, perm: str = VIEW_CLINICAL
+) -> MdtMeeting:
+    require_perm(request, perm)
+    return get_object_or_404(MdtMeeting, pk=meeting_id)
+
+
+def get_agenda_item_for_user(
+    request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID, perm: str
+) -> AgendaItem:
+    """An agenda item of the meeting `meeting_id` (an item of another meeting is not found)."""
+    require_perm(request, perm)
+    return get_object_or_404(
+        AgendaItem.objects.select_related("meeting", "case__patient"), pk=item_id, meeting_id=meeting_id
+    )
+
+
+def get_followup_for_user(
+    request: HttpRequest, item_id: uuid.UUID, perm: str = VIEW_CLINICAL
+) -> FollowUpItem:
+    require_perm(request, perm)
+    return get_object_or_404(
+        FollowUpItem.objects.select_related(
+            "case", "case__patient", "case__owner", "case__presentation", "responsible_nurse", "updated_by"
+        ),
+        pk=item_id,
+    )

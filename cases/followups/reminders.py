@@ -1,0 +1,96 @@
+"""The daily digest of due and overdue follow-up items, one email per nurse per day.
+
+Items without a responsible nurse: they go to every nurse's digest (marked "unassigned"), so nobody's patient
+falls through the net; when `GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL` is set (e.g. a team mailbox), they go there
+instead and the nurses receive only their own items. Emails carry the case short id, never a patient's name or
+MRN (mail leaves the application); the link opens the worklist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from cases.choices import FollowUpStatus
+from cases.followups.forms import nurse_queryset
+from cases.followups.worklist import base_items
+from cases.models import FollowUpItem, ReminderLog
+
+
+@dataclass(frozen=True)
+class Digest:
+    recipient: str
+    user_id: int | None
+    items: tuple[FollowUpItem, ...]
+
+
+def _due_or_overdue(today: date):
+    return (
+        base_items()
+        .filter(status=FollowUpStatus.PENDING, window_start__lte=today)
+        .select_related("case", "responsible_nurse")
+        .order_by("due_date", "id")
+    )
+
+
+def digests(*, today: date) -> list[Digest]:
+    items = list(_due_or_overdue(today))
+    team_address = getattr(settings, "GISTCARE_FOLLOWUP_UNASSIGNED_EMAIL", "")
+    unassigned = tuple(i for i in items if i.responsible_nurse_id is None)
+    out = []
+    for user in nurse_queryset().exclude(email=""):
+        mine = [i for i in items if i.responsible_nurse_id == user.pk]
+        if not team_address:
+            mine += unassigned
+        if mine:
+            out.append(
+                Digest(user.email, user.pk, tuple(sorted(mine, key=lambda i: (i.due_date, str(i.pk)))))
+            )
+    if team_address and unassigned:
+        out.append(Digest(team_address, None, unassigned))
+    return out
+
+
+def _body(digest: Digest, today: date, base_url: str) -> str:
+    lines = [f"Follow-up items due or overdue on {today:%d %b %Y}: {len(digest.items)}", ""]
+    for item in digest.items:
+        state = "OVERDUE" if item.window_end < today else "due now"
+        owner = "" if item.responsible_nurse_id else " (unassigned)"
+        lines.append(
+            f"- {item.due_date:%d %b %Y} {state}: {item.get_modality_display()}, case {item.case.short_id}{owner}"
+        )
+    lines += ["", f"Open the worklist: {base_url}/followups/?tab=overdue"]
+    return "\n".join(lines)
+
+
+def reminders_send(*, today: date, base_url: str = "") -> int:
+    """Send today's digests that were not sent yet; returns how many were sent. Idempotent per day."""
+    sent = 0
+    for digest in digests(today=today):
+        try:
+            with transaction.atomic():
+                # The log row is written first and the unique (recipient, day) constraint makes a second run
+                # (or a concurrent one) skip; if sending fails the row is rolled back and tomorrow's run retries.
+                ReminderLog.objects.create(
+                    recipient=digest.recipient,
+                    user_id=digest.user_id,
+                    day=today,
+                    item_count=len(digest.items),
+                )
+                send_mail(
+                    subject=f"GISTCare follow-up: {len(digest.items)} item(s) due or overdue",
+                    message=_body(digest, today, base_url),
+                    from_email=None,
+                    recipient_list=[digest.recipient],
+                )
+        except IntegrityError:
+            continue
+        sent += 1
+    return sent
+
+
+__all__ = ["Digest", "digests", "reminders_send"]

@@ -1,0 +1,511 @@
+"""Follow-up services: the engine's surveillance schedule becomes work items; nurses act on them.
+
+Every write is a keyword-only function inside `transaction.atomic`. Item actions take the `version` the nurse
+saw (`expected_version`) and claim the row with `UPDATE ... WHERE version = expected`: zero rows updated means
+another nurse saved first, and the action raises `FollowUpConflict` instead of overwriting her work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cases.choices import (
+    FLAGGING_RESULTS,
+    AdjuvantDecision,
+    CaseStatus,
+    ContactOutcome,
+    FollowUpModality,
+    FollowUpResult,
+    FollowUpSource,
+    FollowUpStatus,
+    PresentationKind,
+)
+from cases.models import (
+    AdjuvantCourse,
+    AdjuvantInterruption,
+    CalendarFeedToken,
+    Case,
+    ContactAttempt,
+    FollowUpItem,
+)
+from cases.models.api import hash_token
+from cases.records.assessment import case_assess
+from cases.records.facts import build_facts
+from guidelines import add_months, assess
+
+
+class FollowUpError(ValueError):
+    """An action refused with a message meant for the nurse (`field` names the form field when there is one)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class FollowUpConflict(FollowUpError):
+    """Another user saved the item after this one was loaded: nothing was written."""
+
+    def __init__(self, current: FollowUpItem) -> None:
+        who = (
+            current.updated_by.get_full_name() or current.updated_by.username
+            if current.updated_by
+            else "someone"
+        )
+        when = timezone.localtime(current.updated_at).strftime("%H:%M")
+        super().__init__(
+            f"{who} saved this follow-up item at {when}, after you opened it. Your changes were not saved: "
+            "check the current values and save again."
+        )
+        self.current = current
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Adjuvant imatinib as delivered
+
+
+def adjuvant_real_end(course: AdjuvantCourse, *, today: date, interruptions: Iterable | None = None) -> date:
+    """The day adjuvant imatinib ends (or ended): the actual end once recorded, else the planned end pushed
+    back by every day of interruption (an interruption still open counts up to today)."""
+    if course.actual_end:
+        return course.actual_end
+    if interruptions is None:
+        interruptions = course.interruptions.all()
+    lost = 0
+    for gap in interruptions:
+        end = gap.end or today
+        if end > gap.start:
+            lost += (end - gap.start).days
+    return course.planned_end + timedelta(days=lost)
+
+
+def months_ceil(start: date, end: date) -> int:
+    """Whole calendar months from `start` to `end`, rounded up (a partial month counts), never below 0."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if add_months(start, months) < end:
+        months += 1
+    return max(months, 0)
+
+
+def schedule_facts(case: Case, *, today: date):
+    """The engine facts behind the schedule: the case's records, plus the real adjuvant duration.
+
+    When adjuvant imatinib was given and its course is recorded, `adjuvant_months_actual` is the number of
+    months from surgery to the real end of adjuvant therapy (rounded up), so that the schedule's "after
+    adjuvant" phases start from the day the patient actually stopped, not the day it was planned to stop.
+    """
+    facts = build_facts(case, today=today)
+    if facts is None:
+        return None
+    treatment = case.section("treatment")
+    course = case.section("adjuvant_course")
+    if (
+        facts.resected
+        and facts.surgery_date
+        and treatment is not None
+        and treatment.adjuvant_decision == AdjuvantDecision.GIVEN
+        and course is not None
+    ):
+        end = adjuvant_real_end(course, today=today)
+        facts = dataclasses.replace(facts, adjuvant_months_actual=months_ceil(facts.surgery_date, end))
+    return facts
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Schedule → items
+
+
+@dataclass(frozen=True)
+class Regeneration:
+    created: int
+    kept: int
+    removed: int
+
+
+def _schedule_key(due: str, modality: str) -> str:
+    return f"{due}|{modality}"
+
+
+def _set_due(item: FollowUpItem, due: date, window_days: int) -> None:
+    item.due_date = due
+    item.window_days = window_days
+    item.window_start, item.window_end = FollowUpItem.window_for(due, window_days)
+
+
+def _history(obj, user, reason: str = "") -> None:
+    """Who and why, for django-simple-history's record of the next save."""
+    obj._history_user = user if getattr(user, "is_authenticated", False) else None
+    if reason:
+        obj._change_reason = reason[:100]
+
+
+@transaction.atomic
+def followups_regenerate(*, case: Case, user, reason: str) -> Regeneration:
+    """Turn the engine's current surveillance schedule for `case` into follow-up items.
+
+    Completed and cancelled items and hand-added items are never touched. A pending schedule item whose
+    visit is still in the schedule stays (with its nurse, notes, contacts and any reschedule); pending
+    schedule items whose visit left the schedule are removed; new visits become new items. Running it twice
+    yields the same rows (the visit key is unique per case).
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    today = timezone.localdate()
+    facts = schedule_facts(case, today=today)
+    visits = assess(facts, case.ruleset, today=today).to_dict()["surveillance"] if facts else []
+
+    existing = {item.schedule_key: item for item in case.followups.filter(source=FollowUpSource.SCHEDULE)}
+    nurse_id = (
+        case.followups.exclude(responsible_nurse=None)
+        .order_by("-updated_at")
+        .values_list("responsible_nurse", flat=True)
+        .first()
+    )
+    wanted: set[str] = set()
+    created = kept = 0
+    for visit in visits:
+        key = _schedule_key(visit["due"], visit["modality"])
+        wanted.add(key)
+        item = existing.get(key)
+        if item is not None:
+            kept += 1
+            # Only the phase label may differ for the same visit; a hand-edited item keeps what the nurse set.
+            if item.status == FollowUpStatus.PENDING and not item.reason and item.phase != visit["phase"]:
+                item.phase = visit["phase"]
+                _history(item, user, reason)
+                item.save(update_fields=["phase", "updated_at"])
+            continue
+        item = FollowUpItem(
+            case=case,
+            modality=visit["modality"],
+            phase=visit["phase"],
+            source=FollowUpSource.SCHEDULE,
+            schedule_key=key,
+            responsible_nurse_id=nurse_id,
+            updated_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        _set_due(item, date.fromisoformat(visit["due"]), int(visit["window_days"]))
+        _history(item, user, reason)
+        item.save()
+        created += 1
+
+    removed = 0
+    for key, item in existing.items():
+        if key not in wanted and item.status == FollowUpStatus.PENDING:
+            _history(item, user, reason)
+            item.delete()
+            removed += 1
+    return Regeneration(created=created, kept=kept, removed=removed)
+
+
+def followups_on_case_change(*, case: Case, user) -> Regeneration | None:
+    """Hook for the case services: the surgery date or the adjuvant decision changed.
+
+    Schedules are made when the MDT signs; before that nothing is generated. Afterwards every change that
+    moves the schedule regenerates it.
+    """
+    signed = case.status in {CaseStatus.DISCUSSED, CaseStatus.FINALISED}
+    if not signed and not case.followups.exists():
+        return None
+    return followups_regenerate(
+        case=case, user=user, reason="Case changed: surgery date or adjuvant decision"
+    )
+
+
+@transaction.atomic
+def adjuvant_course_save(
+    *,
+    case: Case,
+    user,
+    start: date,
+    planned_end: date,
+    actual_end: date | None = None,
+    dose_mg_per_day: int | None = None,
+) -> AdjuvantCourse:
+    if planned_end <= start:
+        raise FollowUpError("The planned end must be after the start.", field="planned_end")
+    if actual_end is not None and actual_end < start:
+        raise FollowUpError("The actual end cannot be before the start.", field="actual_end")
+    course = case.section("adjuvant_course") or AdjuvantCourse(case=case)
+    course.start, course.planned_end, course.actual_end = start, planned_end, actual_end
+    course.dose_mg_per_day = dose_mg_per_day
+    _history(course, user)
+    course.save()
+    case.adjuvant_course = course
+    followups_on_case_change(case=case, user=user)
+    return course
+
+
+@transaction.atomic
+def adjuvant_interruption_add(
+    *, course: AdjuvantCourse, user, start: date, end: date | None, reason: str
+) -> AdjuvantInterruption:
+    if not reason.strip():
+        raise FollowUpError("Give the reason for the interruption.", field="reason")
+    if start < course.start:
+        raise FollowUpError("An interruption cannot start before the course started.", field="start")
+    if end is not None and end < start:
+        raise FollowUpError("The interruption cannot end before it starts.", field="end")
+    gap = AdjuvantInterruption(course=course, start=start, end=end, reason=reason.strip())
+    _history(gap, user)
+    gap.save()
+    followups_on_case_change(case=course.case, user=user)
+    return gap
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Item actions (optimistic concurrency)
+
+
+def _claim(item: FollowUpItem, expected_version: int, user) -> FollowUpItem:
+    """Take the row from `expected_version` to the next one, or raise FollowUpConflict if someone else did.
+
+    The conditional UPDATE is the lock: on PostgreSQL it also holds the row until the transaction commits.
+    Returns the row as it is now in the database, ready for the caller to change and save (which writes the
+    audit history).
+    """
+    claimed = FollowUpItem.objects.filter(pk=item.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    fresh = FollowUpItem.objects.select_related("case", "updated_by").get(pk=item.pk)
+    if not claimed:
+        raise FollowUpConflict(fresh)
+    fresh.updated_by = user
+    return fresh
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise FollowUpError("Give a reason.", field="reason")
+    return reason
+
+
+def _require_pending(item: FollowUpItem, action: str) -> None:
+    if item.status != FollowUpStatus.PENDING:
+        raise FollowUpError(
+            f"This item is already {item.get_status_display().lower()}: it cannot be {action}."
+        )
+
+
+@transaction.atomic
+def item_mark_done(
+    *,
+    item: FollowUpItem,
+    user,
+    expected_version: int,
+    completed_date: date,
+    result: str,
+    notes: str = "",
+) -> FollowUpItem:
+    """Record the visit as done with its result; recurrence or progression flags the case for the MDT."""
+    if completed_date > timezone.localdate():
+        raise FollowUpError("The date done cannot be in the future.", field="completed_date")
+    if result not in FollowUpResult.values:
+        raise FollowUpError("Choose a result.", field="result")
+    item = _claim(item, expected_version, user)
+    _require_pending(item, "marked done")
+    item.status = FollowUpStatus.DONE
+    item.completed_date = completed_date
+    item.result = result
+    if notes.strip():
+        item.notes = f"{item.notes}\n{notes.strip()}".strip()
+    _history(item, user, "Marked done")
+    item.save()
+    if result in FLAGGING_RESULTS:
+        case_flag_for_mdt(
+            case=item.case,
+            user=user,
+            reason=(
+                f"Follow-up {item.get_modality_display()} on {completed_date:%d %b %Y}: "
+                f"{FollowUpResult(result).label.lower()}"
+            ),
+        )
+    return item
+
+
+@transaction.atomic
+def item_record_contact(
+    *,
+    item: FollowUpItem,
+    user,
+    expected_version: int,
+    outcome: str,
+    next_contact_date: date | None = None,
+    notes: str = "",
+) -> ContactAttempt:
+    if outcome not in ContactOutcome.values:
+        raise FollowUpError("Choose the outcome of the contact.", field="outcome")
+    if next_contact_date is not None and next_contact_date < timezone.localdate():
+        raise FollowUpError("The next contact date cannot be in the past.", field="next_contact_date")
+    item = _claim(item, expected_version, user)
+    _require_pending(item, "contacted")
+    attempt = ContactAttempt(
+        item=item,
+        attempted_at=timezone.now(),
+        by=user,
+        outcome=outcome,
+        next_contact_date=next_contact_date,
+        notes=notes.strip(),
+    )
+    _history(attempt, user)
+    attempt.save()
+    item.next_contact_date = next_contact_date
+    _history(item, user, "Contact attempt")
+    item.save()
+    return attempt
+
+
+@transaction.atomic
+def item_reschedule(
+    *, item: FollowUpItem, user, expected_version: int, due_date: date, reason: str
+) -> FollowUpItem:
+    reason = _require_reason(reason)
+    item = _claim(item, expected_version, user)
+    _require_pending(item, "rescheduled")
+    _set_due(item, due_date, item.window_days)
+    item.reason = f"Rescheduled: {reason}"[:300]
+    _history(item, user, item.reason)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_cancel(*, item: FollowUpItem, user, expected_version: int, reason: str) -> FollowUpItem:
+    reason = _require_reason(reason)
+    item = _claim(item, expected_version, user)
+    _require_pending(item, "cancelled")
+    item.status = FollowUpStatus.CANCELLED
+    item.reason = f"Cancelled: {reason}"[:300]
+    _history(item, user, item.reason)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_add_manual(
+    *,
+    case: Case,
+    user,
+    due_date: date,
+    modality: str,
+    reason: str,
+    window_days: int = 14,
+    responsible_nurse=None,
+    notes: str = "",
+) -> FollowUpItem:
+    reason = _require_reason(reason)
+    if modality not in FollowUpModality.values:
+        raise FollowUpError("Choose a modality.", field="modality")
+    item = FollowUpItem(
+        case=case,
+        modality=modality,
+        phase="manual",
+        source=FollowUpSource.MANUAL,
+        responsible_nurse=responsible_nurse,
+        notes=notes.strip(),
+        reason=f"Added: {reason}"[:300],
+        updated_by=user,
+    )
+    _set_due(item, due_date, window_days)
+    _history(item, user, item.reason)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_edit(
+    *,
+    item: FollowUpItem,
+    user,
+    expected_version: int,
+    reason: str,
+    due_date: date,
+    window_days: int,
+    modality: str,
+    responsible_nurse,
+    notes: str,
+) -> FollowUpItem:
+    """A hand edit of any field a nurse may change, with the reason (kept in the audit history)."""
+    reason = _require_reason(reason)
+    if modality not in FollowUpModality.values:
+        raise FollowUpError("Choose a modality.", field="modality")
+    item = _claim(item, expected_version, user)
+    _set_due(item, due_date, window_days)
+    item.modality = modality
+    item.responsible_nurse = responsible_nurse
+    item.notes = notes.strip()
+    item.reason = f"Edited: {reason}"[:300]
+    _history(item, user, item.reason)
+    item.save()
+    return item
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Back to the MDT
+
+
+@transaction.atomic
+def case_flag_for_mdt(*, case: Case, user, reason: str) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.needs_mdt_review = True
+    case.mdt_review_reason = reason[:300]
+    _history(case, user, "Flagged for MDT re-discussion")
+    case.save(update_fields=["needs_mdt_review", "mdt_review_reason", "updated_at"])
+    return case
+
+
+@transaction.atomic
+def case_mark_recurrent(*, case: Case, user):
+    """Record the disease as recurrent and re-assess: the engine then recommends the systemic pathway.
+
+    The flag for the MDT stays until the MDT has re-discussed the case; the follow-up schedule is regenerated
+    when the MDT signs its new recommendation.
+    """
+    presentation = case.section("presentation")
+    if presentation is None:
+        raise FollowUpError("This case has no presentation recorded; it cannot be re-assessed.")
+    presentation.presentation = PresentationKind.RECURRENT
+    _history(presentation, user, "Reassessed as recurrent after follow-up")
+    presentation.save()
+    return case_assess(case=case, user=user)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Calendar feed tokens
+
+
+@transaction.atomic
+def calendar_token_create(*, user) -> CalendarFeedToken:
+    """A new secret feed URL for `user`; any earlier one stops working.
+
+    The secret itself is on the returned object only (`.token`), never in the database: show it now or never.
+    """
+    calendar_token_revoke(user=user)
+    raw = secrets.token_urlsafe(32)
+    record = CalendarFeedToken.objects.create(user=user, token_hash=hash_token(raw))
+    record.token = raw
+    return record
+
+
+def calendar_token_find(raw: str) -> CalendarFeedToken | None:
+    """The live token whose secret is `raw`, with its user, or None."""
+    return (
+        CalendarFeedToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def calendar_token_revoke(*, user) -> int:
+    return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

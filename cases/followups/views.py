@@ -1,0 +1,563 @@
+"""The nurses' follow-up worklist, its inline actions, exports and the case's follow-up page.
+
+Nurses (`cases.manage_followups`) act; everyone else with `cases.view_clinical` reads. Every action works as
+an htmx swap of the item's rows and as a plain form page when JavaScript is off.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import icalendar
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
+from cases.records.banner import patient_banner
+from cases.choices import FollowUpStatus
+from cases.followups import forms as ff
+from cases.followups import services as svc
+from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
+from cases.models import CalendarFeedToken, Case, FollowUpItem
+from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
+
+PAGE_SIZE = 50
+PRINT_LIMIT = 2000
+FEED_PAST_DAYS = 60
+FEED_FUTURE_DAYS = 366
+
+
+def _link_bases() -> dict[str, str]:
+    """URL prefixes for the per-row links: one reverse() per page instead of a dozen per row."""
+    base = reverse("followups:list")
+    return {"item_base": f"{base}item/", "case_base": f"{base}case/"}
+
+
+def _safe_next(request: HttpRequest, default: str, target: str | None = None) -> str:
+    """`target` (default: the posted `next`) when it stays on this site, else `default` (no open redirect)."""
+    if target is None:
+        target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _can_act(request: HttpRequest) -> bool:
+    return request.user.has_perm(MANAGE_FOLLOWUPS)
+
+
+_CASES = Case.objects.select_related("patient", "owner")
+
+
+def _surgeons():
+    user_model = get_user_model()
+    owns = Case.objects.filter(owner=OuterRef("pk"))
+    return list(user_model.objects.filter(Exists(owns)).order_by("last_name", "username"))
+
+
+def _filtered(request: HttpRequest, surgeons) -> tuple[ff.FilterForm, WorklistFilters, str, str]:
+    form = ff.FilterForm(request.GET or None, surgeons=surgeons)
+    filters = form.filters() if form.is_bound else WorklistFilters()
+    tab = request.GET.get("tab", "overdue")
+    if tab not in TAB_NAMES:
+        tab = "overdue"
+    params = {k: v for k, v in request.GET.items() if k in form.fields and v}
+    return form, filters, tab, urlencode(params)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The list
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    today = timezone.localdate()
+    form, filters, tab, query = _filtered(request, _surgeons())
+    qs = filters.apply(base_items(), user=request.user)
+    counts = tab_counts(qs, today)
+
+    total = counts[tab]
+    pages = max(1, -(-total // PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.GET.get("page", "1"))), pages)
+    except ValueError:
+        page = 1
+    items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    for item in items:
+        item.state = item.state_on(today)
+
+    context = {
+        "form": form,
+        "tab": tab,
+        "tabs": [(name, label, counts[name]) for name, label in TABS],
+        "query": query,
+        "items": items,
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "first_row": (page - 1) * PAGE_SIZE + 1 if total else 0,
+        "last_row": (page - 1) * PAGE_SIZE + len(items),
+        "today": today,
+        "can_act": _can_act(request),
+        **_link_bases(),
+    }
+    template = "followups/worklist.html"
+    if request.htmx and request.htmx.target == "worklist":
+        template += "#worklist"
+    return render(request, template, context)
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas in free text (a phone number such as +44 stays as it is)."""
+    text = "" if value is None else str(value)
+    if text[:1] in {"=", "@", "\t", "\r"} or (
+        text[:1] in {"+", "-"} and not text[1:2].isdigit() and text[1:2] != " "
+    ):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEADER = [
+    "due_date",
+    "window_start",
+    "window_end",
+    "state",
+    "modality",
+    "phase",
+    "family_name",
+    "given_name",
+    "mrn",
+    "phone",
+    "preferred_contact",
+    "surgeon",
+    "site",
+    "risk",
+    "responsible_nurse",
+    "status",
+    "next_contact",
+    "case",
+]
+
+
+@login_required
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    today = timezone.localdate()
+    _form, filters, tab, _query = _filtered(request, _surgeons())
+    qs = rows(filters.apply(base_items(), user=request.user), tab, today)
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(CSV_HEADER)
+        for item in qs.iterator(chunk_size=2000):
+            case, patient = item.case, item.case.patient
+            presentation = case.section("presentation")
+            nurse = item.responsible_nurse
+            yield writer.writerow(
+                [
+                    _csv_safe(v)
+                    for v in (
+                        item.due_date.isoformat(),
+                        item.window_start.isoformat(),
+                        item.window_end.isoformat(),
+                        item.state_on(today),
+                        item.get_modality_display(),
+                        item.phase_display(),
+                        patient.family_name,
+                        patient.given_name,
+                        patient.mrn,
+                        patient.phone,
+                        patient.get_preferred_contact_display(),
+                        case.owner.get_full_name() or case.owner.username,
+                        presentation.get_site_display() if presentation else "",
+                        case.get_risk_category_display(),
+                        (nurse.get_full_name() or nurse.username) if nurse else "",
+                        item.get_status_display(),
+                        item.next_contact_date.isoformat() if item.next_contact_date else "",
+                        case.short_id,
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="followups-{tab}-{today.isoformat()}.csv"'
+    return response
+
+
+@login_required
+def print_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    today = timezone.localdate()
+    form, filters, tab, _query = _filtered(request, _surgeons())
+    qs = filters.apply(base_items(), user=request.user)
+    items = list(rows(qs, tab, today)[:PRINT_LIMIT])
+    for item in items:
+        item.state = item.state_on(today)
+    return render(
+        request,
+        "followups/print.html",
+        {
+            "items": items,
+            "tab_label": dict(TABS)[tab],
+            "today": today,
+            "truncated": len(items) == PRINT_LIMIT,
+            "limit": PRINT_LIMIT,
+            "form": form,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Item actions
+
+
+ACTIONS: dict[str, tuple[str, type]] = {
+    "done": ("Mark done", ff.DoneForm),
+    "contact": ("Record contact", ff.ContactForm),
+    "reschedule": ("Reschedule", ff.RescheduleForm),
+    "cancel": ("Cancel", ff.CancelForm),
+    "edit": ("Edit", ff.EditForm),
+}
+
+
+def _initial(action: str, item: FollowUpItem, today) -> dict:
+    initial: dict = {"expected_version": item.version}
+    if action == "done":
+        initial["completed_date"] = today
+    elif action == "reschedule":
+        initial["due_date"] = item.due_date
+    elif action == "edit":
+        initial.update(
+            due_date=item.due_date,
+            window_days=item.window_days,
+            modality=item.modality,
+            responsible_nurse=item.responsible_nurse_id,
+            notes=item.notes,
+        )
+    return initial
+
+
+def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
+    common = {"item": item, "user": user, "expected_version": data["expected_version"]}
+    if action == "done":
+        svc.item_mark_done(
+            **common, completed_date=data["completed_date"], result=data["result"], notes=data["notes"]
+        )
+        return "Marked done."
+    if action == "contact":
+        svc.item_record_contact(
+            **common,
+            outcome=data["outcome"],
+            next_contact_date=data["next_contact_date"],
+            notes=data["notes"],
+        )
+        return "Contact attempt recorded."
+    if action == "reschedule":
+        svc.item_reschedule(**common, due_date=data["due_date"], reason=data["reason"])
+        return "Rescheduled."
+    if action == "cancel":
+        svc.item_cancel(**common, reason=data["reason"])
+        return "Cancelled."
+    svc.item_edit(
+        **common,
+        reason=data["reason"],
+        due_date=data["due_date"],
+        window_days=data["window_days"],
+        modality=data["modality"],
+        responsible_nurse=data["responsible_nurse"],
+        notes=data["notes"],
+    )
+    return "Saved."
+
+
+@login_required
+def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
+    today = timezone.localdate()
+    if action == "row":  # the item's rows without a form (htmx "Close")
+        item = get_followup_for_user(request, item_id, VIEW_CLINICAL)
+        item.state = item.state_on(today)
+        if not request.htmx:
+            return redirect("followups:list")
+        context = {"item": item, "today": today, "can_act": _can_act(request), **_link_bases()}
+        return render(request, "followups/worklist.html#item", context)
+    if action not in ACTIONS:
+        raise Http404
+    item = get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
+    label, form_class = ACTIONS[action]
+    note = ""
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                note = _perform(action, item, request.user, form.cleaned_data)
+            except svc.FollowUpConflict as exc:
+                # Show the item as the other nurse left it, keep what this nurse typed, and let her re-save
+                # knowingly (the form's hidden version becomes the current one).
+                item = get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
+                form.add_error(None, exc.message)
+            except svc.FollowUpError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                if not request.htmx:
+                    messages.success(request, note)
+                    return redirect(_safe_next(request, reverse("followups:list")))
+                item = get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
+                form = None
+    else:
+        form = form_class(initial=_initial(action, item, today))
+
+    item.state = item.state_on(today)
+    context = {
+        "item": item,
+        "action": action if form is not None else "",
+        "action_label": label,
+        "action_form": form,
+        "note": note,
+        "today": today,
+        "can_act": True,
+        # Rendered as the Close link's href: only an address on this site.
+        "next": _safe_next(request, "", request.GET.get("next") or request.POST.get("next") or ""),
+        **_link_bases(),
+    }
+    if request.htmx:
+        return render(request, "followups/worklist.html#item", context)
+    return render(request, "followups/item_action.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One case's follow-up
+
+
+@login_required
+def case_followups(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, queryset=_CASES)
+    return _render_case(request, case)
+
+
+def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
+    today = timezone.localdate()
+    items = list(
+        case.followups.select_related(
+            "responsible_nurse", "updated_by", "case", "case__patient", "case__owner"
+        )
+        .prefetch_related("contacts__by")
+        .order_by("due_date", "id")
+    )
+    for item in items:
+        item.state = item.state_on(today)
+    course = case.section("adjuvant_course")
+    context = {
+        "case": case,
+        "banner": patient_banner(case, today=today),
+        "items": items,
+        "course": course,
+        "interruptions": list(course.interruptions.all()) if course else [],
+        "real_end": svc.adjuvant_real_end(course, today=today) if course else None,
+        "today": today,
+        "can_act": _can_act(request),
+        "can_reassess": request.user.has_perm(EDIT_CLINICAL) or request.user.has_perm(MANAGE_MDT),
+        "manual_form": forms.get("manual_form") or ff.ManualForm(initial={"window_days": 14}),
+        "course_form": forms.get("course_form")
+        or ff.AdjuvantCourseForm(
+            initial={
+                "start": course.start,
+                "planned_end": course.planned_end,
+                "actual_end": course.actual_end,
+                "dose_mg_per_day": course.dose_mg_per_day,
+            }
+            if course
+            else None
+        ),
+        "interruption_form": forms.get("interruption_form") or ff.InterruptionForm(),
+        **_link_bases(),
+    }
+    return render(request, "followups/case.html", context)
+
+
+@login_required
+@require_POST
+def case_add_item(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
+    form = ff.ManualForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.item_add_manual(
+                case=case,
+                user=request.user,
+                due_date=data["due_date"],
+                window_days=data["window_days"],
+                modality=data["modality"],
+                responsible_nurse=data["responsible_nurse"],
+                notes=data["notes"],
+                reason=data["reason"],
+            )
+        except svc.FollowUpError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Follow-up item added.")
+            return redirect("followups:case", case_id=case.pk)
+    return _render_case(request, case, manual_form=form)
+
+
+@login_required
+@require_POST
+def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
+    form = ff.AdjuvantCourseForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.adjuvant_course_save(case=case, user=request.user, **form.cleaned_data)
+        except svc.FollowUpError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Adjuvant course saved; the schedule follows its real end date.")
+            return redirect("followups:case", case_id=case.pk)
+    return _render_case(request, case, course_form=form)
+
+
+@login_required
+@require_POST
+def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
+    course = case.section("adjuvant_course")
+    form = ff.InterruptionForm(request.POST)
+    if course is None:
+        form.add_error(None, "Record the adjuvant course first.")
+    elif form.is_valid():
+        try:
+            svc.adjuvant_interruption_add(course=course, user=request.user, **form.cleaned_data)
+        except svc.FollowUpError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Interruption recorded; the schedule was moved accordingly.")
+            return redirect("followups:case", case_id=case.pk)
+    return _render_case(request, case, interruption_form=form)
+
+
+@login_required
+@require_POST
+def case_regenerate(request: HttpRequest, case_id) -> HttpResponse:
+    case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
+    result = svc.followups_regenerate(case=case, user=request.user, reason="Regenerated by hand")
+    messages.success(
+        request,
+        f"Schedule regenerated: {result.created} new, {result.kept} kept, {result.removed} pending removed.",
+    )
+    return redirect("followups:case", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_recurrent(request: HttpRequest, case_id) -> HttpResponse:
+    require_any_perm(request, EDIT_CLINICAL, MANAGE_MDT)
+    case = get_case_for_user(request, case_id, queryset=_CASES)
+    try:
+        svc.case_mark_recurrent(case=case, user=request.user)
+    except svc.FollowUpError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Case re-assessed as recurrent disease.")
+    return redirect(_safe_next(request, reverse("followups:case", kwargs={"case_id": case.pk})))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cases flagged by a follow-up result
+
+
+def flagged_cases():
+    return (
+        Case.objects.active()
+        .filter(needs_mdt_review=True)
+        .select_related("patient", "owner", "presentation")
+        .order_by("patient__family_name", "patient__given_name")
+    )
+
+
+@login_required
+def flagged(request: HttpRequest) -> HttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    can_reassess = request.user.has_perm(EDIT_CLINICAL) or request.user.has_perm(MANAGE_MDT)
+    context = {"flagged_cases": list(flagged_cases()), "can_reassess": can_reassess}
+    template = "followups/flagged.html"
+    if request.htmx:
+        template += "#flagged-list"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Calendar feed
+
+
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    require_perm(request, MANAGE_FOLLOWUPS)
+    feed_url = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            svc.calendar_token_revoke(user=request.user)
+            messages.success(request, "Your calendar feed address no longer works.")
+            return redirect("followups:calendar")
+        created = svc.calendar_token_create(user=request.user)
+        # Shown on this response only: the database keeps a hash, so the address cannot be shown again.
+        feed_url = request.build_absolute_uri(reverse("followups:feed", kwargs={"token": created.token}))
+    token = CalendarFeedToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    return render(request, "followups/calendar.html", {"token": token, "feed_url": feed_url})
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: the secret token in the URL is the credential (calendar apps cannot log in)."""
+    feed = svc.calendar_token_find(token)
+    if feed is None or not feed.user.has_perm(MANAGE_FOLLOWUPS):
+        raise Http404
+    today = timezone.localdate()
+    items = (
+        base_items()
+        .filter(status=FollowUpStatus.PENDING)
+        .filter(Q(responsible_nurse=feed.user) | Q(responsible_nurse__isnull=True))
+        .filter(
+            due_date__gte=today - timedelta(days=FEED_PAST_DAYS),
+            due_date__lte=today + timedelta(days=FEED_FUTURE_DAYS),
+        )
+        .select_related("case")
+        .order_by("due_date", "id")
+    )
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//GISTCare//Follow-up feed//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "GISTCare follow-ups")
+    for item in items.iterator(chunk_size=1000):
+        # Case short id only: calendars sync to phones and third-party servers, so no names or MRNs.
+        event = icalendar.Event()
+        event.add("uid", f"{item.id}@gistcare")
+        event.add("dtstamp", item.updated_at)
+        event.add("dtstart", item.due_date)
+        event.add("dtend", item.due_date + timedelta(days=1))
+        event.add("summary", f"Follow-up {item.get_modality_display()} (case {item.case.short_id})")
+        event.add(
+            "description",
+            f"{item.phase_display()}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
+            + request.build_absolute_uri(reverse("followups:case", kwargs={"case_id": item.case_id})),
+        )
+        cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="gistcare-followups.ics"'
+    return response

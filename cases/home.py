@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases.choices import CaseStatus
+from cases.followups import worklist
+from cases.models import Case, MdtMeeting
+from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, SIGN_REPORT
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What each role works on next: the surgeon's drafts, the coming MDT meetings, the follow-up counts."""
+    user = request.user
+    today = timezone.localdate()
+    context: dict = {"today": today}
+    if user.has_perm(EDIT_CLINICAL):
+        drafts = Case.objects.active().filter(owner=user, status=CaseStatus.DRAFT).select_related("patient")
+        context["drafts"] = list(drafts.order_by("-updated_at")[:5])
+        context["draft_count"] = drafts.count()
+    if user.has_perm(MANAGE_MDT) or user.has_perm(SIGN_REPORT):
+        meetings = MdtMeeting.objects.filter(date__gte=today).annotate(case_count=Count("items"))
+        context["meetings"] = list(meetings.order_by("date")[:3])
+        context["flagged_count"] = Case.objects.active().filter(needs_mdt_review=True).count()
+    if user.has_perm(MANAGE_FOLLOWUPS):
+        context["followup_counts"] = worklist.tab_counts(worklist.base_items(), today)
+    return render(request, "home.html", context)

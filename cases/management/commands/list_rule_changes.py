@@ -1,0 +1,25 @@
+"""List the cases whose stored assessment a newer rule-set version would answer differently (for the MDT)."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from cases.records.assessment import cases_changed_by_current_rules
+
+
+class Command(BaseCommand):
+    help = (
+        "List every case whose latest stored assessment was made with a superseded rule-set version and whose "
+        "risk category, pathway or adjuvant advice differs under the current rules (same stored facts). "
+        "Nothing is changed: re-assess each case from its page after the MDT has reviewed it."
+    )
+
+    def handle(self, *args, **options) -> None:
+        changes = cases_changed_by_current_rules(today=timezone.localdate())
+        for change in changes:
+            case = change.case
+            self.stdout.write(
+                f"case {case.pk}  MRN {case.patient.mrn}  {change.stored_version} -> {change.current_version}"
+            )
+            for what, before, after in change.changes:
+                self.stdout.write(f"    {what}: {before} -> {after}")
+        self.stdout.write(f"{len(changes)} case(s) answered differently by the current rules.")

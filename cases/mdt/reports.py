@@ -1,0 +1,468 @@
+"""The MDT recommendation report: what it shows, and its rendering to HTML and PDF.
+
+A report is built from three frozen pieces: the engine's facts and result (the assessment contract's shapes)
+and a small snapshot of everything else it prints (patient identity, operation details, institution). A draft
+takes them from the case's latest assessment; a signed version from what was stored at signing. The template
+only formats: every label and grouping is decided here.
+
+Rendering is deterministic for a given input, but a signed report is never re-rendered for download: its
+PDF bytes were stored at signing and are served as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases import choices
+from cases.records.banner import banner_line, patient_banner
+from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
+from cases.records.validation import mitoses_conversion
+from guidelines import PHASE_LABELS
+
+REPORT_TEMPLATE = "mdt/reports/report.html"
+PRINTOUT_COVER_TEMPLATE = "mdt/printout_cover.html"
+
+# Which report section prints a recommendation, by the prefix of its stable id. Every recommendation is
+# printed exactly once; ids with an unknown prefix go to "Diagnostics and other recommendations".
+SURGICAL_PREFIXES = ("pathway", "biopsy", "approach", "surgery")
+THERAPY_PREFIXES = ("neoadjuvant", "adjuvant", "systemic")
+SURVEILLANCE_PREFIXES = ("surveillance", "followup")
+CHECKLIST_ID = "surgery.rupture_checklist"
+SURGICAL_PATHWAYS = frozenset({"resection", "neoadjuvant_then_resection"})
+
+RISK_LABELS = {
+    "very_low": "Very low",
+    "low": "Low",
+    "intermediate": "Intermediate",
+    "moderate": "Moderate",
+    "high": "High",
+    "none": "None",
+    "insufficient_data": "Insufficient data",
+}
+ADJUVANT_LABELS = {
+    "recommended": "Recommended",
+    "consider": "Consider (shared decision)",
+    "not_recommended": "Not recommended",
+    "not_applicable": "Not applicable",
+    "undetermined": "Undetermined (risk cannot be stratified)",
+}
+APPROACH_LABELS = {
+    "laparoscopic": "Laparoscopic",
+    "open": "Open",
+    "open_or_laparoscopic": "Open or laparoscopic",
+    "endoscopic_or_laparoscopic": "Endoscopic or laparoscopic",
+    "local_excision": "Local excision",
+}
+MODALITY_LABELS = {
+    "ct_or_mri": "CT or MRI (abdomen and pelvis)",
+    "mri": "MRI (pelvis)",
+    "eus": "Endoscopic ultrasound",
+    "chest_xray": "Chest X-ray",
+}
+
+
+def _labels(choice_class: type) -> dict[str, str]:
+    return {value: str(label) for value, label in choice_class.choices}
+
+
+def _label(mapping: dict[str, str], value: object, empty: str = "Not recorded") -> str:
+    if value in (None, "", []):
+        return empty
+    return mapping.get(str(value), str(value).replace("_", " ").capitalize())
+
+
+def _yes_no(value: object) -> str:
+    if value is None:  # a finding nobody entered is printed as such, never as "No" (issue 10 finding 6)
+        return "Not recorded"
+    return "Yes" if value else "No"
+
+
+def _nodes(value: object) -> str:
+    if value is None:
+        return "Not recorded"
+    return "N1 (positive)" if value else "N0"
+
+
+def _rupture(facts: dict[str, Any]) -> str:
+    grade = facts.get("rupture_grade")
+    if grade:
+        return _label(_labels(choices.RuptureGrade), grade)
+    return _yes_no(facts.get("rupture", False))
+
+
+def _mitoses_row(facts: dict[str, Any]) -> tuple[str, str]:
+    count, area = facts.get("mitoses_per_50hpf"), facts.get("hpf_field_area_mm2")
+    if count is not None and area is not None:
+        formula, _value = mitoses_conversion(count, Decimal(str(area)))
+        return ("Mitoses", f"{count} per 50 HPF (field {area:g} mm²): {formula} per 5 mm²")
+    return ("Mitoses per 5 mm²", _format_number(facts.get("mitoses_per_5mm2")))
+
+
+def _iso_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _format_number(value: float | int | None, unit: str = "") -> str:
+    if value is None:
+        return "Not recorded"
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{text} {unit}".strip()
+
+
+@dataclass
+class ReportSource:
+    """The frozen inputs of one report, whether draft or signed."""
+
+    case_id: str
+    facts: dict[str, Any]
+    result: dict[str, Any]
+    snapshot: dict[str, Any]
+    generated_at: datetime
+    signed: SignedReport | None = None
+    assessment: Assessment | None = None
+    versions: list[SignedReport] = field(default_factory=list)
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    """What the report prints besides the engine's facts and result, as plain JSON."""
+    patient = case.patient
+    operation = case.section("operation")
+    pathology = case.section("pathology")
+    diagnostics = case.section("diagnostics")
+    presentation = case.section("presentation")
+    return {
+        "institution": settings.GISTCARE_INSTITUTION,
+        "case_short_id": case.short_id,
+        "patient": {
+            "name": patient.full_name,
+            "mrn": patient.mrn,
+            "date_of_birth": patient.date_of_birth.isoformat(),
+            "sex": patient.sex,
+        },
+        "diagnosis_date": case.diagnosis_date.isoformat() if case.diagnosis_date else None,
+        "operation": (
+            {
+                "surgery_date": operation.surgery_date.isoformat(),
+                "approach_used": operation.approach_used,
+                "converted_to_open": operation.converted_to_open,
+                "nodes_removed": operation.nodes_removed,
+            }
+            if operation
+            else None
+        ),
+        "exon_detail": pathology.exon_detail if pathology else "",
+        "sdh_ihc": diagnostics.sdh_ihc if diagnostics else "",
+        "metastatic_sites": presentation.metastatic_sites if presentation else "",
+    }
+
+
+def draft_source(case: Case, assessment: Assessment) -> ReportSource:
+    return ReportSource(
+        case_id=str(case.id),
+        facts=assessment.facts,
+        result=assessment.result,
+        snapshot=case_snapshot(case),
+        generated_at=timezone.now(),
+        assessment=assessment,
+    )
+
+
+def signed_source(report: SignedReport) -> ReportSource:
+    return ReportSource(
+        case_id=str(report.case_id),
+        facts=report.facts,
+        result=report.result,
+        snapshot=report.snapshot,
+        generated_at=report.signed_at,
+        signed=report,
+    )
+
+
+def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    site = _label(_labels(choices.Site), facts.get("site"))
+    location = (
+        _label(_labels(choices.GastricLocation), facts.get("gastric_location"), "")
+        or _label(_labels(choices.DuodenalLocation), facts.get("duodenal_location"), "")
+        or _label(_labels(choices.RectalLevel), facts.get("rectal_level"), "")
+    )
+    eus = ", ".join(_label(_labels(choices.EusFeature), f) for f in facts.get("eus_features") or []) or "None"
+    clinical = (
+        ", ".join(_label(_labels(choices.ClinicalFeature), f) for f in facts.get("clinical_features") or [])
+        or "None"
+    )
+    operation = snapshot.get("operation")
+    if operation:
+        approach = _label(_labels(choices.Approach), operation.get("approach_used"))
+        converted = ", converted to open" if operation.get("converted_to_open") else ""
+        operation_text = f"Resected {operation['surgery_date']} ({approach}{converted})"
+    elif facts.get("resected"):
+        operation_text = f"Resected {facts.get('surgery_date') or '(date not recorded)'}"
+    else:
+        operation_text = "Not operated"
+    genotype = _label(_labels(choices.Genotype), facts.get("genotype"))
+    if facts.get("genotype_detail"):
+        genotype = f"{genotype}, {_label(_labels(choices.GenotypeDetail), facts['genotype_detail'])}"
+    if snapshot.get("exon_detail"):
+        genotype = f"{genotype} ({snapshot['exon_detail']})"
+    stains = _labels(choices.StainResult)
+    rows = [
+        ("Presentation", _label(_labels(choices.PresentationKind), facts.get("presentation"))),
+        ("Site and location", f"{site}, {location}" if location else site),
+        ("Largest diameter", _format_number(facts.get("size_cm"), "cm")),
+        ("Growth pattern", _label(_labels(choices.GrowthPattern), facts.get("growth_pattern"))),
+        ("Boundary clear", _yes_no(facts.get("boundary_clear", True))),
+        ("R0 feasible", _yes_no(facts.get("r0_feasible", True))),
+        ("Adherent to organs", _yes_no(facts.get("adherent_to_adjacent_organs"))),
+        ("EUS features", eus),
+        ("Clinical features", clinical),
+        ("Histology: GIST", _yes_no(facts.get("histology_confirmed"))),
+        ("Operation", operation_text),
+        (
+            "Margin",
+            _label(
+                _labels(choices.Margin),
+                facts.get("margin"),
+                "Not applicable" if not facts.get("resected") else "Not recorded",
+            ),
+        ),
+        ("Tumour rupture", _rupture(facts)),
+        _mitoses_row(facts),
+        ("Lymph nodes", _nodes(facts.get("nodes_positive"))),
+        ("CD117 / DOG1", f"{_label(stains, facts.get('cd117'))} / {_label(stains, facts.get('dog1'))}"),
+        ("Genotype", genotype),
+    ]
+    if facts.get("neoadjuvant_months"):
+        rows.append(("Neoadjuvant given", f"{facts['neoadjuvant_months']} months"))
+        size, count = facts.get("pre_treatment_size_cm"), facts.get("pre_treatment_mitoses_per_5mm2")
+        rows.append(
+            (
+                "Before neoadjuvant",
+                f"{_format_number(size, 'cm') if size is not None else 'size not recorded'}; "
+                f"{f'biopsy {count} per 5 mm²' if count is not None else 'biopsy count not recorded'}",
+            )
+        )
+    if snapshot.get("metastatic_sites"):
+        rows.append(("Metastatic sites", snapshot["metastatic_sites"]))
+    return rows
+
+
+def _pairs(rows: list[tuple[str, str]]) -> list[tuple[tuple[str, str], tuple[str, str] | None]]:
+    return [(rows[i], rows[i + 1] if i + 1 < len(rows) else None) for i in range(0, len(rows), 2)]
+
+
+def _risk(result: dict[str, Any]) -> dict[str, str] | None:
+    risk = result.get("risk")
+    if not risk:
+        return None
+    afip = risk.get("afip") or {}
+    afip_text = _label(RISK_LABELS, afip.get("category"))
+    if afip.get("progression_pct") is not None:
+        afip_text = f"{afip_text} ({afip['progression_pct']:g}%)"
+    tnm = risk.get("tnm") or {}
+    rate = {"low": "low", "high": "high"}.get(tnm.get("mitotic_rate") or "", "unknown")
+    return {
+        "modified_nih": _label(RISK_LABELS, risk.get("modified_nih")),
+        "nih_2002": _label(RISK_LABELS, risk.get("nih_2002")),
+        "afip": afip_text,
+        "tnm_stage": tnm.get("stage") or "Not staged",
+        "tnm_detail": f"{tnm.get('t', '')} {tnm.get('n', '')} {tnm.get('m', '')}, {rate} mitotic rate".strip(),
+        "modified_nih_value": risk.get("modified_nih") or "",
+    }
+
+
+def _therapy(result: dict[str, Any]) -> dict[str, Any]:
+    neo = result.get("neoadjuvant")
+    adjuvant = result.get("adjuvant") or {}
+    adjuvant_plan = ""
+    if adjuvant.get("drug"):
+        parts = [adjuvant["drug"].capitalize()]
+        if adjuvant.get("dose_mg_per_day"):
+            parts.append(f"{adjuvant['dose_mg_per_day']} mg/day")
+        if adjuvant.get("duration_months") is not None:
+            parts.append(f"for {adjuvant['duration_months']} months")
+        adjuvant_plan = " ".join(parts)
+    neo_plan = ""
+    if neo:
+        neo_plan = (
+            f"{neo['drug'].capitalize()} {neo['dose_mg_per_day']} mg/day for "
+            f"{neo['months_min']}-{neo['months_max']} months, then resection"
+            if neo.get("dose_mg_per_day")
+            else f"{neo['drug'].capitalize()} for {neo.get('months_min')}-{neo.get('months_max')} months"
+        )
+    return {
+        "neoadjuvant": neo_plan,
+        "adjuvant_recommendation": _label(ADJUVANT_LABELS, adjuvant.get("recommendation")),
+        "adjuvant_plan": adjuvant_plan,
+        "systemic_lines": [
+            {"line": line.get("line"), "drug": line.get("drug"), "dose": line.get("dose")}
+            for line in result.get("systemic_lines") or []
+        ],
+    }
+
+
+def _as_checklist(rec: dict[str, Any]) -> dict[str, Any]:
+    """The rupture-avoidance checklist as a heading and one line per item, as surgeons read it."""
+    heading, _, rest = str(rec.get("text", "")).partition(": ")
+    items = [item.strip().rstrip(".") + "." for item in rest.split(". ") if item.strip()]
+    return {**rec, "heading": heading, "checklist": items} if rest and len(items) > 1 else rec
+
+
+def _group_recommendations(recs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {"surgical": [], "therapy": [], "surveillance": [], "other": []}
+    for rec in recs:
+        prefix = str(rec.get("id", "")).split(".", 1)[0]
+        if rec.get("id") == CHECKLIST_ID:
+            groups["surgical"].append(_as_checklist(rec))
+        elif prefix in SURGICAL_PREFIXES:
+            groups["surgical"].append(rec)
+        elif prefix in THERAPY_PREFIXES:
+            groups["therapy"].append(rec)
+        elif prefix in SURVEILLANCE_PREFIXES:
+            groups["surveillance"].append(rec)
+        else:
+            groups["other"].append(rec)
+    return groups
+
+
+def report_context(source: ReportSource) -> dict[str, Any]:
+    """Everything the report template prints, formatted."""
+    facts, result, snapshot = source.facts, source.result, source.snapshot
+    patient = snapshot["patient"]
+    groups = _group_recommendations(result.get("recommendations") or [])
+    surveillance = [
+        {
+            "number": index,
+            "due": visit["due"],
+            "window_days": visit.get("window_days"),
+            "modality": _label(MODALITY_LABELS, visit.get("modality")),
+            "phase": PHASE_LABELS.get(visit.get("phase") or "", visit.get("phase") or ""),
+        }
+        for index, visit in enumerate(result.get("surveillance") or [], start=1)
+    ]
+    signed = source.signed
+    decision = None
+    if signed is not None:
+        decision = {
+            "version": signed.version,
+            "decision": MdtDecision(signed.decision).label,
+            "modified": signed.decision == MdtDecision.MODIFY,
+            "reason": signed.decision_reason,
+            "text": signed.decision_text,
+            "signed_by": signed.signed_by_name,
+            "signed_at": timezone.localtime(signed.signed_at),
+            "amendment_reason": signed.amendment_reason,
+            "amends_version": signed.amends.version if signed.amends_id else None,
+            "sha256": signed.pdf_sha256,
+            "meeting": str(signed.agenda_item.meeting) if signed.agenda_item_id else "",
+        }
+    pathway = result.get("pathway")
+    return {
+        "institution": snapshot.get("institution") or settings.GISTCARE_INSTITUTION,
+        "case_id": source.case_id,
+        "case_short_id": snapshot.get("case_short_id") or source.case_id[:8],
+        "patient": {
+            "name": patient["name"],
+            "mrn": patient["mrn"],
+            "date_of_birth": _iso_date(patient.get("date_of_birth")),
+            "sex": _label(_labels(choices.Sex), patient.get("sex")),
+        },
+        "diagnosis_date": _iso_date(snapshot.get("diagnosis_date")),
+        # Two facts per table row: half the rows to lay out, and the summary stays on the first page.
+        "summary_pairs": _pairs(_summary_rows(facts, snapshot)),
+        "risk": _risk(result),
+        "pathway": _label(_labels(choices.Pathway), pathway),
+        "surgery_planned": pathway in SURGICAL_PATHWAYS and not facts.get("resected"),
+        "biopsy_first": bool(result.get("biopsy_first")),
+        "approach": _label(APPROACH_LABELS, result.get("approach"), "No default: individualised by the MDT")
+        if pathway in SURGICAL_PATHWAYS and not facts.get("resected")
+        else "",
+        "molecular_testing_required": bool(result.get("molecular_testing_required")),
+        "therapy": _therapy(result),
+        "surveillance": surveillance,
+        "warnings": result.get("warnings") or [],
+        "recommendations": groups,
+        "ruleset": result.get("ruleset"),
+        "ruleset_version": result.get("ruleset_version"),
+        "generated_at": timezone.localtime(source.generated_at),
+        "draft": signed is None,
+        "decision": decision,
+        "footer": f"{patient['name']} · MRN {patient['mrn']}",
+        # Every page's header (issue 10 finding 9): the age on the day the report was generated or signed.
+        "banner": banner_line(
+            patient_banner(
+                today=timezone.localtime(source.generated_at).date(),
+                name=patient["name"],
+                mrn=patient["mrn"],
+                date_of_birth=_iso_date(patient.get("date_of_birth")),
+                sex=patient.get("sex") or "",
+                status="Draft" if signed is None else f"Signed v{signed.version}",
+                ruleset=result.get("ruleset") or "",
+            )
+        ),
+    }
+
+
+def render_report_html(source: ReportSource, *, for_pdf: bool, extra: dict[str, Any] | None = None) -> str:
+    context = {"report": report_context(source), "for_pdf": for_pdf, **(extra or {})}
+    return render_to_string(REPORT_TEMPLATE, context)
+
+
+@functools.cache
+def _stylesheet() -> Any:
+    from weasyprint import CSS
+
+    path = finders.find("css/report.css")
+    return CSS(filename=path)
+
+
+@functools.cache
+def _font_config() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def _document(html: str) -> Any:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        stylesheets=[_stylesheet()], font_config=_font_config()
+    )
+
+
+def render_report_pdf(source: ReportSource) -> bytes:
+    return _document(render_report_html(source, for_pdf=True)).write_pdf()
+
+
+def render_printout_pdf(
+    meeting: MdtMeeting, sources: list[tuple[Any, ReportSource]], *, skipped: list[Any] | None = None
+) -> bytes:
+    """One PDF for the meeting: a cover page with the agenda, then each case's report with its own pages.
+
+    `sources` pairs each agenda item with its report source (signed items with their frozen version);
+    `skipped` lists the agenda items that have no report yet (named on the cover page).
+    Each report keeps its own page numbering and footer, as if printed on its own.
+    """
+    cover_html = render_to_string(
+        PRINTOUT_COVER_TEMPLATE,
+        {
+            "meeting": meeting,
+            "rows": [(item, report_context(source)) for item, source in sources],
+            "skipped": skipped or [],
+            "institution": settings.GISTCARE_INSTITUTION,
+            "generated_at": timezone.localtime(),
+        },
+    )
+    documents = [_document(cover_html)]
+    documents.extend(_document(render_report_html(source, for_pdf=True)) for _, source in sources)
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

@@ -1,0 +1,277 @@
+"""MDT meetings: list, agenda, decisions, signing, and the meeting printout."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.access import get_agenda_item_for_user, get_case_for_user, get_meeting_for_user, require_perm
+from cases.mdt.forms import AddToAgendaForm, AgendaSearchForm, DecisionForm, MeetingForm, add_service_errors
+from cases.mdt.report_views import _pdf_response
+from cases.mdt.reports import draft_source, render_printout_pdf, signed_source
+from cases.mdt.services import (
+    agenda_add,
+    agenda_remove,
+    decision_record,
+    meeting_create,
+    meeting_update,
+    report_sign,
+)
+from cases.models import AgendaItem, Case, MdtMeeting, SignedReport
+from cases.permissions import MANAGE_MDT, SIGN_REPORT, VIEW_CLINICAL
+from cases.records.assessment import case_assessment_preview
+
+SEARCH_LIMIT = 20
+
+
+def _agenda(meeting: MdtMeeting) -> QuerySet[AgendaItem]:
+    reports = SignedReport.objects.defer("pdf", "facts", "result", "snapshot").order_by("-version")
+    return meeting.items.select_related("case__patient", "decided_by").prefetch_related(
+        Prefetch("reports", queryset=reports, to_attr="report_list")
+    )
+
+
+def _search_cases(meeting: MdtMeeting, query: str) -> list[Case]:
+    query = query.strip()
+    if not query:
+        return []
+    terms = Q(patient__mrn__iexact=query) | Q(patient__family_name__icontains=query)
+    terms |= Q(patient__given_name__icontains=query)
+    if len(query) >= 4 and _looks_like_uuid_prefix(query):
+        terms |= Q(id__startswith=query.lower())
+    on_agenda = meeting.items.values("case_id")
+    return list(
+        Case.objects.active()
+        .filter(terms)
+        .exclude(pk__in=on_agenda)
+        .select_related("patient")
+        .order_by("patient__family_name", "patient__given_name")[:SEARCH_LIMIT]
+    )
+
+
+def _flagged_cases(meeting: MdtMeeting) -> list[Case]:
+    """Cases a follow-up result flagged for re-discussion, not yet on this agenda."""
+    return list(
+        Case.objects.active()
+        .filter(needs_mdt_review=True)
+        .exclude(pk__in=meeting.items.values("case_id"))
+        .select_related("patient")
+        .order_by("patient__family_name", "patient__given_name")[:SEARCH_LIMIT]
+    )
+
+
+def _looks_like_uuid_prefix(text: str) -> bool:
+    return all(ch in "0123456789abcdef-" for ch in text.lower())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mdt_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    form = MeetingForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST":
+        require_perm(request, MANAGE_MDT)
+        if form.is_valid():
+            meeting = meeting_create(user=request.user, **form.cleaned_data)
+            messages.success(request, f"Meeting “{meeting.title}” created. Add cases to its agenda.")
+            return redirect("mdt:meeting", meeting_id=meeting.id)
+    today = timezone.localdate()
+    meetings = MdtMeeting.objects.annotate(n_items=Count("items")).order_by("-date", "title")
+    context = {
+        "form": form,
+        "upcoming": [m for m in meetings if m.date >= today][::-1],
+        "past": [m for m in meetings if m.date < today],
+        "can_manage": request.user.has_perm(MANAGE_MDT),
+    }
+    return render(request, "mdt/meeting_list.html", context, status=400 if form.errors else 200)
+
+
+def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) -> dict[str, object]:
+    search = AgendaSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    items = list(_agenda(meeting))
+    decision_forms = extra.pop("decision_forms", {})
+    for item in items:
+        item.latest_report = item.report_list[0] if item.report_list else None
+        item.decision_form = decision_forms.get(item.id) or DecisionForm(
+            initial={
+                "decision": item.decision,
+                "reason": item.modification_reason,
+                "text": item.modification_text,
+            },
+            prefix=f"item-{item.id}",
+        )
+    context: dict[str, object] = {
+        "meeting": meeting,
+        "items": items,
+        "search_form": search,
+        "query": query,
+        "results": _search_cases(meeting, query) if request.user.has_perm(MANAGE_MDT) else [],
+        "flagged": _flagged_cases(meeting) if request.user.has_perm(MANAGE_MDT) else [],
+        "can_manage": request.user.has_perm(MANAGE_MDT),
+        "can_sign": request.user.has_perm(SIGN_REPORT),
+        "edit_form": MeetingForm(
+            initial={"date": meeting.date, "title": meeting.title, "attendees": meeting.attendees}
+        ),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mdt_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_user(request, meeting_id)
+    if request.method == "POST":
+        require_perm(request, MANAGE_MDT)
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
+            messages.success(request, "Meeting details saved.")
+            return redirect("mdt:meeting", meeting_id=meeting.id)
+        context = _detail_context(request, meeting, edit_form=form, edit_open=True)
+        return render(request, "mdt/meeting_detail.html", context, status=400)
+    context = _detail_context(request, meeting)
+    if request.htmx and request.htmx.target == "search-results":
+        return render(request, "mdt/meeting_detail.html#search_results", context)
+    return render(request, "mdt/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def mdt_agenda_add(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_user(request, meeting_id, MANAGE_MDT)
+    try:
+        case_id = uuid.UUID(request.POST.get("case", ""))
+    except ValueError:
+        messages.error(request, "Choose a case to add.")
+        return redirect("mdt:meeting", meeting_id=meeting.id)
+    case = get_object_or_404(Case, pk=case_id)
+    try:
+        agenda_add(meeting=meeting, case=case, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Case {case.short_id} added to the agenda.")
+    return redirect("mdt:meeting", meeting_id=meeting.id)
+
+
+@login_required
+@require_POST
+def mdt_agenda_remove(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
+    item = get_agenda_item_for_user(request, meeting_id, item_id, MANAGE_MDT)
+    try:
+        agenda_remove(item=item, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Case {item.case.short_id} removed from the agenda.")
+    return redirect("mdt:meeting", meeting_id=meeting_id)
+
+
+@login_required
+@require_POST
+def mdt_decision(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
+    item = get_agenda_item_for_user(request, meeting_id, item_id, SIGN_REPORT)
+    form = DecisionForm(request.POST, prefix=f"item-{item.id}")
+    if form.is_valid():
+        try:
+            decision_record(
+                item=item,
+                user=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Decision recorded for case {item.case.short_id}.")
+            return redirect(reverse("mdt:meeting", args=[meeting_id]) + f"#item-{item.id}")
+    context = _detail_context(request, item.meeting, decision_forms={item.id: form})
+    return render(request, "mdt/meeting_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def mdt_sign(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> HttpResponse:
+    item = get_agenda_item_for_user(request, meeting_id, item_id, SIGN_REPORT)
+    try:
+        report = report_sign(item=item, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"Case {item.case.short_id}: " + " ".join(exc.messages))
+    else:
+        messages.success(request, f"Report for case {item.case.short_id} signed (version {report.version}).")
+    return redirect(reverse("mdt:meeting", args=[meeting_id]) + f"#item-{item.id}")
+
+
+@login_required
+def mdt_printout(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_user(request, meeting_id)
+    sources = []
+    skipped = []
+    for item in _agenda(meeting):
+        report = item.report_list[0] if item.report_list else None
+        if report is not None:
+            # Signed items print their frozen content (the stored facts, result and snapshot).
+            sources.append(
+                (item, signed_source(SignedReport.objects.select_related("amends").get(pk=report.pk)))
+            )
+            continue
+        case = Case.objects.with_sections().get(pk=item.case_id)
+        assessment = case_assessment_preview(case=case)  # a GET: computes, never stores
+        if assessment is None:
+            skipped.append(item)
+            continue
+        sources.append((item, draft_source(case, assessment)))
+    if not sources:
+        messages.error(
+            request, "There is no report to print: the agenda has no case that can be assessed yet."
+        )
+        return redirect("mdt:meeting", meeting_id=meeting.id)
+    pdf = render_printout_pdf(meeting, sources, skipped=skipped)
+    filename = f"gist-mdt-{meeting.date:%Y-%m-%d}-{meeting.short_id}.pdf"
+    return _pdf_response(pdf, filename, attachment=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_agenda_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Add a case to an upcoming meeting from the case page (the partial mdt/_add_to_agenda.html)."""
+    case = get_case_for_user(request, case_id, MANAGE_MDT)
+    form = AddToAgendaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.cleaned_data["meeting"]
+        try:
+            agenda_add(meeting=meeting, case=case, user=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.short_id} added to the agenda of {meeting}.")
+            target = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                target, {request.get_host()}, require_https=request.is_secure()
+            ):
+                target = reverse("mdt:meeting", args=[meeting.id])
+            if request.htmx:
+                return render(
+                    request,
+                    "mdt/_add_to_agenda.html#form",
+                    {"case": case, "form": AddToAgendaForm(), "added_to": meeting},
+                )
+            return redirect(target)
+    template = "mdt/_add_to_agenda.html#form" if request.htmx else "mdt/add_to_agenda_page.html"
+    status = 400 if form.errors else 200
+    return render(
+        request, template, {"case": case, "form": form, "next": request.GET.get("next", "")}, status=status
+    )

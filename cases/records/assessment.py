@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.choices import CaseStatus
+from cases.models import Assessment, Case
+from cases.records.facts import build_facts
+from guidelines import CaseFacts, UnknownRuleset, assess, get_ruleset
+
+
+def facts_to_json(facts: object) -> dict:
+    """The facts as stored in a snapshot: JSON types only (dates as ISO strings, tuples as lists)."""
+    out: dict = {}
+    for field in dataclasses.fields(facts):  # type: ignore[arg-type]
+        value = getattr(facts, field.name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[field.name] = value
+    return out
+
+
+@transaction.atomic
+def case_assess(*, case: Case, user: object | None) -> Assessment | None:
+    """Run the engine on the case's current records and store the answer as a frozen snapshot.
+
+    Returns None (and stores nothing) while the case has no site yet. A draft becomes "assessed"; a case
+    already discussed or finalised keeps its status (its signed reports are frozen elsewhere).
+    """
+    facts = build_facts(case, today=timezone.localdate())
+    if facts is None:
+        return None
+    result = assess(facts, case.ruleset, today=timezone.localdate())
+    payload = result.to_dict()
+    snapshot = Assessment.objects.create(
+        case=case,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        ruleset=payload["ruleset"],
+        ruleset_version=payload["ruleset_version"],
+        facts=facts_to_json(facts),
+        result=payload,
+    )
+    # The category the advice follows (after neoadjuvant imatinib: the pre-treatment one; none when the risk
+    # is not assessable), not the shrunken specimen's.
+    case.risk_category = result.risk_category or ""
+    case.pathway = payload["pathway"]
+    fields = ["risk_category", "pathway", "updated_at"]
+    if case.status == CaseStatus.DRAFT:
+        case.status = CaseStatus.ASSESSED
+        fields.append("status")
+    case.save(update_fields=fields)
+    return snapshot
+
+
+def case_assessment_preview(*, case: Case) -> Assessment | None:
+    """The case's latest stored assessment, or what `case_assess` would store, computed but NOT saved.
+
+    For pages that only read (a draft report, a meeting printout): opening a page must not create records or
+    move a draft to "assessed", least of all for a reader such as a nurse. Signing stores the assessment.
+    """
+    stored = case.assessments.order_by("-created_at").first()
+    if stored is not None:
+        return stored
+    facts = build_facts(case, today=timezone.localdate())
+    if facts is None:
+        return None
+    payload = assess(facts, case.ruleset, today=timezone.localdate()).to_dict()
+    return Assessment(
+        case=case,
+        ruleset=payload["ruleset"],
+        ruleset_version=payload["ruleset_version"],
+        facts=facts_to_json(facts),
+        result=payload,
+    )
+
+
+def facts_from_json(data: dict) -> CaseFacts:
+    """The inverse of :func:`facts_to_json`: a stored snapshot's facts as engine facts again.
+
+    Fields a later engine added take their defaults; dates come back from their ISO strings.
+    """
+    known = {f.name: f for f in dataclasses.fields(CaseFacts)}
+    values: dict = {}
+    for name, value in data.items():
+        if name not in known:
+            continue
+        if isinstance(value, str) and name.endswith("_date"):
+            value = date.fromisoformat(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[name] = value
+    return CaseFacts(**values)
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleChange:
+    """A case whose latest stored assessment would be answered differently by the current rule set."""
+
+    case: Case
+    stored_version: str
+    current_version: str
+    changes: tuple[tuple[str, str, str], ...]  # (what, stored answer, current answer)
+
+
+def _answer_summary(result: dict) -> dict[str, str]:
+    risk = result.get("risk") or {}
+    adjuvant = result.get("adjuvant") or {}
+    return {
+        "modified NIH risk": str(risk.get("modified_nih") or "not assessable"),
+        "pathway": str(result.get("pathway") or "undetermined"),
+        "adjuvant": " ".join(
+            str(part)
+            for part in (adjuvant.get("recommendation"), adjuvant.get("duration_months"))
+            if part is not None
+        ),
+    }
+
+
+def cases_changed_by_current_rules(*, today: date) -> list[RuleChange]:
+    """Cases whose latest stored assessment was made with a superseded rule-set version and whose answer
+    (risk category, pathway or adjuvant advice) differs under the current version, on the same stored facts.
+
+    For the MDT to review after a rule-data change (issue 17: the corrected modified-NIH cell)."""
+    changes = []
+    latest = (
+        Assessment.objects.filter(case__archived_at__isnull=True)
+        .select_related("case", "case__patient")
+        .order_by("case_id", "-created_at")
+    )
+    seen: set = set()
+    for snapshot in latest.iterator():
+        if snapshot.case_id in seen:
+            continue
+        seen.add(snapshot.case_id)
+        try:
+            ruleset = get_ruleset(snapshot.ruleset)
+        except UnknownRuleset:
+            continue
+        if ruleset.version == snapshot.ruleset_version:
+            continue
+        current = assess(facts_from_json(snapshot.facts), ruleset, today=today).to_dict()
+        before, after = _answer_summary(snapshot.result), _answer_summary(current)
+        differences = tuple((key, before[key], after[key]) for key in before if before[key] != after[key])
+        if differences:
+            changes.append(RuleChange(snapshot.case, snapshot.ruleset_version, ruleset.version, differences))
+    return changes

@@ -1,0 +1,117 @@
+"""The case list (/cases/) and the case page (/cases/<id>/)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.access import get_case_for_user, require_perm
+from cases.records.banner import patient_banner
+from cases.choices import CaseStatus, RiskCategory, Site
+from cases.models import Case
+from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
+from cases.records.presenters import format_cm, result_display
+from cases.records.selectors import case_sections
+from cases.records.steps import STEP_TITLES, steps_for_case
+
+PAGE_SIZE = 25
+
+
+SEARCH_SESSION_KEY = "case_list_search"
+SEARCH_FIELDS = ("q", "status", "site", "risk")
+
+
+def _search(request: HttpRequest) -> dict[str, str]:
+    """The list's search, kept in the session rather than the URL.
+
+    The search text is often a hospital number or a name, and patient identifiers must not appear in URLs (nor
+    therefore in access logs or browser history): the form posts it. The filters that identify nobody (status,
+    site, risk) are also accepted in the query string, so other pages can link to e.g. /cases/?status=draft.
+    """
+    search = {} if "clear" in request.GET else dict(request.session.get(SEARCH_SESSION_KEY, {}))
+    if request.method == "POST":
+        # NUL characters cannot reach PostgreSQL; nobody types them on purpose.
+        search = {
+            name: request.POST.get(name, "").replace("\x00", "").strip()[:100] for name in SEARCH_FIELDS
+        }
+    for name in ("status", "site", "risk"):
+        if name in request.GET:
+            search[name] = request.GET[name][:40]
+    request.session[SEARCH_SESSION_KEY] = search
+    return search
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request, VIEW_CLINICAL)
+    search = _search(request)
+    if request.method == "POST" and not request.htmx:
+        return redirect("records:list")  # post/redirect/get: reloading the page does not resubmit
+    q = search.get("q", "")
+    status = search.get("status", "")
+    site = search.get("site", "")
+    risk = search.get("risk", "")
+    cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
+    if q:
+        # An exact hospital number first of all; names by any part.
+        cases = cases.filter(
+            Q(patient__mrn__iexact=q)
+            | Q(patient__family_name__icontains=q)
+            | Q(patient__given_name__icontains=q)
+        )
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    if site in Site.values:
+        cases = cases.filter(presentation__site=site)
+    if risk in RiskCategory.values:
+        cases = cases.filter(risk_category=risk)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page.object_list:
+        presentation = case.section("presentation")
+        case.size_display = format_cm(presentation.size_cm) if presentation else ""
+    context = {
+        "page": page,
+        "q": q,
+        "status": status,
+        "site": site,
+        "risk": risk,
+        "status_choices": CaseStatus.choices,
+        "site_choices": Site.choices,
+        "risk_choices": RiskCategory.choices,
+        "can_edit": request.user.has_perm(EDIT_CLINICAL),
+    }
+    template = (
+        "records/case_list.html#results" if request.htmx and request.htmx.target == "case-results" else None
+    )
+    return render(request, template or "records/case_list.html", context)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case_for_user(request, case_id)
+    latest = case.assessments.order_by("-created_at").first()
+    steps = steps_for_case(case)
+    context = {
+        "case": case,
+        "banner": patient_banner(case),
+        "patient": case.patient,
+        **case_sections(case),
+        "size_display": format_cm(case.presentation.size_cm) if case.section("presentation") else "",
+        "step_names": steps,
+        "assessment": latest,
+        "answer": result_display(latest.result, resected=bool(latest.facts.get("resected")))
+        if latest
+        else None,
+        "steps": [(name, STEP_TITLES[name]) for name in steps],
+        "can_edit": request.user.has_perm(EDIT_CLINICAL),
+        "next_followups": list(case.followups.filter(status="pending").order_by("due_date")[:3]),
+    }
+    return render(request, "records/case_detail.html", context)

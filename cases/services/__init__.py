@@ -1,1 +1,0 @@
-"""Writes that touch the case records: keyword-only functions, each in one transaction."""

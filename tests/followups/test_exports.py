@@ -1,0 +1,149 @@
+"""Exports: /followups/export.csv, the iCalendar feed and its token page, the printable list."""
+
+import csv
+import hashlib
+import io
+import re
+from datetime import date
+
+import icalendar
+import pytest
+import time_machine
+
+from cases.followups.services import calendar_token_create, item_add_manual
+from cases.models import CalendarFeedToken
+from tests.factories import make_case, nurse, surgeon
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        yield
+
+
+@pytest.fixture
+def items():
+    anna = nurse(username="anna")
+    stomach = make_case(surgery_date=None)
+    rectum = make_case(site="rectum", surgery_date=None)
+    return {
+        "overdue": item_add_manual(
+            case=stomach,
+            user=None,
+            due_date=date(2026, 5, 1),
+            modality="ct_or_mri",
+            reason="t",
+            responsible_nurse=anna,
+        ),
+        "due": item_add_manual(case=rectum, user=None, due_date=date(2026, 6, 2), modality="mri", reason="t"),
+        "later": item_add_manual(
+            case=stomach,
+            user=None,
+            due_date=date(2026, 12, 1),
+            modality="ct_or_mri",
+            reason="t",
+            responsible_nurse=nurse(),
+        ),
+        "anna": anna,
+        "stomach": stomach,
+    }
+
+
+def _csv(response):
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_exports_the_filtered_list(client, items):
+    client.force_login(nurse())
+    response = client.get("/followups/export.csv", {"tab": "all"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == 'attachment; filename="followups-all-2026-06-01.csv"'
+    rows = _csv(response)
+    assert [r["due_date"] for r in rows] == ["2026-05-01", "2026-06-02", "2026-12-01"]
+    first = rows[0]
+    patient = items["stomach"].patient
+    assert (first["mrn"], first["family_name"], first["phone"]) == (
+        patient.mrn,
+        patient.family_name,
+        patient.phone,
+    )
+    assert first["state"] == "overdue"
+    assert first["case"] == items["stomach"].short_id
+
+    rows = _csv(client.get("/followups/export.csv", {"tab": "all", "site": "rectum"}))
+    assert [r["modality"] for r in rows] == ["MRI"]
+    rows = _csv(client.get("/followups/export.csv", {"tab": "overdue"}))
+    assert [r["due_date"] for r in rows] == ["2026-05-01"]
+
+
+def test_csv_neutralises_spreadsheet_formulas(client, items):
+    patient = items["stomach"].patient
+    patient.family_name = "=HYPERLINK(1)"
+    patient.save()
+    client.force_login(nurse())
+    rows = _csv(client.get("/followups/export.csv", {"tab": "overdue"}))
+    assert rows[0]["family_name"] == "'=HYPERLINK(1)"
+    assert rows[0]["phone"].startswith("+44")
+
+
+def test_csv_needs_a_role(client, items):
+    assert client.get("/followups/export.csv").status_code == 302
+    from tests.factories import user_with_role
+
+    client.force_login(user_with_role(None))
+    assert client.get("/followups/export.csv").status_code == 403
+
+
+def test_the_feed_parses_and_holds_the_nurses_and_unassigned_items(client, items):
+    token = calendar_token_create(user=items["anna"])
+    response = client.get(f"/followups/calendar/{token.token}.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(response.content)
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {f"{items['overdue'].pk}@gistcare", f"{items['due'].pk}@gistcare"}
+    event = events[f"{items['overdue'].pk}@gistcare"]
+    assert event.decoded("dtstart") == date(2026, 5, 1)
+    summary = str(event["summary"])
+    assert items["stomach"].short_id in summary
+    assert items["stomach"].patient.mrn not in response.content.decode()
+    assert items["stomach"].patient.family_name not in response.content.decode()
+
+
+def test_revoked_or_unknown_tokens_are_404(client, items):
+    token = calendar_token_create(user=items["anna"])
+    replacement = calendar_token_create(user=items["anna"])  # replacing revokes the first
+    assert client.get(f"/followups/calendar/{token.token}.ics").status_code == 404
+    assert client.get(f"/followups/calendar/{replacement.token}.ics").status_code == 200
+    assert client.get("/followups/calendar/not-a-token.ics").status_code == 404
+    items["anna"].is_active = False
+    items["anna"].save()
+    assert client.get(f"/followups/calendar/{replacement.token}.ics").status_code == 404
+
+
+def test_the_token_page_creates_and_revokes(client, items):
+    client.force_login(items["anna"])
+    body = client.post("/followups/calendar/", {"action": "create"}).content.decode()
+    record = CalendarFeedToken.objects.get(user=items["anna"], revoked_at__isnull=True)
+    raw = re.search(r"/followups/calendar/([A-Za-z0-9_-]{40,})\.ics", body).group(1)
+    # Only the hash is stored, and the address is shown once.
+    assert record.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in str(CalendarFeedToken.objects.filter(pk=record.pk).values().get())
+    assert client.get(f"/followups/calendar/{raw}.ics").status_code == 200
+    assert raw not in client.get("/followups/calendar/").content.decode()
+    client.post("/followups/calendar/", {"action": "revoke"})
+    assert not CalendarFeedToken.objects.filter(revoked_at__isnull=True).exists()
+    assert client.get(f"/followups/calendar/{raw}.ics").status_code == 404
+    client.force_login(surgeon())
+    assert client.get("/followups/calendar/").status_code == 403
+
+
+def test_the_printable_list_carries_the_rows_and_print_css(client, items):
+    client.force_login(surgeon())
+    body = client.get("/followups/print/", {"tab": "all"}).content.decode()
+    assert items["stomach"].patient.mrn in body
+    assert "Follow-up list: All" in body
+    assert "css/followups.css" in body

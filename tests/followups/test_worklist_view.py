@@ -1,0 +1,186 @@
+"""The worklist page /followups/: tabs and windows, filters, counts, pagination, queries, permissions."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.followups.services import item_add_manual
+from cases.models import FollowUpItem
+from tests.factories import coordinator, make_case, nurse, surgeon, user_with_role
+
+pytestmark = pytest.mark.django_db
+URL = "/followups/"
+
+
+def _item(case, due, window=14, modality="ct_or_mri"):
+    return item_add_manual(
+        case=case, user=None, due_date=due, modality=modality, reason="test", window_days=window
+    )
+
+
+def _ids(response):
+    return [str(i.pk) for i in response.context["items"]]
+
+
+@pytest.fixture
+def nurse_client(client):
+    client.force_login(nurse())
+    return client
+
+
+@pytest.mark.parametrize(
+    ("today", "tab"),
+    [
+        (date(2026, 6, 15), "upcoming"),  # the window (due 30 June ± 14) opens tomorrow
+        (date(2026, 6, 16), "due"),  # first day of the window
+        (date(2026, 7, 14), "due"),  # last day of the window
+        (date(2026, 7, 15), "overdue"),  # the day after the window
+    ],
+)
+def test_it_places_an_item_by_its_window(nurse_client, today, tab):
+    case = make_case(surgery_date=None)
+    item = _item(case, date(2026, 6, 30))
+    with time_machine.travel(today, tick=False):
+        counts = {}
+        for name in ("overdue", "due", "upcoming", "all"):
+            response = nurse_client.get(URL, {"tab": name})
+            counts[name] = str(item.pk) in _ids(response)
+    assert counts == {name: name in (tab, "all") for name in counts}
+
+
+def test_upcoming_is_limited_to_the_next_30_days(nurse_client):
+    case = make_case(surgery_date=None)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        inside = _item(case, date(2026, 7, 1))
+        outside = _item(case, date(2026, 7, 2))
+        response = nurse_client.get(URL, {"tab": "upcoming"})
+    assert _ids(response) == [str(inside.pk)]
+    assert str(outside.pk) not in _ids(response)
+
+
+def test_it_shows_counts_contact_details_and_sorts_by_due_date(nurse_client):
+    case = make_case(surgery_date=None)
+    case.patient.phone = "+44 20 7946 0001"
+    case.patient.preferred_contact = "sms"
+    case.patient.save()
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        late = _item(case, date(2026, 5, 1))
+        later = _item(case, date(2026, 4, 1))
+        _item(case, date(2026, 6, 5))
+        _item(case, date(2026, 6, 20))
+        response = nurse_client.get(URL)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert {n: c for n, _l, c in response.context["tabs"]} == {
+        "overdue": 2,
+        "due": 1,
+        "upcoming": 1,
+        "all": 4,
+    }
+    assert _ids(response) == [str(later.pk), str(late.pk)]
+    assert "+44 20 7946 0001" in body
+    assert "prefers text message" in body
+    assert case.patient.mrn in body
+    assert case.patient.family_name.upper() in body
+
+
+def test_it_filters_by_modality_surgeon_site_and_risk(nurse_client):
+    alice = surgeon(username="alice")
+    stomach = make_case(surgery_date=None, owner=alice)
+    stomach.risk_category = "high"
+    stomach.save()
+    rectum = make_case(site="rectum", surgery_date=None)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        a = _item(stomach, date(2026, 6, 1), modality="ct_or_mri")
+        b = _item(rectum, date(2026, 6, 1), modality="mri")
+        assert _ids(nurse_client.get(URL, {"tab": "due", "modality": "mri"})) == [str(b.pk)]
+        assert _ids(nurse_client.get(URL, {"tab": "due", "surgeon": alice.pk})) == [str(a.pk)]
+        assert _ids(nurse_client.get(URL, {"tab": "due", "site": "rectum"})) == [str(b.pk)]
+        assert _ids(nurse_client.get(URL, {"tab": "due", "risk": "high"})) == [str(a.pk)]
+        response = nurse_client.get(URL, {"tab": "due", "site": "rectum"})
+        assert {n: c for n, _l, c in response.context["tabs"]}["due"] == 1
+        # A nonsense filter value is ignored rather than failing the page.
+        assert nurse_client.get(URL, {"tab": "nope", "surgeon": "x"}).status_code == 200
+
+
+def test_archived_cases_leave_the_list(nurse_client):
+    from django.utils import timezone
+
+    case = make_case(surgery_date=None)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        _item(case, date(2026, 6, 1))
+        case.archived_at = timezone.now()
+        case.save()
+        assert _ids(nurse_client.get(URL, {"tab": "all"})) == []
+
+
+def test_it_paginates(nurse_client):
+    case = make_case(surgery_date=None)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        for n in range(55):
+            _item(case, date(2026, 1, 1) + timedelta(days=n))
+        first = nurse_client.get(URL, {"tab": "overdue"})
+        second = nurse_client.get(URL, {"tab": "overdue", "page": 2})
+    assert len(first.context["items"]) == 50
+    assert len(second.context["items"]) == 5
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(nurse_client):
+    def queries(n_cases):
+        for _ in range(n_cases):
+            case = make_case(surgery_date=None, owner=surgeon())
+            for k in range(3):
+                _item(case, date(2026, 5, 1) + timedelta(days=k), modality="eus")
+        with CaptureQueriesContext(connection) as ctx:
+            response = nurse_client.get(URL, {"tab": "all"})
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        few = queries(1)
+        many = queries(15)
+    assert few == many
+    assert many <= 10
+
+
+def test_htmx_tab_switch_returns_only_the_list(nurse_client):
+    response = nurse_client.get(URL, {"tab": "all"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="worklist")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="worklist">')
+    assert "<html" not in body
+
+
+def test_readers_see_the_list_without_actions(client):
+    case = make_case(surgery_date=None)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        _item(case, date(2026, 6, 1))
+        client.force_login(surgeon())
+        response = client.get(URL, {"tab": "due"})
+    assert response.status_code == 200
+    assert len(response.context["items"]) == 1
+    assert "Mark done" not in response.content.decode()
+
+
+def test_nurses_see_the_actions(nurse_client):
+    case = make_case(surgery_date=None)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        _item(case, date(2026, 6, 1))
+        assert "Mark done" in nurse_client.get(URL, {"tab": "due"}).content.decode()
+
+
+def test_anonymous_users_go_to_the_login_page(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_users_without_a_role_are_refused(client):
+    client.force_login(user_with_role(None))
+    assert client.get(URL).status_code == 403
+    client.force_login(coordinator())
+    assert client.get(URL).status_code == 200
+    assert FollowUpItem.objects.count() == 0

@@ -1,0 +1,76 @@
+"""Issue 10 finding 8: the live panel shows an invalid value as an error naming the field, never as "unknown",
+and never answers with the saved value while the typed one is wrong; a ruptured tumour without a surgery date
+is not "Adjuvant: not applicable"."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CaseFactory, PathologyFactory, PresentationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def panel(client, case, **params):
+    return client.post(reverse("records:panel", args=[case.pk]), params).content.decode()
+
+
+def live_errors(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<li data-live-error="([a-z0-9_]+)">([^<]*)</li>', html))
+
+
+def presentation(client, case, size):
+    return panel(client, case, _step="presentation", presentation="localized", site="stomach", size_cm=size)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("75", "Largest diameter (cm): 75 cm is above the 50 cm limit: did you mean 7.5?"),
+        ("0", "Largest diameter (cm): the size must be greater than 0 cm."),
+        ("-3", "Largest diameter (cm): -3 cm is negative; the size must be greater than 0 cm."),
+        ("abc", "Largest diameter (cm): enter a number of centimetres, such as 6.5."),
+    ],
+)
+def test_an_invalid_size_is_an_error_naming_the_field(surgeon_client, typed, message):
+    html = presentation(surgeon_client, CaseFactory(), typed)
+    assert live_errors(html) == {"size_cm": message}
+    assert "unknown" not in html.lower()
+    assert "needs the size" not in html
+    assert "Risk: not assessed until the values marked are corrected." in html
+
+
+def test_the_saved_size_is_not_used_while_the_typed_one_is_invalid(surgeon_client):
+    case = CaseFactory()
+    PresentationFactory(case=case, size_cm="6.5")
+    PathologyFactory(case=case, mitoses_per_5mm2=8)
+    html = presentation(surgeon_client, case, "75")
+    assert "<strong>High</strong>" not in html  # 6.5 cm with 8 mitoses would be high
+    assert live_errors(html)["size_cm"].startswith("Largest diameter (cm): 75 cm")
+
+
+def test_an_invalid_mitotic_count_is_an_error_naming_the_field(surgeon_client):
+    case = CaseFactory()
+    PresentationFactory(case=case)
+    html = panel(surgeon_client, case, _step="pathology", mitoses_per_5mm2="abc", genotype="kit_exon_11")
+    assert live_errors(html) == {
+        "mitoses_per_5mm2": "Mitoses per 5 mm²: enter a whole number from 0 to 1000."
+    }
+
+
+def test_a_valid_value_shows_no_error(surgeon_client):
+    html = presentation(surgeon_client, CaseFactory(), "7.5")
+    assert live_errors(html) == {}
+
+
+def test_rupture_without_a_surgery_date_says_what_is_missing_not_adjuvant_not_applicable(surgeon_client):
+    case = CaseFactory()
+    PresentationFactory(case=case, size_cm="3.0")
+    PathologyFactory(case=case, mitoses_per_5mm2=2)
+    html = panel(surgeon_client, case, _step="operation", resected="yes", approach_used="open",
+                 rupture_grade="major")  # fmt: skip
+    assert "Not applicable" not in html
+    assert live_errors(html)["surgery_date"] == "Date of surgery: enter the date of the operation."
+    assert "Not assessed: enter the date of surgery" in html
+    assert "<strong>High</strong>" in html  # a major rupture makes modified NIH high (RULES.md 2.1)
