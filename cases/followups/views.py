@@ -23,13 +23,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
-from cases.records.banner import patient_banner
 from cases.choices import FollowUpStatus
 from cases.followups import forms as ff
 from cases.followups import services as svc
 from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
 from cases.models import CalendarFeedToken, Case, FollowUpItem
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
+from cases.records.banner import patient_banner
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 2000

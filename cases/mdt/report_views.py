@@ -16,10 +16,10 @@ from cases.access import get_case_for_user
 from cases.mdt.forms import AmendForm, add_service_errors
 from cases.mdt.reports import ReportSource, draft_source, render_report_html, render_report_pdf, signed_source
 from cases.mdt.services import report_amend
-from cases.records.banner import patient_banner
 from cases.models import Case, SignedReport
 from cases.permissions import SIGN_REPORT
 from cases.records.assessment import case_assessment_preview
+from cases.records.banner import patient_banner
 
 
 def _versions(case: Case) -> list[SignedReport]:

@@ -23,8 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases import choices
-from cases.records.banner import banner_line, patient_banner
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
+from cases.records.banner import banner_line, patient_banner
 from cases.records.validation import mitoses_conversion
 from guidelines import PHASE_LABELS
 

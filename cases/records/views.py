@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_case_for_user, require_perm
-from cases.records.banner import patient_banner
 from cases.choices import CaseStatus, RiskCategory, Site
 from cases.models import Case
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
+from cases.records.banner import patient_banner
 from cases.records.presenters import format_cm, result_display
 from cases.records.selectors import case_sections
 from cases.records.steps import STEP_TITLES, steps_for_case

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user, require_perm
-from cases.records.banner import patient_banner
 from cases.models import Case
 from cases.permissions import EDIT_CLINICAL
+from cases.records.banner import patient_banner
 from cases.records.forms import STEP_FORMS, PatientForm, StepForm, initial_from_data
 from cases.records.presenters import format_cm, result_display
 from cases.records.preview import preview

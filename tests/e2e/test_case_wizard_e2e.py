@@ -96,7 +96,9 @@ def test_it_shows_validation_errors_and_keeps_what_was_typed(page, screenshot, l
     page.get_by_label("Largest diameter (cm)").fill("75")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator("#error-summary")).to_contain_text("Largest diameter (cm)")
-    expect(page.locator("#error-summary")).to_contain_text("75 cm is above the 50 cm limit: did you mean 7.5?")
+    expect(page.locator("#error-summary")).to_contain_text(
+        "75 cm is above the 50 cm limit: did you mean 7.5?"
+    )
     expect(page.get_by_label("Largest diameter (cm)")).to_have_value("75")
     expect(page.get_by_label("Duodenal wall")).to_be_visible()
     screenshot("09-validation-error")

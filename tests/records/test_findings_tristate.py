@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from cases.models import Case
 from cases.records.facts import build_facts
 from cases.records.forms import OperationForm, PathologyForm, PresentationForm
-from cases.models import Case
 from tests.factories import CaseFactory, PathologyFactory, PresentationFactory
 
 TODAY = date(2026, 3, 1)

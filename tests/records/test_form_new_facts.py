@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from cases.models import Case, Diagnostics
 from cases.records.facts import build_facts
 from cases.records.forms import OperationForm, PathologyForm, PresentationForm
-from cases.models import Case, Diagnostics
 from tests.factories import CaseFactory, OperationFactory, PathologyFactory, PresentationFactory
 
 TODAY = date(2026, 3, 1)

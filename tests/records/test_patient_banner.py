@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cases.records.banner import age_in_years
 from cases.records.assessment import case_assess
+from cases.records.banner import age_in_years
 from tests.factories import contract_example_case, meeting_with_case, pdf_pages_text
 
 pytestmark = pytest.mark.django_db
