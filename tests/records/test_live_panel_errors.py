@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import CaseFactory, PathologyFactory, PresentationFactory
+from tests.factories import CaseFactory, OperationFactory, PathologyFactory, PresentationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,28 @@ def test_rupture_without_a_surgery_date_says_what_is_missing_not_adjuvant_not_ap
     assert live_errors(html)["surgery_date"] == "Date of surgery: enter the date of the operation."
     assert "Not assessed: enter the date of surgery" in html
     assert "<strong>High</strong>" in html  # a major rupture makes modified NIH high (RULES.md 2.1)
+
+
+def test_after_neoadjuvant_therapy_the_panel_shows_both_risks(surgeon_client):
+    # Specimen: 4 cm gastric, 1 mitosis -> modified NIH low (2.1-5.0 cm, <=5). Before imatinib: 9 cm on imaging
+    # with 12 biopsy mitoses -> high (>10 mitoses; RULES.md 2.1). Issue 17 item 14: both are shown.
+    case = CaseFactory()
+    PresentationFactory(case=case, size_cm="4.0")
+    OperationFactory(case=case)
+    html = panel(surgeon_client, case, _step="pathology", mitoses_per_5mm2="1", genotype="kit_exon_11",
+                 neoadjuvant_months="8", pre_treatment_size_cm="9", pre_treatment_mitoses_per_5mm2="12")  # fmt: skip
+    assert re.search(r'data-scheme="modified_nih">.*?<strong>Low</strong>', html, re.S)
+    pre = re.search(r'<tr data-testid="pre-treatment-risk".*?</tr>', html, re.S).group(0)
+    assert "Before neoadjuvant therapy" in pre
+    assert "modified NIH high" in pre
+
+
+def test_the_panel_shows_the_risk_notes_with_the_conversion(surgeon_client):
+    case = CaseFactory()
+    PresentationFactory(case=case, size_cm="6.5")
+    OperationFactory(case=case)
+    html = panel(surgeon_client, case, _step="pathology", mitoses_per_50hpf="12", hpf_field_area_mm2="0.24",
+                 genotype="kit_exon_11")  # fmt: skip
+    notes = re.search(r'data-testid="risk-notes".*?</ul>', html, re.S).group(0)
+    # 12 x 5 / (50 x 0.24) = 60 / 12 = 5.0 per 5 mm2.
+    assert "12 x 5 / (50 x 0.24 mm2) = 5.0 per 5 mm2" in notes
