@@ -42,6 +42,7 @@ from cases.choices import (
 from cases.models import Diagnostics, Patient
 from cases.records.validation import (
     LABELS,
+    OPERATION_DETAIL_FIELDS,
     hidden_fields,
     parse_hpf_area,
     parse_mitoses,
@@ -127,6 +128,18 @@ class TriStateField(forms.Field):
     def validate(self, value) -> None:
         if self.required and value is None:
             raise forms.ValidationError(f"{self.label}: choose yes or no.", code="required")
+
+
+def _typed_number(label: str, help_text: str, *, decimal: bool = False) -> forms.CharField:
+    """An optional number typed as text and parsed by the form's clean_<field> (messages naming the field)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal" if decimal else "numeric", "autocomplete": "off"}
+        ),
+    )
 
 
 def _choice(label: str, choices: list, *, required: bool = False, blank_label: str = "Not recorded"):
@@ -411,17 +424,7 @@ class PresentationForm(StepForm):
 class OperationForm(StepForm):
     sections = (("Operation", ("resected", "branch-resected")),)
     branches = {
-        "branch-resected": (
-            "resected",
-            (
-                "surgery_date",
-                "approach_used",
-                "converted_to_open",
-                "margin",
-                "rupture_grade",
-                "nodes_removed",
-            ),
-        ),
+        "branch-resected": ("resected", OPERATION_DETAIL_FIELDS),
     }
 
     resected = TriStateField(label="The tumour was resected", required=True)
@@ -470,23 +473,18 @@ class PathologyForm(StepForm):
         ),
     }
 
-    mitoses_per_5mm2 = forms.CharField(
-        label="Mitoses per 5 mm²",
-        required=False,
-        help_text="A whole number from 0 to 1000. Counted per 50 HPF instead? Give that count and the field area.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    mitoses_per_5mm2 = _typed_number(
+        "Mitoses per 5 mm²",
+        "A whole number from 0 to 1000. Counted per 50 HPF instead? Give that count and the field area.",
     )
-    mitoses_per_50hpf = forms.CharField(
-        label=LABELS["mitoses_per_50hpf"],
-        required=False,
-        help_text="Instead of a count per 5 mm²: converted as count × 5 / (50 × area) per 5 mm² (RULES.md §1).",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    mitoses_per_50hpf = _typed_number(
+        LABELS["mitoses_per_50hpf"],
+        "Instead of a count per 5 mm²: converted as count × 5 / (50 × area) per 5 mm² (RULES.md §1).",
     )
-    hpf_field_area_mm2 = forms.CharField(
-        label=LABELS["hpf_field_area_mm2"],
-        required=False,
-        help_text="From the microscope: often 0.20-0.24 mm² (50 HPF are 10-12 mm², not 5 mm²).",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    hpf_field_area_mm2 = _typed_number(
+        LABELS["hpf_field_area_mm2"],
+        "From the microscope: often 0.20-0.24 mm² (50 HPF are 10-12 mm², not 5 mm²).",
+        decimal=True,
     )
     nodes_positive = TriStateField(label="Regional lymph node metastasis (N1)")
     genotype = forms.ChoiceField(label="Genotype", choices=Genotype.choices, initial=Genotype.NOT_TESTED)
@@ -500,17 +498,14 @@ class PathologyForm(StepForm):
     neoadjuvant_months = forms.IntegerField(
         label="Neoadjuvant imatinib given (months)", min_value=0, max_value=120, initial=0, required=False
     )
-    pre_treatment_size_cm = forms.CharField(
-        label=LABELS["pre_treatment_size_cm"],
-        required=False,
-        help_text="On imaging before neoadjuvant therapy: the risk is graded on it (ESMO 2022).",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    pre_treatment_size_cm = _typed_number(
+        LABELS["pre_treatment_size_cm"],
+        "On imaging before neoadjuvant therapy: the risk is graded on it (ESMO 2022).",
+        decimal=True,
     )
-    pre_treatment_mitoses_per_5mm2 = forms.CharField(
-        label=LABELS["pre_treatment_mitoses_per_5mm2"],
-        required=False,
-        help_text="The count after imatinib is unreliable (ESMO 2022); a whole number from 0 to 1000.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    pre_treatment_mitoses_per_5mm2 = _typed_number(
+        LABELS["pre_treatment_mitoses_per_5mm2"],
+        "The count after imatinib is unreliable (ESMO 2022); a whole number from 0 to 1000.",
     )
     therapy_start_date = _date_field(
         LABELS["therapy_start_date"],

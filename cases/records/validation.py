@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from cases.choices import Genotype, GenotypeDetail
+from cases.records.step_fields import OPERATION_FIELDS
 from guidelines.contract import HPF_AREA_MAX_MM2 as HPF_AREA_MAX
 from guidelines.contract import HPF_AREA_MIN_MM2 as HPF_AREA_MIN
 from guidelines.facts import GENOTYPE_OF_DETAIL
@@ -85,14 +86,7 @@ EMPTY_VALUES: dict[str, object] = {
     "adjuvant_planned_months": None,
     "neoadjuvant_months": 0,
 }
-OPERATION_DETAIL_FIELDS = (
-    "surgery_date",
-    "approach_used",
-    "converted_to_open",
-    "margin",
-    "rupture_grade",
-    "nodes_removed",
-)
+OPERATION_DETAIL_FIELDS = OPERATION_FIELDS  # every operation field belongs to a resected tumour
 ADJUVANT_DETAIL_FIELDS = ("adjuvant_start", "adjuvant_dose_mg", "adjuvant_planned_months")
 ADJUVANT_FIELDS = ("adjuvant_decision", *ADJUVANT_DETAIL_FIELDS)
 
