@@ -114,11 +114,31 @@ class Margin(models.TextChoices):
 class StainResult(models.TextChoices):
     POSITIVE = "positive", "Positive"
     NEGATIVE = "negative", "Negative"
+    NOT_DONE = "not_done", "Not done"
 
 
 class SdhResult(models.TextChoices):
     RETAINED = "retained", "SDHB retained"
     LOST = "lost", "SDHB lost (SDH-deficient)"
+    NOT_DONE = "not_done", "Not done"
+
+
+class RuptureGrade(models.TextChoices):
+    """Tumour rupture by the Oslo criteria (Nishida et al. 2016; RULES.md section 1)."""
+
+    NONE = "none", "No rupture"
+    MAJOR = "major", "Major rupture"
+    MINOR = "minor", "Minor rupture (not treated as rupture)"
+
+
+class GenotypeDetail(models.TextChoices):
+    """Structured mutation detail: ASSESS_CONTRACT.md "Additions of 2026-12-02" (`genotype_detail`)."""
+
+    KIT_EXON11_DEL_557_558 = "kit_exon11_del_557_558", "KIT exon 11 deletion involving codons 557/558"
+    KIT_EXON11_OTHER = "kit_exon11_other", "KIT exon 11, other mutation"
+    PDGFRA_EXON18_OTHER = "pdgfra_exon18_other", "PDGFRA exon 18 other than D842V"
+    PDGFRA_EXON12_14 = "pdgfra_exon12_14", "PDGFRA exon 12 or 14"
+    KIT_EXON13_17 = "kit_exon13_17", "KIT exon 13 or 17"
 
 
 class Genotype(models.TextChoices):

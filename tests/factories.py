@@ -137,7 +137,7 @@ class OperationFactory(factory.django.DjangoModelFactory):
     surgery_date = dt.date(2026, 1, 15)
     approach_used = "open"
     margin = "R0"
-    rupture = False
+    rupture_grade = "none"
 
 
 class PathologyFactory(factory.django.DjangoModelFactory):
@@ -211,7 +211,11 @@ def make_case(
         Diagnostics.objects.create(case=case, histology_confirmed=True)
     if surgery_date is not None:
         Operation.objects.create(
-            case=case, surgery_date=surgery_date, approach_used="open", margin="R0", rupture=rupture
+            case=case,
+            surgery_date=surgery_date,
+            approach_used="open",
+            margin="R0",
+            rupture_grade="major" if rupture else "none",
         )
         Pathology.objects.create(case=case, mitoses_per_5mm2=mitoses, genotype=genotype)
     if adjuvant_decision:

@@ -16,6 +16,7 @@ from cases.audit.archive import set_archived
 from cases.audit.history import case_audit_trail
 from cases.models import Case, Patient
 from cases.permissions import EDIT_CLINICAL
+from cases.records.banner import patient_banner
 
 _CASES = Case.objects.select_related("patient")
 
@@ -35,7 +36,7 @@ def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(
         request,
         "audit/case_history.html",
-        {"case": case, "events": events, "case_url": _case_url(case)},
+        {"case": case, "banner": patient_banner(case), "events": events, "case_url": _case_url(case)},
     )
 
 

@@ -32,6 +32,7 @@ from cases.followups.selectors import flagged_cases
 from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
 from cases.models import CalendarFeedToken, Case, EscalationStep, FollowUpItem, Letter
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
+from cases.records.banner import patient_banner
 from cases.service_helpers import add_service_errors
 
 PAGE_SIZE = 50
@@ -320,6 +321,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     course = case.section("adjuvant_course")
     context = {
         "case": case,
+        "banner": patient_banner(case, today=today),
         "items": items,
         "course": course,
         "interruptions": list(course.interruptions.all()) if course else [],

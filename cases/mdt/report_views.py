@@ -20,6 +20,7 @@ from cases.mdt.services import report_amend
 from cases.models import Case, SignedReport
 from cases.permissions import SIGN_REPORT
 from cases.records.assessment import case_assessment_preview
+from cases.records.banner import patient_banner
 
 
 def stale_info(case: Case) -> dict | None:
@@ -82,7 +83,12 @@ def case_report(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         pdf_url += f"?version={signed.version}"
     elif request.GET.get("draft"):
         pdf_url += "?draft=1"
-    extra = {"pdf_url": pdf_url, "versions": _versions(case), "stale": stale_info(case)}
+    extra = {
+        "pdf_url": pdf_url,
+        "versions": _versions(case),
+        "stale": stale_info(case),
+        "banner": patient_banner(case),
+    }
     html = render_report_html(source, for_pdf=False, extra=extra)
     return HttpResponse(html)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,8 @@ from cases.labels import (
 )
 from cases.mdt.decisions import Attendee, attendees_by_discipline, modification_rows
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
+from cases.records.banner import banner_line, patient_banner
+from cases.records.validation import mitoses_conversion
 from cases.text_safety import isolate
 
 REPORT_TEMPLATE = "mdt/reports/report.html"
@@ -48,7 +51,30 @@ SURGICAL_PATHWAYS = frozenset({"resection", "neoadjuvant_then_resection"})
 
 
 def _yes_no(value: object) -> str:
+    if value is None:  # a finding nobody entered is printed as such, never as "No" (issue 10 finding 6)
+        return "Not recorded"
     return "Yes" if value else "No"
+
+
+def _nodes(value: object) -> str:
+    if value is None:
+        return "Not recorded"
+    return "N1 (positive)" if value else "N0"
+
+
+def _rupture(facts: dict[str, Any]) -> str:
+    grade = facts.get("rupture_grade")
+    if grade:
+        return label(choice_labels(choices.RuptureGrade), grade)
+    return _yes_no(facts.get("rupture", False))
+
+
+def _mitoses_row(facts: dict[str, Any]) -> tuple[str, str]:
+    count, area = facts.get("mitoses_per_50hpf"), facts.get("hpf_field_area_mm2")
+    if count is not None and area is not None:
+        formula, _value = mitoses_conversion(count, Decimal(str(area)))
+        return ("Mitoses", f"{count} per 50 HPF (field {area:g} mm²): {formula} per 5 mm²")
+    return ("Mitoses per 5 mm²", _format_number(facts.get("mitoses_per_5mm2")))
 
 
 def _iso_date(value: str | None) -> date | None:
@@ -158,6 +184,8 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
     else:
         operation_text = "Not operated"
     genotype = label(choice_labels(choices.Genotype), facts.get("genotype"))
+    if facts.get("genotype_detail"):
+        genotype = f"{genotype}, {label(choice_labels(choices.GenotypeDetail), facts['genotype_detail'])}"
     if snapshot.get("exon_detail"):
         genotype = f"{genotype} ({snapshot['exon_detail']})"
     stains = choice_labels(choices.StainResult)
@@ -167,6 +195,7 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
         ("Largest diameter", _format_number(facts.get("size_cm"), "cm")),
         ("Growth pattern", label(choice_labels(choices.GrowthPattern), facts.get("growth_pattern"))),
         ("Boundary clear", _yes_no(facts.get("boundary_clear", True))),
+        ("R0 feasible", _yes_no(facts.get("r0_feasible", True))),
         ("Adherent to organs", _yes_no(facts.get("adherent_to_adjacent_organs"))),
         ("EUS features", eus),
         ("Clinical features", clinical),
@@ -180,14 +209,22 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
                 "Not applicable" if not facts.get("resected") else "Not recorded",
             ),
         ),
-        ("Tumour rupture", _yes_no(facts.get("rupture"))),
-        ("Mitoses per 5 mm²", _format_number(facts.get("mitoses_per_5mm2"))),
-        ("Lymph nodes", "N1 (positive)" if facts.get("nodes_positive") else "N0 / not assessed"),
+        ("Tumour rupture", _rupture(facts)),
+        _mitoses_row(facts),
+        ("Lymph nodes", _nodes(facts.get("nodes_positive"))),
         ("CD117 / DOG1", f"{label(stains, facts.get('cd117'))} / {label(stains, facts.get('dog1'))}"),
         ("Genotype", genotype),
     ]
     if facts.get("neoadjuvant_months"):
         rows.append(("Neoadjuvant given", f"{facts['neoadjuvant_months']} months"))
+        size, count = facts.get("pre_treatment_size_cm"), facts.get("pre_treatment_mitoses_per_5mm2")
+        rows.append(
+            (
+                "Before neoadjuvant",
+                f"{_format_number(size, 'cm') if size is not None else 'size not recorded'}; "
+                f"{f'biopsy {count} per 5 mm²' if count is not None else 'biopsy count not recorded'}",
+            )
+        )
     if snapshot.get("metastatic_sites"):
         rows.append(("Metastatic sites", snapshot["metastatic_sites"]))
     return rows
@@ -360,6 +397,18 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         "overrides": overrides,
         "adjuvant_recorded": _adjuvant_recorded(facts, signed, overrides),
         "footer": f"{isolate(patient['name'])} · MRN {isolate(patient['mrn'])}",
+        # Every page's header (issue 10 finding 9): the age on the day the report was generated or signed.
+        "banner": banner_line(
+            patient_banner(
+                today=timezone.localtime(source.generated_at).date(),
+                name=patient["name"],
+                mrn=patient["mrn"],
+                date_of_birth=_iso_date(patient.get("date_of_birth")),
+                sex=patient.get("sex") or "",
+                status="Draft" if signed is None else f"Signed v{signed.version}",
+                ruleset=result.get("ruleset") or "",
+            )
+        ),
     }
 
 

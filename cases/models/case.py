@@ -22,12 +22,14 @@ from cases.choices import (
     DuodenalLocation,
     GastricLocation,
     Genotype,
+    GenotypeDetail,
     GrowthPattern,
     Margin,
     Pathway,
     PresentationKind,
     RectalLevel,
     RiskCategory,
+    RuptureGrade,
     SdhResult,
     Site,
     StainResult,
@@ -146,15 +148,20 @@ class Presentation(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("50"))],
     )
     growth_pattern = models.CharField(max_length=12, choices=GrowthPattern.choices, blank=True)
-    boundary_clear = models.BooleanField("tumour boundary clear", default=True)
-    adherent_to_adjacent_organs = models.BooleanField("serious adhesion to adjacent organs", default=False)
+    # Yes/no findings are tri-state: None is "not recorded" (issue 10 finding 6: nothing unentered is stored as a
+    # finding). Rows saved before then keep their stored True/False: nobody can tell which were defaults.
+    boundary_clear = models.BooleanField("tumour boundary clear", null=True, blank=True, default=None)
+    adherent_to_adjacent_organs = models.BooleanField(
+        "serious adhesion to adjacent organs", null=True, blank=True, default=None
+    )
     eus_features = models.JSONField("adverse EUS features", default=list, blank=True)
     clinical_features = models.JSONField("clinical features", default=list, blank=True)
     metastatic_sites = models.CharField(max_length=200, blank=True)
-    r0_feasible = models.BooleanField("R0 resection feasible", default=True)
+    r0_feasible = models.BooleanField("R0 resection feasible", null=True, blank=True, default=None)
     major_morbidity_expected = models.BooleanField(
-        "resection would need multivisceral or mutilating surgery", default=False
+        "resection would need multivisceral or mutilating surgery", null=True, blank=True, default=None
     )
+    recurrence_date = models.DateField("date of recurrence or metastasis", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -176,7 +183,7 @@ class Diagnostics(models.Model):
     biopsy_done = models.BooleanField("biopsy performed", default=False)
     biopsy_date = models.DateField(null=True, blank=True)
     biopsy_method = models.CharField(max_length=20, choices=BiopsyMethod.choices, blank=True)
-    histology_confirmed = models.BooleanField("histology confirms GIST", default=False)
+    histology_confirmed = models.BooleanField("histology confirms GIST", null=True, blank=True, default=None)
     cd117 = models.CharField("CD117 (KIT)", max_length=10, choices=StainResult.choices, blank=True)
     dog1 = models.CharField("DOG1", max_length=10, choices=StainResult.choices, blank=True)
     sdh_ihc = models.CharField(
@@ -195,7 +202,8 @@ class Operation(models.Model):
     approach_used = models.CharField("approach used", max_length=25, choices=Approach.choices)
     converted_to_open = models.BooleanField("converted to open", default=False)
     margin = models.CharField(max_length=2, choices=Margin.choices, blank=True)
-    rupture = models.BooleanField("tumour rupture", default=False)
+    # Oslo criteria (RULES.md section 1): only a major rupture is treated as rupture; blank: not recorded.
+    rupture_grade = models.CharField("tumour rupture", max_length=5, choices=RuptureGrade.choices, blank=True)
     nodes_removed = models.BooleanField("lymph nodes removed", default=False)
 
     history = HistoricalRecords()
@@ -209,14 +217,51 @@ class Pathology(models.Model):
     mitoses_per_5mm2 = models.PositiveIntegerField(
         "mitoses per 5 mm²", null=True, blank=True, validators=[MaxValueValidator(1000)]
     )
-    nodes_positive = models.BooleanField("regional lymph node metastasis (N1)", default=False)
+    # Counted per 50 high-power fields instead: the raw count and one field's area (RULES.md section 1); the
+    # count per 5 mm² is then left empty and the engine converts (count × 5 / (50 × area)).
+    mitoses_per_50hpf = models.PositiveIntegerField(
+        "mitoses per 50 HPF", null=True, blank=True, validators=[MaxValueValidator(1000)]
+    )
+    hpf_field_area_mm2 = models.DecimalField(
+        "area of one high-power field (mm²)", max_digits=5, decimal_places=3, null=True, blank=True
+    )
+    nodes_positive = models.BooleanField(
+        "regional lymph node metastasis (N1)", null=True, blank=True, default=None
+    )
     genotype = models.CharField(max_length=24, choices=Genotype.choices, default=Genotype.NOT_TESTED)
-    exon_detail = models.CharField("mutation detail", max_length=200, blank=True)
+    genotype_detail = models.CharField(
+        "mutation detail", max_length=24, choices=GenotypeDetail.choices, blank=True
+    )
+    exon_detail = models.CharField("mutation detail (note)", max_length=200, blank=True)
+    # Before neoadjuvant therapy (ESMO 2022: the mitotic count after imatinib is unreliable).
+    pre_treatment_size_cm = models.DecimalField(
+        "largest diameter before neoadjuvant therapy, on imaging (cm)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("50"))],
+    )
+    pre_treatment_mitoses_per_5mm2 = models.PositiveIntegerField(
+        "biopsy mitoses per 5 mm² before neoadjuvant therapy",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1000)],
+    )
 
     history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"Pathology of {self.case_id}"
+
+    @property
+    def mitoses_conversion(self) -> str:
+        """A count per 50 HPF converted to per 5 mm², written out ("12 × 5 / (50 × 0.24) = 5"); else ""."""
+        from cases.records.validation import mitoses_conversion
+
+        if self.mitoses_per_50hpf is None or self.hpf_field_area_mm2 is None:
+            return ""
+        return mitoses_conversion(self.mitoses_per_50hpf, self.hpf_field_area_mm2)[0]
 
 
 class TreatmentDecision(models.Model):
@@ -227,8 +272,13 @@ class TreatmentDecision(models.Model):
     adjuvant_decision = models.CharField(max_length=10, choices=AdjuvantDecision.choices, blank=True)
     adjuvant_start = models.DateField("adjuvant start", null=True, blank=True)
     adjuvant_dose_mg = models.PositiveSmallIntegerField("adjuvant dose (mg/day)", null=True, blank=True)
+    # Months of adjuvant imatinib after surgery, neoadjuvant months not included: the engine's adjuvant
+    # duration has the same meaning (it is already net of neoadjuvant months).
     adjuvant_planned_months = models.PositiveSmallIntegerField(
-        "planned adjuvant duration (months)", null=True, blank=True, validators=[MaxValueValidator(240)]
+        "adjuvant imatinib after surgery (months)", null=True, blank=True, validators=[MaxValueValidator(240)]
+    )
+    therapy_start_date = models.DateField(
+        "start of the current line of systemic therapy", null=True, blank=True
     )
 
     history = HistoricalRecords()

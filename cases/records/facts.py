@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from cases.models import Case
 from guidelines import CaseFacts
@@ -24,38 +25,58 @@ def build_facts(case: Case, *, today: date | None = None) -> CaseFacts | None:
     treatment = case.section("treatment")
 
     adjuvant_decision = treatment.adjuvant_decision if treatment and treatment.adjuvant_decision else None
+    per_50hpf = pathology.mitoses_per_50hpf if pathology else None
+    grade = (operation.rupture_grade or None) if operation else None
     return CaseFacts(
         site=presentation.site,
-        size_cm=float(presentation.size_cm) if presentation.size_cm is not None else None,
+        size_cm=_float(presentation.size_cm),
         presentation=presentation.presentation,
         gastric_location=presentation.gastric_location or None,
         duodenal_location=presentation.duodenal_location or None,
         rectal_level=presentation.rectal_level or None,
         growth_pattern=presentation.growth_pattern or None,
+        # Yes/no findings: None is "not recorded" and reaches the engine as such (it says what it assumed).
         boundary_clear=presentation.boundary_clear,
         adherent_to_adjacent_organs=presentation.adherent_to_adjacent_organs,
         eus_features=tuple(presentation.eus_features or ()),
         clinical_features=tuple(presentation.clinical_features or ()),
-        histology_confirmed=bool(diagnostics and diagnostics.histology_confirmed),
+        histology_confirmed=diagnostics.histology_confirmed if diagnostics else None,
         r0_feasible=presentation.r0_feasible,
         major_morbidity_expected=presentation.major_morbidity_expected,
         resected=operation is not None,
         surgery_date=operation.surgery_date if operation else None,
         margin=(operation.margin or None) if operation else None,
-        rupture=bool(operation and operation.rupture),
-        mitoses_per_5mm2=pathology.mitoses_per_5mm2 if pathology else None,
-        nodes_positive=bool(pathology and pathology.nodes_positive),
+        # Only a major rupture (Oslo) is rupture; an operation whose rupture was not recorded says None.
+        rupture=(grade == "major") if grade else None if operation else False,
+        rupture_grade=grade,
+        # Counted per 50 HPF: the raw count and the field area go to the engine, which converts.
+        mitoses_per_5mm2=pathology.mitoses_per_5mm2 if pathology and per_50hpf is None else None,
+        mitoses_per_50hpf=per_50hpf,
+        hpf_field_area_mm2=_float(pathology.hpf_field_area_mm2) if per_50hpf is not None else None,
+        nodes_positive=pathology.nodes_positive if pathology else None,
         genotype=pathology.genotype if pathology else "not_tested",
+        genotype_detail=(pathology.genotype_detail or None) if pathology else None,
+        pre_treatment_size_cm=_float(pathology.pre_treatment_size_cm) if pathology else None,
+        pre_treatment_mitoses_per_5mm2=pathology.pre_treatment_mitoses_per_5mm2 if pathology else None,
         neoadjuvant_months=treatment.neoadjuvant_months if treatment else 0,
         # The date of diagnosis anchors a watched nodule's schedule; never a systemic one, which counts from
         # the start of the current line of therapy (RULES.md section 8; the engine says when it is missing).
         reference_date=(
             None if presentation.presentation in ADVANCED_PRESENTATIONS else (case.diagnosis_date or today)
         ),
+        therapy_start_date=treatment.therapy_start_date if treatment else None,
+        recurrence_date=presentation.recurrence_date,
         cd117=(diagnostics.cd117 or None) if diagnostics else None,
         dog1=(diagnostics.dog1 or None) if diagnostics else None,
+        # The record's "SDHB immunohistochemistry" is the contract's sdhb_ihc (issue 17 item 8).
+        sdhb_ihc=(diagnostics.sdh_ihc or None) if diagnostics else None,
         adjuvant_decision=adjuvant_decision,
+        # Months of adjuvant imatinib after surgery: the same meaning as the engine's adjuvant duration.
         adjuvant_months_actual=(
             treatment.adjuvant_planned_months if treatment and adjuvant_decision == "given" else None
         ),
     )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None

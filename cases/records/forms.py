@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
@@ -25,21 +26,40 @@ from cases.choices import (
     EusFeature,
     GastricLocation,
     Genotype,
+    GenotypeDetail,
     GrowthPattern,
     Margin,
     PreferredContact,
     PresentationKind,
     RectalLevel,
     Ruleset,
+    RuptureGrade,
     SdhResult,
     Sex,
     Site,
     StainResult,
 )
 from cases.models import Diagnostics, Patient
-from cases.records.validation import hidden_fields, parse_mitoses, parse_size_cm, validate_case_data
+from cases.records.validation import (
+    LABELS,
+    OPERATION_DETAIL_FIELDS,
+    hidden_fields,
+    parse_hpf_area,
+    parse_mitoses,
+    parse_size_cm,
+    validate_case_data,
+)
 from cases.text_safety import clean_identifier, clean_name
 
+NOT_RECORDED = [("", "Not recorded")]
+# RULES.md section 1 (Oslo criteria: Holmebakk T et al. Br J Surg 2016;103:684-91; Nishida T et al. Ann Surg
+# Oncol 2019), shown where rupture is entered.
+RUPTURE_DEFINITIONS = (
+    "Oslo criteria. Major (treated as rupture): tumour fracture or spillage, blood-stained ascites, GI perforation "
+    "at the tumour site, microscopic infiltration of an adjacent organ, intralesional dissection or piecemeal "
+    "resection, incisional biopsy. Minor (not treated as rupture): peritoneal tumour penetration, iatrogenic "
+    "capsule laceration. A core-needle biopsy is not rupture."
+)
 NOSCRIPT_UPDATE = (
     '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
     'Update form<span class="visually-hidden"> after changing {label}</span></button></noscript>'
@@ -52,6 +72,75 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
         required=required,
         help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class TriStateSelect(forms.RadioSelect):
+    """Yes / No / Not recorded radios for a nullable boolean (issue 10 finding 6: no default answer)."""
+
+    def __init__(self, *, not_recorded: bool = True, attrs=None) -> None:
+        choices = [("yes", "Yes"), ("no", "No")]
+        if not_recorded:
+            choices.append(("unknown", "Not recorded"))
+        super().__init__(attrs=attrs, choices=choices)
+        self.not_recorded = not_recorded
+
+    def format_value(self, value):
+        parsed = TriStateField.parse(value)
+        if parsed is None:  # "Not recorded" is the truth when nothing was entered; yes/no never pre-ticked
+            return ["unknown"] if self.not_recorded else []
+        return ["yes" if parsed else "no"]
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class TriStateField(forms.Field):
+    """A finding answered yes (True), no (False) or not recorded (None); nothing is assumed.
+
+    Accepts the radios' "yes"/"no"/"unknown" and, for older clients and tests, "on"/"true"/"1" and
+    "off"/"false"/"0". `required`: an answer (yes or no) must be given.
+    """
+
+    TRUE = frozenset({"yes", "on", "true", "1", "True"})
+    FALSE = frozenset({"no", "off", "false", "0", "False"})
+
+    def __init__(self, *, label: str, required: bool = False, help_text: str = "") -> None:
+        super().__init__(
+            label=label,
+            required=required,
+            help_text=help_text,
+            widget=TriStateSelect(not_recorded=not required),
+        )
+
+    @classmethod
+    def parse(cls, value) -> bool | None:
+        if value is True or value is False:
+            return value
+        if isinstance(value, str):
+            if value in cls.TRUE:
+                return True
+            if value in cls.FALSE:
+                return False
+        return None
+
+    def to_python(self, value) -> bool | None:
+        return self.parse(value)
+
+    def validate(self, value) -> None:
+        if self.required and value is None:
+            raise forms.ValidationError(f"{self.label}: choose yes or no.", code="required")
+
+
+def _typed_number(label: str, help_text: str, *, decimal: bool = False) -> forms.CharField:
+    """An optional number typed as text and parsed by the form's clean_<field> (messages naming the field)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal" if decimal else "numeric", "autocomplete": "off"}
+        ),
     )
 
 
@@ -129,7 +218,7 @@ class StepForm(forms.Form):
                 label = escape(self.fields[driver].label) if driver in self.fields else "the answers above"
                 items.append(HTML(NOSCRIPT_UPDATE.format(label=label)))
             elif name in self.fields:
-                items.append(name)
+                items.append(InlineRadios(name) if isinstance(self.fields[name], TriStateField) else name)
         return items
 
     def branch_helper(self, branch: str) -> FormHelper:
@@ -168,6 +257,8 @@ class StepForm(forms.Form):
         for name, field in self.fields.items():
             if self.is_bound:
                 values[name] = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+                if isinstance(field, TriStateField):  # "no" is a string, but it means False
+                    values[name] = TriStateField.parse(values[name])
             else:
                 values[name] = self.initial.get(name, field.initial)
         return values
@@ -176,6 +267,8 @@ class StepForm(forms.Form):
         cleaned = super().clean()
         merged = {**self.context, **cleaned}
         for field, messages in validate_case_data(merged, today=self.today).items():
+            if field in self.errors:  # the field's own message already says what is wrong with it
+                continue
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
         return cleaned
@@ -183,10 +276,11 @@ class StepForm(forms.Form):
 
 def initial_from_data(form_class: type[StepForm], data: Mapping) -> dict:
     """Posted values turned into initial values, to redisplay a form without validating it ("Update form")."""
-    return {
-        name: field.widget.value_from_datadict(data, {}, name)
-        for name, field in form_class.base_fields.items()
-    }
+    initial = {}
+    for name, field in form_class.base_fields.items():
+        value = field.widget.value_from_datadict(data, {}, name)
+        initial[name] = TriStateField.parse(value) if isinstance(field, TriStateField) else value
+    return initial
 
 
 class PatientForm(StepForm):
@@ -266,7 +360,7 @@ class PresentationForm(StepForm):
         ("Diagnostics", ("biopsy_done", "branch-biopsy", "histology_confirmed", "cd117", "dog1", "sdh_ihc")),
     )  # fmt: skip
     branches = {
-        "branch-presentation": ("presentation", ("metastatic_sites",)),
+        "branch-presentation": ("presentation", ("metastatic_sites", "recurrence_date")),
         "branch-site": ("site", ("gastric_location", "duodenal_location", "rectal_level")),
         "branch-size": ("size_cm", ("eus_features",)),
         "branch-biopsy": ("biopsy_done", ("biopsy_date", "biopsy_method")),
@@ -276,6 +370,10 @@ class PresentationForm(StepForm):
         label="Presentation", choices=PresentationKind.choices, initial=PresentationKind.LOCALIZED
     )
     metastatic_sites = forms.CharField(label="Metastatic sites", max_length=200, required=False)
+    recurrence_date = _date_field(
+        LABELS["recurrence_date"],
+        help_text="When the recurrence or metastasis was found; may follow the surgery.",
+    )
     site = _choice("Primary site", Site.choices, required=True, blank_label="Choose the site")
     gastric_location = _choice("Location within the stomach", GastricLocation.choices)
     duodenal_location = _choice("Duodenal wall", DuodenalLocation.choices)
@@ -293,24 +391,20 @@ class PresentationForm(StepForm):
         help_text="Lesions smaller than 2 cm: any of these counts as an adverse feature.",
     )
     growth_pattern = _choice("Growth pattern", GrowthPattern.choices)
-    boundary_clear = forms.BooleanField(label="Tumour boundary clear", required=False, initial=True)
-    adherent_to_adjacent_organs = forms.BooleanField(
-        label="Serious adhesion to adjacent organs", required=False
-    )
+    boundary_clear = TriStateField(label="Tumour boundary clear")
+    adherent_to_adjacent_organs = TriStateField(label="Serious adhesion to adjacent organs")
     clinical_features = forms.MultipleChoiceField(
         label="Clinical features",
         choices=ClinicalFeature.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    r0_feasible = forms.BooleanField(label="R0 resection feasible", required=False, initial=True)
-    major_morbidity_expected = forms.BooleanField(
-        label="Resection would need multivisceral or mutilating surgery", required=False
-    )
+    r0_feasible = TriStateField(label="R0 resection feasible")
+    major_morbidity_expected = TriStateField(label="Resection would need multivisceral or mutilating surgery")
     biopsy_done = forms.BooleanField(label="Biopsy performed", required=False)
     biopsy_date = _date_field("Biopsy date")
     biopsy_method = _choice("Biopsy method", Diagnostics.BiopsyMethod.choices)
-    histology_confirmed = forms.BooleanField(label="Histology confirms GIST", required=False)
+    histology_confirmed = TriStateField(label="Histology confirms GIST")
     cd117 = _choice("CD117 (KIT)", StainResult.choices)
     dog1 = _choice("DOG1", StainResult.choices)
     sdh_ihc = _choice("SDHB immunohistochemistry", SdhResult.choices)
@@ -318,22 +412,37 @@ class PresentationForm(StepForm):
     def clean_size_cm(self) -> Decimal:
         return parse_size_cm(self.cleaned_data["size_cm"])
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The contract refuses a gastric location unless the site is the stomach; the field is not offered for
+        # the junction, and a value posted anyway (an old page, no JavaScript) is refused, not dropped.
+        if cleaned.get("site") == "egj" and self.data.get("gastric_location"):
+            self.add_error(
+                None,
+                f"{LABELS['gastric_location']}: applies only to a tumour of the stomach; a tumour of the "
+                "oesophagogastric junction has no location within the stomach.",
+            )
+        return cleaned
+
 
 class OperationForm(StepForm):
     sections = (("Operation", ("resected", "branch-resected")),)
     branches = {
-        "branch-resected": (
-            "resected",
-            ("surgery_date", "approach_used", "converted_to_open", "margin", "rupture", "nodes_removed"),
-        ),
+        "branch-resected": ("resected", OPERATION_DETAIL_FIELDS),
     }
 
-    resected = forms.BooleanField(label="The tumour was resected", required=False, initial=True)
+    resected = TriStateField(label="The tumour was resected", required=True)
     surgery_date = _date_field("Date of surgery")
     approach_used = _choice("Approach used", Approach.choices)
     converted_to_open = forms.BooleanField(label="Converted to open", required=False)
     margin = _choice("Margin", Margin.choices, blank_label="Not reported")
-    rupture = forms.BooleanField(label="Tumour rupture (before or during surgery)", required=False)
+    rupture_grade = forms.ChoiceField(
+        label="Tumour rupture (before or during surgery)",
+        required=False,
+        choices=[("", "Not recorded"), *RuptureGrade.choices],
+        widget=forms.RadioSelect,
+        help_text=RUPTURE_DEFINITIONS,
+    )
     nodes_removed = forms.BooleanField(label="Lymph nodes removed", required=False)
 
     def clean(self) -> dict:
@@ -352,27 +461,59 @@ class OperationForm(StepForm):
 
 class PathologyForm(StepForm):
     sections = (
-        ("Pathology and molecular", ("mitoses_per_5mm2", "nodes_positive", "genotype", "exon_detail")),
-        ("Treatment decisions", ("neoadjuvant_months", "adjuvant_decision", "branch-adjuvant")),
+        ("Pathology and molecular", ("mitoses_per_5mm2", ("mitoses_per_50hpf", "hpf_field_area_mm2"),
+                                     "nodes_positive", "genotype", "genotype_detail", "exon_detail")),
+        ("Treatment decisions", ("neoadjuvant_months", "branch-neoadjuvant", "adjuvant_decision",
+                                 "branch-adjuvant", "therapy_start_date")),
     )  # fmt: skip
     branches = {
+        "branch-neoadjuvant": (
+            "neoadjuvant_months",
+            ("pre_treatment_size_cm", "pre_treatment_mitoses_per_5mm2"),
+        ),
         "branch-adjuvant": (
             "adjuvant_decision",
             ("adjuvant_start", "adjuvant_dose_mg", "adjuvant_planned_months"),
         ),
     }
 
-    mitoses_per_5mm2 = forms.CharField(
-        label="Mitoses per 5 mm²",
-        required=False,
-        help_text="A whole number from 0 to 1000 (5 mm² is equivalent to 50 HPF).",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    mitoses_per_5mm2 = _typed_number(
+        "Mitoses per 5 mm²",
+        "A whole number from 0 to 1000. Counted per 50 HPF instead? Give that count and the field area.",
     )
-    nodes_positive = forms.BooleanField(label="Regional lymph node metastasis (N1)", required=False)
+    mitoses_per_50hpf = _typed_number(
+        LABELS["mitoses_per_50hpf"],
+        "Instead of a count per 5 mm²: converted as count × 5 / (50 × area) per 5 mm² (RULES.md §1).",
+    )
+    hpf_field_area_mm2 = _typed_number(
+        LABELS["hpf_field_area_mm2"],
+        "From the microscope: often 0.20-0.24 mm² (50 HPF are 10-12 mm², not 5 mm²).",
+        decimal=True,
+    )
+    nodes_positive = TriStateField(label="Regional lymph node metastasis (N1)")
     genotype = forms.ChoiceField(label="Genotype", choices=Genotype.choices, initial=Genotype.NOT_TESTED)
-    exon_detail = forms.CharField(label="Mutation detail", max_length=200, required=False)
+    genotype_detail = _choice(LABELS["genotype_detail"], GenotypeDetail.choices)
+    exon_detail = forms.CharField(
+        label="Mutation detail (note)",
+        max_length=200,
+        required=False,
+        help_text="Free text from the molecular report, kept as a note; the engine reads the choice above.",
+    )
     neoadjuvant_months = forms.IntegerField(
         label="Neoadjuvant imatinib given (months)", min_value=0, max_value=120, initial=0, required=False
+    )
+    pre_treatment_size_cm = _typed_number(
+        LABELS["pre_treatment_size_cm"],
+        "On imaging before neoadjuvant therapy: the risk is graded on it (ESMO 2022).",
+        decimal=True,
+    )
+    pre_treatment_mitoses_per_5mm2 = _typed_number(
+        LABELS["pre_treatment_mitoses_per_5mm2"],
+        "The count after imatinib is unreliable (ESMO 2022); a whole number from 0 to 1000.",
+    )
+    therapy_start_date = _date_field(
+        LABELS["therapy_start_date"],
+        help_text="The surveillance schedule of systemic therapy counts from it; may be a planned date.",
     )
     adjuvant_decision = forms.ChoiceField(
         label="Adjuvant imatinib",
@@ -384,14 +525,34 @@ class PathologyForm(StepForm):
         label="Adjuvant dose (mg/day)", min_value=100, max_value=800, required=False
     )
     adjuvant_planned_months = forms.IntegerField(
-        label="Planned adjuvant duration (months)", min_value=1, max_value=240, required=False
+        label="Adjuvant imatinib after surgery (months)",
+        min_value=1,
+        max_value=240,
+        required=False,
+        # One meaning everywhere (issue 17 item 11): months after surgery, as the engine's adjuvant duration.
+        help_text="Months of adjuvant imatinib after surgery, not counting neoadjuvant months.",
     )
 
+    def _count(self, name: str) -> int | None:
+        raw = self.cleaned_data[name]
+        return None if raw in (None, "") else parse_mitoses(raw, name)
+
     def clean_mitoses_per_5mm2(self) -> int | None:
-        raw = self.cleaned_data["mitoses_per_5mm2"]
-        if raw in (None, ""):
-            return None
-        return parse_mitoses(raw)
+        return self._count("mitoses_per_5mm2")
+
+    def clean_mitoses_per_50hpf(self) -> int | None:
+        return self._count("mitoses_per_50hpf")
+
+    def clean_pre_treatment_mitoses_per_5mm2(self) -> int | None:
+        return self._count("pre_treatment_mitoses_per_5mm2")
+
+    def clean_hpf_field_area_mm2(self) -> Decimal | None:
+        raw = self.cleaned_data["hpf_field_area_mm2"]
+        return None if raw in (None, "") else parse_hpf_area(raw)
+
+    def clean_pre_treatment_size_cm(self) -> Decimal | None:
+        raw = self.cleaned_data["pre_treatment_size_cm"]
+        return None if raw in (None, "") else parse_size_cm(raw, "pre_treatment_size_cm")
 
     def clean_neoadjuvant_months(self) -> int:
         return self.cleaned_data.get("neoadjuvant_months") or 0

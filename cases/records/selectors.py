@@ -37,9 +37,11 @@ def case_step_initial(case: Case, step: str) -> dict:
         return initial
     if step == "operation":
         operation = case.section("operation")
-        # A case reaching this step is usually operated on; an existing case without an operation record has
-        # been saved as "not resected" only when the pathology step was reached too.
-        resected = operation is not None or case.section("pathology") is None
+        # No operation record: "not resected" was answered only if the pathology step was saved after it;
+        # otherwise nothing is known and nothing is ticked (issue 10 finding 6).
+        resected = (
+            True if operation is not None else (False if case.section("pathology") is not None else None)
+        )
         return {"resected": resected, **_values(operation, OPERATION_FIELDS)}
     if step == "pathology":
         return {
@@ -61,6 +63,7 @@ def case_step_context(case: Case, step: str) -> dict:
         context["resected"] = operation is not None
         context["surgery_date"] = operation.surgery_date if operation else None
         context["presentation"] = presentation.presentation if presentation else "localized"
+        context["recurrence_date"] = presentation.recurrence_date if presentation else None
     return context
 
 

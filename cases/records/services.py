@@ -39,8 +39,6 @@ from cases.records.validation import clear_hidden
 
 # Model defaults for a value the form did not carry (a field hidden by its branch).
 _DEFAULTS: dict[str, object] = {
-    "boundary_clear": True,
-    "r0_feasible": True,
     "eus_features": [],
     "clinical_features": [],
     "size_cm": None,
@@ -50,21 +48,25 @@ _DEFAULTS: dict[str, object] = {
     "adjuvant_dose_mg": None,
     "adjuvant_planned_months": None,
     "mitoses_per_5mm2": None,
+    "mitoses_per_50hpf": None,
+    "hpf_field_area_mm2": None,
+    "pre_treatment_size_cm": None,
+    "pre_treatment_mitoses_per_5mm2": None,
+    "recurrence_date": None,
+    "therapy_start_date": None,
     "neoadjuvant_months": 0,
     "genotype": "not_tested",
     "presentation": "localized",
 }
-_BOOLEAN_FIELDS = frozenset(
+_BOOLEAN_FIELDS = frozenset({"biopsy_done", "converted_to_open", "nodes_removed"})
+# Yes / no / not recorded: None is stored as None, never replaced by a default (issue 10 finding 6).
+_TRI_STATE_FIELDS = frozenset(
     {
         "boundary_clear",
         "adherent_to_adjacent_organs",
         "r0_feasible",
         "major_morbidity_expected",
-        "biopsy_done",
         "histology_confirmed",
-        "converted_to_open",
-        "rupture",
-        "nodes_removed",
         "nodes_positive",
     }
 )
@@ -77,8 +79,10 @@ SCHEDULE_STEPS = frozenset({"operation", "pathology"})
 def _pick(values: Mapping, names: tuple[str, ...]) -> dict:
     out = {}
     for name in names:
-        if name in values and values[name] is not None:
+        if name in values and (values[name] is not None or name in _TRI_STATE_FIELDS):
             out[name] = values[name]
+        elif name in _TRI_STATE_FIELDS:
+            out[name] = None
         elif name in _DEFAULTS:
             out[name] = _DEFAULTS[name]
         elif name in _BOOLEAN_FIELDS:

@@ -25,6 +25,7 @@ PRESENTATION_FIELDS = (
     "eus_features",
     "clinical_features",
     "metastatic_sites",
+    "recurrence_date",
     "r0_feasible",
     "major_morbidity_expected",
 )
@@ -42,14 +43,25 @@ OPERATION_FIELDS = (
     "approach_used",
     "converted_to_open",
     "margin",
-    "rupture",
+    "rupture_grade",
     "nodes_removed",
 )
-PATHOLOGY_FIELDS = ("mitoses_per_5mm2", "nodes_positive", "genotype", "exon_detail")
+PATHOLOGY_FIELDS = (
+    "mitoses_per_5mm2",
+    "mitoses_per_50hpf",
+    "hpf_field_area_mm2",
+    "nodes_positive",
+    "genotype",
+    "genotype_detail",
+    "exon_detail",
+    "pre_treatment_size_cm",
+    "pre_treatment_mitoses_per_5mm2",
+)
 TREATMENT_FIELDS = (
     "neoadjuvant_months",
     "adjuvant_decision",
     "adjuvant_start",
     "adjuvant_dose_mg",
     "adjuvant_planned_months",
+    "therapy_start_date",
 )

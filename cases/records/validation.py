@@ -22,16 +22,24 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from cases.choices import Genotype, GenotypeDetail
+from cases.records.step_fields import OPERATION_FIELDS
 from guidelines.contract import DATE_MIN, MITOSES_MAX, SIZE_MAX_CM
-from guidelines.facts import ADVANCED_PRESENTATIONS
+from guidelines.contract import HPF_AREA_MAX_MM2 as HPF_AREA_MAX
+from guidelines.contract import HPF_AREA_MIN_MM2 as HPF_AREA_MIN
+from guidelines.facts import ADVANCED_PRESENTATIONS, GENOTYPE_OF_DETAIL
 
-GASTRIC_LOCATION_SITES = frozenset({"stomach", "egj"})
+# ASSESS_CONTRACT.md: gastric_location is for the stomach only (issue 17 item 10: the form agrees).
+GASTRIC_LOCATION_SITES = frozenset({"stomach"})
 # The engine's "< 2 cm" lesion (RULES.md section 3; guidelines/engine.py compares size < 2.0).
 SMALL_LESION_CM = Decimal("2")
 # Limits and vocabularies the engine owns (guidelines.contract, guidelines.facts): never redefined here.
 MAX_SIZE_CM = Decimal(str(SIZE_MAX_CM))
 MAX_MITOSES = MITOSES_MAX
 EARLIEST_DATE = DATE_MIN
+# The contract's plausible range for the area of one high-power field (guidelines/contract.py, ESMO 2022).
+HPF_AREA_MIN_MM2 = Decimal(str(HPF_AREA_MIN))
+HPF_AREA_MAX_MM2 = Decimal(str(HPF_AREA_MAX))
 
 LABELS: dict[str, str] = {
     "date_of_birth": "Date of birth",
@@ -47,6 +55,13 @@ LABELS: dict[str, str] = {
     "rectal_level": "Rectal level",
     "eus_features": "Adverse EUS features",
     "metastatic_sites": "Metastatic sites",
+    "recurrence_date": "Date of recurrence or metastasis",
+    "therapy_start_date": "Start of the current line of systemic therapy",
+    "pre_treatment_size_cm": "Largest diameter before neoadjuvant therapy (cm)",
+    "pre_treatment_mitoses_per_5mm2": "Biopsy mitoses per 5 mm² before neoadjuvant therapy",
+    "mitoses_per_50hpf": "Mitoses per 50 HPF",
+    "hpf_field_area_mm2": "Area of one high-power field (mm²)",
+    "genotype_detail": "Mutation detail",
 }
 
 # Fields that only make sense in one branch, with the value that means "not recorded".
@@ -56,27 +71,24 @@ EMPTY_VALUES: dict[str, object] = {
     "rectal_level": "",
     "eus_features": [],
     "metastatic_sites": "",
+    "recurrence_date": None,
+    "therapy_start_date": None,
+    "pre_treatment_size_cm": None,
+    "pre_treatment_mitoses_per_5mm2": None,
     "biopsy_date": None,
     "biopsy_method": "",
     "surgery_date": None,
     "approach_used": "",
     "converted_to_open": False,
     "margin": "",
-    "rupture": False,
+    "rupture_grade": "",
     "nodes_removed": False,
     "adjuvant_start": None,
     "adjuvant_dose_mg": None,
     "adjuvant_planned_months": None,
     "neoadjuvant_months": 0,
 }
-OPERATION_DETAIL_FIELDS = (
-    "surgery_date",
-    "approach_used",
-    "converted_to_open",
-    "margin",
-    "rupture",
-    "nodes_removed",
-)
+OPERATION_DETAIL_FIELDS = OPERATION_FIELDS  # every operation field belongs to a resected tumour
 ADJUVANT_DETAIL_FIELDS = ("adjuvant_start", "adjuvant_dose_mg", "adjuvant_planned_months")
 ADJUVANT_FIELDS = ("adjuvant_decision", *ADJUVANT_DETAIL_FIELDS)
 
@@ -90,6 +102,11 @@ def _size(values: Mapping) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None  # NaN cannot be compared
+
+
+def _positive_whole(raw: object) -> bool:
+    text = str(raw).strip() if raw is not None else ""
+    return text.isascii() and text.isdigit() and int(text) > 0
 
 
 def hidden_fields(values: Mapping) -> frozenset[str]:
@@ -110,10 +127,13 @@ def hidden_fields(values: Mapping) -> frozenset[str]:
     if size is None or size >= SMALL_LESION_CM:
         hidden.add("eus_features")
     if values.get("presentation", "localized") not in ADVANCED_PRESENTATIONS:
-        hidden.add("metastatic_sites")
+        hidden.update(("metastatic_sites", "recurrence_date", "therapy_start_date"))
     else:
         # Systemic therapy: no resection, so nothing given before or after one.
         hidden.update(("neoadjuvant_months", *ADJUVANT_FIELDS))
+    if not _positive_whole(values.get("neoadjuvant_months")):
+        # Risk before neoadjuvant therapy (ESMO 2022): asked for only when neoadjuvant therapy was given.
+        hidden.update(("pre_treatment_size_cm", "pre_treatment_mitoses_per_5mm2"))
     if not values.get("biopsy_done"):
         hidden.update(("biopsy_date", "biopsy_method"))
     if "resected" in values and not values.get("resected"):
@@ -133,9 +153,13 @@ def clear_hidden(values: Mapping) -> dict:
     return out
 
 
-def parse_size_cm(raw: object) -> Decimal:
-    """The largest diameter as a Decimal in cm: 0 < size ≤ 50 (RULES.md section 1)."""
-    label = LABELS["size_cm"]
+def parse_size_cm(raw: object, field: str = "size_cm") -> Decimal:
+    """A largest diameter as a Decimal in cm: 0 < size ≤ 50 (RULES.md section 1).
+
+    Every message names the field and says what was wrong with the value typed (issue 10 finding 8: an invalid
+    size is an error, never "unknown"); a size above the limit suggests the likely slip of the decimal point.
+    """
+    label = LABELS[field]
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
@@ -144,21 +168,27 @@ def parse_size_cm(raw: object) -> Decimal:
         ) from None
     if not value.is_finite():
         raise ValidationError(f"{label}: enter a number of centimetres, such as 6.5.", code="invalid")
-    if value <= 0:
+    if value < 0:
+        raise ValidationError(
+            f"{label}: {value:f} cm is negative; the size must be greater than 0 cm.", code="min_value"
+        )
+    if value == 0:
         raise ValidationError(f"{label}: the size must be greater than 0 cm.", code="min_value")
     if value > MAX_SIZE_CM:
+        shown = f"{value.normalize():f}"
+        tenth = value / 10
+        hint = f": did you mean {tenth.normalize():f}?" if tenth <= MAX_SIZE_CM else "."
         raise ValidationError(
-            f"{label}: {value} cm is implausible; the largest diameter must be 50 cm or less.",
-            code="max_value",
+            f"{label}: {shown} cm is above the {MAX_SIZE_CM} cm limit{hint}", code="max_value"
         )
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValidationError(f"{label}: give at most two decimal places.", code="max_decimal_places")
     return value
 
 
-def parse_mitoses(raw: object) -> int:
-    """A mitotic count per 5 mm²: a whole number from 0 to 1000 (RULES.md section 1)."""
-    message = f"{LABELS['mitoses_per_5mm2']}: enter a whole number from 0 to {MAX_MITOSES}."
+def parse_mitoses(raw: object, field: str = "mitoses_per_5mm2") -> int:
+    """A mitotic count: a whole number from 0 to 1000 (RULES.md section 1)."""
+    message = f"{LABELS[field]}: enter a whole number from 0 to {MAX_MITOSES}."
     text = str(raw).strip()
     if not (text.isascii() and text.isdigit()):  # "²" and other Unicode digits are not counts
         raise ValidationError(message, code="invalid")
@@ -168,6 +198,36 @@ def parse_mitoses(raw: object) -> int:
     return value
 
 
+def parse_hpf_area(raw: object) -> Decimal:
+    """The area of one high-power field in mm², within the contract's plausible range."""
+    message = (
+        f"{LABELS['hpf_field_area_mm2']}: enter a number greater than {HPF_AREA_MIN_MM2} and at most "
+        f"{HPF_AREA_MAX_MM2.normalize():f} mm²."
+    )
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(message, code="invalid") from None
+    if not value.is_finite() or not HPF_AREA_MIN_MM2 < value <= HPF_AREA_MAX_MM2:
+        raise ValidationError(message, code="invalid")
+    if value.as_tuple().exponent < -3:  # type: ignore[operator]
+        raise ValidationError(
+            f"{LABELS['hpf_field_area_mm2']}: give at most three decimal places.", code="max_decimal_places"
+        )
+    return value
+
+
+def mitoses_conversion(count: int, area_mm2: Decimal) -> tuple[str, Decimal]:
+    """The conversion of a count per 50 HPF to per 5 mm² (RULES.md section 1), as a formula and its value.
+
+    count per 5 mm² = count × 5 / (50 × field area in mm²). Shown to the reader so the number is traceable.
+    """
+    value = Decimal(count) * 5 / (50 * area_mm2)
+    shown = value.quantize(Decimal("0.01")).normalize()
+    area = f"{area_mm2.normalize():f}"
+    return f"{count} × 5 / (50 × {area}) = {shown:f}", shown
+
+
 def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
     """Cross-field errors for `values`, as {field name: [messages]} (empty when valid)."""
     errors: dict[str, list[str]] = {}
@@ -175,14 +235,17 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(f"{LABELS.get(field, field)}: {message}")
 
-    for field in ("date_of_birth", "diagnosis_date", "biopsy_date", "surgery_date", "adjuvant_start"):
+    dates = ("date_of_birth", "diagnosis_date", "biopsy_date", "surgery_date", "adjuvant_start",
+             "recurrence_date", "therapy_start_date")  # fmt: skip
+    planned = ("adjuvant_start", "therapy_start_date")  # therapy may be planned ahead
+    for field in dates:
         value = values.get(field)
         if not isinstance(value, date):
             continue
         if value < EARLIEST_DATE:
             # Almost always a mistyped year; the engine's contract also refuses dates before 1900.
             add(field, f"{value:%d %b %Y} is before 1900; check the year.")
-        elif value > today and field != "adjuvant_start":  # adjuvant therapy may be planned ahead
+        elif value > today and field not in planned:
             add(field, f"{value:%d %b %Y} is in the future.")
 
     birth = values.get("date_of_birth")
@@ -199,6 +262,23 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
     if isinstance(adjuvant_start, date) and isinstance(surgery, date) and adjuvant_start < surgery:
         add("adjuvant_start", "adjuvant therapy cannot start before the surgery.")
 
+    # A recurrence is dated after the diagnosis (and may come after the surgery: issue 17 item 13); the current
+    # line of systemic therapy starts after the diagnosis and after the recurrence it treats.
+    recurrence = values.get("recurrence_date")
+    if isinstance(recurrence, date) and isinstance(diagnosis, date) and recurrence < diagnosis:
+        add("recurrence_date", f"the recurrence cannot be before the diagnosis ({diagnosis:%d %b %Y}).")
+    therapy = values.get("therapy_start_date")
+    if isinstance(therapy, date):
+        if isinstance(diagnosis, date) and therapy < diagnosis:
+            add(
+                "therapy_start_date", f"the therapy cannot start before the diagnosis ({diagnosis:%d %b %Y})."
+            )
+        elif isinstance(recurrence, date) and therapy < recurrence:
+            add(
+                "therapy_start_date",
+                f"the therapy cannot start before the recurrence or metastasis ({recurrence:%d %b %Y}).",
+            )
+
     if values.get("margin") and "resected" in values and not values.get("resected"):
         add("margin", "a margin applies only to a resected tumour.")
 
@@ -208,16 +288,41 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
             parse_size_cm(size)
         except ValidationError as exc:
             errors.setdefault("size_cm", []).extend(exc.messages)
-    mitoses = values.get("mitoses_per_5mm2")
-    if mitoses not in (None, ""):
-        try:
-            parse_mitoses(mitoses)
-        except ValidationError as exc:
-            errors.setdefault("mitoses_per_5mm2", []).extend(exc.messages)
+    for field in ("mitoses_per_5mm2", "mitoses_per_50hpf", "pre_treatment_mitoses_per_5mm2"):
+        count = values.get(field)
+        if count not in (None, ""):
+            try:
+                parse_mitoses(count, field)
+            except ValidationError as exc:
+                errors.setdefault(field, []).extend(exc.messages)
+    # One mitotic count, in one unit (ASSESS_CONTRACT.md: giving both is an error); a count per 50 HPF needs
+    # the field area to be converted (RULES.md section 1).
+    per_50hpf = values.get("mitoses_per_50hpf") not in (None, "")
+    if per_50hpf and values.get("mitoses_per_5mm2") not in (None, ""):
+        add("mitoses_per_50hpf", "give the count once, per 5 mm² or per 50 HPF, not both.")
+    area = values.get("hpf_field_area_mm2") not in (None, "")
+    if per_50hpf and not area:
+        add(
+            "hpf_field_area_mm2",
+            "needed to convert a count per 50 HPF (50 HPF are not 5 mm² on most microscopes).",
+        )
+    elif area and not per_50hpf:
+        add("hpf_field_area_mm2", "applies only to a count per 50 HPF.")
+    detail = values.get("genotype_detail")
+    if (
+        detail in GENOTYPE_OF_DETAIL
+        and values.get("genotype")
+        and values["genotype"] != GENOTYPE_OF_DETAIL[detail]
+    ):
+        add(
+            "genotype_detail",
+            f"{GenotypeDetail(detail).label} is a detail of {Genotype(GENOTYPE_OF_DETAIL[detail]).label}, "
+            f"not of {Genotype(values['genotype']).label}.",
+        )
 
     hidden = hidden_fields(values)
     site_rules = {
-        "gastric_location": "applies only to a tumour of the stomach or the oesophagogastric junction.",
+        "gastric_location": "applies only to a tumour of the stomach.",
         "duodenal_location": "applies only to a duodenal tumour.",
         "rectal_level": "applies only to a rectal tumour.",
         "eus_features": "apply only to a lesion smaller than 2 cm.",

@@ -18,6 +18,7 @@ from cases.mdt.report_views import stale_info
 from cases.models import Case
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records.assessment import case_assess, superseded_by
+from cases.records.banner import patient_banner
 from cases.records.presenters import format_cm, result_display
 from cases.records.selectors import case_sections
 from cases.records.steps import STEP_TITLES, steps_for_case
@@ -103,6 +104,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     steps = steps_for_case(case)
     context = {
         "case": case,
+        "banner": patient_banner(case),
         "patient": case.patient,
         **case_sections(case),
         "size_display": format_cm(case.presentation.size_cm) if case.section("presentation") else "",

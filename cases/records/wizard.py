@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from cases.access import get_case_for_user, require_perm
 from cases.models import Case
 from cases.permissions import EDIT_CLINICAL
+from cases.records.banner import patient_banner
 from cases.records.forms import STEP_FORMS, PatientForm, StepForm, initial_from_data
 from cases.records.presenters import format_cm, result_display
 from cases.records.preview import preview
@@ -82,12 +83,16 @@ def _saved_answer(case: Case) -> dict | None:
 
 def _panel_context(answer: dict | None) -> dict:
     if answer is None:
-        return {"answer": None, "disagreements": []}
+        return {"answer": None, "disagreements": [], "live_errors": []}
+    shown = result_display(
+        answer["result"], resected=answer["facts"].resected, genotype=answer["facts"].genotype
+    )
+    shown["pending"] = answer.get("pending") or {}
+    shown["risk_blocked"] = answer.get("risk_blocked", False)
     return {
-        "answer": result_display(
-            answer["result"], resected=answer["facts"].resected, genotype=answer["facts"].genotype
-        ),
+        "answer": shown,
         "disagreements": answer["disagreements"],
+        "live_errors": answer.get("errors", []),
     }
 
 
@@ -118,6 +123,7 @@ def _render_step(
     previous, following = neighbours(steps, step) if step in steps else (None, None)
     context = {
         "case": case,
+        "banner": patient_banner(case) if case is not None else None,
         "step": step,
         "step_title": STEP_TITLES[step],
         "steps": [(name, STEP_TITLES[name]) for name in steps],

@@ -32,7 +32,8 @@ def test_it_enters_a_gastric_case_through_every_step(page, screenshot, live_serv
     page.get_by_label("Location within the stomach").select_option("greater_curvature")
     page.get_by_label("Largest diameter (cm)").fill("6.5")
     page.get_by_label("Largest diameter (cm)").press("Tab")
-    page.get_by_label("Histology confirms GIST").check()
+    for finding in ("boundary_clear", "r0_feasible", "histology_confirmed"):  # yes / no / not recorded radios
+        page.locator(f'input[name="{finding}"][value="yes"]').check()
     expect(page.locator("#live-panel")).to_contain_text("Resection")
     screenshot("02-presentation")
     page.get_by_role("button", name="Next", exact=True).click()
@@ -43,6 +44,7 @@ def test_it_enters_a_gastric_case_through_every_step(page, screenshot, live_serv
     page.get_by_role("button", name="Next", exact=True).click()
 
     expect(page.get_by_role("heading", name=re.compile("Operation"))).to_be_visible()
+    page.locator('input[name="resected"][value="yes"]').check()  # nothing pre-ticked (issue 10 finding 6)
     page.get_by_label("Date of surgery").fill("2026-01-15")
     page.get_by_label("Approach used").select_option("open")
     page.get_by_label("Margin").select_option("R0")
@@ -94,7 +96,9 @@ def test_it_shows_validation_errors_and_keeps_what_was_typed(page, screenshot, l
     page.get_by_label("Largest diameter (cm)").fill("75")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator("#error-summary")).to_contain_text("Largest diameter (cm)")
-    expect(page.locator("#error-summary")).to_contain_text("implausible")
+    expect(page.locator("#error-summary")).to_contain_text(
+        "75 cm is above the 50 cm limit: did you mean 7.5?"
+    )
     expect(page.get_by_label("Largest diameter (cm)")).to_have_value("75")
     expect(page.get_by_label("Duodenal wall")).to_be_visible()
     screenshot("09-validation-error")

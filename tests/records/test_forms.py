@@ -23,14 +23,14 @@ def test_it_returns_domain_types():
     assert form.is_valid(), form.errors
     assert form.cleaned_data["size_cm"] == Decimal("6.5")
     assert form.cleaned_data["boundary_clear"] is True
-    assert form.cleaned_data["adherent_to_adjacent_organs"] is False
+    assert form.cleaned_data["adherent_to_adjacent_organs"] is None  # not entered: not recorded
 
 
 def test_it_names_the_field_in_a_size_error():
     form = PresentationForm(presentation_data(size_cm="60"), today=TODAY)
     assert not form.is_valid()
     assert form.errors["size_cm"] == [
-        "Largest diameter (cm): 60 cm is implausible; the largest diameter must be 50 cm or less."
+        "Largest diameter (cm): 60 cm is above the 50 cm limit: did you mean 6?"
     ]
 
 
@@ -72,7 +72,7 @@ def test_initial_from_data_keeps_what_was_typed():
     )
     assert initial["size_cm"] == "abc"
     assert initial["site"] == "rectum"
-    assert initial["boundary_clear"] is False
+    assert initial["boundary_clear"] is None  # not posted: not recorded
 
 
 def test_mitoses_must_be_a_whole_number():
@@ -112,7 +112,7 @@ def test_a_resected_tumour_needs_a_date_and_an_approach():
 
 
 def test_not_resected_hides_the_operation_details():
-    form = OperationForm({"margin": "R0"}, today=TODAY)
+    form = OperationForm({"resected": "no", "margin": "R0"}, today=TODAY)
     assert "margin" not in form.fields
     assert form.is_valid()
     assert form.cleaned_data == {"resected": False}

@@ -27,7 +27,8 @@ def test_it_parses_a_plausible_size(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "fragment"),
-    [("0", "greater than 0"), ("-1", "greater than 0"), ("50.01", "implausible"), ("75", "implausible"),
+    [("0", "greater than 0"), ("-1", "greater than 0"), ("50.01", "above the 50 cm limit: did you mean 5.001?"),
+     ("75", "75 cm is above the 50 cm limit: did you mean 7.5?"), ("-3", "-3 cm is negative"),
      ("abc", "enter a number"), ("nan", "enter a number"), ("1.234", "two decimal places")],
 )  # fmt: skip
 def test_it_rejects_an_impossible_size_naming_the_field(raw, fragment):
@@ -109,7 +110,8 @@ def test_it_rejects_location_fields_of_another_site(values, field):
 def test_location_fields_apply_only_to_their_site():
     assert {"duodenal_location", "rectal_level"} <= hidden_fields({"site": "stomach"})
     assert "gastric_location" not in hidden_fields({"site": "stomach"})
-    assert "gastric_location" not in hidden_fields({"site": "egj"})
+    # The contract takes a gastric location for the stomach only (issue 17 item 10).
+    assert "gastric_location" in hidden_fields({"site": "egj"})
     assert "duodenal_location" not in hidden_fields({"site": "duodenum"})
     assert "rectal_level" not in hidden_fields({"site": "rectum"})
     assert {"gastric_location", "duodenal_location", "rectal_level"} <= hidden_fields({"site": "jejunum"})

@@ -104,7 +104,7 @@ def test_an_implausible_size_is_reported_by_name_and_kept(surgeon_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Please correct 1 problem" in html
-    assert "Largest diameter (cm): 75 cm is implausible" in html
+    assert "Largest diameter (cm): 75 cm is above the 50 cm limit: did you mean 7.5?" in html
     assert 'value="75"' in html
     assert 'value="greater_curvature" selected' in html
     assert case.section("presentation") is None

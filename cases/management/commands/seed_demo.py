@@ -209,7 +209,7 @@ class Command(BaseCommand):
         case = case_create(**_patient(index), diagnosis_date=diagnosis, ruleset=demo.ruleset, user=surgeon)
         if demo.site is None:  # a draft: only the patient step done
             return case
-        location_field = {"stomach": "gastric_location", "egj": "gastric_location", "duodenum": "duodenal_location",
+        location_field = {"stomach": "gastric_location", "duodenum": "duodenal_location",
                           "rectum": "rectal_level"}.get(demo.site)  # fmt: skip
         presentation = {
             "presentation": demo.presentation,
@@ -235,7 +235,7 @@ class Command(BaseCommand):
         case_save_step(case=case, step="presentation", data=presentation, user=surgeon)
         if surgery:
             operation = {"resected": True, "surgery_date": surgery, "approach_used": demo.approach,
-                         "margin": demo.margin, "rupture": demo.rupture}  # fmt: skip
+                         "margin": demo.margin, "rupture_grade": "major" if demo.rupture else "none"}  # fmt: skip
             case_save_step(case=case, step="operation", data=operation, user=surgeon)
         if surgery or demo.genotype != "not_tested":
             pathology = {"mitoses_per_5mm2": demo.mitoses, "genotype": demo.genotype,
