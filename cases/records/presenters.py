@@ -68,8 +68,8 @@ def result_display(
         pre = risk.get("pre_treatment")
         if pre:  # issue 17 item 14: after neoadjuvant imatinib, the risk before it is shown too
             shown["risk"]["pre_treatment"] = {
-                "modified_nih_label": _label(RiskCategory, pre.get("modified_nih")),
-                "nih_2002_label": _label(RiskCategory, pre.get("nih_2002")),
+                "modified_nih_label": label(choice_labels(RiskCategory), pre.get("modified_nih"), ""),
+                "nih_2002_label": label(choice_labels(RiskCategory), pre.get("nih_2002"), ""),
                 "afip_label": AFIP_LABELS.get((pre.get("afip") or {}).get("category"), ""),
                 "afip_pct": (pre.get("afip") or {}).get("progression_pct"),
                 "tnm_stage": (pre.get("tnm") or {}).get("stage"),
