@@ -30,7 +30,7 @@ from cases.models import (
 )
 from cases.records.assessment import facts_to_json
 from cases.records.facts import build_facts
-from cases.records.forms import STEP_FORMS
+from cases.records.forms import STEP_FORMS, TriStateField
 from cases.records.services import _pick
 from cases.records.step_fields import (
     DIAGNOSTICS_FIELDS,
@@ -83,8 +83,8 @@ def with_known_contact(values: Mapping[str, object], patient: Patient | None) ->
 def validate_case_values(values: Mapping[str, object], *, today: date | None = None) -> ValidatedCase:
     """Run every step form of the wizard on `values`, each with the earlier steps' answers as its context."""
     today = today or timezone.localdate()
-    # An absent answer to "resected" means no, as in the wizard's checkbox (the form reads it that way too).
-    values = {"resected": "", **values}
+    # An absent answer to "resected" means no (the case form requires a yes or no).
+    values = {"resected": "no", **values}
     result = ValidatedCase()
     context: dict = {}
     for step in STEPS:
@@ -111,8 +111,17 @@ def validate_case_values(values: Mapping[str, object], *, today: date | None = N
     return result
 
 
+_TRI_STATE = frozenset(
+    name
+    for form_class in STEP_FORMS.values()
+    for name, field in form_class.base_fields.items()
+    if isinstance(field, TriStateField)
+)
+
+
 def _given(value: object) -> bool:
-    return value not in (None, "", [], "0", 0)
+    # A "no" (False, or rupture grade "none") under a hidden branch records nothing that would be lost.
+    return value is not False and value not in (None, "", [], "0", 0, "none")
 
 
 def _refuse_values_that_do_not_apply(
@@ -121,6 +130,10 @@ def _refuse_values_that_do_not_apply(
     """A value the case form would hide for these answers (a margin without a resection, a gastric location for
     a rectal tumour...) is refused rather than silently dropped: the wizard never shows such a field, but a file
     can carry one, and dropping it would lose what the hospital recorded without saying so."""
+    # Yes/no answers as the case form reads them ("no" is a string, but it means False).
+    values = {
+        k: TriStateField.parse(v) if k in _TRI_STATE and isinstance(v, str) else v for k, v in values.items()
+    }
     hidden = hidden_fields(values)
     # The shared validator's own wording where it has one (cases.records.validation.validate_case_data).
     worded = validate_case_data({k: v for k, v in values.items() if not isinstance(v, str) or k not in DATE_KEYS},

@@ -154,11 +154,12 @@ def _observations(b: _Builder, presentation, diagnostics, operation, pathology) 
             code=codes.observation_code("mitotic-count").concept(),
             valueInteger=pathology.mitoses_per_5mm2,
         )
-    if operation is not None:
+    if operation is not None and operation.rupture_grade:  # not recorded: no observation
         b.observation(
             "tumour-rupture",
             code=codes.observation_code("tumour-rupture").concept(),
-            valueBoolean=operation.rupture,
+            # Only a major rupture (Oslo criteria) is rupture; a minor one is recorded as no rupture.
+            valueBoolean=operation.rupture_grade == "major",
         )
     for field, name in (("cd117", "cd117-ihc"), ("dog1", "dog1-ihc")):
         value = getattr(diagnostics, field, "") if diagnostics else ""

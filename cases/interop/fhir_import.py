@@ -153,7 +153,7 @@ class _Mapper:
         confirmed = _codes(resource.get("verificationStatus")) & {
             (codes.VERIFICATION_CONFIRMED.system, codes.VERIFICATION_CONFIRMED.code)
         }
-        self.put(resource, "histology_confirmed", "on" if confirmed else "", bool(confirmed))
+        self.put(resource, "histology_confirmed", "yes" if confirmed else "no", bool(confirmed))
         for concept in resource.get("category", []):
             presentation = _local_code(concept, "condition-category")
             if presentation:
@@ -173,7 +173,7 @@ class _Mapper:
                 )
         elif _is_observation(resource, "tumour-rupture"):
             rupture = resource.get("valueBoolean") is True
-            self.put(resource, "rupture", "on" if rupture else "", rupture)
+            self.put(resource, "rupture_grade", "major" if rupture else "none", rupture)
         elif _is_observation(resource, "cd117-ihc") or _is_observation(resource, "dog1-ihc"):
             name = "cd117" if _is_observation(resource, "cd117-ihc") else "dog1"
             value = _local_code(resource.get("valueCodeableConcept"), "stain-result")
@@ -185,8 +185,11 @@ class _Mapper:
                 )
         elif _has(code, codes.N_CATEGORY):
             value = _local_code(resource.get("valueCodeableConcept"), "tnm-n")
-            if value in ("N0", "N1"):
-                self.put(resource, "nodes_positive", "on" if value == "N1" else "", value)
+            if value == "N1":
+                self.put(resource, "nodes_positive", "yes", value)
+            elif value == "N0":
+                # N0 includes unassessed nodes (AJCC 8th): it does not record that the nodes were negative.
+                self.ignore(resource, "N0 includes unassessed nodes: regional nodes left as not recorded")
             else:
                 self.ignore(resource, "N category not coded as N0/N1 in GISTCare's code system")
         elif _has(code, codes.T_CATEGORY) or _has(code, codes.M_CATEGORY) or _has(code, codes.STAGE_GROUP):
@@ -251,7 +254,7 @@ class _Mapper:
                 resource, f"procedure status {resource.get('status')!r}: only a completed resection counts"
             )
             return False
-        self.put(resource, "resected", "on", True)
+        self.put(resource, "resected", "yes", True)
         performed = resource.get("performedDateTime") or (resource.get("performedPeriod") or {}).get("start")
         if performed:
             self.put(resource, "surgery_date", performed[:10])
@@ -355,7 +358,7 @@ def map_bundle(data: object) -> tuple[dict, ImportReport]:
         mapper.error(
             "Procedure", "Procedure: more than one resection of the tumour; import one episode at a time."
         )
-    mapper.values.setdefault("resected", "")
+    mapper.values.setdefault("resected", "no")
     return mapper.values, report
 
 

@@ -281,11 +281,18 @@ def row_values(
         elif name in BOOLEAN_COLUMNS:
             word = _text(cell).casefold()
             if word in TRUE_WORDS:
-                values[name] = "on"
+                answer = "yes"
             elif word in FALSE_WORDS:
-                values[name] = ""
+                # A blank cell is "not recorded" (issue 10 finding 6); "resected" defaults to no below.
+                answer = "no" if word else ""
             else:
                 problems.append((name, f"{_text(cell)!r}: write yes or no"))
+                continue
+            if name == "rupture":
+                # The case form records rupture as an Oslo grade: yes is a major rupture (RULES.md section 1).
+                values["rupture_grade"] = {"yes": "major", "no": "none"}.get(answer, "")
+            else:
+                values[name] = answer
         elif name in choices and _text(cell):
             values[name] = choices[name].get(_text(cell).casefold(), _text(cell))
         else:

@@ -34,7 +34,7 @@ GASTRIC_LOCATION_SITES = frozenset({"stomach"})
 # The engine's "< 2 cm" lesion (RULES.md section 3; guidelines/engine.py compares size < 2.0).
 SMALL_LESION_CM = Decimal("2")
 # Limits and vocabularies the engine owns (guidelines.contract, guidelines.facts): never redefined here.
-MAX_SIZE_CM = Decimal(str(SIZE_MAX_CM))
+MAX_SIZE_CM = Decimal(f"{SIZE_MAX_CM:g}")
 MAX_MITOSES = MITOSES_MAX
 EARLIEST_DATE = DATE_MIN
 # The contract's plausible range for the area of one high-power field (guidelines/contract.py, ESMO 2022).

@@ -64,15 +64,14 @@ BAD_ROWS = [
     ({"site": "liver", "gastric_location": ""}, [("site", "Primary site: choose one of the options offered.")]),
     ({"size_cm": "0"}, [("size_cm", "Largest diameter (cm): the size must be greater than 0 cm.")]),
     ({"size_cm": "75"},
-     [("size_cm", "Largest diameter (cm): 75 cm is implausible; the largest diameter must be 50 cm or less.")]),
+     [("size_cm", "Largest diameter (cm): 75 cm is above the 50 cm limit: did you mean 7.5?")]),
     ({"size_cm": "abc"}, [("size_cm", "Largest diameter (cm): enter a number of centimetres, such as 6.5.")]),
     ({"mitoses_per_5mm2": "2.5"}, [("mitoses_per_5mm2", "Mitoses per 5 mm²: enter a whole number from 0 to 1000.")]),
     ({"surgery_date": "2025-01-01"},
      [("surgery_date", "Date of surgery: the surgery cannot be before the diagnosis (20 Nov 2025).")]),
     ({"resected": "no", "surgery_date": "", "approach_used": ""},
      [("margin", "Margin: a margin applies only to a resected tumour.")]),
-    ({"site": "rectum"}, [("gastric_location", "Location within the stomach: applies only to a tumour of the stomach "
-                           "or the oesophagogastric junction.")]),
+    ({"site": "rectum"}, [("gastric_location", "Location within the stomach: applies only to a tumour of the stomach.")]),
     ({"genotype": "kit_exon_99"}, [("genotype", "Genotype: choose one of the options offered.")]),
     ({"rupture": "maybe"}, [("rupture", "'maybe': write yes or no")]),
     ({"mrn": "EXIST1"}, [("mrn", "Hospital number (MRN): EXIST1 belongs to a patient with a different name or date "
@@ -167,7 +166,7 @@ def test_it_reads_the_hospitals_date_format_labels_and_yes_no(admin, settings):
     case = Case.objects.with_sections().get()
     assert case.patient.date_of_birth == dt.date(1961, 3, 14)
     assert case.presentation.gastric_location == "greater_curvature"
-    assert case.operation.rupture is True
+    assert case.operation.rupture_grade == "major"
 
 
 def test_it_converts_mitoses_per_50_hpf_with_the_field_area(admin):
@@ -227,7 +226,10 @@ def test_the_command_prints_the_report_and_fails_without_writing(tmp_path, admin
     out = StringIO()
     with pytest.raises(CommandError, match="1 row"):
         call_command("import_cases", str(path), "--user", "registrar", stdout=out)
-    assert "row 3, column size_cm: Largest diameter (cm): 75 cm is implausible" in out.getvalue()
+    assert (
+        "row 3, column size_cm: Largest diameter (cm): 75 cm is above the 50 cm limit: did you mean 7.5?"
+        in out.getvalue()
+    )
     assert not Case.objects.exists()
 
 
