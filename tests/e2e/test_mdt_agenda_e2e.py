@@ -27,7 +27,7 @@ def test_the_coordinator_builds_an_agenda(page, screenshot):
     when = timezone.localdate() + timedelta(days=5)
     page.get_by_label("Meeting date").fill(when.isoformat())
     page.get_by_label("Title").fill("Upper GI sarcoma MDT")
-    page.get_by_label("Attendees").fill("Dr A. Smith, surgeon (chair)\nDr B. Jones, oncologist")
+    page.get_by_label("Attendance").fill("Dr A. Smith, surgeon\nDr B. Jones, oncologist")
     page.get_by_role("button", name="Create meeting").click()
     page.wait_for_url("**/mdt/*/")
     meeting = MdtMeeting.objects.get()
