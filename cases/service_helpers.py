@@ -18,10 +18,20 @@ REASON_MAX_LENGTH = 100
 class ServiceError(ValidationError):
     """A service refused an action: `message` is meant for the user, `field` names the form field if any."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__({field: [message]} if field else message)
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        error = ValidationError(message, code=code)
+        super().__init__({field: [error]} if field else [error])
         self.message = message
         self.field = field
+        self.code = code
+
+    @classmethod
+    def for_fields(cls, errors: dict[str, str]) -> ServiceError:
+        """One refusal naming several fields (a form's worth of checks); `field` and `message` are the first."""
+        field, message = next(iter(errors.items()))
+        refusal = cls(message, field=field)
+        refusal.error_dict = {name: [ValidationError(text)] for name, text in errors.items()}
+        return refusal
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

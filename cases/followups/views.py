@@ -514,8 +514,8 @@ def case_close(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_POST
 def case_letter_new(request: HttpRequest, case_id) -> HttpResponse:
+    require_any_perm(request, MANAGE_FOLLOWUPS, MANAGE_MDT)  # before the lookup: no existence oracle
     case = get_case_for_user(request, case_id)
-    require_any_perm(request, MANAGE_FOLLOWUPS, MANAGE_MDT)
     form = ff.LetterNewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the recipient and the kind of letter.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -164,12 +164,12 @@ def agenda_add(
     if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
         raise ServiceError("This case is already on the agenda of this meeting.", field="case")
     if case.archived_at is not None:
-        raise ValidationError({"case": "This case is archived and cannot be discussed."})
+        raise ServiceError("This case is archived and cannot be discussed.", field="case")
     others = other_upcoming_bookings(case=case, meeting=meeting)
     if others and not confirm_double_booking:
         names = ", ".join(str(item.meeting) for item in others)
         message = f"Case {case.short_id} is already on the agenda of {names}. Confirm to book it here too."
-        raise ValidationError({"case": ValidationError(message, code=ALREADY_BOOKED)})
+        raise ServiceError(message, field="case", code=ALREADY_BOOKED)
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("order"))["last"] or 0
     item = AgendaItem.objects.create(meeting=meeting, case=case, order=last + 1, added_by=user)
     # The chair reads the risk and pathway on the agenda: make sure the case has been assessed once.
@@ -181,11 +181,9 @@ def agenda_add(
 def agenda_remove(*, item: AgendaItem, user: AbstractBaseUser) -> None:
     _require(user, MANAGE_MDT)
     if item.status == AgendaItemStatus.SIGNED or item.reports.exists():
-        raise ValidationError("A signed case stays on the agenda: its report belongs to this meeting.")
+        raise ServiceError("A signed case stays on the agenda: its report belongs to this meeting.")
     if item.decision:
-        raise ValidationError(
-            "A case with a recorded decision stays on the agenda: the decision belongs to it."
-        )
+        raise ServiceError("A case with a recorded decision stays on the agenda: the decision belongs to it.")
     item.delete()
 
 
@@ -210,24 +208,24 @@ def _checked_decision(
 ) -> tuple[str, str, dict, str]:
     """The decision's parts validated together (reason, text, modifications, deferral need)."""
     if decision not in MdtDecision.values:
-        raise ValidationError({"decision": "Choose accept, modify, defer or not discussed."})
+        raise ServiceError("Choose accept, modify, defer or not discussed.", field="decision")
     reason, text = reason.strip(), text.strip()
     cleaned, errors = clean_modifications(modifications or {})
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError.for_fields(errors)
     if decision == MdtDecision.MODIFY:
         if not reason:
-            raise ValidationError({reason_key: "Give the reason for modifying the recommendation."})
+            raise ServiceError("Give the reason for modifying the recommendation.", field=reason_key)
         if not cleaned and not text:
-            raise ValidationError(
-                {"decision": "Say what the MDT changes: choose the modified fields, or describe it."}
+            raise ServiceError(
+                "Say what the MDT changes: choose the modified fields, or describe it.", field="decision"
             )
         return reason, text, cleaned, ""
     if decision == MdtDecision.DEFER:
         if deferral_need not in DeferralNeed.values:
-            raise ValidationError({"deferral_need": "Say what is needed before the MDT can decide."})
+            raise ServiceError("Say what is needed before the MDT can decide.", field="deferral_need")
         if deferral_need == DeferralNeed.OTHER and not text:
-            raise ValidationError({"text": "Describe what is needed."})
+            raise ServiceError("Describe what is needed.", field="text")
         return reason, text, {}, deferral_need
     if decision == MdtDecision.NOT_DISCUSSED:
         return reason, text, {}, ""
@@ -253,7 +251,7 @@ def decision_record(
     """
     _require(user, SIGN_REPORT)
     if item.status == AgendaItemStatus.SIGNED:
-        raise ValidationError("This report is already signed; amend it instead.")
+        raise ServiceError("This report is already signed; amend it instead.")
     reason, text, modifications, deferral_need = _checked_decision(
         decision, reason, text, modifications, deferral_need, reason_key="reason"
     )
@@ -286,10 +284,10 @@ def decision_record(
 def _check_attestation(*, user: AbstractBaseUser, password: str, meeting: MdtMeeting) -> None:
     """A signature is an attestation: the signer's own password, at a meeting that has taken place."""
     if not password or not user.check_password(password):
-        raise ValidationError({"password": BAD_PASSWORD_MESSAGE})
+        raise ServiceError(BAD_PASSWORD_MESSAGE, field="password")
     today = timezone.localdate()
     if meeting.date > today:
-        raise ValidationError(
+        raise ServiceError(
             f"This meeting is on {meeting.date:%d %b %Y}: its decisions can be signed on or after that day. "
             "To sign today, discuss the case at a virtual MDT for today."
         )
@@ -385,12 +383,11 @@ def report_sign(*, item: AgendaItem, user: AbstractBaseUser, password: str) -> S
     if item.status == AgendaItemStatus.SIGNED:
         raise ServiceError("This report is already signed; amend it instead.")
     if not item.decision:
-        raise ValidationError({"decision": "Record the MDT decision before signing."})
+        raise ServiceError("Record the MDT decision before signing.", field="decision")
     if item.decision not in SIGNABLE_DECISIONS:
-        raise ValidationError(
-            {
-                "decision": f"“{item.get_decision_display()}” is not a decision to sign: the case goes to a later meeting."
-            }
+        raise ServiceError(
+            f"“{item.get_decision_display()}” is not a decision to sign: the case goes to a later meeting.",
+            field="decision",
         )
     _check_attestation(user=user, password=password, meeting=item.meeting)
     case = item.case
@@ -444,7 +441,7 @@ def report_amend(
         raise ServiceError("Only the latest version of a report can be amended.")
     new_decision = decision or report.decision
     if new_decision not in SIGNABLE_DECISIONS:
-        raise ValidationError({"decision": "An amended report accepts or modifies the recommendation."})
+        raise ServiceError("An amended report accepts or modifies the recommendation.", field="decision")
     new_reason, new_text, new_modifications, _ = _checked_decision(
         new_decision,
         report.decision_reason if decision_reason is None else decision_reason,
@@ -454,7 +451,7 @@ def report_amend(
         reason_key="decision_reason",
     )
     if not password or not user.check_password(password):
-        raise ValidationError({"password": BAD_PASSWORD_MESSAGE})
+        raise ServiceError(BAD_PASSWORD_MESSAGE, field="password")
     meeting = meeting or meeting_virtual_today(user=user)
     _check_attestation(user=user, password=password, meeting=meeting)
     amended = _freeze(

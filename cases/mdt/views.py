@@ -42,6 +42,7 @@ from cases.mdt.services import (
 from cases.models import AgendaItem, Case, MdtMeeting, SignedReport
 from cases.permissions import MANAGE_MDT, SIGN_REPORT, VIEW_CLINICAL
 from cases.records.assessment import case_assessment_preview
+from cases.service_helpers import ServiceError
 
 SEARCH_LIMIT = 20
 
@@ -220,8 +221,8 @@ def mdt_agenda_add(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             user=request.user,
             confirm_double_booking=request.POST.get("confirm_double_booking") == "1",
         )
-    except ValidationError as exc:
-        if getattr(exc, "error_dict", None) and exc.error_dict["case"][0].code == ALREADY_BOOKED:
+    except ServiceError as exc:
+        if exc.code == ALREADY_BOOKED:
             context = _detail_context(request, meeting, confirm_case=case, confirm_message=exc.messages[0])
             return render(request, "mdt/meeting_detail.html", context, status=409)
         messages.error(request, " ".join(exc.messages))

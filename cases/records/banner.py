@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.choices import CaseStatus, Ruleset, Sex
 from cases.models import Case
+from cases.text_safety import isolate
 
 
 def age_in_years(date_of_birth: date, on: date) -> int:
@@ -62,7 +63,15 @@ def patient_banner(
 
 
 def banner_line(banner: dict) -> str:
-    """The banner on one line, for the report PDF's page header."""
+    """The banner on one line, for the report PDF's page header. Name and MRN are isolated, so a direction
+    override stored before input was checked cannot reorder the rest of the line."""
     born = f"born {banner['date_of_birth']:%Y-%m-%d} ({banner['age']} y)" if banner["date_of_birth"] else ""
-    parts = [banner["name"], f"MRN {banner['mrn']}", born, banner["sex"], banner["status"], banner["ruleset"]]
+    parts = [
+        isolate(banner["name"]),
+        f"MRN {isolate(banner['mrn'])}",
+        born,
+        banner["sex"],
+        banner["status"],
+        banner["ruleset"],
+    ]
     return " · ".join(part for part in parts if part)

@@ -185,4 +185,6 @@ def test_a_draft_case_gets_no_followups_from_its_steps(surgeon):
         data={"resected": True, "surgery_date": date(2026, 2, 2), "approach_used": "open", "margin": "R0"},
         user=surgeon,
     )
-    assert not case.followups.exists()
+    # Until the MDT decides, the schedule is only provisional (issue 12): nothing a nurse must book yet.
+    assert not case.followups.filter(provisional=False).exists()
+    assert all(item.provisional for item in case.followups.all())
