@@ -39,6 +39,7 @@ _IGNORED = {
     "needs_mdt_review",
     "mdt_review_reason",
     "changed_since_signed",
+    "version",
     "archived_at",
     "owner",
     "phone",

@@ -38,6 +38,8 @@ class MeetingForm(forms.Form):
         "Disciplines: surgeon, oncologist, pathologist, radiologist, gastroenterologist, nurse, coordinator, "
         "other.",
     )
+    # The version of the meeting the form was opened at (optimistic concurrency, issue 11 finding 1).
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
@@ -111,6 +113,8 @@ class DecisionForm(ModificationsMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The version of the agenda item the form was opened at (optimistic concurrency, issue 11 finding 1).
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -34,7 +34,14 @@ from cases.models import (
 )
 from cases.permissions import MANAGE_MDT, SIGN_REPORT
 from cases.records.assessment import case_assess
-from cases.service_helpers import ServiceError
+from cases.service_helpers import (
+    EditConflict,
+    ServiceError,
+    claim_version,
+    last_editor,
+    lock_row,
+    record_history,
+)
 
 VIRTUAL_TITLE = "Virtual MDT"
 BAD_PASSWORD_MESSAGE = "The password is not correct: nothing was signed. Re-enter your own password to sign."  # noqa: S105 - a message
@@ -91,14 +98,23 @@ def meeting_update(
     start_time: time | None = None,
     place: str = "",
     video_link: str = "",
+    expected_version: int | None = None,
 ) -> MdtMeeting:
+    """Change the meeting's details. `expected_version` is the meeting's version when the form was opened:
+    if someone saved the meeting since, nothing is written and EditConflict says who and when."""
     _require(user, MANAGE_MDT)
+    version = claim_version(MdtMeeting, meeting.pk, expected_version)
+    if version is None:
+        who, when = last_editor(meeting)
+        raise EditConflict("meeting", who=who, when=when)
+    meeting.refresh_from_db()
     meeting.date = date
     meeting.title = title.strip()
     meeting.attendees = attendees.strip()
     meeting.start_time = start_time
     meeting.place = place.strip()
     meeting.video_link = video_link.strip()
+    record_history(meeting, user)
     meeting.save()
     return meeting
 
@@ -242,19 +258,28 @@ def decision_record(
     text: str = "",
     modifications: dict | None = None,
     deferral_need: str = "",
+    expected_version: int | None = None,
 ) -> AgendaItem:
     """Record the MDT's decision on one agenda item.
+
+    `expected_version` is the item's version when the form was opened: if someone recorded a decision since,
+    nothing is written and EditConflict says who and when.
 
     accept: the recommendation as printed. modify: what changes (structured `modifications`, or `text`) and
     why (`reason`). defer: what is needed (`deferral_need`, with `text`); the case is flagged so that it
     stays on the coordinator's list for the next meeting. not discussed: the same flag.
     """
     _require(user, SIGN_REPORT)
-    if item.status == AgendaItemStatus.SIGNED:
-        raise ServiceError("This report is already signed; amend it instead.")
     reason, text, modifications, deferral_need = _checked_decision(
         decision, reason, text, modifications, deferral_need, reason_key="reason"
     )
+    version = claim_version(AgendaItem, item.pk, expected_version)
+    if version is None:
+        who, when = last_editor(item)
+        raise EditConflict("decision", who=who, when=when)
+    item.refresh_from_db()
+    if item.status == AgendaItemStatus.SIGNED:
+        raise ServiceError("This report is already signed; amend it instead.")
     item.decision = decision
     item.modification_reason = reason
     item.modification_text = text
@@ -374,14 +399,27 @@ def _freeze(
     return report
 
 
+def _signed_meanwhile(case_id: object, refusal: str) -> str:
+    """The refusal, with who signed the latest version and when: the loser of two concurrent signatures
+    learns what happened instead of getting an error page."""
+    latest = SignedReport.objects.filter(case=case_id).order_by("-version").first()
+    if latest is None:
+        return refusal
+    when = timezone.localtime(latest.signed_at)
+    return f"{refusal} Version {latest.version} was signed by {latest.signed_by_name} at {when:%H:%M on %d %b %Y}."
+
+
 @transaction.atomic
 def report_sign(*, item: AgendaItem, user: AbstractBaseUser, password: str) -> SignedReport:
     """Sign the report of one agenda item: the chair's attestation (their password, on or after the meeting's
     date) freezes the report with its PDF and finalises the case."""
     _require(user, SIGN_REPORT)
+    lock_row(Case, item.case_id)  # two chairs signing at once: the second waits, then is told (finding 2)
     item = AgendaItem.objects.select_for_update().select_related("case", "meeting").get(pk=item.pk)
     if item.status == AgendaItemStatus.SIGNED:
-        raise ServiceError("This report is already signed; amend it instead.")
+        raise ServiceError(
+            _signed_meanwhile(item.case_id, "This report is already signed; amend it instead.")
+        )
     if not item.decision:
         raise ServiceError("Record the MDT decision before signing.", field="decision")
     if item.decision not in SIGNABLE_DECISIONS:
@@ -436,9 +474,12 @@ def report_amend(
     reason = reason.strip()
     if not reason:
         raise ServiceError("Give the reason for the amendment.", field="reason")
+    lock_row(Case, report.case_id)  # two amendments at once: the second waits, then is told (finding 2)
     latest = SignedReport.objects.filter(case=report.case_id).order_by("-version").first()
     if latest is None or latest.pk != report.pk:
-        raise ServiceError("Only the latest version of a report can be amended.")
+        raise ServiceError(
+            _signed_meanwhile(report.case_id, "Only the latest version of a report can be amended.")
+        )
     new_decision = decision or report.decision
     if new_decision not in SIGNABLE_DECISIONS:
         raise ServiceError("An amended report accepts or modifies the recommendation.", field="decision")

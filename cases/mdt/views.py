@@ -42,7 +42,7 @@ from cases.mdt.services import (
 from cases.models import AgendaItem, Case, MdtMeeting, SignedReport
 from cases.permissions import MANAGE_MDT, SIGN_REPORT, VIEW_CLINICAL
 from cases.records.assessment import case_assessment_preview
-from cases.service_helpers import ServiceError
+from cases.service_helpers import EditConflict, ServiceError, conflict_differences, show_conflict
 
 SEARCH_LIMIT = 20
 
@@ -93,7 +93,8 @@ def mdt_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require_perm(request, MANAGE_MDT)
         if form.is_valid():
-            meeting = meeting_create(user=request.user, **form.cleaned_data)
+            details = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            meeting = meeting_create(user=request.user, **details)
             messages.success(request, f"Meeting “{meeting.title}” created. Add cases to its agenda.")
             return redirect("mdt:meeting", meeting_id=meeting.id)
     today = timezone.localdate()
@@ -117,14 +118,7 @@ def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) 
         item.latest_report = item.report_list[0] if item.report_list else None
         item.is_draft = item.case.status == "draft"
         item.decision_form = decision_forms.get(item.id) or DecisionForm(
-            initial={
-                "decision": item.decision,
-                "reason": item.modification_reason,
-                "text": item.modification_text,
-                "deferral_need": item.deferral_need,
-                **{f"mod_{key}": value for key, value in (item.modifications or {}).items()},
-            },
-            prefix=f"item-{item.id}",
+            initial=_decision_initial(item), prefix=f"item-{item.id}"
         )
     context: dict[str, object] = {
         "meeting": meeting,
@@ -135,21 +129,35 @@ def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) 
         "flagged": _flagged_cases(meeting) if request.user.has_perm(MANAGE_MDT) else [],
         "can_manage": request.user.has_perm(MANAGE_MDT),
         "can_sign": request.user.has_perm(SIGN_REPORT),
-        "edit_form": MeetingForm(
-            initial={
-                "date": meeting.date,
-                "title": meeting.title,
-                "attendees": meeting.attendees,
-                "start_time": meeting.start_time,
-                "place": meeting.place,
-                "video_link": meeting.video_link,
-            }
-        ),
+        "edit_form": MeetingForm(initial=_meeting_initial(meeting)),
         "attendance": attendees_by_discipline(parse_attendees(meeting.attendees)),
         "quorum_missing": quorum_missing(parse_attendees(meeting.attendees)),
     }
     context.update(extra)
     return context
+
+
+def _decision_initial(item: AgendaItem) -> dict:
+    return {
+        "decision": item.decision,
+        "reason": item.modification_reason,
+        "text": item.modification_text,
+        "deferral_need": item.deferral_need,
+        **{f"mod_{key}": value for key, value in (item.modifications or {}).items()},
+        "version": item.version,
+    }
+
+
+def _meeting_initial(meeting: MdtMeeting) -> dict:
+    return {
+        "date": meeting.date,
+        "title": meeting.title,
+        "attendees": meeting.attendees,
+        "start_time": meeting.start_time,
+        "place": meeting.place,
+        "video_link": meeting.video_link,
+        "version": meeting.version,
+    }
 
 
 @login_required
@@ -162,7 +170,18 @@ def mdt_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         form = MeetingForm(request.POST)
         if form.is_valid():
-            meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
+            details = dict(form.cleaned_data)
+            opened_at = details.pop("version")
+            try:
+                meeting_update(meeting=meeting, user=request.user, expected_version=opened_at, **details)
+            except EditConflict as conflict:
+                # Nothing was written; the form keeps what was typed and now carries the current version.
+                meeting.refresh_from_db()
+                form = MeetingForm({**request.POST.dict(), "version": meeting.version})
+                form.is_valid()
+                show_conflict(form, conflict, conflict_differences(form, _meeting_initial(meeting)))
+                context = _detail_context(request, meeting, edit_form=form, edit_open=True)
+                return render(request, "mdt/meeting_detail.html", context, status=409)
             messages.success(request, "Meeting details saved.")
             return redirect("mdt:meeting", meeting_id=meeting.id)
         context = _detail_context(request, meeting, edit_form=form, edit_open=True)
@@ -259,7 +278,18 @@ def mdt_decision(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID
                 text=form.cleaned_data["text"],
                 modifications=form.modifications(),
                 deferral_need=form.cleaned_data["deferral_need"],
+                expected_version=form.cleaned_data["version"],
             )
+        except EditConflict as conflict:
+            # Nothing was written; the form keeps what was typed and now carries the current version.
+            item.refresh_from_db()
+            data = request.POST.copy()
+            data[form.add_prefix("version")] = item.version
+            form = DecisionForm(data, prefix=f"item-{item.id}")
+            form.is_valid()
+            show_conflict(form, conflict, conflict_differences(form, _decision_initial(item)))
+            context = _detail_context(request, item.meeting, decision_forms={item.id: form})
+            return render(request, "mdt/meeting_detail.html", context, status=409)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -72,6 +72,9 @@ class Case(models.Model):
     # Set by the case services when clinical data change after a report was signed; cleared by the next
     # signature or amendment. The case page recomputes what changed from the history tables.
     changed_since_signed = models.BooleanField("changed since the report was signed", default=False)
+    # Optimistic concurrency of the clinical record (issue 11 finding 1): every step save claims the row with
+    # `UPDATE ... WHERE version = <the version the form was opened at>` (cases.service_helpers.claim_version).
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -75,6 +75,8 @@ class MdtMeeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency of the meeting's details, as for cases (cases.service_helpers.claim_version).
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
     objects = MdtMeetingQuerySet.as_manager()
@@ -126,6 +128,8 @@ class AgendaItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency of the decision, as for cases (cases.service_helpers.claim_version).
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 

@@ -36,6 +36,10 @@ from cases.records.step_fields import (
     TREATMENT_FIELDS,
 )
 from cases.records.validation import clear_hidden
+from cases.service_helpers import EditConflict, claim_version, last_editor
+
+# The steps that write the case's records (decision and review only show them).
+STEP_SECTIONS = ("patient", "presentation", "operation", "pathology")
 
 # Model defaults for a value the form did not carry (a field hidden by its branch).
 _DEFAULTS: dict[str, object] = {
@@ -136,18 +140,33 @@ def case_create(
 
 
 @transaction.atomic
-def case_save_step(*, case: Case, step: str, data: Mapping, user) -> Assessment | None:
+def case_save_step(
+    *, case: Case, step: str, data: Mapping, user, expected_version: int | None = None
+) -> Assessment | None:
     """Save one step's cleaned values, clear what its branch hides, and re-assess the case.
 
-    Returns the new assessment snapshot, or None when the case cannot be assessed yet (no site) or the step
-    has nothing to save (decision, review).
+    `expected_version` is the case's version when the form was opened: if someone saved the case since,
+    nothing is written and EditConflict says who and when (issue 11 finding 1). Returns the new assessment
+    snapshot, or None when the case cannot be assessed yet (no site) or the step has nothing to save
+    (decision, review).
     """
+    if step not in STEP_SECTIONS:
+        return None
+    version = claim_version(Case, case.pk, expected_version)
+    if version is None:
+        who, when = last_editor(case)
+        raise EditConflict("case", who=who, when=when)
+    # Work on the record as it is now, not as it was when the request loaded it: a status the MDT set
+    # meanwhile, or another step's values, are never written back from a stale copy.
+    case.refresh_from_db()
+    _forget_sections(case)
     values = clear_hidden({**case_step_context(case, step), **data})
     if step == "patient":
-        patient = case.patient
+        patient = Patient.objects.select_for_update().get(pk=case.patient_id)
         for name, value in _pick(values, PATIENT_FIELDS).items():
             setattr(patient, name, value)
         patient.save()
+        case.patient = patient
         case.diagnosis_date = values.get("diagnosis_date")
         if values.get("ruleset"):
             case.ruleset = values["ruleset"]
@@ -163,9 +182,7 @@ def case_save_step(*, case: Case, step: str, data: Mapping, user) -> Assessment 
     elif step == "pathology":
         Pathology.objects.update_or_create(case=case, defaults=_pick(values, PATHOLOGY_FIELDS))
         TreatmentDecision.objects.update_or_create(case=case, defaults=_pick(values, TREATMENT_FIELDS))
-    else:
-        return None
-    case.save()
+    case.save(update_fields=["diagnosis_date", "ruleset", "updated_at"])
     _forget_sections(case)
     snapshot = case_assess(case=case, user=user)
     # A signed report never goes silently stale: the case says so until the MDT re-signs or amends.

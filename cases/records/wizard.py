@@ -30,6 +30,7 @@ from cases.records.preview import preview
 from cases.records.selectors import case_sections, case_step_context, case_step_initial
 from cases.records.services import case_create, case_save_step
 from cases.records.steps import ALL_STEPS, STEP_TITLES, neighbours, steps_for_case
+from cases.service_helpers import EditConflict, conflict_differences, posted_version, show_conflict
 
 TEMPLATE = "records/wizard_step.html"
 
@@ -118,6 +119,7 @@ def _render_step(
     form: StepForm | None,
     answer: dict | None,
     status: int = 200,
+    version: int | None = None,
 ) -> HttpResponse:
     steps = steps_for_case(case)
     previous, following = neighbours(steps, step) if step in steps else (None, None)
@@ -134,6 +136,8 @@ def _render_step(
         "form": form,
         "error_summary": _error_summary(form),
         "panel_url": reverse("records:panel", args=[case.pk]) if case is not None else "",
+        # The version of the case the form was opened at, carried through redisplays until the save.
+        "case_version": version if version is not None else getattr(case, "version", None),
         **_panel_context(answer),
     }
     if case is not None and step == "review":
@@ -210,6 +214,7 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
     if step == "patient":
         form_kwargs["patient"] = case.patient  # the MRN may stay this patient's own
     fragment = request.GET.get("fragment", "")
+    opened_at = posted_version(request.POST) if request.method == "POST" else None
     if request.method == "POST" and (fragment in form_class.branches or action == "refresh"):
         # Redisplay with the fields the new values call for; nothing is validated or saved.
         form = form_class(initial=initial_from_data(form_class, request.POST), **form_kwargs)
@@ -219,15 +224,29 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
             )
         parsed = form_class(request.POST, **form_kwargs)
         answer = preview(case, step, request.POST, today=today, form=parsed)
-        return _render_step(request, case=case, step=step, form=form, answer=answer)
+        return _render_step(request, case=case, step=step, form=form, answer=answer, version=opened_at)
 
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
-            case_save_step(case=case, step=step, data=form.cleaned_data, user=request.user)
+            try:
+                case_save_step(
+                    case=case,
+                    step=step,
+                    data=form.cleaned_data,
+                    user=request.user,
+                    expected_version=opened_at,
+                )
+            except EditConflict as conflict:
+                # Nothing was written. The page shows what changed, keeps what was typed, and now carries the
+                # current version: saving again is a deliberate choice to replace the record.
+                case = get_case_for_user(request, case_id, EDIT_CLINICAL)
+                show_conflict(form, conflict, conflict_differences(form, case_step_initial(case, step)))
+                answer = preview(case, step, request.POST, today=today, form=form)
+                return _render_step(request, case=case, step=step, form=form, answer=answer, status=409)
             return _after_save(request, case, step, action)
         answer = preview(case, step, request.POST, today=today, form=form)
-        return _render_step(request, case=case, step=step, form=form, answer=answer)
+        return _render_step(request, case=case, step=step, form=form, answer=answer, version=opened_at)
 
     stashed = _take_stash(request)
     if stashed is not None:  # typed before the session expired: shown again, validated, not saved yet
@@ -239,6 +258,7 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
             step=step,
             form=form,
             answer=preview(case, step, stashed, today=today, form=form),
+            version=posted_version(stashed),
         )
     form = form_class(initial=case_step_initial(case, step), **form_kwargs)
     return _render_step(request, case=case, step=step, form=form, answer=_saved_answer(case))
