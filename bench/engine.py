@@ -80,7 +80,7 @@ def make_cases(n: int, seed: int) -> list[CaseFacts]:
                 neoadjuvant_months=rng.choice((0, 0, 0, 0, 6, 9, 12)),
                 reference_date=start + timedelta(days=rng.randrange(3650)),
                 adjuvant_decision=rng.choice((None, None, None, "given", "declined")),
-                adjuvant_months_actual=rng.choice((None, None, 12, 24)),
+                adjuvant_months=rng.choice((None, None, 12, 24)),
             )
         )
     return cases

@@ -21,7 +21,7 @@ assessment. Conventions where RULES.md is silent are stated where they are appli
 - Mutation analysis is not required only for a non-rectal tumour under 2 cm on a path without medical
   treatment: not systemic, not neoadjuvant, and a risk-based adjuvant decision (when the risk is known) of
   ``not_recommended``; a resected tumour whose risk is unknown keeps the requirement.
-- ``adjuvant_decision`` (app only): ``declined`` -> A = 0; ``given`` -> A = ``adjuvant_months_actual``, else
+- ``adjuvant_decision`` (app only): ``declined`` -> A = 0; ``given`` -> A = ``adjuvant_months``, else
   the recommended duration, else the rule set's high-risk duration.
 """
 
@@ -729,8 +729,8 @@ def _adjuvant_months(rs: RuleSet, facts: CaseFacts, adjuvant: Adjuvant, draft: _
         a_months = 0
         draft.recs.append(_fmt(statement, decision="declined", months=0))
     elif decision == "given":
-        if facts.adjuvant_months_actual is not None:
-            a_months = max(0, facts.adjuvant_months_actual)
+        if facts.adjuvant_months is not None:
+            a_months = max(0, facts.adjuvant_months)
         elif adjuvant.duration_months is not None:
             a_months = adjuvant.duration_months
         else:

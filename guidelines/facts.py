@@ -210,7 +210,7 @@ class CaseFacts:
     adjuvant_decision: str | None = None
     #: Months of adjuvant imatinib after surgery actually given or planned by the MDT (the same meaning as the
     #: engine's adjuvant ``duration_months``: neoadjuvant months are not included).
-    adjuvant_months_actual: int | None = None
+    adjuvant_months: int | None = None
     #: Rule set id chosen for this case (the contract's per-case ``ruleset``); ``None``: the caller's choice
     #: or the default. An explicit ``ruleset`` argument to ``assess`` wins over this field.
     ruleset: str | None = None

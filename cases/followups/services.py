@@ -104,7 +104,7 @@ def months_ceil(start: date, end: date) -> int:
 def schedule_facts(case: Case, *, today: date):
     """The engine facts behind the schedule: the case's records, plus the real adjuvant duration.
 
-    When adjuvant imatinib was given and its course is recorded, `adjuvant_months_actual` is the number of
+    When adjuvant imatinib was given and its course is recorded, `adjuvant_months` is the number of
     months from surgery to the real end of adjuvant therapy (rounded up), so that the schedule's "after
     adjuvant" phases start from the day the patient actually stopped, not the day it was planned to stop.
     """
@@ -121,7 +121,7 @@ def schedule_facts(case: Case, *, today: date):
         and course is not None
     ):
         end = adjuvant_real_end(course, today=today)
-        facts = dataclasses.replace(facts, adjuvant_months_actual=months_ceil(facts.surgery_date, end))
+        facts = dataclasses.replace(facts, adjuvant_months=months_ceil(facts.surgery_date, end))
     return facts
 
 

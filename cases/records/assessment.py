@@ -94,6 +94,10 @@ def superseded_by(snapshot: Assessment | None) -> str | None:
     return current if current != snapshot.ruleset_version else None
 
 
+# Facts stored under an earlier name (issue 9: "adjuvant_months_actual" held the planned months too).
+LEGACY_FACT_NAMES = {"adjuvant_months_actual": "adjuvant_months"}
+
+
 def facts_from_json(data: dict) -> CaseFacts:
     """The inverse of :func:`facts_to_json`: a stored snapshot's facts as engine facts again.
 
@@ -102,6 +106,7 @@ def facts_from_json(data: dict) -> CaseFacts:
     known = {f.name: f for f in dataclasses.fields(CaseFacts)}
     values: dict = {}
     for name, value in data.items():
+        name = LEGACY_FACT_NAMES.get(name, name)
         if name not in known:
             continue
         if isinstance(value, str) and name.endswith("_date"):

@@ -72,7 +72,7 @@ def build_facts(case: Case, *, today: date | None = None) -> CaseFacts | None:
         sdhb_ihc=(diagnostics.sdh_ihc or None) if diagnostics else None,
         adjuvant_decision=adjuvant_decision,
         # Months of adjuvant imatinib after surgery: the same meaning as the engine's adjuvant duration.
-        adjuvant_months_actual=(
+        adjuvant_months=(
             treatment.adjuvant_planned_months if treatment and adjuvant_decision == "given" else None
         ),
     )

@@ -115,7 +115,7 @@ def _overrides(step: str, values: Mapping, present: set[str]) -> dict:
             _blank_to_none(values.get("adjuvant_decision", "")) if "adjuvant_decision" in present else None
         )
         out["adjuvant_decision"] = decision
-        out["adjuvant_months_actual"] = values.get("adjuvant_planned_months") if decision == "given" else None
+        out["adjuvant_months"] = values.get("adjuvant_planned_months") if decision == "given" else None
     return out
 
 

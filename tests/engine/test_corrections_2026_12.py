@@ -113,7 +113,7 @@ def test_it_follows_the_high_risk_schedule_counted_with_12_months_given():
     # A = 12 (the threshold): 3..12 step 3 (4), 15..36 step 3 (8), 42..72 step 6 (6), 84..132 step 12 (5)
     # = 23 visits, the last 2026-01-15 + 132 months = 2037-01-15.
     result = resected(
-        size_cm=4.0, mitoses_per_5mm2=3, rupture=True, adjuvant_decision="given", adjuvant_months_actual=12
+        size_cm=4.0, mitoses_per_5mm2=3, rupture=True, adjuvant_decision="given", adjuvant_months=12
     )
     assert len(result.surveillance) == 23
     assert result.surveillance[-1].due == date(2037, 1, 15)
@@ -127,7 +127,7 @@ def test_it_keeps_the_fixed_rupture_schedule_with_less_than_12_months(decision, 
         mitoses_per_5mm2=3,
         rupture=True,
         adjuvant_decision=decision,
-        adjuvant_months_actual=months,
+        adjuvant_months=months,
     )
     assert len(result.surveillance) == 21
     assert result.surveillance[-1].due == add_months(SURGERY, 120)

@@ -90,7 +90,7 @@ case_facts = st.builds(
     cd117=optional(st.sampled_from(STAIN_RESULTS)),
     dog1=optional(st.sampled_from(STAIN_RESULTS)),
     adjuvant_decision=optional(st.sampled_from(ADJUVANT_DECISIONS)),
-    adjuvant_months_actual=optional(st.integers(min_value=0, max_value=240)),
+    adjuvant_months=optional(st.integers(min_value=0, max_value=240)),
 )
 
 

@@ -253,7 +253,7 @@ def test_adjuvant_declined_sets_a_to_zero():
 
 
 def test_adjuvant_given_and_stopped_early():
-    result = high_risk(adjuvant_decision="given", adjuvant_months_actual=12)
+    result = high_risk(adjuvant_decision="given", adjuvant_months=12)
     assert result.schedule_adjuvant_months == 12
     # 3..12 (4) + 15..36 (8) + 42..72 (6) + 84..132 (5)
     assert len(result.surveillance) == 23

@@ -63,7 +63,7 @@ def test_the_after_adjuvant_phase_follows_the_real_end_date():
         case=case, user=user, start=date(2026, 2, 15), planned_end=date(2029, 2, 15), dose_mg_per_day=400
     )
     # Start a month after surgery: the end is 37 months after surgery, the first visit after it at 40.
-    assert schedule_facts(case, today=date(2026, 3, 1)).adjuvant_months_actual == 37
+    assert schedule_facts(case, today=date(2026, 3, 1)).adjuvant_months == 37
     assert _first_after_adjuvant(case) == date(2029, 5, 15)
 
     # A 60-day interruption pushes the end to 2029-04-16: 40 months (rounded up) after surgery.

@@ -89,7 +89,7 @@ def test_the_adjuvant_months_reach_the_engine_as_months_after_surgery(surgeon_cl
                          "pre_treatment_size_cm": "9", "adjuvant_decision": "given",
                          "adjuvant_planned_months": "28", "action": "save"})  # fmt: skip
     facts = build_facts(Case.objects.get(pk=case.pk))
-    assert (facts.neoadjuvant_months, facts.adjuvant_months_actual) == (8, 28)
+    assert (facts.neoadjuvant_months, facts.adjuvant_months) == (8, 28)
 
 
 # --- 12: genotype detail --------------------------------------------------------------------------------------

@@ -144,6 +144,7 @@ def test_the_second_decision_recorded_from_an_old_page_is_refused(coordinator, c
     stale = client.post(decide, defer)
     assert stale.status_code == 409
     html = stale.content.decode()
-    assert "saved this decision" in html and "Your changes were not saved" in html
+    assert "saved this decision" in html
+    assert "Your changes were not saved" in html
     assert re.search(r"Decision: yours Defer[^<]*, on record now Accept", html)
     assert AgendaItem.objects.get(pk=item.pk).decision == "accept"
