@@ -1,7 +1,7 @@
 import pytest
 
 from cases import roles
-from tests.factories import PASSWORD, CoordinatorFactory, NurseFactory, SurgeonFactory, user_in_role
+from tests.factories import PASSWORD, CoordinatorFactory, NurseFactory, SurgeonFactory, make_user
 
 
 @pytest.fixture
@@ -39,12 +39,12 @@ def password():
 @pytest.fixture
 def chair(db):
     """An MDT chair: a surgeon who also holds cases.sign_report."""
-    return user_in_role(
-        roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
+    return make_user(
+        role=roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
     )
 
 
 @pytest.fixture
 def outsider(db):
     """A user with no role at all."""
-    return user_in_role(None, username="outsider")
+    return make_user(role=None, username="outsider")

@@ -5,22 +5,31 @@ AdminFactory (superuser-free administrator role with `cases.sign_report`). Recor
 (owner = a surgeon), and one factory per section (PresentationFactory, DiagnosticsFactory, OperationFactory,
 PathologyFactory, TreatmentDecisionFactory), each taking `case=`. `gastric_case()` builds the worked example of
 ASSESS_CONTRACT.md (gastric 6.5 cm, 8 mitoses, resected R0, KIT exon 11). From the follow-up branch:
-`user_with_role(role)`, `surgeon()`, `nurse()`, `coordinator()` and `make_case(site=..., surgery_date=...)`.
+`make_case(site=..., surgery_date=...)`. One way to make a user with a role outside a fixture:
+`make_user(username, role=..., chair=..., perms=...)`. One password for every test user: `PASSWORD`. Helpers are
+named `make_*` so they never shadow the fixtures of tests/conftest.py (`surgeon`, `nurse`, ...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
 
 from cases import roles as role_names
 from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
 
-PASSWORD = "pw-for-tests-1"
+PASSWORD = "correct horse battery staple 42"
+
+
+@functools.cache
+def _password_hash() -> str:
+    return make_password(PASSWORD)
 
 
 def _add_roles(user, create: bool, names) -> None:
@@ -44,15 +53,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@hospital.test")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Hashing is deliberately slow: every test user gets the one hash of PASSWORD, computed once.
+    password = factory.LazyFunction(_password_hash)
 
     roles = factory.PostGeneration(lambda user, create, extracted, **kw: _add_roles(user, create, extracted))
 
     @factory.post_generation
     def chair(self, create: bool, extracted, **kwargs) -> None:
         if create and extracted:
-            from django.contrib.auth.models import Permission
-
             self.user_permissions.add(
                 Permission.objects.get(content_type__app_label="cases", codename="sign_report")
             )
@@ -168,25 +176,6 @@ def gastric_case(**case_kwargs) -> Case:
     return Case.objects.with_sections().get(pk=case.pk)
 
 
-def user_with_role(role: str | None, **kwargs):
-    user = UserFactory(**kwargs)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def nurse(**kwargs):
-    return user_with_role(role_names.NURSE, **kwargs)
-
-
-def surgeon(**kwargs):
-    return user_with_role(role_names.SURGEON, **kwargs)
-
-
-def coordinator(**kwargs):
-    return user_with_role(role_names.COORDINATOR, **kwargs)
-
-
 def make_case(
     *,
     site: str = "stomach",
@@ -226,10 +215,22 @@ def make_case(
 # MDT helpers -------------------------------------------------------------------------------------------------
 
 
-def user_in_role(role: str | None, *, chair: bool = False, **kwargs):
-    """A user in the named role group (None: no role at all); `chair` adds cases.sign_report."""
+def make_user(
+    username: str | None = None,
+    *,
+    role: str | None = None,
+    chair: bool = False,
+    perms: tuple[str, ...] = (),
+    **kwargs,
+):
+    """A user in the named role group (None: no role at all); `chair` adds cases.sign_report, `perms` other
+    permissions of the cases app by codename. Read back fresh, so no permission cache is stale."""
+    if username is not None:
+        kwargs = {"username": username, "first_name": username.title(), "last_name": "Tester", **kwargs}
     user = UserFactory(roles=[role] if role else [], chair=chair, **kwargs)
-    return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
+    for codename in perms:
+        user.user_permissions.add(Permission.objects.get(content_type__app_label="cases", codename=codename))
+    return get_user_model().objects.get(pk=user.pk)
 
 
 def contract_example_case(**patient_fields) -> Case:

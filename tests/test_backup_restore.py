@@ -22,7 +22,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cases.models import Assessment, Case
-from tests.world import make_case, make_world
+from tests.world import make_entered_case, make_world
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,7 @@ def _snapshot() -> dict:
 def _fill_database():
     world = make_world(signed=True)  # with a signed MDT report once the MDT feature is merged
     for _ in range(3):
-        make_case(world.users["surgeon"])
+        make_entered_case(world.users["surgeon"])
     Assessment.objects.create(case=world.case, ruleset="esmo-2022", ruleset_version="t", facts={}, result={})
     return world
 

@@ -13,7 +13,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.client import RequestFactory
 
-from tests.world import make_user
+from tests.factories import make_user
 
 
 def test_it_checks_persistent_connections_before_reusing_them():

@@ -7,8 +7,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import roles
 from cases.mdt.services import agenda_add, meeting_create
-from tests.factories import CaseFactory, coordinator, make_case, nurse, surgeon
+from tests.factories import CaseFactory, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_it_sends_an_anonymous_visitor_to_log_in(client):
 
 
 def test_a_surgeon_sees_their_own_drafts_only(client):
-    me, other = surgeon(), surgeon()
+    me, other = make_user(role=roles.SURGEON), make_user(role=roles.SURGEON)
     mine = CaseFactory(owner=me)
     theirs = CaseFactory(owner=other)
     client.force_login(me)
@@ -33,7 +34,7 @@ def test_a_surgeon_sees_their_own_drafts_only(client):
 
 
 def test_a_coordinator_sees_coming_meetings_and_flagged_cases(client):
-    user = coordinator()
+    user = make_user(role=roles.COORDINATOR)
     today = timezone.localdate()
     past = meeting_create(user=user, date=today - timedelta(days=7), title="Last week")
     coming = meeting_create(user=user, date=today + timedelta(days=7), title="Next week")
@@ -51,7 +52,7 @@ def test_a_coordinator_sees_coming_meetings_and_flagged_cases(client):
 def test_a_nurse_sees_the_followup_counts(client):
     from cases.followups.services import followups_regenerate
 
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     case = make_case(surgery_date=date(2025, 1, 15), status="finalised")
     followups_regenerate(case=case, user=user, reason="signed")
     client.force_login(user)

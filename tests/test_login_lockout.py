@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.world import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 
 def _login(client, password):
@@ -15,7 +15,7 @@ def _login(client, password):
 
 @pytest.fixture
 def surgeon(db):
-    return make_user("surgeon", group="Surgeon")
+    return make_user("surgeon", role="Surgeon")
 
 
 def test_it_locks_the_account_after_five_failures_even_for_the_right_password(client, surgeon):

@@ -38,10 +38,10 @@ def test_no_get_changes_any_record(client, role):
 def test_reading_a_never_assessed_case_stores_nothing(client):
     """A nurse opening the pages of a case nobody has assessed yet: the pages may compute, never store."""
     from cases.models import Assessment
-    from tests.world import make_case
+    from tests.world import make_entered_case
 
     world = make_world()
-    fresh = make_case(world.users["surgeon"])
+    fresh = make_entered_case(world.users["surgeon"])
     assert not Assessment.objects.filter(case=fresh).exists()
     world.values.update(case_id=fresh.id)
     client.force_login(world.users["nurse"])

@@ -7,7 +7,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from tests.world import make_user
+from tests.factories import make_user
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -15,7 +15,7 @@ START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def logged_in(client, db):
     with time_machine.travel(START, tick=False):
-        client.force_login(make_user("nurse", group="Nurse"))
+        client.force_login(make_user("nurse", role="Nurse"))
         assert client.get(reverse("home")).status_code == 200
     return client
 

@@ -1,18 +1,13 @@
-"""A small world for the cross-cutting tests: one user per role and a fully entered case.
-
-Kept free of other branches' factories so the access, anonymous-walk and fuzz tests run on any state of main.
-"""
+"""A small world for the cross-cutting tests: one user per role and a fully entered case, built with the
+helpers of tests/factories.py (one password, one way to make a user)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 
 from cases import roles
@@ -20,8 +15,8 @@ from cases.followups import services as followup_services
 from cases.mdt import services as mdt_services
 from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
 from cases.records.steps import ALL_STEPS
+from tests.factories import PASSWORD, make_user
 
-PASSWORD = "correct horse battery staple 42"
 ROLES = ("surgeon", "coordinator", "nurse", "chair", "admin", "norole", "anon")
 
 
@@ -38,23 +33,6 @@ class World:
         return self.users.get(role)
 
 
-@functools.cache
-def _password_hash() -> str:
-    # Hashing is deliberately slow; hash the shared test password once and reuse it for every user.
-    return make_password(PASSWORD)
-
-
-def make_user(username: str, *, group: str | None = None, perms: tuple[str, ...] = (), **extra):
-    user = get_user_model().objects.create(
-        username=username, password=_password_hash(), first_name=username.title(), last_name="Tester", **extra
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    for codename in perms:
-        user.user_permissions.add(Permission.objects.get(content_type__app_label="cases", codename=codename))
-    return user
-
-
 def make_patient(mrn: str | None = None, **extra) -> Patient:
     return Patient.objects.create(
         mrn=mrn or f"MRN{uuid.uuid4().hex[:8].upper()}",
@@ -65,7 +43,7 @@ def make_patient(mrn: str | None = None, **extra) -> Patient:
     )
 
 
-def make_case(owner, patient: Patient | None = None, *, full: bool = True) -> Case:
+def make_entered_case(owner, patient: Patient | None = None, *, full: bool = True) -> Case:
     case = Case.objects.create(
         patient=patient or make_patient(), owner=owner, diagnosis_date=dt.date(2026, 1, 5)
     )
@@ -86,15 +64,15 @@ def make_world(*, signed: bool = False) -> World:
     # Transactional tests flush the database, taking the role groups of migration 0002 with them.
     roles.ensure_roles(Group, Permission)
     world = World()
-    world.users["surgeon"] = make_user("surgeon", group=roles.SURGEON)
-    world.users["coordinator"] = make_user("coordinator", group=roles.COORDINATOR)
-    world.users["nurse"] = make_user("nurse", group=roles.NURSE)
-    world.users["chair"] = make_user("chair", group=roles.SURGEON, perms=(roles.CHAIR_PERMISSION,))
-    world.users["admin"] = make_user("admin", group=roles.ADMINISTRATOR)
+    world.users["surgeon"] = make_user("surgeon", role=roles.SURGEON)
+    world.users["coordinator"] = make_user("coordinator", role=roles.COORDINATOR)
+    world.users["nurse"] = make_user("nurse", role=roles.NURSE)
+    world.users["chair"] = make_user("chair", role=roles.SURGEON, perms=(roles.CHAIR_PERMISSION,))
+    world.users["admin"] = make_user("admin", role=roles.ADMINISTRATOR)
     world.users["norole"] = make_user("norole")
     world.users["anon"] = None
     world.patient = make_patient(mrn="MRN4242XYZ", given_name="Grace", family_name="Hopper")
-    world.case = make_case(world.users["surgeon"], world.patient)
+    world.case = make_entered_case(world.users["surgeon"], world.patient)
     world.values.update(case_id=world.case.id, patient_id=world.patient.id)
     _add_followups(world)
     _add_mdt(world, signed=signed)

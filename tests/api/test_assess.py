@@ -13,7 +13,7 @@ from django.urls import reverse
 from cases.api.tokens import api_token_create, api_token_revoke
 from cases.models import ApiToken
 from cases.models.api import hash_token
-from tests.world import make_user
+from tests.factories import make_user
 
 CASE = {
     "site": "stomach",
@@ -30,7 +30,7 @@ URL = "/api/v1/assess"
 
 @pytest.fixture
 def api_user(db):
-    return make_user("epr-integration", group="Surgeon")
+    return make_user("epr-integration", role="Surgeon")
 
 
 @pytest.fixture

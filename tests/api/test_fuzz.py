@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cases.api.tokens import api_token_create
 from guidelines import contract
 from guidelines import facts as f
-from tests.world import make_user
+from tests.factories import make_user
 
 FUZZ = settings(
     max_examples=50,
@@ -78,7 +78,7 @@ payloads = st.one_of(case_objects, st.lists(case_objects, max_size=3), json_valu
 
 @pytest.fixture
 def bearer(db):
-    _, raw = api_token_create(owner=make_user("integration", group="Nurse"), name="fuzz")
+    _, raw = api_token_create(owner=make_user("integration", role="Nurse"), name="fuzz")
     return {"Authorization": f"Bearer {raw}"}
 
 

@@ -9,7 +9,7 @@ import pytest
 from cases.api.openapi import openapi_schema
 from cases.api.tokens import api_token_create
 from cases.api.views import MAX_BODY_BYTES
-from tests.world import make_user
+from tests.factories import make_user
 
 URL = "/api/v1/assess"
 CASE = {"site": "stomach", "size_cm": 6.5, "mitoses_per_5mm2": 8}
@@ -17,7 +17,7 @@ CASE = {"site": "stomach", "size_cm": 6.5, "mitoses_per_5mm2": 8}
 
 @pytest.fixture
 def token(db):
-    _, raw = api_token_create(owner=make_user("epr", group="Surgeon"), name="EPR")
+    _, raw = api_token_create(owner=make_user("epr", role="Surgeon"), name="EPR")
     return raw
 
 

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cases.models import Patient
-from tests.world import make_patient, make_user
+from tests.factories import make_user
+from tests.world import make_patient
 
 
 @pytest.fixture

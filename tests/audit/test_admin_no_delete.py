@@ -8,7 +8,8 @@ from django.test import RequestFactory
 from simple_history.models import registered_models
 
 from cases.models import Case, Patient
-from tests.world import make_user, make_world
+from tests.factories import make_user
+from tests.world import make_world
 
 
 @pytest.fixture

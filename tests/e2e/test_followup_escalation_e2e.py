@@ -5,9 +5,10 @@ import os
 
 import pytest
 
+from cases import roles
 from cases.models import Case, Letter
 from tests.e2e.conftest import login
-from tests.factories import contract_example_case, coordinator, nurse, signed_report, surgeon, user_in_role
+from tests.factories import contract_example_case, make_user, signed_report
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("E2E_SCREENSHOTS", "")
@@ -19,9 +20,11 @@ def _shot(page, name):
 
 
 def test_a_nurse_escalates_a_missed_visit_to_the_gp_letter(page):
-    nurse(username="nina", first_name="Nina", last_name="Nurse")
+    make_user(role=roles.NURSE, username="nina", first_name="Nina", last_name="Nurse")
     case = contract_example_case(gp_name="Dr Alan Price", gp_practice_address="Park Surgery, Leeds LS2")
-    signed_report(coordinator=coordinator(), chair=user_in_role(None, chair=True), case=case)
+    signed_report(
+        coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
+    )
     item = Case.objects.get(pk=case.pk).followups.order_by("due_date").first()  # 15 Apr 2026: long overdue
 
     login(page, "nina", "pw-for-tests-1")
@@ -50,9 +53,11 @@ def test_a_nurse_escalates_a_missed_visit_to_the_gp_letter(page):
 
 
 def test_the_worklist_is_cards_on_a_phone_and_the_live_panel_stays_beside_the_form_on_a_tablet(page):
-    nurse(username="nina", first_name="Nina", last_name="Nurse")
+    make_user(role=roles.NURSE, username="nina", first_name="Nina", last_name="Nurse")
     case = contract_example_case()
-    signed_report(coordinator=coordinator(), chair=user_in_role(None, chair=True), case=case)
+    signed_report(
+        coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
+    )
     login(page, "nina", "pw-for-tests-1")
     for width in (1400, 800, 390):
         page.set_viewport_size({"width": width, "height": 900})
@@ -64,7 +69,7 @@ def test_the_worklist_is_cards_on_a_phone_and_the_live_panel_stays_beside_the_fo
     box = page.locator(f"#item-{first.pk}").get_by_role("link", name="Mark done").bounding_box()
     assert box["x"] + box["width"] <= 390
 
-    surgeon(username="sam", first_name="Sam", last_name="Cutter")
+    make_user(role=roles.SURGEON, username="sam", first_name="Sam", last_name="Cutter")
     page.context.clear_cookies()
     login(page, "sam", "pw-for-tests-1")
     page.set_viewport_size({"width": 800, "height": 900})

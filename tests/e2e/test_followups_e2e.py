@@ -7,17 +7,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cases import roles
 from cases.followups.services import item_add_manual
 from cases.models import FollowUpItem
 from tests.e2e.conftest import login
-from tests.factories import make_case, nurse
+from tests.factories import make_case, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("E2E_SCREENSHOTS", "")
 
 
 def test_the_nurse_marks_an_overdue_item_done_and_exports_the_csv(page):
-    nurse(username="nina", first_name="Nina", last_name="Nurse")
+    make_user(role=roles.NURSE, username="nina", first_name="Nina", last_name="Nurse")
     today = timezone.localdate()
     first = make_case(surgery_date=None)
     second = make_case(surgery_date=None)

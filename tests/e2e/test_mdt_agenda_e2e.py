@@ -11,14 +11,14 @@ from cases import roles
 from cases.mdt.services import meeting_create
 from cases.models import MdtMeeting
 from tests.e2e.conftest import login, serious_axe_violations
-from tests.factories import PatientFactory, contract_example_case, user_in_role
+from tests.factories import PatientFactory, contract_example_case, make_user
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "pw-for-tests-1"
 
 
 def test_the_coordinator_builds_an_agenda(page, screenshot):
-    user_in_role(roles.COORDINATOR, username="coordinator", first_name="Cora", last_name="Ordinator")
+    make_user(role=roles.COORDINATOR, username="coordinator", first_name="Cora", last_name="Ordinator")
     case = contract_example_case(given_name="Grace", family_name="Hopper", mrn="MRN9001")
     PatientFactory(family_name="Turing")
 
@@ -53,7 +53,7 @@ def test_the_coordinator_builds_an_agenda(page, screenshot):
 
 
 def test_the_coordinator_adds_a_case_from_the_case_page(page, screenshot):
-    coordinator = user_in_role(roles.COORDINATOR, username="coordinator")
+    coordinator = make_user(role=roles.COORDINATOR, username="coordinator")
     case = contract_example_case(given_name="Grace", family_name="Hopper", mrn="MRN9001")
     meeting = meeting_create(
         user=coordinator, date=timezone.localdate() + timedelta(days=5), title="Next MDT"

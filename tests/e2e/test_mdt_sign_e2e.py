@@ -9,16 +9,16 @@ import pytest
 from cases import roles
 from cases.models import SignedReport
 from tests.e2e.conftest import ARTIFACTS, login, serious_axe_violations
-from tests.factories import contract_example_case, meeting_with_case, pdf_pages_text, user_in_role
+from tests.factories import contract_example_case, make_user, meeting_with_case, pdf_pages_text
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "pw-for-tests-1"
 
 
 def test_the_chair_signs_a_case_and_downloads_the_printout(page, screenshot):
-    coordinator = user_in_role(roles.COORDINATOR, username="coordinator")
-    chair = user_in_role(
-        roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
+    coordinator = make_user(role=roles.COORDINATOR, username="coordinator")
+    chair = make_user(
+        role=roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
     )
     case = contract_example_case(given_name="Ada", family_name="Lovelace", mrn="MRN424242")
     meeting, item = meeting_with_case(coordinator=coordinator, case=case)

@@ -7,18 +7,18 @@ import pytest
 from cases import roles
 from cases.models import SignedReport
 from tests.e2e.conftest import login
-from tests.factories import contract_example_case, signed_report, user_in_role
+from tests.factories import contract_example_case, make_user, signed_report
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "pw-for-tests-1"
 
 
 def test_an_edited_signed_case_shows_the_banner_and_is_amended_with_a_diff(page, screenshot):
-    coordinator = user_in_role(roles.COORDINATOR, username="coordinator")
-    chair = user_in_role(
-        roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
+    coordinator = make_user(role=roles.COORDINATOR, username="coordinator")
+    chair = make_user(
+        role=roles.SURGEON, chair=True, username="chair", first_name="Charles", last_name="Chairman"
     )
-    user_in_role(roles.SURGEON, username="surgeon", first_name="Sam", last_name="Cutter")
+    make_user(role=roles.SURGEON, username="surgeon", first_name="Sam", last_name="Cutter")
     case = contract_example_case(given_name="Ada", family_name="Lovelace", mrn="MRN424242")
     case.pathology.mitoses_per_5mm2 = 12
     case.pathology.save()

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 import time_machine
 
+from cases import roles
 from cases.choices import FollowUpStatus
 from cases.followups import services as svc
 from cases.models import Case, ContactAttempt, FollowUpItem
-from tests.factories import make_case, nurse
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def item():
 
 
 def test_it_marks_done(item):
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     svc.item_mark_done(
         item=item,
         user=user,
@@ -52,7 +53,11 @@ def test_it_marks_done(item):
 @pytest.mark.parametrize("result", ["suspected_recurrence", "confirmed_recurrence", "progression"])
 def test_recurrence_or_progression_flags_the_case_for_the_mdt(item, result):
     svc.item_mark_done(
-        item=item, user=nurse(), expected_version=1, completed_date=date(2026, 7, 18), result=result
+        item=item,
+        user=make_user(role=roles.NURSE),
+        expected_version=1,
+        completed_date=date(2026, 7, 18),
+        result=result,
     )
     case = Case.objects.get(pk=item.case_id)
     assert case.needs_mdt_review
@@ -63,12 +68,20 @@ def test_recurrence_or_progression_flags_the_case_for_the_mdt(item, result):
 def test_it_refuses_a_future_date_or_a_missing_result(item):
     with pytest.raises(svc.FollowUpError) as exc:
         svc.item_mark_done(
-            item=item, user=nurse(), expected_version=1, completed_date=date(2026, 7, 21), result="ned"
+            item=item,
+            user=make_user(role=roles.NURSE),
+            expected_version=1,
+            completed_date=date(2026, 7, 21),
+            result="ned",
         )
     assert exc.value.field == "completed_date"
     with pytest.raises(svc.FollowUpError) as exc:
         svc.item_mark_done(
-            item=item, user=nurse(), expected_version=1, completed_date=date(2026, 7, 20), result=""
+            item=item,
+            user=make_user(role=roles.NURSE),
+            expected_version=1,
+            completed_date=date(2026, 7, 20),
+            result="",
         )
     assert exc.value.field == "result"
     item.refresh_from_db()
@@ -77,7 +90,7 @@ def test_it_refuses_a_future_date_or_a_missing_result(item):
 
 
 def test_it_records_a_contact_attempt(item):
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     attempt = svc.item_record_contact(
         item=item, user=user, expected_version=1, outcome="no_answer", next_contact_date=date(2026, 7, 22)
     )
@@ -91,7 +104,7 @@ def test_it_records_a_contact_attempt(item):
 def test_it_reschedules_with_a_reason_and_moves_the_window(item):
     svc.item_reschedule(
         item=item,
-        user=nurse(),
+        user=make_user(role=roles.NURSE),
         expected_version=1,
         due_date=date(2026, 8, 10),
         reason_code="patient_request",
@@ -105,7 +118,7 @@ def test_it_reschedules_with_a_reason_and_moves_the_window(item):
     with pytest.raises(svc.FollowUpError) as exc:
         svc.item_reschedule(
             item=item,
-            user=nurse(),
+            user=make_user(role=roles.NURSE),
             expected_version=2,
             due_date=date(2026, 9, 1),
             reason_code="other",
@@ -115,20 +128,26 @@ def test_it_reschedules_with_a_reason_and_moves_the_window(item):
 
 
 def test_it_cancels_with_a_reason_and_cannot_act_on_a_cancelled_item(item):
-    svc.item_cancel(item=item, user=nurse(), expected_version=1, reason="Followed up elsewhere")
+    svc.item_cancel(
+        item=item, user=make_user(role=roles.NURSE), expected_version=1, reason="Followed up elsewhere"
+    )
     item.refresh_from_db()
     assert item.status == FollowUpStatus.CANCELLED
     assert item.reason == "Cancelled: Followed up elsewhere"
     with pytest.raises(svc.FollowUpError, match="already cancelled"):
         svc.item_mark_done(
-            item=item, user=nurse(), expected_version=2, completed_date=date(2026, 7, 20), result="ned"
+            item=item,
+            user=make_user(role=roles.NURSE),
+            expected_version=2,
+            completed_date=date(2026, 7, 20),
+            result="ned",
         )
     item.refresh_from_db()
     assert item.version == 2  # the refused action rolled back its claim
 
 
 def test_it_adds_and_edits_by_hand_with_a_reason(item):
-    user, other = nurse(), nurse()
+    user, other = make_user(role=roles.NURSE), make_user(role=roles.NURSE)
     manual = svc.item_add_manual(
         case=item.case,
         user=user,
@@ -162,7 +181,7 @@ def test_it_adds_and_edits_by_hand_with_a_reason(item):
 
 
 def test_the_second_of_two_saves_with_the_same_version_is_refused_and_nothing_is_lost(item):
-    anna, ben = nurse(first_name="Anna", last_name="Smith"), nurse()
+    anna, ben = make_user(role=roles.NURSE, first_name="Anna", last_name="Smith"), make_user(role=roles.NURSE)
     stale = FollowUpItem.objects.get(pk=item.pk)  # Ben opened the item at version 1 too
     svc.item_mark_done(
         item=item, user=anna, expected_version=1, completed_date=date(2026, 7, 19), result="ned"
@@ -188,7 +207,7 @@ def test_the_second_of_two_saves_with_the_same_version_is_refused_and_nothing_is
 def test_case_mark_recurrent_reassesses_as_systemic_therapy(item):
     svc.item_mark_done(
         item=item,
-        user=nurse(),
+        user=make_user(role=roles.NURSE),
         expected_version=1,
         completed_date=date(2026, 7, 18),
         result="confirmed_recurrence",

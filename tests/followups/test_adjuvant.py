@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from cases import roles
 from cases.choices import CaseStatus
 from cases.followups.services import (
     FollowUpError,
@@ -17,7 +18,7 @@ from cases.followups.services import (
     schedule_facts,
 )
 from cases.models import Case
-from tests.factories import make_case, nurse
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def _first_after_adjuvant(case):
 
 def test_the_after_adjuvant_phase_follows_the_real_end_date():
     case = _signed_high_risk_case()
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     # Planned: 36 months from surgery (2026-01-15): first post-adjuvant visit at month 39.
     followups_regenerate(case=case, user=user, reason="MDT signed")
     assert _first_after_adjuvant(case) == date(2029, 4, 15)
@@ -90,9 +91,11 @@ def test_the_after_adjuvant_phase_follows_the_real_end_date():
 def test_an_open_interruption_counts_up_to_today():
     case = _signed_high_risk_case()
     course = adjuvant_course_save(
-        case=case, user=nurse(), start=date(2026, 2, 1), planned_end=date(2029, 2, 1)
+        case=case, user=make_user(role=roles.NURSE), start=date(2026, 2, 1), planned_end=date(2029, 2, 1)
     )
-    adjuvant_interruption_add(course=course, user=nurse(), start=date(2026, 2, 20), end=None, reason="Rash")
+    adjuvant_interruption_add(
+        course=course, user=make_user(role=roles.NURSE), start=date(2026, 2, 20), end=None, reason="Rash"
+    )
     assert adjuvant_real_end(course, today=date(2026, 3, 1)) == date(2029, 2, 10)
 
 
@@ -106,7 +109,9 @@ def test_a_declined_adjuvant_decision_ignores_the_course():
 def test_it_refuses_an_inconsistent_course_naming_the_field():
     case = _signed_high_risk_case()
     with pytest.raises(FollowUpError) as exc:
-        adjuvant_course_save(case=case, user=nurse(), start=date(2026, 2, 1), planned_end=date(2026, 1, 1))
+        adjuvant_course_save(
+            case=case, user=make_user(role=roles.NURSE), start=date(2026, 2, 1), planned_end=date(2026, 1, 1)
+        )
     assert exc.value.field == "planned_end"
 
 

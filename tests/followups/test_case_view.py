@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 import time_machine
 
+from cases import roles
 from cases.models import AdjuvantCourse, FollowUpItem
-from tests.factories import make_case, nurse, surgeon
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def _frozen():
 
 def test_a_nurse_regenerates_adds_and_records_the_adjuvant_course(client):
     case = make_case(adjuvant_decision="given")
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     url = f"/followups/case/{case.pk}/"
     client.post(url + "regenerate/")
     assert case.followups.count() == 31
@@ -50,7 +51,7 @@ def test_a_nurse_regenerates_adds_and_records_the_adjuvant_course(client):
 
 def test_readers_see_the_page_but_cannot_write(client):
     case = make_case()
-    client.force_login(surgeon())
+    client.force_login(make_user(role=roles.SURGEON))
     assert client.get(f"/followups/case/{case.pk}/").status_code == 200
     assert client.post(f"/followups/case/{case.pk}/regenerate/").status_code == 403
     assert not FollowUpItem.objects.exists()

@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from cases import roles
 from cases.followups import escalation as esc
 from cases.followups import services as svc
 from cases.models import EscalationStep, FollowUpClosure
-from tests.factories import coordinator, make_case, nurse
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_a_rebooked_visit_stops_the_escalation(item):
     with time_machine.travel(date(2026, 9, 17), tick=False):
         svc.item_reschedule(
             item=item,
-            user=nurse(),
+            user=make_user(role=roles.NURSE),
             expected_version=1,
             due_date=date(2026, 9, 25),
             reason_code="patient_request",
@@ -83,7 +84,9 @@ def test_each_step_records_its_outcome(item):
     _night(date(2026, 9, 16))
     step = EscalationStep.objects.get(item=item)
     with time_machine.travel(date(2026, 9, 17), tick=False):
-        esc.step_record_outcome(step=step, user=nurse(), outcome="no_answer", notes="Voicemail full")
+        esc.step_record_outcome(
+            step=step, user=make_user(role=roles.NURSE), outcome="no_answer", notes="Voicemail full"
+        )
     step.refresh_from_db()
     assert (step.outcome, step.outcome_notes, step.recorded_on) == (
         "no_answer",
@@ -91,12 +94,12 @@ def test_each_step_records_its_outcome(item):
         date(2026, 9, 17),
     )
     with pytest.raises(svc.FollowUpError) as exc:
-        esc.step_record_outcome(step=step, user=nurse(), outcome="", notes="")
+        esc.step_record_outcome(step=step, user=make_user(role=roles.NURSE), outcome="", notes="")
     assert exc.value.field == "outcome"
 
 
 def test_a_nurse_can_escalate_an_overdue_item_at_once_but_not_one_in_its_window(item):
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     with (
         time_machine.travel(date(2026, 9, 10), tick=False),
         pytest.raises(svc.FollowUpError, match="not overdue"),
@@ -115,12 +118,19 @@ def test_lost_to_follow_up_is_closed_by_the_coordinator_with_a_reason(item):
     assert list(esc.lost_to_follow_up()) == [item.case]
     with time_machine.travel(date(2026, 11, 2), tick=False):
         with pytest.raises(PermissionError):
-            esc.case_close_followup(case=item.case, user=nurse(), reason="moved", note="To Leeds")
+            esc.case_close_followup(
+                case=item.case, user=make_user(role=roles.NURSE), reason="moved", note="To Leeds"
+            )
         with pytest.raises(svc.FollowUpError) as exc:
-            esc.case_close_followup(case=item.case, user=coordinator(), reason="", note="")
+            esc.case_close_followup(
+                case=item.case, user=make_user(role=roles.COORDINATOR), reason="", note=""
+            )
         assert exc.value.field == "reason"
         esc.case_close_followup(
-            case=item.case, user=coordinator(), reason="moved", note="Follow-up at Leeds Teaching Hospitals"
+            case=item.case,
+            user=make_user(role=roles.COORDINATOR),
+            reason="moved",
+            note="Follow-up at Leeds Teaching Hospitals",
         )
     closure = FollowUpClosure.objects.get(case=item.case)
     assert (closure.reason, closure.note, closure.closed_on) == (
@@ -138,6 +148,8 @@ def test_the_command_reports_what_it_did_and_survives_an_item_closed_meanwhile(i
     out = _night(date(2026, 9, 16))
     assert "1 escalation step" in out
     with time_machine.travel(date(2026, 9, 16) + timedelta(days=1), tick=False):
-        svc.item_cancel(item=item, user=nurse(), expected_version=1, reason="Scan done elsewhere")
+        svc.item_cancel(
+            item=item, user=make_user(role=roles.NURSE), expected_version=1, reason="Scan done elsewhere"
+        )
     out = _night(date(2026, 9, 30))
     assert "0 escalation steps" in out

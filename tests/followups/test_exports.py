@@ -10,9 +10,10 @@ import icalendar
 import pytest
 import time_machine
 
+from cases import roles
 from cases.followups.services import calendar_token_create, item_add_manual
 from cases.models import CalendarFeedToken
-from tests.factories import make_case, nurse, surgeon
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def _frozen():
 
 @pytest.fixture
 def items():
-    anna = nurse(username="anna")
+    anna = make_user(role=roles.NURSE, username="anna")
     stomach = make_case(surgery_date=None)
     rectum = make_case(site="rectum", surgery_date=None)
     return {
@@ -44,7 +45,7 @@ def items():
             due_date=date(2026, 12, 1),
             modality="ct_or_mri",
             reason="t",
-            responsible_nurse=nurse(),
+            responsible_nurse=make_user(role=roles.NURSE),
         ),
         "anna": anna,
         "stomach": stomach,
@@ -57,7 +58,7 @@ def _csv(response):
 
 
 def test_csv_exports_the_filtered_list(client, items):
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     response = client.get("/followups/export.csv", {"tab": "all"})
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="followups-all-2026-06-01.csv"'
@@ -83,7 +84,7 @@ def test_csv_neutralises_spreadsheet_formulas(client, items):
     patient = items["stomach"].patient
     patient.family_name = "=HYPERLINK(1)"
     patient.save()
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     rows = _csv(client.get("/followups/export.csv", {"tab": "overdue"}))
     assert rows[0]["family_name"] == "'=HYPERLINK(1)"
     # A phone number is escaped too: Excel reads "+44 20 ..." as a formula (see cases/csv_safe.py).
@@ -92,9 +93,9 @@ def test_csv_neutralises_spreadsheet_formulas(client, items):
 
 def test_csv_needs_a_role(client, items):
     assert client.get("/followups/export.csv").status_code == 302
-    from tests.factories import user_with_role
+    from tests.factories import make_user
 
-    client.force_login(user_with_role(None))
+    client.force_login(make_user(role=None))
     assert client.get("/followups/export.csv").status_code == 403
 
 
@@ -138,12 +139,12 @@ def test_the_token_page_creates_and_revokes(client, items):
     client.post("/followups/calendar/", {"action": "revoke"})
     assert not CalendarFeedToken.objects.filter(revoked_at__isnull=True).exists()
     assert client.get(f"/followups/calendar/{raw}.ics").status_code == 404
-    client.force_login(surgeon())
+    client.force_login(make_user(role=roles.SURGEON))
     assert client.get("/followups/calendar/").status_code == 403
 
 
 def test_the_printable_list_carries_the_rows_and_print_css(client, items):
-    client.force_login(surgeon())
+    client.force_login(make_user(role=roles.SURGEON))
     body = client.get("/followups/print/", {"tab": "all"}).content.decode()
     assert items["stomach"].patient.mrn in body
     assert "Follow-up list: All" in body

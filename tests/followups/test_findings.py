@@ -9,10 +9,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from cases import roles
 from cases.followups import services as svc
 from cases.models import AdjuvantCourse, Case
 from cases.records.assessment import case_assess
-from tests.factories import coordinator, make_case, nurse, signed_report, user_in_role
+from tests.factories import make_case, make_user, signed_report
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_it_refuses_to_reschedule_to_a_date_in_the_past(two_visits):
     with pytest.raises(svc.FollowUpError) as exc:
         svc.item_reschedule(
             item=first,
-            user=nurse(),
+            user=make_user(role=roles.NURSE),
             expected_version=1,
             due_date=date(2026, 11, 1),
             reason_code="patient_request",
@@ -74,7 +75,7 @@ def test_it_warns_when_a_visit_moves_past_the_next_one_and_needs_a_confirmation(
     with pytest.raises(svc.RescheduleNeedsConfirmation) as exc:
         svc.item_reschedule(
             item=first,
-            user=nurse(),
+            user=make_user(role=roles.NURSE),
             expected_version=1,
             due_date=date(2028, 6, 1),
             reason_code="scanner_availability",
@@ -90,7 +91,7 @@ def test_it_warns_when_a_visit_moves_past_the_next_one_and_needs_a_confirmation(
 
     svc.item_reschedule(
         item=first,
-        user=nurse(),
+        user=make_user(role=roles.NURSE),
         expected_version=1,
         due_date=date(2028, 6, 1),
         reason_code="scanner_availability",
@@ -106,7 +107,7 @@ def test_a_reschedule_inside_the_window_needs_no_confirmation(two_visits):
     first, _ = two_visits
     svc.item_reschedule(
         item=first,
-        user=nurse(),
+        user=make_user(role=roles.NURSE),
         expected_version=1,
         due_date=date(2026, 11, 16),
         reason_code="patient_request",
@@ -129,7 +130,7 @@ def test_it_requires_a_reason_from_the_list_and_a_real_text(two_visits, code, te
     with pytest.raises(svc.FollowUpError) as exc:
         svc.item_reschedule(
             item=first,
-            user=nurse(),
+            user=make_user(role=roles.NURSE),
             expected_version=1,
             due_date=date(2026, 11, 10),
             reason_code=code,
@@ -140,7 +141,7 @@ def test_it_requires_a_reason_from_the_list_and_a_real_text(two_visits, code, te
 
 def test_the_reschedule_page_shows_the_warning_and_keeps_what_was_typed(client, two_visits):
     first, _ = two_visits
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     data = {
         "expected_version": 1,
         "due_date": "2028-06-01",
@@ -169,7 +170,7 @@ def test_it_refuses_an_adjuvant_start_before_the_surgery():
     with pytest.raises(svc.FollowUpError) as exc:
         svc.adjuvant_course_save(
             case=case,
-            user=nurse(),
+            user=make_user(role=roles.NURSE),
             start=date(2026, 1, 14),
             planned_end=date(2029, 1, 14),
             dose_mg_per_day=400,
@@ -185,7 +186,7 @@ def test_it_refuses_a_dose_outside_imatinibs_usual_range_without_an_override(dos
     with pytest.raises(svc.FollowUpError) as exc:
         svc.adjuvant_course_save(
             case=case,
-            user=nurse(),
+            user=make_user(role=roles.NURSE),
             start=date(2026, 2, 15),
             planned_end=date(2029, 2, 15),
             dose_mg_per_day=dose,
@@ -200,7 +201,11 @@ def test_it_refuses_a_dose_outside_imatinibs_usual_range_without_an_override(dos
 def test_it_accepts_the_usual_doses(dose):
     case = make_case()
     course = svc.adjuvant_course_save(
-        case=case, user=nurse(), start=date(2026, 2, 15), planned_end=date(2029, 2, 15), dose_mg_per_day=dose
+        case=case,
+        user=make_user(role=roles.NURSE),
+        start=date(2026, 2, 15),
+        planned_end=date(2029, 2, 15),
+        dose_mg_per_day=dose,
     )
     assert course.dose_mg_per_day == dose
     assert course.dose_override_reason == ""
@@ -210,7 +215,7 @@ def test_an_unusual_dose_is_kept_with_the_reason_for_the_override():
     case = make_case()
     course = svc.adjuvant_course_save(
         case=case,
-        user=nurse(),
+        user=make_user(role=roles.NURSE),
         start=date(2026, 2, 15),
         planned_end=date(2029, 2, 15),
         dose_mg_per_day=50,
@@ -225,7 +230,7 @@ def test_an_unusual_dose_is_kept_with_the_reason_for_the_override():
 
 def test_the_adjuvant_form_says_the_dose_in_clinical_words(client):
     case = make_case()
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     response = client.post(
         f"/followups/case/{case.pk}/adjuvant/",
         {"start": "2026-02-15", "planned_end": "2029-02-15", "dose_mg_per_day": 1000},
@@ -242,7 +247,7 @@ def test_the_adjuvant_form_says_the_dose_in_clinical_words(client):
 
 def test_marking_done_clears_the_callback_date(two_visits):
     first, _ = two_visits
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     svc.item_record_contact(
         item=first, user=user, expected_version=1, outcome="no_answer", next_contact_date=date(2026, 11, 5)
     )
@@ -255,7 +260,7 @@ def test_marking_done_clears_the_callback_date(two_visits):
 
 def test_cancelling_clears_the_callback_date(two_visits):
     first, _ = two_visits
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     svc.item_record_contact(
         item=first, user=user, expected_version=1, outcome="no_answer", next_contact_date=date(2026, 11, 5)
     )
@@ -289,7 +294,9 @@ def test_signing_replaces_the_provisional_items():
     case_assess(case=case, user=None)
     provisional = case.followups.get(due_date=date(2027, 4, 1))
     assert provisional.provisional
-    signed_report(coordinator=coordinator(), chair=user_in_role(None, chair=True), case=case)
+    signed_report(
+        coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
+    )
     items = list(case.followups.order_by("due_date"))
     assert len(items) == 10
     assert not any(i.provisional for i in items)
@@ -303,7 +310,7 @@ def test_the_worklist_marks_provisional_items(client):
         size_cm="4", mitoses=3, surgery_date=date(2026, 4, 1)
     )  # first visit 01 Oct 2026: overdue
     case_assess(case=case, user=None)
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     body = client.get("/followups/?tab=overdue").content.decode()
     assert "Provisional" in body
 
@@ -315,7 +322,7 @@ def test_a_report_unsigned_14_days_after_its_assessment_is_on_the_coordinators_h
         case_assess(case=late, user=None)
     with time_machine.travel(timezone.now() - timedelta(days=13), tick=False):
         case_assess(case=recent, user=None)
-    client.force_login(coordinator())
+    client.force_login(make_user(role=roles.COORDINATOR))
     body = client.get("/").content.decode()
     assert "Awaiting sign-off for 14 days or more" in body
     assert late.short_id in body
@@ -340,13 +347,13 @@ def test_the_csv_has_result_date_done_and_notes_and_one_state_column(client, two
     first, _ = two_visits
     svc.item_mark_done(
         item=first,
-        user=nurse(),
+        user=make_user(role=roles.NURSE),
         expected_version=1,
         completed_date=date(2026, 11, 2),
         result="ned",
         notes="CT clear",
     )
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     text = b"".join(client.get("/followups/export.csv?tab=all").streaming_content).decode()
     reader = csv.DictReader(io.StringIO(text))
     assert "status" not in reader.fieldnames
@@ -363,7 +370,7 @@ def test_the_csv_has_result_date_done_and_notes_and_one_state_column(client, two
 
 def test_the_calendar_feed_includes_callback_dates(client, two_visits):
     first, _ = two_visits
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     svc.item_record_contact(
         item=first, user=user, expected_version=1, outcome="no_answer", next_contact_date=date(2026, 11, 5)
     )
@@ -378,8 +385,8 @@ def test_the_calendar_feed_includes_callback_dates(client, two_visits):
 
 def test_the_nurse_chooser_shows_peoples_names(client, two_visits):
     first, _ = two_visits
-    nurse(username="nurse7", first_name="Nadia", last_name="Okafor")
-    client.force_login(nurse())
+    make_user(role=roles.NURSE, username="nurse7", first_name="Nadia", last_name="Okafor")
+    client.force_login(make_user(role=roles.NURSE))
     body = client.get(f"/followups/item/{first.pk}/edit/").content.decode()
     assert ">Nadia Okafor</option>" in body
     assert ">nurse7</option>" not in body
@@ -392,7 +399,7 @@ HX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "item"}
 
 def test_cancelling_needs_an_explicit_confirmation(client, two_visits):
     first, _ = two_visits
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     url = f"/followups/item/{first.pk}/cancel/"
     response = client.post(url, {"expected_version": 1, "reason": "Scan done elsewhere"}, **HX)
     body = response.content.decode()
@@ -407,7 +414,7 @@ def test_cancelling_needs_an_explicit_confirmation(client, two_visits):
 
 def test_after_an_htmx_save_the_saved_row_is_swapped_in_place_and_nothing_else(client, two_visits):
     first, nxt = two_visits
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     data = {"expected_version": 1, "completed_date": "2026-11-02", "result": "ned", "notes": ""}
     body = client.post(f"/followups/item/{first.pk}/done/", data, **HX).content.decode()
     assert body.lstrip().startswith(f'<tbody id="item-{first.pk}"')

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 import time_machine
 
+from cases import roles
 from cases.choices import FollowUpSource, FollowUpStatus
 from cases.followups.services import followups_regenerate
 from cases.models import FollowUpItem
-from tests.factories import make_case, nurse
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 1)
@@ -139,7 +140,7 @@ def test_regeneration_keeps_done_cancelled_and_manual_items_and_replaces_pending
 
     case = make_case(size_cm="4", mitoses=3)  # low risk: 6-monthly from 2026-07-15
     followups_regenerate(case=case, user=None, reason="MDT signed")
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     first, second = list(case.followups.order_by("due_date")[:2])
     with time_machine.travel(date(2026, 7, 20), tick=False):
         item_mark_done(
@@ -173,7 +174,11 @@ def test_regeneration_does_not_recreate_a_visit_already_done():
     first = case.followups.order_by("due_date").first()
     with time_machine.travel(date(2026, 7, 20), tick=False):
         item_mark_done(
-            item=first, user=nurse(), expected_version=1, completed_date=date(2026, 7, 20), result="ned"
+            item=first,
+            user=make_user(role=roles.NURSE),
+            expected_version=1,
+            completed_date=date(2026, 7, 20),
+            result="ned",
         )
     followups_regenerate(case=case, user=None, reason="again")
     assert case.followups.filter(due_date=date(2026, 7, 15)).count() == 1
@@ -185,7 +190,7 @@ def test_new_items_go_to_the_nurse_already_looking_after_the_case():
 
     case = make_case(size_cm="4", mitoses=3)
     followups_regenerate(case=case, user=None, reason="MDT signed")
-    anna = nurse(username="anna")
+    anna = make_user(role=roles.NURSE, username="anna")
     case.followups.update(responsible_nurse=anna)
     Operation.objects.filter(case=case).update(surgery_date=date(2026, 1, 25))
     followups_regenerate(case=case, user=None, reason="Surgery date corrected")

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 import time_machine
 
+from cases import roles
 from cases.followups.services import item_add_manual, item_mark_done
 from cases.models import Case, ContactAttempt, FollowUpItem
-from tests.factories import make_case, nurse, surgeon
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "item"}
@@ -32,7 +33,7 @@ def _url(item, action):
 
 
 def test_htmx_get_opens_the_form_inside_the_item(client, item):
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     response = client.get(_url(item, "done"), **HX)
     body = response.content.decode()
     assert body.lstrip().startswith(f'<tbody id="item-{item.pk}"')
@@ -41,7 +42,7 @@ def test_htmx_get_opens_the_form_inside_the_item(client, item):
 
 
 def test_htmx_mark_done_swaps_the_updated_item(client, item):
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     data = {"expected_version": 1, "completed_date": "2026-05-30", "result": "ned", "notes": "Clear"}
     response = client.post(_url(item, "done"), data, **HX)
     item.refresh_from_db()
@@ -55,7 +56,7 @@ def test_htmx_mark_done_swaps_the_updated_item(client, item):
 
 
 def test_plain_form_fallback_redirects_to_the_list(client, item):
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     assert client.get(_url(item, "contact")).status_code == 200
     response = client.post(
         _url(item, "contact"),
@@ -67,7 +68,7 @@ def test_plain_form_fallback_redirects_to_the_list(client, item):
 
 
 def test_reschedule_and_cancel_require_a_reason(client, item):
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     response = client.post(
         _url(item, "reschedule"), {"expected_version": 1, "due_date": "2026-07-01", "reason": ""}, **HX
     )
@@ -90,7 +91,7 @@ def test_reschedule_and_cancel_require_a_reason(client, item):
 
 
 def test_bad_input_names_the_field_and_keeps_the_entry(client, item):
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     data = {"expected_version": 1, "completed_date": "2026-06-05", "result": "ned", "notes": "typed text"}
     body = client.post(_url(item, "done"), data, **HX).content.decode()
     assert "The date done cannot be in the future." in body
@@ -100,11 +101,11 @@ def test_bad_input_names_the_field_and_keeps_the_entry(client, item):
 
 
 def test_a_conflict_keeps_what_the_nurse_typed_and_shows_the_current_version(client, item):
-    anna = nurse(first_name="Anna", last_name="Smith")
+    anna = make_user(role=roles.NURSE, first_name="Anna", last_name="Smith")
     item_mark_done(
         item=item, user=anna, expected_version=1, completed_date=date(2026, 5, 31), result="stable"
     )
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     data = {
         "expected_version": 1,
         "due_date": "2026-07-01",
@@ -122,8 +123,8 @@ def test_a_conflict_keeps_what_the_nurse_typed_and_shows_the_current_version(cli
 
 
 def test_edit_assigns_a_nurse(client, item):
-    ben = nurse(username="ben")
-    client.force_login(nurse())
+    ben = make_user(role=roles.NURSE, username="ben")
+    client.force_login(make_user(role=roles.NURSE))
     data = {
         "expected_version": 1,
         "due_date": "2026-05-01",
@@ -140,7 +141,7 @@ def test_edit_assigns_a_nurse(client, item):
 
 
 def test_readers_cannot_act_and_unknown_actions_are_404(client, item):
-    client.force_login(surgeon())
+    client.force_login(make_user(role=roles.SURGEON))
     assert client.get(_url(item, "done")).status_code == 403
     assert (
         client.post(
@@ -148,7 +149,7 @@ def test_readers_cannot_act_and_unknown_actions_are_404(client, item):
         ).status_code
         == 403
     )
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     assert client.get(_url(item, "explode")).status_code == 404
     assert FollowUpItem.objects.get().status == "pending"
 
@@ -159,9 +160,9 @@ def test_anonymous_is_sent_to_login(client, item):
 
 def test_flagged_page_lists_the_case_and_reassesses_it(client, item):
     data = {"expected_version": 1, "completed_date": "2026-05-30", "result": "suspected_recurrence"}
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     client.post(_url(item, "done"), data, **HX)
-    client.force_login(surgeon())
+    client.force_login(make_user(role=roles.SURGEON))
     body = client.get("/followups/flagged/").content.decode()
     assert item.case.patient.mrn in body
     assert "suspected recurrence" in body
@@ -170,7 +171,7 @@ def test_flagged_page_lists_the_case_and_reassesses_it(client, item):
     case = Case.objects.get(pk=item.case_id)
     assert case.presentation.presentation == "recurrent"
     assert case.pathway == "systemic_therapy"
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     assert client.post(f"/followups/case/{item.case_id}/recurrent/").status_code == 403
     htmx = client.get("/followups/flagged/", HTTP_HX_REQUEST="true").content.decode()
     assert htmx.lstrip().startswith('<section id="flagged-cases"')

@@ -10,19 +10,13 @@ import time_machine
 from django.core import mail
 from django.utils.html import strip_tags
 
+from cases import roles
 from cases.followups import escalation as esc
 from cases.followups import letters as letters_svc
 from cases.followups import services as svc
 from cases.followups.letter_content import letter_data, render_letter_html
 from cases.models import Case, EscalationStep, Letter
-from tests.factories import (
-    contract_example_case,
-    coordinator,
-    nurse,
-    pdf_pages_text,
-    signed_report,
-    user_in_role,
-)
+from tests.factories import contract_example_case, make_user, pdf_pages_text, signed_report
 
 pytestmark = pytest.mark.django_db
 ADDRESS = {"address_line1": "12 Mill Lane", "town": "Leeds", "postcode": "LS1 4AB"}
@@ -44,7 +38,9 @@ def case():
         gp_name="Dr Alan Price",
         gp_practice_address="Park Surgery, Leeds LS2",
     )
-    signed_report(coordinator=coordinator(), chair=user_in_role(None, chair=True), case=case)
+    signed_report(
+        coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -97,7 +93,9 @@ def test_the_patient_letter_reads_at_about_age_12(case, purpose):
 
 
 def test_the_gp_letter_has_the_decision_medication_plan_and_what_to_watch_for_on_one_page(case):
-    letter = letters_svc.letter_create(case=case, user=nurse(), recipient="gp", purpose="plan")
+    letter = letters_svc.letter_create(
+        case=case, user=make_user(role=roles.NURSE), recipient="gp", purpose="plan"
+    )
     pages = pdf_pages_text(bytes(letter.pdf))
     assert len(pages) == 1
     text = re.sub(r"\s+", " ", pages[0])
@@ -112,11 +110,13 @@ def test_the_gp_letter_has_the_decision_medication_plan_and_what_to_watch_for_on
 
 
 def test_a_letter_is_stored_unchanged_with_its_hash_and_listed_on_the_case_page_and_history(client, case):
-    letter = letters_svc.letter_create(case=case, user=nurse(), recipient="patient", purpose="plan")
+    letter = letters_svc.letter_create(
+        case=case, user=make_user(role=roles.NURSE), recipient="patient", purpose="plan"
+    )
     pdf = bytes(Letter.objects.get(pk=letter.pk).pdf)
     assert pdf.startswith(b"%PDF")
     assert letter.sha256 == hashlib.sha256(pdf).hexdigest()
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     body = client.get(f"/followups/case/{case.pk}/").content.decode()
     assert letter.sha256[:16] in body
     assert client.get(f"/followups/letter/{letter.pk}/letter.pdf").content == pdf
@@ -132,18 +132,20 @@ def test_a_letter_is_stored_unchanged_with_its_hash_and_listed_on_the_case_page_
 def test_no_letter_without_a_signed_report():
     case = contract_example_case()
     with pytest.raises(svc.FollowUpError, match="signed"):
-        letters_svc.letter_create(case=case, user=nurse(), recipient="patient", purpose="plan")
+        letters_svc.letter_create(
+            case=case, user=make_user(role=roles.NURSE), recipient="patient", purpose="plan"
+        )
 
 
 def test_only_nurses_and_coordinators_write_letters(case):
     with pytest.raises(PermissionError):
         letters_svc.letter_create(
-            case=case, user=user_in_role("Surgeon"), recipient="patient", purpose="plan"
+            case=case, user=make_user(role="Surgeon"), recipient="patient", purpose="plan"
         )
 
 
 def test_sending_follows_the_patients_consent_and_details(case):
-    user = nurse()
+    user = make_user(role=roles.NURSE)
     letter = letters_svc.letter_create(case=case, user=user, recipient="patient", purpose="plan")
     with pytest.raises(svc.FollowUpError, match="no postal address"):
         letters_svc.letter_send(letter=letter, user=user, via="print")
@@ -177,12 +179,14 @@ def test_sending_follows_the_patients_consent_and_details(case):
 )
 def test_the_contact_preference_needs_the_matching_details(case, values, field):
     with pytest.raises(svc.FollowUpError) as exc:
-        letters_svc.patient_contact_update(patient=case.patient, user=nurse(), values=values)
+        letters_svc.patient_contact_update(
+            patient=case.patient, user=make_user(role=roles.NURSE), values=values
+        )
     assert exc.value.field == field
 
 
 def test_the_contact_form_keeps_what_was_typed_and_names_the_field(client, case):
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     data = {
         "preferred_contact": "sms",
         "phone": "",
@@ -204,14 +208,14 @@ def test_a_missed_visit_letter_to_the_gp_records_the_step_outcome_when_sent(case
     item = case.followups.order_by("due_date").first()  # 15 Apr 2026, window to 29 Apr 2026
     with time_machine.travel(date(2026, 5, 10), tick=False):
         for _ in range(3):
-            step = esc.item_escalate(item=item, user=nurse())
+            step = esc.item_escalate(item=item, user=make_user(role=roles.NURSE))
         assert step.step == "gp_letter"
         letter = letters_svc.letter_create(
-            case=case, user=nurse(), recipient="gp", purpose="missed_visit", step=step
+            case=case, user=make_user(role=roles.NURSE), recipient="gp", purpose="missed_visit", step=step
         )
         text = re.sub(r"\s+", " ", pdf_pages_text(bytes(letter.pdf))[0])
         assert "Missed surveillance visit" in text
         assert "CT or MRI scan due 15 April 2026" in text
-        letters_svc.letter_send(letter=letter, user=nurse(), via="print")
+        letters_svc.letter_send(letter=letter, user=make_user(role=roles.NURSE), via="print")
     step.refresh_from_db()
     assert step.outcome == "letter_sent"

@@ -8,11 +8,12 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cases import roles
 from cases.followups import escalation as esc
 from cases.followups import services as svc
 from cases.followups.safety import cases_without_safety_net
 from cases.models import Case
-from tests.factories import coordinator, make_case, nurse, signed_report, user_in_role
+from tests.factories import make_case, make_user, signed_report
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +28,20 @@ def _frozen():
 def signed_case():
     """Low risk, resected 01 Oct 2026, signed: 10 visits (every 6 months, months 6-60)."""
     case = make_case(size_cm="4", mitoses=3, surgery_date=date(2026, 10, 1))
-    signed_report(coordinator=coordinator(), chair=user_in_role(None, chair=True), case=case)
+    signed_report(
+        coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
+    )
     return Case.objects.get(pk=case.pk)
 
 
 def _close_every_visit(case):
     for item in case.followups.all():
-        svc.item_cancel(item=item, user=nurse(), expected_version=item.version, reason="Scans done elsewhere")
+        svc.item_cancel(
+            item=item,
+            user=make_user(role=roles.NURSE),
+            expected_version=item.version,
+            reason="Scans done elsewhere",
+        )
 
 
 def test_a_signed_case_with_a_pending_visit_is_safe(signed_case):
@@ -51,7 +59,9 @@ def test_a_closure_or_a_flag_takes_it_off_the_list(signed_case):
     svc.case_flag_for_mdt(case=signed_case, user=None, reason="CT at another hospital: suspected recurrence")
     assert list(cases_without_safety_net()) == []
     Case.objects.filter(pk=signed_case.pk).update(needs_mdt_review=False)
-    esc.case_close_followup(case=signed_case, user=coordinator(), reason="moved", note="Leeds")
+    esc.case_close_followup(
+        case=signed_case, user=make_user(role=roles.COORDINATOR), reason="moved", note="Leeds"
+    )
     assert list(cases_without_safety_net()) == []
 
 
@@ -62,11 +72,11 @@ def test_an_unsigned_or_archived_case_is_not_listed():
 
 def test_the_page_lists_the_cases_for_clinical_readers_only(client, signed_case):
     _close_every_visit(signed_case)
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     body = client.get("/followups/safety-net/").content.decode()
     assert signed_case.short_id in body
     assert "1 case" in body
-    client.force_login(user_in_role(None))
+    client.force_login(make_user(role=None))
     assert client.get("/followups/safety-net/").status_code == 403
 
 

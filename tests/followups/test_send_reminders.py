@@ -8,9 +8,10 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
+from cases import roles
 from cases.followups.services import item_add_manual
 from cases.models import ReminderLog
-from tests.factories import make_case, nurse
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def _run() -> str:
 
 @pytest.fixture
 def setup():
-    anna, ben = nurse(username="anna"), nurse(username="ben")
+    anna, ben = make_user(role=roles.NURSE, username="anna"), make_user(role=roles.NURSE, username="ben")
     case = make_case(surgery_date=None)
     add = lambda due, who=None: item_add_manual(  # noqa: E731
         case=case, user=None, due_date=due, modality="ct_or_mri", reason="t", responsible_nurse=who

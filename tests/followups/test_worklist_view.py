@@ -7,9 +7,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases import roles
 from cases.followups.services import item_add_manual
 from cases.models import FollowUpItem
-from tests.factories import coordinator, make_case, nurse, surgeon, user_with_role
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/followups/"
@@ -27,7 +28,7 @@ def _ids(response):
 
 @pytest.fixture
 def nurse_client(client):
-    client.force_login(nurse())
+    client.force_login(make_user(role=roles.NURSE))
     return client
 
 
@@ -88,7 +89,7 @@ def test_it_shows_counts_contact_details_and_sorts_by_due_date(nurse_client):
 
 
 def test_it_filters_by_modality_surgeon_site_and_risk(nurse_client):
-    alice = surgeon(username="alice")
+    alice = make_user(role=roles.SURGEON, username="alice")
     stomach = make_case(surgery_date=None, owner=alice)
     stomach.risk_category = "high"
     stomach.save()
@@ -132,7 +133,7 @@ def test_it_paginates(nurse_client):
 def test_the_number_of_queries_does_not_grow_with_the_rows(nurse_client):
     def queries(n_cases):
         for _ in range(n_cases):
-            case = make_case(surgery_date=None, owner=surgeon())
+            case = make_case(surgery_date=None, owner=make_user(role=roles.SURGEON))
             for k in range(3):
                 _item(case, date(2026, 5, 1) + timedelta(days=k), modality="eus")
         with CaptureQueriesContext(connection) as ctx:
@@ -158,7 +159,7 @@ def test_readers_see_the_list_without_actions(client):
     case = make_case(surgery_date=None)
     with time_machine.travel(date(2026, 6, 1), tick=False):
         _item(case, date(2026, 6, 1))
-        client.force_login(surgeon())
+        client.force_login(make_user(role=roles.SURGEON))
         response = client.get(URL, {"tab": "due"})
     assert response.status_code == 200
     assert len(response.context["items"]) == 1
@@ -179,8 +180,8 @@ def test_anonymous_users_go_to_the_login_page(client):
 
 
 def test_users_without_a_role_are_refused(client):
-    client.force_login(user_with_role(None))
+    client.force_login(make_user(role=None))
     assert client.get(URL).status_code == 403
-    client.force_login(coordinator())
+    client.force_login(make_user(role=roles.COORDINATOR))
     assert client.get(URL).status_code == 200
     assert FollowUpItem.objects.count() == 0

@@ -23,7 +23,7 @@ from cases.api.tokens import api_token_create
 from cases.interop import fhir_codes as codes
 from cases.interop.fhir_export import case_bundle
 from cases.models import Case, TreatmentDecision
-from tests.factories import contract_example_case, signed_report, user_in_role
+from tests.factories import contract_example_case, make_user, signed_report
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +197,7 @@ def test_it_gives_the_same_ids_when_the_case_is_exported_twice(case):
 
 
 def test_it_attaches_the_signed_report_with_its_sha256(case):
-    coordinator, chair = user_in_role("MDT coordinator"), user_in_role("Surgeon", chair=True)
+    coordinator, chair = make_user(role="MDT coordinator"), make_user(role="Surgeon", chair=True)
     report = signed_report(coordinator=coordinator, chair=chair, case=case)
     bundle = case_bundle(Case.objects.with_sections().get(pk=case.pk))
     validated(bundle)
@@ -222,7 +222,7 @@ def test_every_demo_case_exports_a_valid_bundle():
 
 
 def test_it_serves_the_bundle_to_a_session_with_view_clinical(client, case):
-    client.force_login(user_in_role("Nurse"))
+    client.force_login(make_user(role="Nurse"))
     response = client.get(reverse("fhir:case_bundle", kwargs={"case_id": case.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/fhir+json"
@@ -230,7 +230,7 @@ def test_it_serves_the_bundle_to_a_session_with_view_clinical(client, case):
 
 
 def test_it_serves_the_bundle_to_a_token(client, case):
-    _token, raw = api_token_create(owner=user_in_role("Surgeon"), name="EPR")
+    _token, raw = api_token_create(owner=make_user(role="Surgeon"), name="EPR")
     response = client.get(
         reverse("fhir:case_bundle", kwargs={"case_id": case.pk}), HTTP_AUTHORIZATION=f"Bearer {raw}"
     )
@@ -241,12 +241,12 @@ def test_it_serves_the_bundle_to_a_token(client, case):
 def test_it_refuses_a_user_without_a_role_and_an_anonymous_caller(client, case):
     url = reverse("fhir:case_bundle", kwargs={"case_id": case.pk})
     assert client.get(url).status_code == 401
-    client.force_login(user_in_role(None))
+    client.force_login(make_user(role=None))
     assert client.get(url).status_code == 403
 
 
 def test_it_answers_404_for_an_unknown_case(client, db):
-    client.force_login(user_in_role("Nurse"))
+    client.force_login(make_user(role="Nurse"))
     response = client.get(
         reverse("fhir:case_bundle", kwargs={"case_id": "00000000-0000-0000-0000-000000000000"})
     )

@@ -17,14 +17,14 @@ from cases.interop.fhir_import import import_bundle
 from cases.models import Case, Operation, Patient, TreatmentDecision
 from cases.records.facts import build_facts
 from guidelines import assess
-from tests.factories import contract_example_case, make_case, user_in_role
+from tests.factories import contract_example_case, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def surgeon(db):
-    return user_in_role("Surgeon", username="importer")
+    return make_user(role="Surgeon", username="importer")
 
 
 @pytest.fixture
@@ -218,9 +218,9 @@ def test_the_api_answers_400_with_every_reason_and_writes_nothing(client, origin
 def test_the_api_refuses_bad_json_a_nurse_and_an_anonymous_caller(client, db):
     url = reverse("fhir:import")
     assert client.post(url, "{}", content_type="application/json").status_code == 401
-    client.force_login(user_in_role("Nurse"))
+    client.force_login(make_user(role="Nurse"))
     assert client.post(url, "{}", content_type="application/json").status_code == 403
-    client.force_login(user_in_role("Surgeon"))
+    client.force_login(make_user(role="Surgeon"))
     response = client.post(url, "{not json", content_type="application/json")
     assert response.status_code == 400
     assert "not valid JSON" in response.json()["error"]
@@ -257,7 +257,7 @@ def test_the_page_shows_the_refusal_and_keeps_what_was_pasted(client, original, 
 
 
 def test_the_page_is_for_editors_only(client, db):
-    client.force_login(user_in_role("Nurse"))
+    client.force_login(make_user(role="Nurse"))
     assert client.get(reverse("interop:fhir_import")).status_code == 403
 
 

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from cases.interop.register_import import COLUMN_NAMES, register_import, template_csv
 from cases.models import Case, Patient
-from tests.factories import PatientFactory, user_in_role
+from tests.factories import PatientFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def row(n: int, **changes) -> dict:
 
 @pytest.fixture
 def admin(db):
-    return user_in_role("Administrator", username="registrar")
+    return make_user(role="Administrator", username="registrar")
 
 
 # (changes to a valid row, [(column, reason)]): every reason as the case form (or the reader) words it.
@@ -277,7 +277,7 @@ def test_the_page_imports_when_every_row_is_valid(client, admin):
 
 
 def test_the_page_and_template_are_for_administrators_only(client, db):
-    client.force_login(user_in_role("Surgeon"))
+    client.force_login(make_user(role="Surgeon"))
     assert client.get(reverse("interop:register_import")).status_code == 403
     assert client.get(reverse("interop:register_template")).status_code == 403
 

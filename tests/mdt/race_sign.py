@@ -29,13 +29,13 @@ def main() -> None:
         PASSWORD,
         CoordinatorFactory,
         contract_example_case,
+        make_user,
         meeting_with_case,
-        user_in_role,
     )
 
     call_command("migrate", verbosity=0)
     coordinator = CoordinatorFactory(username="race-coordinator")
-    chair = user_in_role(roles.SURGEON, chair=True, username="race-chair")
+    chair = make_user(role=roles.SURGEON, chair=True, username="race-chair")
     case = contract_example_case()
     _, item = meeting_with_case(coordinator=coordinator, case=case)
     decision_record(item=item, user=chair, decision="accept")

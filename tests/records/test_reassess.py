@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from cases import roles
 from cases.models import Assessment
 from cases.records.assessment import case_assess
 from guidelines import ESMO_2022
-from tests.factories import make_case, surgeon
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _case_with_old_snapshot():
 
 def test_it_says_the_assessment_was_made_with_a_superseded_version(client):
     case = _case_with_old_snapshot()
-    client.force_login(surgeon())
+    client.force_login(make_user(role=roles.SURGEON))
     page = client.get(reverse("records:case", kwargs={"case_id": case.pk})).content.decode()
     assert 'data-testid="superseded"' in page
     assert f"current version: <strong>{ESMO_2022.version}</strong>" in page
@@ -34,14 +35,14 @@ def test_it_says_the_assessment_was_made_with_a_superseded_version(client):
 def test_it_says_nothing_when_the_version_is_current(client):
     case = make_case()
     case_assess(case=case, user=None)
-    client.force_login(surgeon())
+    client.force_login(make_user(role=roles.SURGEON))
     page = client.get(reverse("records:case", kwargs={"case_id": case.pk})).content.decode()
     assert 'data-testid="superseded"' not in page
 
 
 def test_it_reassesses_with_the_current_rules(client):
     case = _case_with_old_snapshot()
-    client.force_login(surgeon())
+    client.force_login(make_user(role=roles.SURGEON))
     response = client.post(reverse("records:reassess", kwargs={"case_id": case.pk}))
     assert response.status_code == 302
     latest = case.assessments.order_by("-created_at").first()
