@@ -1,7 +1,8 @@
-"""Project-wide response headers (issue 11, finding 16)."""
+"""Project-wide response headers (issue 11, finding 16) and the session's idle-timeout renewal."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,4 +25,26 @@ class PrivateResponseMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         response.headers.setdefault("Permissions-Policy", settings.GISTCARE_PERMISSIONS_POLICY)
+        return response
+
+
+class SessionRenewalMiddleware:
+    """Renew a user's session (its server-side expiry, SESSION_COOKIE_AGE from now) at most once every
+    GISTCARE_SESSION_RENEW_SECONDS, instead of writing the session row on every request
+    (SESSION_SAVE_EVERY_REQUEST). The idle timeout ends between AGE - RENEW and AGE after the last request.
+    A visitor without a session gets none."""
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or response.status_code >= 500:
+            return response
+        now = int(time.time())
+        if now - int(session.get(self.KEY, 0)) >= settings.GISTCARE_SESSION_RENEW_SECONDS:
+            session[self.KEY] = now  # modified: SessionMiddleware saves it with a fresh expiry
         return response
