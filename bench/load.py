@@ -1,6 +1,13 @@
-"""Load test: gunicorn (4 workers, loopback) against a seeded database, 50 logged-in clients for 60 s.
+"""Load test: gunicorn (4 workers, loopback) against a seeded database, 50 logged-in clients, with its anchor.
 
-Usage: ``python bench/load.py [--clients 50] [--duration 60] [--workers 4] [--cases 3000] [--database-url URL]``
+Usage: ``python bench/load.py [--clients 50] [--duration 20] [--rounds 3] [--workers 4] [--cases 3000]
+[--database-url URL]``
+
+The anchor is a bare Django view on the same middleware and server (``/healthz/``). Phases alternate, each
+``--duration`` seconds: the clients hit only the bare view, then the realistic mix of pages, ``--rounds`` times
+(interleaved, so the machine's background load falls on both alike). The report gives each phase kind's median
+throughput over the rounds, the ratio mix/bare (issue 16 target: >= 0.35), and per endpoint the latency
+percentiles with the ratio of its median to the bare view's.
 
 Creates a throw-away database (SQLite in a temporary directory unless ``--database-url`` names another, which
 is then migrated and filled: use an empty one), runs ``seed_demo`` when the command exists plus bulk synthetic
@@ -79,6 +86,7 @@ demo = list(Case.objects.filter(patient__mrn__startswith="DEMO").values_list("pk
 sample = demo + [c.pk for c in rng.sample(cases, min(200, len(cases)))]
 
 endpoints = {
+    "bare view": reverse("healthz"),
     "home": reverse("home"),
     "worklist": reverse("followups:list"),
     "case list": reverse("records:list"),
@@ -189,23 +197,28 @@ class Client:
 
 
 def make_paths(endpoints: dict, cases: list[str], rng: random.Random) -> dict:
-    """A generator of concrete paths for each endpoint that exists."""
+    """For each page of the realistic mix that exists, a generator of (method, path, form data or None). The
+    live panel is posted with typed values, as the step form's page does."""
     makers = {}
     if endpoints.get("home"):
-        makers["home"] = lambda: endpoints["home"]
+        makers["home"] = lambda: ("GET", endpoints["home"], None)
     if endpoints.get("worklist"):
-        makers["worklist"] = lambda: endpoints["worklist"]
+        makers["worklist"] = lambda: ("GET", endpoints["worklist"], None)
     if endpoints.get("case list"):
-        makers["case list"] = lambda: endpoints["case list"] + rng.choice(CASE_LIST_QUERIES)
+        makers["case list"] = lambda: ("GET", endpoints["case list"] + rng.choice(CASE_LIST_QUERIES), None)
     if endpoints.get("case page"):
-        makers["case page"] = lambda: endpoints["case page"].replace(DUMMY, rng.choice(cases))
+        makers["case page"] = lambda: ("GET", endpoints["case page"].replace(DUMMY, rng.choice(cases)), None)
     if endpoints.get("live panel"):
         makers["live panel"] = lambda: (
-            endpoints["live panel"].replace(DUMMY, rng.choice(cases))
-            + "?"
-            + urlencode(rng.choice(PANEL_QUERIES))
+            "POST",
+            endpoints["live panel"].replace(DUMMY, rng.choice(cases)),
+            rng.choice(PANEL_QUERIES),
         )
     return makers
+
+
+def bare_paths(endpoints: dict) -> dict:
+    return {"bare view": lambda: ("GET", endpoints["bare view"], None)}
 
 
 def run_load(port: int, password: str, makers: dict, clients: int, duration: float, think: float) -> dict:
@@ -229,10 +242,13 @@ def run_load(port: int, password: str, makers: dict, clients: int, duration: flo
         names = list(makers)
         while time.monotonic() < stop_at[0]:
             name = rng.choice(names)
-            path = makers[name]()
+            method, path, form = makers[name]()
+            body = None
+            if form is not None:
+                body = urlencode({**form, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")})
             started = time.perf_counter()
             try:
-                status, _ = client.request("GET", path)
+                status, _ = client.request(method, path, body)
             except Exception as exc:
                 status, problem = 0, f"{type(exc).__name__}"
             else:
@@ -265,29 +281,53 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
-def report(outcome: dict, skipped: list[str], args: argparse.Namespace) -> bool:
-    results, errors = outcome["results"], outcome["errors"]
-    total = sum(len(v) for v in results.values())
+def _merge(outcomes: list[dict]) -> dict:
+    results: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, list[str]] = defaultdict(list)
+    for outcome in outcomes:
+        for name, values in outcome["results"].items():
+            results[name].extend(values)
+        for name, problems in outcome["errors"].items():
+            errors[name].extend(problems)
+    return {"results": results, "errors": errors}
+
+
+def _throughput(outcome: dict) -> float:
+    return sum(len(v) for v in outcome["results"].values()) / max(outcome["elapsed"], 1e-9)
+
+
+def report(phases: dict[str, list[dict]], skipped: list[str], args: argparse.Namespace) -> bool:
+    bare, mix = _merge(phases["bare"]), _merge(phases["mix"])
+    bare_rate = statistics.median(_throughput(o) for o in phases["bare"])
+    mix_rate = statistics.median(_throughput(o) for o in phases["mix"])
     print(
-        f"\n{args.clients} clients (think time {args.think_ms:.0f} ms), {outcome['elapsed']:.0f} s, "
-        f"gunicorn {args.workers} sync workers, "
-        f"{total} requests ({total / max(outcome['elapsed'], 1e-9):.0f}/s)"
+        f"\n{args.clients} clients (think time {args.think_ms:.0f} ms), gunicorn {args.workers} workers, "
+        f"{args.rounds} rounds of {args.duration:.0f} s per phase, load average before: {args.load_before}"
+    )
+    print(
+        f"throughput, median of the rounds: bare view {bare_rate:.0f}/s, realistic mix {mix_rate:.0f}/s, "
+        f"ratio {mix_rate / max(bare_rate, 1e-9):.2f} (target >= 0.35)"
     )
     print(
         f"{'endpoint':<12} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+        f" {'p50/bare':>8}"
     )
-    ok = total > 0 and not errors.get("login")
-    for name, values in sorted(results.items()):
+    bare_p50 = statistics.median(bare["results"]["bare view"]) if bare["results"].get("bare view") else None
+    ok = bool(mix["results"]) and not mix["errors"].get("login") and not bare["errors"]
+    for name, values in [*sorted(mix["results"].items()), *bare["results"].items()]:
         p95 = percentile(values, 95)
+        ratio = f"{statistics.median(values) / bare_p50:>8.1f}" if bare_p50 else f"{'':>8}"
+        problems = (mix if name in mix["results"] else bare)["errors"].get(name, [])
         print(
-            f"{name:<12} {len(values):>8} {len(errors.get(name, [])):>6} {statistics.median(values):>8.1f} "
-            f"{p95:>8.1f} {percentile(values, 99):>8.1f} {max(values):>8.1f}"
+            f"{name:<12} {len(values):>8} {len(problems):>6} {statistics.median(values):>8.1f} "
+            f"{p95:>8.1f} {percentile(values, 99):>8.1f} {max(values):>8.1f} {ratio}"
         )
-        ok = ok and not errors.get(name) and p95 < TARGET_P95_MS
+        ok = ok and not problems and (name == "bare view" or p95 < TARGET_P95_MS)
     for name in skipped:
         print(f"{name:<12} skipped: the view does not exist yet")
-    for name, problems in errors.items():
+    for name, problems in [*mix["errors"].items(), *bare["errors"].items()]:
         print(f"errors on {name}: {len(problems)}, e.g. {problems[:3]}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     print(f"targets (zero errors, p95 < {TARGET_P95_MS:.0f} ms): {'met' if ok else 'MISSED'}")
     return ok
 
@@ -295,7 +335,8 @@ def report(outcome: dict, skipped: list[str], args: argparse.Namespace) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per phase")
+    parser.add_argument("--rounds", type=int, default=3, help="bare/mix phase pairs, interleaved")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -316,8 +357,9 @@ def main() -> int:
         password = secrets.token_urlsafe(16)
         seeded = seed(env, args.cases, password)
         endpoints = seeded["endpoints"]
-        skipped = [name for name, path in endpoints.items() if not path]
+        skipped = [name for name, path in endpoints.items() if not path and name != "bare view"]
         makers = make_paths(endpoints, seeded["cases"], random.Random(7))
+        anchor = bare_paths(endpoints)
         if not makers:
             print("no endpoint to drive yet")
             return 1
@@ -342,12 +384,18 @@ def main() -> int:
                     print((Path(tmp) / "gunicorn.log").read_text()[-3000:])
                     return 1
                 time.sleep(0.3)
-            print(f"gunicorn on {HOST}:{port}; driving {', '.join(makers)} for {args.duration:.0f} s")
-            outcome = run_load(port, password, makers, args.clients, args.duration, args.think_ms / 1000)
+            print(f"gunicorn on {HOST}:{port}; driving {', '.join(makers)} and the bare view")
+            args.load_before = f"{os.getloadavg()[0]:.2f}"
+            phases: dict[str, list[dict]] = {"bare": [], "mix": []}
+            for _ in range(args.rounds):
+                for kind, paths in (("bare", anchor), ("mix", makers)):
+                    phases[kind].append(
+                        run_load(port, password, paths, args.clients, args.duration, args.think_ms / 1000)
+                    )
         finally:
             os.killpg(server.pid, signal.SIGTERM)  # the gunicorn master started above, and its workers
             server.wait(timeout=30)
-        met = report(outcome, skipped, args)
+        met = report(phases, skipped, args)
         return 0 if met or not args.strict else 1
 
 

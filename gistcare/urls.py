@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases import errors, home
+from gistcare.views import healthz
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("cases.mdt.urls")),
     path("followups/", include("cases.followups.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
 ]
 
 # Password reset by email; off (PASSWORD_RESET=false) when no real mail server is configured (cases/checks.py).

@@ -103,6 +103,7 @@ class Row:
 MATRIX: list[Row] = [
     # Accounts
     Row("login", NO_ARGS, "GET", everyone(OK, anon=OK)),
+    Row("healthz", NO_ARGS, "GET", everyone(OK, anon=OK)),
     Row("logout", NO_ARGS, "POST", everyone(LOGIN)),  # logs out, then shows the login page
     Row("password_change", NO_ARGS, "GET", everyone(OK)),
     Row("password_change_done", NO_ARGS, "GET", everyone(OK)),
