@@ -310,13 +310,12 @@ def case_followups(request: HttpRequest, case_id) -> HttpResponse:
 def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     today = timezone.localdate()
     items = list(
-        case.followups.select_related(
-            "responsible_nurse", "updated_by", "case", "case__patient", "case__owner"
-        )
+        case.followups.select_related("responsible_nurse", "updated_by")
         .prefetch_related("contacts__by", "escalations__recorded_by")
         .order_by("due_date", "id")
     )
     for item in items:
+        item.case = case  # the case already loaded with its sections: no query per item (issue 16)
         item.state = item.state_on(today)
     course = case.section("adjuvant_course")
     context = {

@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.access import get_case_for_user, require_perm
 from cases.choices import CaseStatus, RiskCategory, Site
 from cases.mdt.report_views import stale_info
-from cases.models import Case
+from cases.models import AgendaItem, Case
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records.assessment import case_assess, superseded_by
 from cases.records.banner import patient_banner
@@ -99,7 +99,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = get_case_for_user(request, case_id)
+    # The MDT section lists the case's agenda items with their meetings: one query, not one per item.
+    discussions = Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("meeting"))
+    case = get_case_for_user(
+        request, case_id, queryset=Case.objects.with_sections().prefetch_related(discussions)
+    )
     latest = case.assessments.order_by("-created_at").first()
     steps = steps_for_case(case)
     context = {
