@@ -81,3 +81,14 @@ def test_the_case_page_costs_the_same_on_1_and_3_agendas(client, coordinator, su
     for meeting in meetings[1:]:
         agenda_add(meeting=meeting, case=case, user=coordinator, confirm_double_booking=True)
     assert _queries(client, url) == one
+
+
+def test_the_case_list_costs_the_same_with_10_and_60_cases(client, surgeon):
+    client.force_login(surgeon)
+    for _ in range(10):
+        make_case()
+    url = reverse("records:list")
+    ten = _queries(client, url)
+    for _ in range(50):
+        make_case()
+    assert _queries(client, url) == ten
