@@ -64,6 +64,20 @@ def ensure_assessment(*, case: Case, user: AbstractBaseUser | None) -> Assessmen
     return assessment
 
 
+def _meeting_details(
+    *, date: date, title: str, attendees: str, start_time: time | None, place: str, video_link: str
+) -> dict:
+    """A meeting's details as stored: the same for a new meeting and a changed one."""
+    return {
+        "date": date,
+        "title": title.strip(),
+        "attendees": attendees.strip(),
+        "start_time": start_time,
+        "place": place.strip(),
+        "video_link": video_link.strip(),
+    }
+
+
 @transaction.atomic
 def meeting_create(
     *,
@@ -76,15 +90,10 @@ def meeting_create(
     video_link: str = "",
 ) -> MdtMeeting:
     _require(user, MANAGE_MDT)
-    return MdtMeeting.objects.create(
-        date=date,
-        title=title.strip(),
-        attendees=attendees.strip(),
-        start_time=start_time,
-        place=place.strip(),
-        video_link=video_link.strip(),
-        created_by=user,
+    details = _meeting_details(
+        date=date, title=title, attendees=attendees, start_time=start_time, place=place, video_link=video_link
     )
+    return MdtMeeting.objects.create(**details, created_by=user)
 
 
 @transaction.atomic
@@ -108,12 +117,11 @@ def meeting_update(
         who, when = last_editor(meeting)
         raise EditConflict("meeting", who=who, when=when)
     meeting.refresh_from_db()
-    meeting.date = date
-    meeting.title = title.strip()
-    meeting.attendees = attendees.strip()
-    meeting.start_time = start_time
-    meeting.place = place.strip()
-    meeting.video_link = video_link.strip()
+    details = _meeting_details(
+        date=date, title=title, attendees=attendees, start_time=start_time, place=place, video_link=video_link
+    )
+    for name, value in details.items():
+        setattr(meeting, name, value)
     record_history(meeting, user)
     meeting.save()
     return meeting
