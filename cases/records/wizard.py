@@ -30,7 +30,7 @@ from cases.records.preview import preview
 from cases.records.selectors import case_sections, case_step_context, case_step_initial
 from cases.records.services import case_create, case_save_step
 from cases.records.steps import ALL_STEPS, STEP_TITLES, neighbours, steps_for_case
-from cases.service_helpers import EditConflict, conflict_differences, posted_version, show_conflict
+from cases.service_helpers import EditConflict, conflict_differences, posted_version
 
 TEMPLATE = "records/wizard_step.html"
 
@@ -120,6 +120,7 @@ def _render_step(
     answer: dict | None,
     status: int = 200,
     version: int | None = None,
+    conflict: dict | None = None,
 ) -> HttpResponse:
     steps = steps_for_case(case)
     previous, following = neighbours(steps, step) if step in steps else (None, None)
@@ -138,6 +139,7 @@ def _render_step(
         "panel_url": reverse("records:panel", args=[case.pk]) if case is not None else "",
         # The version of the case the form was opened at, carried through redisplays until the save.
         "case_version": version if version is not None else getattr(case, "version", None),
+        "conflict": conflict,
         **_panel_context(answer),
     }
     if case is not None and step == "review":
@@ -241,9 +243,17 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
                 # Nothing was written. The page shows what changed, keeps what was typed, and now carries the
                 # current version: saving again is a deliberate choice to replace the record.
                 case = get_case_for_user(request, case_id, EDIT_CLINICAL)
-                show_conflict(form, conflict, conflict_differences(form, case_step_initial(case, step)))
                 answer = preview(case, step, request.POST, today=today, form=form)
-                return _render_step(request, case=case, step=step, form=form, answer=answer, status=409)
+                differences = conflict_differences(form, case_step_initial(case, step))
+                return _render_step(
+                    request,
+                    case=case,
+                    step=step,
+                    form=form,
+                    answer=answer,
+                    status=409,
+                    conflict={"message": conflict.message, "differences": differences},
+                )
             return _after_save(request, case, step, action)
         answer = preview(case, step, request.POST, today=today, form=form)
         return _render_step(request, case=case, step=step, form=form, answer=answer, version=opened_at)
