@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -59,3 +60,56 @@ def test_request_logs_never_contain_an_identifier(client, world, caplog):
         line = record.getMessage()
         for identifier in _identifiers(world):
             assert identifier not in line, f"log line contains {identifier!r}: {line}"
+
+
+class _Forms(HTMLParser):
+    """Every <form> of a page with its method and the names of its free-text fields."""
+
+    TEXT_TYPES = {"text", "search", "email", "tel", ""}
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            method = (attrs.get("method") or "get").lower()
+            if attrs.get("hx-post"):
+                method = "post"
+            self.forms.append({"method": method, "action": attrs.get("action", ""), "text": []})
+        elif self.forms and (
+            (tag == "input" and (attrs.get("type") or "").lower() in self.TEXT_TYPES) or tag == "textarea"
+        ):
+            self.forms[-1]["text"].append(attrs.get("name", "?"))
+
+
+def test_no_form_sends_typed_text_in_its_address(client, world):
+    """Issue 10 finding 10, for every form on every page as every role: a form whose fields take typed text (a
+    name, an MRN, a note) posts; only forms of choices (filters, tabs) may use GET, whose values land in URLs
+    and so in access logs and browser history."""
+    offending, posted_text_forms = set(), 0
+    for role in ("admin", "surgeon", "nurse", "coordinator", "chair"):
+        client.force_login(world.users[role])
+        for _route, path, response in walk_pages(client, world):
+            if not response.get("Content-Type", "").startswith("text/html") or response.streaming:
+                continue
+            parser = _Forms()
+            parser.feed(response.content.decode("utf-8", "replace"))
+            for form in parser.forms:
+                if form["method"] == "get" and form["text"]:
+                    offending.add(f"{path}: form {form['action'] or '(this page)'} sends {form['text']} by GET")
+                posted_text_forms += form["method"] == "post" and bool(form["text"])
+        client.logout()
+    assert posted_text_forms > 20, "the walk should meet the app's forms (case search, agenda search, notes...)"
+    assert not offending, "\n".join(sorted(offending))
+
+
+def test_the_form_walk_tells_a_get_search_from_a_posted_one():
+    parser = _Forms()
+    parser.feed(
+        '<form action="/a"><input name="q"><select name="risk"></select></form>'
+        '<form method="post" action="/b"><input type="search" name="q"></form>'
+        '<form action="/c"><select name="site"></select><input type="checkbox" name="mine"></form>'
+    )
+    assert [(f["method"], f["text"]) for f in parser.forms] == [("get", ["q"]), ("post", ["q"]), ("get", [])]
