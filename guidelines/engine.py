@@ -217,7 +217,10 @@ def _adjuvant_statement(rule: AdjuvantRule) -> Recommendation:
 
 @lru_cache(maxsize=1024)
 def _schedule_statement(schedule: Schedule, adjuvant_months: int) -> Recommendation:
-    text = schedule.text.format(a=adjuvant_months) if "{a}" in schedule.text else schedule.text
+    if adjuvant_months == 0 and schedule.text_no_adjuvant:
+        text = schedule.text_no_adjuvant  # not "during the 0 months of adjuvant therapy"
+    else:
+        text = schedule.text.format(a=adjuvant_months) if "{a}" in schedule.text else schedule.text
     return Recommendation(f"surveillance.{schedule.key}", text, schedule.evidence, schedule.source)
 
 

@@ -98,10 +98,14 @@ def test_no_form_sends_typed_text_in_its_address(client, world):
             parser.feed(response.content.decode("utf-8", "replace"))
             for form in parser.forms:
                 if form["method"] == "get" and form["text"]:
-                    offending.add(f"{path}: form {form['action'] or '(this page)'} sends {form['text']} by GET")
+                    offending.add(
+                        f"{path}: form {form['action'] or '(this page)'} sends {form['text']} by GET"
+                    )
                 posted_text_forms += form["method"] == "post" and bool(form["text"])
         client.logout()
-    assert posted_text_forms > 20, "the walk should meet the app's forms (case search, agenda search, notes...)"
+    assert posted_text_forms > 20, (
+        "the walk should meet the app's forms (case search, agenda search, notes...)"
+    )
     assert not offending, "\n".join(sorted(offending))
 
 

@@ -68,13 +68,15 @@ class Segment:
 @dataclass(frozen=True, slots=True)
 class Schedule:
     """A surveillance schedule: segments plus the recommendation that explains it. ``segments`` empty means
-    no routine follow-up. ``text`` may contain ``{a}`` (the planned adjuvant months)."""
+    no routine follow-up. ``text`` may contain ``{a}`` (the planned adjuvant months); ``text_no_adjuvant``, when
+    given, says the same schedule for A = 0 (adjuvant declined), counted from surgery."""
 
     key: str
     segments: tuple[Segment, ...]
     text: str
     evidence: str | None
     source: str
+    text_no_adjuvant: str | None = None
 
 
 def _canonical(value: object) -> object:

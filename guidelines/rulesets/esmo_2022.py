@@ -85,7 +85,7 @@ _OWN_STATEMENTS = {
 
 RULESET = RuleSet(
     id="esmo-2022",
-    version="2022.3",
+    version="2022.4",  # 2026-12-02: the high and intermediate schedules say A = 0 plainly,
     title="ESMO 2022",
     citation="Casali PG et al. (ESMO-EURACAN-GENTURIS). Ann Oncol 2022;33:20-33.",
     # RULES.md section 3: under ESMO also oesophagus and duodenum small nodules may be watched.
@@ -214,6 +214,9 @@ RULESET = RuleSet(
                 "stops, every 6 months to 5 years and yearly to 10 years after it stops.",
                 None,
                 ESMO,
+                text_no_adjuvant="Intermediate risk, no adjuvant therapy, follows the high-risk schedule (local "
+                "default; ESMO gives none): imaging every 3 months for 2 years after surgery, every 6 months to "
+                "5 years and yearly to 10 years.",
             ),
             "high": Schedule(
                 "high",
@@ -228,6 +231,9 @@ RULESET = RuleSet(
                 "5 years and yearly to 10 years after it stops.",
                 None,
                 ESMO,
+                text_no_adjuvant="High risk, no adjuvant therapy: imaging every 3 months for 2 years after "
+                "surgery (ESMO range 3-6 months; local default 3), every 6 months to 5 years and yearly to 10 "
+                "years.",
             ),
             "rupture": Schedule(
                 "rupture",

@@ -317,3 +317,22 @@ def test_every_phase_the_engine_produces_has_a_label():
             phases |= {visit.phase for visit in assess(facts, ruleset).surveillance}
     assert phases  # the cases above produce schedules
     assert phases <= set(PHASE_LABELS)
+
+
+def test_a_declined_adjuvant_schedule_is_not_described_as_zero_months_of_adjuvant_therapy():
+    # A = 0 (RULES.md section 8: the MDT recorded adjuvant declined): the same high-risk schedule counted from
+    # surgery. The statement must not read "during the 0 months of adjuvant therapy ... after it stops".
+    result = high_risk(adjuvant_decision="declined")
+    text = {r.id: r for r in result.recommendations}["surveillance.high"].text
+    assert "0 months" not in text
+    assert "after it stops" not in text
+    assert text.startswith("High risk, no adjuvant therapy: imaging every 3 months for 2 years after surgery")
+    assert result.surveillance[0].due == date(2026, 4, 15)  # 3 months after surgery 2026-01-15
+
+
+def test_a_given_adjuvant_schedule_still_names_its_months():
+    result = high_risk(adjuvant_decision="given", adjuvant_months=36)
+    assert (
+        "during the 36 months of adjuvant therapy"
+        in {r.id: r for r in result.recommendations}["surveillance.high"].text
+    )

@@ -72,7 +72,9 @@ def test_the_second_save_of_an_old_page_is_refused_and_keeps_what_was_typed(
     assert "Bea Hart saved this case" in html
     assert "Your changes were not saved" in html
     # Both values, named by their field; the page keeps what the first surgeon typed.
-    assert re.search(r"Mitoses per 5 mm²[^<]*: yours <strong>3</strong>, on record now <strong>12</strong>", html)
+    assert re.search(
+        r"Mitoses per 5 mm²[^<]*: yours <strong>3</strong>, on record now <strong>12</strong>", html
+    )
     assert 'name="mitoses_per_5mm2" value="3"' in html
     # The page now carries the current version: saving again is a deliberate overwrite, and it works.
     again = _version_on_page(html)
