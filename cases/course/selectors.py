@@ -152,8 +152,13 @@ def level_rows(course: Course) -> list[LevelRow]:
     return [LevelRow(level, trough_level(float(level.trough_ng_ml))) for level in course.levels]
 
 
+def _num(value) -> str:
+    """A stored decimal as typed: 400.0 -> "400", 37.5 -> "37.5"."""
+    return f"{float(value):g}"
+
+
 def _dose(value) -> str:
-    return f"{value:g} mg/day"
+    return f"{_num(value)} mg/day"
 
 
 def timeline_data(case: Case, course: Course, *, today: date | None = None) -> TimelineData:
@@ -202,7 +207,7 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
                 kind="level",
                 label=f"{level.level.trough_ng_ml:,.0f}",
                 text=f"Imatinib trough {level.level.trough_ng_ml:,.0f} ng/mL "
-                f"({level.level.hours_since_dose:g} h after the dose): {level.result.text}",
+                f"({_num(level.level.hours_since_dose)} h after the dose): {level.result.text}",
                 category=level.result.flag,
             )
         )

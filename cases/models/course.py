@@ -108,7 +108,7 @@ class TherapyLine(_Versioned):
         ordering = ["start_date", "created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_drug_display()} {self.dose_mg_per_day:g} mg/day from {self.start_date}"
+        return f"{self.get_drug_display()} {float(self.dose_mg_per_day):g} mg/day from {self.start_date}"
 
 
 class DoseChange(_Versioned):
@@ -128,7 +128,7 @@ class DoseChange(_Versioned):
         ordering = ["change_date", "created_at"]
 
     def __str__(self) -> str:
-        return f"{self.dose_mg_per_day:g} mg/day from {self.change_date}"
+        return f"{float(self.dose_mg_per_day):g} mg/day from {self.change_date}"
 
 
 class ImagingAssessment(_Versioned):
@@ -176,7 +176,7 @@ class TargetLesion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_organ_display()} {self.diameter_mm:g} mm"
+        return f"{self.get_organ_display()} {float(self.diameter_mm):g} mm"
 
 
 class DrugLevel(_Versioned):
@@ -202,7 +202,7 @@ class DrugLevel(_Versioned):
         ordering = ["sample_date", "created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_drug_display()} trough {self.trough_ng_ml:g} ng/mL on {self.sample_date}"
+        return f"{self.get_drug_display()} trough {float(self.trough_ng_ml):g} ng/mL on {self.sample_date}"
 
 
 class RecurrenceEvent(_Versioned):
