@@ -2,6 +2,7 @@
 
 from cases.models.api import ApiToken
 from cases.models.assessment import Assessment
+from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
 from cases.models.course import (
     DoseChange,
     DrugLevel,
@@ -10,7 +11,6 @@ from cases.models.course import (
     TargetLesion,
     TherapyLine,
 )
-from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
 from cases.models.followup import (
     AdjuvantCourse,
     AdjuvantInterruption,

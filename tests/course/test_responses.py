@@ -21,7 +21,8 @@ def test_baseline_100_mm_to_65_mm_is_minus_35_percent_pr(case, surgeon):
     base = scan(case, surgeon, date(2026, 1, 20), ("liver", 60, 80), ("liver", 40, 80))
     scan(case, surgeon, date(2026, 5, 1), ("liver", 40, 70), ("liver", 25, 70))
     first, second = scan_responses(course_for(case))
-    assert first.is_baseline and first.recist is None
+    assert first.is_baseline
+    assert first.recist is None
     assert second.baseline == base
     assert second.change_from_baseline_pct == pytest.approx(-35.0)
     assert second.recist.category == "PR"
@@ -62,7 +63,8 @@ def test_without_a_baseline_scan_it_says_so_and_computes_nothing(case, surgeon):
     line(case, surgeon, start=date(2026, 2, 1))
     scan(case, surgeon, date(2026, 5, 1), ("liver", 30))
     (row,) = scan_responses(course_for(case))
-    assert row.recist is None and row.choi is None
+    assert row.recist is None
+    assert row.choi is None
     assert row.not_computed == (
         "No baseline scan on or before the start of imatinib (01 Feb 2026): a response cannot be computed yet."
     )

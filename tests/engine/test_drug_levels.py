@@ -9,7 +9,8 @@ def test_it_flags_a_trough_below_1100_with_the_advice_and_the_source():
     result = trough_level(1099)
     assert result.flag == "low"
     assert "below 1,100 ng/mL" in result.text
-    assert "adherence" in result.advice and "interactions" in result.advice
+    assert "adherence" in result.advice
+    assert "interactions" in result.advice
     assert result.source == "Demetri GD et al. J Clin Oncol 2009;27:3141-7"
 
 
