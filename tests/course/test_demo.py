@@ -28,4 +28,9 @@ def test_the_long_course_reads_as_intended(surgeon):
     month63 = rows[months_after(start, 63)]
     assert month63.baseline.scan_date == months_after(start, 60)
     assert (month63.recist.category, month63.choi.category) == ("SD", "PR")  # 105 vs 110 mm; 42 vs 60 HU
+    # Month 96: 124 mm against the sunitinib nadir of 100 mm -> PD; regorafenib's scans are stable against it.
+    assert rows[months_after(start, 96)].recist.category == "PD"
+    month99 = rows[months_after(start, 99)]
+    assert month99.baseline.scan_date == months_after(start, 96)
+    assert (month99.recist.category, month99.choi.category) == ("SD", "SD")
     assert Case.objects.get(pk=case.pk).needs_mdt_review
