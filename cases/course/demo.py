@@ -39,7 +39,9 @@ def _burden(month: int) -> tuple[float, float]:
         return 105, 42
     if month <= 93:
         return 100, 42
-    if month <= 96:  # progression on sunitinib (month 96: 124 mm, +24% / +24 mm from the 100 mm nadir) -> regorafenib
+    if (
+        month <= 96
+    ):  # progression on sunitinib (month 96: 124 mm, +24% / +24 mm from the 100 mm nadir) -> regorafenib
         return 100 + 8 * (month - 93), 50
     return 128, 48  # regorafenib: stable against its baseline (124 mm at month 96: +3%)
 

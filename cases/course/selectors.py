@@ -19,7 +19,16 @@ from django.utils.safestring import mark_safe
 from cases.course.timeline import Bar, Mark, TimelineData, render_svg, table_rows
 from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
 from guidelines.drug_levels import TroughResult, trough_level
-from guidelines.response import Lesion, Response, Scan, choi, recist
+from guidelines.response import (
+    RECIST_PD_ABSOLUTE_MM,
+    RECIST_PD_INCREASE_PCT,
+    RECIST_PR_DECREASE_PCT,
+    Lesion,
+    Response,
+    Scan,
+    choi,
+    recist,
+)
 
 
 @dataclass
@@ -90,6 +99,10 @@ def engine_scan(scan: ImagingAssessment) -> Scan:
         new_lesions=scan.new_lesions,
         new_intratumoral_nodule=scan.new_intratumoral_nodule,
     )
+
+
+def engine_sum(scan: ImagingAssessment) -> float:
+    return sum(float(lesion.diameter_mm) for lesion in scan.lesions.all())
 
 
 def _pct(value: float, reference: float) -> float | None:
@@ -233,12 +246,25 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
             )
         )
     burden = tuple((row.scan.scan_date, row.sum_mm) for row in responses if row.scan.lesions.all())
+    thresholds = tuple(
+        (
+            row.scan.scan_date,
+            engine_sum(row.baseline) * (1 - RECIST_PR_DECREASE_PCT / 100),
+            max(
+                row.nadir_sum_mm * (1 + RECIST_PD_INCREASE_PCT / 100),
+                row.nadir_sum_mm + RECIST_PD_ABSOLUTE_MM,
+            ),
+        )
+        for row in responses
+        if row.recist is not None
+    )
     return TimelineData(
         title=f"Treatment course of case {case.short_id}",
         today=today,
         bars=bars,
         marks=tuple(sorted(marks, key=lambda mark: mark.day)),
         burden=burden,
+        thresholds=thresholds,
         extra_days=tuple(day for day in (case.diagnosis_date,) if day),
     )
 

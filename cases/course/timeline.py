@@ -58,6 +58,9 @@ class TimelineData:
     bars: tuple[Bar, ...] = ()
     marks: tuple[Mark, ...] = ()
     burden: tuple[tuple[date, float], ...] = ()  # (scan day, sum of diameters in mm)
+    # RECIST 1.1 lines at each assessed scan: (day, PR at or below mm = baseline -30%, PD at or above mm =
+    # nadir +20% and at least +5 mm)
+    thresholds: tuple[tuple[date, float, float], ...] = ()
     extra_days: tuple[date, ...] = field(default=())  # e.g. the date of diagnosis: widens the axis
 
     @property
@@ -191,7 +194,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     # Tumour burden: the sum of target-lesion diameters
     if data.burden:
         top, height = y + 6, 60
-        peak = max(total for _, total in data.burden) or 1.0
+        peak = max([total for _, total in data.burden] + [pd for _, _, pd in data.thresholds]) or 1.0
         out.append(
             f'<text x="4" y="{top + 22}" font-size="12" font-weight="bold" fill="#212529">Sum of</text>'
         )
@@ -205,8 +208,22 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
             f"{x(day):.1f},{top + height - total / peak * height:.1f}" for day, total in data.burden
         )
         out.append(f'<polyline points="{points}" fill="none" stroke="#495057" stroke-width="1.5"/>')
+        for index, (colour, words) in enumerate((("#198754", "PR"), ("#b02a37", "PD"))):
+            steps = [
+                (x(day), top + height - levels[index] / peak * height) for day, *levels in data.thresholds
+            ]
+            if steps:
+                path = " ".join(f"{sx:.1f},{sy:.1f}" for sx, sy in steps)
+                out.append(
+                    f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" '
+                    f'stroke-dasharray="4 3"><title>RECIST 1.1 {words} threshold</title></polyline>'
+                )
+                out.append(
+                    f'<text x="{steps[-1][0] + 3:.1f}" y="{steps[-1][1] + 3:.1f}" font-size="9" '
+                    f'fill="{colour}">{words}</text>'
+                )
         out.append(
-            f'<text x="{LEFT - 4}" y="{top + 8}" font-size="9" text-anchor="end" fill="#495057">{peak:g} mm</text>'
+            f'<text x="{LEFT - 4}" y="{top + 8}" font-size="9" text-anchor="end" fill="#495057">{peak:.0f} mm</text>'
         )
         out.append(
             f'<text x="{LEFT - 4}" y="{top + height}" font-size="9" text-anchor="end" fill="#495057">0</text>'

@@ -76,3 +76,18 @@ def test_the_classic_choi_case_grows_but_falls_in_attenuation(case, surgeon):
     row = scan_responses(course_for(case))[1]
     assert (row.recist.category, row.choi.category) == ("SD", "PR")
     assert row.attenuation_change_pct == pytest.approx(-50.0)
+
+
+def test_the_timeline_thresholds_are_baseline_minus_30_and_nadir_plus_20_or_5_mm(case, surgeon):
+    from cases.course.selectors import timeline_data
+
+    line(case, surgeon, start=date(2026, 2, 1))
+    scan(case, surgeon, date(2026, 1, 20), ("liver", 60), ("liver", 40))  # 100
+    scan(case, surgeon, date(2026, 5, 1), ("liver", 12), ("liver", 8))  # 20
+    scan(case, surgeon, date(2026, 8, 1), ("liver", 12), ("liver", 9))  # 21
+    data = timeline_data(case, course_for(case), today=date(2026, 12, 1))
+    # PR at or below 70 mm; PD from the 100 mm nadir: 120 mm; then from the 20 mm nadir: 25 mm (+5 mm beats +20%).
+    assert data.thresholds == (
+        (date(2026, 5, 1), pytest.approx(70.0), pytest.approx(120.0)),
+        (date(2026, 8, 1), pytest.approx(70.0), pytest.approx(25.0)),
+    )

@@ -100,3 +100,14 @@ def test_the_table_lists_every_fact_in_date_order():
 
 def test_an_empty_course_is_empty():
     assert TimelineData(title="x", today=date(2026, 1, 1)).empty
+
+
+def test_the_burden_plot_draws_the_recist_thresholds():
+    from dataclasses import replace
+
+    with_lines = replace(COURSE, thresholds=((date(2030, 8, 1), 70.0, 60.0),))
+    root = parse(render_svg(with_lines))
+    titles = [
+        p.find(f"{SVG}title").text for p in root.iter(f"{SVG}polyline") if p.find(f"{SVG}title") is not None
+    ]
+    assert titles == ["RECIST 1.1 PR threshold", "RECIST 1.1 PD threshold"]
