@@ -120,7 +120,7 @@ class ScanForm(VersionedForm):
             elif diameter is None:
                 self.add_error(f"diameter_{row}", f"Lesion {row}: longest diameter (mm): required.")
             else:
-                lesions.append({"organ": organ, "diameter_mm": diameter, "attenuation_hu": hu})
+                lesions.append({"row": row, "organ": organ, "diameter_mm": diameter, "attenuation_hu": hu})
         data["lesions"] = lesions
         return data
 

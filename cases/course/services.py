@@ -161,12 +161,21 @@ def scan_save(
     scan: ImagingAssessment | None = None,
     expected_version: int | None = None,
 ) -> ImagingAssessment:
-    """Save a scan and its target lesions (replacing the previous ones); flag the MDT if it computes PD."""
+    """Save a scan and its target lesions (replacing the previous ones); flag the MDT if it computes PD.
+
+    `lesions`: organ, diameter_mm, attenuation_hu, and optionally the form `row` it was typed in (for messages)."""
+    rows = [lesion.get("row", index) for index, lesion in enumerate(lesions, start=1)]
+    lesions = [{k: v for k, v in lesion.items() if k != "row"} for lesion in lesions]
     problems = validation.scan_problems(
         scan_date=data["scan_date"],
         diagnosis_date=case.diagnosis_date,
         organs=[lesion["organ"] for lesion in lesions],
+        rows=rows,
         organ_labels=dict(LesionOrgan.choices),
+        modality=data["modality"],
+        attenuation_rows=[
+            row for row, lesion in zip(rows, lesions, strict=True) if lesion.get("attenuation_hu") is not None
+        ],
     )
     if problems:
         raise ServiceError.for_fields(problems)

@@ -66,11 +66,25 @@ def dose_change_problems(
 
 
 def scan_problems(
-    *, scan_date: date, diagnosis_date: date | None, organs: Sequence[str], organ_labels: dict[str, str]
+    *,
+    scan_date: date,
+    diagnosis_date: date | None,
+    organs: Sequence[str],
+    rows: Sequence[int] = (),
+    organ_labels: dict[str, str],
+    modality: str = "ct",
+    attenuation_rows: Sequence[int] = (),
 ) -> dict[str, str]:
     """A scan not before the diagnosis; RECIST 1.1 target lesions: at most 5, at most 2 per organ
-    (Eisenhauer 2009). `organs`: the organ of each target lesion, in row order (row n is field `organ_<n>`)."""
+    (Eisenhauer 2009). `organs`: the organ of each target lesion, in row order (row n is field `organ_<n>`).
+    Hounsfield units exist on CT only (the CT of a PET-CT included): an MRI carries none (`attenuation_rows`:
+    the rows where one was typed). `rows`: the form row of each lesion (1, 2, ... when not given)."""
     problems: dict[str, str] = {}
+    if modality == "mri":
+        for row in attenuation_rows:
+            problems[f"hu_{row}"] = (
+                f"Lesion {row}: attenuation (HU): Hounsfield units are measured on CT, not MRI; leave it empty."
+            )
     if diagnosis_date is not None and scan_date < diagnosis_date:
         problems["scan_date"] = (
             f"Scan date: {_d(scan_date)} is before the date of diagnosis ({_d(diagnosis_date)})."
@@ -78,7 +92,7 @@ def scan_problems(
     if len(organs) > MAX_TARGET_LESIONS:
         problems["organ_1"] = f"At most {MAX_TARGET_LESIONS} target lesions (RECIST 1.1); got {len(organs)}."
     seen: dict[str, int] = {}
-    for row, organ in enumerate(organs, start=1):
+    for row, organ in zip(rows or range(1, len(organs) + 1), organs, strict=True):
         seen[organ] = seen.get(organ, 0) + 1
         if seen[organ] > MAX_TARGET_LESIONS_PER_ORGAN:
             problems[f"organ_{row}"] = (

@@ -126,3 +126,12 @@ def test_a_dose_change_outside_its_line_is_refused(case, surgeon):
         data={"line": saved.pk, "change_date": date(2026, 6, 1), "dose_mg_per_day": 800, "reason": "PD"},
     )
     assert list(saved.dose_changes.all()) == [change]
+
+
+def test_attenuation_on_an_mri_is_refused_on_its_field(case, surgeon):
+    with pytest.raises(ServiceError) as refused:
+        scan(case, surgeon, date(2026, 1, 10), ("liver", 30), ("lung", 10, 40), modality="mri")
+    assert refused.value.field == "hu_2"
+    assert "Hounsfield units are measured on CT, not MRI" in refused.value.message
+    scan(case, surgeon, date(2026, 1, 10), ("liver", 30), ("lung", 10), modality="mri")
+    assert ImagingAssessment.objects.get().modality == "mri"

@@ -182,3 +182,13 @@ def test_the_case_page_loads_the_timeline_and_the_fragment_draws_it(surgeon_clie
     assert f"Treatment course of case {case.short_id}</title>" in fragment
     assert "Imatinib 400 mg/day, advanced disease, line 1, until ongoing" in fragment
     assert "hx-get" not in fragment  # the fragment does not load itself again
+
+
+def test_a_message_lands_on_the_row_it_was_typed_in(surgeon_client, case):
+    post = {"scan_date": "2026-01-20", "modality": "mri", "organ_1": "liver", "diameter_1": "30",
+            "organ_3": "lung", "diameter_3": "12", "hu_3": "40"}  # fmt: skip
+    response = surgeon_client.post(add(case, "scan"), post)
+    assert response.status_code == 400
+    assert response.context["form"].errors["hu_3"] == [
+        "Lesion 3: attenuation (HU): Hounsfield units are measured on CT, not MRI; leave it empty."
+    ]
