@@ -3,7 +3,7 @@ response, the MDT flag and the timeline (issue 13). Screenshots at desktop and t
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, serious_axe_violations
 from tests.factories import make_case, surgeon
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -50,6 +50,10 @@ def test_imatinib_then_progression_then_sunitinib(page, screenshot):
     page.wait_for_url(f"**/cases/{case.pk}/course/")
     add_line(page, case, "advanced_2", "sunitinib", "50", "2026-08-15")
 
+    assert serious_axe_violations(page) == []
+    page.goto(f"/cases/{case.pk}/course/scan/new/")
+    assert serious_axe_violations(page) == []
+    page.goto(f"/cases/{case.pk}/course/")
     timeline = page.get_by_test_id("course-timeline")
     assert "Sunitinib 50 mg/day" in timeline.locator("svg").inner_html()
     screenshot("course-page-1400")
