@@ -55,6 +55,22 @@ class ScanResponse:
     choi: Response | None = None
     not_computed: str = ""  # why no response, in plain words
 
+    @staticmethod
+    def _signed(value: float | None) -> str:
+        return "" if value is None else f"{value:+.1f}%"
+
+    @property
+    def from_baseline(self) -> str:
+        return self._signed(self.change_from_baseline_pct)
+
+    @property
+    def from_nadir(self) -> str:
+        return self._signed(self.change_from_nadir_pct)
+
+    @property
+    def attenuation_change(self) -> str:
+        return self._signed(self.attenuation_change_pct)
+
     @property
     def progression(self) -> bool:
         return any(r is not None and r.category == "PD" for r in (self.recist, self.choi))

@@ -160,7 +160,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
                 f'<path d="M{x1:.1f},{top} L{x1 + 7:.1f},{top + BAR_H / 2} L{x1:.1f},{top + BAR_H}" fill="{colour}" stroke="#495057"/>'
             )
         out.append(
-            f'<text x="{x0 + 3:.1f}" y="{top - 3}" font-size="11" fill="#212529">{escape(bar.drug)} {escape(bar.dose)}</text>'
+            f'<text x="{x0 + 3:.1f}" y="{top - 3}" font-size="13" fill="#212529">{escape(bar.drug)} {escape(bar.dose)}</text>'
         )
         for day, dose in bar.changes:
             cx = x(day)
@@ -168,18 +168,18 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
                 f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{top - 2}" y2="{top + BAR_H + 2}" stroke="#212529" stroke-width="2"/>'
             )
             out.append(
-                f'<text x="{cx + 3:.1f}" y="{top + BAR_H - 5}" font-size="10" fill="#212529">→{escape(dose)}</text>'
+                f'<text x="{cx + 3:.1f}" y="{top + BAR_H - 5}" font-size="11" fill="#212529">→{escape(dose)}</text>'
             )
     lines_h = max(sub_rows, 1) * (BAR_H + 16) + 8
     out.append(
-        f'<text x="4" y="{lines_top + 28}" font-size="12" font-weight="bold" fill="#212529">Therapy</text>'
+        f'<text x="4" y="{lines_top + 28}" font-size="13" font-weight="bold" fill="#212529">Therapy</text>'
     )
     y = lines_top + lines_h
 
     # Scans
     scans = [m for m in data.marks if m.kind == "scan"]
     scan_y = y + 14
-    out.append(f'<text x="4" y="{scan_y + 4}" font-size="12" font-weight="bold" fill="#212529">Scans</text>')
+    out.append(f'<text x="4" y="{scan_y + 4}" font-size="13" font-weight="bold" fill="#212529">Scans</text>')
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{scan_y}" y2="{scan_y}" stroke="#dee2e6"/>')
     for index, mark in enumerate(scans):
         cx = x(mark.day)
@@ -187,7 +187,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         out.append(_shape(mark.category, cx, scan_y, colour, mark.text))
         label_y = scan_y + 17 + (index % 2) * 10  # alternate rows so that close scans stay readable
         out.append(
-            f'<text x="{cx:.1f}" y="{label_y}" font-size="9" text-anchor="middle" fill="{colour}">{escape(mark.label)}</text>'
+            f'<text x="{cx:.1f}" y="{label_y}" font-size="10.5" text-anchor="middle" fill="{colour}">{escape(mark.label)}</text>'
         )
     y = scan_y + 34
 
@@ -196,10 +196,10 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         top, height = y + 6, 60
         peak = max([total for _, total in data.burden] + [pd for _, _, pd in data.thresholds]) or 1.0
         out.append(
-            f'<text x="4" y="{top + 22}" font-size="12" font-weight="bold" fill="#212529">Sum of</text>'
+            f'<text x="4" y="{top + 22}" font-size="13" font-weight="bold" fill="#212529">Sum of</text>'
         )
         out.append(
-            f'<text x="4" y="{top + 36}" font-size="12" font-weight="bold" fill="#212529">diameters</text>'
+            f'<text x="4" y="{top + 36}" font-size="13" font-weight="bold" fill="#212529">diameters</text>'
         )
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{top + height}" y2="{top + height}" stroke="#dee2e6"/>'
@@ -235,7 +235,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     if levels:
         level_y = y + 14
         out.append(
-            f'<text x="4" y="{level_y + 4}" font-size="12" font-weight="bold" fill="#212529">Drug levels</text>'
+            f'<text x="4" y="{level_y + 4}" font-size="13" font-weight="bold" fill="#212529">Drug levels</text>'
         )
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level_y}" y2="{level_y}" stroke="#dee2e6"/>')
         for index, mark in enumerate(levels):
@@ -248,7 +248,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
             )
             if mark.category != "ok":
                 out.append(
-                    f'<text x="{cx:.1f}" y="{level_y + 16 + (index % 2) * 9}" font-size="9" text-anchor="middle" fill="{colour}">{escape(mark.label)}</text>'
+                    f'<text x="{cx:.1f}" y="{level_y + 16 + (index % 2) * 9}" font-size="10.5" text-anchor="middle" fill="{colour}">{escape(mark.label)}</text>'
                 )
         y = level_y + 30
 
@@ -256,7 +256,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     events = [m for m in data.marks if m.kind in ("operation", "recurrence", "mdt")]
     event_y = y + 14
     out.append(
-        f'<text x="4" y="{event_y + 4}" font-size="12" font-weight="bold" fill="#212529">Events</text>'
+        f'<text x="4" y="{event_y + 4}" font-size="13" font-weight="bold" fill="#212529">Events</text>'
     )
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{event_y}" y2="{event_y}" stroke="#dee2e6"/>')
     for index, mark in enumerate(events):
@@ -276,7 +276,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
                 f'<circle cx="{cx:.1f}" cy="{event_y}" r="5" fill="#fff" stroke="{colour}" stroke-width="2">{t}</circle>'
             )
         out.append(
-            f'<text x="{cx:.1f}" y="{event_y + 18 + (index % 2) * 10}" font-size="9" text-anchor="middle" fill="{colour}">{escape(mark.label)}</text>'
+            f'<text x="{cx:.1f}" y="{event_y + 18 + (index % 2) * 10}" font-size="10.5" text-anchor="middle" fill="{colour}">{escape(mark.label)}</text>'
         )
     height = event_y + 36
 
@@ -288,7 +288,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         if year < end.year:
             mid = x(date(year, 7, 1))
             grid.append(
-                f'<text x="{mid:.1f}" y="12" font-size="10" text-anchor="middle" fill="#495057">{year}</text>'
+                f'<text x="{mid:.1f}" y="12" font-size="12" text-anchor="middle" fill="#495057">{year}</text>'
             )
     tx = x(data.today)
     grid.append(
