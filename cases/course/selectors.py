@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from cases.course.timeline import Bar, Mark, TimelineData, render_svg, table_rows
 from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
 from guidelines.drug_levels import TroughResult, trough_level
+from guidelines.progression import Proposal, on_progression
 from guidelines.response import (
     RECIST_PD_ABSOLUTE_MM,
     RECIST_PD_INCREASE_PCT,
@@ -293,3 +294,37 @@ def timeline_context(case: Case, course: Course) -> dict:
         "timeline_svg": "" if data.empty else mark_safe(render_svg(data, ident=f"timeline-{case.short_id}")),  # noqa: S308
         "timeline_rows": table_rows(data),
     }
+
+
+def dose_on(line: TherapyLine, day: date) -> float:
+    """The line's daily dose on `day`: its starting dose, or the last dose change on or before that day."""
+    dose = float(line.dose_mg_per_day)
+    for change in line.dose_changes.all():
+        if change.change_date <= day:
+            dose = float(change.dose_mg_per_day)
+    return dose
+
+
+@dataclass
+class ProgressionAdvice:
+    scan: ImagingAssessment
+    line: TherapyLine | None
+    proposals: list[Proposal]
+
+
+def progression_advice(case: Case, course: Course, responses: list[ScanResponse]) -> ProgressionAdvice | None:
+    """When the latest assessed scan computes PD: what the rule set proposes (guidelines/progression.py), with the
+    drugs of the lines started by then counted as used."""
+    assessed = [row for row in responses if row.recist is not None]
+    if not assessed or not assessed[-1].progression:
+        return None
+    scan = assessed[-1].scan
+    line = _line_in_effect(course.lines, scan.scan_date)
+    pathology = case.section("pathology")
+    proposals = on_progression(
+        current_drug=line.drug if line else "",
+        current_dose_mg=dose_on(line, scan.scan_date) if line else None,
+        genotype=pathology.genotype if pathology else "",
+        drugs_used=[other.drug for other in course.lines if other.start_date <= scan.scan_date],
+    )
+    return ProgressionAdvice(scan=scan, line=line, proposals=proposals)

@@ -22,7 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.access import get_case_for_user
 from cases.course import forms as course_forms
 from cases.course import services as svc
-from cases.course.selectors import course_for, level_rows, scan_responses, timeline_context
+from cases.course.selectors import (
+    course_for,
+    level_rows,
+    progression_advice,
+    scan_responses,
+    timeline_context,
+)
 from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records.banner import patient_banner
@@ -123,11 +129,13 @@ def _form(kind: Kind, case: Case, *args, **kwargs) -> forms.Form:
 def course_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request, case_id, VIEW_CLINICAL)
     course = course_for(case)
+    responses = scan_responses(course)
     context = {
         "case": case,
         "banner": patient_banner(case),
         "course": course,
-        "responses": scan_responses(course),
+        "responses": responses,
+        "progression": progression_advice(case, course, responses),
         "levels": level_rows(course),
         "trough_rule": IMATINIB_TROUGH,
         "trough_high_note": trough_level(IMATINIB_TROUGH.low_ng_ml).high_note,

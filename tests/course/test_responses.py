@@ -91,3 +91,24 @@ def test_the_timeline_thresholds_are_baseline_minus_30_and_nadir_plus_20_or_5_mm
         (date(2026, 5, 1), pytest.approx(70.0), pytest.approx(120.0)),
         (date(2026, 8, 1), pytest.approx(70.0), pytest.approx(25.0)),
     )
+
+
+def test_after_escalation_to_800_progression_proposes_the_next_line_only(case, surgeon):
+    from cases.course import services as svc
+    from cases.course.selectors import progression_advice
+
+    imatinib = line(case, surgeon, start=date(2026, 2, 1))
+    svc.dose_change_save(
+        case=case,
+        user=surgeon,
+        data={"line": imatinib.pk, "change_date": date(2026, 6, 1), "dose_mg_per_day": 800, "reason": "PD"},
+    )
+    scan(case, surgeon, date(2026, 1, 20), ("liver", 60), ("liver", 40))
+    scan(case, surgeon, date(2026, 5, 1), ("liver", 30), ("liver", 20))
+    course = course_for(case)
+    assert progression_advice(case, course, scan_responses(course)) is None  # PR: nothing to propose
+    scan(case, surgeon, date(2026, 9, 1), ("liver", 40), ("liver", 30))  # 70 vs nadir 50: PD on 800 mg
+    course = course_for(case)
+    advice = progression_advice(case, course, scan_responses(course))
+    assert [p.id for p in advice.proposals] == ["progression.focal", "progression.next_line"]
+    assert advice.proposals[-1].text.startswith("Next line: sunitinib")

@@ -103,6 +103,12 @@ def test_a_scan_computing_pd_shows_both_criteria_and_the_flag(surgeon_client, su
     assert "sum 60 mm vs nadir 50 mm (2026-05-01): +20.0%, +10 mm" in body
     assert 'data-testid="mdt-flag"' in body
     assert "Baseline 20 Jan 2026: -40.0%" in body
+    # The rule set's options on progression on imatinib 400 (genotype KIT exon 11 from make_case).
+    assert (
+        'Imatinib dose escalation from 400 to 800 mg/day, before the next line. <span class="small">[III, B]'
+        in body
+    )
+    assert "Next line: sunitinib 50 mg/day 4 weeks on / 2 off" in body
     assert "Nadir 1 May 2026 (50 mm): +20.0%" in body
     assert "Below 1,100 ng/mL is flagged" in body
 
