@@ -95,12 +95,20 @@ class ScanForm(VersionedForm):
 
         for row in range(1, MAX_TARGET_LESIONS + 1):
             for name, css in (("organ", "form-select"), ("diameter", "form-control"), ("hu", "form-control")):
-                field = self.fields[f"{name}_{row}"]
-                invalid = " is-invalid" if self.is_bound and f"{name}_{row}" in (self._errors or {}) else ""
-                field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm{invalid}"
+                self.fields[f"{name}_{row}"].widget.attrs["class"] = f"{css} {css}-sm"
 
     def lesion_rows(self):
-        """(row, organ field, diameter field, attenuation field) for the template."""
+        """(row, organ field, diameter field, attenuation field) for the template; a field with a message is
+        marked invalid (known only once the form has been validated)."""
+        for name in self.errors:
+            if (
+                name in self.fields
+                and name[-2:-1] == "_"
+                and name.split("_")[0] in ("organ", "diameter", "hu")
+            ):
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs["class"]:
+                    attrs["class"] += " is-invalid"
         return [
             (row, self[f"organ_{row}"], self[f"diameter_{row}"], self[f"hu_{row}"])
             for row in range(1, MAX_TARGET_LESIONS + 1)

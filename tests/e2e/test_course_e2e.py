@@ -53,6 +53,15 @@ def test_imatinib_then_progression_then_sunitinib(page, screenshot):
     assert serious_axe_violations(page) == []
     page.goto(f"/cases/{case.pk}/course/scan/new/")
     assert serious_axe_violations(page) == []
+    page.get_by_label("Scan date").fill("2026-11-01")
+    page.get_by_label("Modality").select_option("ct")
+    page.get_by_label("Lesion 1: organ").select_option("liver")
+    page.get_by_label("Lesion 1: longest diameter (mm)").fill("501")
+    page.get_by_role("button", name="Save").click()
+    assert "Lesion 1: longest diameter (mm): enter a number from 1 to 500." in page.locator("main").inner_text()
+    assert page.get_by_label("Lesion 1: longest diameter (mm)").input_value() == "501"
+    assert "is-invalid" in page.get_by_label("Lesion 1: longest diameter (mm)").get_attribute("class")
+    screenshot("course-scan-form-error")
     page.goto(f"/cases/{case.pk}/course/")
     timeline = page.get_by_test_id("course-timeline")
     assert "Sunitinib 50 mg/day" in timeline.locator("svg").inner_html()
