@@ -58,7 +58,9 @@ def test_imatinib_then_progression_then_sunitinib(page, screenshot):
     page.get_by_label("Lesion 1: organ").select_option("liver")
     page.get_by_label("Lesion 1: longest diameter (mm)").fill("501")
     page.get_by_role("button", name="Save").click()
-    assert "Lesion 1: longest diameter (mm): enter a number from 1 to 500." in page.locator("main").inner_text()
+    assert (
+        "Lesion 1: longest diameter (mm): enter a number from 1 to 500." in page.locator("main").inner_text()
+    )
     assert page.get_by_label("Lesion 1: longest diameter (mm)").input_value() == "501"
     assert "is-invalid" in page.get_by_label("Lesion 1: longest diameter (mm)").get_attribute("class")
     screenshot("course-scan-form-error")
