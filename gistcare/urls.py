@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", include("cases.api.urls")),
     path("api/v1/", include("cases.interop.urls_api")),
     path("", include("cases.mdt.urls")),
+    path("", include("cases.course.urls")),
     path("followups/", include("cases.followups.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),

@@ -81,6 +81,29 @@ def LETTER(w: World) -> dict:  # reads like the other kwargs factories
     return {"letter_id": letter.pk}
 
 
+def COURSE_RECORD(kind: str) -> Callable[[World], dict]:  # reads like the other kwargs factories
+    """A therapy line or a scan of the world's case (made afresh for each request)."""
+
+    def kwargs(w: World) -> dict:
+        import datetime as dt
+
+        from cases.models import ImagingAssessment, TherapyLine
+
+        if kind == "line":
+            obj = TherapyLine.objects.create(
+                case=w.case,
+                setting="advanced_1",
+                drug="imatinib",
+                dose_mg_per_day=400,
+                start_date=dt.date(2026, 2, 1),
+            )
+        else:
+            obj = ImagingAssessment.objects.create(case=w.case, scan_date=dt.date(2026, 2, 1), modality="ct")
+        return {"case_id": w.case.id, "kind": kind, "pk": obj.pk}
+
+    return kwargs
+
+
 ASSESS_BODY = {"site": "stomach", "size_cm": 6.5, "mitoses_per_5mm2": 8}
 
 
@@ -206,6 +229,14 @@ MATRIX: list[Row] = [
     Row("mdt:report_pdf", CASE, "GET", clinical()),
     Row("mdt:report_amend", CASE, "GET", only(*SIGNERS)),
     Row("mdt:report_amend", CASE, "POST", only(*SIGNERS)),
+    # Treatment course (branch course, issue 13): everyone with a role reads, editors write
+    Row("course:page", CASE, "GET", clinical()),
+    Row("course:timeline", CASE, "GET", clinical()),
+    Row("course:add", lambda w: {"case_id": w.case.id, "kind": "scan"}, "GET", only(*EDITORS)),
+    Row("course:add", lambda w: {"case_id": w.case.id, "kind": "line"}, "POST", only(*EDITORS)),
+    Row("course:edit", COURSE_RECORD("scan"), "GET", only(*EDITORS)),
+    Row("course:edit", COURSE_RECORD("line"), "POST", only(*EDITORS)),
+    Row("course:delete", COURSE_RECORD("line"), "POST", only(*EDITORS)),
     # Admin site: the app's roles are not Django staff, so everyone lands on the admin's login page.
     Row("admin:index", NO_ARGS, "GET", everyone(LOGIN)),
 ]

@@ -3,6 +3,14 @@
 from cases.models.api import ApiToken
 from cases.models.assessment import Assessment
 from cases.models.case import Case, Diagnostics, Operation, Pathology, Presentation, TreatmentDecision
+from cases.models.course import (
+    DoseChange,
+    DrugLevel,
+    ImagingAssessment,
+    RecurrenceEvent,
+    TargetLesion,
+    TherapyLine,
+)
 from cases.models.followup import (
     AdjuvantCourse,
     AdjuvantInterruption,
@@ -36,6 +44,12 @@ from cases.models.safety import (
 )
 
 __all__ = [
+    "DoseChange",
+    "DrugLevel",
+    "ImagingAssessment",
+    "RecurrenceEvent",
+    "TargetLesion",
+    "TherapyLine",
     "ESCALATION_LADDER",
     "ClosureReason",
     "EscalationOutcome",

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cases import roles
 from cases.choices import CaseStatus, FollowUpResult
+from cases.course.demo import demo_long_courses
 from cases.followups.services import item_mark_done
 from cases.mdt.services import agenda_add, decision_record, meeting_create, report_sign
 from cases.models import Case, MdtMeeting, Patient
@@ -158,6 +159,10 @@ class Command(BaseCommand):
                 added += 1
         self._next_meeting(users)
         self.stdout.write(f"Demo cases: {added} added, {len(DEMOS) - added} already present.")
+        courses = demo_long_courses(
+            user=users["surgeon"], patients=[_patient(len(DEMOS) + i) for i in range(2)]
+        )
+        self.stdout.write(f"Ten-year treatment courses: {courses} added.")
 
     @staticmethod
     def _check_password(password: str) -> None:

@@ -1,0 +1,330 @@
+"""Reads of the treatment course, and the response of each scan computed from its lesions (never stored).
+
+Baseline, chosen automatically: for a scan, the therapy line in effect is the one that started last on or
+before the scan's date; the baseline is the latest scan on or before that line's start (the pre-treatment scan,
+so a new line gets a new baseline: RECIST 1.1, Eisenhauer 2009). With no line started yet, the case's first
+scan is the baseline. The nadir is the smallest sum of diameters from the baseline up to the scan before the one
+assessed. A baseline without a measured target lesion cannot serve: the page says so and computes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from cases.course.timeline import Bar, Mark, TimelineData, render_svg, table_rows
+from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
+from guidelines.drug_levels import TroughResult, trough_level
+from guidelines.progression import Proposal, on_progression
+from guidelines.response import (
+    RECIST_PD_ABSOLUTE_MM,
+    RECIST_PD_INCREASE_PCT,
+    RECIST_PR_DECREASE_PCT,
+    Lesion,
+    Response,
+    Scan,
+    choi,
+    recist,
+)
+
+
+@dataclass
+class Course:
+    lines: list[TherapyLine]
+    scans: list[ImagingAssessment]
+    levels: list[DrugLevel]
+    events: list[RecurrenceEvent]
+
+
+@dataclass
+class ScanResponse:
+    scan: ImagingAssessment
+    sum_mm: float
+    mean_hu: float | None
+    is_baseline: bool = False
+    baseline: ImagingAssessment | None = None
+    nadir: ImagingAssessment | None = None
+    nadir_sum_mm: float | None = None
+    change_from_baseline_pct: float | None = None
+    change_from_nadir_pct: float | None = None
+    attenuation_change_pct: float | None = None
+    recist: Response | None = None
+    choi: Response | None = None
+    not_computed: str = ""  # why no response, in plain words
+
+    @staticmethod
+    def _signed(value: float | None) -> str:
+        return "" if value is None else f"{value:+.1f}%"
+
+    @property
+    def from_baseline(self) -> str:
+        return self._signed(self.change_from_baseline_pct)
+
+    @property
+    def from_nadir(self) -> str:
+        return self._signed(self.change_from_nadir_pct)
+
+    @property
+    def attenuation_change(self) -> str:
+        return self._signed(self.attenuation_change_pct)
+
+    @property
+    def progression(self) -> bool:
+        return any(r is not None and r.category == "PD" for r in (self.recist, self.choi))
+
+    @property
+    def worst(self) -> str:
+        """The category the timeline colours the scan by: PD if either says so, else RECIST's."""
+        if self.progression:
+            return "PD"
+        return self.recist.category if self.recist else ("baseline" if self.is_baseline else "none")
+
+
+@dataclass
+class LevelRow:
+    level: DrugLevel
+    result: TroughResult
+
+
+def course_for(case: Case) -> Course:
+    lines = list(
+        TherapyLine.objects.filter(case=case).prefetch_related(
+            Prefetch("dose_changes", queryset=DoseChange.objects.order_by("change_date", "created_at"))
+        )
+    )
+    scans = list(ImagingAssessment.objects.filter(case=case).prefetch_related("lesions"))
+    levels = list(DrugLevel.objects.filter(case=case))
+    events = list(RecurrenceEvent.objects.filter(case=case))
+    return Course(lines=lines, scans=scans, levels=levels, events=events)
+
+
+def engine_scan(scan: ImagingAssessment) -> Scan:
+    return Scan(
+        day=scan.scan_date,
+        lesions=tuple(
+            Lesion(
+                lesion.organ,
+                float(lesion.diameter_mm),
+                None if lesion.attenuation_hu is None else float(lesion.attenuation_hu),
+            )
+            for lesion in scan.lesions.all()
+        ),
+        new_lesions=scan.new_lesions,
+        new_intratumoral_nodule=scan.new_intratumoral_nodule,
+    )
+
+
+def engine_sum(scan: ImagingAssessment) -> float:
+    return sum(float(lesion.diameter_mm) for lesion in scan.lesions.all())
+
+
+def _pct(value: float, reference: float) -> float | None:
+    return None if not reference else (value - reference) / reference * 100.0
+
+
+def _line_in_effect(lines: list[TherapyLine], day: date) -> TherapyLine | None:
+    started = [line for line in lines if line.start_date <= day]
+    return max(started, key=lambda line: line.start_date) if started else None
+
+
+def scan_responses(course: Course) -> list[ScanResponse]:
+    """One row per scan, in date order, with its RECIST 1.1 and Choi response against the chosen baseline."""
+    scans = sorted(course.scans, key=lambda s: (s.scan_date, s.created_at))
+    engine = {s.pk: engine_scan(s) for s in scans}
+    rows = []
+    for index, scan in enumerate(scans):
+        current = engine[scan.pk]
+        row = ScanResponse(scan=scan, sum_mm=current.sum_mm, mean_hu=current.mean_attenuation_hu)
+        line = _line_in_effect(course.lines, scan.scan_date)
+        if line is None:
+            baseline = scans[0]
+            why_none = ""
+        else:
+            before = [s for s in scans[: index + 1] if s.scan_date <= line.start_date]
+            baseline = before[-1] if before else None
+            why_none = (
+                f"No baseline scan on or before the start of {line.get_drug_display().lower()} "
+                f"({line.start_date:%d %b %Y}): a response cannot be computed yet."
+            )
+        if baseline is None:
+            row.not_computed = why_none
+        elif baseline.pk == scan.pk:
+            row.is_baseline = True
+            row.not_computed = "Baseline scan: later scans are compared with it."
+        elif not engine[baseline.pk].lesions:
+            row.baseline = baseline
+            row.not_computed = (
+                f"The baseline scan of {baseline.scan_date:%d %b %Y} has no measured target lesion: a response "
+                "cannot be computed."
+            )
+        else:
+            start = scans.index(baseline)
+            earlier = scans[start + 1 : index]
+            base = engine[baseline.pk]
+            nadir = min([baseline, *earlier], key=lambda s: engine[s.pk].sum_mm)
+            row.baseline, row.nadir = baseline, nadir
+            row.nadir_sum_mm = engine[nadir.pk].sum_mm
+            row.change_from_baseline_pct = _pct(current.sum_mm, base.sum_mm)
+            row.change_from_nadir_pct = _pct(current.sum_mm, row.nadir_sum_mm)
+            if base.mean_attenuation_hu is not None and current.mean_attenuation_hu is not None:
+                row.attenuation_change_pct = _pct(current.mean_attenuation_hu, base.mean_attenuation_hu)
+            row.recist = recist(base, [engine[s.pk] for s in earlier], current)
+            row.choi = choi(base, current)
+        rows.append(row)
+    return rows
+
+
+def level_rows(course: Course) -> list[LevelRow]:
+    return [LevelRow(level, trough_level(float(level.trough_ng_ml))) for level in course.levels]
+
+
+def _num(value) -> str:
+    """A stored decimal as typed: 400.0 -> "400", 37.5 -> "37.5"."""
+    return f"{float(value):g}"
+
+
+def _dose(value) -> str:
+    return f"{_num(value)} mg/day"
+
+
+def timeline_data(case: Case, course: Course, *, today: date | None = None) -> TimelineData:
+    """The course of `case` as plain data for cases/course/timeline.py."""
+    today = today or timezone.localdate()
+    bars = tuple(
+        Bar(
+            drug=line.get_drug_display(),
+            setting=line.get_setting_display().lower(),
+            start=line.start_date,
+            stop=line.stop_date,
+            dose=_dose(line.dose_mg_per_day),
+            changes=tuple((c.change_date, _dose(c.dose_mg_per_day)) for c in line.dose_changes.all()),
+            stop_reason=line.get_stop_reason_display().lower() if line.stop_reason else "",
+        )
+        for line in sorted(course.lines, key=lambda line: (line.start_date, line.created_at))
+    )
+    marks: list[Mark] = []
+    responses = scan_responses(course)
+    for row in responses:
+        scan = row.scan
+        if row.recist is not None:
+            what = f"RECIST 1.1 {row.recist.category}, Choi {row.choi.category}"
+            label = (
+                row.recist.category
+                if row.recist.category == row.choi.category
+                else (f"{row.recist.category}/{row.choi.category}")
+            )
+        elif row.is_baseline:
+            what, label = "baseline", "base"
+        else:
+            what, label = "no response computed", "–"
+        marks.append(
+            Mark(
+                day=scan.scan_date,
+                kind="scan",
+                label=label,
+                text=f"{scan.get_modality_display()}: sum of diameters {row.sum_mm:g} mm; {what}",
+                category=row.worst,
+            )
+        )
+    for level in level_rows(course):
+        marks.append(
+            Mark(
+                day=level.level.sample_date,
+                kind="level",
+                label=f"{level.level.trough_ng_ml:,.0f}",
+                text=f"Imatinib trough {level.level.trough_ng_ml:,.0f} ng/mL "
+                f"({_num(level.level.hours_since_dose)} h after the dose): {level.result.text}",
+                category=level.result.flag,
+            )
+        )
+    for event in course.events:
+        marks.append(
+            Mark(
+                day=event.event_date,
+                kind="recurrence",
+                label="recurrence",
+                text=f"Recurrence/progression: {', '.join(event.sites)} ({event.get_found_by_display().lower()})",
+            )
+        )
+    operation = case.section("operation")
+    if operation is not None:
+        marks.append(Mark(operation.surgery_date, "operation", "operation", "Operation"))
+    for report in case.signed_reports.only("signed_at", "decision", "version"):
+        marks.append(
+            Mark(
+                day=timezone.localdate(report.signed_at),
+                kind="mdt",
+                label="MDT",
+                text=f"MDT report v{report.version} signed ({report.get_decision_display().lower()})",
+            )
+        )
+    burden = tuple((row.scan.scan_date, row.sum_mm) for row in responses if row.scan.lesions.all())
+    thresholds = tuple(
+        (
+            row.scan.scan_date,
+            engine_sum(row.baseline) * (1 - RECIST_PR_DECREASE_PCT / 100),
+            max(
+                row.nadir_sum_mm * (1 + RECIST_PD_INCREASE_PCT / 100),
+                row.nadir_sum_mm + RECIST_PD_ABSOLUTE_MM,
+            ),
+        )
+        for row in responses
+        if row.recist is not None
+    )
+    return TimelineData(
+        title=f"Treatment course of case {case.short_id}",
+        today=today,
+        bars=bars,
+        marks=tuple(sorted(marks, key=lambda mark: mark.day)),
+        burden=burden,
+        thresholds=thresholds,
+        extra_days=tuple(day for day in (case.diagnosis_date,) if day),
+    )
+
+
+def timeline_context(case: Case, course: Course) -> dict:
+    data = timeline_data(case, course)
+    return {
+        "timeline_ready": True,
+        # render_svg escapes every text it writes.
+        "timeline_svg": "" if data.empty else mark_safe(render_svg(data, ident=f"timeline-{case.short_id}")),  # noqa: S308
+        "timeline_rows": table_rows(data),
+    }
+
+
+def dose_on(line: TherapyLine, day: date) -> float:
+    """The line's daily dose on `day`: its starting dose, or the last dose change on or before that day."""
+    dose = float(line.dose_mg_per_day)
+    for change in line.dose_changes.all():
+        if change.change_date <= day:
+            dose = float(change.dose_mg_per_day)
+    return dose
+
+
+@dataclass
+class ProgressionAdvice:
+    scan: ImagingAssessment
+    line: TherapyLine | None
+    proposals: list[Proposal]
+
+
+def progression_advice(case: Case, course: Course, responses: list[ScanResponse]) -> ProgressionAdvice | None:
+    """When the latest assessed scan computes PD: what the rule set proposes (guidelines/progression.py), with the
+    drugs of the lines started by then counted as used."""
+    assessed = [row for row in responses if row.recist is not None]
+    if not assessed or not assessed[-1].progression:
+        return None
+    scan = assessed[-1].scan
+    line = _line_in_effect(course.lines, scan.scan_date)
+    pathology = case.section("pathology")
+    proposals = on_progression(
+        current_drug=line.drug if line else "",
+        current_dose_mg=dose_on(line, scan.scan_date) if line else None,
+        genotype=pathology.genotype if pathology else "",
+        drugs_used=[other.drug for other in course.lines if other.start_date <= scan.scan_date],
+    )
+    return ProgressionAdvice(scan=scan, line=line, proposals=proposals)

@@ -1,0 +1,296 @@
+"""Writes of the treatment course: keyword-only, one transaction each, refusing with ServiceError.
+
+An edit carries the version its form was opened at: if someone saved the record since, nothing is written and
+EditConflict says who and when (as cases/records/services.py case_save_step). A scan that computes progressive
+disease (RECIST 1.1 or Choi) and a recorded recurrence flag the case for the MDT in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.db import models, transaction
+
+from cases.course import validation
+from cases.course.selectors import course_for, scan_responses
+from cases.followups.services import case_flag_for_mdt
+from cases.models import (
+    Case,
+    DoseChange,
+    DrugLevel,
+    ImagingAssessment,
+    RecurrenceEvent,
+    TargetLesion,
+    TherapyLine,
+)
+from cases.models.course import Drug, LesionOrgan
+from cases.service_helpers import EditConflict, ServiceError, claim_version, last_editor, record_history
+
+WHAT = {
+    TherapyLine: "therapy line",
+    DoseChange: "dose change",
+    ImagingAssessment: "scan",
+    DrugLevel: "drug level",
+    RecurrenceEvent: "recurrence event",
+}
+
+
+def _claim(obj: models.Model, expected_version: int | None) -> None:
+    """Take `obj` to its next version, or refuse if someone saved it after the form was opened."""
+    model = type(obj)
+    version = claim_version(model, obj.pk, expected_version)
+    if version is None:
+        who, when = last_editor(obj)
+        raise EditConflict(WHAT[model], who=who, when=when)
+    obj.version = version
+
+
+def _write(
+    obj: models.Model, values: Mapping, *, user, reason: str, expected_version: int | None, new: bool
+) -> None:
+    if not new:
+        _claim(obj, expected_version)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.updated_by = user
+    record_history(obj, user, reason)
+    obj.save()
+
+
+def _flag(case: Case, *, user, reason: str) -> None:
+    case.refresh_from_db(fields=["needs_mdt_review", "mdt_review_reason"])
+    previous = case.mdt_review_reason if case.needs_mdt_review else ""
+    if reason in previous:
+        return
+    case_flag_for_mdt(case=case, user=user, reason=f"{previous}; {reason}" if previous else reason)
+
+
+# Therapy lines ----------------------------------------------------------------------------------------------
+
+
+LINE_FIELDS = ("setting", "drug", "dose_mg_per_day", "start_date", "stop_date", "stop_reason", "notes")
+
+
+@transaction.atomic
+def line_save(
+    *,
+    case: Case,
+    user,
+    data: Mapping,
+    line: TherapyLine | None = None,
+    expected_version: int | None = None,
+) -> TherapyLine:
+    values = {name: data.get(name) for name in LINE_FIELDS}
+    values["stop_reason"] = values["stop_reason"] or ""
+    values["notes"] = (values["notes"] or "").strip()
+    others = TherapyLine.objects.filter(case=case)
+    if line is not None:
+        others = others.exclude(pk=line.pk)
+    problems = validation.line_problems(
+        drug=values["drug"],
+        drug_label=Drug(values["drug"]).label.lower() if values["drug"] in Drug.values else values["drug"],
+        start_date=values["start_date"],
+        stop_date=values["stop_date"],
+        stop_reason=values["stop_reason"],
+        others=others.values_list("drug", "start_date", "stop_date"),
+    )
+    if problems:
+        raise ServiceError.for_fields(problems)
+    new = line is None
+    line = line or TherapyLine(case=case)
+    _write(
+        line,
+        values,
+        user=user,
+        reason="Therapy line added" if new else "Therapy line edited",
+        expected_version=expected_version,
+        new=new,
+    )
+    return line
+
+
+@transaction.atomic
+def dose_change_save(
+    *,
+    case: Case,
+    user,
+    data: Mapping,
+    change: DoseChange | None = None,
+    expected_version: int | None = None,
+) -> DoseChange:
+    line = TherapyLine.objects.filter(case=case, pk=data.get("line")).first()
+    if line is None:
+        raise ServiceError("Therapy line: choose one of this case's lines.", field="line")
+    problems = validation.dose_change_problems(
+        change_date=data["change_date"],
+        line_start=line.start_date,
+        line_stop=line.stop_date,
+        line_label=str(line),
+    )
+    if problems:
+        raise ServiceError.for_fields(problems)
+    new = change is None
+    change = change or DoseChange()
+    values = {
+        "line": line,
+        "change_date": data["change_date"],
+        "dose_mg_per_day": data["dose_mg_per_day"],
+        "reason": data["reason"].strip(),
+    }
+    _write(
+        change,
+        values,
+        user=user,
+        reason="Dose change added" if new else "Dose change edited",
+        expected_version=expected_version,
+        new=new,
+    )
+    return change
+
+
+# Scans ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scan_save(
+    *,
+    case: Case,
+    user,
+    data: Mapping,
+    lesions: Sequence[Mapping],
+    scan: ImagingAssessment | None = None,
+    expected_version: int | None = None,
+) -> ImagingAssessment:
+    """Save a scan and its target lesions (replacing the previous ones); flag the MDT if it computes PD.
+
+    `lesions`: organ, diameter_mm, attenuation_hu, and optionally the form `row` it was typed in (for messages)."""
+    rows = [lesion.get("row", index) for index, lesion in enumerate(lesions, start=1)]
+    lesions = [{k: v for k, v in lesion.items() if k != "row"} for lesion in lesions]
+    problems = validation.scan_problems(
+        scan_date=data["scan_date"],
+        diagnosis_date=case.diagnosis_date,
+        organs=[lesion["organ"] for lesion in lesions],
+        rows=rows,
+        organ_labels=dict(LesionOrgan.choices),
+        modality=data["modality"],
+        attenuation_rows=[
+            row for row, lesion in zip(rows, lesions, strict=True) if lesion.get("attenuation_hu") is not None
+        ],
+    )
+    if problems:
+        raise ServiceError.for_fields(problems)
+    new = scan is None
+    scan = scan or ImagingAssessment(case=case)
+    values = {
+        "scan_date": data["scan_date"],
+        "modality": data["modality"],
+        "new_lesions": bool(data.get("new_lesions")),
+        "new_intratumoral_nodule": bool(data.get("new_intratumoral_nodule")),
+        "notes": (data.get("notes") or "").strip(),
+    }
+    _write(
+        scan,
+        values,
+        user=user,
+        reason="Scan added" if new else "Scan edited",
+        expected_version=expected_version,
+        new=new,
+    )
+    for old in scan.lesions.all():
+        record_history(old, user, "Scan edited")
+        old.delete()
+    for position, lesion in enumerate(lesions, start=1):
+        target = TargetLesion(scan=scan, position=position, **lesion)
+        record_history(target, user, "Scan added" if new else "Scan edited")
+        target.save()
+    _flag_progression(case, scan, user=user)
+    return scan
+
+
+def _flag_progression(case: Case, scan: ImagingAssessment, *, user) -> None:
+    row = next(r for r in scan_responses(course_for(case)) if r.scan.pk == scan.pk)
+    if not row.progression:
+        return
+    said = [
+        f"{r.criteria} {r.category}" for r in (row.recist, row.choi) if r is not None and r.category == "PD"
+    ]
+    reason = f"Scan of {scan.scan_date:%d %b %Y} computes progression ({', '.join(said)}): re-discuss"
+    _flag(case, user=user, reason=reason)
+
+
+# Drug levels and recurrence events --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def level_save(
+    *,
+    case: Case,
+    user,
+    data: Mapping,
+    level: DrugLevel | None = None,
+    expected_version: int | None = None,
+) -> DrugLevel:
+    new = level is None
+    level = level or DrugLevel(case=case)
+    values = {name: data[name] for name in ("sample_date", "trough_ng_ml", "hours_since_dose")}
+    _write(
+        level,
+        values,
+        user=user,
+        reason="Drug level added" if new else "Drug level edited",
+        expected_version=expected_version,
+        new=new,
+    )
+    return level
+
+
+@transaction.atomic
+def event_save(
+    *,
+    case: Case,
+    user,
+    data: Mapping,
+    event: RecurrenceEvent | None = None,
+    expected_version: int | None = None,
+) -> RecurrenceEvent:
+    if not (data.get("site_liver") or data.get("site_peritoneum") or (data.get("site_other") or "").strip()):
+        raise ServiceError("Sites: tick liver or peritoneum, or name the other site.", field="site_liver")
+    if case.diagnosis_date and data["event_date"] < case.diagnosis_date:
+        raise ServiceError(
+            f"Date: {data['event_date']:%d %b %Y} is before the date of diagnosis "
+            f"({case.diagnosis_date:%d %b %Y}).",
+            field="event_date",
+        )
+    new = event is None
+    event = event or RecurrenceEvent(case=case)
+    values = {
+        "event_date": data["event_date"],
+        "site_liver": bool(data.get("site_liver")),
+        "site_peritoneum": bool(data.get("site_peritoneum")),
+        "site_other": (data.get("site_other") or "").strip(),
+        "found_by": data["found_by"],
+        "notes": (data.get("notes") or "").strip(),
+    }
+    _write(
+        event,
+        values,
+        user=user,
+        reason="Recurrence recorded" if new else "Recurrence edited",
+        expected_version=expected_version,
+        new=new,
+    )
+    if new:
+        _flag(
+            case,
+            user=user,
+            reason=f"Recurrence/progression on {event.event_date:%d %b %Y} ({', '.join(event.sites)}): re-discuss",
+        )
+    return event
+
+
+@transaction.atomic
+def record_delete(*, obj: models.Model, user, expected_version: int | None = None) -> None:
+    """Delete a course record (its history keeps who and when); refused if it changed since the page opened."""
+    _claim(obj, expected_version)
+    record_history(obj, user, f"{WHAT[type(obj)].capitalize()} deleted")
+    obj.delete()

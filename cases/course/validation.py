@@ -1,0 +1,102 @@
+"""Cross-field and cross-record rules of the treatment course, testable with plain values.
+
+Each function returns {field name: message} (empty when nothing is wrong); the services refuse with them
+(ServiceError.for_fields) so that the form shows each message on the field it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from guidelines.response import MAX_TARGET_LESIONS, MAX_TARGET_LESIONS_PER_ORGAN
+
+
+def _d(day: date) -> str:
+    return f"{day:%d %b %Y}"
+
+
+def line_problems(
+    *,
+    drug: str,
+    drug_label: str,
+    start_date: date,
+    stop_date: date | None,
+    stop_reason: str,
+    others: Iterable[tuple[str, date, date | None]],
+) -> dict[str, str]:
+    """A therapy line's dates in order, its stop reason with its stop date, no overlap with a line of the same
+    drug (`others`: (drug, start, stop) of the case's other lines). Lines that meet on a day (one stops the day
+    the next starts) do not overlap."""
+    problems: dict[str, str] = {}
+    if stop_date is not None and stop_date < start_date:
+        problems["stop_date"] = (
+            f"Stopped: {_d(stop_date)} is before the start ({_d(start_date)}); a line cannot stop before it "
+            "starts."
+        )
+    if stop_date is not None and not stop_reason:
+        problems["stop_reason"] = "Reason stopped: choose why the line stopped."
+    if stop_reason and stop_date is None:
+        problems["stop_date"] = "Stopped: give the date the line stopped, or clear the reason stopped."
+    if "stop_date" in problems:
+        return problems
+    end = stop_date or date.max
+    for other_drug, other_start, other_stop in others:
+        other_end = other_stop or date.max
+        if other_drug == drug and start_date < other_end and other_start < end:
+            until = _d(other_stop) if other_stop else "ongoing"
+            problems["start_date"] = (
+                f"Started: this {drug_label} line overlaps the {drug_label} line of {_d(other_start)} to "
+                f"{until}. Record a dose change within that line instead, or stop it first."
+            )
+            break
+    return problems
+
+
+def dose_change_problems(
+    *, change_date: date, line_start: date, line_stop: date | None, line_label: str
+) -> dict[str, str]:
+    if change_date < line_start or (line_stop is not None and change_date > line_stop):
+        until = _d(line_stop) if line_stop else "ongoing"
+        return {
+            "change_date": f"Date: {_d(change_date)} is outside the line {line_label} ({_d(line_start)} to "
+            f"{until})."
+        }
+    return {}
+
+
+def scan_problems(
+    *,
+    scan_date: date,
+    diagnosis_date: date | None,
+    organs: Sequence[str],
+    rows: Sequence[int] = (),
+    organ_labels: dict[str, str],
+    modality: str = "ct",
+    attenuation_rows: Sequence[int] = (),
+) -> dict[str, str]:
+    """A scan not before the diagnosis; RECIST 1.1 target lesions: at most 5, at most 2 per organ
+    (Eisenhauer 2009). `organs`: the organ of each target lesion, in row order (row n is field `organ_<n>`).
+    Hounsfield units exist on CT only (the CT of a PET-CT included): an MRI carries none (`attenuation_rows`:
+    the rows where one was typed). `rows`: the form row of each lesion (1, 2, ... when not given)."""
+    problems: dict[str, str] = {}
+    if modality == "mri":
+        for row in attenuation_rows:
+            problems[f"hu_{row}"] = (
+                f"Lesion {row}: attenuation (HU): Hounsfield units are measured on CT, not MRI; leave it empty."
+            )
+    if diagnosis_date is not None and scan_date < diagnosis_date:
+        problems["scan_date"] = (
+            f"Scan date: {_d(scan_date)} is before the date of diagnosis ({_d(diagnosis_date)})."
+        )
+    if len(organs) > MAX_TARGET_LESIONS:
+        problems["organ_1"] = f"At most {MAX_TARGET_LESIONS} target lesions (RECIST 1.1); got {len(organs)}."
+    seen: dict[str, int] = {}
+    for row, organ in zip(rows or range(1, len(organs) + 1), organs, strict=True):
+        seen[organ] = seen.get(organ, 0) + 1
+        if seen[organ] > MAX_TARGET_LESIONS_PER_ORGAN:
+            problems[f"organ_{row}"] = (
+                f"Organ of lesion {row}: at most {MAX_TARGET_LESIONS_PER_ORGAN} target lesions per organ "
+                f"(RECIST 1.1); this is the third in {organ_labels.get(organ, organ).lower()}."
+            )
+    return problems
