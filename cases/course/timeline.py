@@ -181,13 +181,21 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     scan_y = y + 14
     out.append(f'<text x="4" y="{scan_y + 4}" font-size="13" font-weight="bold" fill="#212529">Scans</text>')
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{scan_y}" y2="{scan_y}" stroke="#dee2e6"/>')
+    free_from = [float("-inf"), float("-inf")]  # where each of the two label rows is free again
     for index, mark in enumerate(scans):
         cx = x(mark.day)
         colour = SCAN_COLOURS.get(mark.category, SCAN_COLOURS["none"])
         out.append(_shape(mark.category, cx, scan_y, colour, mark.text))
-        label_y = scan_y + 17 + (index % 2) * 10  # alternate rows so that close scans stay readable
+        # Labels on two alternating rows; a label that would overlap its neighbour is left out (the mark keeps
+        # its shape, colour and tooltip, and the table beside the picture lists every scan).
+        half = len(mark.label) * 3.2
+        row = index % 2 if cx - half >= free_from[index % 2] else 1 - index % 2
+        if cx - half < free_from[row]:
+            continue
+        free_from[row] = cx + half + 4
         out.append(
-            f'<text x="{cx:.1f}" y="{label_y}" font-size="10.5" text-anchor="middle" fill="{colour}">{escape(mark.label)}</text>'
+            f'<text x="{cx:.1f}" y="{scan_y + 17 + row * 10}" font-size="10.5" text-anchor="middle" '
+            f'fill="{colour}">{escape(mark.label)}</text>'
         )
     y = scan_y + 34
 
