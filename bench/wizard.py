@@ -1,8 +1,14 @@
-"""Benchmark: server time of each wizard step (GET and POST), the live panel and the case list.
+"""Benchmark: server time of each wizard step (GET and POST), the live panel and the case list, each against
+a bare Django view on the same middleware.
 
 Standalone: `python bench/wizard.py [--patients N] [--runs R]`. Uses a temporary SQLite database (or
 BENCH_DATABASE_URL), fills it with N patients (default 10,000) each with a case through bulk_create, then times
 requests through Django's test client (no network; the figure is the time Django spends on the request).
+
+Anchor: ``/healthz/`` (``gistcare.views.healthz``: no database, no session, no template) requested through the
+same logged-in client, alternated with the endpoint's requests (anchor, endpoint, anchor, endpoint, ... R
+times), so both see the same machine load. For each endpoint the table gives the median, the p95, the
+anchor's median in the same loop and the ratio of the medians; the load average is printed before and after.
 Target (issue 3): the live panel answers in under 50 ms median.
 """
 
@@ -10,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -85,20 +92,45 @@ def populate(patients: int) -> object:
     return user
 
 
+ANCHOR_URL = "/healthz/"
+
+
 def timed(
     client, method: str, url: str, data: dict | None, runs: int, expect: tuple[int, ...]
-) -> list[float]:
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Milliseconds (wall) of each request to ``url`` and to the anchor, alternated (anchor first), then the
+    same in CPU time of this process (the test client runs the server in-process: on a loaded machine the wall
+    time includes waiting for a CPU, the CPU time does not)."""
     call = getattr(client, method)
     for _ in range(3):  # warm-up: first-use imports and template compilation are not what we measure
         call(url, data or {})
-    samples = []
+        client.get(ANCHOR_URL)
+    samples, anchor, cpu, anchor_cpu = [], [], [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
+        response = client.get(ANCHOR_URL)
+        anchor.append((time.perf_counter() - t0) * 1000)
+        anchor_cpu.append((time.process_time() - c0) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {ANCHOR_URL} answered {response.status_code}")
+        t0, c0 = time.perf_counter(), time.process_time()
         response = call(url, data or {})
         samples.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         if response.status_code not in expect:
             raise SystemExit(f"{method.upper()} {url} answered {response.status_code}")
-    return samples
+    return samples, anchor, cpu, anchor_cpu
+
+
+def query_summary(queries: list[dict]) -> str:
+    """ "1 database query: django_session": how many queries and the tables they read."""
+    tables = sorted({m.group(1) for q in queries for m in re.finditer(r'FROM "(\w+)"', q["sql"])})
+    return f"{len(queries)} database quer{'y' if len(queries) == 1 else 'ies'}: {', '.join(tables) or '-'}"
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def main() -> int:
@@ -134,7 +166,8 @@ def main() -> int:
                           "action": "save"},
             "pathology": {"mitoses_per_5mm2": "8", "genotype": "kit_exon_11", "action": "save"},
         }  # fmt: skip
-        figures: list[tuple[str, list[float]]] = []
+        figures: list[tuple[str, tuple[list[float], ...]]] = []
+        load_before = load()
         for name in ("patient", "presentation", "operation", "pathology"):
             figures.append(
                 (f"POST step/{name}", timed(client, "post", step(name), posts[name], args.runs, (302,)))
@@ -167,12 +200,41 @@ def main() -> int:
             client, "get", reverse("records:case", args=[case.pk]), None, args.runs, (200,)
         )))  # fmt: skip
 
-        print(f"{'endpoint':32} {'median ms':>10} {'p95 ms':>8} {'runs':>5}")
-        for label, samples in figures:
+        load_after = load()
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as anchor_queries:
+            client.get(ANCHOR_URL)
+
+        print(f"load average before: {load_before}, after: {load_after} on {os.cpu_count()} CPUs")
+        print(
+            f"anchor: GET {ANCHOR_URL} through the same logged-in client, alternated with each endpoint "
+            f"({query_summary(anchor_queries.captured_queries)})"
+        )
+        print(
+            f"{'endpoint':32} {'median ms':>10} {'p95 ms':>8} {'anchor ms':>10} {'ratio':>7}"
+            f" {'CPU ms':>7} {'anchor':>7} {'ratio':>7} {'runs':>5}"
+        )
+        all_anchor: list[float] = []
+        all_anchor_cpu: list[float] = []
+        for label, (samples, anchor, cpu, anchor_cpu) in figures:
             ordered = sorted(samples)
             p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-            print(f"{label:32} {statistics.median(samples):10.1f} {p95:8.1f} {len(samples):5d}")
-        panel_median = statistics.median(dict(figures)["POST panel (pathology)"])
+            median, anchor_median = statistics.median(samples), statistics.median(anchor)
+            all_anchor.extend(anchor)
+            all_anchor_cpu.extend(anchor_cpu)
+            cpu_median, anchor_cpu_median = statistics.median(cpu), statistics.median(anchor_cpu)
+            print(
+                f"{label:32} {median:10.1f} {p95:8.1f} {anchor_median:10.2f} {median / anchor_median:6.1f}x"
+                f" {cpu_median:7.1f} {anchor_cpu_median:7.2f} {cpu_median / anchor_cpu_median:6.1f}x {len(samples):5d}"
+            )
+        print(
+            f"{'anchor, all loops':32} {statistics.median(all_anchor):10.2f} {'':8} {'':10} {'':7}"
+            f" {'':7} {statistics.median(all_anchor_cpu):7.2f} {'':7} {len(all_anchor):5d}"
+        )
+        print("ratio: the endpoint's median over the anchor's median in the same loop (wall, then CPU time)")
+        panel_median = statistics.median(dict(figures)["POST panel (pathology)"][0])
         verdict = "meets" if panel_median < TARGET_PANEL_MS else "MISSES"
         print(f"live panel median {panel_median:.1f} ms {verdict} the {TARGET_PANEL_MS:.0f} ms target")
     return 0
