@@ -42,7 +42,8 @@ class SessionRenewalMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or session.is_empty() or response.status_code >= 500:
+        # A view that never read the session (e.g. /healthz/) leaves it unloaded: no query for it.
+        if session is None or not session.accessed or session.is_empty() or response.status_code >= 500:
             return response
         now = int(time.time())
         if now - int(session.get(self.KEY, 0)) >= settings.GISTCARE_SESSION_RENEW_SECONDS:

@@ -17,3 +17,10 @@ def test_it_answers_ok_without_login_or_database(client, db):
 
 def test_it_only_reads(client, db):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_a_logged_in_client_gets_it_without_a_query(client, surgeon):
+    client.force_login(surgeon)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("healthz")).status_code == 200
+    assert len(queries) == 0
