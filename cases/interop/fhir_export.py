@@ -432,6 +432,72 @@ def _document(b: _Builder, report: SignedReport) -> None:
     )
 
 
+def _dose_periods(line, changes: list) -> list[tuple[float, date, date | None]]:
+    """(dose mg/day, from, to) for each dose of a therapy line: its starting dose, then each dose change."""
+    starts = [(float(line.dose_mg_per_day), line.start_date)]
+    starts += [(float(change.dose_mg_per_day), change.change_date) for change in changes]
+    ends = [start for _, start in starts[1:]] + [line.stop_date]
+    return [(dose, start, end) for (dose, start), end in zip(starts, ends, strict=True)]
+
+
+def _therapy_lines(b: _Builder, case: Case) -> bool:
+    """One MedicationStatement per therapy line of the treatment course (issue 13's records), with one Dosage per
+    dose period. Imatinib is RxNorm-coded by tablet when every dose is whole tablets; other drugs are text
+    (no RxNorm code verified here). Returns whether the course holds an adjuvant line."""
+    lines = list(case.therapy_lines.prefetch_related("dose_changes").order_by("start_date", "created_at"))
+    for line in lines:
+        periods = _dose_periods(line, list(line.dose_changes.all()))
+        medication: dict = {"text": line.get_drug_display()}
+        if line.drug == "imatinib":
+            products = {imatinib_product(int(dose)) if dose == int(dose) else None for dose, _, _ in periods}
+            if len(products) == 1 and None not in products:
+                medication = {"coding": [products.pop().coding()], "text": "imatinib"}
+        if line.stop_date is None:
+            status = "active"
+        else:
+            status = "completed" if line.stop_reason == "completed" else "stopped"
+        statement: dict = {
+            "resourceType": "MedicationStatement",
+            "id": b.rid(f"therapy-line-{line.pk}"),
+            "status": status,
+            "category": codes.local("therapy-setting", line.setting, line.get_setting_display()).concept(),
+            "medicationCodeableConcept": medication,
+            "subject": ref(b.patient),
+            "reasonReference": [ref(b.condition)],
+            "effectivePeriod": {
+                "start": line.start_date.isoformat(),
+                **({"end": line.stop_date.isoformat()} if line.stop_date else {}),
+            },
+            "dosage": [
+                {
+                    "sequence": number,
+                    "text": f"{dose:g} mg once daily",
+                    "timing": {
+                        "repeat": {
+                            "frequency": 1,
+                            "period": 1,
+                            "periodUnit": "d",
+                            "boundsPeriod": {
+                                "start": start.isoformat(),
+                                **({"end": end.isoformat()} if end else {}),
+                            },
+                        }
+                    },
+                    "doseAndRate": [
+                        {"doseQuantity": {"value": dose, "unit": "mg", "system": codes.UCUM, "code": "mg"}}
+                    ],
+                }
+                for number, (dose, start, end) in enumerate(periods, start=1)
+            ],
+        }
+        if line.stop_reason:
+            statement["statusReason"] = [
+                codes.local("stop-reason", line.stop_reason, line.get_stop_reason_display()).concept()
+            ]
+        b.add(statement)
+    return any(line.setting == "adjuvant" for line in lines)
+
+
 def case_bundle(case: Case) -> dict:
     """The case as a validated FHIR Bundle, as a JSON-ready dict."""
     b = _Builder(case)
@@ -451,7 +517,9 @@ def case_bundle(case: Case) -> dict:
         _risk_assessments(b, result)
         if operation is not None:
             _procedure(b, operation)
-        _medication_statement(b, treatment, case.section("adjuvant_course"))
+        # The course's therapy lines, as delivered; the adjuvant decision only when no adjuvant line records it.
+        if not _therapy_lines(b, case):
+            _medication_statement(b, treatment, case.section("adjuvant_course"))
         _care_plan(b, result)
         report = case.signed_reports.order_by("-version").first()
         if report is not None:

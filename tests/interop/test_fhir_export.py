@@ -281,3 +281,49 @@ def test_export_fhir_refuses_a_bad_date_without_a_traceback(tmp_path, db):
 
     with pytest.raises(CommandError, match="--since: enter a date such as 2026-01-31"):
         call_command("export_fhir", "--since", "31/31/2026", str(tmp_path))
+
+
+def test_it_exports_each_therapy_line_of_the_course_with_its_dose_periods(case):
+    # Issue 14 (MedicationStatement for each therapy line), now that issue 13 records the lines: imatinib 400
+    # from 2026-03-01, 800 from 2027-06-01 (progression), stopped 2028-01-10 for progression; sunitinib 50
+    # from 2028-01-20, ongoing.
+    from cases.models import DoseChange, TherapyLine
+
+    imatinib = TherapyLine.objects.create(
+        case=case, setting="advanced_1", drug="imatinib", dose_mg_per_day=400, start_date=dt.date(2026, 3, 1),
+        stop_date=dt.date(2028, 1, 10), stop_reason="progression",
+    )  # fmt: skip
+    DoseChange.objects.create(
+        line=imatinib, change_date=dt.date(2027, 6, 1), dose_mg_per_day=800, reason="progression"
+    )
+    TherapyLine.objects.create(
+        case=case, setting="advanced_2", drug="sunitinib", dose_mg_per_day=50, start_date=dt.date(2028, 1, 20)
+    )
+    bundle = case_bundle(Case.objects.with_sections().get(pk=case.pk))
+    validated(bundle)
+    lines = sorted(resources(bundle, "MedicationStatement"), key=lambda r: r["effectivePeriod"]["start"])
+    assert len(lines) == 2
+    first, second = lines
+    assert first["status"] == "stopped"
+    assert first["statusReason"][0]["coding"][0]["code"] == "progression"
+    assert first["effectivePeriod"] == {"start": "2026-03-01", "end": "2028-01-10"}
+    assert codings(first["medicationCodeableConcept"]) == {
+        (codes.RXNORM, "403879")
+    }  # 400 and 800: 400 mg tablets
+    assert first["category"]["coding"][0]["code"] == "advanced_1"
+    assert [
+        (d["doseAndRate"][0]["doseQuantity"]["value"], d["timing"]["repeat"]["boundsPeriod"])
+        for d in first["dosage"]
+    ] == [
+        (400, {"start": "2026-03-01", "end": "2027-06-01"}),
+        (800, {"start": "2027-06-01", "end": "2028-01-10"}),
+    ]
+    assert second["status"] == "active"
+    assert second["medicationCodeableConcept"] == {"text": "Sunitinib"}  # no RxNorm code verified here
+    assert second["effectivePeriod"] == {"start": "2028-01-20"}
+    assert second["dosage"][0]["doseAndRate"][0]["doseQuantity"]["value"] == 50
+    ids = {r["id"] for r in lines}
+    assert ids == {
+        r["id"]
+        for r in resources(case_bundle(Case.objects.with_sections().get(pk=case.pk)), "MedicationStatement")
+    }
