@@ -4,7 +4,8 @@ response, the MDT flag and the timeline (issue 13). Screenshots at desktop and t
 import pytest
 
 from tests.e2e.conftest import login, serious_axe_violations
-from tests.factories import make_case, surgeon
+from cases import roles
+from tests.factories import make_case, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ def add_line(page, case, setting, drug, dose, start):
 
 
 def test_imatinib_then_progression_then_sunitinib(page, screenshot):
-    surgeon(username="sam", first_name="Sam", last_name="Cutter")
+    make_user("sam", role=roles.SURGEON, first_name="Sam", last_name="Cutter")
     from datetime import date
 
     case = make_case(diagnosis_date=date(2025, 12, 1), surgery_date=None, presentation="metastatic")
