@@ -3,8 +3,8 @@ response, the MDT flag and the timeline (issue 13). Screenshots at desktop and t
 
 import pytest
 
-from tests.e2e.conftest import login, serious_axe_violations
 from cases import roles
+from tests.e2e.conftest import login, serious_axe_violations
 from tests.factories import make_case, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
