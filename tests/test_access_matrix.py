@@ -205,6 +205,9 @@ MATRIX: list[Row] = [
     Row("mdt:report_pdf", CASE, "GET", clinical()),
     Row("mdt:report_amend", CASE, "GET", only(*SIGNERS)),
     Row("mdt:report_amend", CASE, "POST", only(*SIGNERS)),
+    # The language switcher is everyone's, even before logging in (it redirects back).
+    Row("set_language", NO_ARGS, "POST", everyone(OK, anon=OK)),
+    Row("set_language", NO_ARGS, "GET", everyone(405, anon=405)),
     # Admin site: the app's roles are not Django staff, so everyone lands on the admin's login page.
     Row("admin:index", NO_ARGS, "GET", everyone(LOGIN)),
 ]

@@ -27,6 +27,8 @@ PUBLIC = {
     "admin:login",
     "admin:password_reset",
     "admin:password_reset_done",
+    # The language switcher: the login page has it too (it only sets a cookie for an anonymous visitor).
+    "set_language",
 }
 REFUSED = {401, 403, 404, 405}
 

@@ -22,6 +22,7 @@ from cases.models.mdt import (
     SignedReport,
 )
 from cases.models.patient import Patient
+from cases.models.profile import UserProfile
 from cases.models.safety import (
     ESCALATION_LADDER,
     ClosureReason,
@@ -69,4 +70,5 @@ __all__ = [
     "Patient",
     "Presentation",
     "TreatmentDecision",
+    "UserProfile",
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -37,6 +38,11 @@ class Patient(models.Model):
         max_length=10,
         choices=PreferredContact.choices,
         default=PreferredContact.PHONE,
+    )
+    # The language the patient reads: the MDT report and the patient letter print in it (issue 15); blank: the
+    # language of the user who prints.
+    language = models.CharField(
+        "language for reports and letters", max_length=10, choices=settings.LANGUAGES, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
