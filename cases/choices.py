@@ -7,6 +7,7 @@ output codes: cases/labels.py.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
@@ -167,10 +168,11 @@ class Ruleset(models.TextChoices):
 
 
 class RiskCategory(models.TextChoices):
-    VERY_LOW = "very_low", _("Very low")
-    LOW = "low", _("Low")
-    INTERMEDIATE = "intermediate", _("Intermediate")
-    HIGH = "high", _("High")
+    # "risk category": in Chinese a risk is 高危, a rectal level 高位 (same English word, different term).
+    VERY_LOW = "very_low", pgettext_lazy("risk category", "Very low")
+    LOW = "low", pgettext_lazy("risk category", "Low")
+    INTERMEDIATE = "intermediate", pgettext_lazy("risk category", "Intermediate")
+    HIGH = "high", pgettext_lazy("risk category", "High")
 
 
 class Pathway(models.TextChoices):

@@ -8,14 +8,13 @@ the engine (`guidelines.PHASE_LABELS`).
 
 Every word here is translatable (issue 15): the mappings hold lazy strings, read in the language active when they
 are printed. The engine stays language-free: its ids are the keys, its English texts the catalogue's msgids
-(`phase_label`, `rule_text`; the fixed texts are listed in `cases/engine_texts.py` so that makemessages keeps
-them).
+(`phase_label` here; recommendation and warning texts by their ids in `cases/engine_texts.py`).
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices
@@ -32,7 +31,6 @@ __all__ = [
     "drug_label",
     "label",
     "phase_label",
-    "rule_text",
 ]
 
 
@@ -57,9 +55,9 @@ ADJUVANT_LABELS: dict[str, str] = {
 }
 #: AFIP (Miettinen 2006) categories: the risk categories plus the AFIP-only ones.
 AFIP_LABELS: dict[str, str] = {
-    "none": _("None"),
+    "none": pgettext_lazy("risk category", "None"),
     **choice_labels(choices.RiskCategory),
-    "moderate": _("Moderate"),
+    "moderate": pgettext_lazy("risk category", "Moderate"),
     "insufficient_data": _("Insufficient data"),
 }
 RISK_LABELS: dict[str, str] = {**choice_labels(choices.RiskCategory), **AFIP_LABELS}
@@ -91,16 +89,4 @@ def drug_label(drug: object) -> str:
 def phase_label(phase: object) -> str:
     """A surveillance phase (engine id) in the reader's language; the engine's English is the msgid."""
     text = PHASE_LABELS.get(str(phase or ""), str(phase or ""))
-    return gettext(text) if text else ""
-
-
-def rule_text(item: dict) -> str:
-    """A recommendation's or warning's text in the reader's language.
-
-    The engine returns a stable id and its English text; the catalogue translates the fixed texts (listed in
-    `cases/engine_texts.py`). A text the catalogue does not know yet (a parameterised one, or a new rule) prints
-    in the engine's English rather than not at all. The JSON API never goes through here: it keeps the engine's
-    ids and texts.
-    """
-    text = str(item.get("text") or "")
     return gettext(text) if text else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases.choices import CaseStatus, Ruleset, Sex
 from cases.models import Case
@@ -56,7 +57,7 @@ def patient_banner(
         "mrn": mrn,
         "date_of_birth": date_of_birth,
         "age": age_in_years(date_of_birth, on) if date_of_birth else None,
-        "sex": _label(Sex, sex) if sex else "Not recorded",
+        "sex": _label(Sex, sex) if sex else gettext("Not recorded"),
         "status": status,
         "ruleset": _label(Ruleset, ruleset) if ruleset else "",
     }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cases.choices import Pathway, RiskCategory
 from django.utils.translation import gettext as _
 
+from cases.choices import Pathway, RiskCategory
+from cases.engine_texts import evidence_text, rule_text
 from cases.labels import (
     ADJUVANT_LABELS,
     AFIP_LABELS,
@@ -15,7 +16,6 @@ from cases.labels import (
     choice_labels,
     drug_label,
     label,
-    rule_text,
 )
 
 
@@ -64,7 +64,10 @@ def result_display(
             for visit in result.get("surveillance") or []
         ],
         # Texts in the reader's language by the engine's id and text (cases.labels.rule_text); ids unchanged.
-        "recommendations": [{**r, "text": rule_text(r)} for r in result.get("recommendations") or []],
+        "recommendations": [
+            {**r, "text": rule_text(r), "evidence": evidence_text(r.get("evidence"))}
+            for r in result.get("recommendations") or []
+        ],
         "warnings": [{**w, "text": rule_text(w)} for w in result.get("warnings") or []],
         "molecular_testing_required": result.get("molecular_testing_required")
         and genotype in (None, "", "not_tested"),

@@ -45,7 +45,8 @@ CODE = re.compile(r"^[A-Z0-9][A-Z0-9²-]*[a-z]?$")  # GIST, CD117, R0, IIIA, T3a
 class _VisibleText(HTMLParser):
     """Text a reader sees: no script or style, no <code> (hashes), no attribute values."""
 
-    SKIP = {"script", "style", "code", "template"}
+    # <cite>: a bibliographic source stays in the language it was published in (as in Chinese papers).
+    SKIP = {"script", "style", "code", "template", "cite"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -83,7 +84,8 @@ def english_runs(html: str, allow: set[str] | frozenset[str] = frozenset()) -> l
     for line in text.splitlines():
         current: list[str] = []
         for token in re.split(r"(\s+)", line):
-            words = WORD.findall(token)
+            # A token with a digit is a code or a value: esmo-2022, 2022.1+c9fe0cd, 1b2c3d4e, ZH0000001, 5mm².
+            words = [] if re.search(r"\d", token) else WORD.findall(token)
             english = [w for w in words if w.lower() not in allowed and not CODE.match(w)]
             if english:
                 current.extend(english)
