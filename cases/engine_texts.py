@@ -95,6 +95,18 @@ TRANSLATED = (
     gettext_noop("regional lymph node metastasis"),
     gettext_noop("yes"),
     gettext_noop("no"),
+    # Surveillance phases (guidelines.PHASE_LABELS, printed by cases.labels.phase_label).
+    gettext_noop("During adjuvant imatinib"),
+    gettext_noop("After adjuvant: 3-monthly, years 1-2"),
+    gettext_noop("After adjuvant: 6-monthly to year 5"),
+    gettext_noop("After adjuvant: yearly to year 10"),
+    gettext_noop("3-monthly, years 1-3"),
+    gettext_noop("6-monthly, years 4-5"),
+    gettext_noop("Yearly, years 6-10"),
+    gettext_noop("Yearly chest X-ray"),
+    gettext_noop("6-monthly after low-risk resection"),
+    gettext_noop("Small-nodule surveillance"),
+    gettext_noop("On systemic therapy"),
     # The evidence grade printed where the source grades nothing (guidelines.records.NOT_GRADED).
     gettext_noop("not graded in the source"),
 )
