@@ -66,10 +66,15 @@ def patient_banner(
 def banner_line(banner: dict) -> str:
     """The banner on one line, for the report PDF's page header. Name and MRN are isolated, so a direction
     override stored before input was checked cannot reorder the rest of the line."""
-    born = f"born {banner['date_of_birth']:%Y-%m-%d} ({banner['age']} y)" if banner["date_of_birth"] else ""
+    born = (
+        gettext("born %(date)s (%(age)s y)")
+        % {"date": f"{banner['date_of_birth']:%Y-%m-%d}", "age": banner["age"]}
+        if banner["date_of_birth"]
+        else ""
+    )
     parts = [
         isolate(banner["name"]),
-        f"MRN {isolate(banner['mrn'])}",
+        f"{gettext('MRN')} {isolate(banner['mrn'])}",
         born,
         banner["sex"],
         banner["status"],

@@ -55,6 +55,9 @@ def test_it_prints_the_report_in_the_patients_language_whatever_the_readers():
     for term in CHINESE_TERMS:
         assert term in html, term
     assert "张伟" in html  # family name first, no comma
+    banner = re.search(r'data-banner="([^"]*)"', html).group(1)  # every page's header (not visible text)
+    assert "出生 1961-03-14（" in banner
+    assert english_runs(banner, {"ZH0000002", "ESMO"}) == [], banner
     assert "1961年3月14日" in html  # date of birth, Chinese convention
     assert "2026年4月15日（2026-04-15）" in html  # first visit: the ISO date beside it, for scheduling
     # Allowed: the institution's own name (English in the test settings) and the authors the schemes are named
