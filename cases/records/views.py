@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, require_perm
@@ -129,7 +130,11 @@ def case_reassess(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request, case_id, EDIT_CLINICAL)
     snapshot = case_assess(case=case, user=request.user)
     if snapshot is None:
-        messages.error(request, "This case has no site yet: there is nothing to assess.")
+        messages.error(request, gettext("This case has no site yet: there is nothing to assess."))
     else:
-        messages.success(request, f"Re-assessed with {snapshot.ruleset} version {snapshot.ruleset_version}.")
+        messages.success(
+            request,
+            gettext("Re-assessed with %(ruleset)s version %(version)s.")
+            % {"ruleset": snapshot.ruleset, "version": snapshot.ruleset_version},
+        )
     return redirect("records:case", case_id=case.pk)

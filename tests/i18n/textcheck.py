@@ -37,6 +37,7 @@ ALLOWED_WORDS = {
     "mri",
     "eus",
     "vs",
+    "oslo",  # the Oslo criteria of tumour rupture, named after the city as in Chinese papers
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’²-]*")
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9²-]*[a-z]?$")  # GIST, CD117, R0, IIIA, T3a, SDH-deficient is not a code
@@ -85,7 +86,8 @@ def english_runs(html: str, allow: set[str] | frozenset[str] = frozenset()) -> l
         current: list[str] = []
         for token in re.split(r"(\s+)", line):
             # A token with a digit is a code or a value: esmo-2022, 2022.1+c9fe0cd, 1b2c3d4e, ZH0000001, 5mm².
-            words = [] if re.search(r"\d", token) else WORD.findall(token)
+            # A file name (RULES.md) is a code too.
+            words = [] if re.search(r"\d|\w\.\w", token) else WORD.findall(token)
             english = [w for w in words if w.lower() not in allowed and not CODE.match(w)]
             if english:
                 current.extend(english)
