@@ -15,6 +15,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -298,7 +299,7 @@ def initial_from_data(form_class: type[StepForm], data: Mapping) -> dict:
 class PatientForm(StepForm):
     sections = (
         (_("Patient"), (("mrn", "given_name", "family_name"), ("date_of_birth", "sex"))),
-        (_("Contact for follow-up"), (("phone", "email", "preferred_contact"),)),
+        (_("Contact for follow-up"), (("phone", "email", "preferred_contact"), ("language",))),
         (_("Case"), (("diagnosis_date", "ruleset"),)),
     )
 
@@ -313,6 +314,12 @@ class PatientForm(StepForm):
         label=_("Preferred contact for follow-up"),
         choices=PreferredContact.choices,
         initial=PreferredContact.PHONE,
+    )
+    # The patient's language: the MDT report and the letters print in it (issue 15).
+    language = forms.ChoiceField(
+        label=_("Language for reports and letters"),
+        choices=[("", _("The language of the user who prints")), *settings.LANGUAGES],
+        required=False,
     )
     diagnosis_date = _date_field(
         _("Date of diagnosis"), help_text=_("Starts the surveillance schedule when not resected.")
