@@ -99,7 +99,7 @@ def _mitoses_row(facts: dict[str, Any]) -> tuple[str, str]:
             _("%(count)s per 50 HPF (field %(area)s mm²): %(conversion)s per 5 mm²")
             % {"count": count, "area": f"{area:g}", "conversion": formula},
         )
-    return (_("Mitoses /5 mm²"), _format_number(facts.get("mitoses_per_5mm2")))
+    return (_("Mitoses per 5 mm²"), _format_number(facts.get("mitoses_per_5mm2")))
 
 
 def _iso_date(value: str | None) -> date | None:

@@ -262,7 +262,9 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
         )
 
     def day(value: date) -> str:
-        return date_format(value, gettext("d M Y"))
+        # English keeps strftime's day (a mistyped year 202 reads "202", not "0202"); Chinese: 2026年3月5日.
+        fmt = gettext("d M Y")
+        return f"{value:%d %b %Y}" if fmt == "d M Y" else date_format(value, fmt)
 
     dates = ("date_of_birth", "diagnosis_date", "biopsy_date", "surgery_date", "adjuvant_start",
              "recurrence_date", "therapy_start_date")  # fmt: skip
