@@ -7,7 +7,8 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -64,11 +65,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
     risk = search.get("risk", "")
     cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
     if q:
-        # An exact hospital number first of all; names by any part.
-        cases = cases.filter(
+        # An exact hospital number first of all; names by any part, or whole in either order: "张伟" as Chinese
+        # clinicians write it (family name first, no space), "Ada Lovelace" or "Lovelace Ada" (issue 15).
+        q = " ".join(q.split())
+        cases = cases.annotate(
+            _family_given=Concat("patient__family_name", "patient__given_name"),
+            _family_space_given=Concat("patient__family_name", Value(" "), "patient__given_name"),
+            _given_space_family=Concat("patient__given_name", Value(" "), "patient__family_name"),
+        ).filter(
             Q(patient__mrn__iexact=q)
             | Q(patient__family_name__icontains=q)
             | Q(patient__given_name__icontains=q)
+            | Q(_family_given__icontains=q)
+            | Q(_family_space_given__icontains=q)
+            | Q(_given_space_family__icontains=q)
         )
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
