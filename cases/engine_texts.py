@@ -76,6 +76,110 @@ TRANSLATED = (
         "gauze. Protect the surrounding organs when the tumour is large or cystic. Make the incision larger than the "
         "tumour's largest diameter. Extract the specimen in a bag. Convert to open surgery in time."
     ),
+    # Pathways, approaches and other fixed statements of both rule sets.
+    gettext_noop(
+        "Metastatic or recurrent GIST: systemic therapy, continued indefinitely (interruption leads to rapid progression)."
+    ),
+    gettext_noop(
+        "Rectal GIST of any size: resection (biopsy or excision) after endorectal ultrasound and pelvic MRI; surveillance is not appropriate."
+    ),
+    gettext_noop("Tumour under 2 cm at a site where surveillance is not an option: resection."),
+    gettext_noop(
+        "Determine the genotype on the biopsy before starting neoadjuvant therapy: PDGFRA D842V needs avapritinib, and SDH-deficient, NF1, BRAF and NTRK GIST get no neoadjuvant imatinib."
+    ),
+    gettext_noop(
+        "Take multiple core biopsies (EUS-guided or percutaneous) before neoadjuvant therapy or multivisceral surgery."
+    ),
+    gettext_noop("Confirm the histology by biopsy before starting systemic therapy."),
+    gettext_noop(
+        "Unclear tumour boundary: open surgery (the boundary can be felt, avoiding over- and under-resection)."
+    ),
+    gettext_noop("Serious adhesion to surrounding organs: open surgery."),
+    gettext_noop(
+        "Tumour at the cardia/EGJ or the pylorus: open surgery (a hand-sewn closure under direct vision avoids cardia or pyloric stenosis)."
+    ),
+    gettext_noop(
+        "Record the location within the stomach: the approach depends on it (cardia and pylorus need open surgery). Until then the approach is individualised by the MDT."
+    ),
+    gettext_noop("Jejunal or ileal tumour of 5 cm or less: laparoscopic resection."),
+    gettext_noop(
+        "Jejunal or ileal tumour larger than 5 cm: open resection (laparoscopic localisation first is fine)."
+    ),
+    gettext_noop(
+        "Duodenal tumour on the lateral wall, under 2 cm or exophytic: open local excision and suture, avoiding pancreaticoduodenectomy."
+    ),
+    gettext_noop("Duodenal tumour that is not a lateral-wall tumour under 2 cm or exophytic: open surgery."),
+    gettext_noop("Colon or mid/high rectum: laparoscopic resection, without lymph node clearance."),
+    gettext_noop(
+        "Low rectal tumour: local excision, after neoadjuvant imatinib when that makes sphincter preservation possible."
+    ),
+    gettext_noop(
+        "Record the level of the rectal tumour (low, mid or high): the approach depends on it. Until then the approach is individualised by the MDT."
+    ),
+    gettext_noop("No default approach for a tumour at this site: individualised by the MDT."),
+    gettext_noop(
+        "SDH-deficient GIST: resect lymph nodes with confirmed metastases; no routine lymphadenectomy otherwise."
+    ),
+    gettext_noop(
+        "Mutation analysis is not required for a non-rectal GIST under 2 cm that will not need medical treatment."
+    ),
+    gettext_noop(
+        "Tumour under 2 cm with adverse EUS or clinical features: resection (endoscopic resection is acceptable when complete and without rupture)."
+    ),
+    gettext_noop(
+        "Small nodule (under 2 cm) with a biopsy-confirmed GIST: resection (endoscopic resection is acceptable when complete and without rupture)."
+    ),
+    gettext_noop(
+        "Small nodule (under 2 cm) with a confirmed GIST, but resection would cause major morbidity: surveillance (EUS at 3 months, then longer intervals if there is no growth)."
+    ),
+    gettext_noop(
+        "Small nodule (under 2 cm) without a tissue diagnosis and without adverse features: surveillance (EUS at 3 months, then longer intervals if there is no growth)."
+    ),
+    gettext_noop(
+        "Gastric/EGJ tumour under 2 cm with adverse features: endoscopic or laparoscopic resection (endoscopic resection when complete and without rupture)."
+    ),
+    gettext_noop(
+        "Gastric tumour larger than 5 cm and up to 10 cm: open surgery (larger tumours are not routinely resected laparoscopically)."
+    ),
+    gettext_noop(
+        "Gastric/EGJ tumour under 2 cm with adverse EUS or clinical features: resection, open or laparoscopic (class I); laparoscopic or endoscopic resection in an experienced centre for the lesser curvature, posterior wall and EGJ (class II, 2B)."
+    ),
+    gettext_noop(
+        "Gastric tumour under 2 cm with adverse features on the lesser curvature, posterior wall or cardia/EGJ: endoscopic or laparoscopic resection in an experienced centre."
+    ),
+    gettext_noop(
+        "Gastric tumour larger than 5 cm and up to 10 cm at this location: open surgery (stapled closure of an endophytic tumour here would narrow the lumen)."
+    ),
+    gettext_noop("Gastric/EGJ tumour under 2 cm without adverse features: endoscopic (EUS) surveillance."),
+    gettext_noop(
+        "Alternative: resection where endoscopic follow-up is difficult or the site suits laparoscopy."
+    ),
+    gettext_noop("Gastric tumour under 2 cm with adverse features: open or laparoscopic resection."),
+    gettext_noop(
+        "Gastric tumour larger than 5 cm and up to 10 cm on the greater curvature or antrum, or exophytic on the anterior wall: laparoscopic resection (size is not absolute when the location suits)."
+    ),
+    gettext_noop(
+        "KIT/PDGFRA wild-type: complete the work-up (SDH immunohistochemistry, NF1, BRAF, NTRK); these genotypes gain nothing from imatinib."
+    ),
+    gettext_noop(
+        "Resected tumour without a mitotic count: the risk cannot be stratified. Record the count per 5 mm2; until then adjuvant therapy and surveillance are undetermined (unless the tumour ruptured)."
+    ),
+    gettext_noop(
+        "Resected tumour without a size: the risk cannot be stratified. Record the largest diameter."
+    ),
+    gettext_noop(
+        "Both CD117 (KIT) and DOG1 are negative: review the diagnosis with the pathologist before treating the tumour as a GIST (mutation analysis can support it)."
+    ),
+    gettext_noop(
+        "Macroscopic residual tumour (R2): the adjuvant rules assume a complete resection; further treatment is individualised by the MDT."
+    ),
+    gettext_noop(
+        "The tumour is under 2 cm but marked locally advanced or R0 not feasible: the rules consider neoadjuvant therapy only from 2 cm; individualised by the MDT."
+    ),
+    gettext_noop(
+        "Obstruction or perforation is recorded for a nodule under surveillance; the rules list only bleeding and ulceration as adverse clinical features: individualised by the MDT."
+    ),
+    gettext_noop("Tumour size unknown: the pathway cannot be determined yet."),
     # Warnings.
     gettext_noop(
         "Not recorded, so the rules assumed: {assumed}. Record these findings to confirm the answer."
