@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 VENDOR := static/vendor
 
-.PHONY: run test test-fast lint bench static system-deps backup restore clean
+.PHONY: run test test-fast lint bench static system-deps messages backup restore clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,8 @@ $(VENDOR)/.stamp: package.json package-lock.json
 static: $(VENDOR)/.stamp
 
 # Debian packages the app and its tests need: pango for WeasyPrint (libharfbuzz-subset0 makes it ~2x faster),
-# poppler-utils for pdftoppm/pdftotext, chromium for the browser tests. Installed only when missing.
+# poppler-utils for pdftoppm/pdftotext, chromium for the browser tests, gettext for compilemessages and
+# fonts-noto-cjk for Chinese reports (Noto Sans CJK SC). Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -39,6 +40,8 @@ system-deps:
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	fc-list | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	fc-list | grep -qi "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -46,15 +49,22 @@ system-deps:
 	      --no-install-recommends $$missing; } > /tmp/gistcare-apt.log 2>&1 || { cat /tmp/gistcare-apt.log; exit 1; }; \
 	fi
 
-run: $(VENV)/.runtime static system-deps
+# The compiled catalogues (.mo) are built, not committed: from locale/*/LC_MESSAGES/django.po (issue 15).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+$(MO_FILES): %.mo: %.po
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+messages: $(MO_FILES)
+
+run: $(VENV)/.runtime static system-deps messages
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --password "$${DEMO_PASSWORD:-gistcare-demo}"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev static system-deps
+test: $(VENV)/.dev static system-deps messages
 	$(VENV)/bin/pytest
 
-test-fast: $(VENV)/.dev static
+test-fast: $(VENV)/.dev static system-deps messages
 	$(VENV)/bin/pytest -m "not e2e"
 
 lint: $(VENV)/.dev

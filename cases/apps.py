@@ -7,4 +7,7 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cases import checks  # noqa: F401  (registers the system checks)
+        from cases import (
+            checks,  # noqa: F401  (registers the system checks)
+            language,  # noqa: F401  (the user's language is copied into the session at log-in)
+        )

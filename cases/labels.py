@@ -5,11 +5,17 @@ here, so the same code never reads two ways. Input vocabularies take their label
 `cases.choices` (whose values are the engine's own, see tests/test_labels.py); output codes that have no
 model field (approach, adjuvant recommendation, AFIP category) are labelled below. Phase labels belong to
 the engine (`guidelines.PHASE_LABELS`).
+
+Every word here is translatable (issue 15): the mappings hold lazy strings, read in the language active when they
+are printed. The engine stays language-free: its ids are the keys, its English texts the catalogue's msgids
+(`phase_label` here; recommendation and warning texts by their ids in `cases/engine_texts.py`).
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices
 from guidelines import PHASE_LABELS
@@ -22,41 +28,65 @@ __all__ = [
     "PHASE_LABELS",
     "RISK_LABELS",
     "choice_labels",
+    "drug_label",
     "label",
+    "phase_label",
 ]
 
 
 def choice_labels(choice_class: type[models.Choices]) -> dict[str, str]:
-    return {value: str(text) for value, text in choice_class.choices}
+    # Lazy labels stay lazy: a table built at import time still prints in the language of each request.
+    return dict(choice_class.choices)
 
 
 APPROACH_LABELS: dict[str, str] = {
-    "laparoscopic": "Laparoscopic",
-    "open": "Open",
-    "open_or_laparoscopic": "Open or laparoscopic",
-    "endoscopic_or_laparoscopic": "Endoscopic or laparoscopic",
-    "local_excision": "Local excision",
+    "laparoscopic": _("Laparoscopic"),
+    "open": _("Open"),
+    "open_or_laparoscopic": _("Open or laparoscopic"),
+    "endoscopic_or_laparoscopic": _("Endoscopic or laparoscopic"),
+    "local_excision": _("Local excision"),
 }
 ADJUVANT_LABELS: dict[str, str] = {
-    "recommended": "Recommended",
-    "consider": "Consider (shared decision)",
-    "not_recommended": "Not recommended",
-    "not_applicable": "Not applicable",
-    "undetermined": "Undetermined (risk cannot be stratified)",
+    "recommended": _("Recommended"),
+    "consider": _("Consider (shared decision)"),
+    "not_recommended": _("Not recommended"),
+    "not_applicable": _("Not applicable"),
+    "undetermined": _("Undetermined (risk cannot be stratified)"),
 }
 #: AFIP (Miettinen 2006) categories: the risk categories plus the AFIP-only ones.
 AFIP_LABELS: dict[str, str] = {
-    "none": "None",
+    "none": pgettext_lazy("risk category", "None"),
     **choice_labels(choices.RiskCategory),
-    "moderate": "Moderate",
-    "insufficient_data": "Insufficient data",
+    "moderate": pgettext_lazy("risk category", "Moderate"),
+    "insufficient_data": _("Insufficient data"),
 }
 RISK_LABELS: dict[str, str] = {**choice_labels(choices.RiskCategory), **AFIP_LABELS}
 MODALITY_LABELS: dict[str, str] = choice_labels(choices.FollowUpModality)
 
 
-def label(mapping: dict[str, str], value: object, empty: str = "Not recorded") -> str:
+#: Drugs in the engine's answer (lower-case INN), as clinicians write them in each language.
+DRUG_LABELS: dict[str, str] = {
+    "imatinib": _("imatinib"),
+    "sunitinib": _("sunitinib"),
+    "regorafenib": _("regorafenib"),
+    "ripretinib": _("ripretinib"),
+    "avapritinib": _("avapritinib"),
+}
+
+
+def label(mapping: dict[str, str], value: object, empty: str | None = None) -> str:
     """The words for `value`; `empty` when nothing is recorded; an unknown code made readable."""
     if value in (None, "", []):
-        return empty
+        return _("Not recorded") if empty is None else empty
     return mapping.get(str(value), str(value).replace("_", " ").capitalize())
+
+
+def drug_label(drug: object) -> str:
+    """A drug named by the engine, in the reader's language (combinations and unknown drugs as the engine says)."""
+    return DRUG_LABELS.get(str(drug or ""), str(drug or ""))
+
+
+def phase_label(phase: object) -> str:
+    """A surveillance phase (engine id) in the reader's language; the engine's English is the msgid."""
+    text = PHASE_LABELS.get(str(phase or ""), str(phase or ""))
+    return gettext(text) if text else ""

@@ -1,4 +1,5 @@
-"""Project-wide response headers (issue 11, finding 16) and the session's idle-timeout renewal."""
+"""Project-wide middleware: private response headers (issue 11, finding 16), the session's idle-timeout
+renewal, and the signed-in user's language (issue 15)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+
+#: The signed-in user's stored language, copied into their session when they log in or switch (cases.language).
+SESSION_LANGUAGE_KEY = "_user_language"
 
 
 class PrivateResponseMiddleware:
@@ -49,3 +54,25 @@ class SessionRenewalMiddleware:
         if now - int(session.get(self.KEY, 0)) >= settings.GISTCARE_SESSION_RENEW_SECONDS:
             session[self.KEY] = now  # modified: SessionMiddleware saves it with a fresh expiry
         return response
+
+
+class UserLanguageMiddleware:
+    """The signed-in user's stored language (issue 15) wins over LocaleMiddleware's choice (cookie, browser).
+
+    The preference lives on the user's profile; it is copied into the session at log-in and when the user
+    switches (cases.language), so a page costs no query for it beyond the session that authentication reads
+    anyway. A request without a session cookie (an anonymous visitor, the proxy's /healthz/ check) is left to
+    LocaleMiddleware: the language cookie, then Accept-Language, then LANGUAGE_CODE.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            language = session.get(SESSION_LANGUAGE_KEY)
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -83,11 +83,15 @@ MIDDLEWARE = [
     # After WhiteNoise: static files keep their caching; everything else is private (no-store).
     "gistcare.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware: the language from the cookie, then Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After SessionMiddleware: its response phase runs first and marks a session due for renewal as modified.
     "gistcare.middleware.SessionRenewalMiddleware",
+    # A signed-in user's stored preference wins over the cookie and the browser (needs request.user).
+    "gistcare.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -107,6 +111,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gistcare.context_processors.site",
@@ -159,6 +164,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# The languages a user can choose (issue 15). A user's stored preference wins, else the language cookie, else the
+# browser's Accept-Language, else LANGUAGE_CODE. English keeps British formats (gistcare/formats/en).
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["gistcare.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

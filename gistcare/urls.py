@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases import errors, home
+from cases import errors, home, language
 from gistcare.views import healthz
 
 handler400 = errors.bad_request
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(),

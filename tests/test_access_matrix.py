@@ -237,6 +237,9 @@ MATRIX: list[Row] = [
     Row("course:edit", COURSE_RECORD("scan"), "GET", only(*EDITORS)),
     Row("course:edit", COURSE_RECORD("line"), "POST", only(*EDITORS)),
     Row("course:delete", COURSE_RECORD("line"), "POST", only(*EDITORS)),
+    # The language switcher is everyone's, even before logging in (it redirects back).
+    Row("set_language", NO_ARGS, "POST", everyone(OK, anon=OK)),
+    Row("set_language", NO_ARGS, "GET", everyone(405, anon=405)),
     # Admin site: the app's roles are not Django staff, so everyone lands on the admin's login page.
     Row("admin:index", NO_ARGS, "GET", everyone(LOGIN)),
 ]

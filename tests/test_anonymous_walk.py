@@ -28,6 +28,8 @@ PUBLIC = {
     "admin:password_reset",
     "admin:password_reset_done",
     "healthz",  # the proxy's liveness check: "ok", nothing else (tests/test_healthz.py)
+    # The language switcher: the login page has it too (it only sets a cookie for an anonymous visitor).
+    "set_language",
 }
 REFUSED = {401, 403, 404, 405}
 

@@ -19,8 +19,10 @@ def test_it_only_reads(client, db):
     assert client.post(reverse("healthz")).status_code == 405
 
 
-def test_a_logged_in_client_gets_it_without_a_query(client, surgeon):
+def test_a_logged_in_client_costs_it_only_the_session_read(client, surgeon):
+    # The user's language is kept in the session (gistcare.middleware.UserLanguageMiddleware), so a request with
+    # a session cookie reads the session row; nothing else (no user, no permissions, no write).
     client.force_login(surgeon)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("healthz")).status_code == 200
-    assert len(queries) == 0
+    assert [q["sql"].split(" FROM ")[1].split()[0] for q in queries] == ['"django_session"']

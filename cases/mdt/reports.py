@@ -20,20 +20,25 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cases import choices
+from cases.engine_texts import evidence_text, rule_text
 from cases.labels import (
     ADJUVANT_LABELS,
     APPROACH_LABELS,
     MODALITY_LABELS,
-    PHASE_LABELS,
     RISK_LABELS,
     choice_labels,
+    drug_label,
     label,
+    phase_label,
 )
 from cases.mdt.decisions import Attendee, attendees_by_discipline, modification_rows
 from cases.models import Assessment, Case, MdtDecision, MdtMeeting, SignedReport
+from cases.models.patient import person_name
 from cases.records.banner import banner_line, patient_banner
 from cases.records.validation import mitoses_conversion
 from cases.text_safety import isolate
@@ -52,14 +57,30 @@ SURGICAL_PATHWAYS = frozenset({"resection", "neoadjuvant_then_resection"})
 
 def _yes_no(value: object) -> str:
     if value is None:  # a finding nobody entered is printed as such, never as "No" (issue 10 finding 6)
-        return "Not recorded"
-    return "Yes" if value else "No"
+        return _("Not recorded")
+    return _("Yes") if value else _("No")
 
 
 def _nodes(value: object) -> str:
     if value is None:
-        return "Not recorded"
-    return "N1 (positive)" if value else "N0"
+        return _("Not recorded")
+    return _("N1 (positive)") if value else "N0"
+
+
+def _is_chinese() -> bool:
+    return (translation.get_language() or "").startswith("zh")
+
+
+def _long_date(value: date | str | None, *, with_iso: bool = False) -> str:
+    """A date as the reader writes it: ISO in English reports (as before); 2026年3月5日 in Chinese, with the ISO
+    date beside it where a date is used for scheduling (`with_iso`)."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    if not _is_chinese():
+        return day.isoformat()
+    text = date_format(day, "Y年n月j日")
+    return f"{text}（{day.isoformat()}）" if with_iso else text
 
 
 def _rupture(facts: dict[str, Any]) -> str:
@@ -73,8 +94,12 @@ def _mitoses_row(facts: dict[str, Any]) -> tuple[str, str]:
     count, area = facts.get("mitoses_per_50hpf"), facts.get("hpf_field_area_mm2")
     if count is not None and area is not None:
         formula, _value = mitoses_conversion(count, Decimal(str(area)))
-        return ("Mitoses", f"{count} per 50 HPF (field {area:g} mm²): {formula} per 5 mm²")
-    return ("Mitoses per 5 mm²", _format_number(facts.get("mitoses_per_5mm2")))
+        return (
+            _("Mitoses"),
+            _("%(count)s per 50 HPF (field %(area)s mm²): %(conversion)s per 5 mm²")
+            % {"count": count, "area": f"{area:g}", "conversion": formula},
+        )
+    return (_("Mitoses per 5 mm²"), _format_number(facts.get("mitoses_per_5mm2")))
 
 
 def _iso_date(value: str | None) -> date | None:
@@ -83,7 +108,7 @@ def _iso_date(value: str | None) -> date | None:
 
 def _format_number(value: float | int | None, unit: str = "") -> str:
     if value is None:
-        return "Not recorded"
+        return _("Not recorded")
     text = f"{value:g}" if isinstance(value, float) else str(value)
     return f"{text} {unit}".strip()
 
@@ -112,8 +137,13 @@ def case_snapshot(case: Case) -> dict[str, Any]:
     return {
         "institution": settings.GISTCARE_INSTITUTION,
         "case_short_id": case.short_id,
+        # The language the patient reads; blank: the language of whoever prints or signs (issue 15).
+        "language": patient.language,
         "patient": {
             "name": patient.full_name,
+            # The parts, so that a report in Chinese prints the family name first (issue 15).
+            "given_name": patient.given_name,
+            "family_name": patient.family_name,
             "mrn": patient.mrn,
             "date_of_birth": patient.date_of_birth.isoformat(),
             "sex": patient.sex,
@@ -164,25 +194,27 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
         or label(choice_labels(choices.DuodenalLocation), facts.get("duodenal_location"), "")
         or label(choice_labels(choices.RectalLevel), facts.get("rectal_level"), "")
     )
-    eus = (
-        ", ".join(label(choice_labels(choices.EusFeature), f) for f in facts.get("eus_features") or [])
-        or "None"
-    )
-    clinical = (
-        ", ".join(
-            label(choice_labels(choices.ClinicalFeature), f) for f in facts.get("clinical_features") or []
-        )
-        or "None"
-    )
+    eus = ", ".join(
+        label(choice_labels(choices.EusFeature), f) for f in facts.get("eus_features") or []
+    ) or _("None")
+    clinical = ", ".join(
+        label(choice_labels(choices.ClinicalFeature), f) for f in facts.get("clinical_features") or []
+    ) or _("None")
     operation = snapshot.get("operation")
     if operation:
         approach = label(choice_labels(choices.Approach), operation.get("approach_used"))
-        converted = ", converted to open" if operation.get("converted_to_open") else ""
-        operation_text = f"Resected {operation['surgery_date']} ({approach}{converted})"
+        converted = _(", converted to open") if operation.get("converted_to_open") else ""
+        operation_text = _("Resected %(date)s (%(approach)s%(converted)s)") % {
+            "date": _long_date(operation["surgery_date"], with_iso=True),
+            "approach": approach,
+            "converted": converted,
+        }
     elif facts.get("resected"):
-        operation_text = f"Resected {facts.get('surgery_date') or '(date not recorded)'}"
+        operation_text = _("Resected %(date)s") % {
+            "date": _long_date(facts.get("surgery_date"), with_iso=True) or _("(date not recorded)")
+        }
     else:
-        operation_text = "Not operated"
+        operation_text = _("Not operated")
     genotype = label(choice_labels(choices.Genotype), facts.get("genotype"))
     if facts.get("genotype_detail"):
         genotype = f"{genotype}, {label(choice_labels(choices.GenotypeDetail), facts['genotype_detail'])}"
@@ -190,43 +222,45 @@ def _summary_rows(facts: dict[str, Any], snapshot: dict[str, Any]) -> list[tuple
         genotype = f"{genotype} ({snapshot['exon_detail']})"
     stains = choice_labels(choices.StainResult)
     rows = [
-        ("Presentation", label(choice_labels(choices.PresentationKind), facts.get("presentation"))),
-        ("Site and location", f"{site}, {location}" if location else site),
-        ("Largest diameter", _format_number(facts.get("size_cm"), "cm")),
-        ("Growth pattern", label(choice_labels(choices.GrowthPattern), facts.get("growth_pattern"))),
-        ("Boundary clear", _yes_no(facts.get("boundary_clear", True))),
-        ("R0 feasible", _yes_no(facts.get("r0_feasible", True))),
-        ("Adherent to organs", _yes_no(facts.get("adherent_to_adjacent_organs"))),
-        ("EUS features", eus),
-        ("Clinical features", clinical),
-        ("Histology: GIST", _yes_no(facts.get("histology_confirmed"))),
-        ("Operation", operation_text),
+        (_("Presentation"), label(choice_labels(choices.PresentationKind), facts.get("presentation"))),
+        (_("Site and location"), f"{site}, {location}" if location else site),
+        (_("Largest diameter"), _format_number(facts.get("size_cm"), "cm")),
+        (_("Growth pattern"), label(choice_labels(choices.GrowthPattern), facts.get("growth_pattern"))),
+        (_("Boundary clear"), _yes_no(facts.get("boundary_clear", True))),
+        (_("R0 feasible"), _yes_no(facts.get("r0_feasible", True))),
+        (_("Adherent to organs"), _yes_no(facts.get("adherent_to_adjacent_organs"))),
+        (_("EUS features"), eus),
+        (_("Clinical features"), clinical),
+        (_("Histology: GIST"), _yes_no(facts.get("histology_confirmed"))),
+        (_("Operation"), operation_text),
         (
-            "Margin",
+            _("Margin"),
             label(
                 choice_labels(choices.Margin),
                 facts.get("margin"),
-                "Not applicable" if not facts.get("resected") else "Not recorded",
+                _("Not applicable") if not facts.get("resected") else _("Not recorded"),
             ),
         ),
-        ("Tumour rupture", _rupture(facts)),
+        (_("Tumour rupture"), _rupture(facts)),
         _mitoses_row(facts),
-        ("Lymph nodes", _nodes(facts.get("nodes_positive"))),
+        (_("Lymph nodes"), _nodes(facts.get("nodes_positive"))),
         ("CD117 / DOG1", f"{label(stains, facts.get('cd117'))} / {label(stains, facts.get('dog1'))}"),
-        ("Genotype", genotype),
+        (_("Genotype"), genotype),
     ]
     if facts.get("neoadjuvant_months"):
-        rows.append(("Neoadjuvant given", f"{facts['neoadjuvant_months']} months"))
-        size, count = facts.get("pre_treatment_size_cm"), facts.get("pre_treatment_mitoses_per_5mm2")
         rows.append(
-            (
-                "Before neoadjuvant",
-                f"{_format_number(size, 'cm') if size is not None else 'size not recorded'}; "
-                f"{f'biopsy {count} per 5 mm²' if count is not None else 'biopsy count not recorded'}",
-            )
+            (_("Neoadjuvant given"), _("%(months)s months") % {"months": facts["neoadjuvant_months"]})
         )
+        size, count = facts.get("pre_treatment_size_cm"), facts.get("pre_treatment_mitoses_per_5mm2")
+        size_text = _format_number(size, "cm") if size is not None else _("size not recorded")
+        count_text = (
+            _("biopsy %(count)s per 5 mm²") % {"count": count}
+            if count is not None
+            else _("biopsy count not recorded")
+        )
+        rows.append((_("Before neoadjuvant"), f"{size_text}; {count_text}"))
     if snapshot.get("metastatic_sites"):
-        rows.append(("Metastatic sites", snapshot["metastatic_sites"]))
+        rows.append((_("Metastatic sites"), snapshot["metastatic_sites"]))
     return rows
 
 
@@ -251,13 +285,15 @@ def _schemes(risk: dict[str, Any]) -> dict[str, str]:
     if afip.get("progression_pct") is not None:
         afip_text = f"{afip_text} ({afip['progression_pct']:g}%)"
     tnm = risk.get("tnm") or {}
-    rate = {"low": "low", "high": "high"}.get(tnm.get("mitotic_rate") or "", "unknown")
+    rate = {"low": _("low mitotic rate"), "high": _("high mitotic rate")}.get(
+        tnm.get("mitotic_rate") or "", _("unknown mitotic rate")
+    )
     return {
         "modified_nih": label(RISK_LABELS, risk.get("modified_nih")),
         "nih_2002": label(RISK_LABELS, risk.get("nih_2002")),
         "afip": afip_text,
-        "tnm_stage": tnm.get("stage") or "Not staged",
-        "tnm_detail": f"{tnm.get('t', '')} {tnm.get('n', '')} {tnm.get('m', '')}, {rate} mitotic rate".strip(),
+        "tnm_stage": tnm.get("stage") or _("Not staged"),
+        "tnm_detail": f"{tnm.get('t', '')} {tnm.get('n', '')} {tnm.get('m', '')}, {rate}".strip(),
         "modified_nih_value": risk.get("modified_nih") or "",
     }
 
@@ -267,26 +303,31 @@ def _therapy(result: dict[str, Any]) -> dict[str, Any]:
     adjuvant = result.get("adjuvant") or {}
     adjuvant_plan = ""
     if adjuvant.get("drug"):
-        parts = [adjuvant["drug"].capitalize()]
+        parts = [drug_label(adjuvant["drug"]).capitalize()]
         if adjuvant.get("dose_mg_per_day"):
-            parts.append(f"{adjuvant['dose_mg_per_day']} mg/day")
+            parts.append(_("%(dose)s mg/day") % {"dose": adjuvant["dose_mg_per_day"]})
         if adjuvant.get("duration_months") is not None:
-            parts.append(f"for {adjuvant['duration_months']} months")
+            parts.append(_("for %(months)s months") % {"months": adjuvant["duration_months"]})
         adjuvant_plan = " ".join(parts)
     neo_plan = ""
     if neo:
+        values = {
+            "drug": drug_label(neo["drug"]).capitalize(),
+            "dose": neo.get("dose_mg_per_day"),
+            "low": neo.get("months_min"),
+            "high": neo.get("months_max"),
+        }
         neo_plan = (
-            f"{neo['drug'].capitalize()} {neo['dose_mg_per_day']} mg/day for "
-            f"{neo['months_min']}-{neo['months_max']} months, then resection"
+            _("%(drug)s %(dose)s mg/day for %(low)s-%(high)s months, then resection") % values
             if neo.get("dose_mg_per_day")
-            else f"{neo['drug'].capitalize()} for {neo.get('months_min')}-{neo.get('months_max')} months"
+            else _("%(drug)s for %(low)s-%(high)s months") % values
         )
     return {
         "neoadjuvant": neo_plan,
         "adjuvant_recommendation": label(ADJUVANT_LABELS, adjuvant.get("recommendation")),
         "adjuvant_plan": adjuvant_plan,
         "systemic_lines": [
-            {"line": line.get("line"), "drug": line.get("drug"), "dose": line.get("dose")}
+            {"line": line.get("line"), "drug": drug_label(line.get("drug")), "dose": line.get("dose")}
             for line in result.get("systemic_lines") or []
         ],
     }
@@ -294,14 +335,21 @@ def _therapy(result: dict[str, Any]) -> dict[str, Any]:
 
 def _as_checklist(rec: dict[str, Any]) -> dict[str, Any]:
     """The rupture-avoidance checklist as a heading and one line per item, as surgeons read it."""
-    heading, _, rest = str(rec.get("text", "")).partition(": ")
-    items = [item.strip().rstrip(".") + "." for item in rest.split(". ") if item.strip()]
+    text = str(rec.get("text", ""))
+    if "：" in text:  # the Chinese text (cases/engine_texts.py): full-width colon and full stops
+        heading, _sep, rest = text.partition("：")
+        items = [item.strip() + "。" for item in rest.split("。") if item.strip()]
+    else:
+        heading, _sep, rest = text.partition(": ")
+        items = [item.strip().rstrip(".") + "." for item in rest.split(". ") if item.strip()]
     return {**rec, "heading": heading, "checklist": items} if rest and len(items) > 1 else rec
 
 
 def _group_recommendations(recs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {"surgical": [], "therapy": [], "surveillance": [], "other": []}
     for rec in recs:
+        # In the reader's language by the engine's id (the stored result keeps the engine's English).
+        rec = {**rec, "text": rule_text(rec), "evidence": evidence_text(rec.get("evidence"))}
         prefix = str(rec.get("id", "")).split(".", 1)[0]
         if rec.get("id") == CHECKLIST_ID:
             groups["surgical"].append(_as_checklist(rec))
@@ -324,10 +372,10 @@ def report_context(source: ReportSource) -> dict[str, Any]:
     surveillance = [
         {
             "number": index,
-            "due": visit["due"],
+            "due": _long_date(visit["due"], with_iso=True),
             "window_days": visit.get("window_days"),
             "modality": label(MODALITY_LABELS, visit.get("modality")),
-            "phase": PHASE_LABELS.get(visit.get("phase") or "", visit.get("phase") or ""),
+            "phase": phase_label(visit.get("phase")),
         }
         for index, visit in enumerate(result.get("surveillance") or [], start=1)
     ]
@@ -353,7 +401,7 @@ def report_context(source: ReportSource) -> dict[str, Any]:
             "sha256": signed.pdf_sha256,
             "meeting": meeting.label
             if meeting
-            else "a meeting not recorded (signed before meetings were kept)",
+            else _("a meeting not recorded (signed before meetings were kept)"),
             "meeting_time": meeting.start_time if meeting else None,
             "meeting_place": meeting.place if meeting else "",
             "signer_role": signed.signer_role,
@@ -361,17 +409,24 @@ def report_context(source: ReportSource) -> dict[str, Any]:
             "deferred": False,
         }
     pathway = result.get("pathway")
+    name = (
+        person_name(patient["given_name"], patient["family_name"])
+        if patient.get("given_name") or patient.get("family_name")
+        else patient["name"]
+    )
     return {
         "institution": snapshot.get("institution") or settings.GISTCARE_INSTITUTION,
         "case_id": source.case_id,
         "case_short_id": snapshot.get("case_short_id") or source.case_id[:8],
         "patient": {
-            "name": patient["name"],
+            "name": name,
             "mrn": patient["mrn"],
             "date_of_birth": _iso_date(patient.get("date_of_birth")),
+            "date_of_birth_text": _long_date(patient.get("date_of_birth")),
             "sex": label(choice_labels(choices.Sex), patient.get("sex")),
         },
         "diagnosis_date": _iso_date(snapshot.get("diagnosis_date")),
+        "language": translation.get_language(),
         # Two facts per table row: half the rows to lay out, and the summary stays on the first page.
         "summary_pairs": _pairs(_summary_rows(facts, snapshot)),
         "risk": _risk(result),
@@ -381,13 +436,13 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         "pathway": label(choice_labels(choices.Pathway), pathway),
         "surgery_planned": pathway in SURGICAL_PATHWAYS and not facts.get("resected"),
         "biopsy_first": bool(result.get("biopsy_first")),
-        "approach": label(APPROACH_LABELS, result.get("approach"), "No default: individualised by the MDT")
+        "approach": label(APPROACH_LABELS, result.get("approach"), _("No default: individualised by the MDT"))
         if pathway in SURGICAL_PATHWAYS and not facts.get("resected")
         else "",
         "molecular_testing_required": bool(result.get("molecular_testing_required")),
         "therapy": _therapy(result),
         "surveillance": surveillance,
-        "warnings": result.get("warnings") or [],
+        "warnings": [{**w, "text": rule_text(w)} for w in result.get("warnings") or []],
         "recommendations": groups,
         "ruleset": result.get("ruleset"),
         "ruleset_version": result.get("ruleset_version"),
@@ -396,16 +451,18 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         "decision": decision,
         "overrides": overrides,
         "adjuvant_recorded": _adjuvant_recorded(facts, signed, overrides),
-        "footer": f"{isolate(patient['name'])} · MRN {isolate(patient['mrn'])}",
+        "footer": f"{isolate(name)} · {_('MRN')} {isolate(patient['mrn'])}",
         # Every page's header (issue 10 finding 9): the age on the day the report was generated or signed.
         "banner": banner_line(
             patient_banner(
                 today=timezone.localtime(source.generated_at).date(),
-                name=patient["name"],
+                name=name,
                 mrn=patient["mrn"],
                 date_of_birth=_iso_date(patient.get("date_of_birth")),
                 sex=patient.get("sex") or "",
-                status="Draft" if signed is None else f"Signed v{signed.version}",
+                status=_("Draft")
+                if signed is None
+                else _("Signed v%(version)s") % {"version": signed.version},
                 ruleset=result.get("ruleset") or "",
             )
         ),
@@ -417,14 +474,26 @@ def _adjuvant_recorded(facts: dict[str, Any], signed: SignedReport | None, overr
     decision = facts.get("adjuvant_decision")
     if not decision or "adjuvant" in overrides:
         return ""
+    if _is_chinese():
+        decision = label(choice_labels(choices.AdjuvantDecision), decision)
     if signed is None:
-        return f"Adjuvant imatinib {decision}: planned by the surgeon, not yet an MDT decision"
-    return f"Adjuvant imatinib {decision}: recorded on the case, accepted by the MDT"
+        return _("Adjuvant imatinib %(decision)s: planned by the surgeon, not yet an MDT decision") % {
+            "decision": decision
+        }
+    return _("Adjuvant imatinib %(decision)s: recorded on the case, accepted by the MDT") % {
+        "decision": decision
+    }
+
+
+def report_language(source: ReportSource) -> str:
+    """The patient's language when the patient has one (issue 15), else the reader's (the active language)."""
+    return source.snapshot.get("language") or translation.get_language() or settings.LANGUAGE_CODE
 
 
 def render_report_html(source: ReportSource, *, for_pdf: bool, extra: dict[str, Any] | None = None) -> str:
-    context = {"report": report_context(source), "for_pdf": for_pdf, **(extra or {})}
-    return render_to_string(REPORT_TEMPLATE, context)
+    with translation.override(report_language(source)):
+        context = {"report": report_context(source), "for_pdf": for_pdf, **(extra or {})}
+        return render_to_string(REPORT_TEMPLATE, context)
 
 
 @functools.cache

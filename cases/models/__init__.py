@@ -30,6 +30,7 @@ from cases.models.mdt import (
     SignedReport,
 )
 from cases.models.patient import Patient
+from cases.models.profile import UserProfile
 from cases.models.safety import (
     ESCALATION_LADDER,
     ClosureReason,
@@ -83,4 +84,5 @@ __all__ = [
     "Patient",
     "Presentation",
     "TreatmentDecision",
+    "UserProfile",
 ]

@@ -2,10 +2,26 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from simple_history.models import HistoricalRecords
 
 from cases.choices import PreferredContact, Sex
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def person_name(given_name: str, family_name: str, language: str | None = None) -> str:
+    """A name as the reader's language writes it: "Jane Smith"; in Chinese family name first and no comma
+    ("张伟" for a Chinese name, "Smith Jane" for a name in Latin script)."""
+    language = language or translation.get_language() or ""
+    if language.startswith("zh"):
+        separator = "" if _is_cjk(family_name + given_name) else " "
+        return f"{family_name}{separator}{given_name}".strip()
+    return f"{given_name} {family_name}"
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
@@ -38,6 +54,11 @@ class Patient(models.Model):
         choices=PreferredContact.choices,
         default=PreferredContact.PHONE,
     )
+    # The language the patient reads: the MDT report and the patient letter print in it (issue 15); blank: the
+    # language of the user who prints.
+    language = models.CharField(
+        "language for reports and letters", max_length=10, choices=settings.LANGUAGES, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -50,6 +71,8 @@ class Patient(models.Model):
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
     def __str__(self) -> str:
+        if (translation.get_language() or "").startswith("zh"):
+            return f"{self.full_name} ({self.mrn})"
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
 
     @property
@@ -58,4 +81,4 @@ class Patient(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        return person_name(self.given_name, self.family_name)

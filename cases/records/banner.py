@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases.choices import CaseStatus, Ruleset, Sex
 from cases.models import Case
@@ -56,7 +57,7 @@ def patient_banner(
         "mrn": mrn,
         "date_of_birth": date_of_birth,
         "age": age_in_years(date_of_birth, on) if date_of_birth else None,
-        "sex": _label(Sex, sex) if sex else "Not recorded",
+        "sex": _label(Sex, sex) if sex else gettext("Not recorded"),
         "status": status,
         "ruleset": _label(Ruleset, ruleset) if ruleset else "",
     }
@@ -65,10 +66,15 @@ def patient_banner(
 def banner_line(banner: dict) -> str:
     """The banner on one line, for the report PDF's page header. Name and MRN are isolated, so a direction
     override stored before input was checked cannot reorder the rest of the line."""
-    born = f"born {banner['date_of_birth']:%Y-%m-%d} ({banner['age']} y)" if banner["date_of_birth"] else ""
+    born = (
+        gettext("born %(date)s (%(age)s y)")
+        % {"date": f"{banner['date_of_birth']:%Y-%m-%d}", "age": banner["age"]}
+        if banner["date_of_birth"]
+        else ""
+    )
     parts = [
         isolate(banner["name"]),
-        f"MRN {isolate(banner['mrn'])}",
+        f"{gettext('MRN')} {isolate(banner['mrn'])}",
         born,
         banner["sex"],
         banner["status"],

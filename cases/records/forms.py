@@ -15,8 +15,11 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
     AdjuvantDecision,
@@ -51,10 +54,10 @@ from cases.records.validation import (
 )
 from cases.text_safety import clean_identifier, clean_name
 
-NOT_RECORDED = [("", "Not recorded")]
+NOT_RECORDED = [("", _("Not recorded"))]
 # RULES.md section 1 (Oslo criteria: Holmebakk T et al. Br J Surg 2016;103:684-91; Nishida T et al. Ann Surg
 # Oncol 2019), shown where rupture is entered.
-RUPTURE_DEFINITIONS = (
+RUPTURE_DEFINITIONS = _(
     "Oslo criteria. Major (treated as rupture): tumour fracture or spillage, blood-stained ascites, GI perforation "
     "at the tumour site, microscopic infiltration of an adjacent organ, intralesional dissection or piecemeal "
     "resection, incisional biopsy. Minor (not treated as rupture): peritoneal tumour penetration, iatrogenic "
@@ -62,7 +65,7 @@ RUPTURE_DEFINITIONS = (
 )
 NOSCRIPT_UPDATE = (
     '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
-    'Update form<span class="visually-hidden"> after changing {label}</span></button></noscript>'
+    '{update}<span class="visually-hidden"> {after}</span></button></noscript>'
 )
 
 
@@ -79,9 +82,9 @@ class TriStateSelect(forms.RadioSelect):
     """Yes / No / Not recorded radios for a nullable boolean (issue 10 finding 6: no default answer)."""
 
     def __init__(self, *, not_recorded: bool = True, attrs=None) -> None:
-        choices = [("yes", "Yes"), ("no", "No")]
+        choices = [("yes", _("Yes")), ("no", _("No"))]
         if not_recorded:
-            choices.append(("unknown", "Not recorded"))
+            choices.append(("unknown", _("Not recorded")))
         super().__init__(attrs=attrs, choices=choices)
         self.not_recorded = not_recorded
 
@@ -129,7 +132,9 @@ class TriStateField(forms.Field):
 
     def validate(self, value) -> None:
         if self.required and value is None:
-            raise forms.ValidationError(f"{self.label}: choose yes or no.", code="required")
+            raise forms.ValidationError(
+                gettext("%(label)s: choose yes or no.") % {"label": self.label}, code="required"
+            )
 
 
 def _typed_number(label: str, help_text: str, *, decimal: bool = False) -> forms.CharField:
@@ -144,7 +149,7 @@ def _typed_number(label: str, help_text: str, *, decimal: bool = False) -> forms
     )
 
 
-def _choice(label: str, choices: list, *, required: bool = False, blank_label: str = "Not recorded"):
+def _choice(label: str, choices: list, *, required: bool = False, blank_label: str = _("Not recorded")):
     return forms.ChoiceField(label=label, required=required, choices=[("", blank_label), *choices])
 
 
@@ -215,8 +220,11 @@ class StepForm(forms.Form):
                 items.append(self._branch(name))
                 # Without JavaScript the branch is refreshed by a plain post, right where it is needed.
                 driver = self.branches[name][0]
-                label = escape(self.fields[driver].label) if driver in self.fields else "the answers above"
-                items.append(HTML(NOSCRIPT_UPDATE.format(label=label)))
+                label = self.fields[driver].label if driver in self.fields else gettext("the answers above")
+                after = gettext("after changing %(label)s") % {"label": label}
+                items.append(
+                    HTML(NOSCRIPT_UPDATE.format(update=escape(gettext("Update form")), after=escape(after)))
+                )
             elif name in self.fields:
                 items.append(InlineRadios(name) if isinstance(self.fields[name], TriStateField) else name)
         return items
@@ -233,22 +241,27 @@ class StepForm(forms.Form):
     def _name_the_field_in_messages(field: forms.Field) -> None:
         # Django's stock messages ("This field is required.") do not say which field; the error summary at
         # the top of the page lists them out of context, so every message starts with the label.
+        # In the language of the request (the form is built per request); "{label}" is filled here, while
+        # %(limit_value)s is left for Django to fill.
         label = str(field.label)
         messages = {
-            "required": f"{label}: this field is required.",
-            "invalid": f"{label}: enter a valid value.",
-            "invalid_choice": f"{label}: choose one of the options offered.",
-            "min_value": f"{label}: must be %(limit_value)s or more.",
-            "max_value": f"{label}: must be %(limit_value)s or less.",
-            "null_characters_not_allowed": f"{label}: contains a null character (U+0000); type it again "
-            "without it.",
+            "required": gettext("{label}: this field is required.").format(label=label),
+            "invalid": gettext("{label}: enter a valid value.").format(label=label),
+            "invalid_choice": gettext("{label}: choose one of the options offered.").format(label=label),
+            "min_value": gettext("{label}: must be %(limit_value)s or more.").format(label=label),
+            "max_value": gettext("{label}: must be %(limit_value)s or less.").format(label=label),
+            "null_characters_not_allowed": gettext(
+                "{label}: contains a null character (U+0000); type it again without it."
+            ).format(label=label),
         }
         if isinstance(field, forms.DateField):
-            messages["invalid"] = f"{label}: enter a date such as 2026-01-15."
+            messages["invalid"] = gettext("{label}: enter a date such as 2026-01-15.").format(label=label)
         elif isinstance(field, forms.IntegerField):
-            messages["invalid"] = f"{label}: enter a whole number."
+            messages["invalid"] = gettext("{label}: enter a whole number.").format(label=label)
         elif isinstance(field, forms.EmailField):
-            messages["invalid"] = f"{label}: enter an email address such as name@example.org."
+            messages["invalid"] = gettext("{label}: enter an email address such as name@example.org.").format(
+                label=label
+            )
         field.error_messages.update(messages)
 
     def raw_values(self) -> dict:
@@ -285,27 +298,33 @@ def initial_from_data(form_class: type[StepForm], data: Mapping) -> dict:
 
 class PatientForm(StepForm):
     sections = (
-        ("Patient", (("mrn", "given_name", "family_name"), ("date_of_birth", "sex"))),
-        ("Contact for follow-up", (("phone", "email", "preferred_contact"),)),
-        ("Case", (("diagnosis_date", "ruleset"),)),
+        (_("Patient"), (("mrn", "given_name", "family_name"), ("date_of_birth", "sex"))),
+        (_("Contact for follow-up"), (("phone", "email", "preferred_contact"), ("language",))),
+        (_("Case"), (("diagnosis_date", "ruleset"),)),
     )
 
-    mrn = forms.CharField(label="Hospital number (MRN)", max_length=32)
-    given_name = forms.CharField(label="Given name", max_length=100)
-    family_name = forms.CharField(label="Family name", max_length=100)
-    date_of_birth = _date_field("Date of birth", required=True)
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
-    phone = forms.CharField(label="Phone", max_length=32, required=False)
-    email = forms.EmailField(label="Email", required=False)
+    mrn = forms.CharField(label=_("Hospital number (MRN)"), max_length=32)
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    date_of_birth = _date_field(_("Date of birth"), required=True)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
     preferred_contact = forms.ChoiceField(
-        label="Preferred contact for follow-up",
+        label=_("Preferred contact for follow-up"),
         choices=PreferredContact.choices,
         initial=PreferredContact.PHONE,
     )
-    diagnosis_date = _date_field(
-        "Date of diagnosis", help_text="Starts the surveillance schedule when not resected."
+    # The patient's language: the MDT report and the letters print in it (issue 15).
+    language = forms.ChoiceField(
+        label=_("Language for reports and letters"),
+        choices=[("", _("The language of the user who prints")), *settings.LANGUAGES],
+        required=False,
     )
-    ruleset = forms.ChoiceField(label="Guideline rule set", choices=Ruleset.choices)
+    diagnosis_date = _date_field(
+        _("Date of diagnosis"), help_text=_("Starts the surveillance schedule when not resected.")
+    )
+    ruleset = forms.ChoiceField(label=_("Guideline rule set"), choices=Ruleset.choices)
 
     def __init__(self, *args, patient: Patient | None = None, **kwargs) -> None:
         # The patient whose record this form edits (None: a new case, which may be for a known patient).
@@ -313,16 +332,16 @@ class PatientForm(StepForm):
         super().__init__(*args, **kwargs)
 
     def clean_mrn(self) -> str:
-        mrn = clean_identifier(self.cleaned_data["mrn"], label="Hospital number (MRN)")
+        mrn = clean_identifier(self.cleaned_data["mrn"], label=_("Hospital number (MRN)"))
         if not mrn:
-            raise forms.ValidationError("Hospital number (MRN): this field is required.")
+            raise forms.ValidationError(gettext("Hospital number (MRN): this field is required."))
         return mrn
 
     def clean_given_name(self) -> str:
-        return clean_name(self.cleaned_data["given_name"], label="Given name")
+        return clean_name(self.cleaned_data["given_name"], label=_("Given name"))
 
     def clean_family_name(self) -> str:
-        return clean_name(self.cleaned_data["family_name"], label="Family name")
+        return clean_name(self.cleaned_data["family_name"], label=_("Family name"))
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -333,7 +352,10 @@ class PatientForm(StepForm):
         if other is None or (self.patient is not None and other.pk == self.patient.pk):
             return cleaned
         if self.patient is not None:
-            self.add_error("mrn", f"Hospital number (MRN): {mrn} already belongs to another patient.")
+            self.add_error(
+                "mrn",
+                gettext("Hospital number (MRN): %(mrn)s already belongs to another patient.") % {"mrn": mrn},
+            )
             return cleaned
         # A new case for a patient already on record: the same person only if name and birth date agree, so a
         # mistyped number never attaches a tumour to someone else.
@@ -345,19 +367,22 @@ class PatientForm(StepForm):
         if not same_person:
             self.add_error(
                 "mrn",
-                f"Hospital number (MRN): {mrn} belongs to a patient with a different name or date of birth; "
-                "check the number.",
+                gettext(
+                    "Hospital number (MRN): %(mrn)s belongs to a patient with a different name or date of birth; "
+                    "check the number."
+                )
+                % {"mrn": mrn},
             )
         return cleaned
 
 
 class PresentationForm(StepForm):
     sections = (
-        ("Tumour", ("presentation", "branch-presentation", "site", "branch-site", "size_cm", "branch-size",
+        (_("Tumour"), ("presentation", "branch-presentation", "site", "branch-site", "size_cm", "branch-size",
                     "growth_pattern")),
-        ("Findings", ("boundary_clear", "adherent_to_adjacent_organs", "clinical_features", "r0_feasible",
+        (_("Findings"), ("boundary_clear", "adherent_to_adjacent_organs", "clinical_features", "r0_feasible",
                       "major_morbidity_expected")),
-        ("Diagnostics", ("biopsy_done", "branch-biopsy", "histology_confirmed", "cd117", "dog1", "sdh_ihc")),
+        (_("Diagnostics"), ("biopsy_done", "branch-biopsy", "histology_confirmed", "cd117", "dog1", "sdh_ihc")),
     )  # fmt: skip
     branches = {
         "branch-presentation": ("presentation", ("metastatic_sites", "recurrence_date")),
@@ -367,47 +392,49 @@ class PresentationForm(StepForm):
     }
 
     presentation = forms.ChoiceField(
-        label="Presentation", choices=PresentationKind.choices, initial=PresentationKind.LOCALIZED
+        label=_("Presentation"), choices=PresentationKind.choices, initial=PresentationKind.LOCALIZED
     )
-    metastatic_sites = forms.CharField(label="Metastatic sites", max_length=200, required=False)
+    metastatic_sites = forms.CharField(label=_("Metastatic sites"), max_length=200, required=False)
     recurrence_date = _date_field(
         LABELS["recurrence_date"],
-        help_text="When the recurrence or metastasis was found; may follow the surgery.",
+        help_text=_("When the recurrence or metastasis was found; may follow the surgery."),
     )
-    site = _choice("Primary site", Site.choices, required=True, blank_label="Choose the site")
-    gastric_location = _choice("Location within the stomach", GastricLocation.choices)
-    duodenal_location = _choice("Duodenal wall", DuodenalLocation.choices)
-    rectal_level = _choice("Rectal level", RectalLevel.choices)
+    site = _choice(_("Primary site"), Site.choices, required=True, blank_label=_("Choose the site"))
+    gastric_location = _choice(_("Location within the stomach"), GastricLocation.choices)
+    duodenal_location = _choice(_("Duodenal wall"), DuodenalLocation.choices)
+    rectal_level = _choice(_("Rectal level"), RectalLevel.choices)
     size_cm = forms.CharField(
-        label="Largest diameter (cm)",
-        help_text="Greater than 0 and at most 50 cm.",
+        label=_("Largest diameter (cm)"),
+        help_text=_("Greater than 0 and at most 50 cm."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     eus_features = forms.MultipleChoiceField(
-        label="Adverse EUS features",
+        label=_("Adverse EUS features"),
         choices=EusFeature.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Lesions smaller than 2 cm: any of these counts as an adverse feature.",
+        help_text=_("Lesions smaller than 2 cm: any of these counts as an adverse feature."),
     )
-    growth_pattern = _choice("Growth pattern", GrowthPattern.choices)
-    boundary_clear = TriStateField(label="Tumour boundary clear")
-    adherent_to_adjacent_organs = TriStateField(label="Serious adhesion to adjacent organs")
+    growth_pattern = _choice(_("Growth pattern"), GrowthPattern.choices)
+    boundary_clear = TriStateField(label=_("Tumour boundary clear"))
+    adherent_to_adjacent_organs = TriStateField(label=_("Serious adhesion to adjacent organs"))
     clinical_features = forms.MultipleChoiceField(
-        label="Clinical features",
+        label=_("Clinical features"),
         choices=ClinicalFeature.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    r0_feasible = TriStateField(label="R0 resection feasible")
-    major_morbidity_expected = TriStateField(label="Resection would need multivisceral or mutilating surgery")
-    biopsy_done = forms.BooleanField(label="Biopsy performed", required=False)
-    biopsy_date = _date_field("Biopsy date")
-    biopsy_method = _choice("Biopsy method", Diagnostics.BiopsyMethod.choices)
-    histology_confirmed = TriStateField(label="Histology confirms GIST")
-    cd117 = _choice("CD117 (KIT)", StainResult.choices)
-    dog1 = _choice("DOG1", StainResult.choices)
-    sdh_ihc = _choice("SDHB immunohistochemistry", SdhResult.choices)
+    r0_feasible = TriStateField(label=_("R0 resection feasible"))
+    major_morbidity_expected = TriStateField(
+        label=_("Resection would need multivisceral or mutilating surgery")
+    )
+    biopsy_done = forms.BooleanField(label=_("Biopsy performed"), required=False)
+    biopsy_date = _date_field(_("Biopsy date"))
+    biopsy_method = _choice(_("Biopsy method"), Diagnostics.BiopsyMethod.choices)
+    histology_confirmed = TriStateField(label=_("Histology confirms GIST"))
+    cd117 = _choice(_("CD117 (KIT)"), StainResult.choices)
+    dog1 = _choice(_("DOG1"), StainResult.choices)
+    sdh_ihc = _choice(_("SDHB immunohistochemistry"), SdhResult.choices)
 
     def clean_size_cm(self) -> Decimal:
         return parse_size_cm(self.cleaned_data["size_cm"])
@@ -426,24 +453,24 @@ class PresentationForm(StepForm):
 
 
 class OperationForm(StepForm):
-    sections = (("Operation", ("resected", "branch-resected")),)
+    sections = ((_("Operation"), ("resected", "branch-resected")),)
     branches = {
         "branch-resected": ("resected", OPERATION_DETAIL_FIELDS),
     }
 
-    resected = TriStateField(label="The tumour was resected", required=True)
-    surgery_date = _date_field("Date of surgery")
-    approach_used = _choice("Approach used", Approach.choices)
-    converted_to_open = forms.BooleanField(label="Converted to open", required=False)
-    margin = _choice("Margin", Margin.choices, blank_label="Not reported")
+    resected = TriStateField(label=_("The tumour was resected"), required=True)
+    surgery_date = _date_field(_("Date of surgery"))
+    approach_used = _choice(_("Approach used"), Approach.choices)
+    converted_to_open = forms.BooleanField(label=_("Converted to open"), required=False)
+    margin = _choice(_("Margin"), Margin.choices, blank_label=_("Not reported"))
     rupture_grade = forms.ChoiceField(
-        label="Tumour rupture (before or during surgery)",
+        label=_("Tumour rupture (before or during surgery)"),
         required=False,
-        choices=[("", "Not recorded"), *RuptureGrade.choices],
+        choices=[("", _("Not recorded")), *RuptureGrade.choices],
         widget=forms.RadioSelect,
         help_text=RUPTURE_DEFINITIONS,
     )
-    nodes_removed = forms.BooleanField(label="Lymph nodes removed", required=False)
+    nodes_removed = forms.BooleanField(label=_("Lymph nodes removed"), required=False)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -453,17 +480,19 @@ class OperationForm(StepForm):
                 and not cleaned.get("surgery_date")
                 and "surgery_date" not in self.errors
             ):
-                self.add_error("surgery_date", "Date of surgery: enter the date of the operation.")
+                self.add_error("surgery_date", gettext("Date of surgery: enter the date of the operation."))
             if "approach_used" in self.fields and not cleaned.get("approach_used"):
-                self.add_error("approach_used", "Approach used: choose the approach of the operation.")
+                self.add_error(
+                    "approach_used", gettext("Approach used: choose the approach of the operation.")
+                )
         return cleaned
 
 
 class PathologyForm(StepForm):
     sections = (
-        ("Pathology and molecular", ("mitoses_per_5mm2", ("mitoses_per_50hpf", "hpf_field_area_mm2"),
+        (_("Pathology and molecular"), ("mitoses_per_5mm2", ("mitoses_per_50hpf", "hpf_field_area_mm2"),
                                      "nodes_positive", "genotype", "genotype_detail", "exon_detail")),
-        ("Treatment decisions", ("neoadjuvant_months", "branch-neoadjuvant", "adjuvant_decision",
+        (_("Treatment decisions"), ("neoadjuvant_months", "branch-neoadjuvant", "adjuvant_decision",
                                  "branch-adjuvant", "therapy_start_date")),
     )  # fmt: skip
     branches = {
@@ -478,59 +507,61 @@ class PathologyForm(StepForm):
     }
 
     mitoses_per_5mm2 = _typed_number(
-        "Mitoses per 5 mm²",
-        "A whole number from 0 to 1000. Counted per 50 HPF instead? Give that count and the field area.",
+        _("Mitoses per 5 mm²"),
+        _("A whole number from 0 to 1000. Counted per 50 HPF instead? Give that count and the field area."),
     )
     mitoses_per_50hpf = _typed_number(
         LABELS["mitoses_per_50hpf"],
-        "Instead of a count per 5 mm²: converted as count × 5 / (50 × area) per 5 mm² (RULES.md §1).",
+        _("Instead of a count per 5 mm²: converted as count × 5 / (50 × area) per 5 mm² (RULES.md §1)."),
     )
     hpf_field_area_mm2 = _typed_number(
         LABELS["hpf_field_area_mm2"],
-        "From the microscope: often 0.20-0.24 mm² (50 HPF are 10-12 mm², not 5 mm²).",
+        _("From the microscope: often 0.20-0.24 mm² (50 HPF are 10-12 mm², not 5 mm²)."),
         decimal=True,
     )
-    nodes_positive = TriStateField(label="Regional lymph node metastasis (N1)")
-    genotype = forms.ChoiceField(label="Genotype", choices=Genotype.choices, initial=Genotype.NOT_TESTED)
+    nodes_positive = TriStateField(label=_("Regional lymph node metastasis (N1)"))
+    genotype = forms.ChoiceField(label=_("Genotype"), choices=Genotype.choices, initial=Genotype.NOT_TESTED)
     genotype_detail = _choice(LABELS["genotype_detail"], GenotypeDetail.choices)
     exon_detail = forms.CharField(
-        label="Mutation detail (note)",
+        label=_("Mutation detail (note)"),
         max_length=200,
         required=False,
-        help_text="Free text from the molecular report, kept as a note; the engine reads the choice above.",
+        help_text=_(
+            "Free text from the molecular report, kept as a note; the engine reads the choice above."
+        ),
     )
     neoadjuvant_months = forms.IntegerField(
-        label="Neoadjuvant imatinib given (months)", min_value=0, max_value=120, initial=0, required=False
+        label=_("Neoadjuvant imatinib given (months)"), min_value=0, max_value=120, initial=0, required=False
     )
     pre_treatment_size_cm = _typed_number(
         LABELS["pre_treatment_size_cm"],
-        "On imaging before neoadjuvant therapy: the risk is graded on it (ESMO 2022).",
+        _("On imaging before neoadjuvant therapy: the risk is graded on it (ESMO 2022)."),
         decimal=True,
     )
     pre_treatment_mitoses_per_5mm2 = _typed_number(
         LABELS["pre_treatment_mitoses_per_5mm2"],
-        "The count after imatinib is unreliable (ESMO 2022); a whole number from 0 to 1000.",
+        _("The count after imatinib is unreliable (ESMO 2022); a whole number from 0 to 1000."),
     )
     therapy_start_date = _date_field(
         LABELS["therapy_start_date"],
-        help_text="The surveillance schedule of systemic therapy counts from it; may be a planned date.",
+        help_text=_("The surveillance schedule of systemic therapy counts from it; may be a planned date."),
     )
     adjuvant_decision = forms.ChoiceField(
-        label="Adjuvant imatinib",
-        choices=[("", "Not decided yet"), *AdjuvantDecision.choices],
+        label=_("Adjuvant imatinib"),
+        choices=[("", _("Not decided yet")), *AdjuvantDecision.choices],
         required=False,
     )
-    adjuvant_start = _date_field("Adjuvant start", help_text="May be a planned date.")
+    adjuvant_start = _date_field(_("Adjuvant start"), help_text=_("May be a planned date."))
     adjuvant_dose_mg = forms.IntegerField(
-        label="Adjuvant dose (mg/day)", min_value=100, max_value=800, required=False
+        label=_("Adjuvant dose (mg/day)"), min_value=100, max_value=800, required=False
     )
     adjuvant_planned_months = forms.IntegerField(
-        label="Adjuvant imatinib after surgery (months)",
+        label=_("Adjuvant imatinib after surgery (months)"),
         min_value=1,
         max_value=240,
         required=False,
         # One meaning everywhere (issue 17 item 11): months after surgery, as the engine's adjuvant duration.
-        help_text="Months of adjuvant imatinib after surgery, not counting neoadjuvant months.",
+        help_text=_("Months of adjuvant imatinib after surgery, not counting neoadjuvant months."),
     )
 
     def _count(self, name: str) -> int | None:

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from cases.choices import Pathway, RiskCategory
-from cases.labels import ADJUVANT_LABELS, AFIP_LABELS, APPROACH_LABELS, MODALITY_LABELS, choice_labels, label
+from cases.engine_texts import evidence_text, rule_text
+from cases.labels import (
+    ADJUVANT_LABELS,
+    AFIP_LABELS,
+    APPROACH_LABELS,
+    MODALITY_LABELS,
+    choice_labels,
+    drug_label,
+    label,
+)
 
 
 def format_cm(value: Decimal | None) -> str:
@@ -13,6 +24,10 @@ def format_cm(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{value.normalize():f}"
+
+
+def _tnm_rates() -> dict[str, str]:
+    return {"low": _("low mitotic rate"), "high": _("high mitotic rate")}
 
 
 def result_display(
@@ -32,24 +47,33 @@ def result_display(
         "ruleset_version": result.get("ruleset_version"),
         "risk": None,
         "pathway": result.get("pathway"),
-        "pathway_label": label(choice_labels(Pathway), result.get("pathway"), "") or "Not determined",
+        "pathway_label": label(choice_labels(Pathway), result.get("pathway"), "") or _("Not determined"),
         "biopsy_first": result.get("biopsy_first"),
         "resected": resected,
         "approach": result.get("approach"),
-        "approach_label": APPROACH_LABELS.get(result.get("approach") or "", "Individualised by the MDT"),
-        "neoadjuvant": result.get("neoadjuvant"),
+        "approach_label": APPROACH_LABELS.get(result.get("approach") or "", _("Individualised by the MDT")),
+        "neoadjuvant": (
+            {**result["neoadjuvant"], "drug_label": drug_label(result["neoadjuvant"].get("drug"))}
+            if result.get("neoadjuvant")
+            else None
+        ),
         "adjuvant": dict(result.get("adjuvant") or {}),
         "systemic_lines": result.get("systemic_lines") or [],
         "surveillance": [
             {**visit, "modality_label": MODALITY_LABELS.get(visit.get("modality"), visit.get("modality"))}
             for visit in result.get("surveillance") or []
         ],
-        "recommendations": result.get("recommendations") or [],
-        "warnings": result.get("warnings") or [],
+        # Texts in the reader's language by the engine's id and text (cases.labels.rule_text); ids unchanged.
+        "recommendations": [
+            {**r, "text": rule_text(r), "evidence": evidence_text(r.get("evidence"))}
+            for r in result.get("recommendations") or []
+        ],
+        "warnings": [{**w, "text": rule_text(w)} for w in result.get("warnings") or []],
         "molecular_testing_required": result.get("molecular_testing_required")
         and genotype in (None, "", "not_tested"),
     }
     shown["adjuvant"]["label"] = ADJUVANT_LABELS.get(shown["adjuvant"].get("recommendation"), "")
+    shown["adjuvant"]["drug_label"] = drug_label(shown["adjuvant"].get("drug"))
     if risk:
         afip = risk.get("afip") or {}
         tnm = risk.get("tnm") or {}
@@ -62,6 +86,7 @@ def result_display(
             "afip_label": AFIP_LABELS.get(afip.get("category"), afip.get("category")),
             "afip_pct": afip.get("progression_pct"),
             "tnm": tnm,
+            "tnm_rate_label": _tnm_rates().get(tnm.get("mitotic_rate") or "", _("unknown mitotic rate")),
             # Notes the engine prints beside the risk (557/558 deletion, a count converted from 50 HPF).
             "notes": list(risk.get("notes") or []),
         }

@@ -113,6 +113,7 @@ def case_create(
     phone: str = "",
     email: str = "",
     preferred_contact: str = PreferredContact.PHONE,
+    language: str = "",
     diagnosis_date: date | None = None,
     ruleset: str | None = None,
     user,
@@ -123,7 +124,13 @@ def case_create(
     and their contact details are brought up to date.
     """
     patient = Patient.objects.select_for_update().filter(mrn__iexact=mrn).first()
-    details = {"sex": sex, "phone": phone, "email": email, "preferred_contact": preferred_contact}
+    details = {
+        "sex": sex,
+        "phone": phone,
+        "email": email,
+        "preferred_contact": preferred_contact,
+        "language": language,
+    }
     if patient is None:
         patient = Patient.objects.create(
             mrn=mrn, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth, **details

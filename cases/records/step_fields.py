@@ -11,6 +11,7 @@ PATIENT_FIELDS = (
     "phone",
     "email",
     "preferred_contact",
+    "language",
 )
 PRESENTATION_FIELDS = (
     "presentation",

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
 from guidelines.facts import ADVANCED_PRESENTATIONS
 
 if TYPE_CHECKING:
@@ -20,12 +22,12 @@ if TYPE_CHECKING:
 
 ALL_STEPS: tuple[str, ...] = ("patient", "presentation", "decision", "operation", "pathology", "review")
 STEP_TITLES: dict[str, str] = {
-    "patient": "Patient",
-    "presentation": "Presentation and imaging",
-    "decision": "Decision",
-    "operation": "Operation",
-    "pathology": "Pathology and treatment",
-    "review": "Review",
+    "patient": _("Patient"),
+    "presentation": _("Presentation and imaging"),
+    "decision": _("Decision"),
+    "operation": _("Operation"),
+    "pathology": _("Pathology and treatment"),
+    "review": _("Review"),
 }
 
 

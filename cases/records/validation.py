@@ -21,6 +21,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Genotype, GenotypeDetail
 from cases.records.step_fields import OPERATION_FIELDS
@@ -42,26 +45,26 @@ HPF_AREA_MIN_MM2 = Decimal(str(HPF_AREA_MIN))
 HPF_AREA_MAX_MM2 = Decimal(str(HPF_AREA_MAX))
 
 LABELS: dict[str, str] = {
-    "date_of_birth": "Date of birth",
-    "diagnosis_date": "Date of diagnosis",
-    "biopsy_date": "Biopsy date",
-    "surgery_date": "Date of surgery",
-    "adjuvant_start": "Adjuvant start",
-    "size_cm": "Largest diameter (cm)",
-    "mitoses_per_5mm2": "Mitoses per 5 mm²",
-    "margin": "Margin",
-    "gastric_location": "Location within the stomach",
-    "duodenal_location": "Duodenal wall",
-    "rectal_level": "Rectal level",
-    "eus_features": "Adverse EUS features",
-    "metastatic_sites": "Metastatic sites",
-    "recurrence_date": "Date of recurrence or metastasis",
-    "therapy_start_date": "Start of the current line of systemic therapy",
-    "pre_treatment_size_cm": "Largest diameter before neoadjuvant therapy (cm)",
-    "pre_treatment_mitoses_per_5mm2": "Biopsy mitoses per 5 mm² before neoadjuvant therapy",
-    "mitoses_per_50hpf": "Mitoses per 50 HPF",
-    "hpf_field_area_mm2": "Area of one high-power field (mm²)",
-    "genotype_detail": "Mutation detail",
+    "date_of_birth": _("Date of birth"),
+    "diagnosis_date": _("Date of diagnosis"),
+    "biopsy_date": _("Biopsy date"),
+    "surgery_date": _("Date of surgery"),
+    "adjuvant_start": _("Adjuvant start"),
+    "size_cm": _("Largest diameter (cm)"),
+    "mitoses_per_5mm2": _("Mitoses per 5 mm²"),
+    "margin": _("Margin"),
+    "gastric_location": _("Location within the stomach"),
+    "duodenal_location": _("Duodenal wall"),
+    "rectal_level": _("Rectal level"),
+    "eus_features": _("Adverse EUS features"),
+    "metastatic_sites": _("Metastatic sites"),
+    "recurrence_date": _("Date of recurrence or metastasis"),
+    "therapy_start_date": _("Start of the current line of systemic therapy"),
+    "pre_treatment_size_cm": _("Largest diameter before neoadjuvant therapy (cm)"),
+    "pre_treatment_mitoses_per_5mm2": _("Biopsy mitoses per 5 mm² before neoadjuvant therapy"),
+    "mitoses_per_50hpf": _("Mitoses per 50 HPF"),
+    "hpf_field_area_mm2": _("Area of one high-power field (mm²)"),
+    "genotype_detail": _("Mutation detail"),
 }
 
 # Fields that only make sense in one branch, with the value that means "not recorded".
@@ -164,31 +167,49 @@ def parse_size_cm(raw: object, field: str = "size_cm") -> Decimal:
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise ValidationError(
-            f"{label}: enter a number of centimetres, such as 6.5.", code="invalid"
+            gettext("%(label)s: enter a number of centimetres, such as 6.5.") % {"label": label},
+            code="invalid",
         ) from None
     if not value.is_finite():
-        raise ValidationError(f"{label}: enter a number of centimetres, such as 6.5.", code="invalid")
+        raise ValidationError(
+            gettext("%(label)s: enter a number of centimetres, such as 6.5.") % {"label": label},
+            code="invalid",
+        )
     if value < 0:
         raise ValidationError(
-            f"{label}: {value:f} cm is negative; the size must be greater than 0 cm.", code="min_value"
+            gettext("%(label)s: %(value)s cm is negative; the size must be greater than 0 cm.")
+            % {"label": label, "value": f"{value:f}"},
+            code="min_value",
         )
     if value == 0:
-        raise ValidationError(f"{label}: the size must be greater than 0 cm.", code="min_value")
-    if value > MAX_SIZE_CM:
-        shown = f"{value.normalize():f}"
-        tenth = value / 10
-        hint = f": did you mean {tenth.normalize():f}?" if tenth <= MAX_SIZE_CM else "."
         raise ValidationError(
-            f"{label}: {shown} cm is above the {MAX_SIZE_CM} cm limit{hint}", code="max_value"
+            gettext("%(label)s: the size must be greater than 0 cm.") % {"label": label}, code="min_value"
         )
+    if value > MAX_SIZE_CM:
+        values = {"label": label, "value": f"{value.normalize():f}", "limit": MAX_SIZE_CM}
+        tenth = value / 10
+        if tenth <= MAX_SIZE_CM:
+            message = gettext(
+                "%(label)s: %(value)s cm is above the %(limit)s cm limit: did you mean %(tenth)s?"
+            )
+            values["tenth"] = f"{tenth.normalize():f}"
+        else:
+            message = gettext("%(label)s: %(value)s cm is above the %(limit)s cm limit.")
+        raise ValidationError(message % values, code="max_value")
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValidationError(f"{label}: give at most two decimal places.", code="max_decimal_places")
+        raise ValidationError(
+            gettext("%(label)s: give at most two decimal places.") % {"label": label},
+            code="max_decimal_places",
+        )
     return value
 
 
 def parse_mitoses(raw: object, field: str = "mitoses_per_5mm2") -> int:
     """A mitotic count: a whole number from 0 to 1000 (RULES.md section 1)."""
-    message = f"{LABELS[field]}: enter a whole number from 0 to {MAX_MITOSES}."
+    message = gettext("%(label)s: enter a whole number from 0 to %(max)s.") % {
+        "label": LABELS[field],
+        "max": MAX_MITOSES,
+    }
     text = str(raw).strip()
     if not (text.isascii() and text.isdigit()):  # "²" and other Unicode digits are not counts
         raise ValidationError(message, code="invalid")
@@ -200,10 +221,11 @@ def parse_mitoses(raw: object, field: str = "mitoses_per_5mm2") -> int:
 
 def parse_hpf_area(raw: object) -> Decimal:
     """The area of one high-power field in mm², within the contract's plausible range."""
-    message = (
-        f"{LABELS['hpf_field_area_mm2']}: enter a number greater than {HPF_AREA_MIN_MM2} and at most "
-        f"{HPF_AREA_MAX_MM2.normalize():f} mm²."
-    )
+    message = gettext("%(label)s: enter a number greater than %(min)s and at most %(max)s mm².") % {
+        "label": LABELS["hpf_field_area_mm2"],
+        "min": HPF_AREA_MIN_MM2,
+        "max": f"{HPF_AREA_MAX_MM2.normalize():f}",
+    }
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
@@ -212,7 +234,9 @@ def parse_hpf_area(raw: object) -> Decimal:
         raise ValidationError(message, code="invalid")
     if value.as_tuple().exponent < -3:  # type: ignore[operator]
         raise ValidationError(
-            f"{LABELS['hpf_field_area_mm2']}: give at most three decimal places.", code="max_decimal_places"
+            gettext("%(label)s: give at most three decimal places.")
+            % {"label": LABELS["hpf_field_area_mm2"]},
+            code="max_decimal_places",
         )
     return value
 
@@ -233,7 +257,14 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(f"{LABELS.get(field, field)}: {message}")
+        errors.setdefault(field, []).append(
+            gettext("%(label)s: %(message)s") % {"label": LABELS.get(field, field), "message": message}
+        )
+
+    def day(value: date) -> str:
+        # English keeps strftime's day (a mistyped year 202 reads "202", not "0202"); Chinese: 2026年3月5日.
+        fmt = gettext("d M Y")
+        return f"{value:%d %b %Y}" if fmt == "d M Y" else date_format(value, fmt)
 
     dates = ("date_of_birth", "diagnosis_date", "biopsy_date", "surgery_date", "adjuvant_start",
              "recurrence_date", "therapy_start_date")  # fmt: skip
@@ -244,43 +275,52 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
             continue
         if value < EARLIEST_DATE:
             # Almost always a mistyped year; the engine's contract also refuses dates before 1900.
-            add(field, f"{value:%d %b %Y} is before 1900; check the year.")
+            add(field, gettext("%(date)s is before 1900; check the year.") % {"date": day(value)})
         elif value > today and field not in planned:
-            add(field, f"{value:%d %b %Y} is in the future.")
+            add(field, gettext("%(date)s is in the future.") % {"date": day(value)})
 
     birth = values.get("date_of_birth")
     diagnosis = values.get("diagnosis_date")
     surgery = values.get("surgery_date")
     if isinstance(birth, date) and isinstance(diagnosis, date) and diagnosis < birth:
-        add("diagnosis_date", "the diagnosis cannot be before the date of birth.")
+        add("diagnosis_date", gettext("the diagnosis cannot be before the date of birth."))
     if isinstance(surgery, date):
         if isinstance(birth, date) and surgery < birth:
-            add("surgery_date", "the surgery cannot be before the date of birth.")
+            add("surgery_date", gettext("the surgery cannot be before the date of birth."))
         if isinstance(diagnosis, date) and surgery < diagnosis:
-            add("surgery_date", f"the surgery cannot be before the diagnosis ({diagnosis:%d %b %Y}).")
+            add(
+                "surgery_date",
+                gettext("the surgery cannot be before the diagnosis (%(date)s).") % {"date": day(diagnosis)},
+            )
     adjuvant_start = values.get("adjuvant_start")
     if isinstance(adjuvant_start, date) and isinstance(surgery, date) and adjuvant_start < surgery:
-        add("adjuvant_start", "adjuvant therapy cannot start before the surgery.")
+        add("adjuvant_start", gettext("adjuvant therapy cannot start before the surgery."))
 
     # A recurrence is dated after the diagnosis (and may come after the surgery: issue 17 item 13); the current
     # line of systemic therapy starts after the diagnosis and after the recurrence it treats.
     recurrence = values.get("recurrence_date")
     if isinstance(recurrence, date) and isinstance(diagnosis, date) and recurrence < diagnosis:
-        add("recurrence_date", f"the recurrence cannot be before the diagnosis ({diagnosis:%d %b %Y}).")
+        add(
+            "recurrence_date",
+            gettext("the recurrence cannot be before the diagnosis (%(date)s).") % {"date": day(diagnosis)},
+        )
     therapy = values.get("therapy_start_date")
     if isinstance(therapy, date):
         if isinstance(diagnosis, date) and therapy < diagnosis:
             add(
-                "therapy_start_date", f"the therapy cannot start before the diagnosis ({diagnosis:%d %b %Y})."
+                "therapy_start_date",
+                gettext("the therapy cannot start before the diagnosis (%(date)s).")
+                % {"date": day(diagnosis)},
             )
         elif isinstance(recurrence, date) and therapy < recurrence:
             add(
                 "therapy_start_date",
-                f"the therapy cannot start before the recurrence or metastasis ({recurrence:%d %b %Y}).",
+                gettext("the therapy cannot start before the recurrence or metastasis (%(date)s).")
+                % {"date": day(recurrence)},
             )
 
     if values.get("margin") and "resected" in values and not values.get("resected"):
-        add("margin", "a margin applies only to a resected tumour.")
+        add("margin", gettext("a margin applies only to a resected tumour."))
 
     size = values.get("size_cm")
     if size not in (None, ""):
@@ -299,15 +339,15 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
     # the field area to be converted (RULES.md section 1).
     per_50hpf = values.get("mitoses_per_50hpf") not in (None, "")
     if per_50hpf and values.get("mitoses_per_5mm2") not in (None, ""):
-        add("mitoses_per_50hpf", "give the count once, per 5 mm² or per 50 HPF, not both.")
+        add("mitoses_per_50hpf", gettext("give the count once, per 5 mm² or per 50 HPF, not both."))
     area = values.get("hpf_field_area_mm2") not in (None, "")
     if per_50hpf and not area:
         add(
             "hpf_field_area_mm2",
-            "needed to convert a count per 50 HPF (50 HPF are not 5 mm² on most microscopes).",
+            gettext("needed to convert a count per 50 HPF (50 HPF are not 5 mm² on most microscopes)."),
         )
     elif area and not per_50hpf:
-        add("hpf_field_area_mm2", "applies only to a count per 50 HPF.")
+        add("hpf_field_area_mm2", gettext("applies only to a count per 50 HPF."))
     detail = values.get("genotype_detail")
     if (
         detail in GENOTYPE_OF_DETAIL
@@ -316,17 +356,21 @@ def validate_case_data(values: Mapping, *, today: date) -> dict[str, list[str]]:
     ):
         add(
             "genotype_detail",
-            f"{GenotypeDetail(detail).label} is a detail of {Genotype(GENOTYPE_OF_DETAIL[detail]).label}, "
-            f"not of {Genotype(values['genotype']).label}.",
+            gettext("%(detail)s is a detail of %(genotype)s, not of %(other)s.")
+            % {
+                "detail": GenotypeDetail(detail).label,
+                "genotype": Genotype(GENOTYPE_OF_DETAIL[detail]).label,
+                "other": Genotype(values["genotype"]).label,
+            },
         )
 
     hidden = hidden_fields(values)
     site_rules = {
-        "gastric_location": "applies only to a tumour of the stomach.",
-        "duodenal_location": "applies only to a duodenal tumour.",
-        "rectal_level": "applies only to a rectal tumour.",
-        "eus_features": "apply only to a lesion smaller than 2 cm.",
-        "metastatic_sites": "apply only to metastatic or recurrent disease.",
+        "gastric_location": gettext("applies only to a tumour of the stomach."),
+        "duodenal_location": gettext("applies only to a duodenal tumour."),
+        "rectal_level": gettext("applies only to a rectal tumour."),
+        "eus_features": gettext("apply only to a lesion smaller than 2 cm."),
+        "metastatic_sites": gettext("apply only to metastatic or recurrent disease."),
     }
     for field, message in site_rules.items():
         if field in hidden and values.get(field):

@@ -7,9 +7,11 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, require_perm
@@ -63,11 +65,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
     risk = search.get("risk", "")
     cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
     if q:
-        # An exact hospital number first of all; names by any part.
-        cases = cases.filter(
+        # An exact hospital number first of all; names by any part, or whole in either order: "张伟" as Chinese
+        # clinicians write it (family name first, no space), "Ada Lovelace" or "Lovelace Ada" (issue 15).
+        q = " ".join(q.split())
+        cases = cases.annotate(
+            _family_given=Concat("patient__family_name", "patient__given_name"),
+            _family_space_given=Concat("patient__family_name", Value(" "), "patient__given_name"),
+            _given_space_family=Concat("patient__given_name", Value(" "), "patient__family_name"),
+        ).filter(
             Q(patient__mrn__iexact=q)
             | Q(patient__family_name__icontains=q)
             | Q(patient__given_name__icontains=q)
+            | Q(_family_given__icontains=q)
+            | Q(_family_space_given__icontains=q)
+            | Q(_given_space_family__icontains=q)
         )
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
@@ -133,7 +144,11 @@ def case_reassess(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request, case_id, EDIT_CLINICAL)
     snapshot = case_assess(case=case, user=request.user)
     if snapshot is None:
-        messages.error(request, "This case has no site yet: there is nothing to assess.")
+        messages.error(request, gettext("This case has no site yet: there is nothing to assess."))
     else:
-        messages.success(request, f"Re-assessed with {snapshot.ruleset} version {snapshot.ruleset_version}.")
+        messages.success(
+            request,
+            gettext("Re-assessed with %(ruleset)s version %(version)s.")
+            % {"ruleset": snapshot.ruleset, "version": snapshot.ruleset_version},
+        )
     return redirect("records:case", case_id=case.pk)

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user, require_perm
@@ -69,7 +70,9 @@ def _take_stash(request: HttpRequest) -> QueryDict | None:
     data = QueryDict(mutable=True)
     for key, values in stash["data"].items():
         data.setlist(key, values)
-    messages.warning(request, "Your session had expired. What you entered is shown again: check it and save.")
+    messages.warning(
+        request, gettext("Your session had expired. What you entered is shown again: check it and save.")
+    )
     return data
 
 
@@ -165,7 +168,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
         form = PatientForm(request.POST)
         if form.is_valid():
             case = case_create(**form.cleaned_data, user=request.user)
-            messages.success(request, f"Case {case.short_id} started. Enter the presentation next.")
+            messages.success(
+                request, gettext("Case %(id)s started. Enter the presentation next.") % {"id": case.short_id}
+            )
             return redirect(_step_url(case, "presentation"))
     else:
         form = PatientForm(initial={"ruleset": settings.GISTCARE_DEFAULT_RULESET})
@@ -178,13 +183,13 @@ def _after_save(request: HttpRequest, case: Case, step: str, action: str) -> Htt
         return redirect(_step_url(case, steps[-1]))
     previous, following = neighbours(steps, step)
     if action == "save":
-        messages.success(request, f"{STEP_TITLES[step]} saved.")
+        messages.success(request, gettext("%(step)s saved.") % {"step": STEP_TITLES[step]})
         return redirect(_step_url(case, step))
     if action == "back" and previous:
         return redirect(_step_url(case, previous))
     if action in ("next", "finish") and following:
         return redirect(_step_url(case, following))
-    messages.success(request, f"Case {case.short_id} saved.")
+    messages.success(request, gettext("Case %(id)s saved.") % {"id": case.short_id})
     return redirect("records:case", case_id=case.pk)
 
 
@@ -196,7 +201,10 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
         raise Http404("No such step")
     steps = steps_for_case(case)
     if step not in steps:
-        messages.info(request, f"This case does not need the {STEP_TITLES[step].lower()} step.")
+        messages.info(
+            request,
+            gettext("This case does not need the %(step)s step.") % {"step": str(STEP_TITLES[step]).lower()},
+        )
         return redirect(_step_url(case, steps[-1]))
 
     form_class = STEP_FORMS.get(step)

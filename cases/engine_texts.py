@@ -1,0 +1,296 @@
+"""The engine's texts in the reader's language, by the engine's stable ids (issue 15).
+
+The engine (guidelines/) stays language-free: each recommendation and warning carries a stable id and its
+English text, formatted from a template of its rule set. Here the template of that id is found, the values
+are read back out of the English text, and the catalogue's translation of the template is formatted with them.
+A template the catalogue does not translate yet prints the engine's English unchanged (never nothing).
+
+`TRANSLATED` lists, for makemessages, every engine template and parameter phrase the catalogue translates
+(the English text is the msgid, so a changed rule text falls back to English until it is translated again).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+
+from django.utils.translation import gettext, gettext_noop
+
+from cases.labels import drug_label
+
+TRANSLATED = (
+    # Recommendations on the surgeon's main path (a resected gastric GIST, ESMO 2022 and CSCO 2020).
+    gettext_noop("Tumour resected: adjuvant therapy and surveillance follow the pathology of the specimen."),
+    gettext_noop(
+        "Pathology: CD117 (KIT) and/or DOG1 immunohistochemistry (about 5% of GISTs are CD117-negative); fix in 4% "
+        "buffered formalin, never Bouin (it prevents molecular analysis)."
+    ),
+    gettext_noop(
+        "Mutation analysis (KIT, PDGFRA) is required; when wild-type, work up SDH (immunohistochemistry), NF1, BRAF "
+        "and NTRK."
+    ),
+    gettext_noop("Manage within a multidisciplinary team at a specialist centre."),
+    gettext_noop("High risk (modified NIH): adjuvant imatinib recommended for {months} months."),
+    gettext_noop(
+        "Intermediate risk (modified NIH): consider adjuvant imatinib in a shared decision; {months} months if given."
+    ),
+    gettext_noop(
+        "Intermediate risk (modified NIH), gastric group: adjuvant imatinib recommended for {months} months."
+    ),
+    gettext_noop(
+        "Intermediate risk (modified NIH), non-gastric site: adjuvant imatinib recommended for {months} months."
+    ),
+    gettext_noop("Low or very low risk (modified NIH): adjuvant therapy is not recommended."),
+    gettext_noop(
+        "Tumour rupture: adjuvant imatinib recommended for {months} months; longer or lifelong treatment may be considered."
+    ),
+    gettext_noop("Tumour rupture: adjuvant imatinib recommended for {months} months; consider longer."),
+    gettext_noop(
+        "High risk: imaging every 3 months during the {a} months of adjuvant therapy (ESMO range 3-6 months; local "
+        "default 3), then every 3 months for 2 years after it stops, every 6 months to 5 years and yearly to 10 years "
+        "after it stops."
+    ),
+    gettext_noop(
+        "High risk: CT or MRI every 3 months for 3 years, every 6 months to year 5 and yearly to year 10, with a chest "
+        "X-ray every year to year 5."
+    ),
+    gettext_noop(
+        "Intermediate risk: CT or MRI every 3 months for 3 years, every 6 months to year 5 and yearly to year 10, with "
+        "a chest X-ray every year to year 5."
+    ),
+    gettext_noop("Low risk: imaging every 6 months to 5 years."),
+    gettext_noop("Low risk: imaging every 6 months to 5 years (ESMO range 6-12 months; local default 6)."),
+    gettext_noop(
+        "Tumour of 2 cm or more: resection (biopsy first when neoadjuvant therapy is considered or the diagnosis is uncertain)."
+    ),
+    gettext_noop("Gastric tumour of 5 cm or less: laparoscopic (wedge) resection."),
+    gettext_noop("Tumour larger than 10 cm: open surgery."),
+    gettext_noop(
+        "R0 resection with an intact pseudocapsule; a margin of 1 cm, even 5 mm from the tumour base, suffices; no "
+        'extended or "regular" resection; preserve organ function.'
+    ),
+    gettext_noop("No routine lymphadenectomy: clear obviously enlarged nodes, with frozen section."),
+    gettext_noop(
+        "Avoid tumour rupture: Handle the tumour gently. Never grasp the tumour with forceps. Cover the tumour with "
+        "gauze. Protect the surrounding organs when the tumour is large or cystic. Make the incision larger than the "
+        "tumour's largest diameter. Extract the specimen in a bag. Convert to open surgery in time."
+    ),
+    # Pathways, approaches and other fixed statements of both rule sets.
+    gettext_noop(
+        "Metastatic or recurrent GIST: systemic therapy, continued indefinitely (interruption leads to rapid progression)."
+    ),
+    gettext_noop(
+        "Rectal GIST of any size: resection (biopsy or excision) after endorectal ultrasound and pelvic MRI; surveillance is not appropriate."
+    ),
+    gettext_noop("Tumour under 2 cm at a site where surveillance is not an option: resection."),
+    gettext_noop(
+        "Determine the genotype on the biopsy before starting neoadjuvant therapy: PDGFRA D842V needs avapritinib, and SDH-deficient, NF1, BRAF and NTRK GIST get no neoadjuvant imatinib."
+    ),
+    gettext_noop(
+        "Take multiple core biopsies (EUS-guided or percutaneous) before neoadjuvant therapy or multivisceral surgery."
+    ),
+    gettext_noop("Confirm the histology by biopsy before starting systemic therapy."),
+    gettext_noop(
+        "Unclear tumour boundary: open surgery (the boundary can be felt, avoiding over- and under-resection)."
+    ),
+    gettext_noop("Serious adhesion to surrounding organs: open surgery."),
+    gettext_noop(
+        "Tumour at the cardia/EGJ or the pylorus: open surgery (a hand-sewn closure under direct vision avoids cardia or pyloric stenosis)."
+    ),
+    gettext_noop(
+        "Record the location within the stomach: the approach depends on it (cardia and pylorus need open surgery). Until then the approach is individualised by the MDT."
+    ),
+    gettext_noop("Jejunal or ileal tumour of 5 cm or less: laparoscopic resection."),
+    gettext_noop(
+        "Jejunal or ileal tumour larger than 5 cm: open resection (laparoscopic localisation first is fine)."
+    ),
+    gettext_noop(
+        "Duodenal tumour on the lateral wall, under 2 cm or exophytic: open local excision and suture, avoiding pancreaticoduodenectomy."
+    ),
+    gettext_noop("Duodenal tumour that is not a lateral-wall tumour under 2 cm or exophytic: open surgery."),
+    gettext_noop("Colon or mid/high rectum: laparoscopic resection, without lymph node clearance."),
+    gettext_noop(
+        "Low rectal tumour: local excision, after neoadjuvant imatinib when that makes sphincter preservation possible."
+    ),
+    gettext_noop(
+        "Record the level of the rectal tumour (low, mid or high): the approach depends on it. Until then the approach is individualised by the MDT."
+    ),
+    gettext_noop("No default approach for a tumour at this site: individualised by the MDT."),
+    gettext_noop(
+        "SDH-deficient GIST: resect lymph nodes with confirmed metastases; no routine lymphadenectomy otherwise."
+    ),
+    gettext_noop(
+        "Mutation analysis is not required for a non-rectal GIST under 2 cm that will not need medical treatment."
+    ),
+    gettext_noop(
+        "Tumour under 2 cm with adverse EUS or clinical features: resection (endoscopic resection is acceptable when complete and without rupture)."
+    ),
+    gettext_noop(
+        "Small nodule (under 2 cm) with a biopsy-confirmed GIST: resection (endoscopic resection is acceptable when complete and without rupture)."
+    ),
+    gettext_noop(
+        "Small nodule (under 2 cm) with a confirmed GIST, but resection would cause major morbidity: surveillance (EUS at 3 months, then longer intervals if there is no growth)."
+    ),
+    gettext_noop(
+        "Small nodule (under 2 cm) without a tissue diagnosis and without adverse features: surveillance (EUS at 3 months, then longer intervals if there is no growth)."
+    ),
+    gettext_noop(
+        "Gastric/EGJ tumour under 2 cm with adverse features: endoscopic or laparoscopic resection (endoscopic resection when complete and without rupture)."
+    ),
+    gettext_noop(
+        "Gastric tumour larger than 5 cm and up to 10 cm: open surgery (larger tumours are not routinely resected laparoscopically)."
+    ),
+    gettext_noop(
+        "Gastric/EGJ tumour under 2 cm with adverse EUS or clinical features: resection, open or laparoscopic (class I); laparoscopic or endoscopic resection in an experienced centre for the lesser curvature, posterior wall and EGJ (class II, 2B)."
+    ),
+    gettext_noop(
+        "Gastric tumour under 2 cm with adverse features on the lesser curvature, posterior wall or cardia/EGJ: endoscopic or laparoscopic resection in an experienced centre."
+    ),
+    gettext_noop(
+        "Gastric tumour larger than 5 cm and up to 10 cm at this location: open surgery (stapled closure of an endophytic tumour here would narrow the lumen)."
+    ),
+    gettext_noop("Gastric/EGJ tumour under 2 cm without adverse features: endoscopic (EUS) surveillance."),
+    gettext_noop(
+        "Alternative: resection where endoscopic follow-up is difficult or the site suits laparoscopy."
+    ),
+    gettext_noop("Gastric tumour under 2 cm with adverse features: open or laparoscopic resection."),
+    gettext_noop(
+        "Gastric tumour larger than 5 cm and up to 10 cm on the greater curvature or antrum, or exophytic on the anterior wall: laparoscopic resection (size is not absolute when the location suits)."
+    ),
+    gettext_noop(
+        "KIT/PDGFRA wild-type: complete the work-up (SDH immunohistochemistry, NF1, BRAF, NTRK); these genotypes gain nothing from imatinib."
+    ),
+    gettext_noop(
+        "Resected tumour without a mitotic count: the risk cannot be stratified. Record the count per 5 mm2; until then adjuvant therapy and surveillance are undetermined (unless the tumour ruptured)."
+    ),
+    gettext_noop(
+        "Resected tumour without a size: the risk cannot be stratified. Record the largest diameter."
+    ),
+    gettext_noop(
+        "Both CD117 (KIT) and DOG1 are negative: review the diagnosis with the pathologist before treating the tumour as a GIST (mutation analysis can support it)."
+    ),
+    gettext_noop(
+        "Macroscopic residual tumour (R2): the adjuvant rules assume a complete resection; further treatment is individualised by the MDT."
+    ),
+    gettext_noop(
+        "The tumour is under 2 cm but marked locally advanced or R0 not feasible: the rules consider neoadjuvant therapy only from 2 cm; individualised by the MDT."
+    ),
+    gettext_noop(
+        "Obstruction or perforation is recorded for a nodule under surveillance; the rules list only bleeding and ulceration as adverse clinical features: individualised by the MDT."
+    ),
+    gettext_noop("Tumour size unknown: the pathway cannot be determined yet."),
+    # Warnings.
+    gettext_noop(
+        "Not recorded, so the rules assumed: {assumed}. Record these findings to confirm the answer."
+    ),
+    gettext_noop(
+        "Mutation analysis (KIT, PDGFRA) is required but the genotype is not tested: the recommendations assume an "
+        "imatinib-sensitive tumour until the result is known."
+    ),
+    # Parameter phrases (guidelines.inputs.FINDING_LABELS, answered yes or no).
+    gettext_noop("tumour boundary clear"),
+    gettext_noop("serious adhesion to adjacent organs"),
+    gettext_noop("histology confirmed"),
+    gettext_noop("R0 resection feasible"),
+    gettext_noop("major morbidity expected from resection"),
+    gettext_noop("tumour resected"),
+    gettext_noop("tumour rupture"),
+    gettext_noop("regional lymph node metastasis"),
+    gettext_noop("yes"),
+    gettext_noop("no"),
+    # Surveillance phases (guidelines.PHASE_LABELS, printed by cases.labels.phase_label).
+    gettext_noop("During adjuvant imatinib"),
+    gettext_noop("After adjuvant: 3-monthly, years 1-2"),
+    gettext_noop("After adjuvant: 6-monthly to year 5"),
+    gettext_noop("After adjuvant: yearly to year 10"),
+    gettext_noop("3-monthly, years 1-3"),
+    gettext_noop("6-monthly, years 4-5"),
+    gettext_noop("Yearly, years 6-10"),
+    gettext_noop("Yearly chest X-ray"),
+    gettext_noop("6-monthly after low-risk resection"),
+    gettext_noop("Small-nodule surveillance"),
+    gettext_noop("On systemic therapy"),
+    # The evidence grade printed where the source grades nothing (guidelines.records.NOT_GRADED).
+    gettext_noop("not graded in the source"),
+)
+
+
+@functools.cache
+def _templates() -> dict[str, tuple[str, ...]]:
+    """Every template the engine can print, by id (an id has one template per rule set that words it)."""
+    from guidelines import RULESETS, WARNINGS
+    from guidelines.rulesets.base import AdjuvantRule, Schedule
+
+    found: dict[str, list[str]] = {}
+
+    def add(item_id: str, text: str) -> None:
+        if text not in found.setdefault(item_id, []):
+            found[item_id].append(text)
+
+    for ruleset in RULESETS.values():
+        for statement in ruleset.statements.values():
+            add(statement.id, statement.text)
+        for f in dataclasses.fields(ruleset):
+            value = getattr(ruleset, f.name)
+            values = (
+                value.values() if hasattr(value, "values") else value if isinstance(value, tuple) else [value]
+            )
+            for item in values:
+                if isinstance(item, AdjuvantRule):
+                    add(item.id, item.text)
+                elif isinstance(item, Schedule):
+                    add(f"surveillance.{item.key}", item.text)
+    for warning_id, warning in WARNINGS.items():
+        add(warning_id, warning if isinstance(warning, str) else warning.text)
+    return {key: tuple(value) for key, value in found.items()}
+
+
+@functools.cache
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(f"(?P<{p}>.+?)" if i % 2 else re.escape(p) for i, p in enumerate(parts))
+    return re.compile(f"^{regex}$", re.S)
+
+
+def _value(value: str) -> str:
+    """A parameter in the reader's language: a drug, a phrase the catalogue knows, or "finding: yes; ..."."""
+    if drug_label(value) != value:
+        return drug_label(value)
+    segments = []
+    for segment in value.split("; "):
+        name, sep, answer = segment.partition(": ")
+        segments.append(
+            f"{gettext(name)}{'：' if _is_chinese() else ': '}{gettext(answer)}" if sep else gettext(segment)
+        )
+    return ("；" if _is_chinese() else "; ").join(segments)
+
+
+def _is_chinese() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("zh")
+
+
+def rule_text(item: dict) -> str:
+    """The text of a recommendation or warning (`{"id", "text"}` from the engine) in the reader's language."""
+    text = str(item.get("text") or "")
+    item_id = str(item.get("id") or "")
+    if not text or not _is_chinese():
+        return text
+    item_id = re.sub(r"^systemic\.line_\d+$", "systemic.line", item_id)
+    for template in _templates().get(item_id, ()):
+        match = _pattern(template).match(text)
+        if match is None:
+            continue
+        translated = gettext(template)
+        if translated == template:
+            return text
+        return translated.format(**{name: _value(v) for name, v in match.groupdict().items()})
+    return text
+
+
+def evidence_text(evidence: object) -> str:
+    from guidelines.records import NOT_GRADED
+
+    return gettext(NOT_GRADED) if evidence == NOT_GRADED else str(evidence or "")

@@ -1,0 +1,40 @@
+"""The zh_Hans catalogue is complete: no fuzzy entry (a guess by msgmerge) and no empty translation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _entries() -> list[str]:
+    blocks = PO.read_text(encoding="utf-8").split("\n\n")
+    return [b for b in blocks[1:] if "msgid" in b and not b.lstrip().startswith("#~")]
+
+
+def _msgstrs(block: str) -> list[str]:
+    found = re.findall(r'^msgstr(?:\[\d\])? "(.*)"\n?((?:".*"\n?)*)', block + "\n", re.M)
+    return [first + "".join(re.findall(r'^"(.*)"$', rest, re.M)) for first, rest in found]
+
+
+def test_the_catalogue_has_entries():
+    assert len(_entries()) > 300
+
+
+def test_no_entry_is_fuzzy():
+    fuzzy = [b.split("msgid", 1)[1][:80] for b in _entries() if re.search(r"^#,.*\bfuzzy\b", b, re.M)]
+    assert fuzzy == []
+
+
+def test_no_entry_is_empty():
+    empty = [b.split("msgid", 1)[1][:80] for b in _entries() if not all(_msgstrs(b))]
+    assert empty == []
+
+
+def test_the_header_says_chinese_with_one_plural_form():
+    header = PO.read_text(encoding="utf-8").split("\n\n")[0]
+    assert '"Language: zh_Hans\\n"' in header
+    assert '"Plural-Forms: nplurals=1; plural=0;\\n"' in header

@@ -1,0 +1,53 @@
+"""The engine's recommendation and warning texts, translated by id at the presentation layer (cases/engine_texts.py)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from cases import engine_texts
+from cases.engine_texts import rule_text
+from guidelines import PHASE_LABELS
+from guidelines.inputs import FINDING_LABELS
+
+
+def test_it_fills_the_translated_template_with_the_engines_values():
+    item = {
+        "id": "adjuvant.high_risk",
+        "text": "High risk (modified NIH): adjuvant imatinib recommended for 36 months.",
+    }
+    with translation.override("zh-hans"):
+        assert rule_text(item) == "高危（改良NIH危险度分级）：推荐伊马替尼辅助治疗 36 个月。"
+    with translation.override("en"):
+        assert rule_text(item) == item["text"]
+
+
+def test_it_translates_the_assumed_findings_inside_a_warning():
+    item = {
+        "id": "input.assumed_default",
+        "text": "Not recorded, so the rules assumed: tumour rupture: no; regional lymph node metastasis: no. "
+        "Record these findings to confirm the answer.",
+    }
+    with translation.override("zh-hans"):
+        assert rule_text(item) == (
+            "以下项目未记录，规则按默认值处理：肿瘤破裂：否；区域淋巴结转移：否。请录入这些结果以确认评估结论。"
+        )
+
+
+def test_a_text_not_translated_yet_prints_in_the_engines_english():
+    item = {"id": "systemic.line_2", "text": "Line 2: sunitinib, 50 mg once daily."}
+    with translation.override("zh-hans"):
+        assert rule_text(item) == item["text"]
+    unknown = {"id": "no.such_rule", "text": "A rule added later."}
+    with translation.override("zh-hans"):
+        assert rule_text(unknown) == unknown["text"]
+
+
+def test_every_translated_engine_text_is_still_the_engines_wording():
+    # A rule text changed in guidelines/ must not keep a stale translation: it falls back to English, and this
+    # test names the msgid to update.
+    engine = {text for texts in engine_texts._templates().values() for text in texts}
+    phrases = (
+        set(FINDING_LABELS.values()) | set(PHASE_LABELS.values()) | {"yes", "no", "not graded in the source"}
+    )
+    stale = [text for text in engine_texts.TRANSLATED if text not in engine and text not in phrases]
+    assert stale == []
