@@ -71,7 +71,11 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
         if session is not None and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            used_by_view = session.accessed
             language = session.get(SESSION_LANGUAGE_KEY)
+            # Reading the language is not the view using the session: a view that never reads it (/healthz/)
+            # still gets no renewal write (SessionRenewalMiddleware) and no "Vary: Cookie".
+            session.accessed = used_by_view
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = translation.get_language()

@@ -21,7 +21,7 @@ def test_it_only_reads(client, db):
 
 def test_a_logged_in_client_costs_it_only_the_session_read(client, surgeon):
     # The user's language is kept in the session (gistcare.middleware.UserLanguageMiddleware), so a request with
-    # a session cookie reads the session row; nothing else (no user, no permissions, no write).
+    # a session cookie reads the session row; nothing else (no user, no permissions, no renewal write).
     client.force_login(surgeon)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("healthz")).status_code == 200
