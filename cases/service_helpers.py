@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 #: simple_history keeps at most this many characters of a change reason.
 REASON_MAX_LENGTH = 100
@@ -40,17 +41,32 @@ class ServiceError(ValidationError):
         return refusal
 
 
+_CONFLICT_WHAT = {
+    "case": gettext_lazy("this case"),
+    "meeting": gettext_lazy("this meeting"),
+    "decision": gettext_lazy("this decision"),
+}
+
+
 class EditConflict(ServiceError):
     """Someone else saved the record after this form was opened: nothing was written (issue 11 finding 1).
 
     `differences` are (field label, the value submitted, the value on record now), for the form to show."""
 
     def __init__(self, what: str, *, who: str, when, differences: list[tuple[str, str, str]] = ()) -> None:
-        at = f" at {timezone.localtime(when):%H:%M}" if when else ""
-        super().__init__(
-            f"{who} saved this {what}{at}, after you opened it. Your changes were not saved: your values are "
-            "kept below; check them against the record and save again to replace it."
-        )
+        values = {"who": who, "what": _CONFLICT_WHAT.get(what, what)}
+        if when:
+            values["time"] = f"{timezone.localtime(when):%H:%M}"
+            message = gettext(
+                "%(who)s saved %(what)s at %(time)s, after you opened it. Your changes were not saved: your "
+                "values are kept below; check them against the record and save again to replace it."
+            )
+        else:
+            message = gettext(
+                "%(who)s saved %(what)s after you opened it. Your changes were not saved: your values are kept "
+                "below; check them against the record and save again to replace it."
+            )
+        super().__init__(message % values)
         self.differences = list(differences)
 
 
@@ -80,7 +96,7 @@ def last_editor(obj: models.Model) -> tuple[str, object]:
     """(name, when) of the latest change in `obj`'s simple-history, for a conflict message."""
     latest = obj.history.order_by("-history_date").select_related("history_user").first()
     if latest is None or latest.history_user is None:
-        return "Someone else", None if latest is None else latest.history_date
+        return gettext("Someone else"), None if latest is None else latest.history_date
     user = latest.history_user
     return user.get_full_name() or user.get_username(), latest.history_date
 
@@ -103,9 +119,9 @@ def posted_version(data) -> int | None:
 def _shown(field: forms.Field, value: object) -> str:
     """A value as the user would recognise it on the form: a choice's words, yes/no, a plain number."""
     if value in (None, "", [], ()):
-        return "not recorded"
+        return gettext("not recorded")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, (list, tuple, set)):
         return ", ".join(_shown(field, item) for item in value)
     if isinstance(value, Decimal):
