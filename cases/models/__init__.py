@@ -22,6 +22,7 @@ from cases.models.mdt import (
     SignedReport,
 )
 from cases.models.patient import Patient
+from cases.models.printout import PrintoutJob, PrintoutPart, PrintoutStatus
 from cases.models.safety import (
     ESCALATION_LADDER,
     ClosureReason,
@@ -67,6 +68,9 @@ __all__ = [
     "Operation",
     "Pathology",
     "Patient",
+    "PrintoutJob",
+    "PrintoutPart",
+    "PrintoutStatus",
     "Presentation",
     "TreatmentDecision",
 ]
