@@ -320,9 +320,11 @@ if not set(GISTCARE_MDT_QUORUM) <= _DISCIPLINES | {"other"}:
 # Background jobs (Celery; docs/deploy.md). With CELERY_BROKER_URL set (production: redis://host:6379/0) tasks go
 # to the workers; without it they run in-process when sent, so `make run` and the tests need no Redis. The result
 # backend (needed by the printout's chord) is the broker's Redis unless CELERY_RESULT_BACKEND names another.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or CELERY_BROKER_URL or None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_CELERY_BROKER = os.environ.get("CELERY_BROKER_URL", "").strip()
+CELERY_TASK_ALWAYS_EAGER = not _CELERY_BROKER
+# In-process: kombu's in-memory transport, so that nothing ever tries to reach a server.
+CELERY_BROKER_URL = _CELERY_BROKER or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or _CELERY_BROKER or None
 # In-process as on a worker: a failing task marks its job failed and does not turn the request into a 500.
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "gistcare")

@@ -350,7 +350,7 @@ def mdt_printout(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             return redirect("mdt:printout", meeting_id=meeting.id)
         if created:
             printout_dispatch(job)  # after the job's transaction: a worker must be able to read it
-            job.refresh_from_db(fields=["status", "done", "total", "error", "pages", "pdf_sha256"])
+            job = PrintoutJob.objects.defer("pdf").select_related("requested_by").get(pk=job.pk)
         if request.htmx:
             return render(request, "mdt/printout.html#status", _printout_context(meeting, job))
         return redirect("mdt:printout_status", meeting_id=meeting.id, job_id=job.id)

@@ -249,6 +249,8 @@ def test_an_htmx_post_answers_with_the_status_fragment(client, coordinator, nurs
     fragment = _start(client, meeting, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="printout-status"')
     assert 'data-status="ready"' in fragment
+    job = PrintoutJob.objects.get()
+    assert f"prepared {timezone.localtime(job.finished_at):%Y-%m-%d %H:%M}" in fragment
 
 
 def test_a_failed_render_marks_the_job_failed_without_an_error_page_and_can_be_retried(
