@@ -31,6 +31,7 @@ from cases.mdt.reports import (
     _document,
     draft_source,
     render_report_pdf,
+    report_context,
     signed_source,
 )
 from cases.models import AgendaItem, Assessment, Case, MdtMeeting, SignedReport
@@ -196,22 +197,23 @@ def merge(*, job_id: str, worker: str) -> bool:
         return False
     meeting = job.meeting
     entries = job.plan["items"]
-    items = AgendaItem.objects.select_related("case__patient").in_bulk([e["item"] for e in entries])
+    items = _by_id(AgendaItem.objects.select_related("case__patient"), [e["item"] for e in entries])
     parts = dict(PrintoutPart.objects.filter(job_id=job_id).values_list("position", "pdf"))
     signed_ids = [e["signed"] for e in entries if e["signed"]]
-    signed = SignedReport.objects.select_related("amends", "meeting").defer("pdf").in_bulk(signed_ids)
-    signed_pdfs = dict(SignedReport.objects.filter(pk__in=signed_ids).values_list("id", "pdf"))
+    signed = _by_id(SignedReport.objects.select_related("amends", "meeting").defer("pdf"), signed_ids)
+    # The stored bytes, exactly as signed: never rendered again.
+    signed_pdfs = {
+        str(pk): bytes(pdf)
+        for pk, pdf in SignedReport.objects.filter(pk__in=signed_ids).values_list("id", "pdf")
+    }
     rows: list[tuple[AgendaItem, dict[str, Any]]] = []
     skipped: list[AgendaItem] = []
     blobs: list[bytes] = []
-    from cases.mdt.reports import report_context
-
     for position, entry in enumerate(entries):
-        item = items[_key(items, entry["item"])]
+        item = items[entry["item"]]
         if entry["signed"]:
-            report = signed[_key(signed, entry["signed"])]
-            rows.append((item, report_context(signed_source(report))))
-            blobs.append(bytes(signed_pdfs[report.pk]))
+            rows.append((item, report_context(signed_source(signed[entry["signed"]]))))
+            blobs.append(signed_pdfs[entry["signed"]])
             continue
         pdf = bytes(parts.get(position) or b"")
         _case, source = _draft(entry["case"]) if pdf else (None, None)
@@ -255,9 +257,9 @@ def merge(*, job_id: str, worker: str) -> bool:
     return bool(updated)
 
 
-def _key(bulk: dict, value: str) -> Any:
-    """in_bulk() keys are UUIDs; the plan stores strings."""
-    return next(key for key in bulk if str(key) == value)
+def _by_id(queryset: Any, ids: list[str]) -> dict[str, Any]:
+    """The rows of `ids` by their id as the plan stores it (a string)."""
+    return {str(pk): row for pk, row in queryset.in_bulk(ids).items()}
 
 
 def merge_pdfs(blobs: list[bytes], *, label: str) -> tuple[bytes, int]:

@@ -354,14 +354,13 @@ def mdt_printout(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         if request.htmx:
             return render(request, "mdt/printout.html#status", _printout_context(meeting, job))
         return redirect("mdt:printout_status", meeting_id=meeting.id, job_id=job.id)
-    return render(request, "mdt/printout.html", _printout_context(meeting, current_job(meeting)))
+    # current_job() is the job for the inputs as they are now: never out of date.
+    return render(request, "mdt/printout.html", {"meeting": meeting, "job": current_job(meeting)})
 
 
-def _printout_context(meeting: MdtMeeting, job: PrintoutJob | None) -> dict[str, object]:
+def _printout_context(meeting: MdtMeeting, job: PrintoutJob) -> dict[str, object]:
     # A finished file whose inputs changed since is not offered: the agenda or a case on it moved on.
-    out_of_date = bool(job and job.status == PrintoutStatus.READY) and (
-        job.fingerprint != printout_fingerprint(meeting)
-    )
+    out_of_date = job.status == PrintoutStatus.READY and job.fingerprint != printout_fingerprint(meeting)
     return {"meeting": meeting, "job": job, "out_of_date": out_of_date}
 
 
