@@ -2,7 +2,7 @@
 
 Usage: ``.venv/bin/python bench/printout.py [--cases 20] [--rounds 3] [--redis redis://127.0.0.1:6379/15]``
 
-Builds a throw-away SQLite database with N assessed draft cases on one meeting's agenda (bench/reports.py), then
+Builds a throw-away SQLite database with N draft cases on one meeting's agenda (tests/factories.py), then
 in each round, in alternating order, times three ways of making the same printout:
 
 - ``in-request``: the old way, ``render_printout_pdf`` in this process (the anchor the issue measured);
@@ -29,11 +29,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 
 def loadavg() -> str:
-    return Path("/proc/loadavg").read_text().split(" tasks")[0].strip()
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def setup_django(db: Path) -> None:
+    os.environ.update(DATABASE_URL=f"sqlite:///{db}", DEBUG="1", DJANGO_SETTINGS_MODULE="gistcare.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def make_agenda(n: int):
+    from cases.mdt.services import agenda_add
+    from tests.factories import CoordinatorFactory, contract_example_case, meeting_with_case
+
+    coordinator = CoordinatorFactory(username="bench-coordinator")
+    meeting, _ = meeting_with_case(coordinator=coordinator, case=contract_example_case(mrn="BENCH0000"))
+    for i in range(1, n):
+        agenda_add(meeting=meeting, case=contract_example_case(mrn=f"BENCH{i:04d}"), user=coordinator)
+    return meeting, coordinator
 
 
 def start_worker(concurrency: int, queue: str, env: dict, log: Path) -> subprocess.Popen:
@@ -79,12 +99,8 @@ def main() -> int:
     queue = f"gistcare-bench-{uuid.uuid4().hex[:8]}"
     os.environ.update(CELERY_BROKER_URL=args.redis, CELERY_QUEUE=queue, LOG_LEVEL="WARNING")
     with tempfile.TemporaryDirectory() as tmp:
-        from reports import make_agenda, setup_django
-
         db = Path(tmp) / "bench.sqlite3"
-        setup_django(str(db))
-        from django.contrib.auth.models import User
-
+        setup_django(db)
         from cases.mdt import printout
         from cases.mdt.reports import draft_source, render_printout_pdf
         from cases.mdt.tasks import printout_dispatch
@@ -92,10 +108,9 @@ def main() -> int:
         from cases.records.assessment import case_assessment_preview
         from gistcare.celery import app
 
-        print(f"building {args.cases} assessed cases on one agenda ...", flush=True)
-        meeting = make_agenda(args.cases)
-        user = User.objects.get(username="bench-coordinator")
-        env = dict(os.environ) | {"DATABASE_URL": f"sqlite:///{db}", "DEBUG": "1"}
+        print(f"building {args.cases} cases on one agenda ...", flush=True)
+        meeting, user = make_agenda(args.cases)
+        env = dict(os.environ)
         log = Path(tmp) / "worker.log"
 
         def in_request() -> float:
