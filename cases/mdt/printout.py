@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 NOTHING_TO_PRINT = "There is no report to print: the agenda has no case that can be assessed yet."
 EMPTY_AGENDA = "There is no case on the agenda to print."
+WORKERS_UNREACHABLE = (
+    "The printout could not be started: the background workers cannot be reached. Try again."
+)
 RENDER_FAILED = "The printout could not be made (the error is in the server's log). Try again."
 
 

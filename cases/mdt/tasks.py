@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 
-from celery import chord, current_app, shared_task
+from celery import chord, shared_task
+from django.conf import settings
+from kombu.exceptions import OperationalError
 
 from cases.mdt import printout
 from cases.models.printout import PrintoutJob
@@ -46,14 +48,19 @@ def printout_dispatch(job: PrintoutJob) -> None:
     """
     job_id = str(job.id)
     positions = printout.draft_positions(job)
-    if current_app.conf.task_always_eager:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         for position in positions:
             if not printout_render_part.apply(args=(job_id, position)).successful():
                 return
         printout_merge.apply(kwargs={"job_id": job_id})
         return
     merge = printout_merge.si(job_id=job_id)
-    if positions:
-        chord(printout_render_part.si(job_id, position) for position in positions)(merge)
-    else:
-        merge.apply_async()
+    try:
+        if positions:
+            chord(printout_render_part.si(job_id, position) for position in positions)(merge)
+        else:
+            merge.apply_async()
+    except OperationalError:
+        # The broker cannot be reached (after Celery's own retries): say so on the page instead of a 500.
+        logger.exception("printout %s: the broker cannot be reached", job_id)
+        printout.fail(job_id=job_id, message=printout.WORKERS_UNREACHABLE)

@@ -278,6 +278,29 @@ def test_a_failed_render_marks_the_job_failed_without_an_error_page_and_can_be_r
     assert retried.status == "ready"
 
 
+def test_an_unreachable_broker_fails_the_job_with_a_message_not_an_error_page(
+    client, coordinator, nurse, monkeypatch, settings
+):
+    from kombu.exceptions import OperationalError
+
+    from cases.mdt import tasks
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    meeting, _ = meeting_with_case(coordinator=coordinator, case=contract_example_case())
+    monkeypatch.setattr(tasks, "chord", lambda header: unreachable)
+    client.force_login(nurse)
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: the tasks go to the broker
+    response = _start(client, meeting, follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "the background workers cannot be reached" in body, body[body.find("printout-status") - 20 :][
+        :1500
+    ]
+    assert PrintoutJob.objects.get().status == "failed"
+
+
 def test_a_job_that_stopped_moving_is_started_again(client, coordinator, nurse, settings):
     meeting, _ = meeting_with_case(coordinator=coordinator, case=contract_example_case())
     job, _ = printout.printout_request(meeting=meeting, user=coordinator)  # never sent to a worker
