@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from cases.models import AgendaItem, Case, FollowUpItem, MdtMeeting, Patient
+from cases.models import AgendaItem, Case, FollowUpItem, MdtMeeting, Patient, PrintoutJob
 from cases.permissions import VIEW_CLINICAL
 
 
@@ -62,6 +62,20 @@ def get_agenda_item_for_user(
     return get_object_or_404(
         AgendaItem.objects.select_related("meeting", "case__patient"), pk=item_id, meeting_id=meeting_id
     )
+
+
+def get_printout_job_for_user(
+    request: HttpRequest,
+    meeting_id: uuid.UUID,
+    job_id: uuid.UUID,
+    perm: str = VIEW_CLINICAL,
+    *,
+    pdf: bool = False,
+) -> PrintoutJob:
+    """A printout job of the meeting `meeting_id`; without its PDF bytes unless `pdf`."""
+    require_perm(request, perm)
+    jobs = PrintoutJob.objects.select_related("meeting", "requested_by")
+    return get_object_or_404(jobs if pdf else jobs.defer("pdf"), pk=job_id, meeting_id=meeting_id)
 
 
 def get_followup_for_user(

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -328,3 +329,39 @@ if not set(GISTCARE_MDT_QUORUM) <= _DISCIPLINES | {"other"}:
     raise ImproperlyConfigured(
         f"GISTCARE_MDT_QUORUM lists unknown disciplines: {sorted(set(GISTCARE_MDT_QUORUM) - _DISCIPLINES)}"
     )
+
+# Background jobs (Celery; docs/deploy.md). With CELERY_BROKER_URL set (production: redis://host:6379/0) tasks go
+# to the workers; without it they run in-process when sent, so `make run` and the tests need no Redis. The result
+# backend (needed by the printout's chord) is the broker's Redis unless CELERY_RESULT_BACKEND names another.
+_CELERY_BROKER = os.environ.get("CELERY_BROKER_URL", "").strip()
+CELERY_TASK_ALWAYS_EAGER = not _CELERY_BROKER
+# In-process: kombu's in-memory transport, so that nothing ever tries to reach a server.
+CELERY_BROKER_URL = _CELERY_BROKER or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or _CELERY_BROKER or None
+# In-process as on a worker: a failing task marks its job failed and does not turn the request into a 500.
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "gistcare")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 3600  # results are tiny markers; the printouts themselves live in the database
+# A worker takes one message at a time and acknowledges it when done: a worker killed mid-render leaves its
+# task to another worker instead of losing it.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# The nightly jobs, in TIME_ZONE (beat runs exactly once per installation): escalation then the nurses'
+# reminder digests at 06:30 (before the day shift), the safety-net check at 07:00.
+CELERY_BEAT_SCHEDULE = {
+    "followups-escalate-and-remind": {
+        "task": "followups.escalate_and_remind",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "followups-safety-net-check": {
+        "task": "followups.safety_net_check",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# A printout job with no progress for this long (its worker died) may be started again.
+GISTCARE_PRINTOUT_STALE_SECONDS = env_int("GISTCARE_PRINTOUT_STALE_SECONDS", 15 * 60)

@@ -31,6 +31,21 @@ LOADERS = [
     ("audit:patient_archive", lambda w, i: {"patient_id": i}, "coordinator", "surgeon", "get"),
     ("mdt:meeting", lambda w, i: {"meeting_id": i}, "norole", "nurse", "get"),
     ("mdt:printout", lambda w, i: {"meeting_id": i}, "norole", "nurse", "get"),
+    ("mdt:printout", lambda w, i: {"meeting_id": i}, "norole", "nurse", "post"),
+    (
+        "mdt:printout_status",
+        lambda w, i: {"meeting_id": w.objects["meeting"].pk, "job_id": i},
+        "norole",
+        "nurse",
+        "get",
+    ),
+    (
+        "mdt:printout_download",
+        lambda w, i: {"meeting_id": w.objects["meeting"].pk, "job_id": i},
+        "norole",
+        "nurse",
+        "get",
+    ),
     ("mdt:case_agenda_add", lambda w, i: {"case_id": i}, "surgeon", "coordinator", "get"),
     (
         "mdt:sign",
@@ -52,6 +67,7 @@ EXISTING = {
     "patient_id": lambda w: w.patient.id,
     "meeting_id": lambda w: w.objects["meeting"].pk,
     "item_id": None,  # depends on the view: an agenda item or a follow-up item
+    "job_id": lambda w: w.objects["printout_job"].pk,
 }
 
 

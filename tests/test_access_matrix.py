@@ -61,6 +61,12 @@ AGENDA_ITEM: Callable[[World], dict] = lambda w: {  # noqa: E731
 }
 
 
+PRINTOUT_JOB: Callable[[World], dict] = lambda w: {  # noqa: E731
+    "meeting_id": w.objects["meeting"].pk,
+    "job_id": w.objects["printout_job"].pk,
+}
+
+
 def STEP(step: str) -> Callable[[World], dict]:  # reads like the other kwargs factories
     return lambda w: {"case_id": w.case.id, "step": step}
 
@@ -223,6 +229,9 @@ MATRIX: list[Row] = [
     Row("mdt:agenda_move", AGENDA_ITEM, "POST", only(*COORDINATORS)),
     Row("mdt:virtual", NO_ARGS, "POST", only(*COORDINATORS, *SIGNERS)),
     Row("mdt:printout", MEETING, "GET", clinical()),
+    Row("mdt:printout", MEETING, "POST", clinical()),
+    Row("mdt:printout_status", PRINTOUT_JOB, "GET", clinical()),
+    Row("mdt:printout_download", PRINTOUT_JOB, "GET", clinical()),
     Row("mdt:case_agenda_add", CASE, "GET", only(*COORDINATORS)),
     Row("mdt:case_agenda_add", CASE, "POST", only(*COORDINATORS)),
     Row("mdt:report", CASE, "GET", clinical()),

@@ -90,6 +90,12 @@ def _add_mdt(world: World, *, signed: bool) -> None:
     world.values["meeting_id"] = meeting.pk
     for name in ("mdt:agenda_remove", "mdt:decision", "mdt:sign"):
         world.values[f"{name}.item_id"] = item.pk
+    # A printout job, recorded but not run (no PDF render): its status page and download have an id to load.
+    from cases.mdt.printout import printout_request
+
+    job, _ = printout_request(meeting=meeting, user=world.users["coordinator"])
+    world.objects["printout_job"] = job
+    world.values["job_id"] = job.pk
     if signed:
         svc.decision_record(item=item, user=world.users["chair"], decision="accept")
         item.refresh_from_db()

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.access import get_agenda_item_for_user, get_case_for_user, get_meeting_for_user, require_perm
+from cases.access import (
+    get_agenda_item_for_user,
+    get_case_for_user,
+    get_meeting_for_user,
+    get_printout_job_for_user,
+    require_perm,
+)
 from cases.followups.selectors import flagged_cases
 from cases.mdt.decisions import attendees_by_discipline, modification_rows, parse_attendees, quorum_missing
 from cases.mdt.forms import (
@@ -26,8 +32,8 @@ from cases.mdt.forms import (
     SignForm,
     add_service_errors,
 )
+from cases.mdt.printout import current_job, printout_fingerprint, printout_request
 from cases.mdt.report_views import _pdf_response
-from cases.mdt.reports import draft_source, render_printout_pdf, signed_source
 from cases.mdt.services import (
     ALREADY_BOOKED,
     agenda_add,
@@ -39,7 +45,8 @@ from cases.mdt.services import (
     meeting_virtual_today,
     report_sign,
 )
-from cases.models import AgendaItem, Case, MdtMeeting, SignedReport
+from cases.mdt.tasks import printout_dispatch
+from cases.models import AgendaItem, Case, MdtMeeting, PrintoutJob, PrintoutStatus, SignedReport
 from cases.permissions import MANAGE_MDT, SIGN_REPORT, VIEW_CLINICAL
 from cases.records.assessment import case_assessment_preview
 from cases.service_helpers import EditConflict, ServiceError, conflict_differences, show_conflict
@@ -331,32 +338,55 @@ def mdt_sign(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) ->
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def mdt_printout(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """The meeting printout: its state for the agenda as it is now; a POST has it prepared in the background."""
     meeting = get_meeting_for_user(request, meeting_id)
-    sources = []
-    skipped = []
-    for item in _agenda(meeting):
-        report = item.report_list[0] if item.report_list else None
-        if report is not None:
-            # Signed items print their frozen content (the stored facts, result and snapshot).
-            sources.append(
-                (item, signed_source(SignedReport.objects.select_related("amends").get(pk=report.pk)))
-            )
-            continue
-        case = Case.objects.with_sections().get(pk=item.case_id)
-        assessment = case_assessment_preview(case=case)  # a GET: computes, never stores
-        if assessment is None:
-            skipped.append(item)
-            continue
-        sources.append((item, draft_source(case, assessment)))
-    if not sources:
-        messages.error(
-            request, "There is no report to print: the agenda has no case that can be assessed yet."
+    if request.method == "POST":
+        try:
+            job, created = printout_request(meeting=meeting, user=request.user)
+        except ServiceError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("mdt:printout", meeting_id=meeting.id)
+        if created:
+            printout_dispatch(job)  # after the job's transaction: a worker must be able to read it
+            job = PrintoutJob.objects.defer("pdf").select_related("requested_by").get(pk=job.pk)
+        if request.htmx:
+            return render(request, "mdt/printout.html#status", _printout_context(meeting, job))
+        return redirect("mdt:printout_status", meeting_id=meeting.id, job_id=job.id)
+    # current_job() is the job for the inputs as they are now: never out of date.
+    return render(request, "mdt/printout.html", {"meeting": meeting, "job": current_job(meeting)})
+
+
+def _printout_context(meeting: MdtMeeting, job: PrintoutJob) -> dict[str, object]:
+    # A finished file whose inputs changed since is not offered: the agenda or a case on it moved on.
+    out_of_date = job.status == PrintoutStatus.READY and job.fingerprint != printout_fingerprint(meeting)
+    return {"meeting": meeting, "job": job, "out_of_date": out_of_date}
+
+
+@login_required
+def mdt_printout_status(request: HttpRequest, meeting_id: uuid.UUID, job_id: uuid.UUID) -> HttpResponse:
+    """A job's progress: the fragment htmx polls every second, or the whole page without htmx."""
+    job = get_printout_job_for_user(request, meeting_id, job_id)
+    context = _printout_context(job.meeting, job)
+    if request.htmx:
+        return render(request, "mdt/printout.html#status", context)
+    return render(request, "mdt/printout.html", context)
+
+
+@login_required
+def mdt_printout_download(request: HttpRequest, meeting_id: uuid.UUID, job_id: uuid.UUID) -> HttpResponse:
+    job = get_printout_job_for_user(request, meeting_id, job_id, pdf=True)
+    if job.status != PrintoutStatus.READY:
+        return redirect("mdt:printout_status", meeting_id=meeting_id, job_id=job.id)
+    if job.fingerprint != printout_fingerprint(job.meeting):
+        messages.warning(
+            request, "The agenda or a case on it changed since this printout was made: prepare it again."
         )
-        return redirect("mdt:meeting", meeting_id=meeting.id)
-    pdf = render_printout_pdf(meeting, sources, skipped=skipped)
+        return redirect("mdt:printout", meeting_id=meeting_id)
+    meeting = job.meeting
     filename = f"gist-mdt-{meeting.date:%Y-%m-%d}-{meeting.short_id}.pdf"
-    return _pdf_response(pdf, filename, attachment=True)
+    return _pdf_response(bytes(job.pdf), filename, attachment=True)
 
 
 @login_required

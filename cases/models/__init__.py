@@ -30,6 +30,7 @@ from cases.models.mdt import (
     SignedReport,
 )
 from cases.models.patient import Patient
+from cases.models.printout import PrintoutJob, PrintoutPart, PrintoutStatus
 from cases.models.profile import UserProfile
 from cases.models.safety import (
     ESCALATION_LADDER,
@@ -82,6 +83,9 @@ __all__ = [
     "Operation",
     "Pathology",
     "Patient",
+    "PrintoutJob",
+    "PrintoutPart",
+    "PrintoutStatus",
     "Presentation",
     "TreatmentDecision",
     "UserProfile",

@@ -64,6 +64,10 @@ def test_the_chair_signs_a_case_and_downloads_the_printout(page, screenshot):
         chair,
     )
 
+    # The printout is prepared in the background (in-process here: no broker), its page polling the job.
+    page.get_by_role("link", name="Meeting printout (PDF)").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Prepare printout (PDF)").click()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download printout (PDF)").click()
     download = download_info.value
@@ -78,6 +82,9 @@ def test_the_chair_signs_a_case_and_downloads_the_printout(page, screenshot):
     assert "MRN424242" in body
     assert "Adjuvant declined by the patient" in body
     assert "DRAFT" not in body
+    assert "printout page 1 of" in pages[0]
+    screenshot("mdt-printout-ready")
+    assert serious_axe_violations(page) == []
 
     page.goto(f"/cases/{case.id}/report/")
     assert "Signed, version 1" in page.content()

@@ -1,0 +1,46 @@
+"""Celery tasks of the follow-ups: the nightly jobs, run by Celery beat (settings.CELERY_BEAT_SCHEDULE).
+
+They call the same service functions as the management commands `send_followup_reminders` and
+`followup_safety_net`, which stay for cron and for running by hand. Each is idempotent for a day: escalation
+opens at most one step per visit, a nurse's digest is sent once per day (ReminderLog).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from cases.followups.escalation import escalate_overdue
+from cases.followups.reminders import reminders_send
+from cases.followups.safety import cases_without_safety_net
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="followups.escalate_and_remind")
+def followups_escalate_and_remind() -> dict[str, object]:
+    """Escalation first, so that today's digests include the steps it opened (as the command does)."""
+    today = timezone.localdate()
+    opened = escalate_overdue(today=today)
+    sent = reminders_send(today=today, base_url=getattr(settings, "GISTCARE_BASE_URL", "").rstrip("/"))
+    logger.info("%s: %s escalation step(s) opened, %s reminder digest(s) sent", today, opened, sent)
+    return {"date": today.isoformat(), "escalations": opened, "digests": sent}
+
+
+@shared_task(name="followups.safety_net_check")
+def followups_safety_net_check() -> list[str]:
+    """The cases with a signed report and no pending visit, closure or flag, logged as an error for monitoring.
+
+    Returns their short ids (no patient identifiers: the result and the log line end up in logs).
+    """
+    missing = [case.short_id for case in cases_without_safety_net()]
+    if missing:
+        logger.error(
+            "%s case(s) with a signed report have no pending visit, closure or flag: %s",
+            len(missing),
+            ", ".join(missing),
+        )
+    return missing

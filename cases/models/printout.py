@@ -1,0 +1,84 @@
+"""Meeting printouts prepared in the background: the job, its progress and the finished PDF.
+
+A job is made for one meeting and one fingerprint of its inputs (the agenda, each case's version, the signed
+report ids; cases/mdt/printout.py). The finished file is served until the fingerprint changes; then a new job
+is started. Each draft report renders on its own (a PrintoutPart), and the parts are merged into one PDF.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class PrintoutStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Rendering"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class PrintoutJob(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    meeting = models.ForeignKey("cases.MdtMeeting", on_delete=models.CASCADE, related_name="printout_jobs")
+    # SHA-256 over what the printout is made of: equal fingerprints make equal printouts.
+    fingerprint = models.CharField(max_length=64)
+    # What to print, fixed when the job starts: [{"item": id, "case": id, "signed": report id or null}, ...]
+    # and the agenda items that had no report yet.
+    plan = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=PrintoutStatus.choices, default=PrintoutStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    pdf = models.BinaryField(default=b"", editable=False)
+    pdf_sha256 = models.CharField("SHA-256 of the PDF", max_length=64, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    # Which process merged the file ("in-process" without a broker): where to look when something went wrong.
+    worker = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            # One job per meeting and inputs: two people pressing the button at once share one job.
+            models.UniqueConstraint(fields=["meeting", "fingerprint"], name="printout_job_unique_inputs"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Printout {str(self.id)[:8]} of {self.meeting} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == PrintoutStatus.READY:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def percent_step(self) -> int:
+        """The percentage in steps of 5: the progress bar's width class (static/css/printout.css)."""
+        return 5 * round(self.percent / 5)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {PrintoutStatus.READY, PrintoutStatus.FAILED}
+
+
+class PrintoutPart(models.Model):
+    """One draft report rendered for a job, kept until the job merges them."""
+
+    job = models.ForeignKey(PrintoutJob, on_delete=models.CASCADE, related_name="parts")
+    position = models.PositiveIntegerField()
+    pdf = models.BinaryField(default=b"")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="printout_part_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Part {self.position} of printout {str(self.job_id)[:8]}"

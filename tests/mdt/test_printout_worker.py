@@ -1,0 +1,130 @@
+"""Issue 16: the meeting printout on the production path, with a real `celery worker` process and Redis.
+
+The scenario runs in a process of its own (tests/mdt/worker_printout.py) on a database the worker can share: a
+SQLite file always, and a scratch PostgreSQL database in CI's PostgreSQL pass. Redis is the server at
+127.0.0.1:6379 (GISTCARE_TEST_REDIS_URL to use another); this run gets a queue of its own, so parallel runs on one
+Redis do not take each other's tasks. Without Redis the test fails, naming what is missing; set
+GISTCARE_SKIP_REDIS=1 to skip it on a machine that has none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("GISTCARE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def redis_queue():
+    """A queue name of this run's own on a reachable Redis; its keys are removed afterwards."""
+    import redis
+
+    if os.environ.get("GISTCARE_SKIP_REDIS") == "1":
+        pytest.skip("GISTCARE_SKIP_REDIS=1: the real-worker test is skipped")
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        pytest.fail(
+            f"Redis is not reachable at {REDIS_URL} ({exc}): the Celery worker test needs a Redis server "
+            "(start redis-server, point GISTCARE_TEST_REDIS_URL at one, or set GISTCARE_SKIP_REDIS=1 to skip)",
+            pytrace=False,
+        )
+    queue = f"gistcare-test-{uuid.uuid4().hex[:12]}"
+    yield queue
+    for key in server.scan_iter(match=f"*{queue}*"):
+        server.delete(key)
+    server.close()
+
+
+@pytest.fixture
+def scratch_postgresql():
+    """A PostgreSQL database of its own on the suite's server (created and dropped here)."""
+    import psycopg
+
+    params = connection.settings_dict
+    name = f"gistcare_worker_{uuid.uuid4().hex[:12]}"
+    admin = {
+        "host": params["HOST"] or "127.0.0.1",
+        "port": params["PORT"] or 5432,
+        "user": params["USER"],
+        "password": params["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    password = f":{admin['password']}" if admin["password"] else ""
+    yield f"postgres://{admin['user']}{password}@{admin['host']}:{admin['port']}/{name}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _run_scenario(database_url: str, queue: str, tmp_path: Path) -> dict:
+    log = tmp_path / "worker.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")} | {
+        "DATABASE_URL": database_url,
+        "DEBUG": "1",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "WORKER_LOG": str(log),
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "mdt" / "worker_printout.py")],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=480,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the scenario did not finish in 480 s; worker log:\n{_tail(log)}")
+    assert done.returncode == 0, f"{done.stderr[-3000:]}\nworker log:\n{_tail(log)}"
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["log"] = log.read_text(errors="replace")
+    return result
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+
+
+def _check(result: dict, queue: str) -> None:
+    log = result["log"]
+    assert result["post_status"] == 302
+    assert result["redirect_is_status_page"]
+    assert result["status"] == "ready", f"{result}\n{log[-3000:]}"
+    # Merged by the worker process, not in the request's process.
+    assert result["worker"].startswith(f"{queue}@"), result["worker"]
+    assert (result["done"], result["total"]) == (3, 3)
+    assert result["statuses_seen"][-1] == "ready"
+    assert result["polling_stopped"]
+    assert result["numbered"]
+    assert result["pages"] >= 4
+    assert "MRN1111" in result["cover"]
+    assert "Signed v1" in result["cover"]
+    assert result["patients"] == ["MRN1111", "MRN2222", "MRN3333"]
+    assert "no-store" in result["cache_control"]
+    # The two drafts rendered as tasks on the worker (one per case), then the merge.
+    assert log.count("Task mdt.printout_render_part") >= 4, log[-3000:]  # received and succeeded, twice
+    assert "mdt.printout_merge" in log
+    # Run by the worker on the same database: the steps it reports are the ones stored.
+    assert result["escalate_and_remind"]["escalations"] == result["escalation_steps_in_database"]
+    assert result["escalation_steps_in_database"] > 0
+    assert isinstance(result["safety_net_check"], list)
+    assert "followups.safety_net_check" in log
+
+
+def test_a_real_worker_prepares_the_printout_on_a_sqlite_file(redis_queue, tmp_path):
+    result = _run_scenario(f"sqlite:///{tmp_path / 'worker.sqlite3'}", redis_queue, tmp_path)
+    _check(result, redis_queue)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="CI's PostgreSQL pass (DATABASE_URL)")
+def test_a_real_worker_prepares_the_printout_on_postgresql(redis_queue, scratch_postgresql, tmp_path):
+    result = _run_scenario(scratch_postgresql, redis_queue, tmp_path)
+    _check(result, redis_queue)

@@ -1,0 +1,144 @@
+"""The production path of the meeting printout: a real Celery worker process, Redis, a shared database.
+
+Run by tests/mdt/test_printout_worker.py in its own process, with DATABASE_URL (a SQLite file or a scratch
+PostgreSQL database: pytest's own test database cannot be shared with another process), CELERY_BROKER_URL (Redis)
+and CELERY_QUEUE (a queue of this run's own) in the environment. It builds a meeting, starts
+`celery -A gistcare worker`, asks for the printout through the views as a browser would, polls the status
+fragment until the file is ready, and prints what it saw as JSON on its last line. The worker is always stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gistcare.settings")
+
+WAIT_SECONDS = 240  # for the whole printout; each step below is bounded too
+
+
+def _build_meeting():
+    from cases import roles
+    from cases.mdt.services import agenda_add, decision_record, report_sign
+    from tests.factories import (
+        PASSWORD,
+        CoordinatorFactory,
+        NurseFactory,
+        contract_example_case,
+        meeting_with_case,
+        user_in_role,
+    )
+
+    coordinator = CoordinatorFactory(username="worker-coordinator")
+    chair = user_in_role(roles.SURGEON, chair=True, username="worker-chair")
+    nurse = NurseFactory(username="worker-nurse")
+    signed = contract_example_case(given_name="Ada", family_name="Lovelace", mrn="MRN1111")
+    meeting, item = meeting_with_case(coordinator=coordinator, case=signed)
+    for given, family, mrn in (("Grace", "Hopper", "MRN2222"), ("Alan", "Turing", "MRN3333")):
+        agenda_add(meeting=meeting, case=contract_example_case(given_name=given, family_name=family, mrn=mrn),
+                   user=coordinator)  # fmt: skip
+    decision_record(item=item, user=chair, decision="accept")
+    report_sign(item=item, user=chair, password=PASSWORD)
+    return meeting, nurse
+
+
+def _start_worker(queue: str, log: Path) -> subprocess.Popen:
+    # Its own session (process group): stopping it stops its pool's children too.
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "gistcare", "worker", "--loglevel=INFO", "--pool=prefork",
+            "--concurrency=2", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT, env=dict(os.environ), stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is not None:
+        return
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from cases.followups.tasks import followups_escalate_and_remind, followups_safety_net_check
+    from cases.models import EscalationStep, PrintoutJob
+    from tests.factories import pdf_pages_text
+
+    assert not settings.CELERY_TASK_ALWAYS_EAGER, "CELERY_BROKER_URL must be set"
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    call_command("migrate", verbosity=0)
+    meeting, nurse = _build_meeting()
+    out: dict = {"queue": queue}
+    log = Path(os.environ["WORKER_LOG"])
+    worker = _start_worker(queue, log)
+    try:
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(nurse)
+        response = client.post(reverse("mdt:printout", args=[meeting.id]))
+        out["post_status"] = response.status_code
+        job = PrintoutJob.objects.defer("pdf").get()
+        out["status_after_post"] = job.status
+        out["redirect_is_status_page"] = response["Location"] == reverse(
+            "mdt:printout_status", args=[meeting.id, job.id]
+        )
+        seen = []
+        deadline = time.monotonic() + WAIT_SECONDS
+        fragment = ""
+        while time.monotonic() < deadline:
+            fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+            status = re.search(r'data-status="(\w+)"', fragment).group(1)
+            if not seen or seen[-1] != status:
+                seen.append(status)
+            if status in {"ready", "failed"} or worker.poll() is not None:
+                break
+            time.sleep(0.5)
+        out["statuses_seen"] = seen
+        out["polling_stopped"] = "hx-trigger" not in fragment
+        job = PrintoutJob.objects.get()
+        out.update(status=job.status, done=job.done, total=job.total, worker=job.worker, error=job.error)
+        if job.status == "ready":
+            download = client.get(reverse("mdt:printout_download", args=[meeting.id, job.id]))
+            pages = [re.sub(r"\s+", " ", page) for page in pdf_pages_text(download.content)]
+            out["pages"] = len(pages)
+            out["cover"] = pages[0]
+            out["numbered"] = all(
+                f"printout page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1)
+            )
+            out["cache_control"] = download["Cache-Control"]
+            out["patients"] = [
+                mrn for mrn in ("MRN1111", "MRN2222", "MRN3333") if any(f"MRN {mrn}" in p for p in pages[1:])
+            ]
+        # The nightly jobs go through the same worker (beat only sends them).
+        out["escalate_and_remind"] = followups_escalate_and_remind.delay().get(timeout=60)
+        out["safety_net_check"] = followups_safety_net_check.delay().get(timeout=60)
+        out["escalation_steps_in_database"] = EscalationStep.objects.count()
+    finally:
+        _stop(worker)
+    out["worker_exit"] = worker.returncode
+    sys.stdout.write(json.dumps(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
