@@ -8,14 +8,14 @@ from cases import roles
 from cases.models import UserProfile
 from cases.records.assessment import case_assess
 from tests.e2e.conftest import login
-from tests.factories import PatientFactory, gastric_case, user_in_role
+from tests.factories import PatientFactory, gastric_case, make_user
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "pw-for-tests-1"
 
 
 def test_the_switcher_turns_the_pages_chinese_and_remembers_it(page, screenshot):
-    surgeon = user_in_role(roles.SURGEON, username="surgeon", first_name="Sam", last_name="Cutter")
+    surgeon = make_user(role=roles.SURGEON, username="surgeon", first_name="Sam", last_name="Cutter")
     case = gastric_case(
         owner=surgeon, patient=PatientFactory(given_name="伟", family_name="张", mrn="ZH0000001")
     )

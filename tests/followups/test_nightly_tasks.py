@@ -9,16 +9,17 @@ import pytest
 import time_machine
 from django.core import mail
 
+from cases import roles
 from cases.followups import services as svc
 from cases.followups.tasks import followups_escalate_and_remind, followups_safety_net_check
 from cases.models import Case, EscalationStep, ReminderLog
-from tests.factories import coordinator, make_case, nurse, signed_report, user_in_role
+from tests.factories import make_case, make_user, signed_report
 
 pytestmark = pytest.mark.django_db
 
 
 def test_escalate_and_remind_opens_the_steps_then_sends_the_digests_once_a_day():
-    anna = nurse(username="anna")
+    anna = make_user(role=roles.NURSE, username="anna")
     with time_machine.travel(date(2026, 8, 1), tick=False):
         case = make_case(surgery_date=None)
         item = svc.item_add_manual(
@@ -52,10 +53,17 @@ def test_escalate_and_remind_opens_the_steps_then_sends_the_digests_once_a_day()
 def test_the_safety_net_check_logs_the_cases_without_one_by_short_id_only(caplog):
     with time_machine.travel(date(2026, 11, 2), tick=False):
         case = make_case(size_cm="4", mitoses=3, surgery_date=date(2026, 10, 1))
-        signed_report(coordinator=coordinator(), chair=user_in_role(None, chair=True), case=case)
+        signed_report(
+            coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
+        )
         assert followups_safety_net_check.delay().get() == []
         for item in Case.objects.get(pk=case.pk).followups.all():
-            svc.item_cancel(item=item, user=nurse(), expected_version=item.version, reason="Scans elsewhere")
+            svc.item_cancel(
+                item=item,
+                user=make_user(role=roles.NURSE),
+                expected_version=item.version,
+                reason="Scans elsewhere",
+            )
         with caplog.at_level(logging.ERROR, logger="cases.followups.tasks"):
             assert followups_safety_net_check.delay().get() == [case.short_id]
     (record,) = [r for r in caplog.records if r.name == "cases.followups.tasks"]

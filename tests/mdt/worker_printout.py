@@ -33,12 +33,12 @@ def _build_meeting():
         CoordinatorFactory,
         NurseFactory,
         contract_example_case,
+        make_user,
         meeting_with_case,
-        user_in_role,
     )
 
     coordinator = CoordinatorFactory(username="worker-coordinator")
-    chair = user_in_role(roles.SURGEON, chair=True, username="worker-chair")
+    chair = make_user(role=roles.SURGEON, chair=True, username="worker-chair")
     nurse = NurseFactory(username="worker-nurse")
     signed = contract_example_case(given_name="Ada", family_name="Lovelace", mrn="MRN1111")
     meeting, item = meeting_with_case(coordinator=coordinator, case=signed)
