@@ -54,7 +54,7 @@ class EditConflict(ServiceError):
     `differences` are (field label, the value submitted, the value on record now), for the form to show."""
 
     def __init__(self, what: str, *, who: str, when, differences: list[tuple[str, str, str]] = ()) -> None:
-        values = {"who": who, "what": _CONFLICT_WHAT.get(what, what)}
+        values = {"who": who, "what": _CONFLICT_WHAT.get(what) or gettext("this %(thing)s") % {"thing": what}}
         if when:
             values["time"] = f"{timezone.localtime(when):%H:%M}"
             message = gettext(

@@ -136,6 +136,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(nurse_client):
             case = make_case(surgery_date=None, owner=make_user(role=roles.SURGEON))
             for k in range(3):
                 _item(case, date(2026, 5, 1) + timedelta(days=k), modality="eus")
+        nurse_client.get(URL, {"tab": "all"})  # warm: the session's renewal write falls on this request
         with CaptureQueriesContext(connection) as ctx:
             response = nurse_client.get(URL, {"tab": "all"})
         assert response.status_code == 200
@@ -145,7 +146,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(nurse_client):
         few = queries(1)
         many = queries(15)
     assert few == many
-    assert many <= 10
+    assert many <= 7  # session, user, permissions (2), surgeons for the filter, tab counts, the page
 
 
 def test_htmx_tab_switch_returns_only_the_list(nurse_client):
