@@ -8,10 +8,9 @@ from cases import roles
 from cases.models import UserProfile
 from cases.records.assessment import case_assess
 from tests.e2e.conftest import login
-from tests.factories import PatientFactory, gastric_case, make_user
+from tests.factories import PASSWORD, PatientFactory, gastric_case, make_user
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "pw-for-tests-1"
 
 
 def test_the_switcher_turns_the_pages_chinese_and_remembers_it(page, screenshot):

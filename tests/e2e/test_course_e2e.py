@@ -5,7 +5,7 @@ import pytest
 
 from cases import roles
 from tests.e2e.conftest import login, serious_axe_violations
-from tests.factories import make_case, make_user
+from tests.factories import PASSWORD, make_case, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,7 @@ def test_imatinib_then_progression_then_sunitinib(page, screenshot):
     from datetime import date
 
     case = make_case(diagnosis_date=date(2025, 12, 1), surgery_date=None, presentation="metastatic")
-    login(page, "sam", "pw-for-tests-1")
+    login(page, "sam", PASSWORD)
     add_line(page, case, "advanced_1", "imatinib", "400", "2026-02-01")
     add_scan(page, case, "2026-01-20", 60, 40)
     add_scan(page, case, "2026-05-01", 30, 20)

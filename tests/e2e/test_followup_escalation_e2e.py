@@ -8,7 +8,7 @@ import pytest
 from cases import roles
 from cases.models import Case, Letter
 from tests.e2e.conftest import login
-from tests.factories import contract_example_case, make_user, signed_report
+from tests.factories import PASSWORD, contract_example_case, make_user, signed_report
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("E2E_SCREENSHOTS", "")
@@ -27,7 +27,7 @@ def test_a_nurse_escalates_a_missed_visit_to_the_gp_letter(page):
     )
     item = Case.objects.get(pk=case.pk).followups.order_by("due_date").first()  # 15 Apr 2026: long overdue
 
-    login(page, "nina", "pw-for-tests-1")
+    login(page, "nina", PASSWORD)
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto("/followups/?tab=overdue")
     row = page.locator(f"#item-{item.pk}")
@@ -58,7 +58,7 @@ def test_the_worklist_is_cards_on_a_phone_and_the_live_panel_stays_beside_the_fo
     signed_report(
         coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
     )
-    login(page, "nina", "pw-for-tests-1")
+    login(page, "nina", PASSWORD)
     for width in (1400, 800, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto("/followups/?tab=all")
@@ -71,7 +71,7 @@ def test_the_worklist_is_cards_on_a_phone_and_the_live_panel_stays_beside_the_fo
 
     make_user(role=roles.SURGEON, username="sam", first_name="Sam", last_name="Cutter")
     page.context.clear_cookies()
-    login(page, "sam", "pw-for-tests-1")
+    login(page, "sam", PASSWORD)
     page.set_viewport_size({"width": 800, "height": 900})
     draft = contract_example_case()
     page.goto(f"/cases/{draft.pk}/step/presentation/")

@@ -11,7 +11,7 @@ from cases import roles
 from cases.followups.services import item_add_manual
 from cases.models import FollowUpItem
 from tests.e2e.conftest import login
-from tests.factories import make_case, make_user
+from tests.factories import PASSWORD, make_case, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("E2E_SCREENSHOTS", "")
@@ -29,7 +29,7 @@ def test_the_nurse_marks_an_overdue_item_done_and_exports_the_csv(page):
         case=second, user=None, due_date=today - timedelta(days=20), modality="mri", reason="seed"
     )
 
-    login(page, "nina", "pw-for-tests-1")
+    login(page, "nina", PASSWORD)
     page.goto("/followups/")
     assert page.locator("[data-count=overdue]").inner_text() == "2"
     row = page.locator(f"#item-{done_target.pk}")

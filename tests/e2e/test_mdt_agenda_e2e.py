@@ -11,10 +11,9 @@ from cases import roles
 from cases.mdt.services import meeting_create
 from cases.models import MdtMeeting
 from tests.e2e.conftest import login, serious_axe_violations
-from tests.factories import PatientFactory, contract_example_case, make_user
+from tests.factories import PASSWORD, PatientFactory, contract_example_case, make_user
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "pw-for-tests-1"
 
 
 def test_the_coordinator_builds_an_agenda(page, screenshot):

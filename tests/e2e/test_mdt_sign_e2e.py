@@ -9,10 +9,9 @@ import pytest
 from cases import roles
 from cases.models import SignedReport
 from tests.e2e.conftest import ARTIFACTS, login, serious_axe_violations
-from tests.factories import contract_example_case, make_user, meeting_with_case, pdf_pages_text
+from tests.factories import PASSWORD, contract_example_case, make_user, meeting_with_case, pdf_pages_text
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "pw-for-tests-1"
 
 
 def test_the_chair_signs_a_case_and_downloads_the_printout(page, screenshot):

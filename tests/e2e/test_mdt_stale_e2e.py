@@ -7,10 +7,9 @@ import pytest
 from cases import roles
 from cases.models import SignedReport
 from tests.e2e.conftest import login
-from tests.factories import contract_example_case, make_user, signed_report
+from tests.factories import PASSWORD, contract_example_case, make_user, signed_report
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "pw-for-tests-1"
 
 
 def test_an_edited_signed_case_shows_the_banner_and_is_amended_with_a_diff(page, screenshot):
