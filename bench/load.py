@@ -162,16 +162,26 @@ class Client:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.retries = 0  # requests sent again on a fresh connection after a stale keep-alive one
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
         headers = {"Host": HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{HOST}:{self.port}{path}"
+        reused = self.conn.sock is not None
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             data = response.read()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # The server closed a kept-alive connection (gthread's keepalive timeout) just as this request went
+            # out: as a browser does, reconnect and send it once more. A new connection failing is an error.
+            self.conn.close()
+            if not reused:
+                raise
+            self.retries += 1
+            return self.request(method, path, body)
         except (OSError, http.client.HTTPException):
             self.conn.close()
             raise
