@@ -51,7 +51,7 @@ system-deps:
 
 # The compiled catalogues (.mo) are built, not committed: from locale/*/LC_MESSAGES/django.po (issue 15).
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
-$(MO_FILES): %.mo: %.po
+$(MO_FILES): %.mo: %.po $(VENV)/.runtime | system-deps
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 messages: $(MO_FILES)
