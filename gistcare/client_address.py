@@ -39,3 +39,20 @@ def client_address(request: HttpRequest) -> str:
         if not _trusted(address, networks):
             return str(address)
     return remote
+
+
+def client_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The user name typed at log-in, as django-axes records it (AXES_USERNAME_CALLABLE).
+
+    Cut to the length of axes' AccessAttempt.username column: a longer name belongs to no account (User.username is
+    150 long) and would otherwise fail to be stored on PostgreSQL, turning a failed log-in into a server error.
+    """
+    from axes.models import AccessAttempt
+
+    if credentials:
+        name = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        name = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if name is None:
+        return None
+    return str(name)[: AccessAttempt._meta.get_field("username").max_length]

@@ -207,6 +207,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "gistcare.axes_handler.PerUserAndAddressHandler"
 AXES_CLIENT_IP_CALLABLE = "gistcare.client_address.client_address"
+AXES_USERNAME_CALLABLE = "gistcare.client_address.client_username"
 GISTCARE_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
