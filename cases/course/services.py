@@ -13,7 +13,7 @@ from django.db import models, transaction
 
 from cases.course import validation
 from cases.course.selectors import course_for, scan_responses
-from cases.followups.services import case_flag_for_mdt
+from cases.followups.services import case_flag_for_mdt, followups_on_case_change
 from cases.models import (
     Case,
     DoseChange,
@@ -106,6 +106,8 @@ def line_save(
         expected_version=expected_version,
         new=new,
     )
+    # The schedule follows the course (RULES.md section 8): a line's start or stop moves R or A.
+    followups_on_case_change(case=case, user=user)
     return line
 
 
@@ -294,3 +296,5 @@ def record_delete(*, obj: models.Model, user, expected_version: int | None = Non
     _claim(obj, expected_version)
     record_history(obj, user, f"{WHAT[type(obj)].capitalize()} deleted")
     obj.delete()
+    if isinstance(obj, TherapyLine):
+        followups_on_case_change(case=obj.case, user=user)
