@@ -45,7 +45,9 @@ def test_recurrent_after_resection_is_still_systemic():
 @pytest.mark.parametrize("ruleset", RULESETS)
 def test_an_operation_in_advanced_disease_says_imatinib_continues_after_resection_of_metastases(ruleset):
     # RULES.md section 6: "after complete resection of metastases imatinib continues".
-    result = run(ruleset, presentation="metastatic", resected=True, surgery_date=date(2026, 1, 10), margin="R0")
+    result = run(
+        ruleset, presentation="metastatic", resected=True, surgery_date=date(2026, 1, 10), margin="R0"
+    )
     statement = next(r for r in result.recommendations if r.id == "systemic.after_metastasectomy")
     assert "imatinib continues" in statement.text
     assert statement.source.startswith("ESMO")

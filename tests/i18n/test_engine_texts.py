@@ -60,4 +60,7 @@ def test_the_after_metastasectomy_statement_reads_in_chinese():
     result = assess(facts, "csco-2020").to_dict()
     item = next(r for r in result["recommendations"] if r["id"] == "systemic.after_metastasectomy")
     with translation.override("zh-hans"):
-        assert rule_text(item) == "晚期疾病已记录手术：转移灶完整切除后继续伊马替尼治疗（不因病灶不再可见而停药）。"
+        assert (
+            rule_text(item)
+            == "晚期疾病已记录手术：转移灶完整切除后继续伊马替尼治疗（不因病灶不再可见而停药）。"
+        )
