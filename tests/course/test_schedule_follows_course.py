@@ -136,3 +136,39 @@ def test_a_declined_decision_is_not_overridden_by_a_line(surgeon):
     case = Case.objects.get(pk=case.pk)
     assert schedule_facts(case, today=date(2026, 4, 1)).adjuvant_decision == "declined"
     assert _dues(case, "post_adjuvant")[0] == date(2026, 4, 15)
+
+
+def _recurrence(case, user, day):
+    return svc.event_save(
+        case=case,
+        user=user,
+        data={"event_date": day, "site_liver": True, "found_by": "scheduled_scan", "notes": ""},
+    )
+
+
+def test_a_recurrence_on_the_course_makes_the_disease_recurrent_for_the_engine(surgeon):
+    case = _definitive(make_case(adjuvant_decision="given", owner=surgeon))
+    event = _recurrence(case, surgeon, date(2026, 3, 5))
+    case = Case.objects.get(pk=case.pk)
+    facts = build_facts(case, today=date(2026, 4, 1))
+    assert (facts.presentation, facts.recurrence_date) == ("recurrent", date(2026, 3, 5))
+    assert case.presentation.presentation == "localized"  # the record of the presentation is not rewritten
+    assert case.needs_mdt_review is True
+
+    # First-line imatinib from 2026-03-20: the systemic schedule counts from it (months 3, 6, ...).
+    line(case, surgeon, drug="imatinib", start=date(2026, 3, 20))
+    case = Case.objects.get(pk=case.pk)
+    assert _dues(case)[:2] == [date(2026, 6, 20), date(2026, 9, 20)]
+    assert _dues(case, "post_adjuvant") == []
+
+    # Recorded by mistake: deleting it gives the localized disease back.
+    svc.record_delete(obj=event, user=surgeon, expected_version=event.version)
+    facts = build_facts(Case.objects.get(pk=case.pk), today=date(2026, 4, 1))
+    assert (facts.presentation, facts.recurrence_date) == ("localized", None)
+
+
+def test_progression_of_metastatic_disease_stays_metastatic(surgeon):
+    case = make_case(presentation="metastatic", surgery_date=None, owner=surgeon)
+    _recurrence(case, surgeon, date(2026, 3, 5))
+    facts = build_facts(Case.objects.get(pk=case.pk), today=date(2026, 4, 1))
+    assert (facts.presentation, facts.recurrence_date) == ("metastatic", date(2026, 3, 5))
