@@ -107,7 +107,9 @@ def test_chinese_sentences_run_on_without_the_english_spaces(case):
     assert "您将服用一种叫伊马替尼的药物。这是一种口服药片" in text
 
 
-def test_the_email_that_carries_the_letter_is_in_the_patients_language(case, django_capture_on_commit_callbacks):
+def test_the_email_that_carries_the_letter_is_in_the_patients_language(
+    case, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     Patient.objects.filter(pk=case.patient_id).update(email="zhang.wei@example.org", email_consent=True)
