@@ -75,7 +75,9 @@ def test_the_draft_report_prints_the_timeline_and_the_course_table(surgeon):
     assert "2026-03-01" in html
     assert "Ongoing" in html
     # The scans with their computed responses and the sum of diameters.
-    assert re.search(r"2026-06-01</td>\s*<td>CT</td>\s*<td>30 mm</td>\s*<td>SD \(-25.0%\)</td>\s*<td>PR</td>", html)
+    assert re.search(
+        r"2026-06-01</td>\s*<td>CT</td>\s*<td>30 mm</td>\s*<td>SD \(-25.0%\)</td>\s*<td>PR</td>", html
+    )
     assert re.search(r"2026-09-01</td>\s*<td>CT</td>\s*<td>42 mm</td>\s*<td>PD", html)
     assert "Baseline" in html
     # The drug level, flagged low; the recurrence.
@@ -135,7 +137,10 @@ def test_the_signed_pdf_prints_the_course_and_keeps_it_after_later_edits(surgeon
     assert "Treatment course · Therapy line imatinib: Stopped: not recorded → 2026-10-01" in said
     assert "Treatment course · Therapy line imatinib: Reason stopped: not recorded → Progression" in said
     assert "Treatment course · Scan 2026-12-01: Scan date: none → 2026-12-01" in said
-    assert "Treatment course · Target lesion of the scan of 2026-12-01: Longest diameter (mm): none → 50.0" in said
+    assert (
+        "Treatment course · Target lesion of the scan of 2026-12-01: Longest diameter (mm): none → 50.0"
+        in said
+    )
 
 
 def test_deleting_a_course_record_after_signing_makes_the_report_stale(surgeon, coordinator, chair):
@@ -166,3 +171,28 @@ def test_the_course_on_the_report_costs_the_same_queries_with_a_short_and_a_long
     for month in (11, 12):
         scan(long, surgeon, date(2026, month, 1), ("liver", 45), ("lung", 12))
     assert count(short) == count(long)
+
+
+def test_a_chinese_report_prints_the_course_in_chinese(surgeon):
+    from tests.i18n.textcheck import english_runs
+
+    case = contract_example_case(given_name="伟", family_name="张", mrn="ZH0000003", language="zh-hans")
+    _course(case, surgeon)
+    html = _draft_html(case)
+    for words in ("治疗过程", "伊马替尼 400 mg/日", "2026年9月10日起 800 mg/日", "基线", "SD (-25.0%)", "950 ng/mL",
+                  "24 小时", "偏低：请核查服药依从性及药物相互作用", "肝脏", "定期影像复查", "晚期一线治疗"):  # fmt: skip
+        assert words in html, words
+    # Allowed besides the report's own (test_report_zh.py): the criteria named after their authors, and ng/mL.
+    allowed = {
+        "ZH0000003",
+        "Test",
+        "Hospital",
+        "Joensuu",
+        "Fletcher",
+        "Miettinen",
+        "RECIST",
+        "Choi",
+        "ng",
+        "mL",
+    }
+    assert english_runs(html, allowed) == []
