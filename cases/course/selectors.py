@@ -368,6 +368,8 @@ def course_snapshot(case: Case, *, today: date | None = None) -> dict | None:
                 "recist": row.recist.category if row.recist else None,
                 "choi": row.choi.category if row.choi else None,
                 "from_baseline_pct": row.change_from_baseline_pct,
+                "from_nadir_pct": row.change_from_nadir_pct,
+                "new_lesions": row.scan.new_lesions,
                 "pr_mm": thresholds[row.scan.pk][0] if row.scan.pk in thresholds else None,
                 "pd_mm": thresholds[row.scan.pk][1] if row.scan.pk in thresholds else None,
             }

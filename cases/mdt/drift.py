@@ -258,6 +258,34 @@ def _rows(source: ReportSource) -> list[tuple[str, str]]:
             f"{len(visits)} visits, {visits[0]['due']} to {visits[-1]['due']}" if visits else "No schedule",
         )
     )
+    course = ctx["course"]
+    if course:  # the treatment course (issue 13), one row per kind of record
+        rows.append(
+            (
+                "Therapy lines",
+                "; ".join(
+                    " ".join([f"{x['drug']} {x['dose']}", *x["changes"]]) + f", {x['start']} to {x['stop']}"
+                    for x in course["lines"]
+                )
+                or "None",
+            )
+        )
+        last = course["scans"][-1] if course["scans"] else None
+        rows.append(
+            (
+                "Latest scan",
+                f"{last['date']}: {last['sum']}, RECIST 1.1 {last['recist']}"
+                + (f", Choi {last['choi']}" if last["choi"] else "")
+                if last
+                else "None",
+            )
+        )
+        rows.append(
+            ("Drug levels", "; ".join(f"{x['date']} {x['trough']}" for x in course["levels"]) or "None")
+        )
+        rows.append(
+            ("Recurrences", "; ".join(f"{x['date']} ({x['sites']})" for x in course["events"]) or "None")
+        )
     rows.append(("Rule set", f"{ctx['ruleset']} {ctx['ruleset_version']}"))
     return rows
 

@@ -387,12 +387,21 @@ def _course_lines(course: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _recist_why(scan: dict[str, Any]) -> str:
+    """What decided a scan's RECIST 1.1 category: progression is measured from the nadir (or is a new lesion),
+    the other categories from the baseline."""
+    if scan["recist"] == "PD":
+        if scan.get("new_lesions"):
+            return _("new lesions")
+        return _("%(change)s from the nadir") % {"change": f"{scan['from_nadir_pct']:+.1f}%"}
+    return _("%(change)s from baseline") % {"change": f"{scan['from_baseline_pct']:+.1f}%"}
+
+
 def _course_scans(course: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for scan in course["scans"]:
         if scan["recist"]:
-            change = scan["from_baseline_pct"]
-            recist_text = f"{scan['recist']} ({change:+.1f}%)" if change is not None else scan["recist"]
+            recist_text = f"{scan['recist']} ({_recist_why(scan)})"
             choi_text = scan["choi"] or ""
         elif scan["baseline"]:
             recist_text, choi_text = _("Baseline"), ""

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.course import services as svc
-from cases.mdt.drift import changes_since_signed
+from cases.mdt.drift import changes_since_signed, signed_vs_current
 from cases.mdt.reports import draft_source, render_report_html, signed_source
 from cases.models import Case, SignedReport
 from cases.records.assessment import case_assess
@@ -76,9 +76,12 @@ def test_the_draft_report_prints_the_timeline_and_the_course_table(surgeon):
     assert "Ongoing" in html
     # The scans with their computed responses and the sum of diameters.
     assert re.search(
-        r"2026-06-01</td>\s*<td>CT</td>\s*<td>30 mm</td>\s*<td>SD \(-25.0%\)</td>\s*<td>PR</td>", html
+        r"2026-06-01</td>\s*<td>CT</td>\s*<td>30 mm</td>\s*<td>SD \(-25.0% from baseline\)</td>\s*<td>PR</td>",
+        html,
     )
-    assert re.search(r"2026-09-01</td>\s*<td>CT</td>\s*<td>42 mm</td>\s*<td>PD", html)
+    assert re.search(
+        r"2026-09-01</td>\s*<td>CT</td>\s*<td>42 mm</td>\s*<td>PD \(new lesions\)</td>\s*<td>PD</td>", html
+    )
     assert "Baseline" in html
     # The drug level, flagged low; the recurrence.
     assert re.search(r"2026-07-01</td>\s*<td>950 ng/mL</td>\s*<td>24 h</td>\s*<td>Low", html)
@@ -130,7 +133,27 @@ def test_the_signed_pdf_prints_the_course_and_keeps_it_after_later_edits(surgeon
     assert "Ongoing" in signed_html
     assert "2026-10-01" not in signed_html
     assert "2026-12-01" not in signed_html
-    assert "2026-10-01" in _draft_html(case)
+    draft = _draft_html(case)
+    assert "2026-10-01" in draft
+    # 50 mm against the nadir of 30 mm (1 Jun): +66.7%, and +20 mm.
+    assert re.search(
+        r"2026-12-01</td>\s*<td>CT</td>\s*<td>50 mm</td>\s*<td>PD \(\+66.7% from the nadir\)", draft
+    )
+
+    # The amend page's side by side: the course rows that changed.
+    latest = case_assess(case=case, user=None)
+    changed = {
+        row.label: (row.signed, row.current) for row in signed_vs_current(case, stored, latest) if row.changed
+    }
+    assert changed["Therapy lines"] == (
+        "Imatinib 400 mg/day 800 mg/day from 2026-09-10, 2026-03-01 to Ongoing",
+        "Imatinib 400 mg/day 800 mg/day from 2026-09-10, 2026-03-01 to 2026-10-01",
+    )
+    assert changed["Latest scan"] == (
+        "2026-09-01: 42 mm, RECIST 1.1 PD (new lesions), Choi PD",
+        "2026-12-01: 50 mm, RECIST 1.1 PD (+66.7% from the nadir), Choi PR",
+    )
+    assert "Drug levels" not in changed
 
     assert Case.objects.get(pk=case.pk).changed_since_signed
     said = [f"{c.section} · {c.field}: {c.old} → {c.new}" for c in changes_since_signed(case)]
@@ -179,7 +202,7 @@ def test_a_chinese_report_prints_the_course_in_chinese(surgeon):
     case = contract_example_case(given_name="伟", family_name="张", mrn="ZH0000003", language="zh-hans")
     _course(case, surgeon)
     html = _draft_html(case)
-    for words in ("治疗过程", "伊马替尼 400 mg/日", "2026年9月10日起 800 mg/日", "基线", "SD (-25.0%)", "950 ng/mL",
+    for words in ("治疗过程", "伊马替尼 400 mg/日", "2026年9月10日起 800 mg/日", "基线", "SD (较基线 -25.0%)", "950 ng/mL",
                   "24 小时", "偏低：请核查服药依从性及药物相互作用", "肝脏", "定期影像复查", "晚期一线治疗"):  # fmt: skip
         assert words in html, words
     # Allowed besides the report's own (test_report_zh.py): the criteria named after their authors, and ng/mL.
