@@ -389,19 +389,22 @@ def _course_lines(course: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _recist_why(scan: dict[str, Any]) -> str:
     """What decided a scan's RECIST 1.1 category: progression is measured from the nadir (or is a new lesion),
-    the other categories from the baseline."""
+    the other categories from the baseline. Empty when there is no percentage (a nadir of 0 mm)."""
     if scan["recist"] == "PD":
         if scan.get("new_lesions"):
             return _("new lesions")
-        return _("%(change)s from the nadir") % {"change": f"{scan['from_nadir_pct']:+.1f}%"}
-    return _("%(change)s from baseline") % {"change": f"{scan['from_baseline_pct']:+.1f}%"}
+        change = scan.get("from_nadir_pct")
+        return "" if change is None else _("%(change)s from the nadir") % {"change": f"{change:+.1f}%"}
+    change = scan.get("from_baseline_pct")
+    return "" if change is None else _("%(change)s from baseline") % {"change": f"{change:+.1f}%"}
 
 
 def _course_scans(course: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for scan in course["scans"]:
         if scan["recist"]:
-            recist_text = f"{scan['recist']} ({_recist_why(scan)})"
+            why = _recist_why(scan)
+            recist_text = f"{scan['recist']} ({why})" if why else scan["recist"]
             choi_text = scan["choi"] or ""
         elif scan["baseline"]:
             recist_text, choi_text = _("Baseline"), ""
@@ -411,7 +414,8 @@ def _course_scans(course: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "date": _long_date(scan["date"]),
                 "modality": label(SCAN_MODALITY_LABELS, scan["modality"]),
-                "sum": _mm(scan["sum_mm"]) if scan["lesions"] else _("No target lesion"),
+                # A complete response is 0 mm; a scan that could not be assessed has no target lesion.
+                "sum": _mm(scan["sum_mm"]) if scan["lesions"] or scan["recist"] else _("No target lesion"),
                 "recist": recist_text,
                 "choi": choi_text,
             }

@@ -219,3 +219,18 @@ def test_a_chinese_report_prints_the_course_in_chinese(surgeon):
         "mL",
     }
     assert english_runs(html, allowed) == []
+
+
+def test_growth_after_a_complete_response_prints_pd_without_a_percentage(surgeon):
+    # Baseline 40 mm; every target lesion gone on 1 Jun (CR, -100%); 10 mm on 1 Sep: +10 mm from a nadir of 0 mm,
+    # progression with no percentage to print.
+    case = contract_example_case()
+    line(case, surgeon, start=date(2026, 3, 1))
+    scan(case, surgeon, date(2026, 2, 20), ("liver", 40))
+    scan(case, surgeon, date(2026, 6, 1))
+    scan(case, surgeon, date(2026, 9, 1), ("liver", 10))
+    html = _draft_html(case)
+    assert re.search(
+        r"2026-06-01</td>\s*<td>CT</td>\s*<td>0 mm</td>\s*<td>CR \(-100.0% from baseline\)", html
+    )
+    assert re.search(r"2026-09-01</td>\s*<td>CT</td>\s*<td>10 mm</td>\s*<td>PD</td>", html)
