@@ -130,11 +130,11 @@ def test_the_signed_pdf_prints_the_course_and_keeps_it_after_later_edits(surgeon
     assert bytes(stored.pdf) == pdf
     # Re-rendered from what was stored (the HTML view, the meeting printout): the course as it was at signing.
     signed_html = _flat(render_report_html(signed_source(stored), for_pdf=True))
-    assert "Ongoing" in signed_html
-    assert "2026-10-01" not in signed_html
-    assert "2026-12-01" not in signed_html
+    # (Dates alone would not do: the surveillance schedule has visits on some of them.)
+    assert re.search(r"2026-03-01</td>\s*<td>Ongoing</td>", signed_html)
+    assert not re.search(r"2026-12-01</td>\s*<td>CT", signed_html)
     draft = _draft_html(case)
-    assert "2026-10-01" in draft
+    assert re.search(r"2026-03-01</td>\s*<td>2026-10-01</td>\s*<td>Progression</td>", draft)
     # 50 mm against the nadir of 30 mm (1 Jun): +66.7%, and +20 mm.
     assert re.search(
         r"2026-12-01</td>\s*<td>CT</td>\s*<td>50 mm</td>\s*<td>PD \(\+66.7% from the nadir\)", draft
@@ -218,7 +218,10 @@ def test_a_chinese_report_prints_the_course_in_chinese(surgeon):
         "ng",
         "mL",
     }
-    assert english_runs(html, allowed) == []
+    # The course section only: the engine's texts elsewhere are not this test's (a recurrence makes the case
+    # advanced, and the advanced-disease recommendations are not all in the catalogue yet).
+    section = re.search(r'<section aria-labelledby="course-h".*?</section>', html).group(0)
+    assert english_runs(section, allowed) == []
 
 
 def test_growth_after_a_complete_response_prints_pd_without_a_percentage(surgeon):
