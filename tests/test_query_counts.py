@@ -92,3 +92,20 @@ def test_the_case_list_costs_the_same_with_10_and_60_cases(client, surgeon):
     for _ in range(50):
         make_case()
     assert _queries(client, url) == ten
+
+
+def test_the_report_costs_the_same_with_a_short_and_a_ten_year_course(client, surgeon):
+    # Issue 13: the treatment course printed on the report is read with a fixed number of queries.
+    from cases.course.demo import long_course
+    from tests.course.helpers import line, scan
+
+    client.force_login(surgeon)
+    short, long = make_case(diagnosis_date=dt.date(2016, 1, 5)), make_case(diagnosis_date=dt.date(2016, 1, 5))
+    line(short, surgeon, start=dt.date(2016, 2, 1))
+    scan(short, surgeon, dt.date(2016, 1, 20), ("liver", 40))
+    long_course(case=long, user=surgeon, start=dt.date(2016, 1, 26))
+    assert long.imaging_assessments.count() >= 30
+    urls = [reverse("mdt:report", kwargs={"case_id": case.pk}) for case in (short, long)]
+    assert all('class="course-timeline"' in client.get(url).content.decode() for url in urls)
+    counts = [_queries(client, url) for url in urls]
+    assert counts[0] == counts[1], counts

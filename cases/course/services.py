@@ -1,5 +1,8 @@
 """Writes of the treatment course: keyword-only, one transaction each, refusing with ServiceError.
 
+Every write marks a case with a signed report "changed since signed" in its transaction, as the other clinical
+records do (cases.mdt.services.case_note_clinical_change; the changes are listed by cases/mdt/drift.py).
+
 An edit carries the version its form was opened at: if someone saved the record since, nothing is written and
 EditConflict says who and when (as cases/records/services.py case_save_step). A scan that computes progressive
 disease (RECIST 1.1 or Choi) and a recorded recurrence flag the case for the MDT in the same transaction.
@@ -14,6 +17,7 @@ from django.db import models, transaction
 from cases.course import validation
 from cases.course.selectors import course_for, scan_responses
 from cases.followups.services import case_flag_for_mdt, followups_on_case_change
+from cases.mdt.services import case_note_clinical_change
 from cases.models import (
     Case,
     DoseChange,
@@ -55,6 +59,12 @@ def _write(
     obj.updated_by = user
     record_history(obj, user, reason)
     obj.save()
+
+
+def _note_change(case_id) -> None:
+    """After a write: a signed report of the case no longer matches it (read fresh: the caller's copy of the
+    case may predate the write)."""
+    case_note_clinical_change(case=Case.objects.get(pk=case_id))
 
 
 def _flag(case: Case, *, user, reason: str) -> None:
@@ -108,6 +118,7 @@ def line_save(
     )
     # The schedule follows the course (RULES.md section 8): a line's start or stop moves R or A.
     followups_on_case_change(case=case, user=user)
+    _note_change(case.pk)
     return line
 
 
@@ -147,6 +158,7 @@ def dose_change_save(
         expected_version=expected_version,
         new=new,
     )
+    _note_change(case.pk)
     return change
 
 
@@ -206,6 +218,7 @@ def scan_save(
         record_history(target, user, "Scan added" if new else "Scan edited")
         target.save()
     _flag_progression(case, scan, user=user)
+    _note_change(case.pk)
     return scan
 
 
@@ -243,6 +256,7 @@ def level_save(
         expected_version=expected_version,
         new=new,
     )
+    _note_change(case.pk)
     return level
 
 
@@ -287,6 +301,7 @@ def event_save(
             user=user,
             reason=f"Recurrence/progression on {event.event_date:%d %b %Y} ({', '.join(event.sites)}): re-discuss",
         )
+    _note_change(case.pk)
     return event
 
 
@@ -294,7 +309,9 @@ def event_save(
 def record_delete(*, obj: models.Model, user, expected_version: int | None = None) -> None:
     """Delete a course record (its history keeps who and when); refused if it changed since the page opened."""
     _claim(obj, expected_version)
+    case_id = obj.line.case_id if isinstance(obj, DoseChange) else obj.case_id
     record_history(obj, user, f"{WHAT[type(obj)].capitalize()} deleted")
     obj.delete()
     if isinstance(obj, TherapyLine):
         followups_on_case_change(case=obj.case, user=user)
+    _note_change(case_id)

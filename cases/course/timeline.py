@@ -69,6 +69,26 @@ class TimelineData:
 
 
 @dataclass(frozen=True)
+class Words:
+    """The words the picture writes itself (lane names, "today", the description): English by default; the MDT
+    report passes them in its reader's language."""
+
+    therapy: str = "Therapy"
+    scans: str = "Scans"
+    burden: tuple[str, str] = ("Sum of", "diameters")
+    levels: str = "Drug levels"
+    events: str = "Events"
+    today: str = "today"
+    ongoing: str = "ongoing"
+    to: str = "to"
+    threshold: str = "RECIST 1.1 {category} threshold"
+    desc: str = (
+        "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from {first} to "
+        "{last}. The same facts are listed in the table that follows."
+    )
+
+
+@dataclass(frozen=True)
 class Row:
     day: date
     what: str
@@ -131,8 +151,9 @@ def _shape(kind: str, x: float, y: float, colour: str, title: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}">{t}</circle>'
 
 
-def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
+def render_svg(data: TimelineData, *, ident: str = "timeline", words: Words | None = None) -> str:
     """The course as one SVG element (a string), with a <title> and a <desc> for assistive technology."""
+    words = words or Words()
     start, end = _days(data)
     span = max((end - start).days, 1)
     plot = WIDTH - LEFT - RIGHT
@@ -150,10 +171,10 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         top = lines_top + row * (BAR_H + 16) + 12
         x0, x1 = x(bar.start), x(bar.stop or data.today)
         colour = BAR_COLOURS[number % len(BAR_COLOURS)]
-        until = f"{bar.stop:%d %b %Y}" if bar.stop else "ongoing"
+        until = f"{bar.stop:%Y-%m-%d}" if bar.stop else words.ongoing
         out.append(
             f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 2):.1f}" height="{BAR_H}" rx="3" fill="{colour}" '
-            f'stroke="#495057"><title>{escape(f"{bar.drug} {bar.dose} ({bar.setting}) {bar.start:%d %b %Y} to {until}")}</title></rect>'
+            f'stroke="#495057"><title>{escape(f"{bar.drug} {bar.dose} ({bar.setting}) {bar.start:%Y-%m-%d} {words.to} {until}")}</title></rect>'
         )
         if not bar.stop:  # ongoing: an arrow head at today
             out.append(
@@ -172,14 +193,16 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
             )
     lines_h = max(sub_rows, 1) * (BAR_H + 16) + 8
     out.append(
-        f'<text x="4" y="{lines_top + 28}" font-size="13" font-weight="bold" fill="#212529">Therapy</text>'
+        f'<text x="4" y="{lines_top + 28}" font-size="13" font-weight="bold" fill="#212529">{escape(words.therapy)}</text>'
     )
     y = lines_top + lines_h
 
     # Scans
     scans = [m for m in data.marks if m.kind == "scan"]
     scan_y = y + 14
-    out.append(f'<text x="4" y="{scan_y + 4}" font-size="13" font-weight="bold" fill="#212529">Scans</text>')
+    out.append(
+        f'<text x="4" y="{scan_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words.scans)}</text>'
+    )
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{scan_y}" y2="{scan_y}" stroke="#dee2e6"/>')
     free_from = [float("-inf"), float("-inf")]  # where each of the two label rows is free again
     for index, mark in enumerate(scans):
@@ -204,10 +227,10 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         top, height = y + 6, 60
         peak = max([total for _, total in data.burden] + [pd for _, _, pd in data.thresholds]) or 1.0
         out.append(
-            f'<text x="4" y="{top + 22}" font-size="13" font-weight="bold" fill="#212529">Sum of</text>'
+            f'<text x="4" y="{top + 22}" font-size="13" font-weight="bold" fill="#212529">{escape(words.burden[0])}</text>'
         )
         out.append(
-            f'<text x="4" y="{top + 36}" font-size="13" font-weight="bold" fill="#212529">diameters</text>'
+            f'<text x="4" y="{top + 36}" font-size="13" font-weight="bold" fill="#212529">{escape(words.burden[1])}</text>'
         )
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{top + height}" y2="{top + height}" stroke="#dee2e6"/>'
@@ -216,7 +239,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
             f"{x(day):.1f},{top + height - total / peak * height:.1f}" for day, total in data.burden
         )
         out.append(f'<polyline points="{points}" fill="none" stroke="#495057" stroke-width="1.5"/>')
-        for index, (colour, words) in enumerate((("#198754", "PR"), ("#b02a37", "PD"))):
+        for index, (colour, category) in enumerate((("#198754", "PR"), ("#b02a37", "PD"))):
             steps = [
                 (x(day), top + height - levels[index] / peak * height) for day, *levels in data.thresholds
             ]
@@ -224,11 +247,11 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
                 path = " ".join(f"{sx:.1f},{sy:.1f}" for sx, sy in steps)
                 out.append(
                     f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" '
-                    f'stroke-dasharray="4 3"><title>RECIST 1.1 {words} threshold</title></polyline>'
+                    f'stroke-dasharray="4 3"><title>{escape(words.threshold.format(category=category))}</title></polyline>'
                 )
                 out.append(
                     f'<text x="{steps[-1][0] + 3:.1f}" y="{steps[-1][1] + 3:.1f}" font-size="9" '
-                    f'fill="{colour}">{words}</text>'
+                    f'fill="{colour}">{category}</text>'
                 )
         out.append(
             f'<text x="{LEFT - 4}" y="{top + 8}" font-size="9" text-anchor="end" fill="#495057">{peak:.0f} mm</text>'
@@ -243,7 +266,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     if levels:
         level_y = y + 14
         out.append(
-            f'<text x="4" y="{level_y + 4}" font-size="13" font-weight="bold" fill="#212529">Drug levels</text>'
+            f'<text x="4" y="{level_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words.levels)}</text>'
         )
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level_y}" y2="{level_y}" stroke="#dee2e6"/>')
         for index, mark in enumerate(levels):
@@ -264,7 +287,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     events = [m for m in data.marks if m.kind in ("operation", "recurrence", "mdt")]
     event_y = y + 14
     out.append(
-        f'<text x="4" y="{event_y + 4}" font-size="13" font-weight="bold" fill="#212529">Events</text>'
+        f'<text x="4" y="{event_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words.events)}</text>'
     )
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{event_y}" y2="{event_y}" stroke="#dee2e6"/>')
     for index, mark in enumerate(events):
@@ -303,13 +326,17 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="14" y2="{height - 4}" stroke="#212529" stroke-dasharray="3 3"/>'
     )
     grid.append(
-        f'<text x="{tx - 3:.1f}" y="{height - 6}" font-size="9" text-anchor="end" fill="#212529">today</text>'
+        f'<text x="{tx - 3:.1f}" y="{height - 6}" font-size="9" text-anchor="end" fill="#212529">{escape(words.today)}</text>'
     )
 
     n_scans, n_levels = len(scans), len(levels)
-    desc = (
-        f"{len(data.bars)} therapy line(s), {n_scans} scan(s), {n_levels} drug level(s) and {len(events)} event(s) "
-        f"from {start.year} to {end.year - 1}. The same facts are listed in the table that follows."
+    desc = words.desc.format(
+        lines=len(data.bars),
+        scans=n_scans,
+        levels=n_levels,
+        events=len(events),
+        first=start.year,
+        last=end.year - 1,
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
