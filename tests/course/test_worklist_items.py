@@ -27,7 +27,12 @@ def dose_change(case, user, the_line, day=date(2026, 6, 10), dose=800):
     return svc.dose_change_save(
         case=case,
         user=user,
-        data={"line": the_line.pk, "change_date": day, "dose_mg_per_day": Decimal(dose), "reason": "Progression"},
+        data={
+            "line": the_line.pk,
+            "change_date": day,
+            "dose_mg_per_day": Decimal(dose),
+            "reason": "Progression",
+        },
     )
 
 
@@ -126,7 +131,10 @@ def test_deleting_the_record_cancels_the_pending_items_it_made(case, surgeon):
     svc.record_delete(obj=DoseChange.objects.get(pk=change.pk), user=surgeon, expected_version=1)
     made = FollowUpItem.objects.filter(course_record=change.pk)
     # The level-due item was closed by the level (it stays done); the scan-due item is cancelled, with who.
-    assert sorted(made.values_list("source", "status")) == [("dose_scan", "cancelled"), ("drug_level", "done")]
+    assert sorted(made.values_list("source", "status")) == [
+        ("dose_scan", "cancelled"),
+        ("drug_level", "done"),
+    ]
     cancelled = made.get(source="dose_scan")
     assert "deleted" in cancelled.reason
     assert cancelled.history.first().history_user == surgeon
