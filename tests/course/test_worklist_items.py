@@ -215,3 +215,29 @@ def test_a_scan_edited_after_review_is_to_review_again(case, surgeon):
     )
     review.refresh_from_db()
     assert (review.status, review.due_date) == ("pending", date(2026, 2, 2))
+
+
+def test_a_nurse_who_chose_chinese_reads_the_course_items_in_chinese(client, surgeon, case):
+    from django.conf import settings
+    from django.utils import translation
+
+    from cases.models import UserProfile
+
+    line(case, surgeon, start=date(2026, 2, 1))
+    scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
+    scan(case, surgeon, date(2026, 5, 1), ("liver", 70))
+    nurse = make_user("nurse", role=roles.NURSE)
+    UserProfile.objects.create(user=nurse, language="zh-hans")
+    client.force_login(nurse)
+    try:
+        html = client.get(reverse("followups:list") + "?tab=all").content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    for words in (
+        "待复核结果",
+        "计算结果为疾病进展",
+        "剂量调整后待影像复查",
+        "待查伊马替尼血药浓度（谷浓度）",
+        "标记为已复核",
+    ):
+        assert words in html
