@@ -8,8 +8,8 @@ without the record that made it, nor left behind by a refused write:
   (`drug_level`);
 - every scan and drug level entered → "result to review" (`review`), standing out for progression or a trough
   below the threshold, until a nurse or a clinician marks it reviewed;
-- entering a scan closes the scan-due items of changes made on or before its date; entering a level closes the
-  level-due items of triggers on or before its date;
+- entering a scan closes the scan-due items of lines started and doses changed before its date; entering a level
+  closes the level-due items of dose changes before its date and of progression scans on or before it;
 - deleting a record cancels the pending items it made (done items stay, as a record).
 
 The intervals are rule data (guidelines/rulesets/course_worklist.py, with their sources): RULES.md gives none
@@ -97,13 +97,22 @@ def _close(items, *, user, on: date, reason: str) -> None:
         item.save()
 
 
-def _trigger_dates(items: list[FollowUpItem]) -> dict:
-    """The date of the record that made each item (a line's start, a dose change's date, a scan's date)."""
+def _answered_by(items: list[FollowUpItem], day: date) -> list[FollowUpItem]:
+    """The items that a scan or level of `day` answers.
+
+    After a new line or a dose change only a result dated after it answers (a scan on the day a line starts is
+    its baseline, a level on the day the dose changes is still on the old dose); after a scan computing
+    progression, a level of the same day answers."""
     ids = [item.course_record for item in items]
-    dates = dict(TherapyLine.objects.filter(pk__in=ids).values_list("pk", "start_date"))
-    dates.update(DoseChange.objects.filter(pk__in=ids).values_list("pk", "change_date"))
-    dates.update(ImagingAssessment.objects.filter(pk__in=ids).values_list("pk", "scan_date"))
-    return dates
+    after = dict(TherapyLine.objects.filter(pk__in=ids).values_list("pk", "start_date"))
+    after.update(DoseChange.objects.filter(pk__in=ids).values_list("pk", "change_date"))
+    on_or_after = dict(ImagingAssessment.objects.filter(pk__in=ids).values_list("pk", "scan_date"))
+    return [
+        item
+        for item in items
+        if (item.course_record in after and after[item.course_record] < day)
+        or (item.course_record in on_or_after and on_or_after[item.course_record] <= day)
+    ]
 
 
 def _pending(case_id, source: str) -> list[FollowUpItem]:
@@ -168,12 +177,10 @@ def _drug_on(case_id, day: date) -> str | None:
 
 
 def scan_saved(scan: ImagingAssessment, *, user, progression: bool, new: bool) -> None:
-    """A scan entered: it closes the scan-due items of changes made on or before it, waits for review (standing
+    """A scan entered: it closes the scan-due items of changes made before it, waits for review (standing
     out when it computes progression) and, on progression under imatinib, asks for a trough level."""
-    due_items = _pending(scan.case_id, FollowUpSource.DOSE_SCAN)
-    dates = _trigger_dates(due_items)
     _close(
-        [item for item in due_items if dates.get(item.course_record, date.max) <= scan.scan_date],
+        _answered_by(_pending(scan.case_id, FollowUpSource.DOSE_SCAN), scan.scan_date),
         user=user,
         on=scan.scan_date,
         reason=f"Closed: scan of {scan.scan_date:%d %b %Y} entered in the treatment course",
@@ -209,12 +216,10 @@ def scan_saved(scan: ImagingAssessment, *, user, progression: bool, new: bool) -
 
 
 def level_saved(level: DrugLevel, *, user, new: bool) -> None:
-    """A level entered: it closes the level-due items of triggers on or before its date and waits for review
+    """A level entered: it closes the level-due items it answers (see _answered_by) and waits for review
     (standing out when an imatinib trough is below the threshold)."""
-    due_items = _pending(level.case_id, FollowUpSource.DRUG_LEVEL)
-    dates = _trigger_dates(due_items)
     _close(
-        [item for item in due_items if dates.get(item.course_record, date.max) <= level.sample_date],
+        _answered_by(_pending(level.case_id, FollowUpSource.DRUG_LEVEL), level.sample_date),
         user=user,
         on=level.sample_date,
         reason=f"Closed: trough level of {level.sample_date:%d %b %Y} entered in the treatment course",

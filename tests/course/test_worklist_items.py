@@ -101,6 +101,16 @@ def test_entering_the_scan_closes_scan_due_and_puts_the_scan_to_review(case, sur
     assert review.due_date == date(2026, 4, 28)
 
 
+def test_the_baseline_scan_on_the_day_a_line_starts_does_not_close_its_scan_due(case, surgeon):
+    line(case, surgeon, start=date(2026, 2, 1))
+    scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
+    (item,) = items(case, FollowUpSource.DOSE_SCAN)
+    assert item.status == "pending"
+    scan(case, surgeon, date(2026, 5, 2), ("liver", 45))
+    item.refresh_from_db()
+    assert (item.status, item.completed_date) == ("done", date(2026, 5, 2))
+
+
 def test_a_pd_scan_on_imatinib_stands_out_and_asks_for_a_trough_level(case, surgeon):
     line(case, surgeon, start=date(2026, 2, 1))
     scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
@@ -166,6 +176,7 @@ def test_the_worklist_shows_the_three_kinds_and_the_pd_stands_out(client, surgeo
     assert "individualised by the MDT" in html
     assert 'class="badge text-bg-danger result-attention">Computes progression' in html
     assert "Mark reviewed" in html
+    assert "To review" in html
 
 
 def test_a_nurse_and_a_clinician_mark_a_result_reviewed_a_coordinator_cannot(client, surgeon, case):
