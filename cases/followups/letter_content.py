@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpStatus, Pathway
+from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpSource, FollowUpStatus, Pathway
 from cases.models import Case, EscalationStep, FollowUpItem, LetterPurpose, LetterRecipient, SignedReport
 
 # Plain words for the patient: the examination, the risk category, the plan (pathway).
@@ -160,7 +160,9 @@ def letter_data(case: Case, *, today: date, step: EscalationStep | None = None) 
     result = report.result or {}
     risk = (result.get("risk") or {}).get("modified_nih") or ""
     visits = list(
-        case.followups.filter(status=FollowUpStatus.PENDING, due_date__gte=today).order_by("due_date")[:6]
+        case.followups.filter(status=FollowUpStatus.PENDING, due_date__gte=today)
+        .exclude(source=FollowUpSource.REVIEW)  # a result waiting for the team's review is no appointment
+        .order_by("due_date")[:6]
     )
     return LetterData(
         case=case,

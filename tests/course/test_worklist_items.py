@@ -252,3 +252,9 @@ def test_a_nurse_who_chose_chinese_reads_the_course_items_in_chinese(client, sur
         "标记为已复核",
     ):
         assert words in html
+
+
+def test_a_result_to_review_is_not_a_next_follow_up_on_the_case_page(surgeon_client, surgeon, case):
+    scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
+    response = surgeon_client.get(reverse("records:case", kwargs={"case_id": case.pk}))
+    assert response.context["next_followups"] == []
