@@ -153,10 +153,10 @@ def line_saved(line: TherapyLine, *, user) -> None:
 
 
 def dose_change_saved(change: DoseChange, *, user) -> None:
-    """A dose change: a scan is due after it; for imatinib, also a trough level on the new dose."""
+    """A dose change: a scan is due after it; for imatinib (not stopped), also a trough level on the new dose."""
     case_id = change.line.case_id
     _scan_due(case_id=case_id, record_pk=change.pk, since=change.change_date, user=user, reason="Dose change")
-    if change.line.drug in RULES.level_drugs:
+    if change.line.drug in RULES.level_drugs and change.dose_mg_per_day > 0:  # no trough of a stopped drug
         _level_due(
             case_id=case_id,
             record_pk=change.pk,

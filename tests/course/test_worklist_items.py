@@ -88,6 +88,23 @@ def test_a_dose_change_of_another_drug_asks_for_no_level(case, surgeon):
     assert items(case, FollowUpSource.DRUG_LEVEL) == []
 
 
+def test_imatinib_stopped_by_a_dose_change_to_zero_asks_for_no_level(case, surgeon):
+    dose_change(case, surgeon, line(case, surgeon, start=date(2026, 2, 1)), dose=0)
+    assert items(case, FollowUpSource.DRUG_LEVEL) == []
+
+
+def test_a_stale_review_is_refused_and_writes_nothing(case, surgeon, nurse):
+    from cases.followups.services import FollowUpConflict, item_mark_reviewed
+
+    scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
+    review = FollowUpItem.objects.get(source=FollowUpSource.REVIEW)
+    item_mark_reviewed(item=review, user=surgeon, expected_version=review.version)
+    with pytest.raises(FollowUpConflict):
+        item_mark_reviewed(item=review, user=nurse, expected_version=review.version)
+    review.refresh_from_db()
+    assert review.updated_by == surgeon
+
+
 def test_entering_the_scan_closes_scan_due_and_puts_the_scan_to_review(case, surgeon):
     the_line = line(case, surgeon, start=date(2026, 2, 1))
     dose_change(case, surgeon, the_line)
