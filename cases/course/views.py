@@ -28,6 +28,7 @@ from cases.course.selectors import (
     progression_advice,
     scan_responses,
     timeline_context,
+    unreviewed_records,
 )
 from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
@@ -140,6 +141,7 @@ def course_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "trough_rule": IMATINIB_TROUGH,
         "trough_high_note": trough_level(IMATINIB_TROUGH.low_ng_ml).high_note,
         "can_edit": request.user.has_perm(EDIT_CLINICAL),
+        "unreviewed": unreviewed_records(case),
         **timeline_context(case, course),
     }
     return render(request, "course/page.html", context)

@@ -275,3 +275,16 @@ def test_a_result_to_review_is_not_a_next_follow_up_on_the_case_page(surgeon_cli
     scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
     response = surgeon_client.get(reverse("records:case", kwargs={"case_id": case.pk}))
     assert response.context["next_followups"] == []
+
+
+def test_the_course_page_says_which_results_are_not_reviewed_yet(surgeon_client, surgeon, case):
+    from cases.followups.services import item_mark_reviewed
+
+    first = scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
+    scan(case, surgeon, date(2026, 5, 1), ("liver", 45))
+    level(case, surgeon)
+    review = FollowUpItem.objects.get(course_record=first.pk)
+    item_mark_reviewed(item=review, user=surgeon, expected_version=review.version)
+    html = surgeon_client.get(reverse("course:page", kwargs={"case_id": case.pk})).content.decode()
+    assert html.count('data-testid="unreviewed"') == 2
+    assert "Not reviewed yet" in html
