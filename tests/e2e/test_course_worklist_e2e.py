@@ -11,7 +11,7 @@ from cases import roles
 from cases.course import services as svc
 from cases.models import FollowUpItem, ImagingAssessment
 from tests.course.helpers import line, scan
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, serious_axe_violations
 from tests.factories import PASSWORD, make_case, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -53,6 +53,7 @@ def test_the_nurse_sees_the_course_items_and_marks_a_result_reviewed(page, scree
     row = page.locator(f"#item-{review.pk}")
     assert "Computes progression" in row.inner_text()
     screenshot("course-worklist-1400")
+    assert serious_axe_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/followups/?tab=all")
     screenshot("course-worklist-390")
@@ -75,6 +76,7 @@ def test_the_surgeon_deletes_a_scan_after_confirming(page, screenshot):
     page.locator(f'a[href="/cases/{case.pk}/course/scan/{pd.pk}/delete/"]').click()
     page.get_by_role("heading", name="Delete this scan?").wait_for()
     screenshot("course-delete-confirm-390")
+    assert serious_axe_violations(page) == []
     page.get_by_role("button", name="Delete").click()
     page.wait_for_url(f"**/cases/{case.pk}/course/")
     assert not ImagingAssessment.objects.filter(pk=pd.pk).exists()
