@@ -113,6 +113,8 @@ class FollowUpItem(models.Model):
         return due - timedelta(days=window_days), due + timedelta(days=window_days)
 
     def phase_display(self) -> str:
+        if self.course_record:  # made by the treatment course: its kind says what it is for
+            return str(self.get_source_display())
         return PHASE_LABELS.get(self.phase, self.phase)
 
     def current_escalation(self):

@@ -288,3 +288,11 @@ def test_the_course_page_says_which_results_are_not_reviewed_yet(surgeon_client,
     html = surgeon_client.get(reverse("course:page", kwargs={"case_id": case.pk})).content.decode()
     assert html.count('data-testid="unreviewed"') == 2
     assert "Not reviewed yet" in html
+
+
+def test_the_csv_and_the_printable_list_say_what_a_course_item_is_for(client, surgeon, case):
+    scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
+    client.force_login(make_user("nurse", role=roles.NURSE))
+    csv = b"".join(client.get(reverse("followups:export_csv") + "?tab=all").streaming_content).decode()
+    assert "Result to review" in csv
+    assert "Result to review" in client.get(reverse("followups:print") + "?tab=all").content.decode()
