@@ -26,6 +26,7 @@ from cases.choices import (
     ResultAttention,
 )
 from guidelines import PHASE_LABELS
+from guidelines.rulesets.course_worklist import COURSE_WORKLIST
 
 
 class FollowUpItem(models.Model):
@@ -116,6 +117,14 @@ class FollowUpItem(models.Model):
         if self.course_record:  # made by the treatment course: its kind says what it is for
             return str(self.get_source_display())
         return PHASE_LABELS.get(self.phase, self.phase)
+
+    def course_interval_source(self) -> str:
+        """Where the due date of an item made by the treatment course comes from (a local default, with its source)."""
+        if self.source == FollowUpSource.DOSE_SCAN:
+            return COURSE_WORKLIST.scan_source
+        if self.source == FollowUpSource.DRUG_LEVEL:
+            return COURSE_WORKLIST.level_source
+        return ""
 
     def current_escalation(self):
         """The latest step of the escalation ladder opened for this visit, or None.

@@ -23,8 +23,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LOCAL_DEFAULT_SCAN = "Local default (after RULES.md section 8, systemic therapy, and section 3, neoadjuvant)"
-LOCAL_DEFAULT_LEVEL = "Local default (no interval in RULES.md or the issue; threshold: Demetri 2009)"
+# Printed as the items' source (RULES.md section 9: a default this app fixes is "local default (after <source>)").
+LOCAL_DEFAULT_SCAN = (
+    "Local default (after ESMO 2022, Casali PG et al. Ann Oncol 2022;33:20-33: on imatinib, response checked "
+    "every 3 months): 3 months after a new line or a dose change"
+)
+LOCAL_DEFAULT_LEVEL = (
+    "Local default (no interval in the sources; threshold 1,100 ng/mL: Demetri GD et al. J Clin Oncol "
+    "2009;27:3141-7): at the next contact after progression on imatinib, 28 days after a dose change"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,6 +191,7 @@ def test_the_worklist_shows_the_three_kinds_and_the_pd_stands_out(client, surgeo
     assert "Imatinib trough level due" in html
     assert "Result to review" in html
     assert "individualised by the MDT" in html
+    assert 'title="Local default (after ESMO 2022' in html
     assert 'class="badge text-bg-danger result-attention">Computes progression' in html
     assert "Mark reviewed" in html
     assert "To review" in html
