@@ -80,3 +80,17 @@ def test_the_surgeon_deletes_a_scan_after_confirming(page, screenshot):
     page.get_by_role("button", name="Delete").click()
     page.wait_for_url(f"**/cases/{case.pk}/course/")
     assert not ImagingAssessment.objects.filter(pk=pd.pk).exists()
+
+
+def test_a_nurse_who_chose_chinese_reads_the_course_items_at_phone_width(page, screenshot):
+    from cases.models import UserProfile
+
+    surgeon = make_user("sam", role=roles.SURGEON)
+    nurse = make_user(role=roles.NURSE, username="nina", first_name="Nina", last_name="Nurse")
+    UserProfile.objects.create(user=nurse, language="zh-hans")
+    _course(surgeon)
+    login(page, "nina", PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/followups/?tab=all")
+    page.get_by_text("计算结果为疾病进展").wait_for()
+    screenshot("course-worklist-390-zh")
