@@ -28,6 +28,7 @@ PLAIN_MODALITY = {
     FollowUpModality.EUS: "an EUS test (a thin camera tube passed through your mouth, with a small sound probe)",
     FollowUpModality.CHEST_XRAY: "a chest X-ray",
     FollowUpModality.CLINIC: "a clinic visit",
+    FollowUpModality.DRUG_LEVEL: "a blood test to measure the level of imatinib in your blood",
 }
 SHORT_MODALITY = {
     FollowUpModality.CT_OR_MRI: "CT or MRI scan",
@@ -35,6 +36,7 @@ SHORT_MODALITY = {
     FollowUpModality.EUS: "EUS camera test",
     FollowUpModality.CHEST_XRAY: "chest X-ray",
     FollowUpModality.CLINIC: "clinic visit",
+    FollowUpModality.DRUG_LEVEL: "imatinib blood test",
 }
 PLAIN_RISK = {"very_low": "very low", "low": "low", "intermediate": "medium", "high": "high"}
 PLAIN_PLAN = {

@@ -297,3 +297,10 @@ def test_the_csv_and_the_printable_list_say_what_a_course_item_is_for(client, su
     csv = b"".join(client.get(reverse("followups:export_csv") + "?tab=all").streaming_content).decode()
     assert "Result to review" in csv
     assert "Result to review" in client.get(reverse("followups:print") + "?tab=all").content.decode()
+
+
+def test_a_patient_letter_has_plain_words_for_every_modality_the_course_adds():
+    from cases.choices import FollowUpModality
+    from cases.followups.letter_content import PLAIN_MODALITY, SHORT_MODALITY
+
+    assert set(PLAIN_MODALITY) == set(SHORT_MODALITY) == set(FollowUpModality)
