@@ -10,7 +10,8 @@ without the record that made it, nor left behind by a refused write:
   below the threshold, until a nurse or a clinician marks it reviewed;
 - entering a scan closes the scan-due items of lines started and doses changed before its date; entering a level
   closes the level-due items of dose changes before its date and of progression scans on or before it;
-- deleting a record cancels the pending items it made (done items stay, as a record).
+- deleting a record cancels the pending items it made (done items stay, as a record) and opens again the items
+  it had closed.
 
 The intervals are rule data (guidelines/rulesets/course_worklist.py, with their sources): RULES.md gives none
 for these items, so they are local defaults, individualised by the MDT (the items can be rescheduled).
@@ -86,10 +87,11 @@ def _cancel(items, *, user, reason: str) -> None:
         item.save()
 
 
-def _close(items, *, user, on: date, reason: str) -> None:
+def _close(items, *, user, by, on: date, reason: str) -> None:
     for item in items:
         item.status = FollowUpStatus.DONE
         item.completed_date = on
+        item.closed_by_record = by
         item.next_contact_date = None
         item.reason = reason[:300]
         item.updated_by = user if getattr(user, "is_authenticated", False) else None
@@ -182,6 +184,7 @@ def scan_saved(scan: ImagingAssessment, *, user, progression: bool, new: bool) -
     _close(
         _answered_by(_pending(scan.case_id, FollowUpSource.DOSE_SCAN), scan.scan_date),
         user=user,
+        by=scan.pk,
         on=scan.scan_date,
         reason=f"Closed: scan of {scan.scan_date:%d %b %Y} entered in the treatment course",
     )
@@ -221,6 +224,7 @@ def level_saved(level: DrugLevel, *, user, new: bool) -> None:
     _close(
         _answered_by(_pending(level.case_id, FollowUpSource.DRUG_LEVEL), level.sample_date),
         user=user,
+        by=level.pk,
         on=level.sample_date,
         reason=f"Closed: trough level of {level.sample_date:%d %b %Y} entered in the treatment course",
     )
@@ -240,7 +244,8 @@ def level_saved(level: DrugLevel, *, user, new: bool) -> None:
 
 
 def record_deleted(obj, *, user, what: str) -> None:
-    """Cancel the pending items the record made (and those of a deleted line's dose changes)."""
+    """Cancel the pending items the record made (and those of a deleted line's dose changes); open again the items
+    a deleted scan or level had closed (the next result entered closes them)."""
     ids = [obj.pk]
     if isinstance(obj, TherapyLine):
         ids += list(obj.dose_changes.values_list("pk", flat=True))
@@ -249,3 +254,11 @@ def record_deleted(obj, *, user, what: str) -> None:
         user=user,
         reason=f"the {what} it came from was deleted",
     )
+    for item in FollowUpItem.objects.filter(closed_by_record=obj.pk, status=FollowUpStatus.DONE):
+        item.status = FollowUpStatus.PENDING
+        item.completed_date = None
+        item.closed_by_record = None
+        item.reason = f"Open again: the {what} that closed it was deleted"
+        item.updated_by = user if getattr(user, "is_authenticated", False) else None
+        record_history(item, user, item.reason)
+        item.save()

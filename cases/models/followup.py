@@ -64,6 +64,8 @@ class FollowUpItem(models.Model):
     # Items made by the treatment course (sources dose_scan, drug_level, review): the id of the therapy line,
     # dose change, scan or drug level that made the item (several models, so a plain id rather than a key).
     course_record = models.UUIDField(null=True, blank=True, editable=False)
+    # The scan or drug level whose entry closed this item (so that deleting it opens the item again).
+    closed_by_record = models.UUIDField(null=True, blank=True, editable=False)
     # A result to review that must stand out: a scan computing progression, a trough below the threshold.
     attention = models.CharField(max_length=12, choices=ResultAttention.choices, blank=True)
     # Optimistic concurrency: every write is `UPDATE ... WHERE version = <the version the nurse saw>`.

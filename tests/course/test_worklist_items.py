@@ -169,6 +169,17 @@ def test_deleting_the_record_cancels_the_pending_items_it_made(case, surgeon):
     assert FollowUpItem.objects.get(course_record=saved.pk).status == "cancelled"
 
 
+def test_deleting_the_scan_that_closed_a_scan_due_opens_it_again(case, surgeon):
+    line(case, surgeon, start=date(2026, 2, 1))
+    answer = scan(case, surgeon, date(2026, 5, 2), ("liver", 45))
+    (item,) = items(case, FollowUpSource.DOSE_SCAN)
+    assert item.status == "done"
+    svc.record_delete(obj=ImagingAssessment.objects.get(pk=answer.pk), user=surgeon, expected_version=1)
+    item.refresh_from_db()
+    assert (item.status, item.completed_date) == ("pending", None)
+    assert "deleted" in item.reason
+
+
 def test_a_refused_scan_writes_no_item(case, surgeon):
     from cases.service_helpers import ServiceError
 
