@@ -52,6 +52,39 @@ def test_the_worklist_costs_the_same_with_3_and_31_items(client):
     assert _queries(client, url) == few
 
 
+def _case_with_course_items(surgeon, count: int):
+    """A case whose treatment course put `count` items on the worklist: a scan due after the line's start, then
+    results to review (drug levels, one in two below the threshold)."""
+    from decimal import Decimal
+
+    from cases.course import services as course_svc
+    from tests.course.helpers import line
+
+    case = make_case(diagnosis_date=dt.date(2025, 12, 1))
+    line(case, surgeon, start=dt.date(2026, 2, 1))
+    for n in range(count - 1):
+        course_svc.level_save(
+            case=case, user=surgeon,
+            data={"sample_date": dt.date(2026, 2, 2) + dt.timedelta(days=n),
+                  "trough_ng_ml": Decimal(800 if n % 2 else 1500), "hours_since_dose": Decimal(24)},
+        )  # fmt: skip
+    return case
+
+
+def test_the_worklist_costs_the_same_with_3_and_31_course_items(client):
+    nurse = make_user("nurse", role=roles.NURSE)
+    surgeon = make_user("surgeon", role=roles.SURGEON)
+    client.force_login(nurse)
+    _case_with_course_items(surgeon, 3)
+    url = reverse("followups:list") + "?tab=all"
+    few = _queries(client, url)
+    _case_with_course_items(surgeon, 28)
+    html = client.get(url).content.decode()
+    assert html.count("Result to review") == 29
+    assert html.count("Scan due after dose change") == 2
+    assert _queries(client, url) == few
+
+
 def test_the_meeting_page_costs_the_same_with_1_and_12_cases_on_the_agenda(client, coordinator):
     from cases.mdt.services import agenda_add, meeting_create
 

@@ -16,8 +16,17 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from cases.choices import FollowUpSource, FollowUpStatus
 from cases.course.timeline import Bar, Mark, TimelineData, render_svg, table_rows
-from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
+from cases.models import (
+    Case,
+    DoseChange,
+    DrugLevel,
+    FollowUpItem,
+    ImagingAssessment,
+    RecurrenceEvent,
+    TherapyLine,
+)
 from guidelines.drug_levels import TroughResult, trough_level
 from guidelines.progression import Proposal, on_progression
 from guidelines.response import (
@@ -400,3 +409,12 @@ def course_snapshot(case: Case, *, today: date | None = None) -> dict | None:
             for report in case.signed_reports.only("signed_at", "version").order_by("version")
         ],
     }
+
+
+def unreviewed_records(case: Case) -> set:
+    """Ids of the case's scans and drug levels that wait on the worklist for a nurse's or a clinician's review."""
+    return set(
+        FollowUpItem.objects.filter(
+            case=case, source=FollowUpSource.REVIEW, status=FollowUpStatus.PENDING
+        ).values_list("course_record", flat=True)
+    )

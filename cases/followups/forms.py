@@ -76,6 +76,10 @@ class DoneForm(VersionedForm):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class ReviewedForm(VersionedForm):
+    """Marking a result to review as reviewed: nothing to fill in but the version seen."""
+
+
 class ContactForm(VersionedForm):
     outcome = forms.ChoiceField(choices=_blank("Choose…", ContactOutcome.choices))
     next_contact_date = forms.DateField(label="Next contact", required=False, widget=DATE_WIDGET)

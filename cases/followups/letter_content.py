@@ -22,7 +22,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpStatus, Pathway
+from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpSource, FollowUpStatus, Pathway
 from cases.labels import drug_label
 from cases.models import Case, EscalationStep, FollowUpItem, LetterPurpose, LetterRecipient, SignedReport
 from cases.models.patient import person_name
@@ -38,6 +38,7 @@ PLAIN_MODALITY = {
     ),
     FollowUpModality.CHEST_XRAY: _("a chest X-ray"),
     FollowUpModality.CLINIC: _("a clinic visit"),
+    FollowUpModality.DRUG_LEVEL: _("a blood test to measure the level of imatinib in your blood"),
 }
 SHORT_MODALITY = {
     FollowUpModality.CT_OR_MRI: _("CT or MRI scan"),
@@ -45,6 +46,7 @@ SHORT_MODALITY = {
     FollowUpModality.EUS: _("EUS camera test"),
     FollowUpModality.CHEST_XRAY: _("chest X-ray"),
     FollowUpModality.CLINIC: _("clinic visit"),
+    FollowUpModality.DRUG_LEVEL: _("imatinib blood test"),
 }
 PLAIN_RISK = {
     "very_low": pgettext_lazy("chance of recurrence, patient letter", "very low"),
@@ -175,7 +177,9 @@ def letter_data(case: Case, *, today: date, step: EscalationStep | None = None) 
     result = report.result or {}
     risk = (result.get("risk") or {}).get("modified_nih") or ""
     visits = list(
-        case.followups.filter(status=FollowUpStatus.PENDING, due_date__gte=today).order_by("due_date")[:6]
+        case.followups.filter(status=FollowUpStatus.PENDING, due_date__gte=today)
+        .exclude(source=FollowUpSource.REVIEW)  # a result waiting for the team's review is no appointment
+        .order_by("due_date")[:6]
     )
     return LetterData(
         case=case,

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.choices import FollowUpStatus
+from cases.choices import VISIT_SOURCES, FollowUpStatus
 from cases.models import Assessment, Case, FollowUpItem, SignedReport
 
 
@@ -38,8 +38,9 @@ def cases_without_safety_net() -> QuerySet[Case]:
     Each of these is a patient who can silently drop out of follow-up; the list must be empty.
     """
     signed = SignedReport.objects.filter(case=OuterRef("pk"))
+    # A result waiting for review plans nothing: it keeps no patient in view.
     pending = FollowUpItem.objects.filter(
-        case=OuterRef("pk"), status=FollowUpStatus.PENDING, provisional=False
+        case=OuterRef("pk"), status=FollowUpStatus.PENDING, provisional=False, source__in=VISIT_SOURCES
     )
     return (
         Case.objects.active()

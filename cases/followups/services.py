@@ -406,6 +406,21 @@ def item_mark_done(
 
 
 @transaction.atomic
+def item_mark_reviewed(*, item: FollowUpItem, user, expected_version: int) -> FollowUpItem:
+    """A nurse or a clinician has looked at a result entered in the treatment course (a "result to review")."""
+    if item.source != FollowUpSource.REVIEW:
+        raise FollowUpError("Only a result to review can be marked reviewed.")
+    item = _claim(item, expected_version, user)
+    _require_pending(item, "marked reviewed")
+    item.status = FollowUpStatus.DONE
+    item.completed_date = timezone.localdate()
+    item.next_contact_date = None
+    record_history(item, user, "Reviewed")
+    item.save()
+    return item
+
+
+@transaction.atomic
 def item_record_contact(
     *,
     item: FollowUpItem,
