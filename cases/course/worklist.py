@@ -3,7 +3,8 @@
 Called by the course services (cases/course/services.py) inside their transaction, so an item is never written
 without the record that made it, nor left behind by a refused write:
 
-- a new therapy line or a dose change → "scan due after dose change" (source `dose_scan`);
+- a new therapy line or a dose change → "scan due after dose change" (source `dose_scan`), unless the
+  surveillance schedule already has a scan then (on systemic therapy it counts from the current line's start);
 - a dose change of imatinib, or a scan computing progression on imatinib → "imatinib trough level due"
   (`drug_level`);
 - every scan and drug level entered → "result to review" (`review`), standing out for progression or a trough
@@ -121,12 +122,36 @@ def _pending(case_id, source: str) -> list[FollowUpItem]:
     return list(FollowUpItem.objects.filter(case_id=case_id, source=source, status=FollowUpStatus.PENDING))
 
 
+IMAGING = (FollowUpModality.CT_OR_MRI, FollowUpModality.MRI)
+
+
+def _scheduled_scan_near(case_id, due: date, window_days: int) -> bool:
+    """The surveillance schedule already has a pending scan whose window meets this one's: on systemic therapy
+    it counts from the start of the current line (RULES.md section 8), so a new line's month-3 scan is on it."""
+    return FollowUpItem.objects.filter(
+        case_id=case_id,
+        source=FollowUpSource.SCHEDULE,
+        status=FollowUpStatus.PENDING,
+        modality__in=IMAGING,
+        window_start__lte=due + timedelta(days=window_days),
+        window_end__gte=due - timedelta(days=window_days),
+    ).exists()
+
+
 def _scan_due(*, case_id, record_pk, since: date, user, reason: str) -> None:
+    due = add_months(since, RULES.scan_after_change_months)
+    if _scheduled_scan_near(case_id, due, RULES.window_days):
+        # The same scan twice on the nurses' list would be one too many: the schedule's visit answers it.
+        pending = FollowUpItem.objects.filter(
+            source=FollowUpSource.DOSE_SCAN, course_record=record_pk, status=FollowUpStatus.PENDING
+        )
+        _cancel(list(pending), user=user, reason="the surveillance schedule has a scan at that time")
+        return
     _upsert(
         case_id=case_id,
         source=FollowUpSource.DOSE_SCAN,
         record_pk=record_pk,
-        due=add_months(since, RULES.scan_after_change_months),
+        due=due,
         window_days=RULES.window_days,
         modality=FollowUpModality.CT_OR_MRI,
         user=user,

@@ -14,7 +14,7 @@ import pytest
 import time_machine
 
 from cases import roles
-from cases.choices import CaseStatus
+from cases.choices import CaseStatus, FollowUpSource
 from cases.course import services as svc
 from cases.followups.services import schedule_facts
 from cases.models import Case
@@ -43,7 +43,10 @@ def _definitive(case: Case) -> Case:
 
 
 def _dues(case: Case, phase_prefix: str = "") -> list[date]:
-    items = case.followups.filter(status="pending", provisional=False, phase__startswith=phase_prefix)
+    """The due dates of the surveillance schedule (not the course's own worklist items)."""
+    items = case.followups.filter(
+        source=FollowUpSource.SCHEDULE, status="pending", provisional=False, phase__startswith=phase_prefix
+    )
     return sorted(set(items.values_list("due_date", flat=True)))
 
 
@@ -172,3 +175,38 @@ def test_progression_of_metastatic_disease_stays_metastatic(surgeon):
     _recurrence(case, surgeon, date(2026, 3, 5))
     facts = build_facts(Case.objects.get(pk=case.pk), today=date(2026, 4, 1))
     assert (facts.presentation, facts.recurrence_date) == ("metastatic", date(2026, 3, 5))
+
+
+def _imaging_on(case: Case, day: date) -> list[str]:
+    return sorted(
+        case.followups.filter(status="pending", due_date=day, modality="ct_or_mri").values_list(
+            "source", flat=True
+        )
+    )
+
+
+def test_a_new_line_whose_schedule_already_has_the_three_month_scan_gets_no_second_scan(surgeon):
+    # The systemic schedule counts from the line's start (month 3: 2026-06-20): the course's own "scan due after
+    # a new line" (3 months, also 2026-06-20) would be the same scan twice on the nurses' list.
+    case = _definitive(
+        make_case(
+            presentation="metastatic", surgery_date=None, diagnosis_date=date(2025, 6, 1), owner=surgeon
+        )
+    )
+    line(case, surgeon, drug="imatinib", start=date(2026, 3, 20))
+    assert _imaging_on(case, date(2026, 6, 20)) == [FollowUpSource.SCHEDULE]
+    assert not case.followups.filter(source=FollowUpSource.DOSE_SCAN, status="pending").exists()
+
+
+def test_a_dose_change_between_scheduled_scans_still_gets_its_scan(surgeon):
+    from tests.course.test_worklist_items import dose_change
+
+    case = _definitive(
+        make_case(
+            presentation="metastatic", surgery_date=None, diagnosis_date=date(2025, 6, 1), owner=surgeon
+        )
+    )
+    the_line = line(case, surgeon, drug="imatinib", start=date(2026, 3, 20))
+    dose_change(case, surgeon, the_line, day=date(2026, 5, 1))
+    # 3 months after 2026-05-01 is 2026-08-01: no scheduled scan within 14 days of it (2026-06-20, 2026-09-20).
+    assert _imaging_on(case, date(2026, 8, 1)) == [FollowUpSource.DOSE_SCAN]
