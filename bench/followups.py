@@ -110,6 +110,10 @@ def seed(n_patients: int, n_items: int) -> None:
             FollowUpItem.objects.bulk_create(items)
             items = []
     FollowUpItem.objects.bulk_create(items)
+    # As after any bulk load in production (issue 16): the planner's statistics of the filled tables.
+    from gistcare import planner_statistics
+
+    planner_statistics.refresh()
 
 
 ANCHOR_URL = "/healthz/"
