@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import icalendar
 from django.db.models import Q, QuerySet
 
-from cases.choices import FollowUpStatus
+from cases.choices import VISIT_SOURCES, FollowUpStatus
 from cases.csv_safe import csv_lines as safe_csv_lines
 from cases.followups.forms import person_name
 from cases.followups.worklist import base_items
@@ -84,10 +84,11 @@ def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
 
 
 def feed_items(user, today: date) -> QuerySet[FollowUpItem]:
-    """The pending items of `user` (or of no one) due from 60 days ago to a year ahead."""
+    """The pending visits and tests of `user` (or of no one) due from 60 days ago to a year ahead (a result to
+    review is not an appointment: it stays on the worklist)."""
     return (
         base_items()
-        .filter(status=FollowUpStatus.PENDING)
+        .filter(status=FollowUpStatus.PENDING, source__in=VISIT_SOURCES)
         .filter(Q(responsible_nurse=user) | Q(responsible_nurse__isnull=True))
         .filter(
             due_date__gte=today - timedelta(days=FEED_PAST_DAYS),

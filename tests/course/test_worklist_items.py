@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -315,3 +316,21 @@ def test_a_patient_letter_has_plain_words_for_every_modality_the_course_adds():
     from cases.followups.letter_content import PLAIN_MODALITY, SHORT_MODALITY
 
     assert set(PLAIN_MODALITY) == set(SHORT_MODALITY) == set(FollowUpModality)
+
+
+def test_the_calendar_feed_has_the_scan_due_but_not_the_result_to_review(client, case, surgeon):
+    # A calendar event is an appointment: "result to review" plans none (and its modality would read as a scan).
+    import icalendar
+
+    from cases.followups import services as followup_svc
+
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        line(case, surgeon, start=date(2026, 5, 1))
+        scan(case, surgeon, date(2026, 5, 1), ("liver", 30))  # the baseline: the scan due stays open
+        (due_scan,) = items(case, FollowUpSource.DOSE_SCAN)
+        (review,) = items(case, FollowUpSource.REVIEW)
+        token = followup_svc.calendar_token_create(user=make_user(role=roles.NURSE)).token
+        cal = icalendar.Calendar.from_ical(client.get(f"/followups/calendar/{token}.ics").content)
+    uids = {str(event["uid"]) for event in cal.walk("VEVENT")}
+    assert f"{due_scan.pk}@gistcare" in uids
+    assert f"{review.pk}@gistcare" not in uids
