@@ -269,6 +269,7 @@ TRANSLATED = (
         "The rules give no genotype-specific first line for NF1-associated GIST: the standard sequence is shown and the choice is individualised by the MDT."
     ),
     gettext_noop(
+        # xgettext:no-python-format
         "Assess response with the Choi criteria (partial response: at least 10% decrease in size or 15% decrease in CT attenuation) as well as RECIST 1.1 (partial response: at least 30% decrease; progression: at least 20% increase); a new nodule inside a mass signals progression."
     ),
     gettext_noop(
