@@ -143,21 +143,32 @@ def measure(repeat: int) -> None:
 
     today = timezone.localdate()
     page_499 = page_rows(base_items(), "all", today, 498 * PAGE_SIZE, PAGE_SIZE)
+    worklist = "/followups/"
+    # A case with its 5 follow-up items (100,000 items over 20,000 cases), as the nurse opens it from the list.
+    some_case = page_499[0].case_id
     scenarios = [
-        ("overdue", {"tab": "overdue"}),
-        ("due", {"tab": "due"}),
-        ("upcoming", {"tab": "upcoming"}),
-        ("all", {"tab": "all"}),
-        ("all, page 500 (Next)", {"tab": "all", "page": "500", "after": str(Cursor.of(page_499[-1]))}),
-        ("all, page 500 by number", {"tab": "all", "page": "500"}),
-        ("overdue, site+risk", {"tab": "overdue", "site": "stomach", "risk": "high"}),
-        ("due, mine", {"tab": "due", "nurse": "me"}),
+        ("overdue", worklist, {"tab": "overdue"}),
+        ("due", worklist, {"tab": "due"}),
+        ("upcoming", worklist, {"tab": "upcoming"}),
+        ("all", worklist, {"tab": "all"}),
+        (
+            "all, page 500 (Next)",
+            worklist,
+            {"tab": "all", "page": "500", "after": str(Cursor.of(page_499[-1]))},
+        ),
+        ("all, page 500 by number", worklist, {"tab": "all", "page": "500"}),
+        ("overdue, site+risk", worklist, {"tab": "overdue", "site": "stomach", "risk": "high"}),
+        ("due, mine", worklist, {"tab": "due", "nurse": "me"}),
+        # Issue 16: home and the case page with 100,000 follow-up items (home <= 25x, case page <= 10x the anchor).
+        ("home (nurse)", "/", {}),
+        ("case page", f"/cases/{some_case}/", {}),
+        ("case's follow-up page", f"/followups/case/{some_case}/", {}),
     ]
     load_before = load()
     rows = []
     all_anchor: list[float] = []
-    for name, params in scenarios:
-        client.get("/followups/", params)  # warm up
+    for name, path, params in scenarios:
+        client.get(path, params)  # warm up
         client.get(ANCHOR_URL)
         times, anchor, cpu, anchor_cpu = [], [], [], []
         for _ in range(repeat):
@@ -168,17 +179,21 @@ def measure(repeat: int) -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{ANCHOR_URL}: HTTP {response.status_code}")
             start, start_cpu = time.perf_counter(), time.process_time()
-            response = client.get("/followups/", params)
+            response = client.get(path, params)
             times.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"{name}: HTTP {response.status_code}")
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get("/followups/", params)
+            response = client.get(path, params)
         times.sort()
         all_anchor.extend(anchor)
         filters = WorklistFilters(site=params.get("site", ""), risk=params.get("risk", ""))
-        total = tab_counts(filters.apply(base_items()), timezone.localdate())[params["tab"]]
+        total = (
+            tab_counts(filters.apply(base_items()), timezone.localdate())[params["tab"]]
+            if "tab" in params
+            else 0
+        )
         rows.append((name, total, times, anchor, cpu, anchor_cpu, len(ctx.captured_queries)))
     load_after = load()
     with CaptureQueriesContext(connection) as ctx:
