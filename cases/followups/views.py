@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
@@ -162,13 +164,13 @@ def print_list(request: HttpRequest) -> HttpResponse:
 
 
 ACTIONS: dict[str, tuple[str, type]] = {
-    "done": ("Mark done", ff.DoneForm),
-    "contact": ("Record contact", ff.ContactForm),
-    "reschedule": ("Reschedule", ff.RescheduleForm),
-    "cancel": ("Cancel", ff.CancelForm),
-    "edit": ("Edit", ff.EditForm),
-    "escalate": ("Escalate this missed visit", ff.EscalateForm),
-    "outcome": ("Record the outcome of the escalation step", ff.OutcomeForm),
+    "done": (gettext_lazy("Mark done"), ff.DoneForm),
+    "contact": (gettext_lazy("Record contact"), ff.ContactForm),
+    "reschedule": (gettext_lazy("Reschedule"), ff.RescheduleForm),
+    "cancel": (gettext_lazy("Cancel"), ff.CancelForm),
+    "edit": (gettext_lazy("Edit"), ff.EditForm),
+    "escalate": (gettext_lazy("Escalate this missed visit"), ff.EscalateForm),
+    "outcome": (gettext_lazy("Record the outcome of the escalation step"), ff.OutcomeForm),
 }
 
 
@@ -195,7 +197,7 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
         svc.item_mark_done(
             **common, completed_date=data["completed_date"], result=data["result"], notes=data["notes"]
         )
-        return "Marked done."
+        return _("Marked done.")
     if action == "contact":
         svc.item_record_contact(
             **common,
@@ -203,7 +205,7 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
             next_contact_date=data["next_contact_date"],
             notes=data["notes"],
         )
-        return "Contact attempt recorded."
+        return _("Contact attempt recorded.")
     if action == "reschedule":
         svc.item_reschedule(
             **common,
@@ -212,19 +214,19 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
             reason=data["reason"],
             confirmed=data["confirmed"],
         )
-        return "Rescheduled."
+        return _("Rescheduled.")
     if action == "cancel":
         svc.item_cancel(**common, reason=data["reason"])
-        return "Cancelled."
+        return _("Cancelled.")
     if action == "escalate":
         step = esc.item_escalate(item=item, user=user)
-        return f"Escalated: {step.get_step_display().lower()}."
+        return _("Escalated: %(step)s.") % {"step": step.get_step_display().lower()}
     if action == "outcome":
         step = item.current_escalation()
         if step is None:
-            raise svc.FollowUpError("This visit has no escalation step yet.")
+            raise svc.FollowUpError(_("This visit has no escalation step yet."))
         esc.step_record_outcome(step=step, user=user, outcome=data["outcome"], notes=data["notes"])
-        return "Outcome recorded."
+        return _("Outcome recorded.")
     svc.item_edit(
         **common,
         reason=data["reason"],
@@ -234,7 +236,7 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
         responsible_nurse=data["responsible_nurse"],
         notes=data["notes"],
     )
-    return "Saved."
+    return _("Saved.")
 
 
 @login_required
@@ -383,7 +385,7 @@ def case_add_item(request: HttpRequest, case_id) -> HttpResponse:
         ff.ManualForm(request.POST),
         form_name="manual_form",
         save=lambda data: svc.item_add_manual(case=case, user=request.user, **data),
-        done="Follow-up item added.",
+        done=_("Follow-up item added."),
     )
 
 
@@ -397,7 +399,7 @@ def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
         ff.AdjuvantCourseForm(request.POST),
         form_name="course_form",
         save=lambda data: svc.adjuvant_course_save(case=case, user=request.user, **data),
-        done="Adjuvant course saved; the schedule follows its real end date.",
+        done=_("Adjuvant course saved; the schedule follows its real end date."),
     )
 
 
@@ -409,7 +411,7 @@ def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
 
     def save(data: dict) -> None:
         if course is None:
-            raise svc.FollowUpError("Record the adjuvant course first.")
+            raise svc.FollowUpError(_("Record the adjuvant course first."))
         svc.adjuvant_interruption_add(course=course, user=request.user, **data)
 
     return _case_form_post(
@@ -418,7 +420,7 @@ def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
         ff.InterruptionForm(request.POST),
         form_name="interruption_form",
         save=save,
-        done="Interruption recorded; the schedule was moved accordingly.",
+        done=_("Interruption recorded; the schedule was moved accordingly."),
     )
 
 
@@ -429,7 +431,8 @@ def case_regenerate(request: HttpRequest, case_id) -> HttpResponse:
     result = svc.followups_regenerate(case=case, user=request.user, reason="Regenerated by hand")
     messages.success(
         request,
-        f"Schedule regenerated: {result.created} new, {result.kept} kept, {result.removed} pending removed.",
+        _("Schedule regenerated: %(created)s new, %(kept)s kept, %(removed)s pending removed.")
+        % {"created": result.created, "kept": result.kept, "removed": result.removed},
     )
     return redirect("followups:case", case_id=case.pk)
 
@@ -444,7 +447,7 @@ def case_recurrent(request: HttpRequest, case_id) -> HttpResponse:
     except svc.FollowUpError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Case re-assessed as recurrent disease.")
+        messages.success(request, _("Case re-assessed as recurrent disease."))
     return redirect(_safe_next(request, reverse("followups:case", kwargs={"case_id": case.pk})))
 
 
@@ -500,7 +503,7 @@ def case_close(request: HttpRequest, case_id) -> HttpResponse:
         except svc.FollowUpError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Follow-up closed; its pending visits were cancelled.")
+            messages.success(request, _("Follow-up closed; its pending visits were cancelled."))
             return redirect("followups:case", case_id=case.pk)
     pending = case.followups.filter(status=FollowUpStatus.PENDING).count()
     return render(request, "followups/close.html", {"case": case, "form": form, "pending": pending})
@@ -517,7 +520,7 @@ def case_letter_new(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id)
     form = ff.LetterNewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the recipient and the kind of letter.")
+        messages.error(request, _("Choose the recipient and the kind of letter."))
         return redirect("followups:case", case_id=case.pk)
     step = None
     if form.cleaned_data["step"]:
@@ -533,7 +536,11 @@ def case_letter_new(request: HttpRequest, case_id) -> HttpResponse:
     except svc.FollowUpError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{letter} generated: review the PDF, then send it.")
+        messages.success(
+            request,
+            _("%(purpose)s letter to the %(recipient)s generated: review the PDF, then send it.")
+            % {"purpose": letter.get_purpose_display(), "recipient": letter.get_recipient_display()},
+        )
     return redirect(reverse("followups:case", kwargs={"case_id": case.pk}) + "#letters")
 
 
@@ -554,14 +561,14 @@ def letter_send(request: HttpRequest, letter_id) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_id)
     form = ff.LetterSendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose how the letter is sent.")
+        messages.error(request, _("Choose how the letter is sent."))
     else:
         try:
             letters_svc.letter_send(letter=letter, user=request.user, via=form.cleaned_data["via"])
         except svc.FollowUpError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Letter recorded as sent.")
+            messages.success(request, _("Letter recorded as sent."))
     return redirect(reverse("followups:case", kwargs={"case_id": letter.case_id}) + "#letters")
 
 
@@ -578,7 +585,7 @@ def case_contact(request: HttpRequest, case_id) -> HttpResponse:
         except svc.FollowUpError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Contact details saved.")
+            messages.success(request, _("Contact details saved."))
             return redirect("followups:case", case_id=case.pk)
     return _render_case(request, case, contact_form=form)
 
@@ -594,7 +601,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             svc.calendar_token_revoke(user=request.user)
-            messages.success(request, "Your calendar feed address no longer works.")
+            messages.success(request, _("Your calendar feed address no longer works."))
             return redirect("followups:calendar")
         created = svc.calendar_token_create(user=request.user)
         # Shown on this response only: the database keeps a hash, so the address cannot be shown again.

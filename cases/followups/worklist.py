@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import FollowUpStatus
 from cases.models import Case, EscalationStep, FollowUpItem, Patient
 
 TABS: tuple[tuple[str, str], ...] = (
-    ("overdue", "Overdue"),
-    ("due", "Due now"),
-    ("upcoming", "Upcoming (30 days)"),
-    ("all", "All"),
+    ("overdue", _("Overdue")),
+    ("due", _("Due now")),
+    ("upcoming", _("Upcoming (30 days)")),
+    ("all", _("All")),
 )
 TAB_NAMES = frozenset(name for name, _ in TABS)
 UPCOMING_DAYS = 30

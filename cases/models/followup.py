@@ -23,7 +23,7 @@ from cases.choices import (
     FollowUpSource,
     FollowUpStatus,
 )
-from guidelines import PHASE_LABELS
+from cases.labels import phase_label
 
 
 class FollowUpItem(models.Model):
@@ -100,7 +100,7 @@ class FollowUpItem(models.Model):
         return due - timedelta(days=window_days), due + timedelta(days=window_days)
 
     def phase_display(self) -> str:
-        return PHASE_LABELS.get(self.phase, self.phase)
+        return phase_label(self.phase)
 
     def current_escalation(self):
         """The latest step of the escalation ladder opened for this visit, or None.
