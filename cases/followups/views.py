@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
 from cases.choices import FollowUpStatus
+from cases.csv_safe import with_bom
 from cases.followups import escalation as esc
 from cases.followups import forms as ff
 from cases.followups import letters as letters_svc
@@ -31,7 +32,16 @@ from cases.followups import safety as followup_safety
 from cases.followups import services as svc
 from cases.followups.exports import calendar_ical, callback_items, csv_lines, feed_items
 from cases.followups.selectors import flagged_cases
-from cases.followups.worklist import TAB_NAMES, TABS, WorklistFilters, base_items, page_rows, rows, tab_counts
+from cases.followups.worklist import (
+    STATE_LABELS,
+    TAB_NAMES,
+    TABS,
+    WorklistFilters,
+    base_items,
+    page_rows,
+    rows,
+    tab_counts,
+)
 from cases.models import CalendarFeedToken, Case, EscalationStep, FollowUpItem, Letter
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
 from cases.records.banner import patient_banner
@@ -131,7 +141,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters, tab, _query = _filtered(request, _surgeons())
     qs = rows(filters.apply(base_items(), user=request.user), tab, today)
 
-    response = StreamingHttpResponse(csv_lines(qs, today), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(with_bom(csv_lines(qs, today)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="followups-{tab}-{today.isoformat()}.csv"'
     return response
 
@@ -145,6 +155,7 @@ def print_list(request: HttpRequest) -> HttpResponse:
     items = list(rows(qs, tab, today)[:PRINT_LIMIT])
     for item in items:
         item.state = item.state_on(today)
+        item.state_label = STATE_LABELS.get(item.state, item.state)
     return render(
         request,
         "followups/print.html",

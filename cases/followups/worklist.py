@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.choices import FollowUpStatus
 from cases.models import Case, EscalationStep, FollowUpItem, Patient
@@ -27,6 +28,14 @@ TABS: tuple[tuple[str, str], ...] = (
     ("all", _("All")),
 )
 TAB_NAMES = frozenset(name for name, _ in TABS)
+#: An item's state (FollowUpItem.state_on) in words, for the printed list and the CSV.
+STATE_LABELS: dict[str, str] = {
+    "overdue": pgettext_lazy("follow-up state", "overdue"),
+    "due": pgettext_lazy("follow-up state", "due"),
+    "upcoming": pgettext_lazy("follow-up state", "upcoming"),
+    "done": pgettext_lazy("follow-up state", "done"),
+    "cancelled": pgettext_lazy("follow-up state", "cancelled"),
+}
 UPCOMING_DAYS = 30
 
 

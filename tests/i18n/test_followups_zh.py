@@ -150,3 +150,29 @@ def test_a_flash_message_is_chinese(zh_nurse_client, case):
     html = response.content.decode()
     assert "已添加随访项目" in html
     _no_english(html)
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("/followups/print/?tab=all", "随访列表"),
+        ("/followups/flagged/", "需多学科团队重新讨论的病例"),
+        ("/followups/lost/", "失访"),
+        ("/followups/safety-net/", "随访安全网"),
+        ("/followups/calendar/", "日历订阅"),
+    ],
+)
+def test_the_other_follow_up_pages_are_chinese(zh_nurse_client, case, url, words):
+    html = zh_nurse_client.get(url).content.decode()
+    assert words in html
+    _no_english(html)
+
+
+def test_the_closing_page_is_chinese(client, case):
+    coordinator = make_user("zhcoordinator", role=roles.COORDINATOR, first_name="敏", last_name="王")
+    UserProfile.objects.create(user=coordinator, language="zh-hans")
+    client.force_login(coordinator)
+    html = client.get(f"/followups/case/{case.pk}/close/").content.decode()
+    assert "关闭随访" in html
+    assert "<bdi>张</bdi> <bdi>伟</bdi>" in html
+    _no_english(html)
