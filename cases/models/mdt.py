@@ -12,8 +12,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import dateformat
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 
@@ -91,7 +92,8 @@ class MdtMeeting(models.Model):
         verbose_name = "MDT meeting"
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d %b %Y})"
+        # The date in the reader's language: "GIST MDT (05 Mar 2026)", "GIST MDT (2026年3月5日)".
+        return f"{self.title} ({dateformat.format(self.date, gettext('d M Y'))})"
 
     @property
     def short_id(self) -> str:
@@ -105,7 +107,7 @@ class MdtMeeting(models.Model):
     def label(self) -> str:
         """How a signed report names the meeting: a virtual one as "virtual MDT <date>"."""
         if self.is_virtual:
-            return f"virtual MDT {self.date:%d %b %Y}"
+            return gettext("virtual MDT %(date)s") % {"date": dateformat.format(self.date, gettext("d M Y"))}
         return str(self)
 
 

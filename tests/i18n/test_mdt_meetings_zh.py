@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from cases import roles
+from cases.mdt.decisions import Attendee, parse_attendee
 from cases.mdt.services import agenda_add, decision_record, meeting_create
 from cases.models import UserProfile
 from cases.records.assessment import case_assess
@@ -103,4 +104,29 @@ def test_the_case_search_and_a_flash_message_are_chinese(client, zh_coordinator,
     response = client.post(reverse("mdt:agenda_add", args=[meeting.id]), {"case": str(other.id)}, follow=True)
     html = response.content.decode()
     assert f"病例 {other.short_id} 已加入议程" in html
+    _no_english(html)
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "discipline"),
+    [
+        ("王医生，外科医生（主席）", "王医生", "surgeon"),
+        ("李医生, 病理科", "李医生", "pathologist"),
+        ("赵护士，专科护士", "赵护士", "nurse"),
+        ("Dr A. Smith, surgeon (chair)", "Dr A. Smith", "surgeon"),
+    ],
+)
+def test_an_attendance_line_in_chinese_names_the_discipline(line, name, discipline):
+    assert parse_attendee(line) == Attendee(name, discipline)
+
+
+def test_the_sign_page_is_chinese(client, zh_chair, meeting):
+    item = meeting.items.get(decision="accept")
+    with time_machine.travel(date(2026, 3, 5), tick=False):  # the day of the meeting
+        client.force_login(zh_chair)
+        response = client.get(reverse("mdt:sign", args=[meeting.id, item.id]))
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    for words in ("签署多学科团队决定", "张伟", "接受推荐", "未达法定人数", "您的密码"):
+        assert words in html, words
     _no_english(html)
