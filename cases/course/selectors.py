@@ -15,6 +15,8 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.course.timeline import Bar, Mark, TimelineData, render_svg, table_rows
 from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
@@ -188,7 +190,7 @@ def _num(value) -> str:
 
 
 def _dose(value) -> str:
-    return f"{_num(value)} mg/day"
+    return _("%(dose)s mg/day") % {"dose": _num(value)}
 
 
 def timeline_data(case: Case, course: Course, *, today: date | None = None) -> TimelineData:
@@ -218,15 +220,16 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
                 else (f"{row.recist.category}/{row.choi.category}")
             )
         elif row.is_baseline:
-            what, label = "baseline", "base"
+            what, label = _("baseline"), pgettext("timeline label of a baseline scan", "base")
         else:
-            what, label = "no response computed", "–"
+            what, label = _("no response computed"), "–"
         marks.append(
             Mark(
                 day=scan.scan_date,
                 kind="scan",
                 label=label,
-                text=f"{scan.get_modality_display()}: sum of diameters {row.sum_mm:g} mm; {what}",
+                text=_("%(modality)s: sum of diameters %(sum)s mm; %(what)s")
+                % {"modality": scan.get_modality_display(), "sum": f"{row.sum_mm:g}", "what": what},
                 category=row.worst,
             )
         )
@@ -246,20 +249,24 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
             Mark(
                 day=event.event_date,
                 kind="recurrence",
-                label="recurrence",
-                text=f"Recurrence/progression: {', '.join(event.sites)} ({event.get_found_by_display().lower()})",
+                label=pgettext("timeline label", "recurrence"),
+                text=_("Recurrence/progression: %(sites)s (%(found_by)s)")
+                % {"sites": ", ".join(event.sites), "found_by": event.get_found_by_display().lower()},
             )
         )
     operation = case.section("operation")
     if operation is not None:
-        marks.append(Mark(operation.surgery_date, "operation", "operation", "Operation"))
+        marks.append(
+            Mark(operation.surgery_date, "operation", pgettext("timeline label", "operation"), _("Operation"))
+        )
     for report in case.signed_reports.only("signed_at", "decision", "version"):
         marks.append(
             Mark(
                 day=timezone.localdate(report.signed_at),
                 kind="mdt",
                 label="MDT",
-                text=f"MDT report v{report.version} signed ({report.get_decision_display().lower()})",
+                text=_("MDT report v%(version)s signed (%(decision)s)")
+                % {"version": report.version, "decision": report.get_decision_display().lower()},
             )
         )
     burden = tuple((row.scan.scan_date, row.sum_mm) for row in responses if row.scan.lesions.all())
@@ -276,7 +283,7 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
         if row.recist is not None
     )
     return TimelineData(
-        title=f"Treatment course of case {case.short_id}",
+        title=_("Treatment course of case %(id)s") % {"id": case.short_id},
         today=today,
         bars=bars,
         marks=tuple(sorted(marks, key=lambda mark: mark.day)),
