@@ -130,3 +130,21 @@ def test_the_sign_page_is_chinese(client, zh_chair, meeting):
     for words in ("签署多学科团队决定", "张伟", "接受推荐", "未达法定人数", "您的密码"):
         assert words in html, words
     _no_english(html)
+
+
+def test_adding_a_case_from_its_page_is_chinese(client, zh_coordinator, meeting, surgeon):
+    other = gastric_case(owner=surgeon, patient=PatientFactory(given_name="芳", family_name="李", mrn="ZH0000003"))
+    client.force_login(zh_coordinator)
+    html = client.get(reverse("mdt:case_agenda_add", args=[other.id])).content.decode()
+    assert "加入议程" in html
+    assert "胃肠间质瘤多学科会诊（2026年3月5日）" in html or "胃肠间质瘤多学科会诊 (2026年3月5日)" in html
+    _no_english(html)
+    response = client.post(reverse("mdt:case_agenda_add", args=[other.id]), {"meeting": ""})
+    _no_english(response.content.decode())
+
+
+def test_the_printout_page_is_chinese(client, zh_coordinator, meeting):
+    client.force_login(zh_coordinator)
+    html = client.get(reverse("mdt:printout", args=[meeting.id])).content.decode()
+    assert "会议打印稿" in html
+    _no_english(html)
