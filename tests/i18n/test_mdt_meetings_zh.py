@@ -133,7 +133,9 @@ def test_the_sign_page_is_chinese(client, zh_chair, meeting):
 
 
 def test_adding_a_case_from_its_page_is_chinese(client, zh_coordinator, meeting, surgeon):
-    other = gastric_case(owner=surgeon, patient=PatientFactory(given_name="芳", family_name="李", mrn="ZH0000003"))
+    other = gastric_case(
+        owner=surgeon, patient=PatientFactory(given_name="芳", family_name="李", mrn="ZH0000003")
+    )
     client.force_login(zh_coordinator)
     html = client.get(reverse("mdt:case_agenda_add", args=[other.id])).content.decode()
     assert "加入议程" in html
