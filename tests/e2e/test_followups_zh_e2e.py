@@ -14,7 +14,7 @@ from cases import roles
 from cases.followups.escalation import item_escalate
 from cases.followups.services import item_add_manual
 from cases.models import UserProfile
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, serious_axe_violations
 from tests.factories import PASSWORD, PatientFactory, make_case, make_user
 
 pytestmark = pytest.mark.e2e
@@ -69,3 +69,4 @@ def test_the_chinese_worklist_fits_the_screen(page, screenshot, width):
     screenshot(f"i18n-worklist-zh-{width}")
     assert _overflowing(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_axe_violations(page) == []
