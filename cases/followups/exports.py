@@ -96,7 +96,7 @@ def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
             patient.mrn,
             patient.phone,
             patient.get_preferred_contact_display(),
-            case.owner.get_full_name() or case.owner.username,
+            person_name(case.owner),
             presentation.get_site_display() if presentation else "",
             case.get_risk_category_display(),
             person_name(nurse) if nurse else "",

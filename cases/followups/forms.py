@@ -18,6 +18,7 @@ from cases.choices import (
 from cases.followups.worklist import WorklistFilters
 from cases.models import ClosureReason, EscalationOutcome, LetterPurpose, LetterRecipient, LetterSentVia
 from cases.roles import NURSE
+from cases.templatetags.people import staff_name
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -53,7 +54,7 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["surgeon"].choices = [
             ("", _("Any surgeon")),
-            *((u.pk, u.get_full_name() or u.username) for u in surgeons),
+            *((u.pk, person_name(u)) for u in surgeons),
         ]
 
     def filters(self) -> WorklistFilters:
@@ -162,7 +163,8 @@ class ContactDetailsForm(forms.Form):
 
 
 def person_name(user) -> str:
-    return user.get_full_name() or user.username
+    """A colleague's name in the reader's language (family name first in Chinese: cases.templatetags.people)."""
+    return staff_name(user)
 
 
 class PersonChoiceField(forms.ModelChoiceField):

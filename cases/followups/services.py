@@ -43,6 +43,7 @@ from cases.models.api import hash_token
 from cases.records.assessment import case_assess
 from cases.records.facts import build_facts
 from cases.service_helpers import ServiceError, record_history
+from cases.templatetags.people import staff_name
 from guidelines import add_months, assess
 from guidelines.rulesets.drug_doses import dose_outside_usual_range
 
@@ -68,11 +69,7 @@ class FollowUpConflict(FollowUpError):
     """Another user saved the item after this one was loaded: nothing was written."""
 
     def __init__(self, current: FollowUpItem) -> None:
-        who = (
-            current.updated_by.get_full_name() or current.updated_by.username
-            if current.updated_by
-            else _("someone")
-        )
+        who = staff_name(current.updated_by) if current.updated_by else _("someone")
         when = timezone.localtime(current.updated_at).strftime("%H:%M")
         super().__init__(
             _(

@@ -21,6 +21,7 @@ from cases.followups.services import (
     item_record_contact,
 )
 from cases.models import UserProfile
+from cases.templatetags.people import staff_name
 from tests.factories import PatientFactory, make_case, make_user
 from tests.i18n.textcheck import english_runs
 
@@ -91,7 +92,7 @@ def test_the_worklist_is_chinese_with_the_patient_family_name_first(zh_nurse_cli
         "<bdi>张</bdi> <bdi>伟</bdi>",
         "腹盆腔CT或MRI",
         "2026年1月20日",
-        "<bdi>芳 李</bdi>",
+        "<bdi>李芳</bdi>",  # a colleague too: family name first in Chinese
     ):
         assert words in html, words
     assert "第二次联系" in html  # the escalation step opened on the overdue visit
@@ -176,3 +177,12 @@ def test_the_closing_page_is_chinese(client, case):
     assert "关闭随访" in html
     assert "<bdi>张</bdi> <bdi>伟</bdi>" in html
     _no_english(html)
+
+
+def test_a_colleague_name_is_family_name_first_in_chinese_only(nurse):
+    with translation.override("zh-hans"):
+        assert staff_name(nurse) == "李芳"
+    with translation.override("en"):
+        assert staff_name(nurse) == "芳 李"  # English keeps the user's name as Django gives it
+    nurse.first_name = nurse.last_name = ""
+    assert staff_name(nurse) == nurse.username
