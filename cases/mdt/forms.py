@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.mdt.decisions import MODIFIABLE, clean_modifications, parse_attendees
@@ -104,7 +104,9 @@ class ModificationsMixin:
 
 
 class DecisionForm(ModificationsMixin, forms.Form):
-    decision = forms.ChoiceField(choices=MdtDecision.choices, widget=forms.RadioSelect, label=_("Decision"))
+    decision = forms.ChoiceField(
+        choices=MdtDecision.choices, widget=forms.RadioSelect, label=pgettext_lazy("MDT decision", "Decision")
+    )
     reason = forms.CharField(
         label=_("Reason for the modification"),
         max_length=300,
@@ -161,7 +163,7 @@ class AmendForm(ModificationsMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[c for c in MdtDecision.choices if c[0] in SIGNABLE_DECISIONS],
         widget=forms.RadioSelect,
-        label=_("Decision"),
+        label=pgettext_lazy("MDT decision", "Decision"),
     )
     decision_reason = forms.CharField(label=_("Reason for the modification"), max_length=300, required=False)
     decision_text = forms.CharField(
