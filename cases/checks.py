@@ -40,3 +40,21 @@ def refuse_unsafe_start() -> None:
     errors = [m for m in checks.run_checks(tags=[TAG], include_deployment_checks=True) if m.is_serious()]
     if errors:
         raise ImproperlyConfigured("\n".join(f"{m.id}: {m.msg} {m.hint}" for m in errors))
+
+
+@checks.register("gistcare_deploy", deploy=True)
+def celery_broker_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Issue 16: without a broker, Celery tasks run inside the request that sends them (right for `make run` and
+    the tests). In production that makes a meeting printout hold a web worker for seconds, and no beat sends the
+    nightly jobs."""
+    if settings.DEBUG or not settings.CELERY_TASK_ALWAYS_EAGER:
+        return []
+    return [
+        checks.Warning(
+            "CELERY_BROKER_URL is not set: printouts and the other background jobs run inside web requests, "
+            "and the nightly jobs (reminders, escalation, the safety-net check) run only if cron runs them.",
+            hint="Set CELERY_BROKER_URL=redis://host:6379/0 on every app server, worker and beat, and run the "
+            "Celery workers and one beat (docs/deploy.md).",
+            id="gistcare.W002",
+        )
+    ]

@@ -190,11 +190,30 @@ class FollowUpModality(models.TextChoices):
     EUS = "eus", _("Endoscopic ultrasound")
     CHEST_XRAY = "chest_xray", _("Chest X-ray")
     CLINIC = "clinic", _("Clinic visit")
+    # Not an engine modality: a blood test asked for by the treatment course (cases/course/worklist.py).
+    DRUG_LEVEL = "drug_level", _("Imatinib trough level (blood test)")
 
 
 class FollowUpSource(models.TextChoices):
     SCHEDULE = "schedule", _("Guideline schedule")
     MANUAL = "manual", _("Added by hand")
+    # Made by the treatment course (issue 13; cases/course/worklist.py), linked by `course_record`.
+    DOSE_SCAN = "dose_scan", _("Scan due after dose change")
+    DRUG_LEVEL = "drug_level", _("Imatinib trough level due")
+    REVIEW = "review", _("Result to review")
+
+
+# Sources of items that plan a visit or a test (a result to review plans nothing: no safety net, no escalation).
+VISIT_SOURCES = frozenset(
+    {FollowUpSource.SCHEDULE, FollowUpSource.MANUAL, FollowUpSource.DOSE_SCAN, FollowUpSource.DRUG_LEVEL}
+)
+
+
+class ResultAttention(models.TextChoices):
+    """Why a result to review stands out on the worklist."""
+
+    PROGRESSION = "progression", _("Computes progression")
+    LOW_LEVEL = "low_level", _("Trough below the threshold")
 
 
 class FollowUpStatus(models.TextChoices):

@@ -31,6 +31,11 @@ TRANSLATED = (
         "and NTRK."
     ),
     gettext_noop("Manage within a multidisciplinary team at a specialist centre."),
+    # Advanced disease after an operation (RULES.md section 6).
+    gettext_noop(
+        "Operation on record in advanced disease: after complete resection of metastases imatinib continues (it is "
+        "not stopped because the disease is no longer visible)."
+    ),
     gettext_noop("High risk (modified NIH): adjuvant imatinib recommended for {months} months."),
     gettext_noop(
         "Intermediate risk (modified NIH): consider adjuvant imatinib in a shared decision; {months} months if given."

@@ -24,9 +24,13 @@ __all__ = [
     "ADJUVANT_LABELS",
     "AFIP_LABELS",
     "APPROACH_LABELS",
+    "FOUND_BY_LABELS",
+    "LINE_SETTING_LABELS",
     "MODALITY_LABELS",
     "PHASE_LABELS",
     "RISK_LABELS",
+    "SCAN_MODALITY_LABELS",
+    "STOP_REASON_LABELS",
     "choice_labels",
     "drug_label",
     "label",
@@ -71,6 +75,33 @@ DRUG_LABELS: dict[str, str] = {
     "regorafenib": _("regorafenib"),
     "ripretinib": _("ripretinib"),
     "avapritinib": _("avapritinib"),
+    "larotrectinib": _("larotrectinib"),
+    "entrectinib": _("entrectinib"),
+    "dabrafenib_trametinib": _("dabrafenib + trametinib"),
+    "other": _("other drug"),
+}
+
+#: The treatment course (issue 13) as the MDT report prints it: codes of cases/models/course.py in words.
+LINE_SETTING_LABELS: dict[str, str] = {
+    "neoadjuvant": _("Neoadjuvant"),
+    "adjuvant": _("Adjuvant"),
+    "advanced_1": _("Advanced disease, line 1"),
+    "advanced_2": _("Advanced disease, line 2"),
+    "advanced_3": _("Advanced disease, line 3"),
+    "advanced_4": _("Advanced disease, line 4 or later"),
+}
+STOP_REASON_LABELS: dict[str, str] = {
+    "completed": _("Completed"),
+    "progression": _("Progression"),
+    "toxicity": _("Toxicity"),
+    "patient_choice": _("Patient choice"),
+    "other": _("Other"),
+}
+SCAN_MODALITY_LABELS: dict[str, str] = {"ct": "CT", "mri": "MRI", "pet_ct": "PET-CT"}
+FOUND_BY_LABELS: dict[str, str] = {
+    "scheduled_scan": _("Scheduled scan"),
+    "symptoms": _("Symptoms"),
+    "other": _("Other"),
 }
 
 

@@ -531,6 +531,10 @@ def _surgery_step(
         return approach, RUPTURE_CHECKLIST
     if pathway == "systemic_therapy":
         recs.append(st["systemic.surgery_role"])
+        if inp.flag("resected"):
+            # RULES.md section 6 (ESMO 2022): after complete resection of metastases imatinib continues (`resected`
+            # is False on this pathway: it means a resected primary whose pathology drives adjuvant therapy).
+            recs.append(st["systemic.after_metastasectomy"])
     return None, ()
 
 

@@ -190,6 +190,9 @@ MATRIX: list[Row] = [
     Row("followups:item_action", ITEM("escalate"), "GET", only(*NURSES)),
     Row("followups:item_action", ITEM("escalate"), "POST", only(*NURSES)),
     Row("followups:item_action", ITEM("outcome"), "POST", only(*NURSES)),
+    # A result to review: a nurse or a clinician marks it reviewed.
+    Row("followups:item_action", ITEM("reviewed"), "GET", only(*NURSES, *EDITORS)),
+    Row("followups:item_action", ITEM("reviewed"), "POST", only(*NURSES, *EDITORS)),
     Row("followups:safety_net", NO_ARGS, "GET", clinical()),
     Row("followups:lost", NO_ARGS, "GET", clinical()),
     Row("followups:case_close", CASE_ID, "GET", only(*COORDINATORS)),
@@ -245,6 +248,7 @@ MATRIX: list[Row] = [
     Row("course:add", lambda w: {"case_id": w.case.id, "kind": "line"}, "POST", only(*EDITORS)),
     Row("course:edit", COURSE_RECORD("scan"), "GET", only(*EDITORS)),
     Row("course:edit", COURSE_RECORD("line"), "POST", only(*EDITORS)),
+    Row("course:delete", COURSE_RECORD("line"), "GET", only(*EDITORS)),  # the confirmation page
     Row("course:delete", COURSE_RECORD("line"), "POST", only(*EDITORS)),
     # The language switcher is everyone's, even before logging in (it redirects back).
     Row("set_language", NO_ARGS, "POST", everyone(OK, anon=OK)),

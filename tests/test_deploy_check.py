@@ -13,6 +13,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "gistcare.example",
     # A real mail server: with the default console backend password reset links would go to the log.
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    # Background jobs on Celery workers (docs/deploy.md); the check does not connect to it.
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
 }
 # Test-only relaxations set by tests/testenv.py (and DJANGO_ALLOW_ASYNC_UNSAFE, set by the browser tests for
 # Playwright's event loop) must not leak into the production check.
@@ -68,3 +70,10 @@ def test_production_settings_are_strict():
     proc = _run("shell", "-c", code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[-8:] == ["False", "True", "True", "True", "True", "31536000", "True", "DENY"]
+
+
+def test_it_warns_when_production_has_no_celery_broker():
+    proc = _run("check", "--deploy", "--fail-level", "WARNING", CELERY_BROKER_URL="")
+    assert proc.returncode != 0
+    assert "gistcare.W002" in proc.stderr
+    assert "Traceback" not in proc.stderr

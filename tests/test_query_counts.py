@@ -52,6 +52,39 @@ def test_the_worklist_costs_the_same_with_3_and_31_items(client):
     assert _queries(client, url) == few
 
 
+def _case_with_course_items(surgeon, count: int):
+    """A case whose treatment course put `count` items on the worklist: a scan due after the line's start, then
+    results to review (drug levels, one in two below the threshold)."""
+    from decimal import Decimal
+
+    from cases.course import services as course_svc
+    from tests.course.helpers import line
+
+    case = make_case(diagnosis_date=dt.date(2025, 12, 1))
+    line(case, surgeon, start=dt.date(2026, 2, 1))
+    for n in range(count - 1):
+        course_svc.level_save(
+            case=case, user=surgeon,
+            data={"sample_date": dt.date(2026, 2, 2) + dt.timedelta(days=n),
+                  "trough_ng_ml": Decimal(800 if n % 2 else 1500), "hours_since_dose": Decimal(24)},
+        )  # fmt: skip
+    return case
+
+
+def test_the_worklist_costs_the_same_with_3_and_31_course_items(client):
+    nurse = make_user("nurse", role=roles.NURSE)
+    surgeon = make_user("surgeon", role=roles.SURGEON)
+    client.force_login(nurse)
+    _case_with_course_items(surgeon, 3)
+    url = reverse("followups:list") + "?tab=all"
+    few = _queries(client, url)
+    _case_with_course_items(surgeon, 28)
+    html = client.get(url).content.decode()
+    assert html.count("Result to review") == 29
+    assert html.count("Scan due after dose change") == 2
+    assert _queries(client, url) == few
+
+
 def test_the_meeting_page_costs_the_same_with_1_and_12_cases_on_the_agenda(client, coordinator):
     from cases.mdt.services import agenda_add, meeting_create
 
@@ -92,3 +125,20 @@ def test_the_case_list_costs_the_same_with_10_and_60_cases(client, surgeon):
     for _ in range(50):
         make_case()
     assert _queries(client, url) == ten
+
+
+def test_the_report_costs_the_same_with_a_short_and_a_ten_year_course(client, surgeon):
+    # Issue 13: the treatment course printed on the report is read with a fixed number of queries.
+    from cases.course.demo import long_course
+    from tests.course.helpers import line, scan
+
+    client.force_login(surgeon)
+    short, long = make_case(diagnosis_date=dt.date(2016, 1, 5)), make_case(diagnosis_date=dt.date(2016, 1, 5))
+    line(short, surgeon, start=dt.date(2016, 2, 1))
+    scan(short, surgeon, dt.date(2016, 1, 20), ("liver", 40))
+    long_course(case=long, user=surgeon, start=dt.date(2016, 1, 26))
+    assert long.imaging_assessments.count() >= 30
+    urls = [reverse("mdt:report", kwargs={"case_id": case.pk}) for case in (short, long)]
+    assert all('class="course-timeline"' in client.get(url).content.decode() for url in urls)
+    counts = [_queries(client, url) for url in urls]
+    assert counts[0] == counts[1], counts

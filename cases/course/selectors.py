@@ -18,8 +18,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from cases.course.timeline import Bar, Mark, TimelineData, render_svg, table_rows
-from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
+from cases.choices import FollowUpSource, FollowUpStatus
+from cases.course.timeline import Bar, Mark, TimelineData, Words, render_svg, table_rows
+from cases.models import (
+    Case,
+    DoseChange,
+    DrugLevel,
+    FollowUpItem,
+    ImagingAssessment,
+    RecurrenceEvent,
+    TherapyLine,
+)
 from guidelines.drug_levels import TroughResult, trough_level
 from guidelines.progression import Proposal, on_progression
 from guidelines.response import (
@@ -193,6 +202,15 @@ def _dose(value) -> str:
     return _("%(dose)s mg/day") % {"dose": _num(value)}
 
 
+def recist_thresholds(row: ScanResponse) -> tuple[float, float]:
+    """The RECIST 1.1 lines at an assessed scan: PR at or below baseline -30%, PD at or above nadir +20% (and
+    at least +5 mm)."""
+    return (
+        engine_sum(row.baseline) * (1 - RECIST_PR_DECREASE_PCT / 100),
+        max(row.nadir_sum_mm * (1 + RECIST_PD_INCREASE_PCT / 100), row.nadir_sum_mm + RECIST_PD_ABSOLUTE_MM),
+    )
+
+
 def timeline_data(case: Case, course: Course, *, today: date | None = None) -> TimelineData:
     """The course of `case` as plain data for cases/course/timeline.py."""
     today = today or timezone.localdate()
@@ -271,16 +289,7 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
         )
     burden = tuple((row.scan.scan_date, row.sum_mm) for row in responses if row.scan.lesions.all())
     thresholds = tuple(
-        (
-            row.scan.scan_date,
-            engine_sum(row.baseline) * (1 - RECIST_PR_DECREASE_PCT / 100),
-            max(
-                row.nadir_sum_mm * (1 + RECIST_PD_INCREASE_PCT / 100),
-                row.nadir_sum_mm + RECIST_PD_ABSOLUTE_MM,
-            ),
-        )
-        for row in responses
-        if row.recist is not None
+        (row.scan.scan_date, *recist_thresholds(row)) for row in responses if row.recist is not None
     )
     return TimelineData(
         title=_("Treatment course of case %(id)s") % {"id": case.short_id},
@@ -293,12 +302,33 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
     )
 
 
+def timeline_words() -> Words:
+    """The picture's own words in the reader's language (the same msgids as the MDT report's timeline)."""
+    return Words(
+        therapy=_("Therapy"),
+        scans=_("Scans"),
+        burden=(_("Sum of"), _("diameters")),
+        levels=_("Drug levels"),
+        events=_("Events"),
+        today=pgettext("timeline", "today"),
+        ongoing=_("ongoing"),
+        to=pgettext("from a date to a date", "to"),
+        threshold=_("RECIST 1.1 {category} threshold"),
+        desc=_(
+            "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from "
+            "{first} to {last}. The same facts are listed in the table that follows."
+        ),
+    )
+
+
 def timeline_context(case: Case, course: Course) -> dict:
     data = timeline_data(case, course)
     return {
         "timeline_ready": True,
         # render_svg escapes every text it writes.
-        "timeline_svg": "" if data.empty else mark_safe(render_svg(data, ident=f"timeline-{case.short_id}")),  # noqa: S308
+        "timeline_svg": ""
+        if data.empty
+        else mark_safe(render_svg(data, ident=f"timeline-{case.short_id}", words=timeline_words())),  # noqa: S308
         "timeline_rows": table_rows(data),
     }
 
@@ -335,3 +365,84 @@ def progression_advice(case: Case, course: Course, responses: list[ScanResponse]
         drugs_used=[other.drug for other in course.lines if other.start_date <= scan.scan_date],
     )
     return ProgressionAdvice(scan=scan, line=line, proposals=proposals)
+
+
+def course_snapshot(case: Case, *, today: date | None = None) -> dict | None:
+    """The course as the MDT report prints it, as plain JSON (None: no course recorded).
+
+    Codes, dates and numbers only (the report words them in its reader's language), with each scan's response
+    computed now: a signed report stores this and prints it as it was at signing, whatever is edited later.
+    A fixed number of queries, however long the course: the records (6) and the signed reports (1)."""
+    course = course_for(case)
+    if not (course.lines or course.scans or course.levels or course.events):
+        return None
+    responses = scan_responses(course)
+    thresholds = {row.scan.pk: recist_thresholds(row) for row in responses if row.recist is not None}
+    return {
+        "as_of": (today or timezone.localdate()).isoformat(),
+        "lines": [
+            {
+                "drug": line.drug,
+                "setting": line.setting,
+                "dose": _num(line.dose_mg_per_day),
+                "start": line.start_date.isoformat(),
+                "stop": line.stop_date.isoformat() if line.stop_date else None,
+                "stop_reason": line.stop_reason,
+                "changes": [
+                    {"date": change.change_date.isoformat(), "dose": _num(change.dose_mg_per_day)}
+                    for change in line.dose_changes.all()
+                ],
+            }
+            for line in sorted(course.lines, key=lambda line: (line.start_date, line.created_at))
+        ],
+        "scans": [
+            {
+                "date": row.scan.scan_date.isoformat(),
+                "modality": row.scan.modality,
+                "lesions": len(row.scan.lesions.all()),
+                "sum_mm": row.sum_mm,
+                "baseline": row.is_baseline,
+                "recist": row.recist.category if row.recist else None,
+                "choi": row.choi.category if row.choi else None,
+                "from_baseline_pct": row.change_from_baseline_pct,
+                "from_nadir_pct": row.change_from_nadir_pct,
+                "new_lesions": row.scan.new_lesions,
+                "pr_mm": thresholds[row.scan.pk][0] if row.scan.pk in thresholds else None,
+                "pd_mm": thresholds[row.scan.pk][1] if row.scan.pk in thresholds else None,
+            }
+            for row in responses
+        ],
+        "levels": [
+            {
+                "date": row.level.sample_date.isoformat(),
+                "drug": row.level.drug,
+                "trough_ng_ml": float(row.level.trough_ng_ml),
+                "hours_since_dose": float(row.level.hours_since_dose),
+                "flag": row.result.flag,
+            }
+            for row in level_rows(course)
+        ],
+        "events": [
+            {
+                "date": event.event_date.isoformat(),
+                "liver": event.site_liver,
+                "peritoneum": event.site_peritoneum,
+                "other": event.site_other,
+                "found_by": event.found_by,
+            }
+            for event in course.events
+        ],
+        "mdt": [
+            {"date": timezone.localdate(report.signed_at).isoformat(), "version": report.version}
+            for report in case.signed_reports.only("signed_at", "version").order_by("version")
+        ],
+    }
+
+
+def unreviewed_records(case: Case) -> set:
+    """Ids of the case's scans and drug levels that wait on the worklist for a nurse's or a clinician's review."""
+    return set(
+        FollowUpItem.objects.filter(
+            case=case, source=FollowUpSource.REVIEW, status=FollowUpStatus.PENDING
+        ).values_list("course_record", flat=True)
+    )

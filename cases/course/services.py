@@ -1,8 +1,12 @@
 """Writes of the treatment course: keyword-only, one transaction each, refusing with ServiceError.
 
+Every write marks a case with a signed report "changed since signed" in its transaction, as the other clinical
+records do (cases.mdt.services.case_note_clinical_change; the changes are listed by cases/mdt/drift.py).
+
 An edit carries the version its form was opened at: if someone saved the record since, nothing is written and
 EditConflict says who and when (as cases/records/services.py case_save_step). A scan that computes progressive
-disease (RECIST 1.1 or Choi) and a recorded recurrence flag the case for the MDT in the same transaction.
+disease (RECIST 1.1 or Choi) and a recorded recurrence flag the case for the MDT in the same transaction; the
+nurses' worklist items of the course (cases/course/worklist.py) are written in the same transaction too.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from collections.abc import Mapping, Sequence
 
 from django.db import models, transaction
 
-from cases.course import validation
+from cases.course import validation, worklist
 from cases.course.selectors import course_for, scan_responses
-from cases.followups.services import case_flag_for_mdt
+from cases.followups.services import case_flag_for_mdt, followups_on_case_change
+from cases.mdt.services import case_note_clinical_change
 from cases.models import (
     Case,
     DoseChange,
@@ -55,6 +60,12 @@ def _write(
     obj.updated_by = user
     record_history(obj, user, reason)
     obj.save()
+
+
+def _note_change(case_id) -> None:
+    """After a write: a signed report of the case no longer matches it (read fresh: the caller's copy of the
+    case may predate the write)."""
+    case_note_clinical_change(case=Case.objects.get(pk=case_id))
 
 
 def _flag(case: Case, *, user, reason: str) -> None:
@@ -106,6 +117,10 @@ def line_save(
         expected_version=expected_version,
         new=new,
     )
+    # The schedule follows the course (RULES.md section 8): a line's start or stop moves R or A.
+    followups_on_case_change(case=case, user=user)
+    worklist.line_saved(line, user=user)
+    _note_change(case.pk)
     return line
 
 
@@ -145,6 +160,8 @@ def dose_change_save(
         expected_version=expected_version,
         new=new,
     )
+    worklist.dose_change_saved(change, user=user)
+    _note_change(case.pk)
     return change
 
 
@@ -203,19 +220,23 @@ def scan_save(
         target = TargetLesion(scan=scan, position=position, **lesion)
         record_history(target, user, "Scan added" if new else "Scan edited")
         target.save()
-    _flag_progression(case, scan, user=user)
+    progression = _flag_progression(case, scan, user=user)
+    worklist.scan_saved(scan, user=user, progression=progression, new=new)
+    _note_change(case.pk)
     return scan
 
 
-def _flag_progression(case: Case, scan: ImagingAssessment, *, user) -> None:
+def _flag_progression(case: Case, scan: ImagingAssessment, *, user) -> bool:
+    """Flag the case for the MDT if the scan computes progression; say whether it does."""
     row = next(r for r in scan_responses(course_for(case)) if r.scan.pk == scan.pk)
     if not row.progression:
-        return
+        return False
     said = [
         f"{r.criteria} {r.category}" for r in (row.recist, row.choi) if r is not None and r.category == "PD"
     ]
     reason = f"Scan of {scan.scan_date:%d %b %Y} computes progression ({', '.join(said)}): re-discuss"
     _flag(case, user=user, reason=reason)
+    return True
 
 
 # Drug levels and recurrence events --------------------------------------------------------------------------
@@ -241,6 +262,8 @@ def level_save(
         expected_version=expected_version,
         new=new,
     )
+    worklist.level_saved(level, user=user, new=new)
+    _note_change(case.pk)
     return level
 
 
@@ -285,12 +308,35 @@ def event_save(
             user=user,
             reason=f"Recurrence/progression on {event.event_date:%d %b %Y} ({', '.join(event.sites)}): re-discuss",
         )
+    _note_change(case.pk)
     return event
 
 
 @transaction.atomic
 def record_delete(*, obj: models.Model, user, expected_version: int | None = None) -> None:
-    """Delete a course record (its history keeps who and when); refused if it changed since the page opened."""
+    """Delete a course record (its history keeps who and when); refused if it changed since the page opened.
+
+    What goes with it is deleted first, each with its own history (a line's dose changes, a scan's lesions), and
+    the pending worklist items it made are cancelled."""
     _claim(obj, expected_version)
-    record_history(obj, user, f"{WHAT[type(obj)].capitalize()} deleted")
+    case_id = obj.line.case_id if isinstance(obj, DoseChange) else obj.case_id
+    what = WHAT[type(obj)]
+    worklist.record_deleted(obj, user=user, what=what)
+    reason = f"{what.capitalize()} deleted"
+    for child in deleted_with(obj):
+        record_history(child, user, f"{reason} (with it)")
+        child.delete()
+    record_history(obj, user, reason)
     obj.delete()
+    if isinstance(obj, TherapyLine):
+        followups_on_case_change(case=obj.case, user=user)
+    _note_change(case_id)
+
+
+def deleted_with(obj: models.Model) -> list[models.Model]:
+    """The records deleted together with `obj` (named on the confirmation page)."""
+    if isinstance(obj, TherapyLine):
+        return list(obj.dose_changes.all())
+    if isinstance(obj, ImagingAssessment):
+        return list(obj.lesions.all())
+    return []

@@ -1,8 +1,7 @@
 """The treatment course as a picture: a pure function from plain data to a server-rendered SVG string, and the
 same facts as rows of a text table (the accessible alternative printed beside it).
 
-No database: cases/course/selectors.py builds `TimelineData` from the records (its labels and texts already in the
-reader's language); the picture's own words go through Django's gettext (issue 15). Lanes, top to bottom:
+No Django, no database: cases/course/selectors.py builds `TimelineData` from the records. Lanes, top to bottom:
 therapy lines as bars (drug and dose; a tick and the new dose at each dose change), scans as marks shaped and
 coloured by their computed response (PD ▲ red, PR ▼ green, SD ● amber, CR ★ blue, baseline ■ black), the sum of
 target-lesion diameters (tumour burden), imatinib trough levels (a low one red), and events: the operation,
@@ -15,10 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
-
-from django.utils import dateformat
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 WIDTH = 800
 LEFT = 112  # room for the lane names
@@ -74,6 +69,26 @@ class TimelineData:
 
 
 @dataclass(frozen=True)
+class Words:
+    """The words the picture writes itself (lane names, "today", the description): English by default; the MDT
+    report passes them in its reader's language."""
+
+    therapy: str = "Therapy"
+    scans: str = "Scans"
+    burden: tuple[str, str] = ("Sum of", "diameters")
+    levels: str = "Drug levels"
+    events: str = "Events"
+    today: str = "today"
+    ongoing: str = "ongoing"
+    to: str = "to"
+    threshold: str = "RECIST 1.1 {category} threshold"
+    desc: str = (
+        "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from {first} to "
+        "{last}. The same facts are listed in the table that follows."
+    )
+
+
+@dataclass(frozen=True)
 class Row:
     day: date
     what: str
@@ -82,9 +97,13 @@ class Row:
 
 def table_rows(data: TimelineData) -> list[Row]:
     """Every fact of the picture, in date order."""
+    # In the reader's language (issue 15): Django's gettext, English outside a Chinese request.
+    from django.utils import dateformat
+    from django.utils.translation import gettext as _
+
     rows = []
     for bar in data.bars:
-        until = _day(bar.stop) if bar.stop else _("ongoing")
+        until = dateformat.format(bar.stop, _("d M Y")) if bar.stop else _("ongoing")
         why = f" ({bar.stop_reason})" if bar.stop_reason else ""
         text = _("%(drug)s %(dose)s, %(setting)s, until %(until)s") % {
             "drug": bar.drug,
@@ -104,11 +123,6 @@ def table_rows(data: TimelineData) -> list[Row]:
     for mark in data.marks:
         rows.append(Row(mark.day, names.get(mark.kind, _("MDT")), mark.text))
     return sorted(rows, key=lambda row: row.day)
-
-
-def _day(day: date) -> str:
-    """A date in the reader's language: 01 Jun 2031, 2031年6月1日."""
-    return dateformat.format(day, _("d M Y"))
 
 
 def _days(data: TimelineData) -> tuple[date, date]:
@@ -150,8 +164,9 @@ def _shape(kind: str, x: float, y: float, colour: str, title: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}">{t}</circle>'
 
 
-def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
+def render_svg(data: TimelineData, *, ident: str = "timeline", words: Words | None = None) -> str:
     """The course as one SVG element (a string), with a <title> and a <desc> for assistive technology."""
+    words = words or Words()
     start, end = _days(data)
     span = max((end - start).days, 1)
     plot = WIDTH - LEFT - RIGHT
@@ -159,17 +174,6 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     def x(day: date) -> float:
         return LEFT + (day - start).days / span * plot
 
-    # The picture's own words, in the reader's language (read here: xgettext does not look inside f-strings).
-    words = {
-        "therapy": _("Therapy"),
-        "scans": _("Scans"),
-        "sum_of": pgettext("timeline, first line of: Sum of diameters", "Sum of"),
-        "diameters": pgettext("timeline, second line of: Sum of diameters", "diameters"),
-        "threshold": _("RECIST 1.1 %(category)s threshold"),
-        "levels": _("Drug levels"),
-        "events": _("Events"),
-        "today": _("today"),
-    }
     out: list[str] = []
     y = 26  # below the year labels
     # Therapy lines
@@ -180,17 +184,10 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         top = lines_top + row * (BAR_H + 16) + 12
         x0, x1 = x(bar.start), x(bar.stop or data.today)
         colour = BAR_COLOURS[number % len(BAR_COLOURS)]
-        until = _day(bar.stop) if bar.stop else _("ongoing")
-        tip = _("%(drug)s %(dose)s (%(setting)s) %(start)s to %(until)s") % {
-            "drug": bar.drug,
-            "dose": bar.dose,
-            "setting": bar.setting,
-            "start": _day(bar.start),
-            "until": until,
-        }
+        until = f"{bar.stop:%Y-%m-%d}" if bar.stop else words.ongoing
         out.append(
             f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 2):.1f}" height="{BAR_H}" rx="3" fill="{colour}" '
-            f'stroke="#495057"><title>{escape(tip)}</title></rect>'
+            f'stroke="#495057"><title>{escape(f"{bar.drug} {bar.dose} ({bar.setting}) {bar.start:%Y-%m-%d} {words.to} {until}")}</title></rect>'
         )
         if not bar.stop:  # ongoing: an arrow head at today
             out.append(
@@ -209,7 +206,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
             )
     lines_h = max(sub_rows, 1) * (BAR_H + 16) + 8
     out.append(
-        f'<text x="4" y="{lines_top + 28}" font-size="13" font-weight="bold" fill="#212529">{escape(words["therapy"])}</text>'
+        f'<text x="4" y="{lines_top + 28}" font-size="13" font-weight="bold" fill="#212529">{escape(words.therapy)}</text>'
     )
     y = lines_top + lines_h
 
@@ -217,7 +214,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     scans = [m for m in data.marks if m.kind == "scan"]
     scan_y = y + 14
     out.append(
-        f'<text x="4" y="{scan_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words["scans"])}</text>'
+        f'<text x="4" y="{scan_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words.scans)}</text>'
     )
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{scan_y}" y2="{scan_y}" stroke="#dee2e6"/>')
     free_from = [float("-inf"), float("-inf")]  # where each of the two label rows is free again
@@ -243,10 +240,10 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         top, height = y + 6, 60
         peak = max([total for _, total in data.burden] + [pd for _, _, pd in data.thresholds]) or 1.0
         out.append(
-            f'<text x="4" y="{top + 22}" font-size="13" font-weight="bold" fill="#212529">{escape(words["sum_of"])}</text>'
+            f'<text x="4" y="{top + 22}" font-size="13" font-weight="bold" fill="#212529">{escape(words.burden[0])}</text>'
         )
         out.append(
-            f'<text x="4" y="{top + 36}" font-size="13" font-weight="bold" fill="#212529">{escape(words["diameters"])}</text>'
+            f'<text x="4" y="{top + 36}" font-size="13" font-weight="bold" fill="#212529">{escape(words.burden[1])}</text>'
         )
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{top + height}" y2="{top + height}" stroke="#dee2e6"/>'
@@ -263,7 +260,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
                 path = " ".join(f"{sx:.1f},{sy:.1f}" for sx, sy in steps)
                 out.append(
                     f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" '
-                    f'stroke-dasharray="4 3"><title>{escape(words["threshold"] % {"category": category})}</title></polyline>'
+                    f'stroke-dasharray="4 3"><title>{escape(words.threshold.format(category=category))}</title></polyline>'
                 )
                 out.append(
                     f'<text x="{steps[-1][0] + 3:.1f}" y="{steps[-1][1] + 3:.1f}" font-size="9" '
@@ -282,7 +279,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     if levels:
         level_y = y + 14
         out.append(
-            f'<text x="4" y="{level_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words["levels"])}</text>'
+            f'<text x="4" y="{level_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words.levels)}</text>'
         )
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level_y}" y2="{level_y}" stroke="#dee2e6"/>')
         for index, mark in enumerate(levels):
@@ -303,7 +300,7 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
     events = [m for m in data.marks if m.kind in ("operation", "recurrence", "mdt")]
     event_y = y + 14
     out.append(
-        f'<text x="4" y="{event_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words["events"])}</text>'
+        f'<text x="4" y="{event_y + 4}" font-size="13" font-weight="bold" fill="#212529">{escape(words.events)}</text>'
     )
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{event_y}" y2="{event_y}" stroke="#dee2e6"/>')
     for index, mark in enumerate(events):
@@ -342,21 +339,18 @@ def render_svg(data: TimelineData, *, ident: str = "timeline") -> str:
         f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="14" y2="{height - 4}" stroke="#212529" stroke-dasharray="3 3"/>'
     )
     grid.append(
-        f'<text x="{tx - 3:.1f}" y="{height - 6}" font-size="9" text-anchor="end" fill="#212529">{escape(words["today"])}</text>'
+        f'<text x="{tx - 3:.1f}" y="{height - 6}" font-size="9" text-anchor="end" fill="#212529">{escape(words.today)}</text>'
     )
 
     n_scans, n_levels = len(scans), len(levels)
-    desc = _(
-        "%(lines)s therapy line(s), %(scans)s scan(s), %(levels)s drug level(s) and %(events)s event(s) "
-        "from %(first)s to %(last)s. The same facts are listed in the table that follows."
-    ) % {
-        "lines": len(data.bars),
-        "scans": n_scans,
-        "levels": n_levels,
-        "events": len(events),
-        "first": start.year,
-        "last": end.year - 1,
-    }
+    desc = words.desc.format(
+        lines=len(data.bars),
+        scans=n_scans,
+        levels=n_levels,
+        events=len(events),
+        first=start.year,
+        last=end.year - 1,
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'role="img" aria-labelledby="{ident}-title {ident}-desc" font-family="sans-serif" class="course-timeline">'

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_case_for_user
 from cases.course import forms as course_forms
@@ -28,6 +28,7 @@ from cases.course.selectors import (
     progression_advice,
     scan_responses,
     timeline_context,
+    unreviewed_records,
 )
 from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
@@ -140,6 +141,7 @@ def course_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "trough_rule": IMATINIB_TROUGH,
         "trough_high_note": trough_level(IMATINIB_TROUGH.low_ng_ml).high_note,
         "can_edit": request.user.has_perm(EDIT_CLINICAL),
+        "unreviewed": unreviewed_records(case),
         **timeline_context(case, course),
     }
     return render(request, "course/page.html", context)
@@ -207,16 +209,29 @@ def record_edit(request: HttpRequest, case_id: uuid.UUID, kind: str, pk: uuid.UU
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def record_delete(request: HttpRequest, case_id: uuid.UUID, kind: str, pk: uuid.UUID) -> HttpResponse:
+    """GET (or a POST without `confirm`): a page naming what will be deleted; a POST with `confirm` deletes."""
     case = get_case_for_user(request, case_id, EDIT_CLINICAL)
     kind_ = _kind(kind)
     obj = _record(case, kind_, pk)
-    raw = request.POST.get("version", "")
-    try:
-        svc.record_delete(obj=obj, user=request.user, expected_version=int(raw) if raw.isdigit() else None)
-    except ServiceError as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, f"{kind_.title.capitalize()} deleted.")
-    return redirect("course:page", case_id=case.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        raw = request.POST.get("version", "")
+        try:
+            svc.record_delete(
+                obj=obj, user=request.user, expected_version=int(raw) if raw.isdigit() else None
+            )
+        except ServiceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, f"{kind_.title.capitalize()} deleted.")
+        return redirect("course:page", case_id=case.pk)
+    context = {
+        "case": case,
+        "banner": patient_banner(case),
+        "kind": kind_,
+        "kind_name": kind,
+        "obj": obj,
+        "with_it": svc.deleted_with(obj),
+    }
+    return render(request, "course/delete.html", context)

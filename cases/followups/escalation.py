@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import FollowUpStatus
+from cases.choices import FollowUpSource, FollowUpStatus
 from cases.followups.services import FollowUpError
 from cases.models import (
     ESCALATION_LADDER,
@@ -53,6 +53,8 @@ def item_escalate(*, item: FollowUpItem, user, today: date | None = None) -> Esc
     """Open the next step for an overdue visit now (a nurse's decision, not waiting for the nightly check)."""
     today = today or timezone.localdate()
     item = FollowUpItem.objects.select_for_update().get(pk=item.pk)
+    if item.source == FollowUpSource.REVIEW:
+        raise FollowUpError("A result to review is not a visit: it is marked reviewed, not escalated.")
     if item.status != FollowUpStatus.PENDING or today <= item.window_end:
         raise FollowUpError(
             _("This visit is not overdue (its window ends %(end)s): nothing to escalate.")
@@ -71,9 +73,13 @@ def escalate_overdue(*, today: date) -> int:
     """The nightly check: move every overdue visit at most one step. Returns the number of steps opened."""
     gap = settings.GISTCARE_ESCALATION_STEP_DAYS
     opened = 0
-    overdue = FollowUpItem.objects.filter(
-        status=FollowUpStatus.PENDING, window_end__lt=today, case__archived_at__isnull=True
-    ).prefetch_related("escalations")
+    overdue = (
+        FollowUpItem.objects.filter(
+            status=FollowUpStatus.PENDING, window_end__lt=today, case__archived_at__isnull=True
+        )
+        .exclude(source=FollowUpSource.REVIEW)  # a result waiting for review is not a missed visit
+        .prefetch_related("escalations")
+    )
     for item in overdue.iterator(chunk_size=500):
         steps = sorted(item.escalations.all(), key=lambda s: ESCALATION_LADDER.index(s.step))
         if steps and (steps[-1].step == EscalationStepKind.LOST or (today - steps[-1].opened_on).days < gap):

@@ -85,6 +85,10 @@ class DoneForm(VersionedForm):
     )
 
 
+class ReviewedForm(VersionedForm):
+    """Marking a result to review as reviewed: nothing to fill in but the version seen."""
+
+
 class ContactForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=_blank(_("Choose…"), ContactOutcome.choices))
     next_contact_date = forms.DateField(label=_("Next contact"), required=False, widget=DATE_WIDGET)

@@ -10,6 +10,7 @@ Tumors" (revised 2019-12-01). The GP letter is one page: decision, medication, f
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,48 +18,64 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import formats, translation
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpStatus, Pathway
+from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpSource, FollowUpStatus, Pathway
+from cases.labels import drug_label
 from cases.models import Case, EscalationStep, FollowUpItem, LetterPurpose, LetterRecipient, SignedReport
+from cases.models.patient import person_name
 
 # Plain words for the patient: the examination, the risk category, the plan (pathway).
 PLAIN_MODALITY = {
-    FollowUpModality.CT_OR_MRI: "a CT or MRI scan of your tummy (detailed pictures of the inside of your body)",
-    FollowUpModality.MRI: "an MRI scan (detailed pictures taken inside a large magnet)",
-    FollowUpModality.EUS: "an EUS test (a thin camera tube passed through your mouth, with a small sound probe)",
-    FollowUpModality.CHEST_XRAY: "a chest X-ray",
-    FollowUpModality.CLINIC: "a clinic visit",
+    FollowUpModality.CT_OR_MRI: _(
+        "a CT or MRI scan of your tummy (detailed pictures of the inside of your body)"
+    ),
+    FollowUpModality.MRI: _("an MRI scan (detailed pictures taken inside a large magnet)"),
+    FollowUpModality.EUS: _(
+        "an EUS test (a thin camera tube passed through your mouth, with a small sound probe)"
+    ),
+    FollowUpModality.CHEST_XRAY: _("a chest X-ray"),
+    FollowUpModality.CLINIC: _("a clinic visit"),
+    FollowUpModality.DRUG_LEVEL: _("a blood test to measure the level of imatinib in your blood"),
 }
 SHORT_MODALITY = {
-    FollowUpModality.CT_OR_MRI: "CT or MRI scan",
-    FollowUpModality.MRI: "MRI scan",
-    FollowUpModality.EUS: "EUS camera test",
-    FollowUpModality.CHEST_XRAY: "chest X-ray",
-    FollowUpModality.CLINIC: "clinic visit",
+    FollowUpModality.CT_OR_MRI: _("CT or MRI scan"),
+    FollowUpModality.MRI: _("MRI scan"),
+    FollowUpModality.EUS: _("EUS camera test"),
+    FollowUpModality.CHEST_XRAY: _("chest X-ray"),
+    FollowUpModality.CLINIC: _("clinic visit"),
+    FollowUpModality.DRUG_LEVEL: _("imatinib blood test"),
 }
-PLAIN_RISK = {"very_low": "very low", "low": "low", "intermediate": "medium", "high": "high"}
+PLAIN_RISK = {
+    "very_low": pgettext_lazy("chance of recurrence, patient letter", "very low"),
+    "low": pgettext_lazy("chance of recurrence, patient letter", "low"),
+    "intermediate": pgettext_lazy("chance of recurrence, patient letter", "medium"),
+    "high": pgettext_lazy("chance of recurrence, patient letter", "high"),
+}
 PLAIN_PLAN = {
-    "surveillance": (
+    "surveillance": _(
         "The team thinks it is safe not to operate for now. Instead, we will watch the lump with regular tests. "
         "If it grows or changes, we will talk with you again."
     ),
-    "resection": (
+    "resection": _(
         "The team thinks the best plan is an operation to take out the tumour. The surgeon takes out the tumour "
         "with a small edge of normal tissue around it. They take great care not to break it open."
     ),
-    "neoadjuvant_then_resection": (
+    "neoadjuvant_then_resection": _(
         "The team thinks you should first take a tablet medicine to shrink the tumour. This is often for six "
         "months or more. Then the surgeon can take it out with a smaller operation."
     ),
-    "systemic_therapy": (
+    "systemic_therapy": _(
         "The team thinks the best plan is a medicine you take every day to control the tumour. You keep taking "
         "it for as long as it works and you can cope with it. Stopping it can let the tumour grow again."
     ),
 }
 PLAIN_DECISION = {
-    "accept": "The team agreed with the plan in the guideline.",
-    "modify": "The team changed the usual plan to fit you better.",
-    "defer": "The team needs more tests before it can decide.",
+    "accept": _("The team agreed with the plan in the guideline."),
+    "modify": _("The team changed the usual plan to fit you better."),
+    "defer": _("The team needs more tests before it can decide."),
 }
 
 # What the GP watches for. Imatinib: Glivec (imatinib) summary of product characteristics (Novartis), common
@@ -160,7 +177,9 @@ def letter_data(case: Case, *, today: date, step: EscalationStep | None = None) 
     result = report.result or {}
     risk = (result.get("risk") or {}).get("modified_nih") or ""
     visits = list(
-        case.followups.filter(status=FollowUpStatus.PENDING, due_date__gte=today).order_by("due_date")[:6]
+        case.followups.filter(status=FollowUpStatus.PENDING, due_date__gte=today)
+        .exclude(source=FollowUpSource.REVIEW)  # a result waiting for the team's review is no appointment
+        .order_by("due_date")[:6]
     )
     return LetterData(
         case=case,
@@ -180,16 +199,25 @@ def letter_data(case: Case, *, today: date, step: EscalationStep | None = None) 
 
 
 def _context(data: LetterData, recipient: str, purpose: str) -> dict[str, Any]:
+    """What the templates print, in the active language (render_letter_html chooses it)."""
     patient = data.case.patient
     operation = data.case.section("operation")
     surgery_date = operation.surgery_date if operation is not None else None
-    plan_text = PLAIN_PLAN.get(data.pathway, "The team will explain the plan when you next meet.")
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    # Translators: the date format of a patient letter (Django's date format characters), e.g. 5 March 2026.
+    date_format = pgettext("patient letter date", "j F Y")
+    plan_text = PLAIN_PLAN.get(data.pathway, _("The team will explain the plan when you next meet."))
     if surgery_date and data.pathway in {"resection", "neoadjuvant_then_resection"}:
-        plan_text = (
-            f"You had an operation on {surgery_date:%-d %B %Y} to take out the tumour. "
-            "Now we check with regular tests that it has not come back."
-        )
+        plan_text = gettext(
+            "You had an operation on {day} to take out the tumour. Now we check with regular tests that it has "
+            "not come back."
+        ).format(day=formats.date_format(surgery_date, date_format))
     return {
+        "html_lang": "zh-Hans" if language.startswith("zh") else "en-GB",
+        "date_format": date_format,
+        "patient_name": person_name(patient.given_name, patient.family_name, language),
+        "risk_plain": data.risk_plain,
+        "drug": drug_label(data.medication.drug) if data.medication else "",
         "surgery_date": surgery_date,
         "pathway_label": Pathway(data.pathway).label if data.pathway in Pathway.values else "",
         "d": data,
@@ -210,9 +238,25 @@ def _context(data: LetterData, recipient: str, purpose: str) -> dict[str, Any]:
     }
 
 
+FULL_WIDTH_PUNCTUATION_SPACE = re.compile(r"(?<=[。，：；！？、）])[ \t]+")
+
+
+def letter_language(data: LetterData, recipient: str) -> str:
+    """A patient letter is in the language the patient reads when one is recorded (issue 15); a GP letter, and
+    a patient letter for a patient without one, in the language of whoever prints it."""
+    patient_language = data.case.patient.language if recipient == LetterRecipient.PATIENT else ""
+    return patient_language or translation.get_language() or settings.LANGUAGE_CODE
+
+
 def render_letter_html(data: LetterData, *, recipient: str, purpose: str) -> str:
     template = "letters/patient.html" if recipient == LetterRecipient.PATIENT else "letters/gp.html"
-    return render_to_string(template, _context(data, recipient, purpose))
+    language = letter_language(data, recipient)
+    with translation.override(language):
+        html = render_to_string(template, _context(data, recipient, purpose))
+    if language.startswith("zh"):
+        # The template joins its sentences with spaces, as English does; Chinese runs on after 。，：！
+        html = FULL_WIDTH_PUNCTUATION_SPACE.sub("", html)
+    return html
 
 
 @functools.cache

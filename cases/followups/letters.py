@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from cases.choices import PreferredContact
 from cases.followups.letter_content import (
@@ -107,11 +109,13 @@ def letter_send(*, letter: Letter, user, via: str) -> Letter:
         sent_to = f"{patient.gp_name or 'GP'}, {patient.gp_practice_address}; copy to the MDT coordinator"
     if via == LetterSentVia.EMAIL:
         # The subject and body carry no identifier; the letter itself is the attachment.
-        message = EmailMessage(
-            subject="A letter from your GIST follow-up team",
-            body="Please find attached a letter from your hospital's GIST follow-up team.",
-            to=[patient.email],
-        )
+        # In the language the patient reads, as the letter itself (issue 15).
+        with translation.override(patient.language or translation.get_language() or settings.LANGUAGE_CODE):
+            message = EmailMessage(
+                subject=gettext("A letter from your GIST follow-up team"),
+                body=gettext("Please find attached a letter from your hospital's GIST follow-up team."),
+                to=[patient.email],
+            )
         message.attach("letter.pdf", bytes(letter.pdf), "application/pdf")
         transaction.on_commit(message.send)
     letter.sent_at, letter.sent_by, letter.sent_via, letter.sent_to = timezone.now(), user, via, sent_to[:300]

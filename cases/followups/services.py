@@ -40,6 +40,7 @@ from cases.models import (
     FollowUpItem,
 )
 from cases.models.api import hash_token
+from cases.models.course import LineSetting
 from cases.records.assessment import case_assess
 from cases.records.facts import build_facts
 from cases.service_helpers import ServiceError, record_history
@@ -116,20 +117,29 @@ def schedule_facts(case: Case, *, today: date):
     adjuvant" phases start from the day the patient actually stopped, not the day it was planned to stop.
     """
     facts = build_facts(case, today=today)
-    if facts is None:
-        return None
-    treatment = case.section("treatment")
-    course = case.section("adjuvant_course")
-    if (
-        facts.resected
-        and facts.surgery_date
-        and treatment is not None
-        and treatment.adjuvant_decision == AdjuvantDecision.GIVEN
-        and course is not None
-    ):
-        end = adjuvant_real_end(course, today=today)
+    if facts is None or not (facts.resected and facts.surgery_date):
+        return facts
+    if facts.adjuvant_decision != AdjuvantDecision.GIVEN:
+        return facts
+    end = _adjuvant_stopped_on(case, today=today)
+    if end is not None:
         facts = dataclasses.replace(facts, adjuvant_months=months_ceil(facts.surgery_date, end))
     return facts
+
+
+def _adjuvant_stopped_on(case: Case, *, today: date) -> date | None:
+    """The day adjuvant imatinib really ends, when the records say: the stop date of the treatment course's
+    adjuvant line (issue 13: the course is the record of what was given), else the follow-up pages' adjuvant
+    course (its actual end, or its planned end pushed back by interruptions). None: only the plan is known."""
+    stopped = [
+        line.stop_date
+        for line in case.therapy_lines.all()
+        if line.setting == LineSetting.ADJUVANT and line.stop_date is not None
+    ]
+    if stopped:
+        return max(stopped)
+    course = case.section("adjuvant_course")
+    return adjuvant_real_end(course, today=today) if course is not None else None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -407,6 +417,21 @@ def item_mark_done(
                 }
             ),
         )
+    return item
+
+
+@transaction.atomic
+def item_mark_reviewed(*, item: FollowUpItem, user, expected_version: int) -> FollowUpItem:
+    """A nurse or a clinician has looked at a result entered in the treatment course (a "result to review")."""
+    if item.source != FollowUpSource.REVIEW:
+        raise FollowUpError("Only a result to review can be marked reviewed.")
+    item = _claim(item, expected_version, user)
+    _require_pending(item, "marked reviewed")
+    item.status = FollowUpStatus.DONE
+    item.completed_date = timezone.localdate()
+    item.next_contact_date = None
+    record_history(item, user, "Reviewed")
+    item.save()
     return item
 
 

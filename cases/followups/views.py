@@ -6,6 +6,7 @@ an htmx swap of the item's rows and as a plain form page when JavaScript is off.
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
 
 from django import forms
@@ -18,8 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
@@ -51,10 +52,19 @@ PAGE_SIZE = 50
 PRINT_LIMIT = 2000
 
 
+_NO_CASE = uuid.UUID(int=0)
+
+
 def _link_bases() -> dict[str, str]:
     """URL prefixes for the per-row links: one reverse() per page instead of a dozen per row."""
     base = reverse("followups:list")
-    return {"item_base": f"{base}item/", "case_base": f"{base}case/"}
+    course_base, course_end = reverse("course:page", kwargs={"case_id": _NO_CASE}).split(str(_NO_CASE))
+    return {
+        "item_base": f"{base}item/",
+        "case_base": f"{base}case/",
+        "course_base": course_base,
+        "course_end": course_end,
+    }
 
 
 def _safe_next(request: HttpRequest, default: str, target: str | None = None) -> str:
@@ -70,6 +80,19 @@ def _safe_next(request: HttpRequest, default: str, target: str | None = None) ->
 
 def _can_act(request: HttpRequest) -> bool:
     return request.user.has_perm(MANAGE_FOLLOWUPS)
+
+
+def _can_review(request: HttpRequest) -> bool:
+    """A result entered in the treatment course may be marked reviewed by a nurse or a clinician."""
+    return request.user.has_perm(MANAGE_FOLLOWUPS) or request.user.has_perm(EDIT_CLINICAL)
+
+
+def _item_for_action(request: HttpRequest, item_id, action: str) -> FollowUpItem:
+    """The item, once the user's right to the action is checked (before the lookup: no existence oracle)."""
+    if action == "reviewed":
+        require_any_perm(request, MANAGE_FOLLOWUPS, EDIT_CLINICAL)
+        return get_followup_for_user(request, item_id, VIEW_CLINICAL)
+    return get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
 
 
 _CASES = Case.objects.select_related("patient", "owner")
@@ -126,6 +149,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "last_row": (page - 1) * PAGE_SIZE + len(items),
         "today": today,
         "can_act": _can_act(request),
+        "can_review": _can_review(request),
         **_link_bases(),
     }
     template = "followups/worklist.html"
@@ -182,6 +206,7 @@ ACTIONS: dict[str, tuple[str, type]] = {
     "edit": (gettext_lazy("Edit"), ff.EditForm),
     "escalate": (gettext_lazy("Escalate this missed visit"), ff.EscalateForm),
     "outcome": (gettext_lazy("Record the outcome of the escalation step"), ff.OutcomeForm),
+    "reviewed": (gettext_lazy("Mark reviewed"), ff.ReviewedForm),
 }
 
 
@@ -204,6 +229,9 @@ def _initial(action: str, item: FollowUpItem, today) -> dict:
 
 def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
     common = {"item": item, "user": user, "expected_version": data["expected_version"]}
+    if action == "reviewed":
+        svc.item_mark_reviewed(**common)
+        return gettext("Marked reviewed.")
     if action == "done":
         svc.item_mark_done(
             **common, completed_date=data["completed_date"], result=data["result"], notes=data["notes"]
@@ -258,11 +286,17 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         item.state = item.state_on(today)
         if not request.htmx:
             return redirect("followups:list")
-        context = {"item": item, "today": today, "can_act": _can_act(request), **_link_bases()}
+        context = {
+            "item": item,
+            "today": today,
+            "can_act": _can_act(request),
+            "can_review": _can_review(request),
+            **_link_bases(),
+        }
         return render(request, "followups/worklist.html#item", context)
     if action not in ACTIONS:
         raise Http404
-    item = get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
+    item = _item_for_action(request, item_id, action)
     label, form_class = ACTIONS[action]
     note = ""
     if request.method == "POST":
@@ -276,7 +310,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
             except svc.FollowUpConflict as exc:
                 # Show the item as the other nurse left it, keep what this nurse typed, and let her re-save
                 # knowingly (the form's hidden version becomes the current one).
-                item = get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
+                item = _item_for_action(request, item_id, action)
                 form.add_error(None, exc.message)
             except svc.FollowUpError as exc:
                 add_service_errors(form, exc)
@@ -284,7 +318,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
                 if not request.htmx:
                     messages.success(request, note)
                     return redirect(_safe_next(request, reverse("followups:list")))
-                item = get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
+                item = _item_for_action(request, item_id, action)
                 form = None
     else:
         form = form_class(initial=_initial(action, item, today))
@@ -300,7 +334,8 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         "action_form": form,
         "note": note,
         "today": today,
-        "can_act": True,
+        "can_act": _can_act(request),
+        "can_review": _can_review(request),
         # Rendered as the Close link's href: only an address on this site.
         "next": _safe_next(request, "", request.GET.get("next") or request.POST.get("next") or ""),
         **_link_bases(),
@@ -340,6 +375,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "real_end": svc.adjuvant_real_end(course, today=today) if course else None,
         "today": today,
         "can_act": _can_act(request),
+        "can_review": _can_review(request),
         "can_reassess": request.user.has_perm(EDIT_CLINICAL) or request.user.has_perm(MANAGE_MDT),
         "can_close": request.user.has_perm(MANAGE_MDT),
         "closure": case.section("closure"),

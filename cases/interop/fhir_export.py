@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from fhir.resources.R4B.bundle import Bundle
 
+from cases.choices import FollowUpSource
 from cases.interop import fhir_codes as codes
 from cases.models import Case, SignedReport
 from cases.records.assessment import case_assessment_preview
@@ -361,7 +362,8 @@ def _medication_statement(b: _Builder, treatment, course) -> None:
 
 
 def _care_plan(b: _Builder, result: dict) -> None:
-    items = list(b.case.followups.order_by("due_date", "id"))
+    # A result waiting for the team's review (cases/course/worklist.py) is no planned activity.
+    items = list(b.case.followups.exclude(source=FollowUpSource.REVIEW).order_by("due_date", "id"))
     activities = []
     if items:
         for item in items:

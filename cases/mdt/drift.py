@@ -20,11 +20,17 @@ from cases.mdt.reports import ReportSource, draft_source, report_context, signed
 from cases.models import (
     Case,
     Diagnostics,
+    DoseChange,
+    DrugLevel,
+    ImagingAssessment,
     Operation,
     Pathology,
     Patient,
     Presentation,
+    RecurrenceEvent,
     SignedReport,
+    TargetLesion,
+    TherapyLine,
     TreatmentDecision,
 )
 
@@ -45,7 +51,9 @@ _IGNORED = {
     "phone",
     "email",
     "preferred_contact",
+    "updated_by_id",
 }
+COURSE = "Treatment course"
 _SECTIONS: tuple[tuple[str, type[models.Model], str], ...] = (
     ("Patient", Patient, "id"),
     ("Case", Case, "id"),
@@ -54,7 +62,17 @@ _SECTIONS: tuple[tuple[str, type[models.Model], str], ...] = (
     ("Operation", Operation, "case_id"),
     ("Pathology", Pathology, "case_id"),
     ("Treatment decisions", TreatmentDecision, "case_id"),
+    # The treatment course (issue 13). A dose change belongs to a line and a target lesion to a scan: they are
+    # found through the history of their parent (so a record whose parent was deleted is still found).
+    (COURSE, TherapyLine, "case_id"),
+    (COURSE, DoseChange, "line_id"),
+    (COURSE, ImagingAssessment, "case_id"),
+    (COURSE, TargetLesion, "scan_id"),
+    (COURSE, DrugLevel, "case_id"),
+    (COURSE, RecurrenceEvent, "case_id"),
 )
+# The parent whose history holds the case of a child record's `key`.
+_PARENTS: dict[str, type[models.Model]] = {"line_id": TherapyLine, "scan_id": ImagingAssessment}
 
 
 @dataclass(frozen=True)
@@ -83,7 +101,8 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
+        text = str(model._meta.get_field(name).verbose_name)
+        return text[:1].upper() + text[1:]  # not capitalize(): "ng/mL" and "EUS" keep their capitals
     except Exception:
         return name.replace("_", " ").capitalize()
 
@@ -91,6 +110,43 @@ def _label(model: type[models.Model], name: str) -> str:
 def _who(record: Any) -> str:
     user = record.history_user
     return (user.get_full_name() or user.get_username()) if user else "unknown user"
+
+
+def _owner(case: Case, model: type[models.Model], key: str) -> dict[str, Any]:
+    """The filter on `model`'s history for the records of `case`."""
+    if model is Patient:
+        return {key: case.patient_id}
+    if key in _PARENTS:
+        parents = _PARENTS[key].history.filter(case_id=case.pk).values("id")
+        return {f"{key}__in": parents}
+    return {key: case.pk}
+
+
+def _course_names(case: Case) -> dict[Any, str]:
+    """The words naming a parent course record by its id: a line's drug ("imatinib"), a scan's date."""
+    names: dict[Any, str] = {}
+    for line_id, drug in TherapyLine.history.filter(case_id=case.pk).values_list("id", "drug"):
+        names[line_id] = _display(TherapyLine, "drug", drug).lower()
+    for scan_id, day in ImagingAssessment.history.filter(case_id=case.pk).values_list("id", "scan_date"):
+        names[scan_id] = str(day)  # the latest name wins: the history is read oldest first
+    return names
+
+
+def _record_name(model: type[models.Model], record: Any, names: dict[Any, str]) -> str:
+    """The course record a change belongs to, in plain words (the other sections name only the field)."""
+    if model is TherapyLine:
+        return f"Therapy line {_display(model, 'drug', record.drug).lower()}"
+    if model is DoseChange:
+        return f"Dose change {record.change_date} of the {names.get(record.line_id, 'deleted')} line"
+    if model is ImagingAssessment:
+        return f"Scan {record.scan_date}"
+    if model is TargetLesion:
+        return f"Target lesion of the scan of {names.get(record.scan_id, 'a deleted scan')}"
+    if model is DrugLevel:
+        return f"Drug level {record.sample_date}"
+    if model is RecurrenceEvent:
+        return f"Recurrence {record.event_date}"
+    return ""
 
 
 def latest_signed(case: Case) -> SignedReport | None:
@@ -104,13 +160,19 @@ def changes_since_signed(case: Case, report: SignedReport | None = None) -> list
         return []
     since = report.signed_at
     changes: list[FieldChange] = []
+    names: dict[Any, str] | None = None
     for section, model, key in _SECTIONS:
-        owner_id = case.patient_id if model is Patient else case.pk
-        records = model.history.filter(**{key: owner_id, "history_date__gt": since}).order_by("history_date")
+        records = model.history.filter(**_owner(case, model, key), history_date__gt=since).order_by(
+            "history_date"
+        )
         for record in records.select_related("history_user"):
             previous = record.prev_record
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in _IGNORED]
-            fields = [name for name in fields if name not in ("id", "case_id")]
+            fields = [name for name in fields if name not in ("id", "case_id", key)]
+            prefix = ""
+            if section == COURSE:
+                names = _course_names(case) if names is None else names
+                prefix = f"{_record_name(model, record, names)}: "
             for name in fields:
                 if record.history_type == "-":
                     old, new = getattr(record, name), None
@@ -125,7 +187,7 @@ def changes_since_signed(case: Case, report: SignedReport | None = None) -> list
                 changes.append(
                     FieldChange(
                         section=section,
-                        field=_label(model, name.removesuffix("_id")),
+                        field=prefix + _label(model, name.removesuffix("_id")),
                         old=_display(model, name, old) if record.history_type != "+" or previous else "none",
                         new=_display(model, name, new) if record.history_type != "-" else "removed",
                         who=_who(record),
@@ -196,6 +258,34 @@ def _rows(source: ReportSource) -> list[tuple[str, str]]:
             f"{len(visits)} visits, {visits[0]['due']} to {visits[-1]['due']}" if visits else "No schedule",
         )
     )
+    course = ctx["course"]
+    if course:  # the treatment course (issue 13), one row per kind of record
+        rows.append(
+            (
+                "Therapy lines",
+                "; ".join(
+                    " ".join([f"{x['drug']} {x['dose']}", *x["changes"]]) + f", {x['start']} to {x['stop']}"
+                    for x in course["lines"]
+                )
+                or "None",
+            )
+        )
+        last = course["scans"][-1] if course["scans"] else None
+        rows.append(
+            (
+                "Latest scan",
+                f"{last['date']}: {last['sum']}, RECIST 1.1 {last['recist']}"
+                + (f", Choi {last['choi']}" if last["choi"] else "")
+                if last
+                else "None",
+            )
+        )
+        rows.append(
+            ("Drug levels", "; ".join(f"{x['date']} {x['trough']}" for x in course["levels"]) or "None")
+        )
+        rows.append(
+            ("Recurrences", "; ".join(f"{x['date']} ({x['sites']})" for x in course["events"]) or "None")
+        )
     rows.append(("Rule set", f"{ctx['ruleset']} {ctx['ruleset_version']}"))
     return rows
 

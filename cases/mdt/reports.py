@@ -22,15 +22,23 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases import choices
+from cases.course.selectors import course_snapshot
+from cases.course.timeline import Bar, Mark, TimelineData, Words, render_svg
 from cases.engine_texts import evidence_text, rule_text
 from cases.labels import (
     ADJUVANT_LABELS,
     APPROACH_LABELS,
+    FOUND_BY_LABELS,
+    LINE_SETTING_LABELS,
     MODALITY_LABELS,
     RISK_LABELS,
+    SCAN_MODALITY_LABELS,
+    STOP_REASON_LABELS,
     choice_labels,
     drug_label,
     label,
@@ -162,6 +170,8 @@ def case_snapshot(case: Case) -> dict[str, Any]:
         "exon_detail": pathology.exon_detail if pathology else "",
         "sdh_ihc": diagnostics.sdh_ihc if diagnostics else "",
         "metastatic_sites": presentation.metastatic_sites if presentation else "",
+        # The treatment course (issue 13), with each scan's response as computed now: frozen at signing.
+        "course": course_snapshot(case),
     }
 
 
@@ -333,6 +343,204 @@ def _therapy(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _course_words() -> Words:
+    return Words(
+        therapy=_("Therapy"),
+        scans=_("Scans"),
+        burden=(_("Sum of"), _("diameters")),
+        levels=_("Drug levels"),
+        events=_("Events"),
+        today=pgettext("timeline", "today"),
+        ongoing=_("ongoing"),
+        to=pgettext("from a date to a date", "to"),
+        threshold=_("RECIST 1.1 {category} threshold"),
+        desc=_(
+            "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from "
+            "{first} to {last}. The same facts are listed in the tables that follow."
+        ),
+    )
+
+
+def _mm(value: float) -> str:
+    return f"{value:g} mm"
+
+
+def _course_lines(course: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "drug": drug_label(line["drug"]).capitalize(),
+            "dose": _("%(dose)s mg/day") % {"dose": line["dose"]},
+            "changes": [
+                _("%(dose)s from %(date)s")
+                % {
+                    "dose": _("%(dose)s mg/day") % {"dose": change["dose"]},
+                    "date": _long_date(change["date"]),
+                }
+                for change in line["changes"]
+            ],
+            "setting": label(LINE_SETTING_LABELS, line["setting"]),
+            "start": _long_date(line["start"]),
+            "stop": _long_date(line["stop"]) if line["stop"] else _("Ongoing"),
+            "stop_reason": label(STOP_REASON_LABELS, line["stop_reason"], ""),
+        }
+        for line in course["lines"]
+    ]
+
+
+def _recist_why(scan: dict[str, Any]) -> str:
+    """What decided a scan's RECIST 1.1 category: progression is measured from the nadir (or is a new lesion),
+    the other categories from the baseline. Empty when there is no percentage (a nadir of 0 mm)."""
+    if scan["recist"] == "PD":
+        if scan.get("new_lesions"):
+            return _("new lesions")
+        change = scan.get("from_nadir_pct")
+        return "" if change is None else _("%(change)s from the nadir") % {"change": f"{change:+.1f}%"}
+    change = scan.get("from_baseline_pct")
+    return "" if change is None else _("%(change)s from baseline") % {"change": f"{change:+.1f}%"}
+
+
+def _course_scans(course: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for scan in course["scans"]:
+        if scan["recist"]:
+            why = _recist_why(scan)
+            recist_text = f"{scan['recist']} ({why})" if why else scan["recist"]
+            choi_text = scan["choi"] or ""
+        elif scan["baseline"]:
+            recist_text, choi_text = _("Baseline"), ""
+        else:
+            recist_text, choi_text = _("Not computed"), ""
+        rows.append(
+            {
+                "date": _long_date(scan["date"]),
+                "modality": label(SCAN_MODALITY_LABELS, scan["modality"]),
+                # A complete response is 0 mm; a scan that could not be assessed has no target lesion.
+                "sum": _mm(scan["sum_mm"]) if scan["lesions"] or scan["recist"] else _("No target lesion"),
+                "recist": recist_text,
+                "choi": choi_text,
+            }
+        )
+    return rows
+
+
+def _level_flag(flag: str) -> str:
+    if flag == "low":
+        return _("Low: check adherence and drug interactions")
+    if flag == "high":
+        return pgettext("drug level", "High")
+    return pgettext("drug level", "In range")
+
+
+def _event_sites(event: dict[str, Any]) -> str:
+    sites = [_("Liver")] if event["liver"] else []
+    if event["peritoneum"]:
+        sites.append(_("Peritoneum"))
+    if event["other"]:
+        sites.append(event["other"])
+    return ", ".join(sites)
+
+
+def _course_picture(course: dict[str, Any], snapshot: dict[str, Any], case_short_id: str) -> str:
+    """The timeline SVG (cases/course/timeline.py) drawn from the stored course, in the reader's language."""
+    bars = tuple(
+        Bar(
+            drug=line["drug"],
+            setting=line["setting"],
+            start=date.fromisoformat(stored["start"]),
+            stop=_iso_date(stored["stop"]),
+            dose=line["dose"],
+            changes=tuple(
+                (date.fromisoformat(change["date"]), _("%(dose)s mg/day") % {"dose": change["dose"]})
+                for change in stored["changes"]
+            ),
+            stop_reason=line["stop_reason"],
+        )
+        for line, stored in zip(_course_lines(course), course["lines"], strict=True)
+    )
+    marks = []
+    for scan in course["scans"]:
+        recist_cat, choi_cat = scan["recist"], scan["choi"]
+        if recist_cat:
+            short = recist_cat if recist_cat == choi_cat else f"{recist_cat}/{choi_cat}"
+            category = "PD" if "PD" in (recist_cat, choi_cat) else recist_cat
+        elif scan["baseline"]:
+            short, category = pgettext("timeline mark", "base"), "baseline"
+        else:
+            short, category = "–", "none"
+        text = _("%(modality)s: sum of diameters %(sum)s; RECIST 1.1 %(recist)s, Choi %(choi)s") % {
+            "modality": label(SCAN_MODALITY_LABELS, scan["modality"]),
+            "sum": _mm(scan["sum_mm"]),
+            "recist": recist_cat or "–",
+            "choi": choi_cat or "–",
+        }
+        marks.append(Mark(date.fromisoformat(scan["date"]), "scan", short, text, category))
+    for level in course["levels"]:
+        trough = f"{level['trough_ng_ml']:,.0f}"
+        text = _("Trough %(level)s ng/mL, %(hours)s h after the dose: %(flag)s") % {
+            "level": trough,
+            "hours": f"{level['hours_since_dose']:g}",
+            "flag": _level_flag(level["flag"]),
+        }
+        marks.append(Mark(date.fromisoformat(level["date"]), "level", trough, text, level["flag"]))
+    for event in course["events"]:
+        text = _("Recurrence/progression: %(sites)s") % {"sites": _event_sites(event)}
+        marks.append(Mark(date.fromisoformat(event["date"]), "recurrence", _("recurrence"), text))
+    operation = snapshot.get("operation")
+    if operation:
+        marks.append(
+            Mark(date.fromisoformat(operation["surgery_date"]), "operation", _("operation"), _("Operation"))
+        )
+    for report in course["mdt"]:
+        text = _("MDT report v%(version)s signed") % {"version": report["version"]}
+        marks.append(Mark(date.fromisoformat(report["date"]), "mdt", "MDT", text))
+    data = TimelineData(
+        title=_("Treatment course of case %(case)s") % {"case": case_short_id},
+        today=date.fromisoformat(course["as_of"]),
+        bars=bars,
+        marks=tuple(sorted(marks, key=lambda mark: mark.day)),
+        burden=tuple((date.fromisoformat(s["date"]), s["sum_mm"]) for s in course["scans"] if s["lesions"]),
+        thresholds=tuple(
+            (date.fromisoformat(s["date"]), s["pr_mm"], s["pd_mm"])
+            for s in course["scans"]
+            if s["pr_mm"] is not None
+        ),
+        extra_days=tuple(day for day in (_iso_date(snapshot.get("diagnosis_date")),) if day),
+    )
+    # render_svg escapes every text it writes.
+    return mark_safe(render_svg(data, ident=f"course-{case_short_id}", words=_course_words()))  # noqa: S308
+
+
+def _course(snapshot: dict[str, Any], case_id: str) -> dict[str, Any] | None:
+    """The treatment course as printed: the timeline picture and its text tables (None: no course recorded).
+    Reports signed before the course was kept have no "course" in their snapshot and print none."""
+    course = snapshot.get("course")
+    if not course:
+        return None
+    short_id = snapshot.get("case_short_id") or case_id[:8]
+    return {
+        "svg": _course_picture(course, snapshot, short_id),
+        "lines": _course_lines(course),
+        "scans": _course_scans(course),
+        "levels": [
+            {
+                "date": _long_date(level["date"]),
+                "trough": f"{level['trough_ng_ml']:,.0f} ng/mL",
+                "hours": _("%(hours)s h") % {"hours": f"{level['hours_since_dose']:g}"},
+                "flag": _level_flag(level["flag"]),
+            }
+            for level in course["levels"]
+        ],
+        "events": [
+            {
+                "date": _long_date(event["date"]),
+                "sites": _event_sites(event),
+                "found_by": label(FOUND_BY_LABELS, event["found_by"]),
+            }
+            for event in course["events"]
+        ],
+    }
+
+
 def _as_checklist(rec: dict[str, Any]) -> dict[str, Any]:
     """The rupture-avoidance checklist as a heading and one line per item, as surgeons read it."""
     text = str(rec.get("text", ""))
@@ -441,6 +649,7 @@ def report_context(source: ReportSource) -> dict[str, Any]:
         else "",
         "molecular_testing_required": bool(result.get("molecular_testing_required")),
         "therapy": _therapy(result),
+        "course": _course(snapshot, source.case_id),
         "surveillance": surveillance,
         "warnings": [{**w, "text": rule_text(w)} for w in result.get("warnings") or []],
         "recommendations": groups,

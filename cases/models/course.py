@@ -42,6 +42,13 @@ class LineSetting(models.TextChoices):
     ADVANCED_4 = "advanced_4", _("Advanced disease, line 4 or later")
 
 
+#: The lines of systemic therapy for advanced disease: the start of the one started last is the reference date of
+#: the systemic surveillance schedule (RULES.md section 8).
+ADVANCED_SETTINGS = frozenset(
+    {LineSetting.ADVANCED_1, LineSetting.ADVANCED_2, LineSetting.ADVANCED_3, LineSetting.ADVANCED_4}
+)
+
+
 class StopReason(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     PROGRESSION = "progression", _("Progression")

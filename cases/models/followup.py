@@ -1,7 +1,8 @@
 """Follow-up: surveillance visits as work items for the nurses, adjuvant imatinib as delivered, and the
 bits that let the list leave the app (calendar feed tokens, reminder log).
 
-Items come from the engine's surveillance schedule (source "schedule") or are added by hand ("manual").
+Items come from the engine's surveillance schedule (source "schedule"), are added by hand ("manual"), or are made
+by the treatment course ("dose_scan", "drug_level", "review": cases/course/worklist.py).
 `window_start`/`window_end` are stored (due ± window_days) rather than computed in SQL so that the worklist
 tabs are plain indexed date comparisons on every database; the services keep them in step with the due date.
 """
@@ -22,8 +23,10 @@ from cases.choices import (
     FollowUpResult,
     FollowUpSource,
     FollowUpStatus,
+    ResultAttention,
 )
 from cases.labels import phase_label
+from guidelines.rulesets.course_worklist import COURSE_WORKLIST
 
 
 class FollowUpItem(models.Model):
@@ -58,6 +61,13 @@ class FollowUpItem(models.Model):
     # Made from the latest assessment of a case whose report is not signed yet, so that a delayed sign-off loses
     # no visit; signing replaces it by the signed schedule's item for the same visit (or removes it).
     provisional = models.BooleanField(default=False)
+    # Items made by the treatment course (sources dose_scan, drug_level, review): the id of the therapy line,
+    # dose change, scan or drug level that made the item (several models, so a plain id rather than a key).
+    course_record = models.UUIDField(null=True, blank=True, editable=False)
+    # The scan or drug level whose entry closed this item (so that deleting it opens the item again).
+    closed_by_record = models.UUIDField(null=True, blank=True, editable=False)
+    # A result to review that must stand out: a scan computing progression, a trough below the threshold.
+    attention = models.CharField(max_length=12, choices=ResultAttention.choices, blank=True)
     # Optimistic concurrency: every write is `UPDATE ... WHERE version = <the version the nurse saw>`.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +100,12 @@ class FollowUpItem(models.Model):
                 condition=~models.Q(schedule_key=""),
                 name="followup_one_item_per_visit",
             ),
+            # One item of each kind per course record: a re-save of the record updates it, never duplicates it.
+            models.UniqueConstraint(
+                fields=["source", "course_record"],
+                condition=models.Q(course_record__isnull=False),
+                name="followup_one_item_per_course_record",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,7 +116,17 @@ class FollowUpItem(models.Model):
         return due - timedelta(days=window_days), due + timedelta(days=window_days)
 
     def phase_display(self) -> str:
+        if self.course_record:  # made by the treatment course: its kind says what it is for
+            return str(self.get_source_display())
         return phase_label(self.phase)
+
+    def course_interval_source(self) -> str:
+        """Where the due date of an item made by the treatment course comes from (a local default, with its source)."""
+        if self.source == FollowUpSource.DOSE_SCAN:
+            return COURSE_WORKLIST.scan_source
+        if self.source == FollowUpSource.DRUG_LEVEL:
+            return COURSE_WORKLIST.level_source
+        return ""
 
     def current_escalation(self):
         """The latest step of the escalation ladder opened for this visit, or None.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, require_perm
-from cases.choices import CaseStatus, RiskCategory, Site
+from cases.choices import CaseStatus, FollowUpSource, RiskCategory, Site
 from cases.mdt.report_views import stale_info
 from cases.models import AgendaItem, Case
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
@@ -130,7 +130,11 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         else None,
         "steps": [(name, STEP_TITLES[name]) for name in steps],
         "can_edit": request.user.has_perm(EDIT_CLINICAL),
-        "next_followups": list(case.followups.filter(status="pending").order_by("due_date")[:3]),
+        "next_followups": list(
+            case.followups.filter(status="pending")
+            .exclude(source=FollowUpSource.REVIEW)
+            .order_by("due_date")[:3]
+        ),
         "current_version": superseded_by(latest),
         "stale": stale_info(case),
     }

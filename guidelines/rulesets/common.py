@@ -154,6 +154,13 @@ def common_statements(*, surgical: str) -> dict[str, Recommendation]:
                 surgical,
             ),
             _r(
+                "systemic.after_metastasectomy",
+                "Operation on record in advanced disease: after complete resection of metastases imatinib continues "
+                "(it is not stopped because the disease is no longer visible).",
+                None,
+                ESMO,
+            ),
+            _r(
                 "systemic.response_assessment",
                 "Assess response with the Choi criteria (partial response: at least 10% decrease in size or 15% "
                 "decrease in CT attenuation) as well as RECIST 1.1 (partial response: at least 30% decrease; "

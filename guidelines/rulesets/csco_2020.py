@@ -89,7 +89,9 @@ _OWN_STATEMENTS = {
 RULESET = dataclasses.replace(
     ESMO_2022,
     id="csco-2020",
-    version="2020.4",  # 2026-12-02: schedules gained text_no_adjuvant (unset here),
+    # 2020.5 (2026-12-02): systemic.after_metastasectomy (RULES.md section 6). 2020.4: schedules gained
+    # text_no_adjuvant (unset here).
+    version="2020.5",
     title="CSCO 2020",
     citation="CSCO Guidelines for Gastrointestinal Stromal Tumor 2020; Chinese GIST expert consensus.",
     small_nodule_sites=frozenset({"stomach", "egj"}),

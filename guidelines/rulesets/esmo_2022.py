@@ -85,7 +85,9 @@ _OWN_STATEMENTS = {
 
 RULESET = RuleSet(
     id="esmo-2022",
-    version="2022.4",  # 2026-12-02: the high and intermediate schedules say A = 0 plainly,
+    # 2022.5 (2026-12-02): systemic.after_metastasectomy (RULES.md section 6). 2022.4: the high and intermediate
+    # schedules say A = 0 plainly.
+    version="2022.5",
     title="ESMO 2022",
     citation="Casali PG et al. (ESMO-EURACAN-GENTURIS). Ann Oncol 2022;33:20-33.",
     # RULES.md section 3: under ESMO also oesophagus and duodenum small nodules may be watched.

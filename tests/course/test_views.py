@@ -155,9 +155,9 @@ def test_delete_needs_edit_rights_and_is_recorded(surgeon_client, surgeon, nurse
     url = reverse("course:delete", kwargs={"case_id": case.pk, "kind": "line", "pk": saved.pk})
     other = Client()
     other.force_login(nurse)
-    assert other.post(url, {"version": "1"}).status_code == 403
+    assert other.post(url, {"version": "1", "confirm": "yes"}).status_code == 403
     assert TherapyLine.objects.filter(pk=saved.pk).exists()
-    assert surgeon_client.post(url, {"version": "1"}).status_code == 302
+    assert surgeon_client.post(url, {"version": "1", "confirm": "yes"}).status_code == 302
     assert not TherapyLine.objects.filter(pk=saved.pk).exists()
     assert TherapyLine.history.filter(id=saved.pk, history_type="-").get().history_user == surgeon
 

@@ -42,6 +42,21 @@ def test_recurrent_after_resection_is_still_systemic():
     assert result.adjuvant.recommendation == "not_applicable"
 
 
+@pytest.mark.parametrize("ruleset", RULESETS)
+def test_an_operation_in_advanced_disease_says_imatinib_continues_after_resection_of_metastases(ruleset):
+    # RULES.md section 6: "after complete resection of metastases imatinib continues".
+    result = run(
+        ruleset, presentation="metastatic", resected=True, surgery_date=date(2026, 1, 10), margin="R0"
+    )
+    statement = next(r for r in result.recommendations if r.id == "systemic.after_metastasectomy")
+    assert "imatinib continues" in statement.text
+    assert statement.source.startswith("ESMO")
+
+
+def test_advanced_disease_without_an_operation_has_no_after_resection_statement():
+    assert "systemic.after_metastasectomy" not in run(presentation="metastatic").recommendation_ids()
+
+
 # --- Rectum ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("ruleset", RULESETS)
 @pytest.mark.parametrize("size", [0.8, 1.9, 3.0, 9.0])

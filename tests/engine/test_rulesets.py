@@ -29,8 +29,8 @@ PINNED = {
     "csco-2020": CSCO_2020.version,
 }
 PINNED_LITERAL = {
-    "esmo-2022": "2022.4+bcf293729cdd",
-    "csco-2020": "2020.4+a9aa950221e8",
+    "esmo-2022": "2022.5+425f2e64cc9f",
+    "csco-2020": "2020.5+cea4a14c417a",
 }
 
 
@@ -61,7 +61,7 @@ def test_unknown_ruleset_is_a_clear_error():
 def test_changing_data_changes_the_version():
     changed = dataclasses.replace(ESMO_2022, window_days=10)
     assert changed.version != ESMO_2022.version
-    assert changed.version.startswith("2022.4+")
+    assert changed.version.startswith("2022.5+")
     same = dataclasses.replace(ESMO_2022)
     assert same.version == ESMO_2022.version
 

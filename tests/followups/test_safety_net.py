@@ -98,3 +98,23 @@ def test_the_demo_data_leaves_nobody_without_a_safety_net():
         call_command("seed_demo", "--password", "demo-pass-123", stdout=StringIO())
         assert Case.objects.filter(status="finalised").exists()
         assert [c.short_id for c in cases_without_safety_net()] == []
+
+
+def test_a_result_waiting_for_review_is_no_safety_net(signed_case):
+    """A scan entered in the treatment course waits for review: it plans nothing, so it keeps no patient in view."""
+    from decimal import Decimal
+
+    from cases.course import services as course_svc
+
+    _close_every_visit(signed_case)
+    course_svc.level_save(
+        case=signed_case,
+        user=make_user(role=roles.SURGEON),
+        data={
+            "sample_date": date(2026, 10, 20),
+            "trough_ng_ml": Decimal(1500),
+            "hours_since_dose": Decimal(24),
+        },
+    )
+    assert signed_case.followups.filter(status="pending", source="review").count() == 1
+    assert list(cases_without_safety_net()) == [signed_case]

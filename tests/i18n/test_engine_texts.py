@@ -51,3 +51,16 @@ def test_every_translated_engine_text_is_still_the_engines_wording():
     )
     stale = [text for text in engine_texts.TRANSLATED if text not in engine and text not in phrases]
     assert stale == []
+
+
+def test_the_after_metastasectomy_statement_reads_in_chinese():
+    from guidelines import CaseFacts, assess
+
+    facts = CaseFacts(site="stomach", size_cm=8.0, presentation="metastatic", resected=True, margin="R0")
+    result = assess(facts, "csco-2020").to_dict()
+    item = next(r for r in result["recommendations"] if r["id"] == "systemic.after_metastasectomy")
+    with translation.override("zh-hans"):
+        assert (
+            rule_text(item)
+            == "晚期疾病已记录手术：转移灶完整切除后继续伊马替尼治疗（不因病灶不再可见而停药）。"
+        )

@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
+from cases.course.selectors import timeline_words
 from cases.course.timeline import render_svg
 from cases.models import UserProfile
 from tests.course.helpers import line, scan
@@ -24,13 +25,13 @@ SVG = "{http://www.w3.org/2000/svg}"
 def test_the_svg_words_are_chinese():
     """The picture's own words; the marks' labels come translated from the data (cases/course/selectors.py)."""
     with translation.override("zh-hans"):
-        svg = render_svg(COURSE, ident="t")
+        svg = render_svg(COURSE, ident="t", words=timeline_words())
     root = ElementTree.fromstring(svg)  # noqa: S314 - our own output
     texts = {t.text for t in root.iter(f"{SVG}text")}
-    for words in ("治疗", "影像检查", "事件", "今天", "血药浓度", "直径", "总和"):
+    for words in ("治疗", "影像检查", "事件", "今天", "血药浓度", "靶病灶", "直径总和"):
         assert words in texts, words
     desc = root.find(f"{SVG}desc").text
-    assert "2 条治疗线" in desc
+    assert "2条治疗线" in desc
     assert "from 2025 to 2036" not in desc
     for english in ("Therapy", "Scans", "Events", "Drug levels", "today", "Sum of", "diameters"):
         assert english not in texts, english
@@ -50,7 +51,7 @@ def test_the_timeline_fragment_is_chinese(client, surgeon):
         scan(case, surgeon, date(2026, 1, 20), ("liver", 60), ("liver", 40))
         scan(case, surgeon, date(2026, 6, 1), ("liver", 30), ("liver", 20))
         html = client.get(reverse("course:timeline", kwargs={"case_id": case.pk})).content.decode()
-    for words in ("治疗", "影像检查", "今天", "手术", "伊马替尼", "晚期疾病一线"):
+    for words in ("治疗", "影像检查", "今天", "手术", "伊马替尼", "晚期一线治疗"):
         assert words in html, words
     runs = english_runs(html, {"ZH0000001", "RECIST", "Choi", "PR", "PD", "SD", "CR"})
     assert runs == [], f"English left: {runs}"
