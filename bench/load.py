@@ -93,6 +93,8 @@ endpoints = {
     "case page": reverse("records:case", kwargs={"case_id": "00000000-0000-4000-8000-000000000000"}),
     "live panel": reverse("records:panel", kwargs={"case_id": "00000000-0000-4000-8000-000000000000"}),
 }
+from gistcare import planner_statistics
+planner_statistics.refresh()  # as after any bulk load in production (issue 16)
 print("SEED-RESULT " + json.dumps({"endpoints": endpoints, "cases": [str(pk) for pk in sample]}))
 """.replace("USERNAME", repr(USERNAME))
 

@@ -7,7 +7,13 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from cases import (
             checks,  # noqa: F401  (registers the system checks)
             language,  # noqa: F401  (the user's language is copied into the session at log-in)
         )
+        from gistcare.planner_statistics import after_migrate
+
+        # Fresh planner statistics once the migrations have run (issue 16).
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="gistcare.planner_statistics")

@@ -185,6 +185,95 @@ TRANSLATED = (
         "Obstruction or perforation is recorded for a nodule under surveillance; the rules list only bleeding and ulceration as adverse clinical features: individualised by the MDT."
     ),
     gettext_noop("Tumour size unknown: the pathway cannot be determined yet."),
+    gettext_noop(
+        "Intermediate risk, no adjuvant therapy, follows the high-risk schedule (local default; ESMO gives none): "
+        "imaging every 3 months for 2 years after surgery, every 6 months to 5 years and yearly to 10 years."
+    ),
+    gettext_noop(
+        "High risk, no adjuvant therapy: imaging every 3 months for 2 years after surgery (ESMO range 3-6 months; "
+        "local default 3), every 6 months to 5 years and yearly to 10 years."
+    ),
+    # Advanced disease, neoadjuvant and adjuvant details, schedules (issue 15: the rest of the engine's texts).
+    gettext_noop(
+        "Risk not assessable after neoadjuvant imatinib (no pre-treatment size and biopsy mitotic count recorded): adjuvant imatinib to complete {months} months in total."
+    ),
+    gettext_noop(
+        "Recorded adjuvant decision: imatinib {decision}; the surveillance schedule counts {months} months of adjuvant therapy."
+    ),
+    gettext_noop("{genotype}: adjuvant imatinib is not recommended whatever the risk (no benefit)."),
+    gettext_noop(
+        "KIT exon 9 mutation: adjuvant imatinib {dose} mg/day (the rule set's dose). ESMO 2022 notes that there is no prospective evidence for 800 mg in the adjuvant setting and 400 mg/day is the standard alternative: the MDT decision records which dose is given."
+    ),
+    gettext_noop(
+        "Neoadjuvant imatinib counts towards the total: {total} months planned, {neoadjuvant} already given, {remaining} months after surgery."
+    ),
+    gettext_noop(
+        "After neoadjuvant imatinib the specimen's mitotic count is unreliable: the adjuvant advice follows the pre-treatment risk (modified NIH {category}: {size} cm on imaging, {mitoses} mitoses per 5 mm2 on the biopsy)."
+    ),
+    gettext_noop("A microscopic margin (R1) does not by itself change the adjuvant decision."),
+    gettext_noop(
+        "KIT/PDGFRA wild-type without further work-up: adjuvant imatinib is downgraded from recommended to consider until SDH, NF1, BRAF and NTRK have been tested."
+    ),
+    gettext_noop(
+        "SDHB immunohistochemistry is lost: the tumour is treated as SDH-deficient GIST for every rule (no adjuvant or neoadjuvant imatinib){conflict}."
+    ),
+    gettext_noop(
+        "The count of {hpf} per 50 HPF converts to {converted} per 5 mm2 (field area {area} mm2), in another band than the raw count: check the field area with the pathologist."
+    ),
+    gettext_noop(
+        "{genotype} is not sensitive to imatinib: no neoadjuvant imatinib; the pathway stays resection and the MDT decides (ESMO 2022 [III, A])."
+    ),
+    gettext_noop(
+        "{reason}: neoadjuvant {drug} {dose} mg/day, usually for {months_min}-{months_max} months to maximal response, then resection; check the response early (2-3 months) and then every 3 months."
+    ),
+    gettext_noop(
+        "After neoadjuvant imatinib the specimen's size and mitotic count understate the risk (ESMO 2022) and no pre-treatment size and biopsy mitotic count are recorded: the risk is not assessable. Record them to stratify the risk; until then adjuvant imatinib completes 36 months in total and surveillance follows the intermediate/high-risk schedule (local default)."
+    ),
+    gettext_noop(
+        "Minor rupture (Oslo criteria: peritoneal tumour penetration or iatrogenic capsule laceration) is not treated as rupture: risk, adjuvant therapy and surveillance follow the size, mitotic count and site."
+    ),
+    gettext_noop("Resected tumour without a date of surgery: the surveillance schedule cannot be dated."),
+    gettext_noop(
+        "Start date of the current line of systemic therapy not recorded: the schedule counts from {reference} ({basis}). Record the start date: the schedule's reference is the start of the current line."
+    ),
+    gettext_noop(
+        "Intermediate risk follows the high-risk schedule (local default; ESMO gives none): imaging every 3 months during the {a} months of adjuvant therapy, then every 3 months for 2 years after it stops, every 6 months to 5 years and yearly to 10 years after it stops."
+    ),
+    gettext_noop(
+        "Tumour rupture without 12 months of adjuvant imatinib: imaging every 3 months for 3 years, every 6 months to year 5, then yearly to year 10."
+    ),
+    gettext_noop(
+        "Tumour rupture (as high risk): CT or MRI every 3 months for 3 years, every 6 months to year 5 and yearly to year 10, with a chest X-ray every year to year 5."
+    ),
+    gettext_noop(
+        "Tumour rupture with {a} months of adjuvant imatinib (12 or more): imaging follows the intermediate/high-risk schedule counted from the end of imatinib, so it stays 3-monthly for two years after imatinib stops, when recurrence is most likely (the fixed rupture schedule would make it less frequent exactly then)."
+    ),
+    gettext_noop(
+        "Small nodule under surveillance: EUS at 3 months, then yearly to 5 years if there is no growth."
+    ),
+    gettext_noop("Small nodule under surveillance: EUS every 6 months for 2 years, then yearly to 5 years."),
+    gettext_noop(
+        "Systemic therapy: imaging every 3 months from the start of the current line of therapy, renewed while treatment goes on (the schedule always holds the next 2 years of visits)."
+    ),
+    gettext_noop("Very low risk after resection: probably no routine follow-up (the risk is not zero)."),
+    gettext_noop("Very low risk: followed as low risk (local default): imaging every 6 months to 5 years."),
+    gettext_noop("KIT exon 9 mutation, advanced disease: first-line imatinib 800 mg/day."),
+    gettext_noop(
+        "KIT exon 9 mutation, advanced disease: first-line imatinib 600 mg/day (used in Chinese practice; verify locally)."
+    ),
+    gettext_noop(
+        "The rules give no further line after the genotype-specific first line: later lines are individualised by the MDT."
+    ),
+    gettext_noop("Line {line}: {drug}, {dose}."),
+    gettext_noop(
+        "The rules give no genotype-specific first line for NF1-associated GIST: the standard sequence is shown and the choice is individualised by the MDT."
+    ),
+    gettext_noop(
+        "Assess response with the Choi criteria (partial response: at least 10% decrease in size or 15% decrease in CT attenuation) as well as RECIST 1.1 (partial response: at least 30% decrease; progression: at least 20% increase); a new nodule inside a mass signals progression."
+    ),
+    gettext_noop(
+        "Surgery in advanced disease is palliative (bleeding, obstruction, perforation), or cytoreductive for limited disease responding to imatinib, best between 6 months and 2 years after starting it; multifocal progression does poorly; the TKI resumes after surgery."
+    ),
     # Warnings.
     gettext_noop(
         "Not recorded, so the rules assumed: {assumed}. Record these findings to confirm the answer."
@@ -221,6 +310,48 @@ TRANSLATED = (
 )
 
 
+# The values the engine puts into its templates' {placeholders}, in the reader's language: drugs and doses of the
+# rule sets' lines, genotype names (guidelines.GENOTYPE_LABELS), the reasons for neoadjuvant therapy, a recorded
+# adjuvant decision, the basis of a reference date (guidelines/engine.py).
+PARAMETERS = (
+    gettext_noop("today"),
+    gettext_noop("[I, A]; 37.5 mg continuously: [III, C]"),
+    gettext_noop(
+        "sunitinib 50 mg once daily 4 weeks on / 2 weeks off (or 37.5 mg continuously), or regorafenib 160 mg once daily on days 1-21 of each 28-day cycle; imatinib has little activity"
+    ),
+    gettext_noop(
+        "160 mg once daily on days 1-21 of each 28-day cycle (monitor liver function: severe hepatotoxicity)"
+    ),
+    gettext_noop("given"),
+    gettext_noop("declined"),
+    gettext_noop("R0 resection not feasible"),
+    gettext_noop("Locally advanced tumour"),
+    gettext_noop("locally advanced tumour"),
+    gettext_noop("Resection would need major (multivisceral or mutilating) surgery"),
+    gettext_noop("resection would need major (multivisceral or mutilating) surgery"),
+    gettext_noop("the reference date given"),
+    gettext_noop("400 mg once daily"),
+    gettext_noop("150 mg once daily"),
+    gettext_noop("300 mg once daily"),
+    gettext_noop("50 mg once daily 4 weeks on / 2 weeks off, or 37.5 mg once daily continuously"),
+    gettext_noop("larotrectinib or entrectinib"),
+    gettext_noop("larotrectinib 100 mg twice daily, or entrectinib 600 mg once daily"),
+    gettext_noop("dabrafenib + trametinib"),
+    gettext_noop("off-label; dose individualised by the MDT"),
+    gettext_noop("sunitinib or regorafenib"),
+    gettext_noop("KIT exon 11"),
+    gettext_noop("KIT exon 9"),
+    gettext_noop("KIT (other exon)"),
+    gettext_noop("PDGFRA (other than D842V)"),
+    gettext_noop("SDH-deficient GIST"),
+    gettext_noop("NF1-associated GIST"),
+    gettext_noop("BRAF-mutant GIST"),
+    gettext_noop("NTRK-fusion GIST"),
+    gettext_noop("KIT/PDGFRA wild-type GIST"),
+    gettext_noop("genotype not tested"),
+)
+
+
 @functools.cache
 def _templates() -> dict[str, tuple[str, ...]]:
     """Every template the engine can print, by id (an id has one template per rule set that words it)."""
@@ -246,6 +377,8 @@ def _templates() -> dict[str, tuple[str, ...]]:
                     add(item.id, item.text)
                 elif isinstance(item, Schedule):
                     add(f"surveillance.{item.key}", item.text)
+                    if item.text_no_adjuvant:  # printed when A = 0 (guidelines.engine._schedule_statement)
+                        add(f"surveillance.{item.key}", item.text_no_adjuvant)
     for warning_id, warning in WARNINGS.items():
         add(warning_id, warning if isinstance(warning, str) else warning.text)
     return {key: tuple(value) for key, value in found.items()}
@@ -258,10 +391,17 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$", re.S)
 
 
+def engine_phrase(value: object) -> str:
+    """A value the engine prints (a drug, a dose, a genotype) in the reader's language; unknown: as it is."""
+    return _value(str(value or ""))
+
+
 def _value(value: str) -> str:
     """A parameter in the reader's language: a drug, a phrase the catalogue knows, or "finding: yes; ..."."""
     if drug_label(value) != value:
         return drug_label(value)
+    if gettext(value) != value:  # a whole phrase (a dose may itself hold ": " or "; ")
+        return gettext(value)
     segments = []
     for segment in value.split("; "):
         name, sep, answer = segment.partition(": ")
@@ -296,6 +436,7 @@ def rule_text(item: dict) -> str:
 
 
 def evidence_text(evidence: object) -> str:
-    from guidelines.records import NOT_GRADED
-
-    return gettext(NOT_GRADED) if evidence == NOT_GRADED else str(evidence or "")
+    """An evidence grade in the reader's language ("not graded in the source" is translated too)."""
+    # A grade is a code ([I, A], class I, 2A) except where the source words a part of it (e.g. sunitinib's
+    # "37.5 mg continuously: [III, C]"): those are in the catalogue.
+    return gettext(str(evidence)) if evidence else ""

@@ -37,6 +37,7 @@ from cases.followups.worklist import (
     STATE_LABELS,
     TAB_NAMES,
     TABS,
+    Cursor,
     WorklistFilters,
     base_items,
     page_rows,
@@ -132,7 +133,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
         page = min(max(1, int(request.GET.get("page", "1"))), pages)
     except ValueError:
         page = 1
-    items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    # "Next" and "Previous" carry the neighbouring row (keyset: a deep page costs what the first does); a page
+    # asked for by number alone, or with a broken cursor, is found by counting rows.
+    after, before = Cursor.parse(request.GET.get("after")), Cursor.parse(request.GET.get("before"))
+    items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE, after=after, before=before)
+    if (after or before) and not items:  # the rows moved on since: start again from the page's number
+        items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     for item in items:
         item.state = item.state_on(today)
 
@@ -145,6 +151,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "page": page,
         "pages": pages,
         "total": total,
+        "next_cursor": str(Cursor.of(items[-1])) if items else "",
+        "previous_cursor": str(Cursor.of(items[0])) if items else "",
         "first_row": (page - 1) * PAGE_SIZE + 1 if total else 0,
         "last_row": (page - 1) * PAGE_SIZE + len(items),
         "today": today,

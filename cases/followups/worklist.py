@@ -11,6 +11,7 @@ comparisons on the stored window (see cases/models/followup.py):
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -105,10 +106,59 @@ ROW_RELATED = (
 )
 
 
-def page_rows(qs: QuerySet, tab: str, today: date, offset: int, limit: int) -> list[FollowUpItem]:
+@dataclass(frozen=True)
+class Cursor:
+    """A row's place in the worklist's order: (due date, id). "Next" carries the page's last row, "Previous" its
+    first, so the next page is read from there by the (due_date, id) index instead of skipping rows (OFFSET)."""
+
+    due_date: date
+    pk: uuid.UUID
+
+    def __str__(self) -> str:
+        return f"{self.due_date.isoformat()}_{self.pk}"
+
+    @classmethod
+    def of(cls, item: FollowUpItem) -> Cursor:
+        return cls(item.due_date, item.pk)
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        """The cursor in `text`, or None when it is missing or malformed (the page is then found by number)."""
+        day, _, pk = (text or "").partition("_")
+        try:
+            return cls(date.fromisoformat(day), uuid.UUID(pk))
+        except ValueError:
+            return None
+
+
+def page_rows(
+    qs: QuerySet,
+    tab: str,
+    today: date,
+    offset: int,
+    limit: int,
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+) -> list[FollowUpItem]:
     """One page of the tab in one query: the page's ids are chosen on the item table alone (an index walk),
-    and only those rows are joined to their case, patient and users."""
-    ids = qs.filter(tab_q(tab, today)).order_by("due_date", "id").values("pk")[offset : offset + limit]
+    and only those rows are joined to their case, patient and users.
+
+    With `after` (or `before`) the page is the `limit` rows after (before) that row; else the rows from `offset`.
+    """
+    ordered = qs.filter(tab_q(tab, today))
+    if after is not None:
+        ordered = ordered.filter(
+            Q(due_date__gt=after.due_date) | Q(due_date=after.due_date, id__gt=after.pk)
+        ).order_by("due_date", "id")
+        ids = ordered.values("pk")[:limit]
+    elif before is not None:
+        ordered = ordered.filter(
+            Q(due_date__lt=before.due_date) | Q(due_date=before.due_date, id__lt=before.pk)
+        ).order_by("-due_date", "-id")
+        ids = ordered.values("pk")[:limit]
+    else:
+        ids = ordered.order_by("due_date", "id").values("pk")[offset : offset + limit]
     return list(
         FollowUpItem.objects.filter(pk__in=ids)
         .select_related(*ROW_RELATED)

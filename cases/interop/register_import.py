@@ -22,8 +22,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cases.interop.case_rows import import_reason, validate_case_values, with_known_contact, write_cases
-from cases.models import Case, Patient
+from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
 from cases.records.forms import STEP_FORMS
+from gistcare import planner_statistics
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20_000_000
@@ -379,8 +380,20 @@ def register_import(*, content: bytes, filename: str, user, dry_run: bool) -> Re
         cases = write_cases(
             validated=[v for _n, v in to_write], user=user, reason=import_reason(filename, user)
         )
+    if len(cases) >= BULK_ROWS:
+        # A bulk load: the planner's statistics of the tables it filled (issue 16).
+        planner_statistics.refresh(tables=_written_tables())
     report.created = [(number, case) for (number, _v), case in zip(to_write, cases, strict=True)]
     return report
+
+
+# From this many new cases an import refreshes the planner's statistics (gistcare/planner_statistics.py).
+BULK_ROWS = 100
+
+
+def _written_tables() -> list[str]:
+    models = (Patient, Case, Presentation, Diagnostics, Operation, Pathology, TreatmentDecision)
+    return [model._meta.db_table for model in models]
 
 
 def template_csv() -> str:

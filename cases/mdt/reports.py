@@ -29,7 +29,7 @@ from django.utils.translation import pgettext
 from cases import choices
 from cases.course.selectors import course_snapshot
 from cases.course.timeline import Bar, Mark, TimelineData, Words, render_svg
-from cases.engine_texts import evidence_text, rule_text
+from cases.engine_texts import engine_phrase, evidence_text, rule_text
 from cases.labels import (
     ADJUVANT_LABELS,
     APPROACH_LABELS,
@@ -337,7 +337,11 @@ def _therapy(result: dict[str, Any]) -> dict[str, Any]:
         "adjuvant_recommendation": label(ADJUVANT_LABELS, adjuvant.get("recommendation")),
         "adjuvant_plan": adjuvant_plan,
         "systemic_lines": [
-            {"line": line.get("line"), "drug": drug_label(line.get("drug")), "dose": line.get("dose")}
+            {
+                "line": line.get("line"),
+                "drug": engine_phrase(line.get("drug")),
+                "dose": engine_phrase(line.get("dose")),
+            }
             for line in result.get("systemic_lines") or []
         ],
     }

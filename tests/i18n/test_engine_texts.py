@@ -34,7 +34,11 @@ def test_it_translates_the_assumed_findings_inside_a_warning():
 
 
 def test_a_text_not_translated_yet_prints_in_the_engines_english():
-    item = {"id": "systemic.line_2", "text": "Line 2: sunitinib, 50 mg once daily."}
+    # A rule text changed in guidelines/ after its translation: it no longer matches the translated template.
+    item = {
+        "id": "systemic.surgery_role",
+        "text": "Surgery in advanced disease: a wording not translated yet.",
+    }
     with translation.override("zh-hans"):
         assert rule_text(item) == item["text"]
     unknown = {"id": "no.such_rule", "text": "A rule added later."}
@@ -63,4 +67,57 @@ def test_the_after_metastasectomy_statement_reads_in_chinese():
         assert (
             rule_text(item)
             == "晚期疾病已记录手术：转移灶完整切除后继续伊马替尼治疗（不因病灶不再可见而停药）。"
+        )
+
+
+def test_every_engine_text_is_translated():
+    engine = {text for texts in engine_texts._templates().values() for text in texts}
+    assert sorted(engine - set(engine_texts.TRANSLATED)) == []
+
+
+def test_every_translated_parameter_is_a_value_the_engine_prints():
+    import dataclasses
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from guidelines import GENOTYPE_LABELS, RULESETS
+    from guidelines.rulesets.base import DrugSpec
+
+    specs: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, DrugSpec):
+            specs.update({value.drug, value.dose_text, value.evidence or ""})
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, tuple | list | frozenset):
+            for item in value:
+                walk(item)
+
+    for ruleset in RULESETS.values():
+        for f in dataclasses.fields(ruleset):
+            walk(getattr(ruleset, f.name))
+    engine_source = (Path(engine_texts.__file__).parents[1] / "guidelines" / "engine.py").read_text()
+    printed = specs | set(GENOTYPE_LABELS.values())
+    # A reason for neoadjuvant therapy is printed with its first letter capitalised.
+    unknown = [
+        p
+        for p in engine_texts.PARAMETERS
+        if p not in printed
+        and f'"{p}"' not in engine_source
+        and f'"{p[0].lower()}{p[1:]}"' not in engine_source
+    ]
+    assert unknown == []
+
+
+def test_a_systemic_line_reads_in_chinese_with_its_dose():
+    item = {
+        "id": "systemic.line_2",
+        "text": "Line 2: sunitinib, 50 mg once daily 4 weeks on / 2 weeks off, or 37.5 mg once daily continuously.",
+    }
+    with translation.override("zh-hans"):
+        assert (
+            rule_text(item)
+            == "第2线：舒尼替尼，50 mg，每日一次，用药4周停药2周；或37.5 mg，每日一次，持续用药。"
         )

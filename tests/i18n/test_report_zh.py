@@ -87,3 +87,30 @@ def test_the_chinese_pdf_embeds_a_cjk_font_and_holds_the_chinese_text():
     for term in ("胃肠间质瘤", "改良NIH危险度分级", "高危", "伊马替尼", "辅助治疗", "张伟"):
         assert term in text, term
     assert len(pdf) < 1_000_000  # the subset keeps a Chinese report small (issue 15: under 1 MB)
+
+
+@pytest.mark.parametrize(
+    ("kind", "genotype"),
+    [
+        ("metastatic", "kit_exon_11"),
+        ("metastatic", "kit_exon_9"),
+        ("metastatic", "sdh_deficient"),
+        ("localized", "pdgfra_d842v"),
+    ],
+)
+def test_other_pathways_print_without_english_left(kind, genotype):
+    # Advanced disease (the lines of systemic therapy with their doses), and a genotype that changes the advice.
+    from cases.models import Case
+    from tests.factories import PatientFactory, make_case
+
+    case = make_case(
+        presentation=kind, genotype=genotype, surgery_date=None if kind == "metastatic" else None
+    )
+    if kind == "localized":
+        case = make_case(genotype=genotype, size_cm="12")
+    patient = PatientFactory(given_name="伟", family_name="张", mrn="ZH0000003", language="zh-hans")
+    Case.objects.filter(pk=case.pk).update(patient=patient)
+    case = Case.objects.with_sections().get(pk=case.pk)
+    html = render_report_html(draft_source(case, case_assess(case=case, user=None)), for_pdf=True)
+    runs = english_runs(html, {"ZH0000003", "Test", "Hospital", "Joensuu", "Fletcher", "Miettinen"})
+    assert runs == [], f"English left: {runs}"

@@ -1,0 +1,86 @@
+"""Deep worklist pages cost what the first does (issue 16): "Next" and "Previous" carry the last / first row's
+(due date, id) and the next page is read from there by the (due_date, id) index, never with OFFSET."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases import roles
+from cases.followups.services import item_add_manual
+from tests.factories import make_case, make_user
+
+pytestmark = pytest.mark.django_db
+URL = "/followups/"
+
+
+@pytest.fixture
+def nurse_client(client):
+    client.force_login(make_user(role=roles.NURSE))
+    return client
+
+
+@pytest.fixture
+def items():
+    """120 items, three on each due date (ties on the date are ordered by id)."""
+    case = make_case(surgery_date=None)
+    made = []
+    for n in range(40):
+        for _ in range(3):
+            made.append(
+                item_add_manual(
+                    case=case,
+                    user=None,
+                    due_date=date(2026, 1, 1) + timedelta(days=n),
+                    modality="ct_or_mri",
+                    reason="test",
+                    window_days=14,
+                )  # fmt: skip
+            )
+    return sorted(made, key=lambda item: (item.due_date, item.pk))
+
+
+def _link(html: str, label: str) -> str | None:
+    match = re.search(rf'<a class="page-link" href="(\?[^"]+)"[^>]*>{label}</a>', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_next_and_previous_walk_every_item_once_in_order(nurse_client, items):
+    seen, pages = [], []
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        response = nurse_client.get(URL, {"tab": "all"})
+        while True:
+            html = response.content.decode()
+            pages.append(re.search(r"Page (\d+) of (\d+)", html).groups())
+            seen.extend(i.pk for i in response.context["items"])
+            following = _link(html, "Next")
+            if following is None:
+                break
+            assert "after=" in following
+            response = nurse_client.get(URL + following)
+        assert seen == [i.pk for i in items]
+        assert pages == [("1", "3"), ("2", "3"), ("3", "3")]
+
+        back = nurse_client.get(URL + _link(response.content.decode(), "Previous"))
+        assert [i.pk for i in back.context["items"]] == [i.pk for i in items[50:100]]
+        assert "Page 2 of 3" in back.content.decode()
+
+
+def test_a_page_after_a_cursor_is_read_without_offset(nurse_client, items):
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        first = nurse_client.get(URL, {"tab": "all"})
+        with CaptureQueriesContext(connection) as ctx:
+            second = nurse_client.get(URL + _link(first.content.decode(), "Next"))
+    assert [i.pk for i in second.context["items"]] == [i.pk for i in items[50:100]]
+    assert not [q["sql"] for q in ctx.captured_queries if "OFFSET" in q["sql"].upper()]
+
+
+@pytest.mark.parametrize("cursor", ["junk", "2026-13-01_x", "2026-01-05_not-a-uuid", ""])
+def test_a_broken_cursor_falls_back_to_the_page_number(nurse_client, items, cursor):
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        response = nurse_client.get(URL, {"tab": "all", "after": cursor, "page": "2"})
+    assert response.status_code == 200
+    assert [i.pk for i in response.context["items"]] == [i.pk for i in items[50:100]]  # page 2 by number
