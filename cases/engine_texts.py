@@ -352,6 +352,23 @@ PARAMETERS = (
 )
 
 
+# What guidelines/progression.py proposes on progression (its texts are fixed: no placeholders).
+PROGRESSION = (
+    gettext_noop("Imatinib dose escalation from 400 to 800 mg/day, before the next line."),
+    gettext_noop("Focal progression: surgery or local treatment may be considered."),
+    gettext_noop(
+        "Next line: individualised by the MDT (the rule set gives no sequence after this genotype's or drug's first line)."
+    ),
+    gettext_noop("Next line: imatinib 400 mg/day."),
+    gettext_noop("Next line: sunitinib 50 mg/day 4 weeks on / 2 off, or 37.5 mg/day continuously [III, C]."),
+    gettext_noop(
+        "Next line: regorafenib 160 mg/day on days 1-21 of each 28-day cycle; monitor liver function."
+    ),
+    gettext_noop("Next line: ripretinib 150 mg/day."),
+    gettext_noop("The standard lines are used up: the next step is individualised by the MDT."),
+)
+
+
 @functools.cache
 def _templates() -> dict[str, tuple[str, ...]]:
     """Every template the engine can print, by id (an id has one template per rule set that words it)."""

@@ -436,6 +436,20 @@ def course_snapshot(case: Case, *, today: date | None = None) -> dict | None:
             {"date": timezone.localdate(report.signed_at).isoformat(), "version": report.version}
             for report in case.signed_reports.only("signed_at", "version").order_by("version")
         ],
+        "progression": _progression_snapshot(progression_advice(case, course, responses)),
+    }
+
+
+def _progression_snapshot(advice: ProgressionAdvice | None) -> dict | None:
+    """What the rule set proposes when the latest scan computes progression (RULES.md section 6), as plain JSON."""
+    if advice is None:
+        return None
+    return {
+        "scan_date": advice.scan.scan_date.isoformat(),
+        "drug": advice.line.drug if advice.line else "",
+        "proposals": [
+            {"id": p.id, "text": p.text, "evidence": p.evidence, "source": p.source} for p in advice.proposals
+        ],
     }
 
 

@@ -542,6 +542,21 @@ def _course(snapshot: dict[str, Any], case_id: str) -> dict[str, Any] | None:
             }
             for event in course["events"]
         ],
+        "progression": _progression(course.get("progression")),
+    }
+
+
+def _progression(progression: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The options the rule set proposes on progression (guidelines/progression.py), in the reader's language."""
+    if not progression:
+        return None
+    return {
+        "scan_date": _long_date(progression["scan_date"]),
+        "drug": drug_label(progression["drug"]) if progression["drug"] else "",
+        "proposals": [
+            {**p, "text": _(p["text"]), "evidence": evidence_text(p["evidence"])}
+            for p in progression["proposals"]
+        ],
     }
 
 

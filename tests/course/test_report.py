@@ -237,3 +237,44 @@ def test_growth_after_a_complete_response_prints_pd_without_a_percentage(surgeon
         r"2026-06-01</td>\s*<td>CT</td>\s*<td>0 mm</td>\s*<td>CR \(-100.0% from baseline\)", html
     )
     assert re.search(r"2026-09-01</td>\s*<td>CT</td>\s*<td>10 mm</td>\s*<td>PD</td>", html)
+
+
+def _progression_section(html: str) -> str | None:
+    found = re.search(r'<section aria-labelledby="progression-h".*?</section>', html)
+    return found.group(0) if found else None
+
+
+def test_on_progression_the_report_prints_what_the_rule_set_proposes_frozen_at_signing(
+    surgeon, coordinator, chair
+):
+    # The 1 Sep scan computes PD on imatinib 400 mg/day (line 1), KIT exon 11 (RULES.md section 6): escalation to
+    # 800 mg/day [III, B]; focal progression: surgery or local treatment [IV, C]; the next line, sunitinib [I, A].
+    case = contract_example_case()
+    _course(case, surgeon)
+    section = _progression_section(_draft_html(case))
+    assert section is not None
+    for words in (
+        "Imatinib dose escalation from 400 to 800 mg/day, before the next line. [III, B]",
+        "Focal progression: surgery or local treatment may be considered. [IV, C]",
+        "Next line: sunitinib 50 mg/day 4 weeks on / 2 off, or 37.5 mg/day continuously [III, C]. [I, A]",
+    ):
+        assert words in _flat(re.sub(r"<[^>]+>", " ", section)).replace(" .", "."), words
+    report = signed_report(coordinator=coordinator, chair=chair, case=case)
+
+    # A later scan without progression: the draft proposes nothing; the signed report keeps what was signed.
+    scan(case, surgeon, date(2026, 12, 1), ("liver", 31, 60))  # +3.3% from the nadir (30 mm): SD
+    assert _progression_section(_draft_html(case)) is None
+    signed = SignedReport.objects.get(pk=report.pk)
+    assert "Imatinib dose escalation from 400 to 800 mg/day" in render_report_html(
+        signed_source(signed), for_pdf=True
+    )
+
+
+def test_the_progression_options_read_in_chinese(surgeon):
+    from tests.i18n.textcheck import english_runs
+
+    case = contract_example_case(given_name="伟", family_name="张", mrn="ZH0000004", language="zh-hans")
+    _course(case, surgeon)
+    section = _progression_section(_draft_html(case))
+    assert "伊马替尼剂量由 400 mg/日 增至 800 mg/日" in section
+    assert english_runs(section, {"RECIST", "Choi"}) == []

@@ -121,3 +121,21 @@ def test_a_systemic_line_reads_in_chinese_with_its_dose():
             rule_text(item)
             == "第2线：舒尼替尼，50 mg，每日一次，用药4周停药2周；或37.5 mg，每日一次，持续用药。"
         )
+
+
+def test_every_progression_proposal_is_in_the_catalogue():
+    from guidelines.progression import STANDARD_LINES, on_progression
+
+    texts = set()
+    drugs = ["", "avapritinib", *(drug for drug, _, _ in STANDARD_LINES)]
+    for current in drugs:
+        for dose in (None, 400, 800):
+            for genotype in ("kit_exon_11", "pdgfra_d842v"):
+                for used in ([], [d for d, _, _ in STANDARD_LINES]):
+                    proposals = on_progression(
+                        current_drug=current, current_dose_mg=dose, genotype=genotype, drugs_used=used
+                    )
+                    texts.update(p.text for p in proposals)
+    assert sorted(texts - set(engine_texts.PROGRESSION)) == []
+    with translation.override("zh-hans"):
+        assert [t for t in engine_texts.PROGRESSION if translation.gettext(t) == t] == []
