@@ -124,6 +124,17 @@ def openapi_schema(request: HttpRequest | None = None) -> dict:
             "/assess": {
                 "post": {
                     "summary": "Assess one case or a list of cases",
+                    "parameters": [
+                        {
+                            "name": "Accept-Language",
+                            "in": "header",
+                            "required": False,
+                            "schema": {"type": "string", "example": "zh-Hans"},
+                            "description": "The language of the recommendations' and warnings' `text` (en, the "
+                            "default, or zh-Hans). Ids, codes and numbers never change; the answer's "
+                            "Content-Language says which was used.",
+                        }
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {

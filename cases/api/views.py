@@ -1,5 +1,9 @@
 """JSON API for hospital systems: `POST /api/v1/assess`, the same contract as `manage.py gist_assess`.
 
+The texts of the recommendations and warnings are English unless the request's `Accept-Language` asks for a
+language GISTCare has (zh-Hans): then only those texts change, never an id, a code or a number (issue 15). The
+signed-in user's page language plays no part: the answer depends on the request alone.
+
 Callers authenticate with `Authorization: Bearer <token>` (see `create_api_token`). A logged-in browser session
 may call it too, but then the CSRF check applies: the view is CSRF-exempt only for token-authenticated calls.
 """
@@ -10,11 +14,14 @@ import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 
 from cases.api.contract import ContractProblem, assess_text
 from cases.api.openapi import openapi_schema
 from cases.api.tokens import api_token_authenticate
+from cases.engine_texts import rule_text
 from cases.permissions import VIEW_CLINICAL
 
 logger = logging.getLogger("gistcare.api")
@@ -22,6 +29,29 @@ logger = logging.getLogger("gistcare.api")
 MAX_BODY_BYTES = 1_000_000
 NO_ROLE = "this account has no clinical role"
 NOT_JSON = "send the case as JSON with 'Content-Type: application/json'"
+
+
+#: The contract's own language: its texts are the engine's English.
+CONTRACT_LANGUAGE = "en"
+
+
+def _texts_language(request: HttpRequest) -> str:
+    """The language of the answer's texts: the caller's first Accept-Language that GISTCare has, else English."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return CONTRACT_LANGUAGE
+
+
+def _localised(result: dict) -> dict:
+    """`result` with the texts of its recommendations and warnings in the active language (ids unchanged)."""
+    for key in ("recommendations", "warnings"):
+        result[key] = [{**item, "text": rule_text(item)} for item in result.get(key) or []]
+    return result
 
 
 def _error(status: int, message: str, **extra: object) -> JsonResponse:
@@ -102,7 +132,12 @@ def assess(request: HttpRequest) -> HttpResponse:
         getattr(request, "api_token_id", "-"),
         len(result) if isinstance(result, list) else 1,
     )
-    return JsonResponse(result, safe=False)
+    language = _texts_language(request)
+    with translation.override(language):
+        result = [_localised(r) for r in result] if isinstance(result, list) else _localised(result)
+    response = JsonResponse(result, safe=False)
+    response["Content-Language"] = language
+    return response
 
 
 @csrf_exempt

@@ -15,9 +15,11 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.choices import FollowUpSource, FollowUpStatus
-from cases.course.timeline import Bar, Mark, TimelineData, render_svg, table_rows
+from cases.course.timeline import Bar, Mark, TimelineData, Words, render_svg, table_rows
 from cases.models import (
     Case,
     DoseChange,
@@ -197,7 +199,7 @@ def _num(value) -> str:
 
 
 def _dose(value) -> str:
-    return f"{_num(value)} mg/day"
+    return _("%(dose)s mg/day") % {"dose": _num(value)}
 
 
 def recist_thresholds(row: ScanResponse) -> tuple[float, float]:
@@ -236,15 +238,16 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
                 else (f"{row.recist.category}/{row.choi.category}")
             )
         elif row.is_baseline:
-            what, label = "baseline", "base"
+            what, label = _("baseline"), pgettext("timeline label of a baseline scan", "base")
         else:
-            what, label = "no response computed", "–"
+            what, label = _("no response computed"), "–"
         marks.append(
             Mark(
                 day=scan.scan_date,
                 kind="scan",
                 label=label,
-                text=f"{scan.get_modality_display()}: sum of diameters {row.sum_mm:g} mm; {what}",
+                text=_("%(modality)s: sum of diameters %(sum)s mm; %(what)s")
+                % {"modality": scan.get_modality_display(), "sum": f"{row.sum_mm:g}", "what": what},
                 category=row.worst,
             )
         )
@@ -264,20 +267,24 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
             Mark(
                 day=event.event_date,
                 kind="recurrence",
-                label="recurrence",
-                text=f"Recurrence/progression: {', '.join(event.sites)} ({event.get_found_by_display().lower()})",
+                label=pgettext("timeline label", "recurrence"),
+                text=_("Recurrence/progression: %(sites)s (%(found_by)s)")
+                % {"sites": ", ".join(event.sites), "found_by": event.get_found_by_display().lower()},
             )
         )
     operation = case.section("operation")
     if operation is not None:
-        marks.append(Mark(operation.surgery_date, "operation", "operation", "Operation"))
+        marks.append(
+            Mark(operation.surgery_date, "operation", pgettext("timeline label", "operation"), _("Operation"))
+        )
     for report in case.signed_reports.only("signed_at", "decision", "version"):
         marks.append(
             Mark(
                 day=timezone.localdate(report.signed_at),
                 kind="mdt",
                 label="MDT",
-                text=f"MDT report v{report.version} signed ({report.get_decision_display().lower()})",
+                text=_("MDT report v%(version)s signed (%(decision)s)")
+                % {"version": report.version, "decision": report.get_decision_display().lower()},
             )
         )
     burden = tuple((row.scan.scan_date, row.sum_mm) for row in responses if row.scan.lesions.all())
@@ -285,7 +292,7 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
         (row.scan.scan_date, *recist_thresholds(row)) for row in responses if row.recist is not None
     )
     return TimelineData(
-        title=f"Treatment course of case {case.short_id}",
+        title=_("Treatment course of case %(id)s") % {"id": case.short_id},
         today=today,
         bars=bars,
         marks=tuple(sorted(marks, key=lambda mark: mark.day)),
@@ -295,12 +302,33 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
     )
 
 
+def timeline_words() -> Words:
+    """The picture's own words in the reader's language (the same msgids as the MDT report's timeline)."""
+    return Words(
+        therapy=_("Therapy"),
+        scans=_("Scans"),
+        burden=(_("Sum of"), _("diameters")),
+        levels=_("Drug levels"),
+        events=_("Events"),
+        today=pgettext("timeline", "today"),
+        ongoing=_("ongoing"),
+        to=pgettext("from a date to a date", "to"),
+        threshold=_("RECIST 1.1 {category} threshold"),
+        desc=_(
+            "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from "
+            "{first} to {last}. The same facts are listed in the table that follows."
+        ),
+    )
+
+
 def timeline_context(case: Case, course: Course) -> dict:
     data = timeline_data(case, course)
     return {
         "timeline_ready": True,
         # render_svg escapes every text it writes.
-        "timeline_svg": "" if data.empty else mark_safe(render_svg(data, ident=f"timeline-{case.short_id}")),  # noqa: S308
+        "timeline_svg": ""
+        if data.empty
+        else mark_safe(render_svg(data, ident=f"timeline-{case.short_id}", words=timeline_words())),  # noqa: S308
         "timeline_rows": table_rows(data),
     }
 

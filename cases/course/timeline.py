@@ -97,18 +97,31 @@ class Row:
 
 def table_rows(data: TimelineData) -> list[Row]:
     """Every fact of the picture, in date order."""
+    # In the reader's language (issue 15): Django's gettext, English outside a Chinese request.
+    from django.utils import dateformat
+    from django.utils.translation import gettext as _
+
     rows = []
     for bar in data.bars:
-        until = f"{bar.stop:%d %b %Y}" if bar.stop else "ongoing"
+        until = dateformat.format(bar.stop, _("d M Y")) if bar.stop else _("ongoing")
         why = f" ({bar.stop_reason})" if bar.stop_reason else ""
-        rows.append(
-            Row(bar.start, "Therapy line", f"{bar.drug} {bar.dose}, {bar.setting}, until {until}{why}")
-        )
+        text = _("%(drug)s %(dose)s, %(setting)s, until %(until)s") % {
+            "drug": bar.drug,
+            "dose": bar.dose,
+            "setting": bar.setting,
+            "until": until,
+        }
+        rows.append(Row(bar.start, _("Therapy line"), text + why))
         for day, dose in bar.changes:
-            rows.append(Row(day, "Dose change", f"{bar.drug} {dose}"))
-    names = {"scan": "Scan", "level": "Drug level", "recurrence": "Recurrence", "operation": "Operation"}
+            rows.append(Row(day, _("Dose change"), f"{bar.drug} {dose}"))
+    names = {
+        "scan": _("Scan"),
+        "level": _("Drug level"),
+        "recurrence": _("Recurrence"),
+        "operation": _("Operation"),
+    }
     for mark in data.marks:
-        rows.append(Row(mark.day, names.get(mark.kind, "MDT"), mark.text))
+        rows.append(Row(mark.day, names.get(mark.kind, _("MDT")), mark.text))
     return sorted(rows, key=lambda row: row.day)
 
 

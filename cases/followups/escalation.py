@@ -14,7 +14,8 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from cases.choices import FollowUpSource, FollowUpStatus
 from cases.followups.services import FollowUpError
@@ -56,14 +57,15 @@ def item_escalate(*, item: FollowUpItem, user, today: date | None = None) -> Esc
         raise FollowUpError("A result to review is not a visit: it is marked reviewed, not escalated.")
     if item.status != FollowUpStatus.PENDING or today <= item.window_end:
         raise FollowUpError(
-            f"This visit is not overdue (its window ends {item.window_end:%d %b %Y}): nothing to escalate."
+            _("This visit is not overdue (its window ends %(end)s): nothing to escalate.")
+            % {"end": dateformat.format(item.window_end, _("d M Y"))}
         )
     kind = _next_kind(item)
     if kind is None:
-        raise FollowUpError("This visit is already lost to follow-up: the MDT coordinator closes it.")
+        raise FollowUpError(_("This visit is already lost to follow-up: the MDT coordinator closes it."))
     step = _open(item, kind, user=user if getattr(user, "is_authenticated", False) else None, today=today)
     if step is None:
-        raise FollowUpError("Someone else escalated this visit at the same time: reload the page.")
+        raise FollowUpError(_("Someone else escalated this visit at the same time: reload the page."))
     return step
 
 
@@ -91,7 +93,7 @@ def escalate_overdue(*, today: date) -> int:
 @transaction.atomic
 def step_record_outcome(*, step: EscalationStep, user, outcome: str, notes: str = "") -> EscalationStep:
     if outcome not in EscalationOutcome.values or outcome == EscalationOutcome.CLOSED:
-        raise FollowUpError("Choose the outcome of this step.", field="outcome")
+        raise FollowUpError(_("Choose the outcome of this step."), field="outcome")
     step = EscalationStep.objects.select_for_update().get(pk=step.pk)
     step.outcome = outcome
     step.outcome_notes = (notes or "").strip()
@@ -121,10 +123,10 @@ def case_close_followup(*, case: Case, user, reason: str, note: str = "") -> Fol
     if not user.has_perm("cases.manage_mdt"):
         raise PermissionError("Only an MDT coordinator closes a follow-up.")
     if reason not in ClosureReason.values:
-        raise FollowUpError("Choose why the follow-up ends.", field="reason")
+        raise FollowUpError(_("Choose why the follow-up ends."), field="reason")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if FollowUpClosure.objects.filter(case=case).exists():
-        raise FollowUpError("This follow-up is already closed.")
+        raise FollowUpError(_("This follow-up is already closed."))
     today = timezone.localdate()
     closure = FollowUpClosure(
         case=case, reason=reason, note=(note or "").strip()[:300], closed_on=today, closed_by=user
@@ -135,7 +137,7 @@ def case_close_followup(*, case: Case, user, reason: str, note: str = "") -> Fol
     for item in case.followups.filter(status=FollowUpStatus.PENDING):
         item.status = FollowUpStatus.CANCELLED
         item.next_contact_date = None
-        item.reason = f"Cancelled: follow-up closed ({label})"[:300]
+        item.reason = (_("Cancelled: follow-up closed (%(why)s)") % {"why": label})[:300]
         item.updated_by = user
         item.version += 1
         record_history(item, user, item.reason)

@@ -11,17 +11,20 @@ from datetime import date, timedelta
 
 import icalendar
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, pgettext_lazy
 
 from cases.choices import VISIT_SOURCES, FollowUpStatus
 from cases.csv_safe import csv_lines as safe_csv_lines
 from cases.followups.forms import person_name
-from cases.followups.worklist import base_items
+from cases.followups.worklist import STATE_LABELS, base_items
 from cases.models import FollowUpItem
 
 FEED_PAST_DAYS = 60
 FEED_FUTURE_DAYS = 366
 
 
+#: The export's columns: their codes are the English header (stable for scripts that read the file); a Chinese
+#: reader gets them in words (the msgids are the codes, translated under the context "CSV column").
 CSV_HEADER = [
     "due_date",
     "window_start",
@@ -45,6 +48,29 @@ CSV_HEADER = [
     "provisional",
     "case",
 ]
+CSV_HEADER_LABELS = {
+    "due_date": pgettext_lazy("CSV column", "due_date"),
+    "window_start": pgettext_lazy("CSV column", "window_start"),
+    "window_end": pgettext_lazy("CSV column", "window_end"),
+    "state": pgettext_lazy("CSV column", "state"),
+    "modality": pgettext_lazy("CSV column", "modality"),
+    "phase": pgettext_lazy("CSV column", "phase"),
+    "family_name": pgettext_lazy("CSV column", "family_name"),
+    "given_name": pgettext_lazy("CSV column", "given_name"),
+    "mrn": pgettext_lazy("CSV column", "mrn"),
+    "phone": pgettext_lazy("CSV column", "phone"),
+    "preferred_contact": pgettext_lazy("CSV column", "preferred_contact"),
+    "surgeon": pgettext_lazy("CSV column", "surgeon"),
+    "site": pgettext_lazy("CSV column", "site"),
+    "risk": pgettext_lazy("CSV column", "risk"),
+    "responsible_nurse": pgettext_lazy("CSV column", "responsible_nurse"),
+    "next_contact": pgettext_lazy("CSV column", "next_contact"),
+    "result": pgettext_lazy("CSV column", "result"),
+    "date_done": pgettext_lazy("CSV column", "date_done"),
+    "notes": pgettext_lazy("CSV column", "notes"),
+    "provisional": pgettext_lazy("CSV column", "provisional"),
+    "case": pgettext_lazy("CSV column", "case"),
+}
 
 
 def csv_lines(items: QuerySet[FollowUpItem], today: date) -> Iterator[str]:
@@ -53,7 +79,7 @@ def csv_lines(items: QuerySet[FollowUpItem], today: date) -> Iterator[str]:
 
 
 def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
-    yield tuple(CSV_HEADER)
+    yield tuple(str(CSV_HEADER_LABELS[name]) for name in CSV_HEADER)
     for item in items.iterator(chunk_size=2000):
         case, patient = item.case, item.case.patient
         presentation = case.section("presentation")
@@ -62,7 +88,7 @@ def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
             item.due_date.isoformat(),
             item.window_start.isoformat(),
             item.window_end.isoformat(),
-            item.state_on(today),
+            STATE_LABELS[item.state_on(today)],
             item.get_modality_display(),
             item.phase_display(),
             patient.family_name,
@@ -70,7 +96,7 @@ def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
             patient.mrn,
             patient.phone,
             patient.get_preferred_contact_display(),
-            case.owner.get_full_name() or case.owner.username,
+            person_name(case.owner),
             presentation.get_site_display() if presentation else "",
             case.get_risk_category_display(),
             person_name(nurse) if nurse else "",
@@ -78,7 +104,7 @@ def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
             item.get_result_display(),
             item.completed_date.isoformat() if item.completed_date else "",
             item.notes,
-            "yes" if item.provisional else "",
+            gettext("yes") if item.provisional else "",
             case.short_id,
         )
 

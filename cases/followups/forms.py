@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
     ContactOutcome,
@@ -17,6 +18,7 @@ from cases.choices import (
 from cases.followups.worklist import WorklistFilters
 from cases.models import ClosureReason, EscalationOutcome, LetterPurpose, LetterRecipient, LetterSentVia
 from cases.roles import NURSE
+from cases.templatetags.people import staff_name
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,22 +34,27 @@ def nurse_queryset():
 
 
 class FilterForm(forms.Form):
-    modality = forms.ChoiceField(required=False, choices=_blank("Any modality", FollowUpModality.choices))
-    surgeon = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "Any surgeon")]
+    modality = forms.ChoiceField(
+        label=_("Modality"), required=False, choices=_blank(_("Any modality"), FollowUpModality.choices)
     )
-    site = forms.ChoiceField(required=False, choices=_blank("Any site", Site.choices))
-    risk = forms.ChoiceField(required=False, choices=_blank("Any risk", RiskCategory.choices))
+    surgeon = forms.TypedChoiceField(
+        label=_("Surgeon"), required=False, coerce=int, empty_value=None, choices=[("", _("Any surgeon"))]
+    )
+    site = forms.ChoiceField(label=_("Site"), required=False, choices=_blank(_("Any site"), Site.choices))
+    risk = forms.ChoiceField(
+        label=_("Risk"), required=False, choices=_blank(_("Any risk"), RiskCategory.choices)
+    )
     nurse = forms.ChoiceField(
+        label=_("Nurse"),
         required=False,
-        choices=[("", "All nurses"), ("me", "Mine and unassigned"), ("unassigned", "Unassigned")],
+        choices=[("", _("All nurses")), ("me", _("Mine and unassigned")), ("unassigned", _("Unassigned"))],
     )
 
     def __init__(self, *args, surgeons=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["surgeon"].choices = [
-            ("", "Any surgeon"),
-            *((u.pk, u.get_full_name() or u.username) for u in surgeons),
+            ("", _("Any surgeon")),
+            *((u.pk, person_name(u)) for u in surgeons),
         ]
 
     def filters(self) -> WorklistFilters:
@@ -71,9 +78,11 @@ class VersionedForm(forms.Form):
 
 
 class DoneForm(VersionedForm):
-    completed_date = forms.DateField(label="Date done", widget=DATE_WIDGET)
-    result = forms.ChoiceField(choices=_blank("Choose…", FollowUpResult.choices))
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    completed_date = forms.DateField(label=_("Date done"), widget=DATE_WIDGET)
+    result = forms.ChoiceField(label=_("Result"), choices=_blank(_("Choose…"), FollowUpResult.choices))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class ReviewedForm(VersionedForm):
@@ -81,26 +90,28 @@ class ReviewedForm(VersionedForm):
 
 
 class ContactForm(VersionedForm):
-    outcome = forms.ChoiceField(choices=_blank("Choose…", ContactOutcome.choices))
-    next_contact_date = forms.DateField(label="Next contact", required=False, widget=DATE_WIDGET)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=_blank(_("Choose…"), ContactOutcome.choices))
+    next_contact_date = forms.DateField(label=_("Next contact"), required=False, widget=DATE_WIDGET)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class RescheduleForm(VersionedForm):
-    due_date = forms.DateField(label="New due date", widget=DATE_WIDGET)
-    reason_code = forms.ChoiceField(label="Why", choices=_blank("Choose…", RescheduleReason.choices))
-    reason = forms.CharField(label="Details", max_length=250)
+    due_date = forms.DateField(label=_("New due date"), widget=DATE_WIDGET)
+    reason_code = forms.ChoiceField(label=_("Why"), choices=_blank(_("Choose…"), RescheduleReason.choices))
+    reason = forms.CharField(label=_("Details"), max_length=250)
     confirmed = forms.BooleanField(
-        label="I have checked the order of the visits and the gap: reschedule anyway", required=False
+        label=_("I have checked the order of the visits and the gap: reschedule anyway"), required=False
     )
 
 
 class CancelForm(VersionedForm):
-    reason = forms.CharField(max_length=250)
+    reason = forms.CharField(label=_("Reason"), max_length=250)
     # Cancelling removes a visit from the plan: a deliberate second step, never a stray click.
     confirmed = forms.BooleanField(
-        label="Yes, cancel this visit",
-        error_messages={"required": "Tick “Yes, cancel this visit” to confirm the cancellation."},
+        label=_("Yes, cancel this visit"),
+        error_messages={"required": _("Tick “Yes, cancel this visit” to confirm the cancellation.")},
     )
 
 
@@ -110,46 +121,54 @@ class EscalateForm(VersionedForm):
 
 class OutcomeForm(VersionedForm):
     outcome = forms.ChoiceField(
-        label="Outcome of the current step",
-        choices=_blank("Choose…", [c for c in EscalationOutcome.choices if c[0] != EscalationOutcome.CLOSED]),
+        label=_("Outcome of the current step"),
+        choices=_blank(
+            _("Choose…"), [c for c in EscalationOutcome.choices if c[0] != EscalationOutcome.CLOSED]
+        ),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why the follow-up ends", choices=_blank("Choose…", ClosureReason.choices)
+        label=_("Why the follow-up ends"), choices=_blank(_("Choose…"), ClosureReason.choices)
     )
-    note = forms.CharField(label="Details", required=False, max_length=300)
+    note = forms.CharField(label=_("Details"), required=False, max_length=300)
 
 
 class LetterNewForm(forms.Form):
-    recipient = forms.ChoiceField(choices=LetterRecipient.choices)
-    purpose = forms.ChoiceField(choices=LetterPurpose.choices)
+    recipient = forms.ChoiceField(label=_("Recipient"), choices=LetterRecipient.choices)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=LetterPurpose.choices)
     step = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class LetterSendForm(forms.Form):
-    via = forms.ChoiceField(label="Send by", choices=LetterSentVia.choices)
+    via = forms.ChoiceField(label=_("Send by"), choices=LetterSentVia.choices)
 
 
 class ContactDetailsForm(forms.Form):
-    phone = forms.CharField(required=False, max_length=32)
-    email = forms.EmailField(required=False)
-    email_consent = forms.BooleanField(label="Agrees to receive letters by email", required=False)
-    preferred_contact = forms.ChoiceField(label="Preferred contact", choices=PreferredContact.choices)
-    address_line1 = forms.CharField(label="Address", required=False, max_length=200)
-    address_line2 = forms.CharField(label="Address (line 2)", required=False, max_length=200)
-    town = forms.CharField(required=False, max_length=100)
-    postcode = forms.CharField(required=False, max_length=16)
-    gp_name = forms.CharField(label="GP name", required=False, max_length=200)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    email = forms.EmailField(label=_("Email"), required=False)
+    email_consent = forms.BooleanField(label=_("Agrees to receive letters by email"), required=False)
+    preferred_contact = forms.ChoiceField(label=_("Preferred contact"), choices=PreferredContact.choices)
+    address_line1 = forms.CharField(label=_("Address"), required=False, max_length=200)
+    address_line2 = forms.CharField(label=_("Address (line 2)"), required=False, max_length=200)
+    town = forms.CharField(label=_("Town"), required=False, max_length=100)
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=16)
+    gp_name = forms.CharField(label=_("GP name"), required=False, max_length=200)
     gp_practice_address = forms.CharField(
-        label="GP practice address", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("GP practice address"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 def person_name(user) -> str:
-    return user.get_full_name() or user.username
+    """A colleague's name in the reader's language (family name first in Chinese: cases.templatetags.people)."""
+    return staff_name(user)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -160,17 +179,19 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class ItemFields(forms.Form):
-    due_date = forms.DateField(label="Due date", widget=DATE_WIDGET)
-    window_days = forms.IntegerField(label="Window (± days)", min_value=0, max_value=180, initial=14)
-    modality = forms.ChoiceField(choices=FollowUpModality.choices)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE_WIDGET)
+    window_days = forms.IntegerField(label=_("Window (± days)"), min_value=0, max_value=180, initial=14)
+    modality = forms.ChoiceField(label=_("Modality"), choices=FollowUpModality.choices)
     responsible_nurse = PersonChoiceField(
-        label="Responsible nurse",
+        label=_("Responsible nurse"),
         queryset=get_user_model().objects.none(),
         required=False,
-        empty_label="Unassigned",
+        empty_label=_("Unassigned"),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    reason = forms.CharField(max_length=250)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=250)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -186,28 +207,28 @@ class ManualForm(ItemFields):
 
 
 class AdjuvantCourseForm(forms.Form):
-    start = forms.DateField(label="Started", widget=DATE_WIDGET)
-    planned_end = forms.DateField(label="Planned end", widget=DATE_WIDGET)
-    actual_end = forms.DateField(label="Actual end", required=False, widget=DATE_WIDGET)
+    start = forms.DateField(label=_("Started"), widget=DATE_WIDGET)
+    planned_end = forms.DateField(label=_("Planned end"), widget=DATE_WIDGET)
+    actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE_WIDGET)
     dose_mg_per_day = forms.IntegerField(
-        label="Dose (mg/day)",
+        label=_("Dose (mg/day)"),
         required=False,
         min_value=1,
         max_value=10000,
         error_messages={
-            "min_value": "Give the daily dose in mg (e.g. 400).",
-            "max_value": "Give the daily dose in mg (e.g. 400): this is far above any imatinib dose.",
+            "min_value": _("Give the daily dose in mg (e.g. 400)."),
+            "max_value": _("Give the daily dose in mg (e.g. 400): this is far above any imatinib dose."),
         },
     )
     dose_override_reason = forms.CharField(
-        label="Reason for a dose outside the usual range",
+        label=_("Reason for a dose outside the usual range"),
         required=False,
         max_length=300,
-        help_text="Only when the dose is outside the usual range (e.g. reduced for toxicity).",
+        help_text=_("Only when the dose is outside the usual range (e.g. reduced for toxicity)."),
     )
 
 
 class InterruptionForm(forms.Form):
-    start = forms.DateField(label="Interrupted from", widget=DATE_WIDGET)
-    end = forms.DateField(label="Resumed on", required=False, widget=DATE_WIDGET)
-    reason = forms.CharField(max_length=250)
+    start = forms.DateField(label=_("Interrupted from"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Resumed on"), required=False, widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Reason"), max_length=250)

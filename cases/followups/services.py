@@ -15,7 +15,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.choices import (
     FLAGGING_RESULTS,
@@ -42,19 +44,25 @@ from cases.models.course import LineSetting
 from cases.records.assessment import case_assess
 from cases.records.facts import build_facts
 from cases.service_helpers import ServiceError, record_history
+from cases.templatetags.people import staff_name
 from guidelines import add_months, assess
 from guidelines.rulesets.drug_doses import dose_outside_usual_range
 
 
 class FollowUpError(ServiceError):
-    """A follow-up action refused with a message meant for the nurse."""
+    """A follow-up action refused with a message meant for the nurse (in the language of the request)."""
+
+
+def _day(value: date) -> str:
+    """A date as the messages print it: 16 Apr 2029 in English, 2029年4月16日 in Chinese."""
+    return dateformat.format(value, _("d M Y"))
 
 
 class RescheduleNeedsConfirmation(FollowUpError):
     """The new date breaks the order of the visits or leaves a gap: nothing was written until confirmed."""
 
     def __init__(self, warnings: list[str]) -> None:
-        super().__init__(" ".join(warnings) + " Tick the confirmation to reschedule anyway.")
+        super().__init__(" ".join([*warnings, _("Tick the confirmation to reschedule anyway.")]))
         self.warnings = warnings
 
 
@@ -62,15 +70,14 @@ class FollowUpConflict(FollowUpError):
     """Another user saved the item after this one was loaded: nothing was written."""
 
     def __init__(self, current: FollowUpItem) -> None:
-        who = (
-            current.updated_by.get_full_name() or current.updated_by.username
-            if current.updated_by
-            else "someone"
-        )
+        who = staff_name(current.updated_by) if current.updated_by else _("someone")
         when = timezone.localtime(current.updated_at).strftime("%H:%M")
         super().__init__(
-            f"{who} saved this follow-up item at {when}, after you opened it. Your changes were not saved: "
-            "check the current values and save again."
+            _(
+                "%(who)s saved this follow-up item at %(when)s, after you opened it. Your changes were not saved: "
+                "check the current values and save again."
+            )
+            % {"who": who, "when": when}
         )
         self.current = current
 
@@ -291,12 +298,15 @@ def adjuvant_course_save(
     operation = case.section("operation")
     if operation is not None and start < operation.surgery_date:
         raise FollowUpError(
-            f"Adjuvant imatinib starts after the operation: the surgery was on {operation.surgery_date:%d %b %Y}, "
-            f"the start given is {start:%d %b %Y}.",
+            _(
+                "Adjuvant imatinib starts after the operation: the surgery was on %(surgery)s, "
+                "the start given is %(start)s."
+            )
+            % {"surgery": _day(operation.surgery_date), "start": _day(start)},
             field="start",
         )
     if planned_end <= start:
-        raise FollowUpError("The planned end must be after the start.", field="planned_end")
+        raise FollowUpError(_("The planned end must be after the start."), field="planned_end")
     dose_override_reason = (dose_override_reason or "").strip()
     unusual = dose_outside_usual_range("imatinib", dose_mg_per_day) if dose_mg_per_day is not None else None
     if unusual and not dose_override_reason:
@@ -304,7 +314,7 @@ def adjuvant_course_save(
     if not unusual:
         dose_override_reason = ""
     if actual_end is not None and actual_end < start:
-        raise FollowUpError("The actual end cannot be before the start.", field="actual_end")
+        raise FollowUpError(_("The actual end cannot be before the start."), field="actual_end")
     course = case.section("adjuvant_course") or AdjuvantCourse(case=case)
     course.start, course.planned_end, course.actual_end = start, planned_end, actual_end
     course.dose_mg_per_day = dose_mg_per_day
@@ -321,11 +331,11 @@ def adjuvant_interruption_add(
     *, course: AdjuvantCourse, user, start: date, end: date | None, reason: str
 ) -> AdjuvantInterruption:
     if not reason.strip():
-        raise FollowUpError("Give the reason for the interruption.", field="reason")
+        raise FollowUpError(_("Give the reason for the interruption."), field="reason")
     if start < course.start:
-        raise FollowUpError("An interruption cannot start before the course started.", field="start")
+        raise FollowUpError(_("An interruption cannot start before the course started."), field="start")
     if end is not None and end < start:
-        raise FollowUpError("The interruption cannot end before it starts.", field="end")
+        raise FollowUpError(_("The interruption cannot end before it starts."), field="end")
     gap = AdjuvantInterruption(course=course, start=start, end=end, reason=reason.strip())
     record_history(gap, user)
     gap.save()
@@ -357,14 +367,15 @@ def _claim(item: FollowUpItem, expected_version: int, user) -> FollowUpItem:
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise FollowUpError("Give a reason.", field="reason")
+        raise FollowUpError(_("Give a reason."), field="reason")
     return reason
 
 
 def _require_pending(item: FollowUpItem, action: str) -> None:
     if item.status != FollowUpStatus.PENDING:
         raise FollowUpError(
-            f"This item is already {item.get_status_display().lower()}: it cannot be {action}."
+            _("This item is already %(status)s: it cannot be %(action)s.")
+            % {"status": item.get_status_display().lower(), "action": action}
         )
 
 
@@ -380,11 +391,11 @@ def item_mark_done(
 ) -> FollowUpItem:
     """Record the visit as done with its result; recurrence or progression flags the case for the MDT."""
     if completed_date > timezone.localdate():
-        raise FollowUpError("The date done cannot be in the future.", field="completed_date")
+        raise FollowUpError(_("The date done cannot be in the future."), field="completed_date")
     if result not in FollowUpResult.values:
-        raise FollowUpError("Choose a result.", field="result")
+        raise FollowUpError(_("Choose a result."), field="result")
     item = _claim(item, expected_version, user)
-    _require_pending(item, "marked done")
+    _require_pending(item, gettext_lazy("marked done"))
     item.status = FollowUpStatus.DONE
     item.next_contact_date = None  # nobody calls back about a visit that has happened
     item.completed_date = completed_date
@@ -398,8 +409,12 @@ def item_mark_done(
             case=item.case,
             user=user,
             reason=(
-                f"Follow-up {item.get_modality_display()} on {completed_date:%d %b %Y}: "
-                f"{FollowUpResult(result).label.lower()}"
+                _("Follow-up %(modality)s on %(date)s: %(result)s")
+                % {
+                    "modality": item.get_modality_display(),
+                    "date": _day(completed_date),
+                    "result": FollowUpResult(result).label.lower(),
+                }
             ),
         )
     return item
@@ -431,11 +446,11 @@ def item_record_contact(
     notes: str = "",
 ) -> ContactAttempt:
     if outcome not in ContactOutcome.values:
-        raise FollowUpError("Choose the outcome of the contact.", field="outcome")
+        raise FollowUpError(_("Choose the outcome of the contact."), field="outcome")
     if next_contact_date is not None and next_contact_date < timezone.localdate():
-        raise FollowUpError("The next contact date cannot be in the past.", field="next_contact_date")
+        raise FollowUpError(_("The next contact date cannot be in the past."), field="next_contact_date")
     item = _claim(item, expected_version, user)
-    _require_pending(item, "contacted")
+    _require_pending(item, gettext_lazy("contacted"))
     attempt = ContactAttempt(
         item=item,
         attempted_at=timezone.now(),
@@ -470,8 +485,10 @@ def reschedule_warnings(item: FollowUpItem, due_date: date) -> list[str]:
     )
     if later is not None and due_date >= later.due_date:
         warnings.append(
-            f"The new date is after the next visit ({later.get_modality_display()} due "
-            f"{later.due_date:%d %b %Y}): the visits would be out of order."
+            _(
+                "The new date is after the next visit (%(modality)s due %(due)s): the visits would be out of order."
+            )
+            % {"modality": later.get_modality_display(), "due": _day(later.due_date)}
         )
     if due_date > item.window_end:
         earlier = (
@@ -484,13 +501,25 @@ def reschedule_warnings(item: FollowUpItem, due_date: date) -> list[str]:
         since = ""
         if earlier is not None:
             previous = earlier.completed_date or earlier.due_date
-            since = (
-                f" It leaves {(due_date - previous).days} days since the previous visit "
-                f"({previous:%d %b %Y}) instead of {(item.due_date - previous).days}."
-            )
+            since = " " + _(
+                "It leaves %(days)s days since the previous visit (%(previous)s) instead of %(planned)s."
+            ) % {
+                "days": (due_date - previous).days,
+                "previous": _day(previous),
+                "planned": (item.due_date - previous).days,
+            }
         warnings.append(
-            f"The new date is outside its window (due {item.due_date:%d %b %Y} ± {item.window_days} days, "
-            f"i.e. by {item.window_end:%d %b %Y}): {(due_date - item.window_end).days} days late.{since}"
+            _(
+                "The new date is outside its window (due %(due)s ± %(window)s days, i.e. by %(end)s): "
+                "%(late)s days late."
+            )
+            % {
+                "due": _day(item.due_date),
+                "window": item.window_days,
+                "end": _day(item.window_end),
+                "late": (due_date - item.window_end).days,
+            }
+            + since
         )
     return warnings
 
@@ -509,25 +538,30 @@ def item_reschedule(
     """Move a pending visit. Never into the past; a move past the next visit or out of the visit's window needs
     `confirmed` (the warnings are raised first) and, like every move, a reason from the list plus a text."""
     if reason_code not in RescheduleReason.values:
-        raise FollowUpError("Choose why the visit is moved.", field="reason_code")
+        raise FollowUpError(_("Choose why the visit is moved."), field="reason_code")
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise FollowUpError(
-            f"Say why in a few words (at least {MIN_REASON_LENGTH} characters), for the colleague who reads it.",
+            _("Say why in a few words (at least %(count)s characters), for the colleague who reads it.")
+            % {"count": MIN_REASON_LENGTH},
             field="reason",
         )
     if due_date < timezone.localdate():
         raise FollowUpError(
-            f"The new date ({due_date:%d %b %Y}) is in the past: choose today or a later date.",
+            _("The new date (%(date)s) is in the past: choose today or a later date.")
+            % {"date": _day(due_date)},
             field="due_date",
         )
     item = _claim(item, expected_version, user)
-    _require_pending(item, "rescheduled")
+    _require_pending(item, gettext_lazy("rescheduled"))
     warnings = reschedule_warnings(item, due_date)
     if warnings and not confirmed:
         raise RescheduleNeedsConfirmation(warnings)
     _set_due(item, due_date, item.window_days)
-    item.reason = f"Rescheduled ({RescheduleReason(reason_code).label.lower()}): {reason}"[:300]
+    item.reason = (
+        _("Rescheduled (%(why)s): %(reason)s")
+        % {"why": RescheduleReason(reason_code).label.lower(), "reason": reason}
+    )[:300]
     record_history(item, user, item.reason)
     item.save()
     return item
@@ -537,10 +571,10 @@ def item_reschedule(
 def item_cancel(*, item: FollowUpItem, user, expected_version: int, reason: str) -> FollowUpItem:
     reason = _require_reason(reason)
     item = _claim(item, expected_version, user)
-    _require_pending(item, "cancelled")
+    _require_pending(item, gettext_lazy("cancelled"))
     item.status = FollowUpStatus.CANCELLED
     item.next_contact_date = None
-    item.reason = f"Cancelled: {reason}"[:300]
+    item.reason = (_("Cancelled: %(reason)s") % {"reason": reason})[:300]
     record_history(item, user, item.reason)
     item.save()
     return item
@@ -560,7 +594,7 @@ def item_add_manual(
 ) -> FollowUpItem:
     reason = _require_reason(reason)
     if modality not in FollowUpModality.values:
-        raise FollowUpError("Choose a modality.", field="modality")
+        raise FollowUpError(_("Choose a modality."), field="modality")
     item = FollowUpItem(
         case=case,
         modality=modality,
@@ -568,7 +602,7 @@ def item_add_manual(
         source=FollowUpSource.MANUAL,
         responsible_nurse=responsible_nurse,
         notes=notes.strip(),
-        reason=f"Added: {reason}"[:300],
+        reason=(_("Added: %(reason)s") % {"reason": reason})[:300],
         updated_by=user,
     )
     _set_due(item, due_date, window_days)
@@ -593,13 +627,13 @@ def item_edit(
     """A hand edit of any field a nurse may change, with the reason (kept in the audit history)."""
     reason = _require_reason(reason)
     if modality not in FollowUpModality.values:
-        raise FollowUpError("Choose a modality.", field="modality")
+        raise FollowUpError(_("Choose a modality."), field="modality")
     item = _claim(item, expected_version, user)
     _set_due(item, due_date, window_days)
     item.modality = modality
     item.responsible_nurse = responsible_nurse
     item.notes = notes.strip()
-    item.reason = f"Edited: {reason}"[:300]
+    item.reason = (_("Edited: %(reason)s") % {"reason": reason})[:300]
     record_history(item, user, item.reason)
     item.save()
     return item
@@ -628,12 +662,12 @@ def case_mark_recurrent(*, case: Case, user):
     """
     presentation = case.section("presentation")
     if presentation is None:
-        raise FollowUpError("This case has no presentation recorded; it cannot be re-assessed.")
+        raise FollowUpError(_("This case has no presentation recorded; it cannot be re-assessed."))
     presentation.presentation = PresentationKind.RECURRENT
     record_history(presentation, user, "Reassessed as recurrent after follow-up")
     presentation.save()
     previous = case.mdt_review_reason if case.needs_mdt_review else ""
-    reason = "Marked recurrent: re-discuss at the MDT (systemic therapy pathway)"
+    reason = _("Marked recurrent: re-discuss at the MDT (systemic therapy pathway)")
     case_flag_for_mdt(case=case, user=user, reason=f"{previous}; {reason}" if previous else reason)
     assessment = case_assess(case=Case.objects.get(pk=case.pk), user=user)
     from cases.mdt.services import case_note_clinical_change  # the MDT services import this module

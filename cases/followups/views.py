@@ -19,12 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
 from cases.choices import FollowUpStatus
+from cases.csv_safe import with_bom
 from cases.followups import escalation as esc
 from cases.followups import forms as ff
 from cases.followups import letters as letters_svc
@@ -33,6 +34,7 @@ from cases.followups import services as svc
 from cases.followups.exports import calendar_ical, callback_items, csv_lines, feed_items
 from cases.followups.selectors import flagged_cases
 from cases.followups.worklist import (
+    STATE_LABELS,
     TAB_NAMES,
     TABS,
     Cursor,
@@ -171,7 +173,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters, tab, _query = _filtered(request, _surgeons())
     qs = rows(filters.apply(base_items(), user=request.user), tab, today)
 
-    response = StreamingHttpResponse(csv_lines(qs, today), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(with_bom(csv_lines(qs, today)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="followups-{tab}-{today.isoformat()}.csv"'
     return response
 
@@ -185,6 +187,7 @@ def print_list(request: HttpRequest) -> HttpResponse:
     items = list(rows(qs, tab, today)[:PRINT_LIMIT])
     for item in items:
         item.state = item.state_on(today)
+        item.state_label = STATE_LABELS.get(item.state, item.state)
     return render(
         request,
         "followups/print.html",
@@ -204,14 +207,14 @@ def print_list(request: HttpRequest) -> HttpResponse:
 
 
 ACTIONS: dict[str, tuple[str, type]] = {
-    "done": ("Mark done", ff.DoneForm),
-    "contact": ("Record contact", ff.ContactForm),
-    "reschedule": ("Reschedule", ff.RescheduleForm),
-    "cancel": ("Cancel", ff.CancelForm),
-    "edit": ("Edit", ff.EditForm),
-    "escalate": ("Escalate this missed visit", ff.EscalateForm),
-    "outcome": ("Record the outcome of the escalation step", ff.OutcomeForm),
-    "reviewed": (_("Mark reviewed"), ff.ReviewedForm),
+    "done": (gettext_lazy("Mark done"), ff.DoneForm),
+    "contact": (gettext_lazy("Record contact"), ff.ContactForm),
+    "reschedule": (gettext_lazy("Reschedule"), ff.RescheduleForm),
+    "cancel": (gettext_lazy("Cancel"), ff.CancelForm),
+    "edit": (gettext_lazy("Edit"), ff.EditForm),
+    "escalate": (gettext_lazy("Escalate this missed visit"), ff.EscalateForm),
+    "outcome": (gettext_lazy("Record the outcome of the escalation step"), ff.OutcomeForm),
+    "reviewed": (gettext_lazy("Mark reviewed"), ff.ReviewedForm),
 }
 
 
@@ -241,7 +244,7 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
         svc.item_mark_done(
             **common, completed_date=data["completed_date"], result=data["result"], notes=data["notes"]
         )
-        return "Marked done."
+        return _("Marked done.")
     if action == "contact":
         svc.item_record_contact(
             **common,
@@ -249,7 +252,7 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
             next_contact_date=data["next_contact_date"],
             notes=data["notes"],
         )
-        return "Contact attempt recorded."
+        return _("Contact attempt recorded.")
     if action == "reschedule":
         svc.item_reschedule(
             **common,
@@ -258,19 +261,19 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
             reason=data["reason"],
             confirmed=data["confirmed"],
         )
-        return "Rescheduled."
+        return _("Rescheduled.")
     if action == "cancel":
         svc.item_cancel(**common, reason=data["reason"])
-        return "Cancelled."
+        return _("Cancelled.")
     if action == "escalate":
         step = esc.item_escalate(item=item, user=user)
-        return f"Escalated: {step.get_step_display().lower()}."
+        return _("Escalated: %(step)s.") % {"step": step.get_step_display().lower()}
     if action == "outcome":
         step = item.current_escalation()
         if step is None:
-            raise svc.FollowUpError("This visit has no escalation step yet.")
+            raise svc.FollowUpError(_("This visit has no escalation step yet."))
         esc.step_record_outcome(step=step, user=user, outcome=data["outcome"], notes=data["notes"])
-        return "Outcome recorded."
+        return _("Outcome recorded.")
     svc.item_edit(
         **common,
         reason=data["reason"],
@@ -280,7 +283,7 @@ def _perform(action: str, item: FollowUpItem, user, data: dict) -> str:
         responsible_nurse=data["responsible_nurse"],
         notes=data["notes"],
     )
-    return "Saved."
+    return _("Saved.")
 
 
 @login_required
@@ -437,7 +440,7 @@ def case_add_item(request: HttpRequest, case_id) -> HttpResponse:
         ff.ManualForm(request.POST),
         form_name="manual_form",
         save=lambda data: svc.item_add_manual(case=case, user=request.user, **data),
-        done="Follow-up item added.",
+        done=_("Follow-up item added."),
     )
 
 
@@ -451,7 +454,7 @@ def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
         ff.AdjuvantCourseForm(request.POST),
         form_name="course_form",
         save=lambda data: svc.adjuvant_course_save(case=case, user=request.user, **data),
-        done="Adjuvant course saved; the schedule follows its real end date.",
+        done=_("Adjuvant course saved; the schedule follows its real end date."),
     )
 
 
@@ -463,7 +466,7 @@ def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
 
     def save(data: dict) -> None:
         if course is None:
-            raise svc.FollowUpError("Record the adjuvant course first.")
+            raise svc.FollowUpError(_("Record the adjuvant course first."))
         svc.adjuvant_interruption_add(course=course, user=request.user, **data)
 
     return _case_form_post(
@@ -472,7 +475,7 @@ def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
         ff.InterruptionForm(request.POST),
         form_name="interruption_form",
         save=save,
-        done="Interruption recorded; the schedule was moved accordingly.",
+        done=_("Interruption recorded; the schedule was moved accordingly."),
     )
 
 
@@ -483,7 +486,8 @@ def case_regenerate(request: HttpRequest, case_id) -> HttpResponse:
     result = svc.followups_regenerate(case=case, user=request.user, reason="Regenerated by hand")
     messages.success(
         request,
-        f"Schedule regenerated: {result.created} new, {result.kept} kept, {result.removed} pending removed.",
+        _("Schedule regenerated: %(created)s new, %(kept)s kept, %(removed)s pending removed.")
+        % {"created": result.created, "kept": result.kept, "removed": result.removed},
     )
     return redirect("followups:case", case_id=case.pk)
 
@@ -498,7 +502,7 @@ def case_recurrent(request: HttpRequest, case_id) -> HttpResponse:
     except svc.FollowUpError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Case re-assessed as recurrent disease.")
+        messages.success(request, _("Case re-assessed as recurrent disease."))
     return redirect(_safe_next(request, reverse("followups:case", kwargs={"case_id": case.pk})))
 
 
@@ -554,7 +558,7 @@ def case_close(request: HttpRequest, case_id) -> HttpResponse:
         except svc.FollowUpError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Follow-up closed; its pending visits were cancelled.")
+            messages.success(request, _("Follow-up closed; its pending visits were cancelled."))
             return redirect("followups:case", case_id=case.pk)
     pending = case.followups.filter(status=FollowUpStatus.PENDING).count()
     return render(request, "followups/close.html", {"case": case, "form": form, "pending": pending})
@@ -571,7 +575,7 @@ def case_letter_new(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id)
     form = ff.LetterNewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the recipient and the kind of letter.")
+        messages.error(request, _("Choose the recipient and the kind of letter."))
         return redirect("followups:case", case_id=case.pk)
     step = None
     if form.cleaned_data["step"]:
@@ -587,7 +591,11 @@ def case_letter_new(request: HttpRequest, case_id) -> HttpResponse:
     except svc.FollowUpError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{letter} generated: review the PDF, then send it.")
+        messages.success(
+            request,
+            _("%(purpose)s letter to the %(recipient)s generated: review the PDF, then send it.")
+            % {"purpose": letter.get_purpose_display(), "recipient": letter.get_recipient_display()},
+        )
     return redirect(reverse("followups:case", kwargs={"case_id": case.pk}) + "#letters")
 
 
@@ -608,14 +616,14 @@ def letter_send(request: HttpRequest, letter_id) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_id)
     form = ff.LetterSendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose how the letter is sent.")
+        messages.error(request, _("Choose how the letter is sent."))
     else:
         try:
             letters_svc.letter_send(letter=letter, user=request.user, via=form.cleaned_data["via"])
         except svc.FollowUpError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Letter recorded as sent.")
+            messages.success(request, _("Letter recorded as sent."))
     return redirect(reverse("followups:case", kwargs={"case_id": letter.case_id}) + "#letters")
 
 
@@ -632,7 +640,7 @@ def case_contact(request: HttpRequest, case_id) -> HttpResponse:
         except svc.FollowUpError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Contact details saved.")
+            messages.success(request, _("Contact details saved."))
             return redirect("followups:case", case_id=case.pk)
     return _render_case(request, case, contact_form=form)
 
@@ -648,7 +656,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             svc.calendar_token_revoke(user=request.user)
-            messages.success(request, "Your calendar feed address no longer works.")
+            messages.success(request, _("Your calendar feed address no longer works."))
             return redirect("followups:calendar")
         created = svc.calendar_token_create(user=request.user)
         # Shown on this response only: the database keeps a hash, so the address cannot be shown again.

@@ -16,17 +16,27 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.choices import FollowUpStatus
 from cases.models import Case, EscalationStep, FollowUpItem, Patient
 
 TABS: tuple[tuple[str, str], ...] = (
-    ("overdue", "Overdue"),
-    ("due", "Due now"),
-    ("upcoming", "Upcoming (30 days)"),
-    ("all", "All"),
+    ("overdue", _("Overdue")),
+    ("due", _("Due now")),
+    ("upcoming", _("Upcoming (30 days)")),
+    ("all", _("All")),
 )
 TAB_NAMES = frozenset(name for name, _ in TABS)
+#: An item's state (FollowUpItem.state_on) in words, for the printed list and the CSV.
+STATE_LABELS: dict[str, str] = {
+    "overdue": pgettext_lazy("follow-up state", "overdue"),
+    "due": pgettext_lazy("follow-up state", "due"),
+    "upcoming": pgettext_lazy("follow-up state", "upcoming"),
+    "done": pgettext_lazy("follow-up state", "done"),
+    "cancelled": pgettext_lazy("follow-up state", "cancelled"),
+}
 UPCOMING_DAYS = 30
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from cases import roles
 from cases.access import require_perm
 from cases.api.views import _authenticate, _error, _with_www_authenticate
+from cases.csv_safe import BOM
 from cases.interop.fhir_export import case_bundle
 from cases.interop.fhir_import import import_bundle
 from cases.interop.register_import import COLUMNS, FileRefused, register_import, template_csv
@@ -175,6 +176,6 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def register_template(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
-    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(BOM + template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="gistcare-register-template.csv"'
     return response

@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AdjuvantDecision, Pathway
 from cases.models import Discipline
 
 APPROACH_CHOICES = (
-    ("laparoscopic", "Laparoscopic"),
-    ("open", "Open"),
-    ("open_or_laparoscopic", "Open or laparoscopic"),
-    ("endoscopic_or_laparoscopic", "Endoscopic or laparoscopic"),
-    ("local_excision", "Local excision"),
+    ("laparoscopic", _("Laparoscopic")),
+    ("open", _("Open")),
+    ("open_or_laparoscopic", _("Open or laparoscopic")),
+    ("endoscopic_or_laparoscopic", _("Endoscopic or laparoscopic")),
+    ("local_excision", _("Local excision")),
 )
 
 
@@ -38,13 +40,13 @@ class Modifiable:
 # Integer bounds are input plausibility, not clinical limits: the adjuvant duration's bound is the case
 # record's own (TreatmentDecision.adjuvant_planned_months, 240 months).
 MODIFIABLE: tuple[Modifiable, ...] = (
-    Modifiable("pathway", "Pathway", "choice", tuple(Pathway.choices)),
-    Modifiable("approach", "Surgical approach", "choice", APPROACH_CHOICES),
-    Modifiable("adjuvant", "Adjuvant imatinib", "choice", tuple(AdjuvantDecision.choices)),
-    Modifiable("adjuvant_dose_mg", "Adjuvant dose (mg/day)", "int", maximum=1000),
-    Modifiable("adjuvant_months", "Adjuvant duration (months)", "int", maximum=240),
-    Modifiable("first_line_drug", "First-line systemic drug", "text"),
-    Modifiable("first_line_dose", "First-line systemic dose", "text"),
+    Modifiable("pathway", _("Pathway"), "choice", tuple(Pathway.choices)),
+    Modifiable("approach", _("Surgical approach"), "choice", APPROACH_CHOICES),
+    Modifiable("adjuvant", _("Adjuvant imatinib"), "choice", tuple(AdjuvantDecision.choices)),
+    Modifiable("adjuvant_dose_mg", _("Adjuvant dose (mg/day)"), "int", maximum=1000),
+    Modifiable("adjuvant_months", _("Adjuvant duration (months)"), "int", maximum=240),
+    Modifiable("first_line_drug", _("First-line systemic drug"), "text"),
+    Modifiable("first_line_dose", _("First-line systemic dose"), "text"),
 )
 MODIFIABLE_BY_KEY = {m.key: m for m in MODIFIABLE}
 
@@ -60,16 +62,21 @@ def clean_modifications(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
             continue
         if spec.kind == "choice":
             if value not in dict(spec.choices):
-                errors[spec.key] = f"{spec.label}: choose one of the listed options."
+                errors[spec.key] = gettext("%(field)s: choose one of the listed options.") % {
+                    "field": spec.label
+                }
                 continue
         elif spec.kind == "int":
             try:
                 value = int(value)
             except (TypeError, ValueError):
-                errors[spec.key] = f"{spec.label}: enter a whole number."
+                errors[spec.key] = gettext("%(field)s: enter a whole number.") % {"field": spec.label}
                 continue
             if value < 0 or (spec.maximum is not None and value > spec.maximum):
-                errors[spec.key] = f"{spec.label}: enter a number from 0 to {spec.maximum}."
+                errors[spec.key] = gettext("%(field)s: enter a number from 0 to %(maximum)s.") % {
+                    "field": spec.label,
+                    "maximum": spec.maximum,
+                }
                 continue
         else:
             value = str(value).strip()[:200]
@@ -79,10 +86,9 @@ def clean_modifications(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
     adjuvant_detail = {"adjuvant_dose_mg", "adjuvant_months"} & out.keys()
     if adjuvant_detail and out.get("adjuvant") != AdjuvantDecision.GIVEN:
         for key in adjuvant_detail:
-            errors[key] = (
-                f"{MODIFIABLE_BY_KEY[key].label}: set “Adjuvant imatinib” to Given to change its dose or "
-                "duration."
-            )
+            errors[key] = gettext(
+                "%(field)s: set “Adjuvant imatinib” to Given to change its dose or duration."
+            ) % {"field": MODIFIABLE_BY_KEY[key].label}
     return out, errors
 
 
@@ -144,19 +150,44 @@ class Attendee:
 
     @property
     def discipline_label(self) -> str:
-        return Discipline(self.discipline).label if self.discipline else "Discipline not recorded"
+        return (
+            gettext(Discipline(self.discipline).label)
+            if self.discipline
+            else gettext("Discipline not recorded")
+        )
 
 
-_DISCIPLINE_WORDS = {value: value for value in Discipline.values} | {
-    str(label).lower(): value for value, label in Discipline.choices
-}
+_DISCIPLINE_WORDS = (
+    {value: value for value in Discipline.values}
+    | {str(label).lower(): value for value, label in Discipline.choices}
+    # Chinese: the disciplines as a Chinese MDT writes them (the words of the zh_Hans catalogue, and the usual
+    # short forms), so that "王医生, 外科医生（主席）" counts for the quorum like "Dr Wang, surgeon (chair)".
+    | {
+        "外科医生": Discipline.SURGEON,
+        "外科": Discipline.SURGEON,
+        "肿瘤内科医生": Discipline.ONCOLOGIST,
+        "肿瘤内科": Discipline.ONCOLOGIST,
+        "病理科医生": Discipline.PATHOLOGIST,
+        "病理科": Discipline.PATHOLOGIST,
+        "影像科医生": Discipline.RADIOLOGIST,
+        "影像科": Discipline.RADIOLOGIST,
+        "放射科": Discipline.RADIOLOGIST,
+        "消化内科医生": Discipline.GASTROENTEROLOGIST,
+        "消化内科": Discipline.GASTROENTEROLOGIST,
+        "专科护士": Discipline.NURSE,
+        "mdt协调员": Discipline.COORDINATOR,
+        "协调员": Discipline.COORDINATOR,
+        "其他": Discipline.OTHER,
+    }
+)
 
 
 def parse_attendee(line: str) -> Attendee:
     """ "Dr A. Smith, surgeon (chair)" -> Attendee("Dr A. Smith", "surgeon"): the discipline is the last
-    comma-separated part; a line without a known discipline keeps its text as the name."""
-    name, _, tail = line.strip().rpartition(",")
-    words = tail.lower().replace("(", " ").replace(")", " ").split()
+    comma-separated part; a line without a known discipline keeps its text as the name. Chinese punctuation
+    (，（）) reads like its Latin counterpart: "王医生，外科医生（主席）"."""
+    name, _sep, tail = line.strip().replace("，", ",").rpartition(",")
+    words = tail.lower().translate(str.maketrans("()（）", "    ")).split()
     for size in (2, 1):  # "specialist nurse", "mdt coordinator" before single words
         for i in range(len(words) - size + 1):
             discipline = _DISCIPLINE_WORDS.get(" ".join(words[i : i + size]))
@@ -181,4 +212,4 @@ def attendees_by_discipline(attendees: Iterable[Attendee]) -> list[tuple[str, li
 def quorum_missing(attendees: Iterable[Attendee]) -> list[str]:
     """The disciplines the quorum rule requires that nobody present covers (labels), in the rule's order."""
     present = {a.discipline for a in attendees}
-    return [Discipline(d).label for d in settings.GISTCARE_MDT_QUORUM if d not in present]
+    return [gettext(Discipline(d).label) for d in settings.GISTCARE_MDT_QUORUM if d not in present]

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cases.mdt.decisions import MODIFIABLE, clean_modifications, parse_attendees
 from cases.models import SIGNABLE_DECISIONS, DeferralNeed, MdtDecision, MdtMeeting
@@ -23,20 +25,22 @@ class DateInput(forms.DateInput):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label="Meeting date", widget=DateInput)
-    title = forms.CharField(max_length=200, initial="GIST MDT")
+    date = forms.DateField(label=_("Meeting date"), widget=DateInput)
+    title = forms.CharField(label=_("Title"), max_length=200, initial="GIST MDT")
     start_time = forms.TimeField(
-        label="Start time", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    place = forms.CharField(max_length=200, required=False)
-    video_link = forms.URLField(label="Video link", max_length=500, required=False, assume_scheme="https")
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("Video link"), max_length=500, required=False, assume_scheme="https")
     attendees = forms.CharField(
-        label="Attendance",
+        label=_("Attendance"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Who is present, one per line with their discipline, e.g. “Dr A. Smith, surgeon (chair)”. "
-        "Disciplines: surgeon, oncologist, pathologist, radiologist, gastroenterologist, nurse, coordinator, "
-        "other.",
+        help_text=_(
+            "Who is present, one per line with their discipline, e.g. “Dr A. Smith, surgeon (chair)”. "
+            "Disciplines: surgeon, oncologist, pathologist, radiologist, gastroenterologist, nurse, coordinator, "
+            "other."
+        ),
     )
     # The version of the meeting the form was opened at (optimistic concurrency, issue 11 finding 1).
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -44,7 +48,7 @@ class MeetingForm(forms.Form):
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
         if not title:
-            raise forms.ValidationError("Give the meeting a title.")
+            raise forms.ValidationError(_("Give the meeting a title."))
         return title
 
     def clean_attendees(self) -> str:
@@ -52,8 +56,10 @@ class MeetingForm(forms.Form):
         unknown = [a.name for a in parse_attendees(text) if not a.discipline]
         if unknown:
             raise forms.ValidationError(
-                "Give each person's discipline after a comma (e.g. “Dr A. Smith, surgeon”): "
-                + "; ".join(f"“{line}”" for line in unknown)
+                gettext(
+                    "Give each person's discipline after a comma (e.g. “Dr A. Smith, surgeon”): %(lines)s"
+                )
+                % {"lines": "; ".join(f"“{line}”" for line in unknown)}
             )
         return text
 
@@ -62,17 +68,19 @@ class AgendaSearchForm(forms.Form):
     """Posted, never in the URL: the text is a patient's name or MRN (README: no identifiers in URLs)."""
 
     q = forms.CharField(
-        label="Find a case",
+        label=_("Find a case"),
         max_length=100,
         required=False,
-        help_text="Patient name, MRN or the first characters of the case number.",
+        help_text=_("Patient name, MRN or the first characters of the case number."),
     )
 
 
 def _modification_field(spec: Any) -> forms.Field:
-    label = f"MDT decision: {spec.label.lower()}"
+    label = gettext("MDT decision: %(field)s") % {"field": str(spec.label).lower()}
     if spec.kind == "choice":
-        return forms.ChoiceField(label=label, required=False, choices=[("", "as recommended"), *spec.choices])
+        return forms.ChoiceField(
+            label=label, required=False, choices=[("", gettext("as recommended")), *spec.choices]
+        )
     if spec.kind == "int":
         return forms.IntegerField(label=label, required=False, min_value=0, max_value=spec.maximum)
     return forms.CharField(label=label, required=False, max_length=200)
@@ -96,20 +104,22 @@ class ModificationsMixin:
 
 
 class DecisionForm(ModificationsMixin, forms.Form):
-    decision = forms.ChoiceField(choices=MdtDecision.choices, widget=forms.RadioSelect, label="Decision")
+    decision = forms.ChoiceField(
+        choices=MdtDecision.choices, widget=forms.RadioSelect, label=pgettext_lazy("MDT decision", "Decision")
+    )
     reason = forms.CharField(
-        label="Reason for the modification",
+        label=_("Reason for the modification"),
         max_length=300,
         required=False,
-        help_text="Required when modifying, e.g. “adjuvant declined by the patient”.",
+        help_text=_("Required when modifying, e.g. “adjuvant declined by the patient”."),
     )
     deferral_need = forms.ChoiceField(
-        label="When deferring: what is needed",
+        label=_("When deferring: what is needed"),
         choices=[("", "—"), *DeferralNeed.choices],
         required=False,
     )
     text = forms.CharField(
-        label="What the MDT recommends instead (or what is needed)",
+        label=_("What the MDT recommends instead (or what is needed)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -124,9 +134,9 @@ class DecisionForm(ModificationsMixin, forms.Form):
         data = super().clean()
         decision = data.get("decision")
         if decision == MdtDecision.MODIFY and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Give the reason for modifying the recommendation.")
+            self.add_error("reason", _("Give the reason for modifying the recommendation."))
         if decision == MdtDecision.DEFER and not data.get("deferral_need"):
-            self.add_error("deferral_need", "Say what is needed before the MDT can decide.")
+            self.add_error("deferral_need", _("Say what is needed before the MDT can decide."))
         self.check_modifications()
         return data
 
@@ -135,32 +145,32 @@ class SignForm(forms.Form):
     """The chair's attestation: their own password, and the statement they confirm."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class AmendForm(ModificationsMixin, forms.Form):
-    reason = forms.CharField(label="Reason for the amendment", max_length=300)
+    reason = forms.CharField(label=_("Reason for the amendment"), max_length=300)
     meeting = forms.ModelChoiceField(
         queryset=MdtMeeting.objects.none(),
-        label="Signed at",
+        label=_("Signed at"),
         required=False,
-        empty_label="Virtual MDT today (created if needed)",
-        help_text="The meeting this version is signed at: a meeting held today, or today's virtual MDT.",
+        empty_label=_("Virtual MDT today (created if needed)"),
+        help_text=_("The meeting this version is signed at: a meeting held today, or today's virtual MDT."),
     )
     decision = forms.ChoiceField(
         choices=[c for c in MdtDecision.choices if c[0] in SIGNABLE_DECISIONS],
         widget=forms.RadioSelect,
-        label="Decision",
+        label=pgettext_lazy("MDT decision", "Decision"),
     )
-    decision_reason = forms.CharField(label="Reason for the modification", max_length=300, required=False)
+    decision_reason = forms.CharField(label=_("Reason for the modification"), max_length=300, required=False)
     decision_text = forms.CharField(
-        label="What the MDT recommends instead", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What the MDT recommends instead"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -173,13 +183,13 @@ class AmendForm(ModificationsMixin, forms.Form):
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Give the reason for the amendment.")
+            raise forms.ValidationError(_("Give the reason for the amendment."))
         return reason
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("decision") == MdtDecision.MODIFY and not (data.get("decision_reason") or "").strip():
-            self.add_error("decision_reason", "Give the reason for modifying the recommendation.")
+            self.add_error("decision_reason", _("Give the reason for modifying the recommendation."))
         self.check_modifications()
         return data
 
@@ -187,12 +197,12 @@ class AmendForm(ModificationsMixin, forms.Form):
 class AddToAgendaForm(forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=MdtMeeting.objects.none(),
-        label="MDT meeting",
-        empty_label="Choose a meeting",
-        error_messages={"invalid_choice": "Choose one of the upcoming meetings."},
+        label=_("MDT meeting"),
+        empty_label=_("Choose a meeting"),
+        error_messages={"invalid_choice": _("Choose one of the upcoming meetings.")},
     )
     confirm_double_booking = forms.BooleanField(
-        required=False, label="Book it anyway (the case is already on another upcoming meeting)"
+        required=False, label=_("Book it anyway (the case is already on another upcoming meeting)")
     )
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:

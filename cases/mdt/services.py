@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.choices import AdjuvantDecision, CaseStatus
 from cases.followups.services import followups_regenerate
@@ -186,13 +187,16 @@ def agenda_add(
     # Lock the meeting so two coordinators adding at once get distinct order numbers.
     MdtMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
     if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
-        raise ServiceError("This case is already on the agenda of this meeting.", field="case")
+        raise ServiceError(_("This case is already on the agenda of this meeting."), field="case")
     if case.archived_at is not None:
-        raise ServiceError("This case is archived and cannot be discussed.", field="case")
+        raise ServiceError(_("This case is archived and cannot be discussed."), field="case")
     others = other_upcoming_bookings(case=case, meeting=meeting)
     if others and not confirm_double_booking:
         names = ", ".join(str(item.meeting) for item in others)
-        message = f"Case {case.short_id} is already on the agenda of {names}. Confirm to book it here too."
+        message = _("Case %(id)s is already on the agenda of %(meetings)s. Confirm to book it here too.") % {
+            "id": case.short_id,
+            "meetings": names,
+        }
         raise ServiceError(message, field="case", code=ALREADY_BOOKED)
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("order"))["last"] or 0
     item = AgendaItem.objects.create(meeting=meeting, case=case, order=last + 1, added_by=user)
@@ -205,9 +209,11 @@ def agenda_add(
 def agenda_remove(*, item: AgendaItem, user: AbstractBaseUser) -> None:
     _require(user, MANAGE_MDT)
     if item.status == AgendaItemStatus.SIGNED or item.reports.exists():
-        raise ServiceError("A signed case stays on the agenda: its report belongs to this meeting.")
+        raise ServiceError(_("A signed case stays on the agenda: its report belongs to this meeting."))
     if item.decision:
-        raise ServiceError("A case with a recorded decision stays on the agenda: the decision belongs to it.")
+        raise ServiceError(
+            _("A case with a recorded decision stays on the agenda: the decision belongs to it.")
+        )
     item.delete()
 
 
@@ -232,24 +238,24 @@ def _checked_decision(
 ) -> tuple[str, str, dict, str]:
     """The decision's parts validated together (reason, text, modifications, deferral need)."""
     if decision not in MdtDecision.values:
-        raise ServiceError("Choose accept, modify, defer or not discussed.", field="decision")
+        raise ServiceError(_("Choose accept, modify, defer or not discussed."), field="decision")
     reason, text = reason.strip(), text.strip()
     cleaned, errors = clean_modifications(modifications or {})
     if errors:
         raise ServiceError.for_fields(errors)
     if decision == MdtDecision.MODIFY:
         if not reason:
-            raise ServiceError("Give the reason for modifying the recommendation.", field=reason_key)
+            raise ServiceError(_("Give the reason for modifying the recommendation."), field=reason_key)
         if not cleaned and not text:
             raise ServiceError(
-                "Say what the MDT changes: choose the modified fields, or describe it.", field="decision"
+                _("Say what the MDT changes: choose the modified fields, or describe it."), field="decision"
             )
         return reason, text, cleaned, ""
     if decision == MdtDecision.DEFER:
         if deferral_need not in DeferralNeed.values:
-            raise ServiceError("Say what is needed before the MDT can decide.", field="deferral_need")
+            raise ServiceError(_("Say what is needed before the MDT can decide."), field="deferral_need")
         if deferral_need == DeferralNeed.OTHER and not text:
-            raise ServiceError("Describe what is needed.", field="text")
+            raise ServiceError(_("Describe what is needed."), field="text")
         return reason, text, {}, deferral_need
     if decision == MdtDecision.NOT_DISCUSSED:
         return reason, text, {}, ""
@@ -287,7 +293,7 @@ def decision_record(
         raise EditConflict("decision", who=who, when=when)
     item.refresh_from_db()
     if item.status == AgendaItemStatus.SIGNED:
-        raise ServiceError("This report is already signed; amend it instead.")
+        raise ServiceError(_("This report is already signed; amend it instead."))
     item.decision = decision
     item.modification_reason = reason
     item.modification_text = text
@@ -332,7 +338,7 @@ def _apply_adjuvant_decision(*, case: Case, modifications: dict, user: AbstractB
     schedule from it") and the follow-up list follows the decision."""
     if "adjuvant" not in modifications:
         return
-    treatment, _ = TreatmentDecision.objects.get_or_create(case=case)
+    treatment, _created = TreatmentDecision.objects.get_or_create(case=case)
     treatment.adjuvant_decision = modifications["adjuvant"]
     if modifications["adjuvant"] == AdjuvantDecision.GIVEN:
         treatment.adjuvant_planned_months = modifications.get(
@@ -429,7 +435,7 @@ def report_sign(*, item: AgendaItem, user: AbstractBaseUser, password: str) -> S
             _signed_meanwhile(item.case_id, "This report is already signed; amend it instead.")
         )
     if not item.decision:
-        raise ServiceError("Record the MDT decision before signing.", field="decision")
+        raise ServiceError(_("Record the MDT decision before signing."), field="decision")
     if item.decision not in SIGNABLE_DECISIONS:
         raise ServiceError(
             f"“{item.get_decision_display()}” is not a decision to sign: the case goes to a later meeting.",
@@ -481,7 +487,7 @@ def report_amend(
     _require(user, SIGN_REPORT)
     reason = reason.strip()
     if not reason:
-        raise ServiceError("Give the reason for the amendment.", field="reason")
+        raise ServiceError(_("Give the reason for the amendment."), field="reason")
     lock_row(Case, report.case_id)  # two amendments at once: the second waits, then is told (finding 2)
     latest = SignedReport.objects.filter(case=report.case_id).order_by("-version").first()
     if latest is None or latest.pk != report.pk:
@@ -490,8 +496,8 @@ def report_amend(
         )
     new_decision = decision or report.decision
     if new_decision not in SIGNABLE_DECISIONS:
-        raise ServiceError("An amended report accepts or modifies the recommendation.", field="decision")
-    new_reason, new_text, new_modifications, _ = _checked_decision(
+        raise ServiceError(_("An amended report accepts or modifies the recommendation."), field="decision")
+    new_reason, new_text, new_modifications, _need = _checked_decision(
         new_decision,
         report.decision_reason if decision_reason is None else decision_reason,
         report.decision_text if decision_text is None else decision_text,

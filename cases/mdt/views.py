@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import (
@@ -102,7 +103,9 @@ def mdt_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             details = {name: value for name, value in form.cleaned_data.items() if name != "version"}
             meeting = meeting_create(user=request.user, **details)
-            messages.success(request, f"Meeting “{meeting.title}” created. Add cases to its agenda.")
+            messages.success(
+                request, _("Meeting “%(title)s” created. Add cases to its agenda.") % {"title": meeting.title}
+            )
             return redirect("mdt:meeting", meeting_id=meeting.id)
     today = timezone.localdate()
     meetings = MdtMeeting.objects.annotate(n_items=Count("items")).order_by("-date", "title")
@@ -189,7 +192,7 @@ def mdt_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
                 show_conflict(form, conflict, conflict_differences(form, _meeting_initial(meeting)))
                 context = _detail_context(request, meeting, edit_form=form, edit_open=True)
                 return render(request, "mdt/meeting_detail.html", context, status=409)
-            messages.success(request, "Meeting details saved.")
+            messages.success(request, _("Meeting details saved."))
             return redirect("mdt:meeting", meeting_id=meeting.id)
         context = _detail_context(request, meeting, edit_form=form, edit_open=True)
         return render(request, "mdt/meeting_detail.html", context, status=400)
@@ -217,7 +220,9 @@ def mdt_virtual(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     meeting = meeting_virtual_today(user=request.user)
     messages.success(
-        request, f"{meeting.label.capitalize()}: add the cases to discuss, then record and sign."
+        request,
+        _("%(meeting)s: add the cases to discuss, then record and sign.")
+        % {"meeting": meeting.label.capitalize()},
     )
     return redirect("mdt:meeting", meeting_id=meeting.id)
 
@@ -237,7 +242,7 @@ def mdt_agenda_add(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     try:
         case_id = uuid.UUID(request.POST.get("case", ""))
     except ValueError:
-        messages.error(request, "Choose a case to add.")
+        messages.error(request, _("Choose a case to add."))
         return redirect("mdt:meeting", meeting_id=meeting.id)
     case = get_object_or_404(Case, pk=case_id)
     try:
@@ -253,7 +258,7 @@ def mdt_agenda_add(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             return render(request, "mdt/meeting_detail.html", context, status=409)
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Case {case.short_id} added to the agenda.")
+        messages.success(request, _("Case %(id)s added to the agenda.") % {"id": case.short_id})
     return redirect("mdt:meeting", meeting_id=meeting.id)
 
 
@@ -266,7 +271,7 @@ def mdt_agenda_remove(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Case {item.case.short_id} removed from the agenda.")
+        messages.success(request, _("Case %(id)s removed from the agenda.") % {"id": item.case.short_id})
     return redirect("mdt:meeting", meeting_id=meeting_id)
 
 
@@ -300,7 +305,7 @@ def mdt_decision(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Decision recorded for case {item.case.short_id}.")
+            messages.success(request, _("Decision recorded for case %(id)s.") % {"id": item.case.short_id})
             return redirect(reverse("mdt:meeting", args=[meeting_id]) + f"#item-{item.id}")
     context = _detail_context(request, item.meeting, decision_forms={item.id: form})
     return render(request, "mdt/meeting_detail.html", context, status=400)
@@ -319,7 +324,9 @@ def mdt_sign(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) ->
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"Report for case {item.case.short_id} signed (version {report.version})."
+                request,
+                _("Report for case %(id)s signed (version %(version)s).")
+                % {"id": item.case.short_id, "version": report.version},
             )
             return redirect(reverse("mdt:meeting", args=[meeting_id]) + f"#item-{item.id}")
     attendees = parse_attendees(item.meeting.attendees)
@@ -381,7 +388,7 @@ def mdt_printout_download(request: HttpRequest, meeting_id: uuid.UUID, job_id: u
         return redirect("mdt:printout_status", meeting_id=meeting_id, job_id=job.id)
     if job.fingerprint != printout_fingerprint(job.meeting):
         messages.warning(
-            request, "The agenda or a case on it changed since this printout was made: prepare it again."
+            request, _("The agenda or a case on it changed since this printout was made: prepare it again.")
         )
         return redirect("mdt:printout", meeting_id=meeting_id)
     meeting = job.meeting
@@ -407,7 +414,11 @@ def case_agenda_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Case {case.short_id} added to the agenda of {meeting}.")
+            messages.success(
+                request,
+                _("Case %(id)s added to the agenda of %(meeting)s.")
+                % {"id": case.short_id, "meeting": meeting},
+            )
             target = request.POST.get("next", "")
             if not url_has_allowed_host_and_scheme(
                 target, {request.get_host()}, require_https=request.is_secure()

@@ -16,29 +16,30 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class Drug(models.TextChoices):
     # The drugs of RULES.md section 6 (advanced disease lines), by their generic names.
-    IMATINIB = "imatinib", "Imatinib"
-    SUNITINIB = "sunitinib", "Sunitinib"
-    REGORAFENIB = "regorafenib", "Regorafenib"
-    RIPRETINIB = "ripretinib", "Ripretinib"
-    AVAPRITINIB = "avapritinib", "Avapritinib"
-    LAROTRECTINIB = "larotrectinib", "Larotrectinib"
-    ENTRECTINIB = "entrectinib", "Entrectinib"
-    DABRAFENIB_TRAMETINIB = "dabrafenib_trametinib", "Dabrafenib + trametinib"
-    OTHER = "other", "Other"
+    IMATINIB = "imatinib", _("Imatinib")
+    SUNITINIB = "sunitinib", _("Sunitinib")
+    REGORAFENIB = "regorafenib", _("Regorafenib")
+    RIPRETINIB = "ripretinib", _("Ripretinib")
+    AVAPRITINIB = "avapritinib", _("Avapritinib")
+    LAROTRECTINIB = "larotrectinib", _("Larotrectinib")
+    ENTRECTINIB = "entrectinib", _("Entrectinib")
+    DABRAFENIB_TRAMETINIB = "dabrafenib_trametinib", _("Dabrafenib + trametinib")
+    OTHER = "other", _("Other")
 
 
 class LineSetting(models.TextChoices):
-    NEOADJUVANT = "neoadjuvant", "Neoadjuvant"
-    ADJUVANT = "adjuvant", "Adjuvant"
-    ADVANCED_1 = "advanced_1", "Advanced disease, line 1"
-    ADVANCED_2 = "advanced_2", "Advanced disease, line 2"
-    ADVANCED_3 = "advanced_3", "Advanced disease, line 3"
-    ADVANCED_4 = "advanced_4", "Advanced disease, line 4 or later"
+    NEOADJUVANT = "neoadjuvant", _("Neoadjuvant")
+    ADJUVANT = "adjuvant", _("Adjuvant")
+    ADVANCED_1 = "advanced_1", _("Advanced disease, line 1")
+    ADVANCED_2 = "advanced_2", _("Advanced disease, line 2")
+    ADVANCED_3 = "advanced_3", _("Advanced disease, line 3")
+    ADVANCED_4 = "advanced_4", _("Advanced disease, line 4 or later")
 
 
 #: The lines of systemic therapy for advanced disease: the start of the one started last is the reference date of
@@ -49,11 +50,11 @@ ADVANCED_SETTINGS = frozenset(
 
 
 class StopReason(models.TextChoices):
-    COMPLETED = "completed", "Completed"
-    PROGRESSION = "progression", "Progression"
-    TOXICITY = "toxicity", "Toxicity"
-    PATIENT_CHOICE = "patient_choice", "Patient choice"
-    OTHER = "other", "Other"
+    COMPLETED = "completed", _("Completed")
+    PROGRESSION = "progression", _("Progression")
+    TOXICITY = "toxicity", _("Toxicity")
+    PATIENT_CHOICE = "patient_choice", _("Patient choice")
+    OTHER = "other", _("Other")
 
 
 class Modality(models.TextChoices):
@@ -64,20 +65,20 @@ class Modality(models.TextChoices):
 
 class LesionOrgan(models.TextChoices):
     # RECIST 1.1 counts at most 2 target lesions per organ: the organ is a choice so the count is reliable.
-    LIVER = "liver", "Liver"
-    PERITONEUM = "peritoneum", "Peritoneum"
-    PRIMARY = "primary", "Primary tumour"
-    LUNG = "lung", "Lung"
-    LYMPH_NODE = "lymph_node", "Lymph nodes"
-    BONE = "bone", "Bone"
-    SOFT_TISSUE = "soft_tissue", "Soft tissue"
-    OTHER = "other", "Other organ"
+    LIVER = "liver", _("Liver")
+    PERITONEUM = "peritoneum", _("Peritoneum")
+    PRIMARY = "primary", _("Primary tumour")
+    LUNG = "lung", _("Lung")
+    LYMPH_NODE = "lymph_node", _("Lymph nodes")
+    BONE = "bone", _("Bone")
+    SOFT_TISSUE = "soft_tissue", _("Soft tissue")
+    OTHER = "other", _("Other organ")
 
 
 class FoundBy(models.TextChoices):
-    SCHEDULED_SCAN = "scheduled_scan", "Scheduled scan"
-    SYMPTOMS = "symptoms", "Symptoms"
-    OTHER = "other", "Other"
+    SCHEDULED_SCAN = "scheduled_scan", _("Scheduled scan")
+    SYMPTOMS = "symptoms", _("Symptoms")
+    OTHER = "other", _("Other")
 
 
 class _Versioned(models.Model):

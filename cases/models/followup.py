@@ -25,7 +25,7 @@ from cases.choices import (
     FollowUpStatus,
     ResultAttention,
 )
-from guidelines import PHASE_LABELS
+from cases.labels import phase_label
 from guidelines.rulesets.course_worklist import COURSE_WORKLIST
 
 
@@ -118,7 +118,7 @@ class FollowUpItem(models.Model):
     def phase_display(self) -> str:
         if self.course_record:  # made by the treatment course: its kind says what it is for
             return str(self.get_source_display())
-        return PHASE_LABELS.get(self.phase, self.phase)
+        return phase_label(self.phase)
 
     def course_interval_source(self) -> str:
         """Where the due date of an item made by the treatment course comes from (a local default, with its source)."""

@@ -12,14 +12,17 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import dateformat
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class MdtDecision(models.TextChoices):
-    ACCEPT = "accept", "Accept the recommendation"
-    MODIFY = "modify", "Modify the recommendation"
-    DEFER = "defer", "Defer: more information needed"
-    NOT_DISCUSSED = "not_discussed", "Not discussed"
+    ACCEPT = "accept", _("Accept the recommendation")
+    MODIFY = "modify", _("Modify the recommendation")
+    DEFER = "defer", _("Defer: more information needed")
+    NOT_DISCUSSED = "not_discussed", _("Not discussed")
 
 
 # Only these decisions can be signed: a deferred or undiscussed case has no MDT recommendation yet.
@@ -27,29 +30,32 @@ SIGNABLE_DECISIONS = frozenset({MdtDecision.ACCEPT, MdtDecision.MODIFY})
 
 
 class DeferralNeed(models.TextChoices):
-    IMAGING = "imaging", "Further imaging"
-    BIOPSY = "biopsy", "Biopsy"
-    GENOTYPE = "genotype", "Genotype (mutation analysis)"
-    OTHER = "other", "Other (see note)"
+    IMAGING = "imaging", _("Further imaging")
+    BIOPSY = "biopsy", _("Biopsy")
+    GENOTYPE = "genotype", _("Genotype (mutation analysis)")
+    OTHER = "other", _("Other (see note)")
 
 
 class Discipline(models.TextChoices):
-    """An attendee's discipline (the quorum rule counts these; see settings.GISTCARE_MDT_QUORUM)."""
+    """An attendee's discipline (the quorum rule counts these; see settings.GISTCARE_MDT_QUORUM).
 
-    SURGEON = "surgeon", "Surgeon"
-    ONCOLOGIST = "oncologist", "Oncologist"
-    PATHOLOGIST = "pathologist", "Pathologist"
-    RADIOLOGIST = "radiologist", "Radiologist"
-    GASTROENTEROLOGIST = "gastroenterologist", "Gastroenterologist"
-    NURSE = "nurse", "Specialist nurse"
-    COORDINATOR = "coordinator", "MDT coordinator"
-    OTHER = "other", "Other"
+    The labels are plain English (marked for the catalogue only): cases.mdt.decisions reads them at import to
+    parse attendance lines, and translates them where it prints them."""
+
+    SURGEON = "surgeon", gettext_noop("Surgeon")
+    ONCOLOGIST = "oncologist", gettext_noop("Oncologist")
+    PATHOLOGIST = "pathologist", gettext_noop("Pathologist")
+    RADIOLOGIST = "radiologist", gettext_noop("Radiologist")
+    GASTROENTEROLOGIST = "gastroenterologist", gettext_noop("Gastroenterologist")
+    NURSE = "nurse", gettext_noop("Specialist nurse")
+    COORDINATOR = "coordinator", gettext_noop("MDT coordinator")
+    OTHER = "other", gettext_noop("Other")
 
 
 class AgendaItemStatus(models.TextChoices):
-    PENDING = "pending", "Awaiting discussion"
-    DECIDED = "decided", "Decision recorded"
-    SIGNED = "signed", "Signed"
+    PENDING = "pending", _("Awaiting discussion")
+    DECIDED = "decided", _("Decision recorded")
+    SIGNED = "signed", _("Signed")
 
 
 class MdtMeetingQuerySet(models.QuerySet["MdtMeeting"]):
@@ -86,7 +92,8 @@ class MdtMeeting(models.Model):
         verbose_name = "MDT meeting"
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d %b %Y})"
+        # The date in the reader's language: "GIST MDT (05 Mar 2026)", "GIST MDT (2026年3月5日)".
+        return f"{self.title} ({dateformat.format(self.date, gettext('d M Y'))})"
 
     @property
     def short_id(self) -> str:
@@ -100,7 +107,7 @@ class MdtMeeting(models.Model):
     def label(self) -> str:
         """How a signed report names the meeting: a virtual one as "virtual MDT <date>"."""
         if self.is_virtual:
-            return f"virtual MDT {self.date:%d %b %Y}"
+            return gettext("virtual MDT %(date)s") % {"date": dateformat.format(self.date, gettext("d M Y"))}
         return str(self)
 
 

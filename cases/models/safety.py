@@ -12,14 +12,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class EscalationStepKind(models.TextChoices):
-    SECOND_CONTACT = "second_contact", "Second contact"
-    PATIENT_LETTER = "patient_letter", "Letter to the patient"
-    GP_LETTER = "gp_letter", "Letter to the GP and the MDT coordinator"
-    LOST = "lost", "Lost to follow-up"
+    SECOND_CONTACT = "second_contact", _("Second contact")
+    PATIENT_LETTER = "patient_letter", _("Letter to the patient")
+    GP_LETTER = "gp_letter", _("Letter to the GP and the MDT coordinator")
+    LOST = "lost", _("Lost to follow-up")
 
 
 # The ladder, in order.
@@ -32,12 +33,12 @@ ESCALATION_LADDER = (
 
 
 class EscalationOutcome(models.TextChoices):
-    REACHED = "reached", "Reached: visit rebooked"
-    NO_ANSWER = "no_answer", "No answer / no reply"
-    LETTER_SENT = "letter_sent", "Letter sent"
-    UNDELIVERABLE = "undeliverable", "Details out of date / letter returned"
-    DECLINED = "declined", "Patient declined follow-up"
-    CLOSED = "closed", "Closed by the coordinator"
+    REACHED = "reached", _("Reached: visit rebooked")
+    NO_ANSWER = "no_answer", _("No answer / no reply")
+    LETTER_SENT = "letter_sent", _("Letter sent")
+    UNDELIVERABLE = "undeliverable", _("Details out of date / letter returned")
+    DECLINED = "declined", _("Patient declined follow-up")
+    CLOSED = "closed", _("Closed by the coordinator")
 
 
 class EscalationStep(models.Model):
@@ -68,11 +69,11 @@ class EscalationStep(models.Model):
 
 
 class ClosureReason(models.TextChoices):
-    DISCHARGED = "discharged", "Discharged: follow-up completed (year 10) or none planned"
-    DIED = "died", "Died"
-    MOVED = "moved", "Moved to another centre"
-    DECLINED = "declined", "Declined follow-up"
-    LOST = "lost", "Lost to follow-up: every contact failed"
+    DISCHARGED = "discharged", _("Discharged: follow-up completed (year 10) or none planned")
+    DIED = "died", _("Died")
+    MOVED = "moved", _("Moved to another centre")
+    DECLINED = "declined", _("Declined follow-up")
+    LOST = "lost", _("Lost to follow-up: every contact failed")
 
 
 class FollowUpClosure(models.Model):
@@ -95,18 +96,18 @@ class FollowUpClosure(models.Model):
 
 
 class LetterRecipient(models.TextChoices):
-    PATIENT = "patient", "Patient"
-    GP = "gp", "GP (copy to the MDT coordinator)"
+    PATIENT = "patient", _("Patient")
+    GP = "gp", _("GP (copy to the MDT coordinator)")
 
 
 class LetterPurpose(models.TextChoices):
-    PLAN = "plan", "MDT decision and follow-up plan"
-    MISSED_VISIT = "missed_visit", "Missed follow-up visit"
+    PLAN = "plan", _("MDT decision and follow-up plan")
+    MISSED_VISIT = "missed_visit", _("Missed follow-up visit")
 
 
 class LetterSentVia(models.TextChoices):
-    PRINT = "print", "Printed and posted"
-    EMAIL = "email", "Email"
+    PRINT = "print", _("Printed and posted")
+    EMAIL = "email", _("Email")
 
 
 class Letter(models.Model):

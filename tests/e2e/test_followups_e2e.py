@@ -55,7 +55,7 @@ def test_the_nurse_marks_an_overdue_item_done_and_exports_the_csv(page):
         page.get_by_role("link", name="Export CSV").click()
     download = download_info.value
     assert download.suggested_filename == f"followups-overdue-{today.isoformat()}.csv"
-    with open(download.path(), newline="", encoding="utf-8") as fh:
+    with open(download.path(), newline="", encoding="utf-8-sig") as fh:  # the BOM is for Excel
         rows = list(csv.DictReader(fh))
     assert [r["mrn"] for r in rows] == [second.patient.mrn]
     assert rows[0]["due_date"] == still_overdue.due_date.isoformat()

@@ -53,7 +53,7 @@ def test_it_escapes_the_followup_export(client):
         patient.save()
         client.force_login(make_user(role=roles.NURSE))
         response = client.get("/followups/export.csv", {"tab": "all"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert (rows[0]["family_name"], rows[0]["given_name"], rows[0]["phone"]) == (
         "'-2+3+cmd|' /C calc'!A0",
         "'@SUM(A1)",

@@ -53,7 +53,7 @@ def items():
 
 
 def _csv(response):
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # the BOM is for Excel
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -354,7 +354,7 @@ def test_the_csv_has_result_date_done_and_notes_and_one_state_column(client, two
         notes="CT clear",
     )
     client.force_login(make_user(role=roles.NURSE))
-    text = b"".join(client.get("/followups/export.csv?tab=all").streaming_content).decode()
+    text = b"".join(client.get("/followups/export.csv?tab=all").streaming_content).decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
     assert "status" not in reader.fieldnames
     assert reader.fieldnames.count("state") == 1

@@ -287,4 +287,4 @@ def test_the_template_downloads_as_csv(client, admin):
     response = client.get(reverse("interop:register_template"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode().startswith("mrn,given_name,family_name")
+    assert response.content.decode("utf-8-sig").startswith("mrn,given_name,family_name")
