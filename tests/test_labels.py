@@ -42,7 +42,8 @@ def test_it_offers_every_rule_set_the_engine_has():
 
 
 def test_it_schedules_only_modalities_the_engine_knows_or_the_clinic():
-    assert set(choices.FollowUpModality.values) == {*engine.MODALITIES, "clinic"}
+    # Plus the imatinib trough level the treatment course asks for (issue 13; cases/course/worklist.py).
+    assert set(choices.FollowUpModality.values) == {*engine.MODALITIES, "clinic", "drug_level"}
 
 
 def test_it_offers_in_each_form_field_the_engine_codes():
