@@ -782,5 +782,7 @@ def signer_role_text(stored: str) -> str:
         return stored
     if not match.group(1):
         return pgettext("signer role", "MDT chair")
-    groups = ", ".join(pgettext("role group", name) for name in match.group(1).split(", "))
+    groups = pgettext("list separator", ", ").join(
+        pgettext("role group", name) for name in match.group(1).split(", ")
+    )
     return pgettext("signer role", "MDT chair (%(roles)s)") % {"roles": groups}
