@@ -12,6 +12,7 @@ PDF bytes were stored at signing and are served as they are.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from cases import choices
 from cases.course.selectors import course_snapshot
@@ -631,7 +632,7 @@ def report_context(source: ReportSource) -> dict[str, Any]:
             else _("a meeting not recorded (signed before meetings were kept)"),
             "meeting_time": meeting.start_time if meeting else None,
             "meeting_place": meeting.place if meeting else "",
-            "signer_role": signed.signer_role,
+            "signer_role": signer_role_text(signed.signer_role),
             "attendance": attendees_by_discipline(attendees),
             "deferred": False,
         }
@@ -774,3 +775,29 @@ def render_printout_pdf(
     documents.extend(_document(render_report_html(source, for_pdf=True)) for _, source in sources)
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
+
+
+# The role group names of cases.roles, marked for the catalogue: signer_role_text translates them by value.
+ROLE_GROUP_NAMES = (
+    pgettext_lazy("role group", "Surgeon"),
+    pgettext_lazy("role group", "MDT coordinator"),
+    pgettext_lazy("role group", "Nurse"),
+    pgettext_lazy("role group", "Administrator"),
+)
+
+
+def signer_role_text(stored: str) -> str:
+    """The signer's role as stored at signing ("MDT chair (Surgeon)", in English) in the reader's language.
+
+    The stored text is part of the frozen record and stays as it is; only its words are translated on display.
+    A text of another shape is shown as stored.
+    """
+    match = re.fullmatch(r"MDT chair(?: \((.+)\))?", stored)
+    if match is None:
+        return stored
+    if not match.group(1):
+        return pgettext("signer role", "MDT chair")
+    groups = pgettext("list separator", ", ").join(
+        pgettext("role group", name) for name in match.group(1).split(", ")
+    )
+    return pgettext("signer role", "MDT chair (%(roles)s)") % {"roles": groups}
