@@ -63,3 +63,16 @@ def test_it_shows_the_login_page_in_the_browsers_language(client):
     assert "登录" in html
     runs = _english(html)
     assert runs == [], f"English left: {runs}"
+
+
+def test_the_signed_in_users_name_is_family_name_first_in_chinese(client, db):
+    from cases import roles
+    from cases.models import UserProfile
+    from tests.factories import make_user
+
+    user = make_user("li.fang", role=roles.NURSE, first_name="芳", last_name="李")
+    UserProfile.objects.create(user=user, language="zh-hans")
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    assert "<bdi>李芳</bdi>" in html
+    assert "芳 李" not in html
