@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user, get_patient_for_user
@@ -47,16 +48,16 @@ def _archive_page(request: HttpRequest, *, record: Case | Patient, archive: bool
         set_archived(record=record, user=request.user, archived=archive)
         if what == "patient":
             done = (
-                "Patient archived with all their cases." if archive else "Patient restored from the archive."
+                _("Patient archived with all their cases. They no longer appear in the lists.")
+                if archive
+                else _("Patient restored from the archive.")
             )
+        elif archive:
+            done = _("Case %(short_id)s archived. It no longer appears in the lists.") % {
+                "short_id": record.short_id
+            }
         else:
-            done = f"Case {record.short_id} " + ("archived." if archive else "restored from the archive.")
-        if archive:
-            done += (
-                " They no longer appear in the lists."
-                if what == "patient"
-                else " It no longer appears in the lists."
-            )
+            done = _("Case %(short_id)s restored from the archive.") % {"short_id": record.short_id}
         messages.success(request, done)
         return redirect(_case_url(record) if what == "case" and not archive else _list_url())
     cancel_url = _case_url(record) if what == "case" else _list_url()
