@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import (
@@ -177,10 +178,10 @@ class Presentation(models.Model):
 
 class Diagnostics(models.Model):
     class BiopsyMethod(models.TextChoices):
-        EUS_FNA = "eus_fna", "EUS-guided fine-needle biopsy"
-        PERCUTANEOUS_CORE = "percutaneous_core", "Percutaneous core biopsy"
-        ENDOSCOPIC = "endoscopic", "Endoscopic biopsy"
-        EXCISION = "excision", "Excision specimen"
+        EUS_FNA = "eus_fna", _("EUS-guided fine-needle biopsy")
+        PERCUTANEOUS_CORE = "percutaneous_core", _("Percutaneous core biopsy")
+        ENDOSCOPIC = "endoscopic", _("Endoscopic biopsy")
+        EXCISION = "excision", _("Excision specimen")
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="diagnostics")
     biopsy_done = models.BooleanField("biopsy performed", default=False)
