@@ -37,3 +37,15 @@ def _language_at_login(sender, request: HttpRequest, user, **kwargs) -> None:
         request.session[SESSION_LANGUAGE_KEY] = language
     else:
         request.session.pop(SESSION_LANGUAGE_KEY, None)
+
+
+def stored_language(user_id: int | None) -> str:
+    """The language a user chose, for what reaches them outside a page (e-mails, the calendar feed); the site's
+    language when they chose none (or for no user: a team address)."""
+    from django.conf import settings
+
+    if user_id is not None:
+        chosen = UserProfile.objects.filter(user_id=user_id).values_list("language", flat=True).first()
+        if chosen:
+            return chosen
+    return settings.LANGUAGE_CODE

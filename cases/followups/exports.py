@@ -17,6 +17,7 @@ from cases.choices import VISIT_SOURCES, FollowUpStatus
 from cases.csv_safe import csv_lines as safe_csv_lines
 from cases.followups.forms import person_name
 from cases.followups.worklist import STATE_LABELS, base_items
+from cases.labels import phase_label
 from cases.models import FollowUpItem
 
 FEED_PAST_DAYS = 60
@@ -151,7 +152,7 @@ def calendar_ical(
     cal = icalendar.Calendar()
     cal.add("prodid", "-//GISTCare//Follow-up feed//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "GISTCare follow-ups")
+    cal.add("x-wr-calname", gettext("GISTCare follow-ups"))
     for item in items.iterator(chunk_size=1000):
         # Case short id only: calendars sync to phones and third-party servers, so no names or MRNs.
         event = icalendar.Event()
@@ -159,12 +160,16 @@ def calendar_ical(
         event.add("dtstamp", item.updated_at)
         event.add("dtstart", item.due_date)
         event.add("dtend", item.due_date + timedelta(days=1))
-        event.add("summary", f"Follow-up {item.get_modality_display()} (case {item.case.short_id})")
         event.add(
-            "description",
-            f"{item.phase_display()}\nWindow {item.window_start.isoformat()} to {item.window_end.isoformat()}\n"
-            + case_url(item.case_id),
+            "summary",
+            gettext("Follow-up %(what)s (case %(case)s)")
+            % {"what": item.get_modality_display(), "case": item.case.short_id},
         )
+        window = gettext("Window %(start)s to %(end)s") % {
+            "start": item.window_start.isoformat(),
+            "end": item.window_end.isoformat(),
+        }
+        event.add("description", f"{phase_label(item.phase)}\n{window}\n" + case_url(item.case_id))
         cal.add_component(event)
     for item in callbacks.iterator(chunk_size=1000):
         event = icalendar.Event()
@@ -172,7 +177,12 @@ def calendar_ical(
         event.add("dtstamp", item.updated_at)
         event.add("dtstart", item.next_contact_date)
         event.add("dtend", item.next_contact_date + timedelta(days=1))
-        event.add("summary", f"Call back about the {item.get_modality_display()} (case {item.case.short_id})")
-        event.add("description", f"Visit due {item.due_date.isoformat()}\n" + case_url(item.case_id))
+        event.add(
+            "summary",
+            gettext("Call back about the %(what)s (case %(case)s)")
+            % {"what": item.get_modality_display(), "case": item.case.short_id},
+        )
+        due = gettext("Visit due %(day)s") % {"day": item.due_date.isoformat()}
+        event.add("description", f"{due}\n" + case_url(item.case_id))
         cal.add_component(event)
     return cal.to_ical()

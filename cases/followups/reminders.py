@@ -14,10 +14,14 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.choices import FollowUpStatus
 from cases.followups.forms import nurse_queryset
 from cases.followups.worklist import base_items
+from cases.language import stored_language
 from cases.models import FollowUpItem, ReminderLog
 
 
@@ -55,15 +59,37 @@ def digests(*, today: date) -> list[Digest]:
     return out
 
 
+def _day(day: date) -> str:
+    return formats.date_format(day, pgettext("digest date", "d M Y"))
+
+
 def _body(digest: Digest, today: date, base_url: str) -> str:
-    lines = [f"Follow-up items due or overdue on {today:%d %b %Y}: {len(digest.items)}", ""]
+    lines = [
+        _("Follow-up items due or overdue on %(day)s: %(count)s")
+        % {"day": _day(today), "count": len(digest.items)},
+        "",
+    ]
     for item in digest.items:
-        state = "OVERDUE" if item.window_end < today else "due now"
-        owner = "" if item.responsible_nurse_id else " (unassigned)"
-        lines.append(
-            f"- {item.due_date:%d %b %Y} {state}: {item.get_modality_display()}, case {item.case.short_id}{owner}"
-        )
-    lines += ["", f"Open the worklist: {base_url}/followups/?tab=overdue"]
+        values = {
+            "day": _day(item.due_date),
+            "what": item.get_modality_display(),
+            "case": item.case.short_id,
+        }
+        overdue = item.window_end < today
+        if item.responsible_nurse_id:
+            line = (
+                _("- %(day)s OVERDUE: %(what)s, case %(case)s")
+                if overdue
+                else _("- %(day)s due now: %(what)s, case %(case)s")
+            )
+        else:
+            line = (
+                _("- %(day)s OVERDUE: %(what)s, case %(case)s (unassigned)")
+                if overdue
+                else _("- %(day)s due now: %(what)s, case %(case)s (unassigned)")
+            )
+        lines.append(line % values)
+    lines += ["", _("Open the worklist: %(url)s") % {"url": f"{base_url}/followups/?tab=overdue"}]
     return "\n".join(lines)
 
 
@@ -81,12 +107,12 @@ def reminders_send(*, today: date, base_url: str = "") -> int:
                     day=today,
                     item_count=len(digest.items),
                 )
-                send_mail(
-                    subject=f"GISTCare follow-up: {len(digest.items)} item(s) due or overdue",
-                    message=_body(digest, today, base_url),
-                    from_email=None,
-                    recipient_list=[digest.recipient],
-                )
+                with translation.override(stored_language(digest.user_id)):
+                    subject = _("GISTCare follow-up: %(count)s item(s) due or overdue") % {
+                        "count": len(digest.items)
+                    }
+                    body = _body(digest, today, base_url)
+                send_mail(subject=subject, message=body, from_email=None, recipient_list=[digest.recipient])
         except IntegrityError:
             continue
         sent += 1

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from cases.followups.worklist import (
     rows,
     tab_counts,
 )
+from cases.language import stored_language
 from cases.models import CalendarFeedToken, Case, EscalationStep, FollowUpItem, Letter
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
 from cases.records.banner import patient_banner
@@ -670,13 +671,14 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = svc.calendar_token_find(token)
     if feed is None or not feed.user.has_perm(MANAGE_FOLLOWUPS):
         raise Http404
-    ical = calendar_ical(
-        feed_items(feed.user, timezone.localdate()),
-        callback_items(feed.user, timezone.localdate()),
-        case_url=lambda case_id: request.build_absolute_uri(
-            reverse("followups:case", kwargs={"case_id": case_id})
-        ),
-    )
+    with translation.override(stored_language(feed.user.pk)):  # the nurse's, whatever the calendar app sends
+        ical = calendar_ical(
+            feed_items(feed.user, timezone.localdate()),
+            callback_items(feed.user, timezone.localdate()),
+            case_url=lambda case_id: request.build_absolute_uri(
+                reverse("followups:case", kwargs={"case_id": case_id})
+            ),
+        )
     response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gistcare-followups.ics"'
     return response
