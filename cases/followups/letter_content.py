@@ -266,7 +266,23 @@ def _stylesheet() -> Any:
     return CSS(filename=finders.find("css/letter.css"))
 
 
-def render_letter_pdf(html: str) -> bytes:
+def _page_numbers(language: str) -> Any:
+    """The "Page x of y" at the foot of each page, in the letter's language (a stylesheet of its own: the
+    templates carry no inline style, tests/test_csp.py)."""
+    from weasyprint import CSS
+
+    with translation.override(language):
+        # Translators: the page number at the foot of each page of a letter, as CSS "content" (keep counter(page)
+        # and counter(pages) and the straight quotes).
+        content = gettext('"Page " counter(page) " of " counter(pages)')
+    return CSS(string=f"@page {{ @bottom-right {{ content: {content}; }} }}")
+
+
+def render_letter_pdf(html: str, *, language: str | None = None) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[_stylesheet()])
+    stylesheets = [
+        _stylesheet(),
+        _page_numbers(language or translation.get_language() or settings.LANGUAGE_CODE),
+    ]
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)

@@ -16,6 +16,7 @@ from cases.choices import PreferredContact
 from cases.followups.letter_content import (
     LetterNotPossible,
     letter_data,
+    letter_language,
     render_letter_html,
     render_letter_pdf,
 )
@@ -54,7 +55,10 @@ def letter_create(
         data = letter_data(case, today=timezone.localdate(), step=step)
     except LetterNotPossible as exc:
         raise FollowUpError(str(exc)) from exc
-    pdf = render_letter_pdf(render_letter_html(data, recipient=recipient, purpose=purpose))
+    pdf = render_letter_pdf(
+        render_letter_html(data, recipient=recipient, purpose=purpose),
+        language=letter_language(data, recipient),
+    )
     letter = Letter(
         case=case,
         recipient=recipient,

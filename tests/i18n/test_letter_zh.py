@@ -98,6 +98,7 @@ def test_the_stored_pdf_holds_the_chinese_text(case):
     text = " ".join(pdf_pages_text(bytes(letter.pdf)))
     assert "伊马替尼" in text
     assert "2026年4月15日" in text
+    assert "第 1 页，共" in text  # the page numbers at the foot, in the letter's language
 
 
 def test_chinese_sentences_run_on_without_the_english_spaces(case):
