@@ -18,7 +18,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from cases.choices import FollowUpStatus
+from cases.choices import FollowUpSource, FollowUpStatus
 from cases.followups.forms import nurse_queryset
 from cases.followups.worklist import base_items
 from cases.language import stored_language
@@ -76,7 +76,13 @@ def _body(digest: Digest, today: date, base_url: str) -> str:
             "case": item.case.short_id,
         }
         overdue = item.window_end < today
-        if item.responsible_nurse_id:
+        if item.source == FollowUpSource.REVIEW:  # a result entered in the treatment course: no visit to book
+            line = (
+                _("- %(day)s result to review: %(what)s, case %(case)s")
+                if item.responsible_nurse_id
+                else _("- %(day)s result to review: %(what)s, case %(case)s (unassigned)")
+            )
+        elif item.responsible_nurse_id:
             line = (
                 _("- %(day)s OVERDUE: %(what)s, case %(case)s")
                 if overdue

@@ -334,3 +334,21 @@ def test_the_calendar_feed_has_the_scan_due_but_not_the_result_to_review(client,
     uids = {str(event["uid"]) for event in cal.walk("VEVENT")}
     assert f"{due_scan.pk}@gistcare" in uids
     assert f"{review.pk}@gistcare" not in uids
+
+
+def test_the_digest_says_a_result_is_to_review_not_that_a_scan_is_due(case, surgeon):
+    from django.core import mail
+
+    from cases.followups.reminders import reminders_send
+
+    nurse = make_user(role=roles.NURSE, email="nina@example.org")
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        scan(case, surgeon, date(2026, 5, 20), ("liver", 30))
+        assert reminders_send(today=date(2026, 6, 1)) == 1
+    (message,) = mail.outbox
+    assert message.to == [nurse.email]
+    assert (
+        f"- 20 May 2026 result to review: CT or MRI (abdomen and pelvis), case {case.short_id} (unassigned)"
+        in (message.body)
+    )
+    assert "due now" not in message.body
