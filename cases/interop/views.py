@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from cases import roles
@@ -91,9 +92,9 @@ def _parse_json(raw: bytes) -> tuple[object, str]:
 
 
 class FhirImportForm(forms.Form):
-    bundle_file = forms.FileField(label="FHIR Bundle (.json)", required=False)
+    bundle_file = forms.FileField(label=gettext_lazy("FHIR Bundle (.json)"), required=False)
     bundle_text = forms.CharField(
-        label="…or paste the Bundle",
+        label=gettext_lazy("…or paste the Bundle"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
