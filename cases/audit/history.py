@@ -13,13 +13,21 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from simple_history.models import registered_models
 
-from cases.models import Case, Patient
+from cases.labels import phase_label
+from cases.models import Case, FollowUpItem, Patient
+from cases.templatetags.people import staff_name
 
 # Bookkeeping columns that change on every save or repeat what the event already says (who, which record).
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "updated_by", "schedule_key"})
-ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+ACTIONS = {
+    "+": pgettext_lazy("audit action", "created"),
+    "~": pgettext_lazy("audit action", "changed"),
+    "-": pgettext_lazy("audit action", "deleted"),
+}
 
 
 @dataclass(frozen=True)
@@ -71,39 +79,51 @@ def audited_models() -> list[tuple[type[models.Model], list[str]]]:
 def _display(f: models.Field, value: object, users: dict) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if f.model is FollowUpItem and f.name == "phase":  # an engine phase id: its words (cases/labels.py)
+        return phase_label(value)
     if f.choices:
         labels = dict(f.flatchoices)
         if isinstance(value, list):
             return ", ".join(str(labels.get(v, v)) for v in value)
         return str(labels.get(value, value))
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, list):
         return ", ".join(str(v).replace("_", " ") for v in value)
     if isinstance(value, datetime):
-        return value.strftime("%d %b %Y %H:%M")
+        return formats.date_format(value, _DATETIME())
     if f.is_relation and f.related_model is get_user_model():
         user = users.get(value)
-        return (user.get_full_name() or user.get_username()) if user else "(removed user)"
+        return staff_name(user) if user else gettext("(removed user)")
     if f.is_relation:
-        return f"record {str(value)[:8]}"  # e.g. a case moved to another patient: the short id, no name
+        # e.g. a case moved to another patient: the short id, no name
+        return gettext("record %(id)s") % {"id": str(value)[:8]}
     if hasattr(value, "strftime"):
-        return value.strftime("%d %b %Y")
+        return formats.date_format(value, _DATE())
     return str(value)
 
 
+def _DATE() -> str:
+    return pgettext("audit trail values: date", "d M Y")
+
+
+def _DATETIME() -> str:
+    return pgettext("audit trail values: date and time", "d M Y H:i")
+
+
 def _label(f: models.Field) -> str:
+    """A field's label in the reader's language: its verbose name, capitalised as the case form writes it."""
     text = str(f.verbose_name)
-    return text[:1].upper() + text[1:]
+    return gettext(text[:1].upper() + text[1:])
 
 
 def _user_name(user_id: object, users: dict) -> str:
     if user_id is None:
-        return "system"
+        return gettext("system")
     user = users.get(user_id)
     if user is None:
-        return "(removed user)"
-    return user.get_full_name() or user.get_username()
+        return gettext("(removed user)")
+    return staff_name(user)
 
 
 def _is_parent_link(f: models.Field) -> bool:
@@ -145,7 +165,8 @@ def _events_for(model: type[models.Model], records: Iterable, users: dict, secti
                     action=ACTIONS.get(rec.history_type, rec.history_type),
                     section=section,
                     changes=changes,
-                    reason=rec.history_change_reason or "",
+                    # A reason the code writes in fixed words is in the catalogue; typed reasons stay as typed.
+                    reason=gettext(rec.history_change_reason) if rec.history_change_reason else "",
                 )
             )
     return events
@@ -154,14 +175,14 @@ def _events_for(model: type[models.Model], records: Iterable, users: dict, secti
 def case_audit_trail(case: Case) -> list[AuditEvent]:
     """All recorded changes to the case, its patient and everything attached to it, newest first."""
     sources: list[tuple[type[models.Model], list, str]] = [
-        (Patient, list(Patient.history.filter(id=case.patient_id)), "Patient"),
+        (Patient, list(Patient.history.filter(id=case.patient_id)), gettext("Patient")),
     ]
     for model, paths in audited_models():
         query = models.Q()
         for path in paths:
             query |= models.Q(**{path: case.id})
         records = list(model.history.filter(query))
-        label = "Case" if model is Case else _label_model(model)
+        label = gettext("Case") if model is Case else _label_model(model)
         sources.append((model, records, label))
     user_ids = {r.history_user_id for _, records, _ in sources for r in records if r.history_user_id}
     for model, records, _ in sources:
@@ -178,4 +199,4 @@ def case_audit_trail(case: Case) -> list[AuditEvent]:
 
 def _label_model(model: type[models.Model]) -> str:
     text = str(model._meta.verbose_name)
-    return text[:1].upper() + text[1:]
+    return gettext(text[:1].upper() + text[1:])
