@@ -66,7 +66,8 @@ def is_chinese() -> bool:
 def _from_templates(text: str, templates: tuple[str, ...]) -> str | None:
     for template in templates:
         match = _pattern(template).match(text)
-        if match is not None:
+        # A value is a number, a percentage or a date: never a clause (the Choi texts join two with "; ").
+        if match is not None and not any(";" in value for value in match.groupdict().values()):
             return gettext(template).format(**match.groupdict())
     return None
 
