@@ -61,7 +61,8 @@ def _date(label, *, required: bool = True) -> forms.DateField:
 
 
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Lower case: the label starts the line an edit conflict shows ("version: yours 1, on record now 2").
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class LineForm(VersionedForm):

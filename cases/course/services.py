@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from django.db import models, transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from cases.course import validation, worklist
 from cases.course.selectors import course_for, scan_responses
@@ -33,12 +33,13 @@ from cases.models import (
 from cases.models.course import Drug, LesionOrgan
 from cases.service_helpers import EditConflict, ServiceError, claim_version, last_editor, record_history
 
+# English in the stored history and worklist reasons; in the reader's language in an edit conflict's message.
 WHAT = {
-    TherapyLine: "therapy line",
-    DoseChange: "dose change",
-    ImagingAssessment: "scan",
-    DrugLevel: "drug level",
-    RecurrenceEvent: "recurrence event",
+    TherapyLine: gettext_noop("therapy line"),
+    DoseChange: gettext_noop("dose change"),
+    ImagingAssessment: gettext_noop("scan"),
+    DrugLevel: gettext_noop("drug level"),
+    RecurrenceEvent: gettext_noop("recurrence event"),
 }
 
 
@@ -48,7 +49,7 @@ def _claim(obj: models.Model, expected_version: int | None) -> None:
     version = claim_version(model, obj.pk, expected_version)
     if version is None:
         who, when = last_editor(obj)
-        raise EditConflict(WHAT[model], who=who, when=when)
+        raise EditConflict(gettext(WHAT[model]), who=who, when=when)
     obj.version = version
 
 

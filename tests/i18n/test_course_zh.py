@@ -48,7 +48,7 @@ def _case(user):
     scan(case, user, date(2026, 2, 20), ("liver", 40, 80))
     scan(case, user, date(2026, 6, 1), ("liver", 30, 60))
     last = scan(case, user, date(2026, 9, 1), ("liver", 42, 60), new=True)
-    svc.dose_change_save(
+    change = svc.dose_change_save(
         case=case,
         user=user,
         data={
@@ -68,7 +68,7 @@ def _case(user):
         user=user,
         data={"event_date": date(2026, 9, 1), "site_liver": True, "found_by": "scheduled_scan"},
     )
-    return case, {"line": first, "scan": last, "level": level, "event": event}
+    return case, {"line": first, "dose": change, "scan": last, "level": level, "event": event}
 
 
 def _chinese(html: str) -> None:
@@ -92,14 +92,14 @@ def test_the_course_page_is_chinese(zh_surgeon_client, course):
     _chinese(html)
 
 
-@pytest.mark.parametrize("kind", ["line", "scan", "level", "event"])
+@pytest.mark.parametrize("kind", ["line", "dose", "scan", "level", "event"])
 def test_the_edit_pages_are_chinese(zh_surgeon_client, course, kind):
     case, records = course
     url = reverse("course:edit", kwargs={"case_id": case.pk, "kind": kind, "pk": records[kind].pk})
     _chinese(zh_surgeon_client.get(url).content.decode())
 
 
-@pytest.mark.parametrize("kind", ["line", "scan", "level", "event"])
+@pytest.mark.parametrize("kind", ["line", "dose", "scan", "level", "event"])
 def test_the_add_pages_are_chinese(zh_surgeon_client, course, kind):
     case, _records = course
     url = reverse("course:add", kwargs={"case_id": case.pk, "kind": kind})
@@ -163,4 +163,55 @@ def test_a_saved_line_flashes_in_chinese(zh_surgeon_client, course):
     )
     html = response.content.decode()
     assert "saved." not in html
+    _chinese(html)
+
+
+def test_a_deleted_record_flashes_in_chinese(zh_surgeon_client, course):
+    case, records = course
+    level = records["level"]
+    url = reverse("course:delete", kwargs={"case_id": case.pk, "kind": "level", "pk": level.pk})
+    response = zh_surgeon_client.post(url, {"version": level.version, "confirm": "yes"}, follow=True)
+    html = response.content.decode()
+    assert "血药浓度已删除" in html
+    _chinese(html)
+
+
+def test_an_edit_conflict_says_so_in_chinese(zh_surgeon_client, course):
+    """Someone saved the line after the form was opened: the refusal names the line in Chinese."""
+    case, records = course
+    first = records["line"]
+    url = reverse("course:edit", kwargs={"case_id": case.pk, "kind": "line", "pk": first.pk})
+    data = {
+        "version": first.version,
+        "setting": "advanced_1",
+        "drug": "imatinib",
+        "dose_mg_per_day": "400",
+        "start_date": "2026-03-01",
+    }
+    assert zh_surgeon_client.post(url, data).status_code == 302
+    response = zh_surgeon_client.post(url, {**data, "dose_mg_per_day": "600"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "治疗线" in html
+    _chinese(html)
+
+
+def test_scan_refusals_are_chinese(zh_surgeon_client, course):
+    """Three target lesions in one organ, and an attenuation typed on an MRI."""
+    case, _records = course
+    url = reverse("course:add", kwargs={"case_id": case.pk, "kind": "scan"})
+    response = zh_surgeon_client.post(
+        url,
+        {
+            "scan_date": "2026-09-15",
+            "modality": "mri",
+            **{f"organ_{row}": "liver" for row in (1, 2, 3)},
+            **{f"diameter_{row}": "20" for row in (1, 2, 3)},
+            "hu_1": "40",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "靶病灶" in html
+    assert "CT值" in html
     _chinese(html)
