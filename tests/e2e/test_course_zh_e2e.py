@@ -35,3 +35,24 @@ def test_the_chinese_course_page_at_1400_and_390_px(page, screenshot):
     # The page itself does not scroll sideways on a phone (wide tables scroll inside their own box).
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot("course-page-zh-390")
+
+
+def test_the_chinese_scan_form_refuses_in_chinese(page, screenshot):
+    surgeon = make_user(role=roles.SURGEON, username="surgeon", first_name="Sam", last_name="Cutter")
+    UserProfile.objects.create(user=surgeon, language="zh-hans")
+    with time_machine.travel(date(2026, 9, 20), tick=False):
+        case, _records = _case(surgeon)
+
+    login(page, "surgeon", PASSWORD)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"/cases/{case.id}/course/scan/new/")
+    page.get_by_label("检查日期").fill("2026-09-15")
+    page.get_by_label("检查方式").select_option("mri")
+    for row in (1, 2, 3):
+        page.get_by_label(f"病灶 {row}：器官").select_option("liver")
+        page.get_by_label(f"病灶 {row}：最长径（mm）").fill("20")
+    page.get_by_label("病灶 1：CT值（HU）").fill("40")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("每个器官最多2个靶病灶").is_visible()
+    assert page.get_by_text("CT值仅在CT上测量").is_visible()
+    screenshot("course-scan-form-zh-1400")
