@@ -149,7 +149,11 @@ def show_conflict(form: forms.Form, conflict: EditConflict, differences: list[tu
     """The conflict above the form, then one line per differing field naming it, with both values."""
     form.add_error(None, conflict.message)
     for label, mine, theirs in differences:
-        form.add_error(None, f"{label}: yours {mine}, on record now {theirs}.")
+        form.add_error(
+            None,
+            gettext("%(label)s: yours %(mine)s, on record now %(theirs)s.")
+            % {"label": label, "mine": mine, "theirs": theirs},
+        )
 
 
 def record_history(obj: object, user: object, reason: str = "") -> None:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from cases.course.texts import describe
 from cases.models.course import Drug, FoundBy, LesionOrgan, LineSetting, Modality, StopReason
 from guidelines.response import ATTENUATION_HU, DIAMETER_MM, MAX_TARGET_LESIONS
 
@@ -17,8 +20,14 @@ def _blank(label: str, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-def _number(label: str, low, high, *, required: bool = True, places: int = 1) -> forms.DecimalField:
-    text = f"{label}: enter a number from {low:g} to {high:g}."
+def _required(label) -> str:
+    return format_lazy(_("{label}: required."), label=label)
+
+
+def _number(label, low, high, *, required: bool = True, places: int = 1) -> forms.DecimalField:
+    text = format_lazy(
+        _("{label}: enter a number from {low} to {high}."), label=label, low=f"{low:g}", high=f"{high:g}"
+    )
     return forms.DecimalField(
         label=label,
         required=required,
@@ -27,70 +36,80 @@ def _number(label: str, low, high, *, required: bool = True, places: int = 1) ->
         decimal_places=places,
         max_digits=7,
         error_messages={
-            "required": f"{label}: required.",
+            "required": _required(label),
             "invalid": text,
             "min_value": text,
             "max_value": text,
-            "max_decimal_places": f"{label}: at most {places} decimal place.",
+            "max_decimal_places": format_lazy(
+                _("{label}: at most {places} decimal place."), label=label, places=places
+            ),
             "max_digits": text,
         },
     )
 
 
-def _date(label: str, *, required: bool = True) -> forms.DateField:
+def _date(label, *, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
         widget=DATE_WIDGET,
-        error_messages={"required": f"{label}: required.", "invalid": f"{label}: enter a valid date."},
+        error_messages={
+            "required": _required(label),
+            "invalid": format_lazy(_("{label}: enter a valid date."), label=label),
+        },
     )
 
 
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Lower case: the label starts the line an edit conflict shows ("version: yours 1, on record now 2").
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class LineForm(VersionedForm):
-    setting = forms.ChoiceField(label="Setting", choices=_blank("Choose…", LineSetting.choices))
-    drug = forms.ChoiceField(label="Drug", choices=_blank("Choose…", Drug.choices))
-    dose_mg_per_day = _number("Dose (mg/day)", 1, 2000)
-    start_date = _date("Started")
-    stop_date = _date("Stopped", required=False)
+    setting = forms.ChoiceField(label=_("Setting"), choices=_blank(_("Choose…"), LineSetting.choices))
+    drug = forms.ChoiceField(label=_("Drug"), choices=_blank(_("Choose…"), Drug.choices))
+    dose_mg_per_day = _number(_("Dose (mg/day)"), 1, 2000)
+    start_date = _date(_("Started"))
+    stop_date = _date(_("Stopped"), required=False)
     stop_reason = forms.ChoiceField(
-        label="Reason stopped", required=False, choices=_blank("Not stopped", StopReason.choices)
+        label=_("Reason stopped"), required=False, choices=_blank(_("Not stopped"), StopReason.choices)
     )
-    notes = forms.CharField(label="Notes", required=False, max_length=300)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=300)
 
 
 class DoseChangeForm(VersionedForm):
-    line = forms.ChoiceField(label="Therapy line")
-    change_date = _date("Date")
-    dose_mg_per_day = _number("New dose (mg/day)", 0, 2000)
-    reason = forms.CharField(label="Reason", max_length=300, error_messages={"required": "Reason: required."})
+    line = forms.ChoiceField(label=_("Therapy line"))
+    change_date = _date(_("Date"))
+    dose_mg_per_day = _number(_("New dose (mg/day)"), 0, 2000)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, error_messages={"required": _("Reason: required.")}
+    )
 
     def __init__(self, *args, lines=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["line"].choices = _blank("Choose…", [(str(line.pk), str(line)) for line in lines])
+        self.fields["line"].choices = _blank(_("Choose…"), [(str(line.pk), describe(line)) for line in lines])
 
 
 class ScanForm(VersionedForm):
-    scan_date = _date("Scan date")
-    modality = forms.ChoiceField(label="Modality", choices=_blank("Choose…", Modality.choices))
-    new_lesions = forms.BooleanField(label="New lesions", required=False)
-    new_intratumoral_nodule = forms.BooleanField(label="New nodule inside a mass", required=False)
-    notes = forms.CharField(label="Notes", required=False, max_length=300)
+    scan_date = _date(_("Scan date"))
+    modality = forms.ChoiceField(label=_("Modality"), choices=_blank(_("Choose…"), Modality.choices))
+    new_lesions = forms.BooleanField(label=_("New lesions"), required=False)
+    new_intratumoral_nodule = forms.BooleanField(label=_("New nodule inside a mass"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=300)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for row in range(1, MAX_TARGET_LESIONS + 1):
             self.fields[f"organ_{row}"] = forms.ChoiceField(
-                label=f"Lesion {row}: organ", required=False, choices=_blank("—", LesionOrgan.choices)
+                label=format_lazy(_("Lesion {row}: organ"), row=row),
+                required=False,
+                choices=_blank("—", LesionOrgan.choices),
             )
             self.fields[f"diameter_{row}"] = _number(
-                f"Lesion {row}: longest diameter (mm)", *DIAMETER_MM, required=False
+                format_lazy(_("Lesion {row}: longest diameter (mm)"), row=row), *DIAMETER_MM, required=False
             )
             self.fields[f"hu_{row}"] = _number(
-                f"Lesion {row}: attenuation (HU)", *ATTENUATION_HU, required=False
+                format_lazy(_("Lesion {row}: attenuation (HU)"), row=row), *ATTENUATION_HU, required=False
             )
 
         for row in range(1, MAX_TARGET_LESIONS + 1):
@@ -124,9 +143,13 @@ class ScanForm(VersionedForm):
             if not organ and diameter is None and hu is None:
                 continue
             if not organ:
-                self.add_error(f"organ_{row}", f"Lesion {row}: organ: choose the organ of this lesion.")
+                self.add_error(
+                    f"organ_{row}", _("Lesion {row}: organ: choose the organ of this lesion.").format(row=row)
+                )
             elif diameter is None:
-                self.add_error(f"diameter_{row}", f"Lesion {row}: longest diameter (mm): required.")
+                self.add_error(
+                    f"diameter_{row}", _("Lesion {row}: longest diameter (mm): required.").format(row=row)
+                )
             else:
                 lesions.append({"row": row, "organ": organ, "diameter_mm": diameter, "attenuation_hu": hu})
         data["lesions"] = lesions
@@ -134,21 +157,21 @@ class ScanForm(VersionedForm):
 
 
 class LevelForm(VersionedForm):
-    sample_date = _date("Date")
-    trough_ng_ml = _number("Trough level (ng/mL)", 0, 100000)
-    hours_since_dose = _number("Hours since the last dose", 0, 168)
+    sample_date = _date(_("Date"))
+    trough_ng_ml = _number(_("Trough level (ng/mL)"), 0, 100000)
+    hours_since_dose = _number(_("Hours since the last dose"), 0, 168)
 
 
 class EventForm(VersionedForm):
-    event_date = _date("Date")
-    site_liver = forms.BooleanField(label="Liver", required=False)
-    site_peritoneum = forms.BooleanField(label="Peritoneum", required=False)
-    site_other = forms.CharField(label="Other site", required=False, max_length=120)
-    found_by = forms.ChoiceField(label="How found", choices=_blank("Choose…", FoundBy.choices))
-    notes = forms.CharField(label="Notes", required=False, max_length=300)
+    event_date = _date(_("Date"))
+    site_liver = forms.BooleanField(label=_("Liver"), required=False)
+    site_peritoneum = forms.BooleanField(label=_("Peritoneum"), required=False)
+    site_other = forms.CharField(label=_("Other site"), required=False, max_length=120)
+    found_by = forms.ChoiceField(label=_("How found"), choices=_blank(_("Choose…"), FoundBy.choices))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=300)
 
     def clean(self):
         data = super().clean()
         if not (data.get("site_liver") or data.get("site_peritoneum") or data.get("site_other")):
-            self.add_error("site_liver", "Sites: tick liver or peritoneum, or name the other site.")
+            self.add_error("site_liver", _("Sites: tick liver or peritoneum, or name the other site."))
         return data

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cases.choices import FollowUpSource, FollowUpStatus
+from cases.course.texts import day_text, engine_text, sites_text
 from cases.course.timeline import Bar, Mark, TimelineData, Words, render_svg, table_rows
 from cases.models import (
     Case,
@@ -84,6 +85,14 @@ class ScanResponse:
         return self._signed(self.attenuation_change_pct)
 
     @property
+    def recist_arithmetic(self) -> str:
+        return engine_text(self.recist.arithmetic) if self.recist else ""
+
+    @property
+    def choi_arithmetic(self) -> str:
+        return engine_text(self.choi.arithmetic) if self.choi else ""
+
+    @property
     def progression(self) -> bool:
         return any(r is not None and r.category == "PD" for r in (self.recist, self.choi))
 
@@ -99,6 +108,14 @@ class ScanResponse:
 class LevelRow:
     level: DrugLevel
     result: TroughResult
+
+    @property
+    def text(self) -> str:
+        return engine_text(self.result.text)
+
+    @property
+    def advice(self) -> str:
+        return engine_text(self.result.advice)
 
 
 def course_for(case: Case) -> Course:
@@ -157,21 +174,19 @@ def scan_responses(course: Course) -> list[ScanResponse]:
         else:
             before = [s for s in scans[: index + 1] if s.scan_date <= line.start_date]
             baseline = before[-1] if before else None
-            why_none = (
-                f"No baseline scan on or before the start of {line.get_drug_display().lower()} "
-                f"({line.start_date:%d %b %Y}): a response cannot be computed yet."
-            )
+            why_none = _(
+                "No baseline scan on or before the start of %(drug)s (%(date)s): a response cannot be computed yet."
+            ) % {"drug": line.get_drug_display().lower(), "date": day_text(line.start_date)}
         if baseline is None:
             row.not_computed = why_none
         elif baseline.pk == scan.pk:
             row.is_baseline = True
-            row.not_computed = "Baseline scan: later scans are compared with it."
+            row.not_computed = _("Baseline scan: later scans are compared with it.")
         elif not engine[baseline.pk].lesions:
             row.baseline = baseline
-            row.not_computed = (
-                f"The baseline scan of {baseline.scan_date:%d %b %Y} has no measured target lesion: a response "
-                "cannot be computed."
-            )
+            row.not_computed = _(
+                "The baseline scan of %(date)s has no measured target lesion: a response cannot be computed."
+            ) % {"date": day_text(baseline.scan_date)}
         else:
             start = scans.index(baseline)
             earlier = scans[start + 1 : index]
@@ -257,8 +272,12 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
                 day=level.level.sample_date,
                 kind="level",
                 label=f"{level.level.trough_ng_ml:,.0f}",
-                text=f"Imatinib trough {level.level.trough_ng_ml:,.0f} ng/mL "
-                f"({_num(level.level.hours_since_dose)} h after the dose): {level.result.text}",
+                text=_("Imatinib trough %(level)s ng/mL (%(hours)s h after the dose): %(meaning)s")
+                % {
+                    "level": f"{level.level.trough_ng_ml:,.0f}",
+                    "hours": _num(level.level.hours_since_dose),
+                    "meaning": level.text,
+                },
                 category=level.result.flag,
             )
         )
@@ -269,7 +288,7 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
                 kind="recurrence",
                 label=pgettext("timeline label", "recurrence"),
                 text=_("Recurrence/progression: %(sites)s (%(found_by)s)")
-                % {"sites": ", ".join(event.sites), "found_by": event.get_found_by_display().lower()},
+                % {"sites": sites_text(event), "found_by": event.get_found_by_display().lower()},
             )
         )
     operation = case.section("operation")

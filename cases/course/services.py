@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from django.db import models, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from cases.course import validation, worklist
 from cases.course.selectors import course_for, scan_responses
+from cases.course.texts import day_text, describe
 from cases.followups.services import case_flag_for_mdt, followups_on_case_change
 from cases.mdt.services import case_note_clinical_change
 from cases.models import (
@@ -31,12 +33,13 @@ from cases.models import (
 from cases.models.course import Drug, LesionOrgan
 from cases.service_helpers import EditConflict, ServiceError, claim_version, last_editor, record_history
 
+# English in the stored history and worklist reasons; in the reader's language in an edit conflict's message.
 WHAT = {
-    TherapyLine: "therapy line",
-    DoseChange: "dose change",
-    ImagingAssessment: "scan",
-    DrugLevel: "drug level",
-    RecurrenceEvent: "recurrence event",
+    TherapyLine: gettext_noop("therapy line"),
+    DoseChange: gettext_noop("dose change"),
+    ImagingAssessment: gettext_noop("scan"),
+    DrugLevel: gettext_noop("drug level"),
+    RecurrenceEvent: gettext_noop("recurrence event"),
 }
 
 
@@ -46,7 +49,7 @@ def _claim(obj: models.Model, expected_version: int | None) -> None:
     version = claim_version(model, obj.pk, expected_version)
     if version is None:
         who, when = last_editor(obj)
-        raise EditConflict(WHAT[model], who=who, when=when)
+        raise EditConflict(gettext(WHAT[model]), who=who, when=when)
     obj.version = version
 
 
@@ -135,12 +138,12 @@ def dose_change_save(
 ) -> DoseChange:
     line = TherapyLine.objects.filter(case=case, pk=data.get("line")).first()
     if line is None:
-        raise ServiceError("Therapy line: choose one of this case's lines.", field="line")
+        raise ServiceError(gettext("Therapy line: choose one of this case's lines."), field="line")
     problems = validation.dose_change_problems(
         change_date=data["change_date"],
         line_start=line.start_date,
         line_stop=line.stop_date,
-        line_label=str(line),
+        line_label=describe(line),
     )
     if problems:
         raise ServiceError.for_fields(problems)
@@ -277,11 +280,13 @@ def event_save(
     expected_version: int | None = None,
 ) -> RecurrenceEvent:
     if not (data.get("site_liver") or data.get("site_peritoneum") or (data.get("site_other") or "").strip()):
-        raise ServiceError("Sites: tick liver or peritoneum, or name the other site.", field="site_liver")
+        raise ServiceError(
+            gettext("Sites: tick liver or peritoneum, or name the other site."), field="site_liver"
+        )
     if case.diagnosis_date and data["event_date"] < case.diagnosis_date:
         raise ServiceError(
-            f"Date: {data['event_date']:%d %b %Y} is before the date of diagnosis "
-            f"({case.diagnosis_date:%d %b %Y}).",
+            gettext("Date: %(date)s is before the date of diagnosis (%(diagnosis)s).")
+            % {"date": day_text(data["event_date"]), "diagnosis": day_text(case.diagnosis_date)},
             field="event_date",
         )
     new = event is None

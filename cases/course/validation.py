@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+from cases.course.texts import day_text as _d
 from guidelines.response import MAX_TARGET_LESIONS, MAX_TARGET_LESIONS_PER_ORGAN
-
-
-def _d(day: date) -> str:
-    return f"{day:%d %b %Y}"
 
 
 def line_problems(
@@ -30,25 +29,24 @@ def line_problems(
     the next starts) do not overlap."""
     problems: dict[str, str] = {}
     if stop_date is not None and stop_date < start_date:
-        problems["stop_date"] = (
-            f"Stopped: {_d(stop_date)} is before the start ({_d(start_date)}); a line cannot stop before it "
-            "starts."
-        )
+        problems["stop_date"] = _(
+            "Stopped: %(stop)s is before the start (%(start)s); a line cannot stop before it starts."
+        ) % {"stop": _d(stop_date), "start": _d(start_date)}
     if stop_date is not None and not stop_reason:
-        problems["stop_reason"] = "Reason stopped: choose why the line stopped."
+        problems["stop_reason"] = _("Reason stopped: choose why the line stopped.")
     if stop_reason and stop_date is None:
-        problems["stop_date"] = "Stopped: give the date the line stopped, or clear the reason stopped."
+        problems["stop_date"] = _("Stopped: give the date the line stopped, or clear the reason stopped.")
     if "stop_date" in problems:
         return problems
     end = stop_date or date.max
     for other_drug, other_start, other_stop in others:
         other_end = other_stop or date.max
         if other_drug == drug and start_date < other_end and other_start < end:
-            until = _d(other_stop) if other_stop else "ongoing"
-            problems["start_date"] = (
-                f"Started: this {drug_label} line overlaps the {drug_label} line of {_d(other_start)} to "
-                f"{until}. Record a dose change within that line instead, or stop it first."
-            )
+            until = _d(other_stop) if other_stop else _("ongoing")
+            problems["start_date"] = _(
+                "Started: this %(drug)s line overlaps the %(drug)s line of %(start)s to %(until)s. Record a dose "
+                "change within that line instead, or stop it first."
+            ) % {"drug": drug_label, "start": _d(other_start), "until": until}
             break
     return problems
 
@@ -57,10 +55,10 @@ def dose_change_problems(
     *, change_date: date, line_start: date, line_stop: date | None, line_label: str
 ) -> dict[str, str]:
     if change_date < line_start or (line_stop is not None and change_date > line_stop):
-        until = _d(line_stop) if line_stop else "ongoing"
+        until = _d(line_stop) if line_stop else _("ongoing")
         return {
-            "change_date": f"Date: {_d(change_date)} is outside the line {line_label} ({_d(line_start)} to "
-            f"{until})."
+            "change_date": _("Date: %(date)s is outside the line %(line)s (%(start)s to %(until)s).")
+            % {"date": _d(change_date), "line": line_label, "start": _d(line_start), "until": until}
         }
     return {}
 
@@ -82,21 +80,29 @@ def scan_problems(
     problems: dict[str, str] = {}
     if modality == "mri":
         for row in attenuation_rows:
-            problems[f"hu_{row}"] = (
-                f"Lesion {row}: attenuation (HU): Hounsfield units are measured on CT, not MRI; leave it empty."
-            )
+            problems[f"hu_{row}"] = _(
+                "Lesion %(row)s: attenuation (HU): Hounsfield units are measured on CT, not MRI; leave it empty."
+            ) % {"row": row}
     if diagnosis_date is not None and scan_date < diagnosis_date:
-        problems["scan_date"] = (
-            f"Scan date: {_d(scan_date)} is before the date of diagnosis ({_d(diagnosis_date)})."
-        )
+        problems["scan_date"] = _("Scan date: %(date)s is before the date of diagnosis (%(diagnosis)s).") % {
+            "date": _d(scan_date),
+            "diagnosis": _d(diagnosis_date),
+        }
     if len(organs) > MAX_TARGET_LESIONS:
-        problems["organ_1"] = f"At most {MAX_TARGET_LESIONS} target lesions (RECIST 1.1); got {len(organs)}."
+        problems["organ_1"] = _("At most %(max)s target lesions (RECIST 1.1); got %(count)s.") % {
+            "max": MAX_TARGET_LESIONS,
+            "count": len(organs),
+        }
     seen: dict[str, int] = {}
     for row, organ in zip(rows or range(1, len(organs) + 1), organs, strict=True):
         seen[organ] = seen.get(organ, 0) + 1
         if seen[organ] > MAX_TARGET_LESIONS_PER_ORGAN:
-            problems[f"organ_{row}"] = (
-                f"Organ of lesion {row}: at most {MAX_TARGET_LESIONS_PER_ORGAN} target lesions per organ "
-                f"(RECIST 1.1); this is the third in {organ_labels.get(organ, organ).lower()}."
-            )
+            problems[f"organ_{row}"] = _(
+                "Organ of lesion %(row)s: at most %(max)s target lesions per organ (RECIST 1.1); this is the third "
+                "in %(organ)s."
+            ) % {
+                "row": row,
+                "max": MAX_TARGET_LESIONS_PER_ORGAN,
+                "organ": organ_labels.get(organ, organ).lower(),
+            }
     return problems

@@ -17,11 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_case_for_user
 from cases.course import forms as course_forms
 from cases.course import services as svc
+from cases.course import texts
 from cases.course.selectors import (
     course_for,
     level_rows,
@@ -82,12 +86,12 @@ def _save_event(*, case, user, form, obj, version):
 
 
 KINDS: dict[str, Kind] = {
-    "line": Kind("therapy line", TherapyLine, course_forms.LineForm, "case_id", _save_line),
-    "dose": Kind("dose change", DoseChange, course_forms.DoseChangeForm, "line__case_id", _save_dose),
-    "scan": Kind("scan", ImagingAssessment, course_forms.ScanForm, "case_id", _save_scan),
-    "level": Kind("drug level", DrugLevel, course_forms.LevelForm, "case_id", _save_level),
+    "line": Kind(_("therapy line"), TherapyLine, course_forms.LineForm, "case_id", _save_line),
+    "dose": Kind(_("dose change"), DoseChange, course_forms.DoseChangeForm, "line__case_id", _save_dose),
+    "scan": Kind(_("scan"), ImagingAssessment, course_forms.ScanForm, "case_id", _save_scan),
+    "level": Kind(_("drug level"), DrugLevel, course_forms.LevelForm, "case_id", _save_level),
     "event": Kind(
-        "recurrence or progression", RecurrenceEvent, course_forms.EventForm, "case_id", _save_event
+        _("recurrence or progression"), RecurrenceEvent, course_forms.EventForm, "case_id", _save_event
     ),
 }
 
@@ -134,12 +138,14 @@ def course_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     context = {
         "case": case,
         "banner": patient_banner(case),
+        "mdt_reason": texts.flag_reason(case.mdt_review_reason),
         "course": course,
         "responses": responses,
-        "progression": progression_advice(case, course, responses),
+        "progression": (advice := progression_advice(case, course, responses)),
+        "proposals": texts.proposals(advice),
         "levels": level_rows(course),
         "trough_rule": IMATINIB_TROUGH,
-        "trough_high_note": trough_level(IMATINIB_TROUGH.low_ng_ml).high_note,
+        "trough_high_note": texts.engine_text(trough_level(IMATINIB_TROUGH.low_ng_ml).high_note),
         "can_edit": request.user.has_perm(EDIT_CLINICAL),
         "unreviewed": unreviewed_records(case),
         **timeline_context(case, course),
@@ -179,7 +185,7 @@ def _edit(request: HttpRequest, case_id: uuid.UUID, kind_name: str, pk: uuid.UUI
                 add_service_errors(form, refusal)
                 status = 400
             else:
-                messages.success(request, f"{kind.title.capitalize()} saved.")
+                messages.success(request, gettext("%(what)s saved.") % {"what": capfirst(kind.title)})
                 return redirect("course:page", case_id=case.pk)
         else:
             status = 400
@@ -224,7 +230,7 @@ def record_delete(request: HttpRequest, case_id: uuid.UUID, kind: str, pk: uuid.
         except ServiceError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, f"{kind_.title.capitalize()} deleted.")
+            messages.success(request, gettext("%(what)s deleted.") % {"what": capfirst(kind_.title)})
         return redirect("course:page", case_id=case.pk)
     context = {
         "case": case,
@@ -232,6 +238,7 @@ def record_delete(request: HttpRequest, case_id: uuid.UUID, kind: str, pk: uuid.
         "kind": kind_,
         "kind_name": kind,
         "obj": obj,
-        "with_it": svc.deleted_with(obj),
+        "obj_text": texts.describe(obj),
+        "with_it": [texts.describe(child) for child in svc.deleted_with(obj)],
     }
     return render(request, "course/delete.html", context)

@@ -231,6 +231,13 @@ class RecurrenceEvent(_Versioned):
         return f"Recurrence/progression on {self.event_date}"
 
     @property
+    def sites_text(self) -> str:
+        """The sites in the reader's language (cases/course/texts.py)."""
+        from cases.course.texts import sites_text
+
+        return sites_text(self)
+
+    @property
     def sites(self) -> list[str]:
         sites = []
         if self.site_liver:
