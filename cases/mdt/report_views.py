@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user
@@ -112,7 +113,7 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request, case_id, SIGN_REPORT)
     latest = case.signed_reports.defer("pdf").order_by("-version").first()
     if latest is None:
-        messages.error(request, "This case has no signed report to amend yet.")
+        messages.error(request, _("This case has no signed report to amend yet."))
         return redirect("mdt:report", case_id=case.id)
     initial = {
         "decision": latest.decision,
@@ -138,7 +139,9 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"Version {new.version} signed; version {latest.version} stays on file."
+                request,
+                _("Version %(new)s signed; version %(old)s stays on file.")
+                % {"new": new.version, "old": latest.version},
             )
             return redirect(reverse("mdt:report", args=[case.id]) + f"?version={new.version}")
     status = 400 if request.method == "POST" else 200

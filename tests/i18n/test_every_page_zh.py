@@ -21,14 +21,12 @@ ROLES = ("admin", "surgeon", "nurse", "coordinator", "chair")
 # Data the test world typed (names, the meeting's title), the configured hospital, authors of named criteria.
 ALLOWED = {"Test", "Hospital", "Joensuu", "Fletcher", "Miettinen", "Choi", "RECIST", "GI", "MDT"}
 # Names that Chinese technical writing keeps in Latin script: FHIR's resource type, a product, a file type.
-ALLOWED |= {"Bundle", "Excel", "json"}
+ALLOWED |= {"Bundle", "Excel", "json", "ng", "mL"}  # ... and the unit of a trough level
 # The change reason the test world typed when it added follow-up items ("test world"): a typed note stays as typed.
 ALLOWED |= {"world"}
 STILL_ENGLISH = {
     # The administrators' register import (its column descriptions list the CSV's English codes).
     "cases/import/register/",
-    # The treatment course page (being translated).
-    "cases/<uuid:case_id>/course/",
 }
 
 
