@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 
 from cases.interop.case_rows import import_reason, validate_case_values, with_known_contact, write_cases
 from cases.models import Case, Diagnostics, Operation, Pathology, Patient, Presentation, TreatmentDecision
@@ -32,46 +36,60 @@ MAX_BYTES = 20_000_000
 # The documented columns, in the template's order: (name, required, what it holds). The names are the case
 # form's field names, so a refusal from the form names the column directly.
 COLUMNS: tuple[tuple[str, bool, str], ...] = (
-    ("mrn", True, "hospital number (MRN)"),
-    ("given_name", True, "given name"),
-    ("family_name", True, "family name"),
-    ("date_of_birth", True, "date of birth"),
-    ("sex", False, "female, male, other or unknown"),
-    ("phone", False, "phone number for follow-up"),
-    ("email", False, "email address for follow-up"),
-    ("diagnosis_date", True, "date of diagnosis (with the MRN, identifies the case)"),
-    ("ruleset", False, "esmo-2022 or csco-2020 (default: the installation's)"),
-    ("presentation", False, "localized, locally_advanced, metastatic or recurrent (default localized)"),
+    ("mrn", True, gettext_noop("hospital number (MRN)")),
+    ("given_name", True, gettext_noop("given name")),
+    ("family_name", True, gettext_noop("family name")),
+    ("date_of_birth", True, gettext_noop("date of birth")),
+    ("sex", False, gettext_noop("female, male, other or unknown")),
+    ("phone", False, gettext_noop("phone number for follow-up")),
+    ("email", False, gettext_noop("email address for follow-up")),
+    ("diagnosis_date", True, gettext_noop("date of diagnosis (with the MRN, identifies the case)")),
+    ("ruleset", False, gettext_noop("esmo-2022 or csco-2020 (default: the installation's)")),
+    (
+        "presentation",
+        False,
+        gettext_noop("localized, locally_advanced, metastatic or recurrent (default localized)"),
+    ),
     (
         "site",
         True,
-        "primary site: stomach, egj, duodenum, jejunum, ileum, small_intestine, colon, rectum, ...",
+        gettext_noop(
+            "primary site: stomach, egj, duodenum, jejunum, ileum, small_intestine, colon, rectum, ..."
+        ),
     ),
-    ("gastric_location", False, "stomach/EGJ only: cardia, fundus, greater_curvature, ..."),
-    ("duodenal_location", False, "duodenum only: lateral_wall, medial_wall, other"),
-    ("rectal_level", False, "rectum only: low, mid, high"),
-    ("size_cm", True, "largest diameter in cm (0 < size ≤ 50)"),
-    ("growth_pattern", False, "endophytic, exophytic, dumbbell, intramural"),
-    ("histology_confirmed", False, "yes/no: histology confirms GIST"),
-    ("cd117", False, "positive or negative"),
-    ("dog1", False, "positive or negative"),
-    ("sdh_ihc", False, "retained or lost"),
-    ("resected", False, "yes/no (default no)"),
-    ("surgery_date", False, "date of surgery (resected only)"),
-    ("approach_used", False, "laparoscopic, open, endoscopic, local_excision, laparoscopic_converted"),
-    ("margin", False, "R0, R1 or R2"),
-    ("rupture", False, "yes/no: tumour rupture"),
-    ("mitoses_per_5mm2", False, "whole number of mitoses per 5 mm²"),
-    ("mitoses_per_50hpf", False, "mitoses per 50 HPF (instead of per 5 mm²; needs hpf_field_area_mm2)"),
-    ("hpf_field_area_mm2", False, "area of one high-power field in mm² (e.g. 0.2)"),
-    ("nodes_positive", False, "yes/no: regional lymph node metastasis (N1)"),
-    ("genotype", False, "kit_exon_11, kit_exon_9, kit_other, pdgfra_d842v, ..., not_tested"),
-    ("exon_detail", False, "mutation detail, free text"),
-    ("neoadjuvant_months", False, "months of neoadjuvant imatinib given"),
-    ("adjuvant_decision", False, "given or declined"),
-    ("adjuvant_start", False, "date adjuvant imatinib started"),
-    ("adjuvant_dose_mg", False, "adjuvant dose in mg/day"),
-    ("adjuvant_planned_months", False, "planned adjuvant duration in months"),
+    ("gastric_location", False, gettext_noop("stomach/EGJ only: cardia, fundus, greater_curvature, ...")),
+    ("duodenal_location", False, gettext_noop("duodenum only: lateral_wall, medial_wall, other")),
+    ("rectal_level", False, gettext_noop("rectum only: low, mid, high")),
+    ("size_cm", True, gettext_noop("largest diameter in cm (0 < size ≤ 50)")),
+    ("growth_pattern", False, gettext_noop("endophytic, exophytic, dumbbell, intramural")),
+    ("histology_confirmed", False, gettext_noop("yes/no: histology confirms GIST")),
+    ("cd117", False, gettext_noop("positive or negative")),
+    ("dog1", False, gettext_noop("positive or negative")),
+    ("sdh_ihc", False, gettext_noop("retained or lost")),
+    ("resected", False, gettext_noop("yes/no (default no)")),
+    ("surgery_date", False, gettext_noop("date of surgery (resected only)")),
+    (
+        "approach_used",
+        False,
+        gettext_noop("laparoscopic, open, endoscopic, local_excision, laparoscopic_converted"),
+    ),
+    ("margin", False, gettext_noop("R0, R1 or R2")),
+    ("rupture", False, gettext_noop("yes/no: tumour rupture")),
+    ("mitoses_per_5mm2", False, gettext_noop("whole number of mitoses per 5 mm²")),
+    (
+        "mitoses_per_50hpf",
+        False,
+        gettext_noop("mitoses per 50 HPF (instead of per 5 mm²; needs hpf_field_area_mm2)"),
+    ),
+    ("hpf_field_area_mm2", False, gettext_noop("area of one high-power field in mm² (e.g. 0.2)")),
+    ("nodes_positive", False, gettext_noop("yes/no: regional lymph node metastasis (N1)")),
+    ("genotype", False, gettext_noop("kit_exon_11, kit_exon_9, kit_other, pdgfra_d842v, ..., not_tested")),
+    ("exon_detail", False, gettext_noop("mutation detail, free text")),
+    ("neoadjuvant_months", False, gettext_noop("months of neoadjuvant imatinib given")),
+    ("adjuvant_decision", False, gettext_noop("given or declined")),
+    ("adjuvant_start", False, gettext_noop("date adjuvant imatinib started")),
+    ("adjuvant_dose_mg", False, gettext_noop("adjuvant dose in mg/day")),
+    ("adjuvant_planned_months", False, gettext_noop("planned adjuvant duration in months")),
 )
 COLUMN_NAMES = tuple(name for name, _req, _what in COLUMNS)
 REQUIRED = tuple(name for name, req, _what in COLUMNS if req)
@@ -86,6 +104,29 @@ EXAMPLE_ROW = {
     "surgery_date": "2026-01-15", "approach_used": "open", "margin": "R0", "rupture": "no",
     "mitoses_per_5mm2": "8", "genotype": "kit_exon_11",
 }  # fmt: skip
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_.²-]+")
+
+
+def column_rows() -> list[tuple[str, bool, SafeString]]:
+    """The columns as the upload page lists them: name, required, and what goes in it in the reader's language,
+    the literal values a cell may hold (the CSV's codes: female, stomach, R0, yes...) set as code."""
+    codes = {"yes", "no", "r0", "r1", "r2", "esmo-2022", "csco-2020", *map(str.casefold, COLUMN_NAMES)}
+    for values in _choice_maps().values():
+        codes |= {value.casefold() for value in values.values()}
+    rows = []
+    for name, required, what in COLUMNS:
+        text = gettext(what)
+        out, last = [], 0
+        for match in _TOKEN.finditer(text):
+            token = match.group(0).rstrip(".")
+            if token.casefold() in codes:
+                out += [escape(text[last : match.start()]), f"<code>{escape(token)}</code>"]
+                last = match.start() + len(token)
+        out.append(escape(text[last:]))
+        rows.append((name, required, mark_safe("".join(out))))  # noqa: S308  (every piece escaped above)
+    return rows
 
 
 def _choice_maps() -> dict[str, dict[str, str]]:

@@ -20,7 +20,7 @@ from cases.api.views import _authenticate, _error, _with_www_authenticate
 from cases.csv_safe import BOM
 from cases.interop.fhir_export import case_bundle
 from cases.interop.fhir_import import import_bundle
-from cases.interop.register_import import COLUMNS, FileRefused, register_import, template_csv
+from cases.interop.register_import import FileRefused, column_rows, register_import, template_csv
 from cases.models import Case
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 
@@ -145,8 +145,10 @@ def _require_administrator(request: HttpRequest) -> None:
 
 
 class RegisterImportForm(forms.Form):
-    register = forms.FileField(label="Register file (.csv or .xlsx)")
-    dry_run = forms.BooleanField(label="Check only (dry run): write nothing", required=False, initial=True)
+    register = forms.FileField(label=gettext_lazy("Register file (.csv or .xlsx)"))
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Check only (dry run): write nothing"), required=False, initial=True
+    )
 
 
 @login_required
@@ -170,7 +172,7 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
     else:
         form = RegisterImportForm()
     refused = request.method == "POST" and (report is None or bool(report.errors))
-    context = {"form": form, "report": report, "refusal": refusal, "columns": COLUMNS}
+    context = {"form": form, "report": report, "refusal": refusal, "columns": column_rows()}
     return render(request, "interop/register_import.html", context, status=400 if refused else 200)
 
 
