@@ -86,6 +86,9 @@ def _display(f: models.Field, value: object, users: dict) -> str:
         if isinstance(value, list):
             return ", ".join(str(labels.get(v, v)) for v in value)
         return str(labels.get(value, value))
+    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+        # A signed report's frozen facts, result and snapshot: the report itself shows them, in words.
+        return gettext("(structured data, %(count)s entries)") % {"count": len(value)}
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, list):

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from cases.mdt.reports import ReportSource, draft_source, report_context, signed_source
 from cases.models import (
@@ -223,10 +224,10 @@ def _rows(source: ReportSource) -> list[tuple[str, str]]:
     ctx = report_context(source)
     patient = ctx["patient"]
     rows = [
-        ("Patient", patient["name"]),
-        ("MRN", patient["mrn"]),
-        ("Date of birth", str(patient["date_of_birth"] or "")),
-        ("Sex", patient["sex"]),
+        (_("Patient"), patient["name"]),
+        (_("MRN"), patient["mrn"]),
+        (_("Date of birth"), str(patient["date_of_birth"] or "")),
+        (_("Sex"), patient["sex"]),
     ]
     for left, right in ctx["summary_pairs"]:
         rows.append(left)
@@ -234,59 +235,65 @@ def _rows(source: ReportSource) -> list[tuple[str, str]]:
             rows.append(right)
     risk = ctx["risk"] or {}
     rows += [
-        ("Modified NIH risk", risk.get("modified_nih", "Not computed")),
-        ("NIH 2002 risk", risk.get("nih_2002", "Not computed")),
-        ("AFIP progression risk", risk.get("afip", "Not computed")),
-        ("TNM stage", f"{risk['tnm_stage']} ({risk['tnm_detail']})" if risk else "Not staged"),
-        ("Pathway", ctx["pathway"]),
-        ("Surgical approach", ctx["approach"] or "None"),
+        (_("Modified NIH risk"), risk.get("modified_nih", _("Not computed"))),
+        (_("NIH 2002 risk"), risk.get("nih_2002", _("Not computed"))),
+        (_("AFIP progression risk"), risk.get("afip", _("Not computed"))),
+        (_("TNM stage"), f"{risk['tnm_stage']} ({risk['tnm_detail']})" if risk else _("Not staged")),
+        (_("Pathway"), ctx["pathway"]),
+        (_("Surgical approach"), ctx["approach"] or _("None")),
         (
-            "Adjuvant therapy",
+            _("Adjuvant therapy"),
             ctx["therapy"]["adjuvant_recommendation"]
             + (f": {ctx['therapy']['adjuvant_plan']}" if ctx["therapy"]["adjuvant_plan"] else ""),
         ),
         (
-            "Systemic therapy",
+            _("Systemic therapy"),
             "; ".join(f"{x['line']}. {x['drug']} {x['dose']}" for x in ctx["therapy"]["systemic_lines"])
-            or "None",
+            or _("None"),
         ),
     ]
     visits = ctx["surveillance"]
     rows.append(
         (
-            "Surveillance",
-            f"{len(visits)} visits, {visits[0]['due']} to {visits[-1]['due']}" if visits else "No schedule",
+            _("Surveillance"),
+            _("%(count)s visits, %(first)s to %(last)s")
+            % {"count": len(visits), "first": visits[0]["due"], "last": visits[-1]["due"]}
+            if visits
+            else _("No schedule"),
         )
     )
     course = ctx["course"]
     if course:  # the treatment course (issue 13), one row per kind of record
         rows.append(
             (
-                "Therapy lines",
+                _("Therapy lines"),
                 "; ".join(
                     " ".join([f"{x['drug']} {x['dose']}", *x["changes"]]) + f", {x['start']} to {x['stop']}"
                     for x in course["lines"]
                 )
-                or "None",
+                or _("None"),
             )
         )
         last = course["scans"][-1] if course["scans"] else None
         rows.append(
             (
-                "Latest scan",
+                _("Latest scan"),
                 f"{last['date']}: {last['sum']}, RECIST 1.1 {last['recist']}"
                 + (f", Choi {last['choi']}" if last["choi"] else "")
                 if last
-                else "None",
+                else _("None"),
             )
         )
         rows.append(
-            ("Drug levels", "; ".join(f"{x['date']} {x['trough']}" for x in course["levels"]) or "None")
+            (_("Drug levels"), "; ".join(f"{x['date']} {x['trough']}" for x in course["levels"]) or _("None"))
         )
         rows.append(
-            ("Recurrences", "; ".join(f"{x['date']} ({x['sites']})" for x in course["events"]) or "None")
+            (
+                _("Recurrences"),
+                "; ".join(f"{x['date']} ({x['sites']})" for x in course["events"]) or _("None"),
+            )
         )
-    rows.append(("Rule set", f"{ctx['ruleset']} {ctx['ruleset_version']}"))
+    rows.append((_("Rule set"), f"{ctx['ruleset']} {ctx['ruleset_version']}"))
     return rows
 
 

@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from cases.mdt.reports import (
     PRINTOUT_COVER_TEMPLATE,
@@ -179,7 +180,9 @@ def render_part(*, job_id: str, position: int) -> bool:
         status=PrintoutStatus.RUNNING, updated_at=timezone.now()
     )
     _case, source = _draft(job.plan["items"][position]["case"])
-    pdf = render_report_pdf(source) if source is not None else b""  # b"": the case cannot be assessed yet
+    # The patient's language, else the installation's: one file for every attendee, whoever asked for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_report_pdf(source) if source is not None else b""  # b"": the case cannot be assessed yet
     with transaction.atomic():
         # The counter's UPDATE comes first: it takes the write lock (SQLite) or the row lock (PostgreSQL).
         PrintoutJob.objects.filter(pk=job_id).update(done=F("done") + 1, updated_at=timezone.now())
@@ -194,7 +197,15 @@ def fail(*, job_id: str, message: str = RENDER_FAILED) -> None:
 
 
 def merge(*, job_id: str, worker: str) -> bool:
-    """Cover page, then every report in agenda order, as one PDF with running page numbers; the job is ready."""
+    """Cover page, then every report in agenda order, as one PDF with running page numbers; the job is ready.
+
+    The printout is the installation's document, kept for every attendee until its inputs change: its cover and
+    page numbers are in the site's language (LANGUAGE_CODE), whoever asked for it (issue 15)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _merge(job_id=job_id, worker=worker)
+
+
+def _merge(*, job_id: str, worker: str) -> bool:
     job = PrintoutJob.objects.defer("pdf").select_related("meeting").filter(pk=job_id).first()
     if job is None or job.finished:
         return False
@@ -288,5 +299,10 @@ def page_number_overlay(count: int, *, label: str) -> bytes:
     """`count` transparent A4 pages carrying only the running page number (WeasyPrint's counters)."""
     from weasyprint import HTML
 
-    html = render_to_string("mdt/printout_page_numbers.html", {"pages": range(count), "label": label})
+    # Translators: the running page number of a meeting printout, as CSS "content" (keep string(label),
+    # counter(page), counter(pages) and the straight quotes).
+    content = gettext('string(label) " · printout page " counter(page) " of " counter(pages)')
+    html = render_to_string(
+        "mdt/printout_page_numbers.html", {"pages": range(count), "label": label, "content": content}
+    )
     return HTML(string=html).write_pdf()

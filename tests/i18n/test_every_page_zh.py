@@ -27,8 +27,10 @@ def _route(route) -> str:
     return getattr(route, "route", str(route))
 
 
-def test_every_page_reads_in_chinese(client):
-    world = make_world()
+@pytest.mark.parametrize("signed", [False, True], ids=["draft", "signed"])
+def test_every_page_reads_in_chinese(client, signed):
+    # Signed: the report's versions, the amend page and the signed PDF's neighbours are reached too.
+    world = make_world(signed=signed)
     patient = world.patient
     allowed = ALLOWED | {patient.mrn, patient.family_name, patient.given_name}
     for user in world.users.values():
