@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from cases.mdt.reports import ReportSource, draft_source, report_context, signed_source
@@ -34,6 +35,7 @@ from cases.models import (
     TherapyLine,
     TreatmentDecision,
 )
+from cases.templatetags.people import staff_name
 
 # The records a report is made from, and the fields of each that the MDT's decision rests on. Bookkeeping
 # fields (timestamps, status, the denormalised risk) and contact details are not clinical data.
@@ -54,15 +56,15 @@ _IGNORED = {
     "preferred_contact",
     "updated_by_id",
 }
-COURSE = "Treatment course"
+COURSE = gettext_noop("Treatment course")
 _SECTIONS: tuple[tuple[str, type[models.Model], str], ...] = (
-    ("Patient", Patient, "id"),
-    ("Case", Case, "id"),
-    ("Presentation", Presentation, "case_id"),
-    ("Diagnostics", Diagnostics, "case_id"),
-    ("Operation", Operation, "case_id"),
-    ("Pathology", Pathology, "case_id"),
-    ("Treatment decisions", TreatmentDecision, "case_id"),
+    (gettext_noop("Patient"), Patient, "id"),
+    (gettext_noop("Case"), Case, "id"),
+    (gettext_noop("Presentation"), Presentation, "case_id"),
+    (gettext_noop("Diagnostics"), Diagnostics, "case_id"),
+    (gettext_noop("Operation"), Operation, "case_id"),
+    (gettext_noop("Pathology"), Pathology, "case_id"),
+    (gettext_noop("Treatment decisions"), TreatmentDecision, "case_id"),
     # The treatment course (issue 13). A dose change belongs to a line and a target lesion to a scan: they are
     # found through the history of their parent (so a record whose parent was deleted is still found).
     (COURSE, TherapyLine, "case_id"),
@@ -88,7 +90,7 @@ class FieldChange:
 
 def _display(model: type[models.Model], name: str, value: Any) -> str:
     if value in (None, "", []):
-        return "not recorded"
+        return gettext("not recorded")
     try:
         field = model._meta.get_field(name)
     except Exception:
@@ -96,21 +98,22 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     return str(value)
 
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
         text = str(model._meta.get_field(name).verbose_name)
-        return text[:1].upper() + text[1:]  # not capitalize(): "ng/mL" and "EUS" keep their capitals
+        # not capitalize(): "ng/mL" and "EUS" keep their capitals; the words as the audit trail prints them
+        return gettext(text[:1].upper() + text[1:])
     except Exception:
         return name.replace("_", " ").capitalize()
 
 
 def _who(record: Any) -> str:
     user = record.history_user
-    return (user.get_full_name() or user.get_username()) if user else "unknown user"
+    return staff_name(user) if user else gettext("unknown user")
 
 
 def _owner(case: Case, model: type[models.Model], key: str) -> dict[str, Any]:
@@ -136,17 +139,24 @@ def _course_names(case: Case) -> dict[Any, str]:
 def _record_name(model: type[models.Model], record: Any, names: dict[Any, str]) -> str:
     """The course record a change belongs to, in plain words (the other sections name only the field)."""
     if model is TherapyLine:
-        return f"Therapy line {_display(model, 'drug', record.drug).lower()}"
+        return gettext("Therapy line %(drug)s") % {"drug": _display(model, "drug", record.drug).lower()}
     if model is DoseChange:
-        return f"Dose change {record.change_date} of the {names.get(record.line_id, 'deleted')} line"
+        if record.line_id in names:
+            return gettext("Dose change %(day)s of the %(drug)s line") % {
+                "day": record.change_date,
+                "drug": names[record.line_id],
+            }
+        return gettext("Dose change %(day)s of a deleted line") % {"day": record.change_date}
     if model is ImagingAssessment:
-        return f"Scan {record.scan_date}"
+        return gettext("Scan %(day)s") % {"day": record.scan_date}
     if model is TargetLesion:
-        return f"Target lesion of the scan of {names.get(record.scan_id, 'a deleted scan')}"
+        if record.scan_id in names:
+            return gettext("Target lesion of the scan of %(day)s") % {"day": names[record.scan_id]}
+        return gettext("Target lesion of a deleted scan")
     if model is DrugLevel:
-        return f"Drug level {record.sample_date}"
+        return gettext("Drug level %(day)s") % {"day": record.sample_date}
     if model is RecurrenceEvent:
-        return f"Recurrence {record.event_date}"
+        return gettext("Recurrence %(day)s") % {"day": record.event_date}
     return ""
 
 
@@ -187,10 +197,12 @@ def changes_since_signed(case: Case, report: SignedReport | None = None) -> list
                     continue
                 changes.append(
                     FieldChange(
-                        section=section,
+                        section=gettext(section),
                         field=prefix + _label(model, name.removesuffix("_id")),
-                        old=_display(model, name, old) if record.history_type != "+" or previous else "none",
-                        new=_display(model, name, new) if record.history_type != "-" else "removed",
+                        old=_display(model, name, old)
+                        if record.history_type != "+" or previous
+                        else gettext("none"),
+                        new=_display(model, name, new) if record.history_type != "-" else gettext("removed"),
                         who=_who(record),
                         when=record.history_date,
                     )
@@ -268,7 +280,9 @@ def _rows(source: ReportSource) -> list[tuple[str, str]]:
             (
                 _("Therapy lines"),
                 "; ".join(
-                    " ".join([f"{x['drug']} {x['dose']}", *x["changes"]]) + f", {x['start']} to {x['stop']}"
+                    " ".join([f"{x['drug']} {x['dose']}", *x["changes"]])
+                    + ", "
+                    + _("%(start)s to %(stop)s") % {"start": x["start"], "stop": x["stop"]}
                     for x in course["lines"]
                 )
                 or _("None"),
