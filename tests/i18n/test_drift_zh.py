@@ -38,3 +38,22 @@ def test_the_changes_since_signing_read_in_chinese(client):
         assert "临床表现 · " in html, url
         runs = english_runs(html, allowed | {"Joensuu", "Fletcher", "Miettinen", "Casali", "Choi", "RECIST"})
         assert runs == [], f"{url}: {runs}"
+
+
+def test_a_case_flagged_by_the_course_says_why_in_chinese_on_every_page(client):
+    from tests.course.helpers import scan
+
+    world = make_world()
+    case, surgeon = world.case, world.users["surgeon"]
+    line(case, surgeon, start=date(2026, 3, 1))
+    scan(case, surgeon, date(2026, 2, 20), ("liver", 40))
+    scan(case, surgeon, date(2026, 6, 1), ("liver", 60))  # +50% from the nadir: PD
+    case.refresh_from_db()
+    assert case.needs_mdt_review
+    assert case.mdt_review_reason.startswith("Scan of 01 Jun 2026 computes progression")
+    UserProfile.objects.update_or_create(user=surgeon, defaults={"language": "zh-hans"})
+    client.force_login(surgeon)
+    for url in (reverse("records:case", args=[case.pk]), reverse("followups:case", args=[case.pk])):
+        html = client.get(url).content.decode()
+        assert "2026年6月1日的影像检查评估为疾病进展" in html, url
+        assert "computes progression" not in html, url
