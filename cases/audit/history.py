@@ -81,6 +81,8 @@ def _display(f: models.Field, value: object, users: dict) -> str:
         return "—"
     if f.model is FollowUpItem and f.name == "phase":  # an engine phase id: its words (cases/labels.py)
         return phase_label(value)
+    if f.model is FollowUpItem and f.name == "reason":  # written by the code in fixed words, or typed
+        return gettext(str(value))
     if f.choices:
         labels = dict(f.flatchoices)
         if isinstance(value, list):
