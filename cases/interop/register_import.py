@@ -112,16 +112,17 @@ _TOKEN = re.compile(r"[A-Za-z0-9_.²-]+")
 def column_rows() -> list[tuple[str, bool, SafeString]]:
     """The columns as the upload page lists them: name, required, and what goes in it in the reader's language,
     the literal values a cell may hold (the CSV's codes: female, stomach, R0, yes...) set as code."""
-    codes = {"yes", "no", "r0", "r1", "r2", "esmo-2022", "csco-2020", *map(str.casefold, COLUMN_NAMES)}
+    # Exact spelling: "MRN" in a description is the word, `mrn` the column.
+    codes = {"yes", "no", "esmo-2022", "csco-2020", *COLUMN_NAMES}
     for values in _choice_maps().values():
-        codes |= {value.casefold() for value in values.values()}
+        codes |= set(values.values())
     rows = []
     for name, required, what in COLUMNS:
         text = gettext(what)
         out, last = [], 0
         for match in _TOKEN.finditer(text):
             token = match.group(0).rstrip(".")
-            if token.casefold() in codes:
+            if token in codes:
                 out += [escape(text[last : match.start()]), f"<code>{escape(token)}</code>"]
                 last = match.start() + len(token)
         out.append(escape(text[last:]))
