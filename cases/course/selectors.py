@@ -321,8 +321,20 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
     )
 
 
-def timeline_words() -> Words:
-    """The picture's own words in the reader's language (the same msgids as the MDT report's timeline)."""
+def timeline_words(*, tables: bool = False) -> Words:
+    """The picture's own words in the reader's language: on the case page the facts follow in one table, in the
+    MDT report in several (`tables`)."""
+    desc = (
+        _(
+            "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from "
+            "{first} to {last}. The same facts are listed in the tables that follow."
+        )
+        if tables
+        else _(
+            "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from "
+            "{first} to {last}. The same facts are listed in the table that follows."
+        )
+    )
     return Words(
         therapy=_("Therapy"),
         scans=_("Scans"),
@@ -333,10 +345,7 @@ def timeline_words() -> Words:
         ongoing=_("ongoing"),
         to=pgettext("from a date to a date", "to"),
         threshold=_("RECIST 1.1 {category} threshold"),
-        desc=_(
-            "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from "
-            "{first} to {last}. The same facts are listed in the table that follows."
-        ),
+        desc=desc,
     )
 
 

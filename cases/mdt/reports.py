@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from cases import choices
-from cases.course.selectors import course_snapshot
-from cases.course.timeline import Bar, Mark, TimelineData, Words, render_svg
+from cases.course.selectors import course_snapshot, timeline_words
+from cases.course.timeline import Bar, Mark, TimelineData, render_svg
 from cases.engine_texts import engine_phrase, evidence_text, rule_text
 from cases.labels import (
     ADJUVANT_LABELS,
@@ -348,24 +348,6 @@ def _therapy(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _course_words() -> Words:
-    return Words(
-        therapy=_("Therapy"),
-        scans=_("Scans"),
-        burden=(_("Sum of"), _("diameters")),
-        levels=_("Drug levels"),
-        events=_("Events"),
-        today=pgettext("timeline", "today"),
-        ongoing=_("ongoing"),
-        to=pgettext("from a date to a date", "to"),
-        threshold=_("RECIST 1.1 {category} threshold"),
-        desc=_(
-            "{lines} therapy line(s), {scans} scan(s), {levels} drug level(s) and {events} event(s) from "
-            "{first} to {last}. The same facts are listed in the tables that follow."
-        ),
-    )
-
-
 def _mm(value: float) -> str:
     return f"{value:g} mm"
 
@@ -512,7 +494,7 @@ def _course_picture(course: dict[str, Any], snapshot: dict[str, Any], case_short
         extra_days=tuple(day for day in (_iso_date(snapshot.get("diagnosis_date")),) if day),
     )
     # render_svg escapes every text it writes.
-    return mark_safe(render_svg(data, ident=f"course-{case_short_id}", words=_course_words()))  # noqa: S308
+    return mark_safe(render_svg(data, ident=f"course-{case_short_id}", words=timeline_words(tables=True)))  # noqa: S308
 
 
 def _course(snapshot: dict[str, Any], case_id: str) -> dict[str, Any] | None:
