@@ -35,6 +35,7 @@ def test_a_chinese_installation_prints_a_chinese_printout_for_an_english_reader(
     assert "议程" in cover  # Agenda
     assert "参会人员" in cover  # Attendees
     assert "打印页 1 / " in cover  # the running page number
+    assert "页码 1 / 1" in cover  # the cover's own page number, as on the reports
     assert "改良NIH危险度分级" in report  # the draft report, in the site's language
 
 
@@ -42,4 +43,5 @@ def test_an_english_installation_prints_english_for_a_chinese_reader():
     cover, report, *_ = _printed("en", "zh-hans")
     assert "Agenda" in cover
     assert "printout page 1 of " in cover
+    assert "Page 1 of 1" in cover
     assert "Modified NIH" in report
