@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
+# The change reasons written by migration 0018 (issue 13: the follow-up page's adjuvant course became the treatment
+# course's adjuvant line); the migration spells them out itself (a migration imports no app code).
+MOVED = gettext_noop("Moved from the follow-up page's adjuvant course into the treatment course")
+MERGED = gettext_noop("Merged into the adjuvant line already on the treatment course")
+
 LABELS = (
     gettext_noop("Added at"),
     gettext_noop("Added by"),
-    gettext_noop("Adjuvant course"),
     gettext_noop("Adjuvant decision"),
-    gettext_noop("Adjuvant interruption"),
     gettext_noop("Agenda item"),
     gettext_noop("Amendment reason"),
     gettext_noop("Amends"),
@@ -40,6 +43,7 @@ LABELS = (
     gettext_noop("Imaging assessment"),
     gettext_noop("Item"),
     gettext_noop("Largest diameter before neoadjuvant therapy, on imaging (cm)"),
+    gettext_noop("Line interruption"),
     gettext_noop("Longest diameter (mm)"),
     gettext_noop("Mdt review reason"),
     gettext_noop("Modifications"),
@@ -100,9 +104,13 @@ REASONS = (
     gettext_noop("Drug level edited"),
     gettext_noop("Drug level entered"),
     gettext_noop("Flagged for MDT re-discussion"),
+    gettext_noop("Interruption added"),
+    gettext_noop("Interruption edited"),
     gettext_noop("Letter sent"),
     gettext_noop("MDT decision"),
     gettext_noop("Marked done"),
+    MOVED,
+    MERGED,
     gettext_noop("New therapy line"),
     gettext_noop("Progression on imatinib"),
     gettext_noop("Provisional: from the latest assessment, until the MDT signs"),

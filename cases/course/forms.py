@@ -69,12 +69,53 @@ class LineForm(VersionedForm):
     setting = forms.ChoiceField(label=_("Setting"), choices=_blank(_("Choose…"), LineSetting.choices))
     drug = forms.ChoiceField(label=_("Drug"), choices=_blank(_("Choose…"), Drug.choices))
     dose_mg_per_day = _number(_("Dose (mg/day)"), 1, 2000)
+    dose_override_reason = forms.CharField(
+        label=_("Reason for a dose outside the usual range"),
+        required=False,
+        max_length=300,
+        help_text=_("Only when the dose is outside the usual range (e.g. reduced for toxicity)."),
+    )
     start_date = _date(_("Started"))
+    planned_stop_date = _date(_("Planned stop"), required=False)
     stop_date = _date(_("Stopped"), required=False)
     stop_reason = forms.ChoiceField(
         label=_("Reason stopped"), required=False, choices=_blank(_("Not stopped"), StopReason.choices)
     )
     notes = forms.CharField(label=_("Notes"), required=False, max_length=300)
+
+
+class AdjuvantLineForm(VersionedForm):
+    """The follow-up page's adjuvant course: the fields of the adjuvant line a nurse records as delivered."""
+
+    start_date = LineForm.base_fields["start_date"]
+    planned_stop_date = _date(_("Planned stop"))
+    stop_date = LineForm.base_fields["stop_date"]
+    stop_reason = LineForm.base_fields["stop_reason"]
+    dose_mg_per_day = LineForm.base_fields["dose_mg_per_day"]
+    dose_override_reason = LineForm.base_fields["dose_override_reason"]
+
+
+def _line_choices(lines) -> list[tuple[str, str]]:
+    return _blank(_("Choose…"), [(str(line.pk), describe(line)) for line in lines])
+
+
+class InterruptionFields(VersionedForm):
+    start_date = _date(_("Interrupted from"))
+    resume_date = _date(_("Resumed on"), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, error_messages={"required": _("Reason: required.")}
+    )
+
+
+class InterruptionForm(InterruptionFields):
+    """An interruption of any line, on the course page (the follow-up page's form is for the adjuvant line)."""
+
+    line = forms.ChoiceField(label=_("Therapy line"))
+    field_order = ["line"]
+
+    def __init__(self, *args, lines=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = _line_choices(lines)
 
 
 class DoseChangeForm(VersionedForm):
@@ -87,7 +128,7 @@ class DoseChangeForm(VersionedForm):
 
     def __init__(self, *args, lines=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["line"].choices = _blank(_("Choose…"), [(str(line.pk), describe(line)) for line in lines])
+        self.fields["line"].choices = _line_choices(lines)
 
 
 class ScanForm(VersionedForm):

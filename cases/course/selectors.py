@@ -30,6 +30,7 @@ from cases.models import (
     RecurrenceEvent,
     TherapyLine,
 )
+from cases.models.course import LineSetting
 from guidelines.drug_levels import TroughResult, trough_level
 from guidelines.progression import Proposal, on_progression
 from guidelines.response import (
@@ -118,10 +119,21 @@ class LevelRow:
         return engine_text(self.result.advice)
 
 
+def adjuvant_line(case: Case) -> TherapyLine | None:
+    """The case's adjuvant line (the one started last, should there be several): the adjuvant course that the
+    follow-up page shows and edits."""
+    return (
+        TherapyLine.objects.filter(case=case, setting=LineSetting.ADJUVANT)
+        .order_by("-start_date", "-created_at")
+        .first()
+    )
+
+
 def course_for(case: Case) -> Course:
     lines = list(
         TherapyLine.objects.filter(case=case).prefetch_related(
-            Prefetch("dose_changes", queryset=DoseChange.objects.order_by("change_date", "created_at"))
+            Prefetch("dose_changes", queryset=DoseChange.objects.order_by("change_date", "created_at")),
+            "interruptions",
         )
     )
     scans = list(ImagingAssessment.objects.filter(case=case).prefetch_related("lesions"))
@@ -214,6 +226,8 @@ def _num(value) -> str:
 
 
 def _dose(value) -> str:
+    if value is None:
+        return _("dose not recorded")
     return _("%(dose)s mg/day") % {"dose": _num(value)}
 
 
@@ -361,9 +375,10 @@ def timeline_context(case: Case, course: Course) -> dict:
     }
 
 
-def dose_on(line: TherapyLine, day: date) -> float:
-    """The line's daily dose on `day`: its starting dose, or the last dose change on or before that day."""
-    dose = float(line.dose_mg_per_day)
+def dose_on(line: TherapyLine, day: date) -> float | None:
+    """The line's daily dose on `day`: its starting dose, or the last dose change on or before that day (None:
+    no dose recorded)."""
+    dose = float(line.dose_mg_per_day) if line.dose_mg_per_day is not None else None
     for change in line.dose_changes.all():
         if change.change_date <= day:
             dose = float(change.dose_mg_per_day)
@@ -412,13 +427,22 @@ def course_snapshot(case: Case, *, today: date | None = None) -> dict | None:
             {
                 "drug": line.drug,
                 "setting": line.setting,
-                "dose": _num(line.dose_mg_per_day),
+                "dose": _num(line.dose_mg_per_day) if line.dose_mg_per_day is not None else None,
                 "start": line.start_date.isoformat(),
+                "planned_stop": line.planned_stop_date.isoformat() if line.planned_stop_date else None,
                 "stop": line.stop_date.isoformat() if line.stop_date else None,
                 "stop_reason": line.stop_reason,
                 "changes": [
                     {"date": change.change_date.isoformat(), "dose": _num(change.dose_mg_per_day)}
                     for change in line.dose_changes.all()
+                ],
+                "interruptions": [
+                    {
+                        "start": gap.start_date.isoformat(),
+                        "resume": gap.resume_date.isoformat() if gap.resume_date else None,
+                        "reason": gap.reason,
+                    }
+                    for gap in line.interruptions.all()
                 ],
             }
             for line in sorted(course.lines, key=lambda line: (line.start_date, line.created_at))

@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext, gettext_noop
 
 from cases.course import validation, worklist
-from cases.course.selectors import course_for, scan_responses
+from cases.course.selectors import adjuvant_line, course_for, scan_responses
 from cases.course.texts import day_text, describe
 from cases.followups.services import case_flag_for_mdt, followups_on_case_change
 from cases.mdt.services import case_note_clinical_change
@@ -26,17 +26,19 @@ from cases.models import (
     DoseChange,
     DrugLevel,
     ImagingAssessment,
+    LineInterruption,
     RecurrenceEvent,
     TargetLesion,
     TherapyLine,
 )
-from cases.models.course import Drug, LesionOrgan
+from cases.models.course import Drug, LesionOrgan, LineSetting
 from cases.service_helpers import EditConflict, ServiceError, claim_version, last_editor, record_history
 
 # English in the stored history and worklist reasons; in the reader's language in an edit conflict's message.
 WHAT = {
     TherapyLine: gettext_noop("therapy line"),
     DoseChange: gettext_noop("dose change"),
+    LineInterruption: gettext_noop("interruption"),
     ImagingAssessment: gettext_noop("scan"),
     DrugLevel: gettext_noop("drug level"),
     RecurrenceEvent: gettext_noop("recurrence event"),
@@ -82,7 +84,21 @@ def _flag(case: Case, *, user, reason: str) -> None:
 # Therapy lines ----------------------------------------------------------------------------------------------
 
 
-LINE_FIELDS = ("setting", "drug", "dose_mg_per_day", "start_date", "stop_date", "stop_reason", "notes")
+LINE_FIELDS = (
+    "setting",
+    "drug",
+    "dose_mg_per_day",
+    "dose_override_reason",
+    "start_date",
+    "planned_stop_date",
+    "stop_date",
+    "stop_reason",
+    "notes",
+)
+
+
+def _drug_label(drug: str) -> str:
+    return Drug(drug).label.lower() if drug in Drug.values else drug
 
 
 @transaction.atomic
@@ -95,21 +111,35 @@ def line_save(
     expected_version: int | None = None,
 ) -> TherapyLine:
     values = {name: data.get(name) for name in LINE_FIELDS}
-    values["stop_reason"] = values["stop_reason"] or ""
-    values["notes"] = (values["notes"] or "").strip()
+    for name in ("stop_reason", "notes", "dose_override_reason"):
+        values[name] = (values[name] or "").strip()
     others = TherapyLine.objects.filter(case=case)
     if line is not None:
         others = others.exclude(pk=line.pk)
+    operation = case.section("operation")
     problems = validation.line_problems(
         drug=values["drug"],
-        drug_label=Drug(values["drug"]).label.lower() if values["drug"] in Drug.values else values["drug"],
+        drug_label=_drug_label(values["drug"]),
         start_date=values["start_date"],
         stop_date=values["stop_date"],
         stop_reason=values["stop_reason"],
         others=others.values_list("drug", "start_date", "stop_date"),
+        setting=values["setting"],
+        planned_stop_date=values["planned_stop_date"],
+        surgery_date=operation.surgery_date if operation is not None else None,
     )
+    problems = validation.dose_problems(
+        drug=values["drug"],
+        drug_label=_drug_label(values["drug"]),
+        dose=values["dose_mg_per_day"],
+        override_reason=values["dose_override_reason"],
+    ) | problems
     if problems:
         raise ServiceError.for_fields(problems)
+    if not validation.dose_problems(
+        drug=values["drug"], drug_label="", dose=values["dose_mg_per_day"], override_reason=""
+    ):
+        values["dose_override_reason"] = ""  # a usual dose needs no reason: none is kept
     new = line is None
     line = line or TherapyLine(case=case)
     _write(
@@ -125,6 +155,82 @@ def line_save(
     worklist.line_saved(line, user=user)
     _note_change(case.pk)
     return line
+
+
+#: What the follow-up page's adjuvant form edits; the line's other values are kept as they are.
+ADJUVANT_FIELDS = (
+    "start_date",
+    "planned_stop_date",
+    "stop_date",
+    "stop_reason",
+    "dose_mg_per_day",
+    "dose_override_reason",
+)
+
+
+@transaction.atomic
+def adjuvant_line_save(
+    *, case: Case, user, data: Mapping, expected_version: int | None = None
+) -> TherapyLine:
+    """The follow-up page's adjuvant course: the case's adjuvant line, or a new adjuvant imatinib line (the
+    drug of adjuvant therapy in GIST, RULES.md section 5). The same checks and history as the course page."""
+    line = adjuvant_line(case)
+    values = (
+        {name: getattr(line, name) for name in LINE_FIELDS}
+        if line is not None
+        else {"setting": LineSetting.ADJUVANT, "drug": Drug.IMATINIB, "notes": ""}
+    )
+    values.update({name: data.get(name) for name in ADJUVANT_FIELDS})
+    return line_save(case=case, user=user, data=values, line=line, expected_version=expected_version)
+
+
+@transaction.atomic
+def interruption_save(
+    *,
+    case: Case,
+    user,
+    data: Mapping,
+    interruption: LineInterruption | None = None,
+    expected_version: int | None = None,
+) -> LineInterruption:
+    line = TherapyLine.objects.filter(case=case, pk=data.get("line")).first()
+    if line is None:
+        raise ServiceError(gettext("Therapy line: choose one of this case's lines."), field="line")
+    reason = (data.get("reason") or "").strip()
+    if not reason:
+        raise ServiceError(gettext("Reason: required."), field="reason")
+    others = LineInterruption.objects.filter(line=line)
+    if interruption is not None:
+        others = others.exclude(pk=interruption.pk)
+    problems = validation.interruption_problems(
+        start_date=data["start_date"],
+        resume_date=data.get("resume_date"),
+        line_start=line.start_date,
+        line_stop=line.stop_date,
+        others=others.values_list("start_date", "resume_date"),
+    )
+    if problems:
+        raise ServiceError.for_fields(problems)
+    new = interruption is None
+    interruption = interruption or LineInterruption()
+    values = {
+        "line": line,
+        "start_date": data["start_date"],
+        "resume_date": data.get("resume_date"),
+        "reason": reason,
+    }
+    _write(
+        interruption,
+        values,
+        user=user,
+        reason="Interruption added" if new else "Interruption edited",
+        expected_version=expected_version,
+        new=new,
+    )
+    # An interruption pushes back the real end of a line that has only its planned stop (RULES.md section 8's A).
+    followups_on_case_change(case=case, user=user)
+    _note_change(case.pk)
+    return interruption
 
 
 @transaction.atomic
@@ -324,7 +430,7 @@ def record_delete(*, obj: models.Model, user, expected_version: int | None = Non
     What goes with it is deleted first, each with its own history (a line's dose changes, a scan's lesions), and
     the pending worklist items it made are cancelled."""
     _claim(obj, expected_version)
-    case_id = obj.line.case_id if isinstance(obj, DoseChange) else obj.case_id
+    case_id = obj.line.case_id if isinstance(obj, DoseChange | LineInterruption) else obj.case_id
     what = WHAT[type(obj)]
     worklist.record_deleted(obj, user=user, what=what)
     reason = f"{what.capitalize()} deleted"
@@ -333,15 +439,15 @@ def record_delete(*, obj: models.Model, user, expected_version: int | None = Non
         child.delete()
     record_history(obj, user, reason)
     obj.delete()
-    if isinstance(obj, TherapyLine):
-        followups_on_case_change(case=obj.case, user=user)
+    if isinstance(obj, TherapyLine | LineInterruption):
+        followups_on_case_change(case=Case.objects.get(pk=case_id), user=user)
     _note_change(case_id)
 
 
 def deleted_with(obj: models.Model) -> list[models.Model]:
     """The records deleted together with `obj` (named on the confirmation page)."""
     if isinstance(obj, TherapyLine):
-        return list(obj.dose_changes.all())
+        return [*obj.dose_changes.all(), *obj.interruptions.all()]
     if isinstance(obj, ImagingAssessment):
         return list(obj.lesions.all())
     return []

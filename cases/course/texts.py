@@ -147,11 +147,17 @@ def describe(obj) -> str:
         DoseChange,
         DrugLevel,
         ImagingAssessment,
+        LineInterruption,
         RecurrenceEvent,
         TargetLesion,
         TherapyLine,
     )
 
+    if isinstance(obj, TherapyLine) and obj.dose_mg_per_day is None:
+        return gettext("%(drug)s (dose not recorded) from %(date)s") % {
+            "drug": obj.get_drug_display(),
+            "date": obj.start_date,
+        }
     if isinstance(obj, TherapyLine):
         return gettext("%(drug)s %(dose)s mg/day from %(date)s") % {
             "drug": obj.get_drug_display(),
@@ -174,6 +180,8 @@ def describe(obj) -> str:
             "level": f"{float(obj.trough_ng_ml):g}",
             "date": obj.sample_date,
         }
+    if isinstance(obj, LineInterruption):
+        return gettext("Interruption from %(date)s") % {"date": obj.start_date}
     if isinstance(obj, RecurrenceEvent):
         return gettext("Recurrence/progression on %(date)s") % {"date": obj.event_date}
     if isinstance(obj, TargetLesion):

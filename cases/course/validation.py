@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.course.texts import day_text as _d
 from guidelines.response import MAX_TARGET_LESIONS, MAX_TARGET_LESIONS_PER_ORGAN
+from guidelines.rulesets.drug_doses import usual_range_missed
 
 
 def line_problems(
@@ -23,11 +24,23 @@ def line_problems(
     stop_date: date | None,
     stop_reason: str,
     others: Iterable[tuple[str, date, date | None]],
+    setting: str = "",
+    planned_stop_date: date | None = None,
+    surgery_date: date | None = None,
 ) -> dict[str, str]:
-    """A therapy line's dates in order, its stop reason with its stop date, no overlap with a line of the same
-    drug (`others`: (drug, start, stop) of the case's other lines). Lines that meet on a day (one stops the day
-    the next starts) do not overlap."""
+    """A therapy line's dates in order (its planned stop after its start; an adjuvant line after the operation),
+    its stop reason with its stop date, no overlap with a line of the same drug (`others`: (drug, start, stop)
+    of the case's other lines). Lines that meet on a day (one stops the day the next starts) do not overlap."""
     problems: dict[str, str] = {}
+    if planned_stop_date is not None and planned_stop_date <= start_date:
+        problems["planned_stop_date"] = _(
+            "Planned stop: %(stop)s is not after the start (%(start)s)."
+        ) % {"stop": _d(planned_stop_date), "start": _d(start_date)}
+    if setting == "adjuvant" and surgery_date is not None and start_date < surgery_date:
+        problems["start_date"] = _(
+            "Started: adjuvant therapy starts after the operation: the surgery was on %(surgery)s, the start "
+            "given is %(start)s."
+        ) % {"surgery": _d(surgery_date), "start": _d(start_date)}
     if stop_date is not None and stop_date < start_date:
         problems["stop_date"] = _(
             "Stopped: %(stop)s is before the start (%(start)s); a line cannot stop before it starts."
@@ -36,7 +49,7 @@ def line_problems(
         problems["stop_reason"] = _("Reason stopped: choose why the line stopped.")
     if stop_reason and stop_date is None:
         problems["stop_date"] = _("Stopped: give the date the line stopped, or clear the reason stopped.")
-    if "stop_date" in problems:
+    if "stop_date" in problems or "start_date" in problems:
         return problems
     end = stop_date or date.max
     for other_drug, other_start, other_stop in others:
@@ -49,6 +62,68 @@ def line_problems(
             ) % {"drug": drug_label, "start": _d(other_start), "until": until}
             break
     return problems
+
+
+def dose_problems(*, drug: str, drug_label: str, dose, override_reason: str) -> dict[str, str]:
+    """A dose outside the drug's usual daily doses (guidelines/rulesets/drug_doses.py, with its source) is kept
+    only with the reason for it; a drug without rule data is not checked."""
+    usual = usual_range_missed(drug, float(dose)) if dose is not None else None
+    if usual is None or override_reason:
+        return {}
+    values = {
+        "dose": f"{float(dose):g}",
+        "drug": drug_label,
+        "low": usual.low_mg_per_day,
+        "high": usual.high_mg_per_day,
+        "source": usual.source,
+    }
+    if float(dose) < usual.low_mg_per_day:
+        text = _(
+            "Dose (mg/day): %(dose)s mg/day is below the usual range: the usual %(drug)s dose is %(low)s-%(high)s "
+            "mg/day (%(source)s). Check the prescription; if this dose is intended, give the reason for it."
+        )
+    else:
+        text = _(
+            "Dose (mg/day): %(dose)s mg/day is above the usual range: the usual %(drug)s dose is %(low)s-%(high)s "
+            "mg/day (%(source)s). Check the prescription; if this dose is intended, give the reason for it."
+        )
+    return {"dose_mg_per_day": text % values}
+
+
+def interruption_problems(
+    *,
+    start_date: date,
+    resume_date: date | None,
+    line_start: date,
+    line_stop: date | None,
+    others: Iterable[tuple[date, date | None]],
+) -> dict[str, str]:
+    """An interruption within its line (from its start to its stop), resumed after it began, not overlapping
+    another interruption of the line (`others`: (start, resume) of the line's other interruptions)."""
+    if start_date < line_start:
+        return {
+            "start_date": _("Interrupted from: %(date)s is before the start of the line (%(start)s).")
+            % {"date": _d(start_date), "start": _d(line_start)}
+        }
+    if line_stop is not None and start_date > line_stop:
+        return {
+            "start_date": _("Interrupted from: %(date)s is after the line stopped (%(stop)s).")
+            % {"date": _d(start_date), "stop": _d(line_stop)}
+        }
+    if resume_date is not None and resume_date < start_date:
+        return {
+            "resume_date": _("Resumed on: %(date)s is before the interruption began (%(start)s).")
+            % {"date": _d(resume_date), "start": _d(start_date)}
+        }
+    end = resume_date or date.max
+    for other_start, other_resume in others:
+        if start_date < (other_resume or date.max) and other_start < end:
+            until = _d(other_resume) if other_resume else _("ongoing")
+            return {
+                "start_date": _("Interrupted from: this overlaps the interruption of %(start)s to %(until)s.")
+                % {"start": _d(other_start), "until": until}
+            }
+    return {}
 
 
 def dose_change_problems(

@@ -34,7 +34,15 @@ from cases.course.selectors import (
     timeline_context,
     unreviewed_records,
 )
-from cases.models import Case, DoseChange, DrugLevel, ImagingAssessment, RecurrenceEvent, TherapyLine
+from cases.models import (
+    Case,
+    DoseChange,
+    DrugLevel,
+    ImagingAssessment,
+    LineInterruption,
+    RecurrenceEvent,
+    TherapyLine,
+)
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records.banner import patient_banner
 from cases.service_helpers import (
@@ -66,6 +74,12 @@ def _save_dose(*, case, user, form, obj, version):
     )
 
 
+def _save_interruption(*, case, user, form, obj, version):
+    return svc.interruption_save(
+        case=case, user=user, data=form.cleaned_data, interruption=obj, expected_version=version
+    )
+
+
 def _save_scan(*, case, user, form, obj, version):
     return svc.scan_save(
         case=case,
@@ -88,6 +102,9 @@ def _save_event(*, case, user, form, obj, version):
 KINDS: dict[str, Kind] = {
     "line": Kind(_("therapy line"), TherapyLine, course_forms.LineForm, "case_id", _save_line),
     "dose": Kind(_("dose change"), DoseChange, course_forms.DoseChangeForm, "line__case_id", _save_dose),
+    "interruption": Kind(
+        _("interruption"), LineInterruption, course_forms.InterruptionForm, "line__case_id", _save_interruption
+    ),
     "scan": Kind(_("scan"), ImagingAssessment, course_forms.ScanForm, "case_id", _save_scan),
     "level": Kind(_("drug level"), DrugLevel, course_forms.LevelForm, "case_id", _save_level),
     "event": Kind(
@@ -113,7 +130,7 @@ def _initial(obj) -> dict:
     """The form's values for an existing record."""
     values = model_to_dict(obj)
     values["version"] = obj.version
-    if isinstance(obj, DoseChange):
+    if isinstance(obj, DoseChange | LineInterruption):
         values["line"] = str(obj.line_id)
     if isinstance(obj, ImagingAssessment):
         for lesion in obj.lesions.all():
@@ -124,7 +141,7 @@ def _initial(obj) -> dict:
 
 
 def _form(kind: Kind, case: Case, *args, **kwargs) -> forms.Form:
-    if kind.form is course_forms.DoseChangeForm:
+    if kind.form in (course_forms.DoseChangeForm, course_forms.InterruptionForm):
         kwargs["lines"] = TherapyLine.objects.filter(case=case)
     return kind.form(*args, **kwargs)
 

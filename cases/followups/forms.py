@@ -204,31 +204,3 @@ class EditForm(ItemFields, VersionedForm):
 
 class ManualForm(ItemFields):
     pass
-
-
-class AdjuvantCourseForm(forms.Form):
-    start = forms.DateField(label=_("Started"), widget=DATE_WIDGET)
-    planned_end = forms.DateField(label=_("Planned end"), widget=DATE_WIDGET)
-    actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE_WIDGET)
-    dose_mg_per_day = forms.IntegerField(
-        label=_("Dose (mg/day)"),
-        required=False,
-        min_value=1,
-        max_value=10000,
-        error_messages={
-            "min_value": _("Give the daily dose in mg (e.g. 400)."),
-            "max_value": _("Give the daily dose in mg (e.g. 400): this is far above any imatinib dose."),
-        },
-    )
-    dose_override_reason = forms.CharField(
-        label=_("Reason for a dose outside the usual range"),
-        required=False,
-        max_length=300,
-        help_text=_("Only when the dose is outside the usual range (e.g. reduced for toxicity)."),
-    )
-
-
-class InterruptionForm(forms.Form):
-    start = forms.DateField(label=_("Interrupted from"), widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Resumed on"), required=False, widget=DATE_WIDGET)
-    reason = forms.CharField(label=_("Reason"), max_length=250)

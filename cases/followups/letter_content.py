@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpSource, FollowUpStatus, Pathway
 from cases.labels import drug_label
 from cases.models import Case, EscalationStep, FollowUpItem, LetterPurpose, LetterRecipient, SignedReport
+from cases.course.selectors import adjuvant_line
 from cases.models.patient import person_name
 
 # Plain words for the patient: the examination, the risk category, the plan (pathway).
@@ -141,13 +142,15 @@ class LetterData:
 
 def _medication(case: Case, result: dict) -> Medication | None:
     treatment = case.section("treatment")
-    course = case.section("adjuvant_course")
+    course = adjuvant_line(case)  # adjuvant imatinib as delivered (the treatment course's adjuvant line)
     adjuvant = result.get("adjuvant") or {}
     if treatment is not None and treatment.adjuvant_decision == AdjuvantDecision.DECLINED:
         return None
     if course is not None:
-        months = round((course.planned_end - course.start).days / 30.4375)
-        return Medication("imatinib", course.dose_mg_per_day, months, course.start, "given")
+        end = course.planned_stop_date or course.stop_date
+        months = round((end - course.start_date).days / 30.4375) if end else None
+        dose = int(course.dose_mg_per_day) if course.dose_mg_per_day is not None else None
+        return Medication(course.drug, dose, months, course.start_date, "given")
     if treatment is not None and treatment.adjuvant_decision == AdjuvantDecision.GIVEN:
         return Medication(
             "imatinib",

@@ -32,21 +32,18 @@ from cases.choices import (
     RescheduleReason,
 )
 from cases.models import (
-    AdjuvantCourse,
-    AdjuvantInterruption,
     CalendarFeedToken,
     Case,
     ContactAttempt,
     FollowUpItem,
 )
 from cases.models.api import hash_token
-from cases.models.course import LineSetting
+from cases.models.course import LineSetting, TherapyLine
 from cases.records.assessment import case_assess
 from cases.records.facts import build_facts
 from cases.service_helpers import ServiceError, record_history
 from cases.templatetags.people import staff_name
 from guidelines import add_months, assess
-from guidelines.rulesets.drug_doses import dose_outside_usual_range
 
 
 class FollowUpError(ServiceError):
@@ -86,19 +83,22 @@ class FollowUpConflict(FollowUpError):
 # Adjuvant imatinib as delivered
 
 
-def adjuvant_real_end(course: AdjuvantCourse, *, today: date, interruptions: Iterable | None = None) -> date:
-    """The day adjuvant imatinib ends (or ended): the actual end once recorded, else the planned end pushed
-    back by every day of interruption (an interruption still open counts up to today)."""
-    if course.actual_end:
-        return course.actual_end
+def adjuvant_real_end(line: TherapyLine, *, today: date, interruptions: Iterable | None = None) -> date | None:
+    """The day a line of adjuvant imatinib ends (or ended): its stop date once recorded, else its planned stop
+    pushed back by every day of interruption (an interruption still open counts up to today). None: neither is
+    recorded."""
+    if line.stop_date:
+        return line.stop_date
+    if line.planned_stop_date is None:
+        return None
     if interruptions is None:
-        interruptions = course.interruptions.all()
+        interruptions = line.interruptions.all()
     lost = 0
     for gap in interruptions:
-        end = gap.end or today
-        if end > gap.start:
-            lost += (end - gap.start).days
-    return course.planned_end + timedelta(days=lost)
+        end = gap.resume_date or today
+        if end > gap.start_date:
+            lost += (end - gap.start_date).days
+    return line.planned_stop_date + timedelta(days=lost)
 
 
 def months_ceil(start: date, end: date) -> int:
@@ -128,18 +128,15 @@ def schedule_facts(case: Case, *, today: date):
 
 
 def _adjuvant_stopped_on(case: Case, *, today: date) -> date | None:
-    """The day adjuvant imatinib really ends, when the records say: the stop date of the treatment course's
-    adjuvant line (issue 13: the course is the record of what was given), else the follow-up pages' adjuvant
-    course (its actual end, or its planned end pushed back by interruptions). None: only the plan is known."""
-    stopped = [
-        line.stop_date
+    """The day adjuvant imatinib really ends, when the records say: the real end of the treatment course's
+    adjuvant line (issue 13: the course is the record of what was given; the follow-up page records the same
+    line), the latest when there are several. None: only the plan is known."""
+    ends = [
+        adjuvant_real_end(line, today=today)
         for line in case.therapy_lines.all()
-        if line.setting == LineSetting.ADJUVANT and line.stop_date is not None
+        if line.setting == LineSetting.ADJUVANT
     ]
-    if stopped:
-        return max(stopped)
-    course = case.section("adjuvant_course")
-    return adjuvant_real_end(course, today=today) if course is not None else None
+    return max((end for end in ends if end is not None), default=None)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -282,65 +279,6 @@ def followups_provisional(*, case: Case, user) -> Regeneration:
         reason="Provisional: from the latest assessment, until the MDT signs",
         provisional=True,
     )
-
-
-@transaction.atomic
-def adjuvant_course_save(
-    *,
-    case: Case,
-    user,
-    start: date,
-    planned_end: date,
-    actual_end: date | None = None,
-    dose_mg_per_day: int | None = None,
-    dose_override_reason: str = "",
-) -> AdjuvantCourse:
-    operation = case.section("operation")
-    if operation is not None and start < operation.surgery_date:
-        raise FollowUpError(
-            _(
-                "Adjuvant imatinib starts after the operation: the surgery was on %(surgery)s, "
-                "the start given is %(start)s."
-            )
-            % {"surgery": _day(operation.surgery_date), "start": _day(start)},
-            field="start",
-        )
-    if planned_end <= start:
-        raise FollowUpError(_("The planned end must be after the start."), field="planned_end")
-    dose_override_reason = (dose_override_reason or "").strip()
-    unusual = dose_outside_usual_range("imatinib", dose_mg_per_day) if dose_mg_per_day is not None else None
-    if unusual and not dose_override_reason:
-        raise FollowUpError(unusual, field="dose_mg_per_day")
-    if not unusual:
-        dose_override_reason = ""
-    if actual_end is not None and actual_end < start:
-        raise FollowUpError(_("The actual end cannot be before the start."), field="actual_end")
-    course = case.section("adjuvant_course") or AdjuvantCourse(case=case)
-    course.start, course.planned_end, course.actual_end = start, planned_end, actual_end
-    course.dose_mg_per_day = dose_mg_per_day
-    course.dose_override_reason = dose_override_reason[:300]
-    record_history(course, user)
-    course.save()
-    case.adjuvant_course = course
-    followups_on_case_change(case=case, user=user)
-    return course
-
-
-@transaction.atomic
-def adjuvant_interruption_add(
-    *, course: AdjuvantCourse, user, start: date, end: date | None, reason: str
-) -> AdjuvantInterruption:
-    if not reason.strip():
-        raise FollowUpError(_("Give the reason for the interruption."), field="reason")
-    if start < course.start:
-        raise FollowUpError(_("An interruption cannot start before the course started."), field="start")
-    if end is not None and end < start:
-        raise FollowUpError(_("The interruption cannot end before it starts."), field="end")
-    gap = AdjuvantInterruption(course=course, start=start, end=end, reason=reason.strip())
-    record_history(gap, user)
-    gap.save()
-    followups_on_case_change(case=course.case, user=user)
-    return gap
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ from django.views.decorators.http import require_POST
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
 from cases.choices import FollowUpStatus
 from cases.csv_safe import with_bom
+from cases.course import forms as course_forms
+from cases.course import services as course_svc
+from cases.course.selectors import adjuvant_line
 from cases.followups import escalation as esc
 from cases.followups import forms as ff
 from cases.followups import letters as letters_svc
@@ -48,7 +51,13 @@ from cases.language import stored_language
 from cases.models import CalendarFeedToken, Case, EscalationStep, FollowUpItem, Letter
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
 from cases.records.banner import patient_banner
-from cases.service_helpers import add_service_errors
+from cases.service_helpers import (
+    EditConflict,
+    ServiceError,
+    add_service_errors,
+    conflict_differences,
+    show_conflict,
+)
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 2000
@@ -374,14 +383,15 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     for item in items:
         item.case = case  # the case already loaded with its sections: no query per item (issue 16)
         item.state = item.state_on(today)
-    course = case.section("adjuvant_course")
+    course = adjuvant_line(case)  # adjuvant imatinib as delivered: the treatment course's adjuvant line
+    interruptions = list(course.interruptions.all()) if course else []
     context = {
         "case": case,
         "banner": patient_banner(case, today=today),
         "items": items,
         "course": course,
-        "interruptions": list(course.interruptions.all()) if course else [],
-        "real_end": svc.adjuvant_real_end(course, today=today) if course else None,
+        "interruptions": interruptions,
+        "real_end": svc.adjuvant_real_end(course, today=today, interruptions=interruptions) if course else None,
         "today": today,
         "can_act": _can_act(request),
         "can_review": _can_review(request),
@@ -398,37 +408,41 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "letter_send_choices": ff.LetterSendForm.base_fields["via"].choices,
         "manual_form": forms.get("manual_form") or ff.ManualForm(initial={"window_days": 14}),
         "course_form": forms.get("course_form")
-        or ff.AdjuvantCourseForm(
-            initial={
-                "start": course.start,
-                "planned_end": course.planned_end,
-                "actual_end": course.actual_end,
-                "dose_mg_per_day": course.dose_mg_per_day,
-                "dose_override_reason": course.dose_override_reason,
-            }
+        or course_forms.AdjuvantLineForm(
+            initial={name: getattr(course, name) for name in course_svc.ADJUVANT_FIELDS} | {"version": course.version}
             if course
             else None
         ),
-        "interruption_form": forms.get("interruption_form") or ff.InterruptionForm(),
+        "interruption_form": forms.get("interruption_form") or course_forms.InterruptionFields(),
         **_link_bases(),
     }
     return render(request, "followups/case.html", context)
 
 
 def _case_form_post(
-    request: HttpRequest, case: Case, form, *, form_name: str, save, done: str
+    request: HttpRequest, case: Case, form, *, form_name: str, save, done: str, on_record=None
 ) -> HttpResponse:
-    """A form of the case's follow-up page: save through `save(cleaned_data)`, or show the page again with
-    the form's errors (or the service's refusal) and everything typed kept."""
+    """A form of the case's follow-up page: save through `save(cleaned_data)`, or show the page again (400) with
+    the form's errors (or the service's refusal) and everything typed kept. An edit conflict (409) names each
+    field that differs from the record now (`on_record()`: its values) and carries the current version."""
+    status = 400
     if form.is_valid():
         try:
             save(form.cleaned_data)
-        except svc.FollowUpError as exc:
+        except EditConflict as conflict:
+            current = on_record()
+            show_conflict(form, conflict, conflict_differences(form, current))
+            form.data = form.data.copy()
+            form.data["version"] = current["version"]
+            status = 409
+        except ServiceError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("followups:case", case_id=case.pk)
-    return _render_case(request, case, **{form_name: form})
+    response = _render_case(request, case, **{form_name: form})
+    response.status_code = status
+    return response
 
 
 @login_required
@@ -449,13 +463,20 @@ def case_add_item(request: HttpRequest, case_id) -> HttpResponse:
 @require_POST
 def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
+    def on_record() -> dict:
+        line = adjuvant_line(case)
+        return {name: getattr(line, name) for name in course_svc.ADJUVANT_FIELDS} | {"version": line.version}
+
     return _case_form_post(
         request,
         case,
-        ff.AdjuvantCourseForm(request.POST),
+        course_forms.AdjuvantLineForm(request.POST),
         form_name="course_form",
-        save=lambda data: svc.adjuvant_course_save(case=case, user=request.user, **data),
+        save=lambda data: course_svc.adjuvant_line_save(
+            case=case, user=request.user, data=data, expected_version=data.get("version")
+        ),
         done=_("Adjuvant course saved; the schedule follows its real end date."),
+        on_record=on_record,
     )
 
 
@@ -463,17 +484,17 @@ def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
 @require_POST
 def case_interruption(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
-    course = case.section("adjuvant_course")
+    course = adjuvant_line(case)
 
     def save(data: dict) -> None:
         if course is None:
-            raise svc.FollowUpError(_("Record the adjuvant course first."))
-        svc.adjuvant_interruption_add(course=course, user=request.user, **data)
+            raise ServiceError(_("Record the adjuvant course first."))
+        course_svc.interruption_save(case=case, user=request.user, data=data | {"line": course.pk})
 
     return _case_form_post(
         request,
         case,
-        ff.InterruptionForm(request.POST),
+        course_forms.InterruptionFields(request.POST),
         form_name="interruption_form",
         save=save,
         done=_("Interruption recorded; the schedule was moved accordingly."),

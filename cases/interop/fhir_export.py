@@ -309,13 +309,12 @@ def imatinib_product(dose_mg: int | None) -> codes.Code | None:
     return None
 
 
-def _medication_statement(b: _Builder, treatment, course) -> None:
+def _medication_statement(b: _Builder, treatment) -> None:
+    """The MDT's adjuvant decision, when the treatment course has no adjuvant line recording what was given."""
     decision = treatment.adjuvant_decision if treatment else ""
     if not decision:
         return
-    dose = (
-        course.dose_mg_per_day if course and course.dose_mg_per_day else None
-    ) or treatment.adjuvant_dose_mg
+    dose = treatment.adjuvant_dose_mg
     medication = {"text": "imatinib"}
     product = imatinib_product(dose)
     if product is not None:
@@ -323,20 +322,16 @@ def _medication_statement(b: _Builder, treatment, course) -> None:
     statement: dict = {
         "resourceType": "MedicationStatement",
         "id": b.rid("adjuvant-imatinib"),
-        "status": "not-taken"
-        if decision == "declined"
-        else ("completed" if course and course.actual_end else "active"),
+        "status": "not-taken" if decision == "declined" else "active",
         "category": codes.local("therapy-setting", "adjuvant", "Adjuvant").concept(),
         "medicationCodeableConcept": medication,
         "subject": ref(b.patient),
         "reasonReference": [ref(b.condition)],
     }
-    start = course.start if course else treatment.adjuvant_start
+    start = treatment.adjuvant_start
     if decision == "given" and start:
         end = None
-        if course is not None:
-            end = course.actual_end or course.planned_end
-        elif treatment.adjuvant_planned_months:
+        if treatment.adjuvant_planned_months:
             end = add_months(start, treatment.adjuvant_planned_months)
         statement["effectivePeriod"] = {
             "start": start.isoformat(),
@@ -434,9 +429,11 @@ def _document(b: _Builder, report: SignedReport) -> None:
     )
 
 
-def _dose_periods(line, changes: list) -> list[tuple[float, date, date | None]]:
-    """(dose mg/day, from, to) for each dose of a therapy line: its starting dose, then each dose change."""
-    starts = [(float(line.dose_mg_per_day), line.start_date)]
+def _dose_periods(line, changes: list) -> list[tuple[float | None, date, date | None]]:
+    """(dose mg/day, from, to) for each dose of a therapy line: its starting dose (None: not recorded), then each
+    dose change."""
+    first = float(line.dose_mg_per_day) if line.dose_mg_per_day is not None else None
+    starts: list[tuple[float | None, date]] = [(first, line.start_date)]
     starts += [(float(change.dose_mg_per_day), change.change_date) for change in changes]
     ends = [start for _, start in starts[1:]] + [line.stop_date]
     return [(dose, start, end) for (dose, start), end in zip(starts, ends, strict=True)]
@@ -451,7 +448,10 @@ def _therapy_lines(b: _Builder, case: Case) -> bool:
         periods = _dose_periods(line, list(line.dose_changes.all()))
         medication: dict = {"text": line.get_drug_display()}
         if line.drug == "imatinib":
-            products = {imatinib_product(int(dose)) if dose == int(dose) else None for dose, _, _ in periods}
+            products = {
+                imatinib_product(int(dose)) if dose is not None and dose == int(dose) else None
+                for dose, _, _ in periods
+            }
             if len(products) == 1 and None not in products:
                 medication = {"coding": [products.pop().coding()], "text": "imatinib"}
         if line.stop_date is None:
@@ -490,6 +490,7 @@ def _therapy_lines(b: _Builder, case: Case) -> bool:
                     ],
                 }
                 for number, (dose, start, end) in enumerate(periods, start=1)
+                if dose is not None  # a dose not recorded is left out, never guessed
             ],
         }
         if line.stop_reason:
@@ -521,7 +522,7 @@ def case_bundle(case: Case) -> dict:
             _procedure(b, operation)
         # The course's therapy lines, as delivered; the adjuvant decision only when no adjuvant line records it.
         if not _therapy_lines(b, case):
-            _medication_statement(b, treatment, case.section("adjuvant_course"))
+            _medication_statement(b, treatment)
         _care_plan(b, result)
         report = case.signed_reports.order_by("-version").first()
         if report is not None:

@@ -32,6 +32,7 @@ from cases.models import (
     RecurrenceEvent,
     SignedReport,
     TargetLesion,
+    LineInterruption,
     TherapyLine,
     TreatmentDecision,
 )
@@ -69,6 +70,7 @@ _SECTIONS: tuple[tuple[str, type[models.Model], str], ...] = (
     # found through the history of their parent (so a record whose parent was deleted is still found).
     (COURSE, TherapyLine, "case_id"),
     (COURSE, DoseChange, "line_id"),
+    (COURSE, LineInterruption, "line_id"),
     (COURSE, ImagingAssessment, "case_id"),
     (COURSE, TargetLesion, "scan_id"),
     (COURSE, DrugLevel, "case_id"),
@@ -147,6 +149,13 @@ def _record_name(model: type[models.Model], record: Any, names: dict[Any, str]) 
                 "drug": names[record.line_id],
             }
         return gettext("Dose change %(day)s of a deleted line") % {"day": record.change_date}
+    if model is LineInterruption:
+        if record.line_id in names:
+            return gettext("Interruption %(day)s of the %(drug)s line") % {
+                "day": record.start_date,
+                "drug": names[record.line_id],
+            }
+        return gettext("Interruption %(day)s of a deleted line") % {"day": record.start_date}
     if model is ImagingAssessment:
         return gettext("Scan %(day)s") % {"day": record.scan_date}
     if model is TargetLesion:

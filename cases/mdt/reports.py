@@ -352,11 +352,21 @@ def _mm(value: float) -> str:
     return f"{value:g} mm"
 
 
+def _line_stop(line: dict[str, Any]) -> str:
+    if line["stop"]:
+        return _long_date(line["stop"])
+    if line.get("planned_stop"):  # a snapshot signed before issue 13's merge has no planned stop
+        return _("Ongoing (planned stop %(date)s)") % {"date": _long_date(line["planned_stop"])}
+    return _("Ongoing")
+
+
 def _course_lines(course: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "drug": drug_label(line["drug"]).capitalize(),
-            "dose": _("%(dose)s mg/day") % {"dose": line["dose"]},
+            "dose": _("%(dose)s mg/day") % {"dose": line["dose"]}
+            if line["dose"] is not None
+            else _("dose not recorded"),
             "changes": [
                 _("%(dose)s from %(date)s")
                 % {
@@ -364,10 +374,19 @@ def _course_lines(course: dict[str, Any]) -> list[dict[str, Any]]:
                     "date": _long_date(change["date"]),
                 }
                 for change in line["changes"]
+            ]
+            + [
+                _("interrupted %(start)s to %(resume)s: %(reason)s")
+                % {
+                    "start": _long_date(gap["start"]),
+                    "resume": _long_date(gap["resume"]) if gap["resume"] else _("ongoing"),
+                    "reason": gap["reason"],
+                }
+                for gap in line.get("interruptions", ())
             ],
             "setting": label(LINE_SETTING_LABELS, line["setting"]),
             "start": _long_date(line["start"]),
-            "stop": _long_date(line["stop"]) if line["stop"] else _("Ongoing"),
+            "stop": _line_stop(line),
             "stop_reason": label(STOP_REASON_LABELS, line["stop_reason"], ""),
         }
         for line in course["lines"]

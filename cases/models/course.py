@@ -5,8 +5,10 @@ Response is never stored: it is computed from the lesion measurements when a pag
 (cases/course/selectors.py over guidelines/response.py). Every record has its audit history and, where a form
 edits it, a `version` for optimistic concurrency (cases.service_helpers.claim_version).
 
-The adjuvant course of the follow-up pages (cases/models/followup.py AdjuvantCourse) is still a separate
-model: merging it into therapy lines (setting "adjuvant") is left for a later change.
+Adjuvant imatinib as delivered is one such line (setting "adjuvant", with its planned stop date and its
+interruptions): the follow-up page's adjuvant course and the course page write the same record (issue 13: "keep
+one model"; migrations 0017-0019 moved the former AdjuvantCourse and AdjuvantInterruption rows, with their
+history).
 """
 
 from __future__ import annotations
@@ -99,13 +101,22 @@ class TherapyLine(_Versioned):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="therapy_lines")
     setting = models.CharField(max_length=20, choices=LineSetting.choices)
     drug = models.CharField(max_length=30, choices=Drug.choices)
+    # Required by the forms; empty only on a line moved from a follow-up page's adjuvant course that had no dose
+    # (migration 0018): shown as "dose not recorded", never guessed.
     dose_mg_per_day = models.DecimalField(
         "dose (mg/day)",
         max_digits=6,
         decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(2000)],
     )
+    # Why a dose outside the drug's usual range (guidelines/rulesets/drug_doses.py) was kept.
+    dose_override_reason = models.CharField("reason for an unusual dose", max_length=300, blank=True)
     start_date = models.DateField("started")
+    # The stop the MDT planned (adjuvant imatinib: 3 years): with the interruptions, when the line really ends
+    # while it is not stopped yet (cases/followups/services.py adjuvant_real_end).
+    planned_stop_date = models.DateField("planned stop", null=True, blank=True)
     stop_date = models.DateField("stopped", null=True, blank=True)
     stop_reason = models.CharField("reason stopped", max_length=20, choices=StopReason.choices, blank=True)
     notes = models.CharField(max_length=300, blank=True)
@@ -116,7 +127,26 @@ class TherapyLine(_Versioned):
         ordering = ["start_date", "created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_drug_display()} {float(self.dose_mg_per_day):g} mg/day from {self.start_date}"
+        dose = f"{float(self.dose_mg_per_day):g} mg/day" if self.dose_mg_per_day is not None else "dose not recorded"
+        return f"{self.get_drug_display()} {dose} from {self.start_date}"
+
+
+class LineInterruption(_Versioned):
+    """Days a line's drug was not taken (toxicity, surgery...): they push its real end back when only the planned
+    stop is known."""
+
+    line = models.ForeignKey(TherapyLine, on_delete=models.CASCADE, related_name="interruptions")
+    start_date = models.DateField("interrupted from")
+    resume_date = models.DateField("resumed on", null=True, blank=True)
+    reason = models.CharField(max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Interruption from {self.start_date}"
 
 
 class DoseChange(_Versioned):

@@ -173,42 +173,6 @@ class ContactAttempt(models.Model):
         return f"{self.get_outcome_display()} at {self.attempted_at:%Y-%m-%d %H:%M}"
 
 
-class AdjuvantCourse(models.Model):
-    """Adjuvant imatinib as actually delivered (the decision itself lives on TreatmentDecision)."""
-
-    case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="adjuvant_course"
-    )
-    start = models.DateField("started")
-    planned_end = models.DateField("planned end")
-    actual_end = models.DateField("actual end", null=True, blank=True)
-    dose_mg_per_day = models.PositiveSmallIntegerField(
-        "dose (mg/day)", null=True, blank=True, validators=[MaxValueValidator(1000)]
-    )
-    # Why a dose outside the drug's usual range (guidelines/rulesets/drug_doses.py) was kept.
-    dose_override_reason = models.CharField("reason for an unusual dose", max_length=300, blank=True)
-
-    history = HistoricalRecords()
-
-    def __str__(self) -> str:
-        return f"Adjuvant imatinib from {self.start}"
-
-
-class AdjuvantInterruption(models.Model):
-    course = models.ForeignKey(AdjuvantCourse, on_delete=models.CASCADE, related_name="interruptions")
-    start = models.DateField("interrupted from")
-    end = models.DateField("resumed on", null=True, blank=True)
-    reason = models.CharField(max_length=300)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["start"]
-
-    def __str__(self) -> str:
-        return f"Interruption from {self.start}"
-
-
 class CalendarFeedToken(models.Model):
     """The credential of a nurse's iCalendar feed: whoever holds the URL reads the feed, so it can be revoked.
 

@@ -1,6 +1,6 @@
 """Usual daily doses of the drugs whose delivered course the app records: rule data, named by source.
 
-Used to check a dose typed in by hand (the adjuvant course on the follow-up page): a dose outside the usual range
+Used to check a dose typed in by hand (a line of the treatment course, the adjuvant one included): a dose outside the usual range
 is refused unless the user records why (a dose reduction for toxicity, a trial protocol…). This is a plausibility
 check, never a prescription: the MDT's decision and the prescriber's chart stay the reference.
 
@@ -32,17 +32,12 @@ USUAL_DAILY_DOSES: dict[str, DoseRange] = {
 }
 
 
-def dose_outside_usual_range(drug: str, mg_per_day: int) -> str | None:
-    """A clinical message when `mg_per_day` is outside the drug's usual daily doses, else None.
+def usual_range_missed(drug: str, mg_per_day: float) -> DoseRange | None:
+    """The drug's usual daily doses when `mg_per_day` is outside them, else None.
 
     A drug without rule data is not checked (None): the check must never invent a range.
     """
     usual = USUAL_DAILY_DOSES.get(drug)
     if usual is None or usual.low_mg_per_day <= mg_per_day <= usual.high_mg_per_day:
         return None
-    side = "below" if mg_per_day < usual.low_mg_per_day else "above"
-    return (
-        f"{mg_per_day} mg/day is {side} the usual range: the usual {usual.drug} dose is "
-        f"{usual.low_mg_per_day}-{usual.high_mg_per_day} mg/day ({usual.source}). Check the prescription; "
-        "if this dose is intended, give the reason for it."
-    )
+    return usual

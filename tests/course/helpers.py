@@ -18,6 +18,7 @@ def line(
     stop=None,
     reason="",
     setting="advanced_1",
+    planned_stop=None,
 ):
     return svc.line_save(
         case=case,
@@ -29,6 +30,7 @@ def line(
             "start_date": start,
             "stop_date": stop,
             "stop_reason": reason,
+            "planned_stop_date": planned_stop,
             "notes": "",
         },
     )

@@ -1,4 +1,7 @@
-"""Adjuvant imatinib as delivered moves the "after adjuvant" visits (cases/services/followups.py)."""
+"""Adjuvant imatinib as delivered moves the "after adjuvant" visits (cases/followups/services.py).
+
+Adjuvant imatinib as delivered is the treatment course's adjuvant line (issue 13: one model), with its planned
+stop date and its interruptions (cases/course/services.py adjuvant_line_save, interruption_save)."""
 
 from datetime import date
 
@@ -7,10 +10,8 @@ import time_machine
 
 from cases import roles
 from cases.choices import CaseStatus
+from cases.course.services import adjuvant_line_save, interruption_save
 from cases.followups.services import (
-    FollowUpError,
-    adjuvant_course_save,
-    adjuvant_interruption_add,
     adjuvant_real_end,
     followups_on_case_change,
     followups_regenerate,
@@ -18,6 +19,7 @@ from cases.followups.services import (
     schedule_facts,
 )
 from cases.models import Case
+from cases.service_helpers import ServiceError
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,30 @@ def _signed_high_risk_case():
     return Case.objects.get(pk=case.pk)
 
 
+def _course(case, user, start, planned, *, stop=None, reason="", dose=400, version=None):
+    return adjuvant_line_save(
+        case=case,
+        user=user,
+        data={
+            "start_date": start,
+            "planned_stop_date": planned,
+            "stop_date": stop,
+            "stop_reason": reason,
+            "dose_mg_per_day": dose,
+            "dose_override_reason": "",
+        },
+        expected_version=version,
+    )
+
+
+def _gap(line, user, start, resume, reason):
+    return interruption_save(
+        case=line.case,
+        user=user,
+        data={"line": line.pk, "start_date": start, "resume_date": resume, "reason": reason},
+    )
+
+
 def _first_after_adjuvant(case):
     return case.followups.filter(phase="post_adjuvant_early").order_by("due_date").first().due_date
 
@@ -60,17 +86,13 @@ def test_the_after_adjuvant_phase_follows_the_real_end_date():
     followups_regenerate(case=case, user=user, reason="MDT signed")
     assert _first_after_adjuvant(case) == date(2029, 4, 15)
 
-    course = adjuvant_course_save(
-        case=case, user=user, start=date(2026, 2, 15), planned_end=date(2029, 2, 15), dose_mg_per_day=400
-    )
+    course = _course(case, user, date(2026, 2, 15), date(2029, 2, 15))
     # Start a month after surgery: the end is 37 months after surgery, the first visit after it at 40.
     assert schedule_facts(case, today=date(2026, 3, 1)).adjuvant_months == 37
     assert _first_after_adjuvant(case) == date(2029, 5, 15)
 
     # A 60-day interruption pushes the end to 2029-04-16: 40 months (rounded up) after surgery.
-    adjuvant_interruption_add(
-        course=course, user=user, start=date(2026, 6, 1), end=date(2026, 7, 31), reason="Neutropenia"
-    )
+    _gap(course, user, date(2026, 6, 1), date(2026, 7, 31), "Neutropenia")
     assert adjuvant_real_end(course, today=date(2026, 3, 1)) == date(2029, 4, 16)
     assert _first_after_adjuvant(case) == date(2029, 8, 15)
     # No duplicates after all these regenerations.
@@ -78,24 +100,19 @@ def test_the_after_adjuvant_phase_follows_the_real_end_date():
     assert len(dues) == len(set(dues))
 
     # Stopped early: the actual end wins.
-    adjuvant_course_save(
-        case=case,
-        user=user,
-        start=date(2026, 2, 15),
-        planned_end=date(2029, 2, 15),
-        actual_end=date(2027, 1, 10),
-    )
+    course.refresh_from_db()
+    _course(
+        case, user, date(2026, 2, 15), date(2029, 2, 15), stop=date(2027, 1, 10), reason="toxicity",
+        version=course.version,
+    )  # fmt: skip
     assert _first_after_adjuvant(case) == date(2027, 4, 15)  # A = 12 (2026-01-15 → 2027-01-10 rounds up)
 
 
 def test_an_open_interruption_counts_up_to_today():
     case = _signed_high_risk_case()
-    course = adjuvant_course_save(
-        case=case, user=make_user(role=roles.NURSE), start=date(2026, 2, 1), planned_end=date(2029, 2, 1)
-    )
-    adjuvant_interruption_add(
-        course=course, user=make_user(role=roles.NURSE), start=date(2026, 2, 20), end=None, reason="Rash"
-    )
+    nurse = make_user(role=roles.NURSE)
+    course = _course(case, nurse, date(2026, 2, 1), date(2029, 2, 1))
+    _gap(course, nurse, date(2026, 2, 20), None, "Rash")
     assert adjuvant_real_end(course, today=date(2026, 3, 1)) == date(2029, 2, 10)
 
 
@@ -108,11 +125,10 @@ def test_a_declined_adjuvant_decision_ignores_the_course():
 
 def test_it_refuses_an_inconsistent_course_naming_the_field():
     case = _signed_high_risk_case()
-    with pytest.raises(FollowUpError) as exc:
-        adjuvant_course_save(
-            case=case, user=make_user(role=roles.NURSE), start=date(2026, 2, 1), planned_end=date(2026, 1, 1)
-        )
-    assert exc.value.field == "planned_end"
+    with pytest.raises(ServiceError) as exc:
+        _course(case, make_user(role=roles.NURSE), date(2026, 2, 1), date(2026, 1, 1))
+    assert exc.value.field == "planned_stop_date"
+    assert not case.therapy_lines.exists()
 
 
 def test_case_changes_regenerate_only_once_the_case_has_a_schedule():

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from cases import roles
-from cases.models import AdjuvantCourse, FollowUpItem
+from cases.models import FollowUpItem, LineInterruption, TherapyLine
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +35,27 @@ def test_a_nurse_regenerates_adds_and_records_the_adjuvant_course(client):
     )
     assert case.followups.filter(source="manual").count() == 1
 
-    response = client.post(url + "adjuvant/", {"start": "2026-02-15", "planned_end": "2026-01-01"})
-    assert "The planned end must be after the start." in response.content.decode()
-    client.post(
-        url + "adjuvant/", {"start": "2026-02-15", "planned_end": "2029-02-15", "dose_mg_per_day": 400}
+    response = client.post(
+        url + "adjuvant/",
+        {"start_date": "2026-02-15", "planned_stop_date": "2026-01-01", "dose_mg_per_day": 400},
     )
-    assert AdjuvantCourse.objects.get(case=case).dose_mg_per_day == 400
-    client.post(url + "interruption/", {"start": "2026-06-01", "end": "2026-07-31", "reason": "Neutropenia"})
+    assert response.status_code == 400
+    assert "Planned stop: 01 Jan 2026 is not after the start (15 Feb 2026)." in response.content.decode()
+    assert not TherapyLine.objects.exists()
+    client.post(
+        url + "adjuvant/",
+        {"start_date": "2026-02-15", "planned_stop_date": "2029-02-15", "dose_mg_per_day": 400},
+    )
+    # The adjuvant course is the treatment course's adjuvant line (issue 13: one model).
+    line = TherapyLine.objects.get(case=case)
+    assert (line.setting, line.drug, line.dose_mg_per_day) == ("adjuvant", "imatinib", 400)
+    assert (line.start_date, line.planned_stop_date, line.stop_date) == (date(2026, 2, 15), date(2029, 2, 15), None)
+    client.post(
+        url + "interruption/",
+        {"start_date": "2026-06-01", "resume_date": "2026-07-31", "reason": "Neutropenia"},
+    )
+    gap = LineInterruption.objects.get(line=line)
+    assert (gap.start_date, gap.resume_date, gap.reason) == (date(2026, 6, 1), date(2026, 7, 31), "Neutropenia")
     first_after = case.followups.filter(phase="post_adjuvant_early").order_by("due_date").first()
     assert first_after.due_date == date(2029, 8, 15)
     body = client.get(url).content.decode()

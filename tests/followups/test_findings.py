@@ -10,9 +10,11 @@ import time_machine
 from django.utils import timezone
 
 from cases import roles
+from cases.course import services as course_svc
 from cases.followups import services as svc
-from cases.models import AdjuvantCourse, Case
+from cases.models import Case, TherapyLine
 from cases.records.assessment import case_assess
+from cases.service_helpers import ServiceError
 from tests.factories import make_case, make_user, signed_report
 
 pytestmark = pytest.mark.django_db
@@ -165,62 +167,51 @@ def test_the_reschedule_page_shows_the_warning_and_keeps_what_was_typed(client, 
 # 3. Adjuvant course: start before surgery, dose outside the usual range -------------------------------------
 
 
+def _adjuvant(case, *, start=date(2026, 2, 15), planned=date(2029, 2, 15), dose=400, why=""):
+    return course_svc.adjuvant_line_save(
+        case=case,
+        user=make_user(role=roles.NURSE),
+        data={
+            "start_date": start,
+            "planned_stop_date": planned,
+            "stop_date": None,
+            "stop_reason": "",
+            "dose_mg_per_day": dose,
+            "dose_override_reason": why,
+        },
+    )
+
+
 def test_it_refuses_an_adjuvant_start_before_the_surgery():
     case = make_case(surgery_date=date(2026, 1, 15))
-    with pytest.raises(svc.FollowUpError) as exc:
-        svc.adjuvant_course_save(
-            case=case,
-            user=make_user(role=roles.NURSE),
-            start=date(2026, 1, 14),
-            planned_end=date(2029, 1, 14),
-            dose_mg_per_day=400,
-        )
-    assert exc.value.field == "start"
+    with pytest.raises(ServiceError) as exc:
+        _adjuvant(case, start=date(2026, 1, 14), planned=date(2029, 1, 14))
+    assert exc.value.field == "start_date"
     assert "15 Jan 2026" in exc.value.message
-    assert not AdjuvantCourse.objects.exists()
+    assert not TherapyLine.objects.exists()
 
 
 @pytest.mark.parametrize("dose", [50, 99, 801, 1000])
 def test_it_refuses_a_dose_outside_imatinibs_usual_range_without_an_override(dose):
     case = make_case()
-    with pytest.raises(svc.FollowUpError) as exc:
-        svc.adjuvant_course_save(
-            case=case,
-            user=make_user(role=roles.NURSE),
-            start=date(2026, 2, 15),
-            planned_end=date(2029, 2, 15),
-            dose_mg_per_day=dose,
-        )
+    with pytest.raises(ServiceError) as exc:
+        _adjuvant(case, dose=dose)
     assert exc.value.field == "dose_mg_per_day"
     assert f"{dose} mg/day" in exc.value.message
     assert "100-800 mg/day" in exc.value.message
-    assert not AdjuvantCourse.objects.exists()
+    assert not TherapyLine.objects.exists()
 
 
 @pytest.mark.parametrize("dose", [100, 400, 800])
 def test_it_accepts_the_usual_doses(dose):
-    case = make_case()
-    course = svc.adjuvant_course_save(
-        case=case,
-        user=make_user(role=roles.NURSE),
-        start=date(2026, 2, 15),
-        planned_end=date(2029, 2, 15),
-        dose_mg_per_day=dose,
-    )
+    course = _adjuvant(make_case(), dose=dose)
+    course.refresh_from_db()
     assert course.dose_mg_per_day == dose
     assert course.dose_override_reason == ""
 
 
 def test_an_unusual_dose_is_kept_with_the_reason_for_the_override():
-    case = make_case()
-    course = svc.adjuvant_course_save(
-        case=case,
-        user=make_user(role=roles.NURSE),
-        start=date(2026, 2, 15),
-        planned_end=date(2029, 2, 15),
-        dose_mg_per_day=50,
-        dose_override_reason="Dose reduced by oncologist for neutropenia",
-    )
+    course = _adjuvant(make_case(), dose=50, why="Dose reduced by oncologist for neutropenia")
     course.refresh_from_db()
     assert (course.dose_mg_per_day, course.dose_override_reason) == (
         50,
@@ -233,10 +224,10 @@ def test_the_adjuvant_form_says_the_dose_in_clinical_words(client):
     client.force_login(make_user(role=roles.NURSE))
     response = client.post(
         f"/followups/case/{case.pk}/adjuvant/",
-        {"start": "2026-02-15", "planned_end": "2029-02-15", "dose_mg_per_day": 1000},
+        {"start_date": "2026-02-15", "planned_stop_date": "2029-02-15", "dose_mg_per_day": 1000},
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "usual imatinib dose is 100-800 mg/day" in body
     assert "less than or equal to" not in body
     assert 'value="1000"' in body  # nothing typed is lost
