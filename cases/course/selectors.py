@@ -252,6 +252,7 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
             dose=_dose(line.dose_mg_per_day),
             changes=tuple((c.change_date, _dose(c.dose_mg_per_day)) for c in line.dose_changes.all()),
             stop_reason=line.get_stop_reason_display().lower() if line.stop_reason else "",
+            gaps=tuple((gap.start_date, gap.resume_date, gap.reason) for gap in line.interruptions.all()),
         )
         for line in sorted(course.lines, key=lambda line: (line.start_date, line.created_at))
     )
@@ -357,6 +358,7 @@ def timeline_words(*, tables: bool = False) -> Words:
         events=_("Events"),
         today=pgettext("timeline", "today"),
         ongoing=_("ongoing"),
+        interrupted=_("interrupted"),
         to=pgettext("from a date to a date", "to"),
         threshold=_("RECIST 1.1 {category} threshold"),
         desc=desc,

@@ -128,12 +128,15 @@ def line_save(
         planned_stop_date=values["planned_stop_date"],
         surgery_date=operation.surgery_date if operation is not None else None,
     )
-    problems = validation.dose_problems(
-        drug=values["drug"],
-        drug_label=_drug_label(values["drug"]),
-        dose=values["dose_mg_per_day"],
-        override_reason=values["dose_override_reason"],
-    ) | problems
+    problems = (
+        validation.dose_problems(
+            drug=values["drug"],
+            drug_label=_drug_label(values["drug"]),
+            dose=values["dose_mg_per_day"],
+            override_reason=values["dose_override_reason"],
+        )
+        | problems
+    )
     if problems:
         raise ServiceError.for_fields(problems)
     if not validation.dose_problems(

@@ -40,6 +40,7 @@ class Bar:
     dose: str  # "400 mg/day"
     changes: tuple[tuple[date, str], ...] = ()  # (day, new dose text)
     stop_reason: str = ""
+    gaps: tuple[tuple[date, date | None, str], ...] = ()  # interruptions: (from, resumed on or None, reason)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Words:
     events: str = "Events"
     today: str = "today"
     ongoing: str = "ongoing"
+    interrupted: str = "interrupted"
     to: str = "to"
     threshold: str = "RECIST 1.1 {category} threshold"
     desc: str = (
@@ -114,6 +116,19 @@ def table_rows(data: TimelineData) -> list[Row]:
         rows.append(Row(bar.start, _("Therapy line"), text + why))
         for day, dose in bar.changes:
             rows.append(Row(day, _("Dose change"), f"{bar.drug} {dose}"))
+        for start, resume, reason in bar.gaps:
+            rows.append(
+                Row(
+                    start,
+                    _("Interruption"),
+                    _("%(drug)s interrupted until %(until)s: %(reason)s")
+                    % {
+                        "drug": bar.drug,
+                        "until": dateformat.format(resume, _("d M Y")) if resume else _("ongoing"),
+                        "reason": reason,
+                    },
+                )
+            )
     names = {
         "scan": _("Scan"),
         "level": _("Drug level"),
@@ -189,6 +204,13 @@ def render_svg(data: TimelineData, *, ident: str = "timeline", words: Words | No
             f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 2):.1f}" height="{BAR_H}" rx="3" fill="{colour}" '
             f'stroke="#495057"><title>{escape(f"{bar.drug} {bar.dose} ({bar.setting}) {bar.start:%Y-%m-%d} {words.to} {until}")}</title></rect>'
         )
+        for gap_start, resume, _reason in bar.gaps:  # an interruption: the bar left white (the table says why)
+            g0, g1 = x(max(gap_start, bar.start)), x(min(resume or data.today, bar.stop or data.today))
+            if g1 > g0:
+                out.append(
+                    f'<rect x="{g0:.1f}" y="{top + 1}" width="{g1 - g0:.1f}" height="{BAR_H - 2}" fill="#ffffff" '
+                    f'stroke="#495057" stroke-dasharray="3 2"><title>{escape(words.interrupted)}</title></rect>'
+                )
         if not bar.stop:  # ongoing: an arrow head at today
             out.append(
                 f'<path d="M{x1:.1f},{top} L{x1 + 7:.1f},{top + BAR_H / 2} L{x1:.1f},{top + BAR_H}" fill="{colour}" stroke="#495057"/>'

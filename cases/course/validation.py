@@ -33,9 +33,10 @@ def line_problems(
     of the case's other lines). Lines that meet on a day (one stops the day the next starts) do not overlap."""
     problems: dict[str, str] = {}
     if planned_stop_date is not None and planned_stop_date <= start_date:
-        problems["planned_stop_date"] = _(
-            "Planned stop: %(stop)s is not after the start (%(start)s)."
-        ) % {"stop": _d(planned_stop_date), "start": _d(start_date)}
+        problems["planned_stop_date"] = _("Planned stop: %(stop)s is not after the start (%(start)s).") % {
+            "stop": _d(planned_stop_date),
+            "start": _d(start_date),
+        }
     if setting == "adjuvant" and surgery_date is not None and start_date < surgery_date:
         problems["start_date"] = _(
             "Started: adjuvant therapy starts after the operation: the surgery was on %(surgery)s, the start "

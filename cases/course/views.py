@@ -103,7 +103,11 @@ KINDS: dict[str, Kind] = {
     "line": Kind(_("therapy line"), TherapyLine, course_forms.LineForm, "case_id", _save_line),
     "dose": Kind(_("dose change"), DoseChange, course_forms.DoseChangeForm, "line__case_id", _save_dose),
     "interruption": Kind(
-        _("interruption"), LineInterruption, course_forms.InterruptionForm, "line__case_id", _save_interruption
+        _("interruption"),
+        LineInterruption,
+        course_forms.InterruptionForm,
+        "line__case_id",
+        _save_interruption,
     ),
     "scan": Kind(_("scan"), ImagingAssessment, course_forms.ScanForm, "case_id", _save_scan),
     "level": Kind(_("drug level"), DrugLevel, course_forms.LevelForm, "case_id", _save_level),

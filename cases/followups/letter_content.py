@@ -23,9 +23,9 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AdjuvantDecision, FollowUpModality, FollowUpSource, FollowUpStatus, Pathway
+from cases.course.selectors import adjuvant_line
 from cases.labels import drug_label
 from cases.models import Case, EscalationStep, FollowUpItem, LetterPurpose, LetterRecipient, SignedReport
-from cases.course.selectors import adjuvant_line
 from cases.models.patient import person_name
 
 # Plain words for the patient: the examination, the risk category, the plan (pathway).

@@ -83,7 +83,9 @@ class FollowUpConflict(FollowUpError):
 # Adjuvant imatinib as delivered
 
 
-def adjuvant_real_end(line: TherapyLine, *, today: date, interruptions: Iterable | None = None) -> date | None:
+def adjuvant_real_end(
+    line: TherapyLine, *, today: date, interruptions: Iterable | None = None
+) -> date | None:
     """The day a line of adjuvant imatinib ends (or ended): its stop date once recorded, else its planned stop
     pushed back by every day of interruption (an interruption still open counts up to today). None: neither is
     recorded."""

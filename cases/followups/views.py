@@ -25,10 +25,10 @@ from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
 from cases.choices import FollowUpStatus
-from cases.csv_safe import with_bom
 from cases.course import forms as course_forms
 from cases.course import services as course_svc
 from cases.course.selectors import adjuvant_line
+from cases.csv_safe import with_bom
 from cases.followups import escalation as esc
 from cases.followups import forms as ff
 from cases.followups import letters as letters_svc
@@ -391,7 +391,9 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "items": items,
         "course": course,
         "interruptions": interruptions,
-        "real_end": svc.adjuvant_real_end(course, today=today, interruptions=interruptions) if course else None,
+        "real_end": svc.adjuvant_real_end(course, today=today, interruptions=interruptions)
+        if course
+        else None,
         "today": today,
         "can_act": _can_act(request),
         "can_review": _can_review(request),
@@ -409,7 +411,8 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "manual_form": forms.get("manual_form") or ff.ManualForm(initial={"window_days": 14}),
         "course_form": forms.get("course_form")
         or course_forms.AdjuvantLineForm(
-            initial={name: getattr(course, name) for name in course_svc.ADJUVANT_FIELDS} | {"version": course.version}
+            initial={name: getattr(course, name) for name in course_svc.ADJUVANT_FIELDS}
+            | {"version": course.version}
             if course
             else None
         ),
@@ -463,6 +466,7 @@ def case_add_item(request: HttpRequest, case_id) -> HttpResponse:
 @require_POST
 def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
+
     def on_record() -> dict:
         line = adjuvant_line(case)
         return {name: getattr(line, name) for name in course_svc.ADJUVANT_FIELDS} | {"version": line.version}

@@ -25,6 +25,7 @@ from cases.models import (
     DoseChange,
     DrugLevel,
     ImagingAssessment,
+    LineInterruption,
     Operation,
     Pathology,
     Patient,
@@ -32,7 +33,6 @@ from cases.models import (
     RecurrenceEvent,
     SignedReport,
     TargetLesion,
-    LineInterruption,
     TherapyLine,
     TreatmentDecision,
 )

@@ -460,6 +460,10 @@ def _course_picture(course: dict[str, Any], snapshot: dict[str, Any], case_short
                 for change in stored["changes"]
             ),
             stop_reason=line["stop_reason"],
+            gaps=tuple(
+                (date.fromisoformat(gap["start"]), _iso_date(gap["resume"]), gap["reason"])
+                for gap in stored.get("interruptions", ())
+            ),
         )
         for line, stored in zip(_course_lines(course), course["lines"], strict=True)
     )

@@ -7,9 +7,9 @@ from cases.models.course import (
     DoseChange,
     DrugLevel,
     ImagingAssessment,
+    LineInterruption,
     RecurrenceEvent,
     TargetLesion,
-    LineInterruption,
     TherapyLine,
 )
 from cases.models.followup import (

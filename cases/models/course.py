@@ -127,7 +127,11 @@ class TherapyLine(_Versioned):
         ordering = ["start_date", "created_at"]
 
     def __str__(self) -> str:
-        dose = f"{float(self.dose_mg_per_day):g} mg/day" if self.dose_mg_per_day is not None else "dose not recorded"
+        dose = (
+            f"{float(self.dose_mg_per_day):g} mg/day"
+            if self.dose_mg_per_day is not None
+            else "dose not recorded"
+        )
         return f"{self.get_drug_display()} {dose} from {self.start_date}"
 
 

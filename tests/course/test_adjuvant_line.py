@@ -23,7 +23,7 @@ from django.urls import reverse
 from cases import roles
 from cases.course import services as svc
 from cases.models import LineInterruption, TherapyLine
-from cases.service_helpers import EditConflict, ServiceError
+from cases.service_helpers import ServiceError
 from tests.course.helpers import line
 from tests.factories import make_case, make_user
 
@@ -105,13 +105,23 @@ def _check_the_migration():
 
     # 3. Ran to its planned end: completed.
     full = Case.objects.create(patient=patient, owner=nurse, ruleset="esmo-2022")
-    course(full, start=date(2023, 1, 1), planned_end=date(2026, 1, 1), actual_end=date(2026, 1, 1), dose_mg_per_day=400)
+    course(
+        full,
+        start=date(2023, 1, 1),
+        planned_end=date(2026, 1, 1),
+        actual_end=date(2026, 1, 1),
+        dose_mg_per_day=400,
+    )
 
     # 4. The course page already has this case's adjuvant imatinib line: the course is merged into it (no second,
     #    overlapping imatinib line), and the course's own history is kept beside the line's.
     both = Case.objects.create(patient=patient, owner=nurse, ruleset="esmo-2022")
     existing = OldLine.objects.create(
-        case=both, setting="adjuvant", drug="imatinib", dose_mg_per_day=Decimal(400), start_date=date(2026, 2, 10)
+        case=both,
+        setting="adjuvant",
+        drug="imatinib",
+        dose_mg_per_day=Decimal(400),
+        start_date=date(2026, 2, 10),
     )
     plan4 = {"start": date(2026, 2, 15), "planned_end": date(2029, 2, 15), "actual_end": None}
     course(both, dose_mg_per_day=400, **plan4)
@@ -129,7 +139,9 @@ def _check_the_migration():
     assert (moved.start_date, moved.planned_stop_date, moved.stop_date, moved.stop_reason) == (
         date(2026, 2, 15), date(2029, 2, 15), None, ""
     )  # fmt: skip
-    gaps = list(LineInterruption.objects.filter(line=moved).values_list("start_date", "resume_date", "reason"))
+    gaps = list(
+        LineInterruption.objects.filter(line=moved).values_list("start_date", "resume_date", "reason")
+    )
     assert gaps == [(date(2026, 6, 1), date(2026, 7, 31), "Neutropenia")]
     # Who changed what, and when, is still there: the course's two rows, then the move.
     rows = list(TherapyLine.history.filter(id=moved.pk).order_by("history_date", "history_id"))
@@ -137,9 +149,12 @@ def _check_the_migration():
         ("+", _at(15), nurse.pk, 300),
         ("~", _at(16), other.pk, 400),
     ]
-    assert len(rows) == 3 and "treatment course" in rows[2].history_change_reason
+    assert len(rows) == 3
+    assert "treatment course" in rows[2].history_change_reason
     gap_rows = LineInterruption.history.filter(line_id=moved.pk).order_by("history_date")
-    assert [(r.history_type, r.history_date, r.history_user_id) for r in gap_rows][:1] == [("+", _at(17), other.pk)]
+    assert [(r.history_type, r.history_date, r.history_user_id) for r in gap_rows][:1] == [
+        ("+", _at(17), other.pk)
+    ]
 
     stopped = TherapyLine.objects.get(case_id=early.pk)
     assert (stopped.stop_date, stopped.stop_reason, stopped.dose_mg_per_day) == (date(2027, 1, 10), "", None)
@@ -178,7 +193,9 @@ def _adjuvant_form(**values):
 
 
 @pytest.mark.django_db
-def test_the_course_recorded_on_the_follow_up_page_is_the_adjuvant_line_of_the_course_page(client, nurse, surgeon):
+def test_the_course_recorded_on_the_follow_up_page_is_the_adjuvant_line_of_the_course_page(
+    client, nurse, surgeon
+):
     case = make_case(adjuvant_decision="given")
     client.force_login(nurse)
     response = client.post(f"/followups/case/{case.pk}/adjuvant/", _adjuvant_form())
@@ -192,16 +209,26 @@ def test_the_course_recorded_on_the_follow_up_page_is_the_adjuvant_line_of_the_c
     assert "Adjuvant" in page
     assert "Planned stop 15 Feb 2029" in page
     assert "Interrupted 1 Jun 2026 – 31 Jul 2026: Neutropenia" in page
+    # On the timeline, seen in September: the gap in the bar, and its row in the table beside the picture.
+    with time_machine.travel(date(2026, 9, 1), tick=False):
+        client.force_login(surgeon)
+        timeline = client.get(reverse("course:timeline", args=[case.pk])).content.decode()
+    assert 'stroke-dasharray="3 2"><title>interrupted</title>' in timeline
+    assert "Imatinib interrupted until 31 Jul 2026: Neutropenia" in timeline
 
 
 @pytest.mark.django_db
 def test_an_interruption_is_a_course_record_with_its_own_checks(surgeon):
     case = make_case()
-    adjuvant = line(case, surgeon, setting="adjuvant", start=date(2026, 2, 15), stop=date(2026, 12, 1), reason="toxicity")
+    adjuvant = line(
+        case, surgeon, setting="adjuvant", start=date(2026, 2, 15), stop=date(2026, 12, 1), reason="toxicity"
+    )
 
     def gap(start, resume, reason="Neutropenia"):
         return svc.interruption_save(
-            case=case, user=surgeon, data={"line": adjuvant.pk, "start_date": start, "resume_date": resume, "reason": reason}
+            case=case,
+            user=surgeon,
+            data={"line": adjuvant.pk, "start_date": start, "resume_date": resume, "reason": reason},
         )
 
     with pytest.raises(ServiceError) as before:
@@ -235,7 +262,10 @@ def test_the_course_page_adds_edits_and_deletes_an_interruption(client, surgeon)
     assert refused.status_code == 400
     assert "is before the start of the line" in refused.content.decode()
     assert 'value="Rash"' in refused.content.decode()  # nothing typed is lost
-    assert client.post(url, {"line": adjuvant.pk, "start_date": "2026-04-01", "reason": "Rash"}).status_code == 302
+    assert (
+        client.post(url, {"line": adjuvant.pk, "start_date": "2026-04-01", "reason": "Rash"}).status_code
+        == 302
+    )
     gap = LineInterruption.objects.get()
     edit = reverse("course:edit", args=[case.pk, "interruption", gap.pk])
     ok = client.post(edit, {"line": adjuvant.pk, "start_date": "2026-04-01", "resume_date": "2026-04-20",
@@ -249,7 +279,9 @@ def test_the_course_page_adds_edits_and_deletes_an_interruption(client, surgeon)
     assert late.status_code == 409
     gap.refresh_from_db()
     assert gap.resume_date == date(2026, 4, 20)
-    client.post(reverse("course:delete", args=[case.pk, "interruption", gap.pk]), {"confirm": "yes", "version": 2})
+    client.post(
+        reverse("course:delete", args=[case.pk, "interruption", gap.pk]), {"confirm": "yes", "version": 2}
+    )
     assert not LineInterruption.objects.exists()
     assert LineInterruption.history.filter(history_type="-").count() == 1
 
@@ -283,7 +315,12 @@ def test_the_follow_up_page_is_told_when_the_line_changed_since_it_opened(client
 def test_the_usual_dose_check_applies_on_the_course_page_too(client, surgeon):
     case = make_case()
     client.force_login(surgeon)
-    form = {"setting": "advanced_1", "drug": "imatinib", "dose_mg_per_day": "1000", "start_date": "2026-03-01"}
+    form = {
+        "setting": "advanced_1",
+        "drug": "imatinib",
+        "dose_mg_per_day": "1000",
+        "start_date": "2026-03-01",
+    }
     refused = client.post(reverse("course:add", args=[case.pk, "line"]), form)
     assert refused.status_code == 400
     assert "usual imatinib dose is 100-800 mg/day" in refused.content.decode()
@@ -310,7 +347,14 @@ def test_a_planned_stop_is_after_the_start_and_an_adjuvant_line_starts_after_the
     assert early.value.field == "start_date"
     assert "15 Jan 2026" in early.value.message
     # Neoadjuvant imatinib is given before the operation: no such check.
-    line(case, surgeon, setting="neoadjuvant", start=date(2025, 6, 1), stop=date(2026, 1, 1), reason="completed")
+    line(
+        case,
+        surgeon,
+        setting="neoadjuvant",
+        start=date(2025, 6, 1),
+        stop=date(2026, 1, 1),
+        reason="completed",
+    )
 
 
 @pytest.mark.django_db

@@ -278,3 +278,41 @@ def test_the_progression_options_read_in_chinese(surgeon):
     section = _progression_section(_draft_html(case))
     assert "伊马替尼剂量由 400 mg/日 增至 800 mg/日" in section
     assert english_runs(section, {"RECIST", "Choi"}) == []
+
+
+def test_the_report_prints_an_adjuvant_lines_planned_stop_and_interruptions(surgeon, coordinator, chair):
+    """Issue 13: the follow-up page's adjuvant course is the adjuvant line: its planned stop and interruptions are
+    printed in the course table and drawn on the timeline (a white, dashed gap), and frozen at signing."""
+    case = contract_example_case()
+    adjuvant = line(case, surgeon, setting="adjuvant", start=date(2026, 2, 15), planned_stop=date(2029, 2, 15))
+    svc.interruption_save(
+        case=case,
+        user=surgeon,
+        data={
+            "line": adjuvant.pk,
+            "start_date": date(2026, 6, 1),
+            "resume_date": date(2026, 7, 31),
+            "reason": "Neutropenia",
+        },
+    )
+    html = _draft_html(case)
+    assert "Ongoing (planned stop 2029-02-15)" in html
+    assert "interrupted 2026-06-01 to 2026-07-31: Neutropenia" in html
+    assert 'stroke-dasharray="3 2"><title>interrupted</title>' in html
+    report = signed_report(coordinator=coordinator, chair=chair, case=case)
+    text = _flat(" ".join(pdf_pages_text(bytes(report.pdf))))
+    assert "interrupted 2026-06-01 to 2026-07-31: Neutropenia" in text
+    # Frozen: the interruption edited after signing does not change the signed page; the report is stale.
+    gap = adjuvant.interruptions.get()
+    svc.interruption_save(
+        case=case,
+        user=surgeon,
+        interruption=gap,
+        expected_version=gap.version,
+        data={"line": adjuvant.pk, "start_date": date(2026, 6, 1), "resume_date": None, "reason": "Neutropenia"},
+    )
+    stored = SignedReport.objects.get(pk=report.pk).snapshot["course"]["lines"][0]["interruptions"]
+    assert stored == [{"start": "2026-06-01", "resume": "2026-07-31", "reason": "Neutropenia"}]
+    assert Case.objects.get(pk=case.pk).changed_since_signed
+    assert any("Interruption 2026-06-01 of the imatinib line" in change.section + " " + change.field
+               for change in changes_since_signed(case))  # fmt: skip

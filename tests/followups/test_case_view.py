@@ -49,13 +49,21 @@ def test_a_nurse_regenerates_adds_and_records_the_adjuvant_course(client):
     # The adjuvant course is the treatment course's adjuvant line (issue 13: one model).
     line = TherapyLine.objects.get(case=case)
     assert (line.setting, line.drug, line.dose_mg_per_day) == ("adjuvant", "imatinib", 400)
-    assert (line.start_date, line.planned_stop_date, line.stop_date) == (date(2026, 2, 15), date(2029, 2, 15), None)
+    assert (line.start_date, line.planned_stop_date, line.stop_date) == (
+        date(2026, 2, 15),
+        date(2029, 2, 15),
+        None,
+    )
     client.post(
         url + "interruption/",
         {"start_date": "2026-06-01", "resume_date": "2026-07-31", "reason": "Neutropenia"},
     )
     gap = LineInterruption.objects.get(line=line)
-    assert (gap.start_date, gap.resume_date, gap.reason) == (date(2026, 6, 1), date(2026, 7, 31), "Neutropenia")
+    assert (gap.start_date, gap.resume_date, gap.reason) == (
+        date(2026, 6, 1),
+        date(2026, 7, 31),
+        "Neutropenia",
+    )
     first_after = case.followups.filter(phase="post_adjuvant_early").order_by("due_date").first()
     assert first_after.due_date == date(2029, 8, 15)
     body = client.get(url).content.decode()
