@@ -16,6 +16,14 @@ from guidelines.response import ATTENUATION_HU, DIAMETER_MM, MAX_TARGET_LESIONS
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def initial_values(values: dict) -> dict:
+    """A record's values as a form shows them: a stored decimal as typed (400, not 400.0; 37.5 stays 37.5)."""
+    return {
+        name: format(value.normalize(), "f") if isinstance(value, Decimal) else value
+        for name, value in values.items()
+    }
+
+
 def _blank(label: str, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 

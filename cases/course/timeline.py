@@ -204,7 +204,11 @@ def render_svg(data: TimelineData, *, ident: str = "timeline", words: Words | No
             f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 2):.1f}" height="{BAR_H}" rx="3" fill="{colour}" '
             f'stroke="#495057"><title>{escape(f"{bar.drug} {bar.dose} ({bar.setting}) {bar.start:%Y-%m-%d} {words.to} {until}")}</title></rect>'
         )
-        for gap_start, resume, _reason in bar.gaps:  # an interruption: the bar left white (the table says why)
+        for (
+            gap_start,
+            resume,
+            _reason,
+        ) in bar.gaps:  # an interruption: the bar left white (the table says why)
             g0, g1 = x(max(gap_start, bar.start)), x(min(resume or data.today, bar.stop or data.today))
             if g1 > g0:
                 out.append(

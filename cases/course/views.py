@@ -141,7 +141,7 @@ def _initial(obj) -> dict:
             values[f"organ_{lesion.position}"] = lesion.organ
             values[f"diameter_{lesion.position}"] = lesion.diameter_mm
             values[f"hu_{lesion.position}"] = lesion.attenuation_hu
-    return values
+    return course_forms.initial_values(values)
 
 
 def _form(kind: Kind, case: Case, *args, **kwargs) -> forms.Form:

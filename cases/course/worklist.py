@@ -173,10 +173,19 @@ def _level_due(*, case_id, record_pk, due: date, user, reason: str) -> None:
 
 
 def line_saved(line: TherapyLine, *, user) -> None:
-    """A new line (or its start moved): a response-assessment scan is due after its start."""
+    """A new line (or its start moved): a response-assessment scan is due after its start. A line whose drug is
+    not one whose trough is measured (a correction from imatinib, say) cancels the levels its dose changes asked
+    for."""
     _scan_due(
         case_id=line.case_id, record_pk=line.pk, since=line.start_date, user=user, reason="New therapy line"
     )
+    if line.drug not in RULES.level_drugs:
+        asked = FollowUpItem.objects.filter(
+            source=FollowUpSource.DRUG_LEVEL,
+            status=FollowUpStatus.PENDING,
+            course_record__in=line.dose_changes.values("pk"),
+        )
+        _cancel(list(asked), user=user, reason=f"no trough level is measured for {line.drug}")
 
 
 def dose_change_saved(change: DoseChange, *, user) -> None:

@@ -28,13 +28,17 @@ from cases.choices import (
 from cases.labels import phase_label
 from guidelines.rulesets.course_worklist import COURSE_WORKLIST
 
+#: The widest tolerance window (± days): checked by the database too, so that the worklist's tabs can bound their
+#: date ranges by it (cases/followups/worklist.py tab_q) and count from an index range, not the whole table.
+MAX_WINDOW_DAYS = 180
+
 
 class FollowUpItem(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="followups")
     due_date = models.DateField("due date")
     window_days = models.PositiveSmallIntegerField(
-        "tolerance window (± days)", default=14, validators=[MaxValueValidator(180)]
+        "tolerance window (± days)", default=14, validators=[MaxValueValidator(MAX_WINDOW_DAYS)]
     )
     window_start = models.DateField(editable=False)
     window_end = models.DateField(editable=False)
@@ -94,6 +98,9 @@ class FollowUpItem(models.Model):
             models.Index(fields=["case", "status"], name="followup_case_status"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_days__lte=MAX_WINDOW_DAYS), name="followup_window_at_most_180_days"
+            ),
             # One item per engine visit per case, whatever its status: regeneration can never duplicate.
             models.UniqueConstraint(
                 fields=["case", "schedule_key"],

@@ -284,7 +284,9 @@ def test_the_report_prints_an_adjuvant_lines_planned_stop_and_interruptions(surg
     """Issue 13: the follow-up page's adjuvant course is the adjuvant line: its planned stop and interruptions are
     printed in the course table and drawn on the timeline (a white, dashed gap), and frozen at signing."""
     case = contract_example_case()
-    adjuvant = line(case, surgeon, setting="adjuvant", start=date(2026, 2, 15), planned_stop=date(2029, 2, 15))
+    adjuvant = line(
+        case, surgeon, setting="adjuvant", start=date(2026, 2, 15), planned_stop=date(2029, 2, 15)
+    )
     svc.interruption_save(
         case=case,
         user=surgeon,
@@ -309,7 +311,12 @@ def test_the_report_prints_an_adjuvant_lines_planned_stop_and_interruptions(surg
         user=surgeon,
         interruption=gap,
         expected_version=gap.version,
-        data={"line": adjuvant.pk, "start_date": date(2026, 6, 1), "resume_date": None, "reason": "Neutropenia"},
+        data={
+            "line": adjuvant.pk,
+            "start_date": date(2026, 6, 1),
+            "resume_date": None,
+            "reason": "Neutropenia",
+        },
     )
     stored = SignedReport.objects.get(pk=report.pk).snapshot["course"]["lines"][0]["interruptions"]
     assert stored == [{"start": "2026-06-01", "resume": "2026-07-31", "reason": "Neutropenia"}]

@@ -89,6 +89,25 @@ def test_a_dose_change_of_another_drug_asks_for_no_level(case, surgeon):
     assert items(case, FollowUpSource.DRUG_LEVEL) == []
 
 
+def test_a_line_corrected_away_from_imatinib_cancels_the_trough_levels_its_dose_changes_asked_for(
+    case, surgeon
+):
+    the_line = line(case, surgeon, start=date(2026, 2, 1))
+    dose_change(case, surgeon, the_line)
+    (due_level,) = items(case, FollowUpSource.DRUG_LEVEL)
+    the_line.refresh_from_db()
+    svc.line_save(
+        case=case, user=surgeon, line=the_line, expected_version=the_line.version,
+        data={"setting": "advanced_1", "drug": "sunitinib", "dose_mg_per_day": Decimal(50),
+              "start_date": date(2026, 2, 1), "stop_date": None, "stop_reason": "", "notes": ""},
+    )  # fmt: skip
+    due_level.refresh_from_db()
+    assert due_level.status == FollowUpStatus.CANCELLED
+    assert "no trough level is measured for sunitinib" in due_level.reason
+    # The scans due after the line's start and after its dose change stay: a scan is due whatever the drug.
+    assert [i.status for i in items(case, FollowUpSource.DOSE_SCAN)] == ["pending", "pending"]
+
+
 def test_imatinib_stopped_by_a_dose_change_to_zero_asks_for_no_level(case, surgeon):
     dose_change(case, surgeon, line(case, surgeon, start=date(2026, 2, 1)), dose=0)
     assert items(case, FollowUpSource.DRUG_LEVEL) == []

@@ -1,0 +1,89 @@
+"""Issue 16: "counts that don't scan the whole table on every request".
+
+The worklist's "due" and "upcoming" tabs bound `window_end` from above by the widest window a follow-up item can
+have (± 180 days, a database check), so that counting them reads a short index range. These tests show that the
+bound selects exactly the rows of the tabs' definitions (cases/followups/worklist.py), whatever the windows, and
+that the database refuses a wider window (the bound would otherwise miss it).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from cases.followups.worklist import base_items, tab_counts
+from cases.models import FollowUpItem
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 3)
+
+
+def _by_definition(item: FollowUpItem, tab: str) -> bool:
+    """The tabs as the worklist's docstring defines them, in plain Python."""
+    if tab == "all":
+        return True
+    if item.status != "pending":
+        return False
+    if tab == "overdue":
+        return item.window_end < TODAY
+    if tab == "due":
+        return item.window_start <= TODAY <= item.window_end
+    if tab == "upcoming":
+        return item.window_start > TODAY and item.due_date <= TODAY + timedelta(days=30)
+    raise AssertionError(tab)
+
+
+def test_the_bounded_tabs_hold_exactly_the_rows_of_their_definition():
+    case = make_case()
+    rng = random.Random(16)
+    items = []
+    # Every window width from 0 to 180 days, due dates from two years ago to two years ahead, and the edges: a
+    # window that ends today, opens tomorrow, is 180 days wide around today.
+    for _n in range(600):
+        window = rng.choice((0, 1, 7, 14, 30, 90, 179, 180, rng.randint(0, 180)))
+        due = TODAY + timedelta(days=rng.randint(-730, 730))
+        items.append((due, window))
+    items += [(TODAY - timedelta(days=14), 14), (TODAY + timedelta(days=15), 14), (TODAY + timedelta(days=180), 180),
+              (TODAY - timedelta(days=180), 180), (TODAY + timedelta(days=30), 0), (TODAY + timedelta(days=31), 0)]  # fmt: skip
+    FollowUpItem.objects.bulk_create(
+        FollowUpItem(
+            case=case, due_date=due, window_days=window, window_start=due - timedelta(days=window),
+            window_end=due + timedelta(days=window), modality="ct_or_mri", schedule_key=f"k{n}",
+            status=rng.choice(("pending", "pending", "pending", "done", "cancelled")),
+        )
+        for n, (due, window) in enumerate(items)
+    )  # fmt: skip
+    every = list(FollowUpItem.objects.all())
+    counts = tab_counts(base_items(), TODAY)
+    for tab in ("overdue", "due", "upcoming", "all"):
+        assert counts[tab] == sum(_by_definition(item, tab) for item in every), tab
+    assert counts["due"] > 0
+    assert counts["upcoming"] > 0
+    assert counts["overdue"] > 0
+
+
+def test_home_counts_three_tabs_without_reading_every_item():
+    """The three tabs home shows, in one query of one COUNT each, each on a bounded range of window_end."""
+    with CaptureQueriesContext(connection) as ctx:
+        tab_counts(base_items(), TODAY, tabs=("overdue", "due", "upcoming"))
+    assert len(ctx.captured_queries) == 1
+    overdue, due, upcoming = ctx.captured_queries[0]["sql"].split("SELECT COUNT(*)")[1:]
+    assert "2027-11-28" in due  # window_end <= today + 2 x 180 days
+    assert "2027-07-01" in upcoming  # window_end <= today + 30 + 180 days
+    assert "2027" not in overdue
+
+
+def test_the_database_refuses_a_window_wider_than_180_days():
+    case = make_case()
+    due = TODAY
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FollowUpItem.objects.create(
+            case=case, due_date=due, window_days=181, window_start=due - timedelta(days=181),
+            window_end=due + timedelta(days=181), modality="ct_or_mri",
+        )  # fmt: skip
