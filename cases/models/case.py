@@ -89,6 +89,10 @@ class Case(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["risk_category"]),
             models.Index(fields=["-updated_at"]),
+            # The few archived cases, found without reading every case (the worklist leaves them out, issue 16).
+            models.Index(
+                fields=["archived_at"], condition=models.Q(archived_at__isnull=False), name="case_archived"
+            ),
         ]
         # Capabilities, granted to the role groups in cases/roles.py (the permission matrix is in the README).
         permissions = [

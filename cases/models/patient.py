@@ -68,7 +68,13 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
-        indexes = [models.Index(fields=["family_name", "given_name"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            # The few archived patients, found without reading every patient (issue 16).
+            models.Index(
+                fields=["archived_at"], condition=models.Q(archived_at__isnull=False), name="patient_archived"
+            ),
+        ]
 
     def __str__(self) -> str:
         if (translation.get_language() or "").startswith("zh"):
