@@ -87,9 +87,10 @@ class FollowUpItem(models.Model):
         indexes = [
             # Worklist: tabs are ranges on (status, window); "all" walks due_date; counts read the covering index.
             models.Index(fields=["status", "due_date"], name="followup_status_due"),
+            # (The nurse too: "mine and unassigned" is counted from this index alone, issue 16.)
             models.Index(
-                fields=["status", "window_end", "window_start", "due_date", "case"],
-                name="followup_status_window",
+                fields=["status", "window_end", "window_start", "due_date", "case", "responsible_nurse"],
+                name="followup_status_window_nurse",
             ),
             models.Index(fields=["due_date", "id"], name="followup_due_id"),
             models.Index(
