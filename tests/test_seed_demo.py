@@ -97,3 +97,16 @@ def test_finalised_cases_come_signed_with_their_followups():
     assert not SignedReport.objects.filter(case__in=discussed).exists()
     upcoming = MdtMeeting.objects.get(title="Weekly GIST MDT (next)")
     assert upcoming.items.count() == 2
+
+
+def test_it_adds_three_ten_year_courses_one_of_them_resected_with_its_adjuvant_line():
+    from cases.models import LineInterruption, TherapyLine
+
+    output = seed("--password", "demo-password-x")
+    assert "Ten-year treatment courses: 3 added." in output
+    adjuvant = TherapyLine.objects.get(setting="adjuvant")
+    assert (adjuvant.drug, adjuvant.stop_reason) == ("imatinib", "completed")
+    assert LineInterruption.objects.filter(line=adjuvant).count() == 1
+    assert TherapyLine.objects.filter(case=adjuvant.case).count() == 3
+    assert TherapyLine.objects.values("case").distinct().count() == 3
+    assert "Ten-year treatment courses: 0 added." in seed("--password", "demo-password-x")

@@ -109,14 +109,100 @@ def long_course(*, case: Case, user, start: date) -> None:
         )
 
 
+# Sum of the target lesions' diameters (mm) at each scan of the resected course, by month after surgery: the
+# recurrence (baseline), a response to imatinib 400, progression (month 84), a response to 800, progression again
+# (month 99), then sunitinib holds it.
+_RESECTED_BURDEN = {54: 80, 57: 70, 60: 60, 63: 55, 84: 65, 87: 58, 99: 70, 102: 68}
+
+
+def _resected_burden(month: int) -> float:
+    if month in _RESECTED_BURDEN:
+        return _RESECTED_BURDEN[month]
+    if month < 84:
+        return 50  # the nadir on imatinib 400 (month 66: 80 -> 50 mm, -37.5%: PR)
+    if month < 99:
+        return 55  # on 800 mg: +10% from the 50 mm nadir, SD
+    return 66  # sunitinib: stable against its baseline (70 mm at month 99)
+
+
+def resected_course(*, case: Case, user, surgery: date) -> None:
+    """A resected gastric GIST's ten years: adjuvant imatinib 400 mg/day for 3 years from 35 days after surgery,
+    interrupted 3 weeks for neutropenia, completed; recurrence in the liver at month 54 found on a scheduled scan;
+    imatinib 400 (advanced, line 1) from month 55, 800 from month 85 after progression, then sunitinib (line 2)
+    from month 100 after progression again. A CT every 3 months from the recurrence, trough levels on imatinib."""
+    start = surgery + timedelta(days=35)
+    adjuvant = svc.line_save(
+        case=case,
+        user=user,
+        data={"setting": "adjuvant", "drug": "imatinib", "dose_mg_per_day": Decimal(400), "start_date": start,
+              "planned_stop_date": months_after(start, 36), "stop_date": months_after(start, 36),
+              "stop_reason": "completed", "notes": ""},
+    )  # fmt: skip
+    svc.interruption_save(
+        case=case,
+        user=user,
+        data={"line": adjuvant.pk, "start_date": date(start.year, start.month + 5, 1),
+              "resume_date": date(start.year, start.month + 5, 22), "reason": "Grade 3 neutropenia"},
+    )  # fmt: skip
+    svc.event_save(
+        case=case,
+        user=user,
+        data={"event_date": months_after(surgery, 54), "found_by": "scheduled_scan", "site_liver": True},
+    )
+    imatinib = svc.line_save(
+        case=case,
+        user=user,
+        data={"setting": "advanced_1", "drug": "imatinib", "dose_mg_per_day": Decimal(400),
+              "start_date": months_after(surgery, 55), "stop_date": months_after(surgery, 100),
+              "stop_reason": "progression", "notes": ""},
+    )  # fmt: skip
+    svc.dose_change_save(
+        case=case,
+        user=user,
+        data={"line": imatinib.pk, "change_date": months_after(surgery, 85), "dose_mg_per_day": Decimal(800),
+              "reason": "Progression on 400 mg/day"},
+    )  # fmt: skip
+    svc.line_save(
+        case=case,
+        user=user,
+        data={"setting": "advanced_2", "drug": "sunitinib", "dose_mg_per_day": Decimal(50),
+              "start_date": months_after(surgery, 100), "stop_date": None, "stop_reason": "",
+              "notes": "4 weeks on, 2 off"},
+    )  # fmt: skip
+    for month in range(54, 121, 3):
+        total = _resected_burden(month)
+        big = round(total * 0.6, 1)
+        svc.scan_save(
+            case=case,
+            user=user,
+            data={"scan_date": months_after(surgery, month), "modality": "ct"},
+            lesions=[
+                {"organ": "liver", "diameter_mm": Decimal(str(big)), "attenuation_hu": Decimal(70)},
+                {
+                    "organ": "liver",
+                    "diameter_mm": Decimal(str(round(total - big, 1))),
+                    "attenuation_hu": Decimal(70),
+                },
+            ],  # fmt: skip
+        )
+    for month in range(57, 99, 3):
+        svc.level_save(
+            case=case,
+            user=user,
+            data={"sample_date": months_after(surgery, month), "trough_ng_ml": Decimal(950 if month == 81 else 1250),
+                  "hours_since_dose": Decimal(24)},
+        )  # fmt: skip
+
+
 #: The demo's long courses: (date of diagnosis, primary site, size in cm). Liver and peritoneal metastases.
 LONG_COURSES = ((date(2016, 2, 1), "stomach", "9.5"), (date(2016, 9, 5), "small_intestine", "12"))
 
 
 @transaction.atomic
 def demo_long_courses(*, user, patients: list[dict]) -> int:
-    """A metastatic case with a ten-year course for each of `patients` (seed_demo's patient fields) not on record
-    yet; returns how many were added."""
+    """A metastatic case with a ten-year course for each of the first `patients` (seed_demo's patient fields, one
+    per LONG_COURSES) not on record yet, and a resected case with its adjuvant line and recurrence (resected_course)
+    for the one after them; returns how many were added."""
     from cases.records.services import case_create, case_save_step  # the records services import much
 
     added = 0
@@ -131,4 +217,31 @@ def demo_long_courses(*, user, patients: list[dict]) -> int:
         case_save_step(case=case, step="presentation", data=presentation, user=user)
         long_course(case=Case.objects.get(pk=case.pk), user=user, start=diagnosis + timedelta(days=21))
         added += 1
+    if len(patients) > len(LONG_COURSES) and not Patient.objects.filter(mrn=patients[-1]["mrn"]).exists():
+        added += _demo_resected(user=user, fields=patients[-1])
     return added
+
+
+#: The resected course's patient: (date of diagnosis, date of surgery); a 7 cm gastric GIST, 8 mitoses/5 mm².
+RESECTED = (date(2016, 1, 18), date(2016, 3, 1))
+
+
+def _demo_resected(*, user, fields: dict) -> int:
+    from cases.records.services import case_create, case_save_step  # the records services import much
+
+    diagnosis, surgery = RESECTED
+    case = case_create(**fields, diagnosis_date=diagnosis, ruleset=None, user=user)
+    steps = (
+        ("presentation", {"presentation": "localized", "site": "stomach", "size_cm": Decimal(7),
+                          "gastric_location": "body", "histology_confirmed": True, "cd117": "positive",
+                          "dog1": "positive", "eus_features": [], "clinical_features": []}),
+        ("operation", {"resected": True, "surgery_date": surgery, "approach_used": "open", "margin": "R0",
+                       "rupture_grade": "none"}),
+        ("pathology", {"mitoses_per_5mm2": 8, "genotype": "kit_exon_11", "adjuvant_decision": "given",
+                       "adjuvant_start": surgery + timedelta(days=35), "adjuvant_dose_mg": 400,
+                       "adjuvant_planned_months": 36}),
+    )  # fmt: skip
+    for step, data in steps:
+        case_save_step(case=case, step=step, data=data, user=user)
+    resected_course(case=Case.objects.get(pk=case.pk), user=user, surgery=surgery)
+    return 1

@@ -175,11 +175,14 @@ def scan_responses(course: Course) -> list[ScanResponse]:
     """One row per scan, in date order, with its RECIST 1.1 and Choi response against the chosen baseline."""
     scans = sorted(course.scans, key=lambda s: (s.scan_date, s.created_at))
     engine = {s.pk: engine_scan(s) for s in scans}
+    # An adjuvant line follows a complete resection: no measurable disease, so no response to read against it
+    # (RECIST 1.1 measures disease present at baseline). A scan at recurrence starts the measurements.
+    measured = [line for line in course.lines if line.setting != LineSetting.ADJUVANT]
     rows = []
     for index, scan in enumerate(scans):
         current = engine[scan.pk]
         row = ScanResponse(scan=scan, sum_mm=current.sum_mm, mean_hu=current.mean_attenuation_hu)
-        line = _line_in_effect(course.lines, scan.scan_date)
+        line = _line_in_effect(measured, scan.scan_date)
         if line is None:
             baseline = scans[0]
             why_none = ""

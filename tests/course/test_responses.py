@@ -112,3 +112,20 @@ def test_after_escalation_to_800_progression_proposes_the_next_line_only(case, s
     advice = progression_advice(case, course, scan_responses(course))
     assert [p.id for p in advice.proposals] == ["progression.focal", "progression.next_line"]
     assert advice.proposals[-1].text.startswith("Next line: sunitinib")
+
+
+def test_an_adjuvant_line_is_no_reference_for_response(surgeon):
+    """Adjuvant therapy follows a complete resection: there is no measurable disease whose response it could show.
+    A scan at recurrence, after (or during) adjuvant imatinib, starts the measurements: it is the baseline, not
+    "no baseline before the start of the adjuvant line"."""
+    case = make_case(surgery_date=date(2020, 1, 10))
+    line(
+        case, surgeon, setting="adjuvant", start=date(2020, 2, 15), stop=date(2023, 2, 15), reason="completed"
+    )
+    recurrence = scan(case, surgeon, date(2024, 6, 1), ("liver", 50), ("liver", 30))  # 80 mm
+    line(case, surgeon, start=date(2024, 6, 10))
+    scan(case, surgeon, date(2024, 9, 1), ("liver", 30), ("liver", 20))  # 50 mm: -37.5%
+    first, second = scan_responses(course_for(case))
+    assert first.is_baseline
+    assert second.baseline == recurrence
+    assert second.recist.category == "PR"

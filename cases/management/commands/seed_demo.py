@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from cases import roles
 from cases.choices import CaseStatus, FollowUpResult
-from cases.course.demo import demo_long_courses
+from cases.course.demo import LONG_COURSES, demo_long_courses
 from cases.followups.services import item_mark_done
 from cases.mdt.services import agenda_add, decision_record, meeting_create, report_sign
 from cases.models import Case, MdtMeeting, Patient
@@ -160,7 +160,7 @@ class Command(BaseCommand):
         self._next_meeting(users)
         self.stdout.write(f"Demo cases: {added} added, {len(DEMOS) - added} already present.")
         courses = demo_long_courses(
-            user=users["surgeon"], patients=[_patient(len(DEMOS) + i) for i in range(2)]
+            user=users["surgeon"], patients=[_patient(len(DEMOS) + i) for i in range(len(LONG_COURSES) + 1)]
         )
         self.stdout.write(f"Ten-year treatment courses: {courses} added.")
 
