@@ -411,8 +411,10 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "manual_form": forms.get("manual_form") or ff.ManualForm(initial={"window_days": 14}),
         "course_form": forms.get("course_form")
         or course_forms.AdjuvantLineForm(
-            initial={name: getattr(course, name) for name in course_svc.ADJUVANT_FIELDS}
-            | {"version": course.version}
+            initial=course_forms.initial_values(
+                {name: getattr(course, name) for name in course_svc.ADJUVANT_FIELDS}
+                | {"version": course.version}
+            )
             if course
             else None
         ),

@@ -294,6 +294,7 @@ def test_the_follow_up_page_is_told_when_the_line_changed_since_it_opened(client
     adjuvant = TherapyLine.objects.get(case=case)
     page = client.get(f"/followups/case/{case.pk}/").content.decode()
     assert 'name="version" value="1"' in page
+    assert 'name="dose_mg_per_day" value="400"' in page  # as typed, not 400.0
     # The surgeon corrects the dose on the course page...
     svc.line_save(
         case=case, user=surgeon, line=adjuvant, expected_version=1,
@@ -369,3 +370,12 @@ def test_a_line_without_a_recorded_dose_says_so(client, surgeon):
     assert client.get(reverse("records:case", args=[case.pk])).status_code == 200
     assert client.get(reverse("course:timeline", args=[case.pk])).status_code == 200
     assert client.get(reverse("course:edit", args=[case.pk, "line", adjuvant.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_edit_form_shows_stored_numbers_as_typed(client, surgeon):
+    case = make_case()
+    imatinib = line(case, surgeon, start=date(2026, 2, 15), dose=400)
+    client.force_login(surgeon)
+    page = client.get(reverse("course:edit", args=[case.pk, "line", imatinib.pk])).content.decode()
+    assert 'name="dose_mg_per_day" value="400"' in page
