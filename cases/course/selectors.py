@@ -51,6 +51,7 @@ class Course:
     scans: list[ImagingAssessment]
     levels: list[DrugLevel]
     events: list[RecurrenceEvent]
+    surgery_date: date | None = None  # the operation's: a neoadjuvant line's tumour is gone after it
 
 
 @dataclass
@@ -139,7 +140,14 @@ def course_for(case: Case) -> Course:
     scans = list(ImagingAssessment.objects.filter(case=case).prefetch_related("lesions"))
     levels = list(DrugLevel.objects.filter(case=case))
     events = list(RecurrenceEvent.objects.filter(case=case))
-    return Course(lines=lines, scans=scans, levels=levels, events=events)
+    operation = case.section("operation")
+    return Course(
+        lines=lines,
+        scans=scans,
+        levels=levels,
+        events=events,
+        surgery_date=operation.surgery_date if operation is not None else None,
+    )
 
 
 def engine_scan(scan: ImagingAssessment) -> Scan:
@@ -171,18 +179,52 @@ def _line_in_effect(lines: list[TherapyLine], day: date) -> TherapyLine | None:
     return max(started, key=lambda line: line.start_date) if started else None
 
 
+def _response_lines(course: Course, day: date) -> list[TherapyLine]:
+    """The lines a scan of `day` can be read against. Not an adjuvant line: it follows a complete resection, so
+    there is no measurable disease whose response it could show (RECIST 1.1 measures disease present at
+    baseline). Not a neoadjuvant line after the operation: the tumour it treated was removed."""
+    return [
+        line
+        for line in course.lines
+        if line.setting != LineSetting.ADJUVANT
+        and not (
+            line.setting == LineSetting.NEOADJUVANT
+            and course.surgery_date is not None
+            and course.surgery_date < day
+        )
+    ]
+
+
 def scan_responses(course: Course) -> list[ScanResponse]:
     """One row per scan, in date order, with its RECIST 1.1 and Choi response against the chosen baseline."""
     scans = sorted(course.scans, key=lambda s: (s.scan_date, s.created_at))
     engine = {s.pk: engine_scan(s) for s in scans}
     # An adjuvant line follows a complete resection: no measurable disease, so no response to read against it
     # (RECIST 1.1 measures disease present at baseline). A scan at recurrence starts the measurements.
-    measured = [line for line in course.lines if line.setting != LineSetting.ADJUVANT]
+    # The baseline of each line a response is read against: the last scan on or before its start.
+    line_baselines = set()
+    for line in course.lines:
+        before = [s for s in scans if s.scan_date <= line.start_date]
+        if before and line.setting != LineSetting.ADJUVANT:
+            line_baselines.add(before[-1].pk)
     rows = []
     for index, scan in enumerate(scans):
         current = engine[scan.pk]
         row = ScanResponse(scan=scan, sum_mm=current.sum_mm, mean_hu=current.mean_attenuation_hu)
-        line = _line_in_effect(measured, scan.scan_date)
+        line = _line_in_effect(_response_lines(course, scan.scan_date), scan.scan_date)
+        if line is None and any(other.start_date <= scan.scan_date for other in course.lines):
+            # After an adjuvant line or the operation that ended a neoadjuvant one: no response to read; the scan
+            # may be the baseline of the line that follows (a recurrence).
+            if scan.pk in line_baselines:
+                row.is_baseline = True
+                row.not_computed = _("Baseline scan: later scans are compared with it.")
+            else:
+                row.not_computed = _(
+                    "No line of therapy for measurable disease on this date (an adjuvant line, or after the "
+                    "operation): no response is read from this scan."
+                )
+            rows.append(row)
+            continue
         if line is None:
             baseline = scans[0]
             why_none = ""
@@ -404,7 +446,9 @@ def progression_advice(case: Case, course: Course, responses: list[ScanResponse]
     if not assessed or not assessed[-1].progression:
         return None
     scan = assessed[-1].scan
-    line = _line_in_effect(course.lines, scan.scan_date)
+    line = _line_in_effect(
+        _response_lines(course, scan.scan_date), scan.scan_date
+    )  # the line PD was read against
     pathology = case.section("pathology")
     proposals = on_progression(
         current_drug=line.drug if line else "",

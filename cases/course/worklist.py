@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from cases.choices import FollowUpModality, FollowUpSource, FollowUpStatus, ResultAttention
 from cases.models import DoseChange, DrugLevel, FollowUpItem, ImagingAssessment, TherapyLine
+from cases.models.course import LineSetting
 from cases.service_helpers import record_history
 from guidelines import add_months
 from guidelines.drug_levels import IMATINIB_TROUGH, trough_level
@@ -118,6 +119,15 @@ def _answered_by(items: list[FollowUpItem], day: date) -> list[FollowUpItem]:
     ]
 
 
+def _pending_of(source: str, record_pks) -> list[FollowUpItem]:
+    """The pending items of `source` made by the records `record_pks`."""
+    return list(
+        FollowUpItem.objects.filter(
+            source=source, course_record__in=record_pks, status=FollowUpStatus.PENDING
+        )
+    )
+
+
 def _pending(case_id, source: str) -> list[FollowUpItem]:
     return list(FollowUpItem.objects.filter(case_id=case_id, source=source, status=FollowUpStatus.PENDING))
 
@@ -176,9 +186,22 @@ def line_saved(line: TherapyLine, *, user) -> None:
     """A new line (or its start moved): a response-assessment scan is due after its start. A line whose drug is
     not one whose trough is measured (a correction from imatinib, say) cancels the levels its dose changes asked
     for."""
-    _scan_due(
-        case_id=line.case_id, record_pk=line.pk, since=line.start_date, user=user, reason="New therapy line"
-    )
+    if line.setting == LineSetting.ADJUVANT:
+        # After a complete resection there is no disease whose response a scan would assess: the surveillance
+        # schedule has the scans (a line changed to adjuvant cancels the one it had).
+        _cancel(
+            _pending_of(FollowUpSource.DOSE_SCAN, [line.pk, *line.dose_changes.values_list("pk", flat=True)]),
+            user=user,
+            reason="an adjuvant line has no response to assess",
+        )
+    else:
+        _scan_due(
+            case_id=line.case_id,
+            record_pk=line.pk,
+            since=line.start_date,
+            user=user,
+            reason="New therapy line",
+        )
     if line.drug not in RULES.level_drugs:
         asked = FollowUpItem.objects.filter(
             source=FollowUpSource.DRUG_LEVEL,
@@ -191,7 +214,10 @@ def line_saved(line: TherapyLine, *, user) -> None:
 def dose_change_saved(change: DoseChange, *, user) -> None:
     """A dose change: a scan is due after it; for imatinib (not stopped), also a trough level on the new dose."""
     case_id = change.line.case_id
-    _scan_due(case_id=case_id, record_pk=change.pk, since=change.change_date, user=user, reason="Dose change")
+    if change.line.setting != LineSetting.ADJUVANT:  # no response to assess after a complete resection
+        _scan_due(
+            case_id=case_id, record_pk=change.pk, since=change.change_date, user=user, reason="Dose change"
+        )
     if change.line.drug in RULES.level_drugs and change.dose_mg_per_day > 0:  # no trough of a stopped drug
         _level_due(
             case_id=case_id,

@@ -129,3 +129,35 @@ def test_an_adjuvant_line_is_no_reference_for_response(surgeon):
     assert first.is_baseline
     assert second.baseline == recurrence
     assert second.recist.category == "PR"
+
+
+def test_a_scan_between_lines_is_no_response_to_the_line_that_ended(surgeon):
+    """Neoadjuvant imatinib, surgery, adjuvant imatinib completed, then a recurrence: the recurrence scan is not read
+    against the scan taken before neoadjuvant therapy (no line is running; it is the baseline of the line that
+    follows), and a scan taken between lines that no line takes as its baseline is not assessed."""
+    case = make_case(surgery_date=date(2020, 6, 10))
+    line(
+        case,
+        surgeon,
+        setting="neoadjuvant",
+        start=date(2020, 1, 1),
+        stop=date(2020, 6, 1),
+        reason="completed",
+    )
+    scan(case, surgeon, date(2019, 12, 20), ("primary", 100))
+    scan(case, surgeon, date(2020, 5, 20), ("primary", 70))  # -30%: PR on neoadjuvant imatinib
+    line(
+        case, surgeon, setting="adjuvant", start=date(2020, 7, 15), stop=date(2023, 7, 15), reason="completed"
+    )
+    between = scan(case, surgeon, date(2024, 3, 1), ("liver", 10))
+    recurrence = scan(case, surgeon, date(2024, 6, 1), ("liver", 30), ("liver", 10))  # 40 mm
+    line(case, surgeon, start=date(2024, 6, 10))
+    scan(case, surgeon, date(2024, 9, 1), ("liver", 20), ("liver", 5))  # 25 mm: -37.5%
+    rows = {row.scan.pk: row for row in scan_responses(course_for(case))}
+    assert rows[between.pk].recist is None
+    assert not rows[between.pk].is_baseline
+    assert "No line of therapy for measurable disease on this date" in rows[between.pk].not_computed
+    assert rows[recurrence.pk].recist is None
+    assert rows[recurrence.pk].is_baseline
+    last = scan_responses(course_for(case))[-1]
+    assert (last.baseline, last.recist.category) == (recurrence, "PR")

@@ -371,3 +371,22 @@ def test_the_digest_says_a_result_is_to_review_not_that_a_scan_is_due(case, surg
         in (message.body)
     )
     assert "due now" not in message.body
+
+
+def test_an_adjuvant_line_puts_no_response_scan_due(surgeon):
+    """Adjuvant imatinib follows a complete resection: there is no disease whose response a scan would assess (the
+    surveillance schedule has its own scans). A line changed to adjuvant cancels the response scan it had."""
+    case = make_case(surgery_date=date(2024, 1, 10))
+    adjuvant = line(case, surgeon, setting="adjuvant", start=date(2024, 2, 15))
+    dose_change(case, surgeon, adjuvant, day=date(2024, 6, 1), dose=300)
+    assert items(case, FollowUpSource.DOSE_SCAN) == []
+    other = line(case, surgeon, drug="sunitinib", dose=50, start=date(2026, 1, 5))
+    (scan_due,) = items(case, FollowUpSource.DOSE_SCAN)
+    other.refresh_from_db()
+    svc.line_save(
+        case=case, user=surgeon, line=other, expected_version=other.version,
+        data={"setting": "adjuvant", "drug": "sunitinib", "dose_mg_per_day": Decimal(50),
+              "start_date": date(2026, 1, 5), "stop_date": None, "stop_reason": "", "notes": ""},
+    )  # fmt: skip
+    scan_due.refresh_from_db()
+    assert scan_due.status == FollowUpStatus.CANCELLED
