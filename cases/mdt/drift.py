@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
+from cases.audit.labels import MERGED, MOVED
 from cases.mdt.reports import ReportSource, draft_source, report_context, signed_source
 from cases.models import (
     Case,
@@ -58,6 +59,9 @@ _IGNORED = {
     "updated_by_id",
 }
 COURSE = gettext_noop("Treatment course")
+# History rows written by migration 0018 when the adjuvant course moved into the treatment course: bookkeeping, not
+# a clinical change (a case signed before the move would otherwise list its adjuvant course as changed).
+MIGRATION_REASONS = (MOVED, MERGED)
 _SECTIONS: tuple[tuple[str, type[models.Model], str], ...] = (
     (gettext_noop("Patient"), Patient, "id"),
     (gettext_noop("Case"), Case, "id"),
@@ -182,8 +186,10 @@ def changes_since_signed(case: Case, report: SignedReport | None = None) -> list
     changes: list[FieldChange] = []
     names: dict[Any, str] | None = None
     for section, model, key in _SECTIONS:
-        records = model.history.filter(**_owner(case, model, key), history_date__gt=since).order_by(
-            "history_date"
+        records = (
+            model.history.filter(**_owner(case, model, key), history_date__gt=since)
+            .exclude(history_change_reason__in=MIGRATION_REASONS)
+            .order_by("history_date")
         )
         for record in records.select_related("history_user"):
             previous = record.prev_record

@@ -50,9 +50,13 @@ def _line_values(course_row) -> dict:
 
 
 def _overlapping_line(TherapyLine, course):
+    """The adjuvant imatinib line of the course page that the course overlaps (as cases/course/validation.py
+    counts an overlap: lines that meet on a day do not), or None. A line of advanced disease is never one: a
+    recurrence treated with imatinib after the adjuvant course is a line of its own."""
     end = course.actual_end or course.planned_end
-    for line in TherapyLine.objects.filter(case_id=course.case_id, drug="imatinib").order_by("start_date"):
-        if line.start_date <= end and (line.stop_date is None or course.start <= line.stop_date):
+    lines = TherapyLine.objects.filter(case_id=course.case_id, drug="imatinib", setting="adjuvant")
+    for line in lines.order_by("start_date"):
+        if line.start_date < end and (line.stop_date is None or course.start < line.stop_date):
             return line
     return None
 
@@ -121,10 +125,16 @@ def _move_interruptions(apps, course, line, when) -> None:
             history_change_reason=row.history_change_reason,
         )
     for gap in LineInterruption.objects.filter(pk__in=new_ids.values()):
+        gap.version = versions.get(_old_id(new_ids, gap.pk), 0) + 1  # its history's rows, then the move
+        gap.save(update_fields=["version"])
         fields = {f.attname: getattr(gap, f.attname) for f in gap._meta.concrete_fields}
         NewGapHistory.objects.create(
             **fields, history_date=when, history_type="~", history_user_id=None, history_change_reason=MOVED
         )
+
+
+def _old_id(new_ids: dict, new_pk):
+    return next((old for old, new in new_ids.items() if new == new_pk), None)
 
 
 def forwards(apps, schema_editor):
@@ -166,26 +176,51 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    """The adjuvant imatinib lines with a planned stop become follow-up adjuvant courses again (one per case; the
-    history stays with the lines)."""
+    """The lines this migration made become follow-up adjuvant courses again, with their interruptions and the
+    history copied back (the rows of the move left out); the lines and their history are then removed (a dose
+    change recorded on such a line since goes with it). A course merged into a line that already existed stays
+    merged."""
     AdjuvantCourse = apps.get_model("cases", "AdjuvantCourse")
+    CourseHistory = apps.get_model("cases", "HistoricalAdjuvantCourse")
     Gap = apps.get_model("cases", "AdjuvantInterruption")
+    GapHistory = apps.get_model("cases", "HistoricalAdjuvantInterruption")
     TherapyLine = apps.get_model("cases", "TherapyLine")
-    lines = TherapyLine.objects.filter(setting="adjuvant", drug="imatinib", planned_stop_date__isnull=False)
-    for line in lines.order_by("case_id", "-start_date"):
+    LineHistory = apps.get_model("cases", "HistoricalTherapyLine")
+    LineInterruption = apps.get_model("cases", "LineInterruption")
+    NewGapHistory = apps.get_model("cases", "HistoricalLineInterruption")
+
+    def dose(value):
+        return int(round(value)) if value is not None else None
+
+    def planned(row):
+        return row.planned_stop_date or row.stop_date or row.start_date
+
+    moved = LineHistory.objects.filter(history_change_reason=MOVED).values("id")
+    for line in TherapyLine.objects.filter(pk__in=moved).order_by("case_id", "-start_date"):
         if AdjuvantCourse.objects.filter(case_id=line.case_id).exists():
             continue
-        dose = line.dose_mg_per_day
         course = AdjuvantCourse.objects.create(
-            case_id=line.case_id,
-            start=line.start_date,
-            planned_end=line.planned_stop_date,
-            actual_end=line.stop_date,
-            dose_mg_per_day=int(dose) if dose is not None else None,
-            dose_override_reason=line.dose_override_reason,
-        )
-        for gap in line.interruptions.all():
-            Gap.objects.create(course=course, start=gap.start_date, end=gap.resume_date, reason=gap.reason)
+            case_id=line.case_id, start=line.start_date, planned_end=planned(line), actual_end=line.stop_date,
+            dose_mg_per_day=dose(line.dose_mg_per_day), dose_override_reason=line.dose_override_reason,
+        )  # fmt: skip
+        for row in LineHistory.objects.filter(id=line.pk).exclude(history_change_reason=MOVED):
+            CourseHistory.objects.create(
+                case_id=line.case_id, start=row.start_date, planned_end=planned(row), actual_end=row.stop_date,
+                dose_mg_per_day=dose(row.dose_mg_per_day), dose_override_reason=row.dose_override_reason,
+                history_date=row.history_date, history_type=row.history_type, history_user_id=row.history_user_id,
+                history_change_reason=row.history_change_reason,
+            )  # fmt: skip
+        for gap in LineInterruption.objects.filter(line_id=line.pk):
+            old = Gap.objects.create(course=course, start=gap.start_date, end=gap.resume_date, reason=gap.reason)
+            for row in NewGapHistory.objects.filter(id=gap.pk).exclude(history_change_reason=MOVED):
+                GapHistory.objects.create(
+                    id=old.pk, course_id=course.pk, start=row.start_date, end=row.resume_date, reason=row.reason,
+                    history_date=row.history_date, history_type=row.history_type,
+                    history_user_id=row.history_user_id, history_change_reason=row.history_change_reason,
+                )  # fmt: skip
+        NewGapHistory.objects.filter(line_id=line.pk).delete()
+        LineHistory.objects.filter(id=line.pk).delete()
+        line.delete()
 
 
 class Migration(migrations.Migration):

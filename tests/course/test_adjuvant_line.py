@@ -128,6 +128,17 @@ def _check_the_migration():
     history(both, _at(18), nurse, "+", dose_mg_per_day=400, dose_override_reason="", **plan4)
     Gap.objects.create(course_id=both.pk, start=date(2026, 5, 1), end=None, reason="Rash")
 
+    # 5. Recurrence: the course ended the day advanced imatinib started. That line is not the adjuvant course: the
+    #    course becomes an adjuvant line of its own, the advanced line is left as it was.
+    recurred = Case.objects.create(patient=patient, owner=nurse, ruleset="esmo-2022")
+    advanced = OldLine.objects.create(
+        case=recurred, setting="advanced_1", drug="imatinib", dose_mg_per_day=Decimal(400),
+        start_date=date(2025, 6, 1),
+    )  # fmt: skip
+    course(recurred, start=date(2024, 1, 1), planned_end=date(2027, 1, 1), actual_end=date(2025, 6, 1),
+           dose_mg_per_day=400)  # fmt: skip
+    Gap.objects.create(course_id=recurred.pk, start=date(2024, 5, 1), end=date(2024, 5, 20), reason="Rash")
+
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     new = MigrationExecutor(connection).loader.project_state(executor.loader.graph.leaf_nodes()).apps
@@ -171,6 +182,47 @@ def _check_the_migration():
     kept = TherapyLine.history.filter(case_id=both.pk).exclude(id=merged.pk).order_by("history_date")
     assert [row.history_type for row in kept] == ["+", "-"]
     assert kept[0].history_user_id == nurse.pk
+
+    lines = {line.setting: line for line in TherapyLine.objects.filter(case_id=recurred.pk)}
+    assert set(lines) == {"adjuvant", "advanced_1"}
+    assert (lines["adjuvant"].start_date, lines["adjuvant"].stop_date) == (date(2024, 1, 1), date(2025, 6, 1))
+    assert [g.reason for g in lines["adjuvant"].interruptions.all()] == ["Rash"]
+    assert lines["advanced_1"].pk == advanced.pk
+    assert (lines["advanced_1"].planned_stop_date, lines["advanced_1"].stop_date) == (None, None)
+    # An interruption's version follows its history (one row, then the move).
+    assert LineInterruption.objects.get(line=moved).version == 2
+
+    # Back: the moved lines are follow-up adjuvant courses again, with their interruptions and their history.
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    Course, CourseHistory = (
+        old.get_model("cases", "AdjuvantCourse"),
+        old.get_model("cases", "HistoricalAdjuvantCourse"),
+    )
+    assert set(Course.objects.values_list("case_id", flat=True)) == {
+        ongoing.pk,
+        early.pk,
+        full.pk,
+        recurred.pk,
+    }
+    back = Course.objects.get(case_id=ongoing.pk)
+    assert (back.start, back.planned_end, back.actual_end, back.dose_mg_per_day) == (
+        date(2026, 2, 15), date(2029, 2, 15), None, 400
+    )  # fmt: skip
+    assert list(CourseHistory.objects.filter(case_id=ongoing.pk).order_by("history_date").values_list(
+        "history_type", "dose_mg_per_day")) == [("+", 300), ("~", 400)]  # fmt: skip
+    assert old.get_model("cases", "AdjuvantInterruption").objects.filter(course_id=ongoing.pk).count() == 1
+    assert Course.objects.get(case_id=early.pk).dose_mg_per_day is None
+    assert old.get_model("cases", "TherapyLine").objects.filter(case_id=recurred.pk).count() == 1
+
+    # And forward again: the same lines, no second copy of anything.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    again = TherapyLine.objects.get(case_id=ongoing.pk)
+    assert TherapyLine.history.filter(id=again.pk).count() == 3
+    assert LineInterruption.objects.filter(line=again).count() == 1
+    assert TherapyLine.objects.filter(case_id=recurred.pk).count() == 2
 
 
 # Both pages write the same record, with the same checks ---------------------------------------------------

@@ -323,3 +323,28 @@ def test_the_report_prints_an_adjuvant_lines_planned_stop_and_interruptions(surg
     assert Case.objects.get(pk=case.pk).changed_since_signed
     assert any("Interruption 2026-06-01 of the imatinib line" in change.section + " " + change.field
                for change in changes_since_signed(case))  # fmt: skip
+
+
+def test_the_move_of_the_adjuvant_course_is_no_change_since_signing(surgeon, coordinator, chair):
+    """Migration 0018 writes history rows when it moves a follow-up adjuvant course into the course (reasons MOVED
+    and MERGED): bookkeeping, not a clinical change. A case signed before the move must not list them."""
+    from cases.audit.labels import MERGED
+    from cases.service_helpers import record_history
+
+    case = contract_example_case()
+    adjuvant = line(case, surgeon, setting="adjuvant", start=date(2026, 2, 15))
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    adjuvant.planned_stop_date = date(2029, 2, 15)
+    adjuvant.version += 1
+    record_history(adjuvant, None, MERGED)
+    adjuvant.save()
+    assert changes_since_signed(case) == []
+    adjuvant.refresh_from_db()
+    svc.interruption_save(
+        case=case,
+        user=surgeon,
+        data={"line": adjuvant.pk, "start_date": date(2026, 6, 1), "resume_date": None, "reason": "Rash"},
+    )
+    assert [change.field for change in changes_since_signed(case)][:1] == [
+        "Interruption 2026-06-01 of the imatinib line: Interrupted from"
+    ]
