@@ -141,8 +141,8 @@ def resected_course(*, case: Case, user, surgery: date) -> None:
     svc.interruption_save(
         case=case,
         user=user,
-        data={"line": adjuvant.pk, "start_date": date(start.year, start.month + 5, 1),
-              "resume_date": date(start.year, start.month + 5, 22), "reason": "Grade 3 neutropenia"},
+        data={"line": adjuvant.pk, "start_date": months_after(start, 5).replace(day=1),
+              "resume_date": months_after(start, 5).replace(day=22), "reason": "Grade 3 neutropenia"},
     )  # fmt: skip
     svc.event_save(
         case=case,

@@ -95,6 +95,8 @@ class LineForm(VersionedForm):
 class AdjuvantLineForm(VersionedForm):
     """The follow-up page's adjuvant course: the fields of the adjuvant line a nurse records as delivered."""
 
+    # The line the page showed (empty: none yet): the save is refused if the page is out of date.
+    line = forms.UUIDField(widget=forms.HiddenInput, required=False)
     start_date = LineForm.base_fields["start_date"]
     planned_stop_date = _date(_("Planned stop"))
     stop_date = LineForm.base_fields["stop_date"]

@@ -173,16 +173,29 @@ ADJUVANT_FIELDS = (
 
 @transaction.atomic
 def adjuvant_line_save(
-    *, case: Case, user, data: Mapping, expected_version: int | None = None
+    *, case: Case, user, data: Mapping, line_id=None, expected_version: int | None = None
 ) -> TherapyLine:
-    """The follow-up page's adjuvant course: the case's adjuvant line, or a new adjuvant imatinib line (the
-    drug of adjuvant therapy in GIST, RULES.md section 5). The same checks and history as the course page."""
-    line = adjuvant_line(case)
-    values = (
-        {name: getattr(line, name) for name in LINE_FIELDS}
-        if line is not None
-        else {"setting": LineSetting.ADJUVANT, "drug": Drug.IMATINIB, "notes": ""}
-    )
+    """The follow-up page's adjuvant course: the adjuvant line `line_id` of the case, or (None: the page showed no
+    adjuvant line) a new adjuvant imatinib line (the drug of adjuvant therapy in GIST, RULES.md section 5). The
+    same checks and history as the course page. Refused when the page is out of date: the line was deleted (or
+    is no longer adjuvant), or a line was recorded since a page that showed none was opened."""
+    if line_id is not None:
+        line = TherapyLine.objects.filter(case=case, setting=LineSetting.ADJUVANT, pk=line_id).first()
+        if line is None:
+            raise ServiceError(
+                gettext(
+                    "The adjuvant line shown on this page was deleted, or is no longer adjuvant, since the page was "
+                    "opened: nothing was saved. Open the page again."
+                )
+            )
+        values = {name: getattr(line, name) for name in LINE_FIELDS}
+    else:
+        line = None
+        recorded = adjuvant_line(case)
+        if recorded is not None:
+            who, when = last_editor(recorded)
+            raise EditConflict(gettext(WHAT[TherapyLine]), who=who, when=when)
+        values = {"setting": LineSetting.ADJUVANT, "drug": Drug.IMATINIB, "notes": ""}
     values.update({name: data.get(name) for name in ADJUVANT_FIELDS})
     return line_save(case=case, user=user, data=values, line=line, expected_version=expected_version)
 

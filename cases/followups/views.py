@@ -413,7 +413,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         or course_forms.AdjuvantLineForm(
             initial=course_forms.initial_values(
                 {name: getattr(course, name) for name in course_svc.ADJUVANT_FIELDS}
-                | {"version": course.version}
+                | {"version": course.version, "line": course.pk}
             )
             if course
             else None
@@ -439,6 +439,8 @@ def _case_form_post(
             show_conflict(form, conflict, conflict_differences(form, current))
             form.data = form.data.copy()
             form.data["version"] = current["version"]
+            if "line" in current:  # the line now on record: the next save edits it
+                form.data["line"] = current["line"]
             status = 409
         except ServiceError as exc:
             add_service_errors(form, exc)
@@ -470,8 +472,9 @@ def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id, MANAGE_FOLLOWUPS, queryset=_CASES)
 
     def on_record() -> dict:
-        line = adjuvant_line(case)
-        return {name: getattr(line, name) for name in course_svc.ADJUVANT_FIELDS} | {"version": line.version}
+        line = adjuvant_line(case)  # a conflict means there is one
+        values = {name: getattr(line, name) for name in course_svc.ADJUVANT_FIELDS}
+        return values | {"version": line.version, "line": line.pk}
 
     return _case_form_post(
         request,
@@ -479,7 +482,11 @@ def case_adjuvant(request: HttpRequest, case_id) -> HttpResponse:
         course_forms.AdjuvantLineForm(request.POST),
         form_name="course_form",
         save=lambda data: course_svc.adjuvant_line_save(
-            case=case, user=request.user, data=data, expected_version=data.get("version")
+            case=case,
+            user=request.user,
+            data=data,
+            line_id=data.get("line"),
+            expected_version=data.get("version"),
         ),
         done=_("Adjuvant course saved; the schedule follows its real end date."),
         on_record=on_record,

@@ -121,6 +121,8 @@ def tab_counts(qs: QuerySet, today: date, tabs: tuple[str, ...] = tuple(TAB_NAME
     """The count of each of `tabs` in one query: one COUNT subquery per tab, each reading its own index range (a
     single aggregate with one filtered Count per tab would read every item of the table on each request)."""
     names = [name for name, _ in TABS if name in tabs]
+    if not names:
+        return {}
     parts, params = [], []
     for number, name in enumerate(names):
         sql, part_params = qs.filter(tab_q(name, today)).order_by().values("pk").query.sql_with_params()

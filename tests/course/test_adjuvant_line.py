@@ -355,13 +355,47 @@ def test_the_follow_up_page_is_told_when_the_line_changed_since_it_opened(client
               "dose_override_reason": ""},
     )  # fmt: skip
     # ... and the nurse's form, opened before, does not put 400 back.
-    late = client.post(f"/followups/case/{case.pk}/adjuvant/", _adjuvant_form(version="1", stop_date="2026-12-01",
-                                                                              stop_reason="toxicity"))  # fmt: skip
+    assert f'name="line" value="{adjuvant.pk}"' in page
+    late = client.post(f"/followups/case/{case.pk}/adjuvant/", _adjuvant_form(
+        version="1", line=str(adjuvant.pk), stop_date="2026-12-01", stop_reason="toxicity"))  # fmt: skip
     assert late.status_code == 409
     body = late.content.decode()
     assert "Dose (mg/day): yours 400, on record now 300." in body
     adjuvant.refresh_from_db()
     assert (adjuvant.dose_mg_per_day, adjuvant.stop_date, adjuvant.version) == (300, None, 2)
+
+
+@pytest.mark.django_db
+def test_a_page_opened_before_a_line_was_recorded_does_not_add_a_second_one(client, nurse, surgeon):
+    case = make_case(adjuvant_decision="given")
+    client.force_login(nurse)
+    page = client.get(f"/followups/case/{case.pk}/").content.decode()
+    assert '<input type="hidden" name="line" id="id_line">' in page  # no line shown
+    # Meanwhile the surgeon records the adjuvant line on the course page.
+    line(case, surgeon, setting="adjuvant", start=date(2026, 2, 20), planned_stop=date(2029, 2, 20))
+    late = client.post(f"/followups/case/{case.pk}/adjuvant/", _adjuvant_form())
+    assert late.status_code == 409
+    assert "Started: yours 15 Feb 2026, on record now 20 Feb 2026." in late.content.decode()
+    assert [(x.start_date, x.version) for x in TherapyLine.objects.filter(case=case)] == [
+        (date(2026, 2, 20), 1)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_line_deleted_since_the_page_opened_is_not_written_again(client, nurse, surgeon):
+    case = make_case(adjuvant_decision="given")
+    adjuvant = line(
+        case, surgeon, setting="adjuvant", start=date(2026, 2, 20), planned_stop=date(2029, 2, 20)
+    )
+    shown = str(adjuvant.pk)  # the page was opened showing this line...
+    svc.record_delete(
+        obj=adjuvant, user=surgeon, expected_version=1
+    )  # ... which is deleted before the nurse saves
+    client.force_login(nurse)
+    late = client.post(f"/followups/case/{case.pk}/adjuvant/", _adjuvant_form(version="1", line=shown))
+    assert late.status_code == 400
+    assert "was deleted, or is no longer adjuvant, since the page was opened" in late.content.decode()
+    assert not TherapyLine.objects.exists()
 
 
 @pytest.mark.django_db

@@ -51,7 +51,7 @@ def _signed_high_risk_case():
     return Case.objects.get(pk=case.pk)
 
 
-def _course(case, user, start, planned, *, stop=None, reason="", dose=400, version=None):
+def _course(case, user, start, planned, *, stop=None, reason="", dose=400, version=None, line=None):
     return adjuvant_line_save(
         case=case,
         user=user,
@@ -63,6 +63,7 @@ def _course(case, user, start, planned, *, stop=None, reason="", dose=400, versi
             "dose_mg_per_day": dose,
             "dose_override_reason": "",
         },
+        line_id=line.pk if line is not None else None,
         expected_version=version,
     )
 
@@ -103,7 +104,7 @@ def test_the_after_adjuvant_phase_follows_the_real_end_date():
     course.refresh_from_db()
     _course(
         case, user, date(2026, 2, 15), date(2029, 2, 15), stop=date(2027, 1, 10), reason="toxicity",
-        version=course.version,
+        version=course.version, line=course,
     )  # fmt: skip
     assert _first_after_adjuvant(case) == date(2027, 4, 15)  # A = 12 (2026-01-15 → 2027-01-10 rounds up)
 
