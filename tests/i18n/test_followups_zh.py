@@ -186,3 +186,39 @@ def test_a_colleague_name_is_family_name_first_in_chinese_only(nurse):
         assert staff_name(nurse) == "芳 李"  # English keeps the user's name as Django gives it
     nurse.first_name = nurse.last_name = ""
     assert staff_name(nurse) == nurse.username
+
+
+def test_the_adjuvant_box_with_its_line_and_interruption_is_chinese(zh_nurse_client, case, nurse):
+    """Issue 13: the adjuvant course is the treatment course's adjuvant line; the box that records it, its
+    interruption and a refusal read in Chinese."""
+    from decimal import Decimal
+
+    from cases.course.services import adjuvant_line_save, interruption_save
+
+    adjuvant = adjuvant_line_save(
+        case=case, user=nurse,
+        data={"start_date": date(2026, 2, 15), "planned_stop_date": date(2029, 2, 15), "stop_date": None,
+              "stop_reason": "", "dose_mg_per_day": Decimal(400), "dose_override_reason": ""},
+    )  # fmt: skip
+    interruption_save(
+        case=case, user=nurse,
+        data={"line": adjuvant.pk, "start_date": date(2026, 2, 20), "resume_date": None, "reason": "皮疹"},
+    )  # fmt: skip
+    html = zh_nurse_client.get(f"/followups/case/{case.pk}/").content.decode()
+    # Real end: the planned stop pushed back by the 9 days of the open interruption (20 Feb to 1 Mar).
+    for words in (
+        "计划2029年2月15日停药",
+        "实际结束：2029年2月24日",
+        "中断 2026年2月20日 – 进行中：皮疹",
+        "治疗过程",
+    ):
+        assert words in html, words
+    _no_english(html)
+    refused = zh_nurse_client.post(
+        f"/followups/case/{case.pk}/adjuvant/",
+        {"line": str(adjuvant.pk), "version": "1", "start_date": "2026-02-15", "planned_stop_date": "2026-01-01",
+         "dose_mg_per_day": "400"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "计划停药日期" in refused.content.decode()
+    _no_english(refused.content.decode())
