@@ -128,21 +128,16 @@ def line_save(
         planned_stop_date=values["planned_stop_date"],
         surgery_date=operation.surgery_date if operation is not None else None,
     )
-    problems = (
-        validation.dose_problems(
-            drug=values["drug"],
-            drug_label=_drug_label(values["drug"]),
-            dose=values["dose_mg_per_day"],
-            override_reason=values["dose_override_reason"],
-        )
-        | problems
+    # The message a dose outside the drug's usual range gets (none: a usual dose, or a drug without rule data).
+    unusual = validation.dose_problems(
+        drug=values["drug"], drug_label=_drug_label(values["drug"]), dose=values["dose_mg_per_day"]
     )
+    if not unusual:
+        values["dose_override_reason"] = ""  # a usual dose needs no reason: none is kept
+    elif not values["dose_override_reason"]:
+        problems = unusual | problems
     if problems:
         raise ServiceError.for_fields(problems)
-    if not validation.dose_problems(
-        drug=values["drug"], drug_label="", dose=values["dose_mg_per_day"], override_reason=""
-    ):
-        values["dose_override_reason"] = ""  # a usual dose needs no reason: none is kept
     new = line is None
     line = line or TherapyLine(case=case)
     _write(

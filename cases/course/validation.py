@@ -65,11 +65,12 @@ def line_problems(
     return problems
 
 
-def dose_problems(*, drug: str, drug_label: str, dose, override_reason: str) -> dict[str, str]:
-    """A dose outside the drug's usual daily doses (guidelines/rulesets/drug_doses.py, with its source) is kept
-    only with the reason for it; a drug without rule data is not checked."""
+def dose_problems(*, drug: str, drug_label: str, dose) -> dict[str, str]:
+    """A dose outside the drug's usual daily doses (guidelines/rulesets/drug_doses.py, with its source): the message
+    that asks for the reason for it (the service keeps the dose when the reason is given). A drug without rule data
+    is not checked."""
     usual = usual_range_missed(drug, float(dose)) if dose is not None else None
-    if usual is None or override_reason:
+    if usual is None:
         return {}
     values = {
         "dose": f"{float(dose):g}",
