@@ -134,8 +134,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     require_perm(request, VIEW_CLINICAL)
     today = timezone.localdate()
     form, filters, tab, query = _filtered(request, _surgeons())
+    counts = tab_counts(filters.apply(FollowUpItem.objects.all(), user=request.user), today)
     qs = filters.apply(base_items(), user=request.user)
-    counts = tab_counts(qs, today)
 
     total = counts[tab]
     pages = max(1, -(-total // PAGE_SIZE))

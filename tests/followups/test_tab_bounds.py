@@ -87,3 +87,40 @@ def test_the_database_refuses_a_window_wider_than_180_days():
             case=case, due_date=due, window_days=181, window_start=due - timedelta(days=181),
             window_end=due + timedelta(days=181), modality="ct_or_mri",
         )  # fmt: skip
+
+
+def _item(case, due: date, n: int, **fields) -> FollowUpItem:
+    return FollowUpItem.objects.create(
+        case=case, due_date=due, window_days=14, window_start=due - timedelta(days=14),
+        window_end=due + timedelta(days=14), modality=fields.pop("modality", "ct_or_mri"), schedule_key=f"a{n}",
+        **fields,
+    )  # fmt: skip
+
+
+def test_items_of_archived_cases_and_patients_are_counted_in_no_tab_whatever_the_queryset():
+    """"All" is every item less those of archived cases (issue 16: unfiltered, the table's row count and an index
+    look-up of the archived cases' items, instead of reading every item). An item whose case and patient are both
+    archived is taken away once; a filtered list takes away only its own archived items."""
+    from django.utils import timezone
+
+    from cases.followups.worklist import WorklistFilters
+
+    live, archived_case, archived_patient, both = make_case(), make_case(), make_case(), make_case()
+    overdue, due = TODAY - timedelta(days=40), TODAY
+    for n, case in enumerate((live, archived_case, archived_patient, both)):
+        _item(case, overdue, 10 * n)
+        _item(case, due, 10 * n + 1, modality="mri")
+        _item(case, due, 10 * n + 2, status="done")
+    now = timezone.now()
+    for case in (archived_case, both):
+        case.archived_at = now
+        case.save(update_fields=["archived_at"])
+    for case in (archived_patient, both):
+        case.patient.archived_at = now
+        case.patient.save(update_fields=["archived_at"])
+
+    expected = {"overdue": 1, "due": 1, "upcoming": 0, "all": 3}
+    assert tab_counts(FollowUpItem.objects.all(), TODAY) == expected
+    assert tab_counts(base_items(), TODAY) == expected  # a queryset that leaves them out already
+    mri = WorklistFilters(modality="mri").apply(FollowUpItem.objects.all())
+    assert tab_counts(mri, TODAY) == {"overdue": 0, "due": 1, "upcoming": 0, "all": 1}
