@@ -141,7 +141,10 @@ def tab_counts(qs: QuerySet, today: date, tabs: tuple[str, ...] = tuple(TAB_NAME
     parts, params = [], []
     for number, name in enumerate(names):
         if name == "all":
-            counted = [(qs, "+"), (qs.filter(Q(case_id__in=archived) | Q(case_id__in=of_archived_patients)), "-")]
+            counted = [
+                (qs, "+"),
+                (qs.filter(Q(case_id__in=archived) | Q(case_id__in=of_archived_patients)), "-"),
+            ]
         else:
             counted = [(live.filter(tab_q(name, today)), "+")]
         terms = []

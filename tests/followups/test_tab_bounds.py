@@ -98,7 +98,7 @@ def _item(case, due: date, n: int, **fields) -> FollowUpItem:
 
 
 def test_items_of_archived_cases_and_patients_are_counted_in_no_tab_whatever_the_queryset():
-    """"All" is every item less those of archived cases (issue 16: unfiltered, the table's row count and an index
+    """The "all" tab is every item less those of archived cases (issue 16: unfiltered, the table's row count and an index
     look-up of the archived cases' items, instead of reading every item). An item whose case and patient are both
     archived is taken away once; a filtered list takes away only its own archived items."""
     from django.utils import timezone
