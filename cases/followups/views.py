@@ -6,7 +6,6 @@ an htmx swap of the item's rows and as a plain form page when JavaScript is off.
 
 from __future__ import annotations
 
-import uuid
 from urllib.parse import urlencode
 
 from django import forms
@@ -35,6 +34,8 @@ from cases.followups import letters as letters_svc
 from cases.followups import safety as followup_safety
 from cases.followups import services as svc
 from cases.followups.exports import calendar_ical, callback_items, csv_lines, feed_items
+from cases.followups.rows import prepare as prepare_rows
+from cases.followups.rows import row_context
 from cases.followups.selectors import flagged_cases
 from cases.followups.worklist import (
     STATE_LABELS,
@@ -61,21 +62,6 @@ from cases.service_helpers import (
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 2000
-
-
-_NO_CASE = uuid.UUID(int=0)
-
-
-def _link_bases() -> dict[str, str]:
-    """URL prefixes for the per-row links: one reverse() per page instead of a dozen per row."""
-    base = reverse("followups:list")
-    course_base, course_end = reverse("course:page", kwargs={"case_id": _NO_CASE}).split(str(_NO_CASE))
-    return {
-        "item_base": f"{base}item/",
-        "case_base": f"{base}case/",
-        "course_base": course_base,
-        "course_end": course_end,
-    }
 
 
 def _safe_next(request: HttpRequest, default: str, target: str | None = None) -> str:
@@ -149,8 +135,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE, after=after, before=before)
     if (after or before) and not items:  # the rows moved on since: start again from the page's number
         items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    for item in items:
-        item.state = item.state_on(today)
+    rows_context = row_context()
+    prepare_rows(items, today, rows_context)
 
     context = {
         "form": form,
@@ -168,7 +154,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "today": today,
         "can_act": _can_act(request),
         "can_review": _can_review(request),
-        **_link_bases(),
+        **rows_context,
     }
     template = "followups/worklist.html"
     if request.htmx and request.htmx.target == "worklist":
@@ -301,7 +287,6 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
     today = timezone.localdate()
     if action == "row":  # the item's rows without a form (htmx "Close")
         item = get_followup_for_user(request, item_id, VIEW_CLINICAL)
-        item.state = item.state_on(today)
         if not request.htmx:
             return redirect("followups:list")
         context = {
@@ -309,8 +294,9 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
             "today": today,
             "can_act": _can_act(request),
             "can_review": _can_review(request),
-            **_link_bases(),
+            **row_context(),
         }
+        prepare_rows([item], today, context)
         return render(request, "followups/worklist.html#item", context)
     if action not in ACTIONS:
         raise Http404
@@ -344,7 +330,6 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
     # The reschedule confirmation is offered only once the warnings have been shown.
     if action == "reschedule" and form is not None and not getattr(form, "needs_confirmation", False):
         form.fields["confirmed"].widget = forms.HiddenInput()
-    item.state = item.state_on(today)
     context = {
         "item": item,
         "action": action if form is not None else "",
@@ -356,8 +341,9 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         "can_review": _can_review(request),
         # Rendered as the Close link's href: only an address on this site.
         "next": _safe_next(request, "", request.GET.get("next") or request.POST.get("next") or ""),
-        **_link_bases(),
+        **row_context(),
     }
+    prepare_rows([item], today, context)
     if request.htmx:
         return render(request, "followups/worklist.html#item", context)
     return render(request, "followups/item_action.html", context)
@@ -382,7 +368,6 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     )
     for item in items:
         item.case = case  # the case already loaded with its sections: no query per item (issue 16)
-        item.state = item.state_on(today)
     course = adjuvant_line(case)  # adjuvant imatinib as delivered: the treatment course's adjuvant line
     interruptions = list(course.interruptions.all()) if course else []
     context = {
@@ -419,8 +404,9 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
             else None
         ),
         "interruption_form": forms.get("interruption_form") or course_forms.InterruptionFields(),
-        **_link_bases(),
+        **row_context(),
     }
+    prepare_rows(items, today, context)
     return render(request, "followups/case.html", context)
 
 

@@ -171,7 +171,6 @@ ROW_RELATED = (
     "case__owner",
     "case__presentation",
     "responsible_nurse",
-    "updated_by",
 )
 
 
