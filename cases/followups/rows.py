@@ -13,12 +13,13 @@ Every view that renders the row partial (the worklist, a case's follow-up page, 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from cases.models import Case, FollowUpItem, Patient, Presentation
 from cases.templatetags.people import staff_name
@@ -72,8 +73,22 @@ def row_context() -> dict:
     }
 
 
-def _labels(model, field: str) -> dict[str, str]:
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+@functools.lru_cache(maxsize=8)
+def _labels(language: str | None) -> dict[str, dict[str, str]]:
+    """The choice labels the row prints, in `language` (the catalogue does not change while the server runs)."""
+
+    def of(model, field: str) -> dict[str, str]:
+        return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+    return {
+        "source": of(FollowUpItem, "source"),
+        "modality": of(FollowUpItem, "modality"),
+        "attention": of(FollowUpItem, "attention"),
+        "result": of(FollowUpItem, "result"),
+        "contact": of(Patient, "preferred_contact"),
+        "site": of(Presentation, "site"),
+        "risk": of(Case, "risk_category"),
+    }
 
 
 def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> None:
@@ -82,16 +97,26 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> None:
     if not items:
         return
     long_day, short_day = gettext("d M Y"), gettext("d M")
-    labels = {
-        "source": _labels(FollowUpItem, "source"),
-        "modality": _labels(FollowUpItem, "modality"),
-        "attention": _labels(FollowUpItem, "attention"),
-        "result": _labels(FollowUpItem, "result"),
-        "contact": _labels(Patient, "preferred_contact"),
-        "site": _labels(Presentation, "site"),
-        "risk": _labels(Case, "risk_category"),
+    days: dict[tuple[date, str], str] = {}
+
+    def day(value: date | None, fmt: str = long_day) -> str:
+        if value is None:
+            return ""
+        if (value, fmt) not in days:
+            days[value, fmt] = format_date(value, fmt)
+        return days[value, fmt]
+
+    labels = _labels(get_language())
+    sentences = {
+        "window": gettext("± %(days)s d (%(start)s – %(end)s)"),
+        "reviewed": gettext("Reviewed %(day)s"),
+        "done": gettext("Done %(date)s"),
+        "case": gettext("case %(id)s"),
+        "prefers": gettext("prefers %(how)s"),
+        "risk": gettext("%(risk)s risk"),
     }
     badges = {
+        "to_review": ("warning", gettext("To review")),
         "overdue": ("danger", gettext("Overdue")),
         "due": ("warning", gettext("Due now")),
         "upcoming": ("info", gettext("Upcoming")),
@@ -101,45 +126,41 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> None:
     for item in items:
         item.state = item.state_on(today)
         item.url = f"{item_base}{item.pk}/"
-        item.due_text = format_date(item.due_date, long_day)
+        item.due_text = day(item.due_date)
         review = item.source == "review"
         if not review:
-            item.window_text = gettext("± %(days)s d (%(start)s – %(end)s)") % {
+            item.window_text = sentences["window"] % {
                 "days": item.window_days,
-                "start": format_date(item.window_start, short_day),
-                "end": format_date(item.window_end, long_day),
+                "start": day(item.window_start, short_day),
+                "end": day(item.window_end),
             }
         if review and item.status == "pending":
-            item.badge = ("warning", gettext("To review"))
+            item.badge = badges["to_review"]
         elif item.state == "done":
-            done_on = format_date(item.completed_date, long_day) if item.completed_date else ""
+            done_on = day(item.completed_date)
             text = (
-                gettext("Reviewed %(day)s") % {"day": done_on}
-                if review
-                else gettext("Done %(date)s") % {"date": done_on}
+                sentences["reviewed"] % {"day": done_on} if review else sentences["done"] % {"date": done_on}
             )
             item.badge = ("success", text)
         else:
             item.badge = badges.get(item.state, badges["cancelled"])
         item.escalation = item.current_escalation()
-        item.case_text = gettext("case %(id)s") % {"id": item.case.short_id}
+        item.case_text = sentences["case"] % {"id": item.case.short_id}
         item.source_label = labels["source"].get(item.source, item.source)
         item.modality_label = labels["modality"].get(item.modality, item.modality)
         item.attention_label = labels["attention"].get(item.attention, item.attention)
         item.result_label = labels["result"].get(item.result, item.result)
-        item.next_contact_text = (
-            format_date(item.next_contact_date, long_day) if item.next_contact_date else "—"
-        )
+        item.next_contact_text = day(item.next_contact_date) or "—"
         item.nurse_name = staff_name(item.responsible_nurse) if item.responsible_nurse_id else ""
         case = item.case
         patient = case.patient
         how = labels["contact"].get(patient.preferred_contact, patient.preferred_contact)
-        item.prefers_text = gettext("prefers %(how)s") % {"how": how.lower()}
+        item.prefers_text = sentences["prefers"] % {"how": how.lower()}
         item.owner_name = staff_name(case.owner)
         presentation = getattr(case, "presentation", None)
         item.site_label = labels["site"].get(presentation.site, presentation.site) if presentation else ""
         if case.risk_category:
             risk = labels["risk"].get(case.risk_category, case.risk_category)
-            item.risk_text = gettext("%(risk)s risk") % {"risk": risk}
+            item.risk_text = sentences["risk"] % {"risk": risk}
         else:
             item.risk_text = ""
