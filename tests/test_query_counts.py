@@ -142,3 +142,169 @@ def test_the_report_costs_the_same_with_a_short_and_a_ten_year_course(client, su
     assert all('class="course-timeline"' in client.get(url).content.decode() for url in urls)
     counts = [_queries(client, url) for url in urls]
     assert counts[0] == counts[1], counts
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Issue 16, "a test per page": the lists that remained without one.
+
+
+def _flag(cases) -> None:
+    from cases.models import Case
+
+    Case.objects.filter(pk__in=[case.pk for case in cases]).update(needs_mdt_review=True)
+
+
+def _lost(nurse, case) -> None:
+    from cases.models import EscalationStep
+
+    item = _case_items(nurse, case, 1)[0]
+    EscalationStep.objects.create(item=item, step="lost", opened_on=dt.date(2026, 11, 1), opened_by=nurse)
+
+
+def _case_items(nurse, case, count: int):
+    return [
+        svc.item_add_manual(
+            case=case,
+            user=nurse,
+            due_date=dt.date(2026, 1, 1) + dt.timedelta(days=30 * n),
+            modality="ct_or_mri",
+            reason=f"Visit {n + 1}",
+        )  # fmt: skip
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("role", [roles.NURSE, roles.COORDINATOR, roles.SURGEON])
+def test_home_costs_the_same_with_2_and_12_cases_on_each_of_its_lists(client, role):
+    """Home's lists (drafts, unsigned too long, flagged, lost, changed since signed) and counts."""
+    from django.utils import timezone
+
+    from cases.models import Assessment, Case
+
+    user = make_user("someone", role=role)
+    nurse = make_user("nurse", role=roles.NURSE)
+    client.force_login(user)
+
+    def add(n: int) -> None:
+        cases = [make_case(owner=user) if role == roles.SURGEON else make_case() for _ in range(n)]
+        _flag(cases[: n // 2])
+        for case in cases[n // 2 :]:
+            _lost(nurse, case)
+        # Unsigned for two months; half of them changed since a (notional) signed report.
+        for case in cases:
+            Assessment.objects.create(case=case, ruleset="test", ruleset_version="1", facts={}, result={})
+        long_ago = timezone.now() - dt.timedelta(days=60)
+        Assessment.objects.filter(case__in=cases).update(created_at=long_ago)
+        Case.objects.filter(pk__in=[case.pk for case in cases[: n // 2]]).update(changed_since_signed=True)
+
+    add(2)
+    few = _queries(client, reverse("home"))
+    add(10)
+    assert _queries(client, reverse("home")) == few
+
+
+def test_the_flagged_and_lost_lists_cost_the_same_with_1_and_8_cases(client):
+    nurse = make_user("nurse", role=roles.NURSE)
+    client.force_login(nurse)
+    _flag([make_case()])
+    _lost(nurse, make_case())
+    urls = [reverse("followups:flagged"), reverse("followups:lost")]
+    few = [_queries(client, url) for url in urls]
+    _flag([make_case() for _ in range(7)])
+    for _ in range(7):
+        _lost(nurse, make_case())
+    assert [_queries(client, url) for url in urls] == few
+
+
+def test_the_safety_net_costs_the_same_with_1_and_6_cases_nobody_follows(client, coordinator):
+    from tests.factories import signed_report
+
+    chair = make_user("chair", role=roles.SURGEON, chair=True)
+    client.force_login(coordinator)
+
+    def unfollowed():
+        case = make_case()
+        signed_report(coordinator=coordinator, chair=chair, case=case)
+        case.followups.update(status="cancelled")  # nothing keeps the patient in view
+        return case
+
+    unfollowed()
+    url = reverse("followups:safety_net")
+    one = _queries(client, url)
+    for _ in range(5):
+        unfollowed()
+    html = client.get(url).content.decode()
+    assert html.count('href="/followups/case/') == 6
+    assert _queries(client, url) == one
+
+
+def test_the_printable_list_and_the_csv_cost_the_same_with_3_and_31_items(client):
+    nurse = make_user("nurse", role=roles.NURSE)
+    client.force_login(nurse)
+    _case_items(nurse, make_case(), 3)
+    urls = [reverse("followups:print") + "?tab=all", reverse("followups:export_csv") + "?tab=all"]
+
+    def count(url: str) -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            assert response.status_code == 200
+            if response.streaming:  # a CSV is read as it streams
+                b"".join(response.streaming_content)
+        return len(queries)
+
+    few = [count(url) for url in urls]
+    for _ in range(4):
+        _case_items(nurse, make_case(), 7)
+    assert [count(url) for url in urls] == few
+
+
+def test_the_meeting_list_costs_the_same_with_1_and_8_meetings(client, coordinator):
+    from cases.mdt.services import agenda_add, meeting_create
+
+    client.force_login(coordinator)
+
+    def meeting(n: int) -> None:
+        created = meeting_create(
+            user=coordinator, date=dt.date(2027, 1, 5) + dt.timedelta(days=7 * n), title="MDT"
+        )
+        agenda_add(meeting=created, case=make_case(), user=coordinator)
+
+    meeting(0)
+    url = reverse("mdt:list")
+    one = _queries(client, url)
+    for n in range(1, 8):
+        meeting(n)
+    assert _queries(client, url) == one
+
+
+def test_the_course_page_timeline_and_fhir_bundle_cost_the_same_with_a_short_and_a_ten_year_course(
+    client, surgeon
+):
+    from cases.course.demo import long_course
+    from tests.course.helpers import line, scan
+
+    client.force_login(surgeon)
+    short, long = make_case(diagnosis_date=dt.date(2016, 1, 5)), make_case(diagnosis_date=dt.date(2016, 1, 5))
+    line(short, surgeon, start=dt.date(2016, 2, 1))
+    scan(short, surgeon, dt.date(2016, 1, 20), ("liver", 40))
+    long_course(case=long, user=surgeon, start=dt.date(2016, 1, 26))
+    for name in ("course:page", "course:timeline", "fhir:case_bundle"):
+        counts = [_queries(client, reverse(name, kwargs={"case_id": case.pk})) for case in (short, long)]
+        assert counts[0] == counts[1], (name, counts)
+
+
+def test_a_case_history_costs_the_same_after_2_and_20_edits(client, surgeon):
+    from cases.models import Case
+
+    client.force_login(surgeon)
+    case = make_case(owner=surgeon)
+    url = reverse("audit:history", kwargs={"case_id": case.pk})
+    few = _queries(client, url)
+    for n in range(18):
+        fresh = Case.objects.get(pk=case.pk)
+        fresh.referral_notes = f"edit {n}" if hasattr(fresh, "referral_notes") else ""
+        fresh.save()
+        fresh.patient.phone = f"+44 20 7946 {n:04d}"
+        fresh.patient.save()
+    assert _queries(client, url) == few
