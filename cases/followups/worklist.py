@@ -103,13 +103,16 @@ class WorklistFilters:
         return qs
 
 
-def _archived_cases() -> tuple[QuerySet, QuerySet]:
-    """The archived cases and the cases of archived patients: two short lists, each read from a partial index of
-    the archived rows (one list with an OR read every case and every patient, for each count: issue 16)."""
+def _archived_cases() -> QuerySet:
+    """The ids of the archived cases and of the cases of archived patients, as one list (UNION ALL) of two short
+    ones, each read from a partial index of the archived rows: one list with an OR read every case and every
+    patient, for each count; two lists cost two probes for each item counted (issue 16)."""
     archived_patients = Patient.objects.filter(archived_at__isnull=False).values("pk")
     return (
-        Case.objects.filter(archived_at__isnull=False).values("pk"),
-        Case.objects.filter(patient_id__in=archived_patients).values("pk"),
+        Case.objects.filter(archived_at__isnull=False)
+        .order_by()
+        .values("pk")
+        .union(Case.objects.filter(patient_id__in=archived_patients).order_by().values("pk"), all=True)
     )
 
 
@@ -119,8 +122,7 @@ def base_items() -> QuerySet:
     Written as NOT IN (the few archived cases) rather than a join, so that counting 100,000 items reads only
     the item table (and its covering index) instead of looking up every item's case and patient.
     """
-    archived, of_archived_patients = _archived_cases()
-    return FollowUpItem.objects.exclude(case_id__in=archived).exclude(case_id__in=of_archived_patients)
+    return FollowUpItem.objects.exclude(case_id__in=_archived_cases())
 
 
 def tab_counts(qs: QuerySet, today: date, tabs: tuple[str, ...] = tuple(TAB_NAMES)) -> dict[str, int]:
@@ -136,15 +138,12 @@ def tab_counts(qs: QuerySet, today: date, tabs: tuple[str, ...] = tuple(TAB_NAME
     names = [name for name, _ in TABS if name in tabs]
     if not names:
         return {}
-    archived, of_archived_patients = _archived_cases()
-    live = qs.exclude(case_id__in=archived).exclude(case_id__in=of_archived_patients)
+    archived = _archived_cases()
+    live = qs.exclude(case_id__in=archived)
     parts, params = [], []
     for number, name in enumerate(names):
         if name == "all":
-            counted = [
-                (qs, "+"),
-                (qs.filter(Q(case_id__in=archived) | Q(case_id__in=of_archived_patients)), "-"),
-            ]
+            counted = [(qs, "+"), (qs.filter(case_id__in=archived), "-")]
         else:
             counted = [(live.filter(tab_q(name, today)), "+")]
         terms = []
