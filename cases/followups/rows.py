@@ -91,11 +91,13 @@ def _labels(language: str | None) -> dict[str, dict[str, str]]:
     }
 
 
-def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> None:
-    """Give each item (with its case, patient, presentation and users selected) what its row prints."""
+def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[dict]:
+    """What each item's row prints, as one dict per item (the items with their case, patient, presentation and
+    users selected). A dict, not attributes on the item: the template engine tries `row[name]` before
+    `getattr(row, name)`, and on a model instance that first try fails with an exception, for every variable."""
     items = list(items)
     if not items:
-        return
+        return []
     long_day, short_day = gettext("d M Y"), gettext("d M")
     days: dict[tuple[date, str], str] = {}
 
@@ -106,7 +108,9 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> None:
             days[value, fmt] = format_date(value, fmt)
         return days[value, fmt]
 
-    labels = _labels(get_language())
+    language = get_language()
+    chinese = (language or "").startswith("zh")
+    labels = _labels(language)
     sentences = {
         "window": gettext("± %(days)s d (%(start)s – %(end)s)"),
         "reviewed": gettext("Reviewed %(day)s"),
@@ -122,45 +126,77 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> None:
         "upcoming": ("info", gettext("Upcoming")),
         "cancelled": ("secondary", gettext("Cancelled")),
     }
-    item_base = context["item_base"]
+    item_base, case_base = context["item_base"], context["case_base"]
+    course_base, course_end = context["course_base"], context["course_end"]
+    rows = []
     for item in items:
-        item.state = item.state_on(today)
-        item.url = f"{item_base}{item.pk}/"
-        item.due_text = day(item.due_date)
+        item.state = state = item.state_on(today)
         review = item.source == "review"
-        if not review:
-            item.window_text = sentences["window"] % {
-                "days": item.window_days,
-                "start": day(item.window_start, short_day),
-                "end": day(item.window_end),
-            }
         if review and item.status == "pending":
-            item.badge = badges["to_review"]
-        elif item.state == "done":
+            badge = badges["to_review"]
+        elif state == "done":
             done_on = day(item.completed_date)
             text = (
                 sentences["reviewed"] % {"day": done_on} if review else sentences["done"] % {"date": done_on}
             )
-            item.badge = ("success", text)
+            badge = ("success", text)
         else:
-            item.badge = badges.get(item.state, badges["cancelled"])
-        item.escalation = item.current_escalation()
-        item.case_text = sentences["case"] % {"id": item.case.short_id}
-        item.source_label = labels["source"].get(item.source, item.source)
-        item.modality_label = labels["modality"].get(item.modality, item.modality)
-        item.attention_label = labels["attention"].get(item.attention, item.attention)
-        item.result_label = labels["result"].get(item.result, item.result)
-        item.next_contact_text = day(item.next_contact_date) or "—"
-        item.nurse_name = staff_name(item.responsible_nurse) if item.responsible_nurse_id else ""
+            badge = badges.get(state, badges["cancelled"])
         case = item.case
         patient = case.patient
-        how = labels["contact"].get(patient.preferred_contact, patient.preferred_contact)
-        item.prefers_text = sentences["prefers"] % {"how": how.lower()}
-        item.owner_name = staff_name(case.owner)
         presentation = getattr(case, "presentation", None)
-        item.site_label = labels["site"].get(presentation.site, presentation.site) if presentation else ""
-        if case.risk_category:
-            risk = labels["risk"].get(case.risk_category, case.risk_category)
-            item.risk_text = sentences["risk"] % {"risk": risk}
-        else:
-            item.risk_text = ""
+        how = labels["contact"].get(patient.preferred_contact, patient.preferred_contact)
+        risk = labels["risk"].get(case.risk_category, case.risk_category)
+        rows.append(
+            {
+                "item": item,
+                "pk": item.pk,
+                "state": state,
+                "pending": item.status == "pending",
+                "review": review,
+                "url": f"{item_base}{item.pk}/",
+                "due_text": day(item.due_date),
+                "window_text": ""
+                if review
+                else sentences["window"]
+                % {
+                    "days": item.window_days,
+                    "start": day(item.window_start, short_day),
+                    "end": day(item.window_end),
+                },
+                "badge_class": badge[0],
+                "badge_text": badge[1],
+                "provisional": item.provisional,
+                "case_url": f"{case_base}{item.case_id}/",
+                # The patient's name as the reader's language writes it (cases.models.patient.person_name).
+                "family": patient.family_name if chinese else patient.family_name.upper(),
+                "name_separator": " " if chinese else ", ",
+                "given": patient.given_name,
+                "mrn": patient.mrn,
+                "case_text": sentences["case"] % {"id": case.short_id},
+                "flagged": case.needs_mdt_review,
+                "phone": patient.phone,
+                "prefers_text": sentences["prefers"] % {"how": how.lower()},
+                "course_record": bool(item.course_record),
+                "source_label": labels["source"].get(item.source, item.source),
+                "attention_label": labels["attention"].get(item.attention, item.attention)
+                if item.attention
+                else "",
+                "modality_label": labels["modality"].get(item.modality, item.modality),
+                "course_url": f"{course_base}{item.case_id}{course_end}",
+                "course_interval_source": item.course_interval_source() if item.course_record else "",
+                "phase": "" if item.course_record else item.phase_display(),
+                "result_label": labels["result"].get(item.result, item.result) if item.result else "",
+                "reason": item.reason,
+                "escalation": item.current_escalation(),
+                "owner_name": staff_name(case.owner),
+                "site_label": labels["site"].get(presentation.site, presentation.site)
+                if presentation
+                else "",
+                "risk": case.risk_category,
+                "risk_text": sentences["risk"] % {"risk": risk} if case.risk_category else "",
+                "nurse_name": staff_name(item.responsible_nurse) if item.responsible_nurse_id else "",
+                "next_contact_text": day(item.next_contact_date) or "—",
+            }
+        )
+    return rows

@@ -136,7 +136,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if (after or before) and not items:  # the rows moved on since: start again from the page's number
         items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     rows_context = row_context()
-    prepare_rows(items, today, rows_context)
 
     context = {
         "form": form,
@@ -144,6 +143,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "tabs": [(name, label, counts[name]) for name, label in TABS],
         "query": query,
         "items": items,
+        "rows": prepare_rows(items, today, rows_context),
         "page": page,
         "pages": pages,
         "total": total,
@@ -296,7 +296,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
             "can_review": _can_review(request),
             **row_context(),
         }
-        prepare_rows([item], today, context)
+        context["row"] = prepare_rows([item], today, context)[0]
         return render(request, "followups/worklist.html#item", context)
     if action not in ACTIONS:
         raise Http404
@@ -343,7 +343,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         "next": _safe_next(request, "", request.GET.get("next") or request.POST.get("next") or ""),
         **row_context(),
     }
-    prepare_rows([item], today, context)
+    context["row"] = prepare_rows([item], today, context)[0]
     if request.htmx:
         return render(request, "followups/worklist.html#item", context)
     return render(request, "followups/item_action.html", context)
@@ -406,7 +406,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         "interruption_form": forms.get("interruption_form") or course_forms.InterruptionFields(),
         **row_context(),
     }
-    prepare_rows(items, today, context)
+    context["rows"] = prepare_rows(items, today, context)
     return render(request, "followups/case.html", context)
 
 
