@@ -3,12 +3,13 @@
 Django's template engine costs about 2 µs a variable and 8 µs a `{% translate %}`; `get_FOO_display` translates
 every choice of its field to find one label (hashing the lazy labels). A row with some twenty translated words,
 six choice labels and five formatted dates cost about 0.7 ms, 36 ms for a page of 50 rows. Here the fixed words
-are translated once per page (`row_context`), the choice labels come from dicts built once per page and the dates
-and sentences are formatted once per row (`prepare`); the template (followups/worklist.html#item) only places
-them. The sentences keep the template's message ids, so the translation catalogue is unchanged.
+are translated once per page (`row_context`), the choice labels come from dicts cached per language, and each
+row's sentences and dates are formatted once (`prepare`, one dict per row); the template
+(followups/worklist.html#item) only places them. The sentences keep the template's message ids, so the
+translation catalogue is unchanged.
 
 Every view that renders the row partial (the worklist, a case's follow-up page, an item's action) passes
-`row_context()` and its items through `prepare`.
+`row_context()` and the rows `prepare` made from its items (`row`, or `rows` to loop over).
 """
 
 from __future__ import annotations
