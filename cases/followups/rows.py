@@ -92,6 +92,32 @@ def _labels(language: str | None) -> dict[str, dict[str, str]]:
     }
 
 
+#: The row's sentences (the message ids the template's {% blocktranslate %} used) and their placeholders.
+_SENTENCES = {
+    "window": ("± %(days)s d (%(start)s – %(end)s)", ("days", "start", "end")),
+    "reviewed": ("Reviewed %(day)s", ("day",)),
+    "done": ("Done %(date)s", ("date",)),
+    "case": ("case %(id)s", ("id",)),
+    "prefers": ("prefers %(how)s", ("how",)),
+    "risk": ("%(risk)s risk", ("risk",)),
+}
+
+
+def _sentences() -> dict[str, str]:
+    """The row's sentences in the reader's language, each tried once against its placeholders: a translation that
+    cannot be filled (a broken catalogue) falls back to the English sentence, as {% blocktranslate %} did, instead
+    of failing the page."""
+    sentences = {}
+    for key, (msgid, names) in _SENTENCES.items():
+        translated = gettext(msgid)
+        try:
+            translated % dict.fromkeys(names, "")
+        except (KeyError, ValueError, TypeError):
+            translated = msgid
+        sentences[key] = translated
+    return sentences
+
+
 def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[dict]:
     """What each item's row prints, as one dict per item (the items with their case, patient, presentation and
     users selected). A dict, not attributes on the item: the template engine tries `row[name]` before
@@ -112,14 +138,7 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[d
     language = get_language()
     chinese = (language or "").startswith("zh")
     labels = _labels(language)
-    sentences = {
-        "window": gettext("± %(days)s d (%(start)s – %(end)s)"),
-        "reviewed": gettext("Reviewed %(day)s"),
-        "done": gettext("Done %(date)s"),
-        "case": gettext("case %(id)s"),
-        "prefers": gettext("prefers %(how)s"),
-        "risk": gettext("%(risk)s risk"),
-    }
+    sentences = _sentences()
     badges = {
         "to_review": ("warning", gettext("To review")),
         "overdue": ("danger", gettext("Overdue")),
