@@ -86,7 +86,13 @@ class FollowUpItem(models.Model):
         ordering = ["due_date", "id"]
         indexes = [
             # Worklist: tabs are ranges on (status, window); "all" walks due_date; counts read the covering index.
-            models.Index(fields=["status", "due_date"], name="followup_status_due"),
+            # A page walks (status, due_date, id) in the list's order; with the window, case and nurse in the index
+            # the walk tests the tab, the archived cases and "mine" without reading the table (the "due" page
+            # passed the last 180 days' overdue items row by row: its ids 3.1 -> 0.3 ms; issue 16).
+            models.Index(
+                fields=["status", "due_date", "id", "window_start", "window_end", "case", "responsible_nurse"],
+                name="followup_status_due_page",
+            ),
             # (The nurse too: "mine and unassigned" is counted from this index alone, issue 16.)
             models.Index(
                 fields=["status", "window_end", "window_start", "due_date", "case", "responsible_nurse"],
