@@ -150,7 +150,7 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[d
     course_base, course_end = context["course_base"], context["course_end"]
     rows = []
     for item in items:
-        item.state = state = item.state_on(today)
+        state = item.state_on(today)
         review = item.source == "review"
         if review and item.status == "pending":
             badge = badges["to_review"]
@@ -169,7 +169,6 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[d
         risk = labels["risk"].get(case.risk_category, case.risk_category)
         rows.append(
             {
-                "item": item,
                 "pk": item.pk,
                 "state": state,
                 "pending": item.status == "pending",
@@ -188,7 +187,8 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[d
                 "badge_text": badge[1],
                 "provisional": item.provisional,
                 "case_url": f"{case_base}{item.case_id}/",
-                # The patient's name as the reader's language writes it (cases.models.patient.person_name).
+                # The patient's name as the row has always printed it: family name first, in capitals and with
+                # a comma in English; as written and with a space in Chinese (each part isolated by <bdi>).
                 "family": patient.family_name if chinese else patient.family_name.upper(),
                 "name_separator": " " if chinese else ", ",
                 "given": patient.given_name,

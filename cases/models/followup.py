@@ -90,7 +90,15 @@ class FollowUpItem(models.Model):
             # the walk tests the tab, the archived cases and "mine" without reading the table (the "due" page
             # passed the last 180 days' overdue items row by row: its ids 3.1 -> 0.3 ms; issue 16).
             models.Index(
-                fields=["status", "due_date", "id", "window_start", "window_end", "case", "responsible_nurse"],
+                fields=[
+                    "status",
+                    "due_date",
+                    "id",
+                    "window_start",
+                    "window_end",
+                    "case",
+                    "responsible_nurse",
+                ],
                 name="followup_status_due_page",
             ),
             # (The nurse too: "mine and unassigned" is counted from this index alone, issue 16.)
