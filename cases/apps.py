@@ -13,7 +13,11 @@ class CasesConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             language,  # noqa: F401  (the user's language is copied into the session at log-in)
         )
+        from gistcare.auth_backends import connect_signals
         from gistcare.planner_statistics import after_migrate
+
+        # A change to who holds which permission voids the cached permission sets (issue 16).
+        connect_signals()
 
         # Fresh planner statistics once the migrations have run (issue 16).
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="gistcare.planner_statistics")

@@ -58,3 +58,19 @@ def celery_broker_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
             id="gistcare.W002",
         )
     ]
+
+
+@checks.register("gistcare_deploy", deploy=True)
+def shared_cache_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Issue 16: without a shared cache every page reads its session row and runs the permission queries."""
+    if settings.DEBUG or settings.CACHE_URL:
+        return []
+    return [
+        checks.Warning(
+            "CACHE_URL is not set: every page reads its session from the database and looks up the user's "
+            "permissions again.",
+            hint="Set CACHE_URL=redis://host:6379/1 (a Redis database of its own) on every app server "
+            "(docs/deploy.md).",
+            id="gistcare.W003",
+        )
+    ]

@@ -15,6 +15,8 @@ PRODUCTION = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     # Background jobs on Celery workers (docs/deploy.md); the check does not connect to it.
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    # Sessions and permissions in the shared cache (issue 16); the check does not connect to it either.
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 # Test-only relaxations set by tests/testenv.py (and DJANGO_ALLOW_ASYNC_UNSAFE, set by the browser tests for
 # Playwright's event loop) must not leak into the production check.
@@ -76,4 +78,11 @@ def test_it_warns_when_production_has_no_celery_broker():
     proc = _run("check", "--deploy", "--fail-level", "WARNING", CELERY_BROKER_URL="")
     assert proc.returncode != 0
     assert "gistcare.W002" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_it_warns_when_production_has_no_shared_cache():
+    proc = _run("check", "--deploy", "--fail-level", "WARNING", CACHE_URL="")
+    assert proc.returncode != 0
+    assert "gistcare.W003" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -1,0 +1,318 @@
+"""Issue 16: with a shared cache (CACHE_URL; Redis in production) sessions and permissions are read from it.
+
+Every page read its session row and ran two joined permission queries (the user's own permissions, then its
+groups'); under load these were a fifth of the live panel's time. With CACHE_URL set:
+
+- sessions use Django's cached_db engine: read from the cache, written through to the database (a cache restart
+  logs nobody out), with the idle timeout kept (the cache entry lives SESSION_COOKIE_AGE from its last renewal);
+- a user's permission set is kept in the cache and dropped the moment a role, a group's permissions or the user
+  change (gistcare.auth_backends), so nobody keeps a capability that was taken away.
+
+Without CACHE_URL (`make run`, the default test settings) nothing changes: a per-process memory cache cannot be
+told when another process changes a role, so permissions are read per request and sessions live in the database.
+
+The Redis tests use the server at 127.0.0.1:6379 (GISTCARE_TEST_REDIS_URL for another; GISTCARE_SKIP_REDIS=1
+skips them on a machine without Redis), with a key prefix of this run's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from cases import roles
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("GISTCARE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+WORKLIST = reverse("followups:list")
+CALENDAR = reverse("followups:calendar")  # nurses only (cases.manage_followups)
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _settings_with(env: dict[str, str]) -> dict:
+    """The settings a process started with `env` computes (CACHE_URL is read once, at start-up)."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({'engine': settings.SESSION_ENGINE, 'cache': settings.CACHES['default']['BACKEND'], "
+        "'location': settings.CACHES['default'].get('LOCATION', ''), "
+        "'perms': settings.GISTCARE_PERMISSION_CACHE_SECONDS}))"
+    )
+    base = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "gistcare.settings", "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_cache_url_puts_sessions_and_permissions_in_the_shared_cache():
+    shared = _settings_with({"CACHE_URL": "redis://cache.internal:6379/1"})
+    assert shared == {
+        "engine": "django.contrib.sessions.backends.cached_db",
+        "cache": "django.core.cache.backends.redis.RedisCache",
+        "location": "redis://cache.internal:6379/1",
+        "perms": 300,
+    }
+
+
+def test_without_cache_url_sessions_stay_in_the_database_and_permissions_are_read_per_request():
+    alone = _settings_with({})
+    assert alone["engine"] == "django.contrib.sessions.backends.db"
+    assert alone["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert alone["perms"] == 0
+
+
+def _permission_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"auth_permission"' in q["sql"]]
+
+
+# --- the permission cache, on a memory cache (the logic; Redis below for the production path) ---------------
+
+PERMISSION_CACHE = override_settings(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "perm-tests"}},
+    GISTCARE_PERMISSION_CACHE_SECONDS=300,
+)
+
+
+@pytest.fixture
+def permission_cache(db):
+    with PERMISSION_CACHE:
+        cache.clear()
+        yield
+        cache.clear()
+
+
+def _get(client, url=CALENDAR):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, _permission_queries(queries.captured_queries)
+
+
+def test_without_the_setting_every_request_reads_the_permissions(client, db):
+    client.force_login(make_user("nurse", role=roles.NURSE))
+    for _ in range(2):
+        response, perm_queries = _get(client)
+        assert response.status_code == 200
+        assert len(perm_queries) == 2  # the user's own permissions, then its groups'
+
+
+def test_the_second_request_reads_no_permission(client, permission_cache):
+    client.force_login(make_user("nurse", role=roles.NURSE))
+    response, perm_queries = _get(client)
+    assert response.status_code == 200 and len(perm_queries) == 2
+    response, perm_queries = _get(client)
+    assert response.status_code == 200
+    assert perm_queries == []
+
+
+def test_a_role_taken_away_is_refused_at_once(client, permission_cache):
+    nurse = make_user("nurse", role=roles.NURSE)
+    client.force_login(nurse)
+    assert _get(client)[0].status_code == 200
+    nurse.groups.remove(Group.objects.get(name=roles.NURSE))
+    assert _get(client)[0].status_code == 403
+
+
+def test_a_role_given_from_the_groups_side_counts_at_once(client, permission_cache):
+    user = make_user("newcomer", role=None)
+    client.force_login(user)
+    assert _get(client)[0].status_code == 403
+    Group.objects.get(name=roles.NURSE).user_set.add(user)
+    assert _get(client)[0].status_code == 200
+
+
+def test_a_group_emptied_from_its_side_is_refused_at_once(client, permission_cache):
+    client.force_login(make_user("nurse", role=roles.NURSE))
+    assert _get(client)[0].status_code == 200
+    Group.objects.get(name=roles.NURSE).user_set.clear()
+    assert _get(client)[0].status_code == 403
+
+
+def test_a_capability_taken_from_the_role_is_refused_at_once(client, permission_cache):
+    client.force_login(make_user("nurse", role=roles.NURSE))
+    assert _get(client)[0].status_code == 200
+    manage = Permission.objects.get(content_type__app_label="cases", codename="manage_followups")
+    Group.objects.get(name=roles.NURSE).permissions.remove(manage)
+    assert _get(client)[0].status_code == 403
+
+
+def test_a_capability_taken_from_its_permission_side_is_refused_at_once(client, permission_cache):
+    client.force_login(make_user("nurse", role=roles.NURSE))
+    assert _get(client)[0].status_code == 200
+    Permission.objects.get(content_type__app_label="cases", codename="manage_followups").group_set.clear()
+    assert _get(client)[0].status_code == 403
+
+
+def test_a_deleted_role_is_refused_at_once(client, permission_cache):
+    client.force_login(make_user("nurse", role=roles.NURSE))
+    assert _get(client)[0].status_code == 200
+    Group.objects.get(name=roles.NURSE).delete()  # its rows in the link tables go without an m2m signal
+    assert _get(client)[0].status_code == 403
+
+
+def test_a_personal_permission_taken_away_is_refused_at_once(client, permission_cache):
+    user = make_user("helper", role=None, perms=("view_clinical", "manage_followups"))
+    client.force_login(user)
+    assert _get(client)[0].status_code == 200
+    user.user_permissions.clear()
+    assert _get(client)[0].status_code == 403
+
+
+def test_a_superuser_demoted_is_refused_at_once(client, permission_cache):
+    user = make_user("root", role=None, is_superuser=True)
+    client.force_login(user)
+    assert _get(client)[0].status_code == 200
+    user.is_superuser = False
+    user.save()
+    assert _get(client)[0].status_code == 403
+
+
+def test_the_cache_holds_each_user_apart(client, permission_cache):
+    nurse, coordinator = make_user("nurse", role=roles.NURSE), make_user("coord", role=roles.COORDINATOR)
+    client.force_login(nurse)
+    assert _get(client)[0].status_code == 200
+    client.force_login(coordinator)
+    assert _get(client)[0].status_code == 403
+
+
+# --- the production path: a real Redis ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_cache(db):
+    """Django's cache and sessions on the Redis server, under a key prefix of this run's own."""
+    import redis
+
+    if os.environ.get("GISTCARE_SKIP_REDIS") == "1":
+        pytest.skip("GISTCARE_SKIP_REDIS=1: the shared-cache tests are skipped")
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        pytest.fail(
+            f"Redis is not reachable at {REDIS_URL} ({exc}): the shared-cache tests need a Redis server "
+            "(start redis-server, point GISTCARE_TEST_REDIS_URL at one, or set GISTCARE_SKIP_REDIS=1 to skip)",
+            pytrace=False,
+        )
+    prefix = f"gistcare-test-{uuid.uuid4().hex[:12]}"
+    shared = override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": prefix,
+            }
+        },
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+        GISTCARE_PERMISSION_CACHE_SECONDS=300,
+    )
+    with shared:
+        yield server
+    for key in server.scan_iter(match=f"{prefix}:*"):
+        server.delete(key)
+    server.close()
+
+
+def _session_key_in_redis(session_key: str) -> str:
+    return cache.make_key(f"django.contrib.sessions.cached_db{session_key}")
+
+
+@pytest.fixture
+def redis_session(client, redis_cache):
+    with time_machine.travel(START, tick=False):
+        client.force_login(make_user("nurse", role=roles.NURSE))
+        assert client.get(WORKLIST).status_code == 200
+    return client, redis_cache, client.cookies["sessionid"].value
+
+
+def test_a_page_reads_neither_the_session_row_nor_the_permissions(redis_session):
+    client, server, session_key = redis_session
+    assert server.exists(_session_key_in_redis(session_key))
+    with time_machine.travel(START + dt.timedelta(seconds=10), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(WORKLIST).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if "django_session" in q]
+    assert not _permission_queries(queries.captured_queries)
+
+
+def test_the_session_is_written_through_to_the_database(redis_session):
+    client, server, session_key = redis_session
+    assert Session.objects.get(session_key=session_key).expire_date == START + dt.timedelta(minutes=30)
+    server.delete(_session_key_in_redis(session_key))  # the cache restarted: nobody is logged out
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        assert client.get(WORKLIST).status_code == 200
+    assert server.exists(_session_key_in_redis(session_key))
+
+
+def test_the_idle_timeout_is_kept_in_the_cache(redis_session):
+    client, server, session_key = redis_session
+    key = _session_key_in_redis(session_key)
+    assert 30 * 60 - 5 <= server.ttl(key) <= 30 * 60  # the entry ends 30 idle minutes after its renewal
+    server.expire(key, 100)
+    with time_machine.travel(START + dt.timedelta(seconds=30), tick=False):
+        assert client.get(WORKLIST).status_code == 200  # within the minute: no renewal, no write
+    assert server.ttl(key) <= 100
+    with time_machine.travel(START + dt.timedelta(seconds=61), tick=False):
+        assert client.get(WORKLIST).status_code == 200  # renewed: 30 more minutes, in the cache and the row
+    assert 30 * 60 - 5 <= server.ttl(key) <= 30 * 60
+    assert Session.objects.get(session_key=session_key).expire_date == START + dt.timedelta(seconds=61, minutes=30)
+
+
+def test_logging_out_ends_the_session_everywhere(redis_session):
+    client, server, session_key = redis_session
+    cookie = client.cookies["sessionid"].value
+    with time_machine.travel(START + dt.timedelta(seconds=10), tick=False):
+        assert client.post(reverse("logout")).status_code == 302
+        assert not server.exists(_session_key_in_redis(session_key))
+        assert not Session.objects.filter(session_key=session_key).exists()
+        client.cookies["sessionid"] = cookie  # the old cookie, replayed
+        response = client.get(WORKLIST)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_role_taken_away_is_refused_at_once_on_redis(redis_session):
+    client, _server, _session_key = redis_session
+    with time_machine.travel(START + dt.timedelta(seconds=10), tick=False):
+        assert client.get(WORKLIST).status_code == 200
+        Group.objects.get(name=roles.NURSE).user_set.clear()
+        assert client.get(WORKLIST).status_code == 403
+
+
+# --- the deployment check ----------------------------------------------------------------------------------
+
+
+def test_production_without_a_shared_cache_is_warned():
+    from django.core import checks
+
+    from cases.checks import shared_cache_check
+
+    with override_settings(DEBUG=False, CACHE_URL=""):
+        (message,) = shared_cache_check(None)
+        assert "gistcare.W003" in {m.id for m in checks.run_checks(include_deployment_checks=True)}
+        assert "gistcare.W003" not in {m.id for m in checks.run_checks()}
+    assert message.level == checks.WARNING
+    assert "CACHE_URL" in message.msg and "docs/deploy.md" in message.hint
+    with override_settings(DEBUG=False, CACHE_URL="redis://cache.internal:6379/1"):
+        assert shared_cache_check(None) == []
+    with override_settings(DEBUG=True, CACHE_URL=""):
+        assert shared_cache_check(None) == []
