@@ -13,7 +13,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -106,12 +106,11 @@ def step_record_outcome(*, step: EscalationStep, user, outcome: str, notes: str 
 
 def lost_to_follow_up() -> QuerySet[Case]:
     """Active cases with a visit at the last step of the ladder and no closure yet: the coordinator's to-do."""
-    lost = EscalationStep.objects.filter(
-        item__case=OuterRef("pk"), step=EscalationStepKind.LOST, item__status=FollowUpStatus.PENDING
-    )
+    # From the few visits at that step to their cases (an IN list), not a test of every active case (issue 16).
+    lost = EscalationStep.objects.filter(step=EscalationStepKind.LOST, item__status=FollowUpStatus.PENDING)
     return (
         Case.objects.active()
-        .filter(Exists(lost), closure__isnull=True)
+        .filter(pk__in=lost.values("item__case_id"), closure__isnull=True)
         .select_related("patient", "owner")
         .order_by("patient__family_name", "patient__given_name")
     )
