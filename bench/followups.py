@@ -12,7 +12,7 @@ the medians; the load average is printed before and after.
 Targets (issue 5): median < 150 ms, at most 10 queries whatever the number of rows; issue 16: the worklist
 at most 25x the bare view.
 
-    python bench/followups.py [--patients 20000] [--items 100000] [--repeat 30]
+    python bench/followups.py [--patients 20000] [--items 100000] [--repeat 30] [--cache-url URL]
 """
 
 from __future__ import annotations
@@ -30,10 +30,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from load import DEFAULT_CACHE_URL, flush_cache  # noqa: E402  (the load test's cache database and its reset)
 
 
-def configure(db_url: str) -> None:
+def configure(db_url: str, cache_url: str = "") -> None:
     os.environ["DATABASE_URL"] = db_url
+    # Sessions and permissions in the shared cache, as in production (docs/deploy.md); '' for none.
+    os.environ["CACHE_URL"] = cache_url
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["DEBUG"] = "false"
     os.environ["ALLOWED_HOSTS"] = "testserver"
@@ -232,9 +237,16 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=20000)
     parser.add_argument("--items", type=int, default=100000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--cache-url",
+        default=DEFAULT_CACHE_URL,
+        help="the shared cache, as in production (a Redis database of the benchmark's own: emptied before the "
+        "run); '' for none (sessions and permissions read from the database on every request)",
+    )
     args = parser.parse_args()
+    flush_cache(args.cache_url)
     with tempfile.TemporaryDirectory(prefix="gc-bench-") as tmp:
-        configure(os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3")
+        configure(os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3", args.cache_url)
         from django.core.management import call_command
 
         t0 = time.perf_counter()
@@ -252,6 +264,7 @@ def main() -> None:
             f"Seeded {args.patients} patients and {args.items} follow-up items on {connection.vendor} "
             f"in {time.perf_counter() - t0:.1f} s"
         )
+        print(f"Cache: {args.cache_url or 'none'}")
         measure(args.repeat)
         print(
             f"Targets: median < 150 ms, queries <= 10 whatever the number of rows; "

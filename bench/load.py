@@ -1,7 +1,7 @@
 """Load test: gunicorn (4 workers, loopback) against a seeded database, 50 logged-in clients, with its anchor.
 
 Usage: ``python bench/load.py [--clients 50] [--duration 20] [--rounds 3] [--workers 4] [--cases 3000]
-[--database-url URL]``
+[--database-url URL] [--cache-url URL]``
 
 The anchor is a bare Django view on the same middleware and server (``/healthz/``). Phases alternate, each
 ``--duration`` seconds: the clients hit only the bare view, then the realistic mix of pages, ``--rounds`` times
@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 TARGET_P95_MS = 300.0
 USERNAME = "loadtest"
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/13"
 
 # Runs inside `manage.py shell`: a user with every capability, bulk cases, and the endpoints' paths.
 SEED = r"""
@@ -114,9 +115,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def environment(database_url: str) -> dict[str, str]:
+def environment(database_url: str, cache_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
+        CACHE_URL=cache_url,  # sessions and permissions in the shared cache, as in production (docs/deploy.md)
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
@@ -131,6 +133,16 @@ def environment(database_url: str) -> dict[str, str]:
         PASSWORD_RESET="false",  # noqa: S106  (a switch, not a password)
     )
     return env
+
+
+def flush_cache(cache_url: str) -> None:
+    """Empty the benchmark's own cache database: a permission set left by an earlier run's user of the same id
+    must not be read in this one."""
+    if cache_url:
+        import redis
+
+        with redis.Redis.from_url(cache_url, socket_connect_timeout=3) as server:
+            server.flushdb()
 
 
 def manage(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
@@ -314,7 +326,8 @@ def report(phases: dict[str, list[dict]], skipped: list[str], args: argparse.Nam
     mix_rate = statistics.median(_throughput(o) for o in phases["mix"])
     print(
         f"\n{args.clients} clients (think time {args.think_ms:.0f} ms), gunicorn {args.workers} workers, "
-        f"{args.rounds} rounds of {args.duration:.0f} s per phase, load average before: {args.load_before}"
+        f"{args.rounds} rounds of {args.duration:.0f} s per phase, cache: {args.cache_url or 'none'}, "
+        f"load average before: {args.load_before}"
     )
     print(
         f"throughput, median of the rounds: bare view {bare_rate:.0f}/s, realistic mix {mix_rate:.0f}/s, "
@@ -361,11 +374,18 @@ def main() -> int:
     parser.add_argument(
         "--database-url", default=None, help="an EMPTY database to fill (default: temp SQLite)"
     )
+    parser.add_argument(
+        "--cache-url",
+        default=DEFAULT_CACHE_URL,
+        help="the shared cache, as in production (a Redis database of the benchmark's own: it is emptied before "
+        "and after the run); '' for none (sessions and permissions read from the database on every request)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gistcare-load-") as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
-        env = environment(database_url)
+        env = environment(database_url, args.cache_url)
+        flush_cache(args.cache_url)
         password = secrets.token_urlsafe(16)
         seeded = seed(env, args.cases, password)
         endpoints = seeded["endpoints"]
@@ -407,6 +427,7 @@ def main() -> int:
         finally:
             os.killpg(server.pid, signal.SIGTERM)  # the gunicorn master started above, and its workers
             server.wait(timeout=30)
+            flush_cache(args.cache_url)
         met = report(phases, skipped, args)
         return 0 if met or not args.strict else 1
 

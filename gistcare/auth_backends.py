@@ -64,7 +64,11 @@ class CachedPermissionBackend(ModelBackend):
         permissions = {*self.get_user_permissions(user_obj), *self.get_group_permissions(user_obj)}
         cache.set(
             key,
-            {"generation": generation, "superuser": user_obj.is_superuser, "permissions": sorted(permissions)},
+            {
+                "generation": generation,
+                "superuser": user_obj.is_superuser,
+                "permissions": sorted(permissions),
+            },
             seconds,
         )
         return permissions
@@ -97,6 +101,8 @@ def connect_signals() -> None:
     for name, through in links.items():
         m2m_changed.connect(forget_permissions, sender=through, dispatch_uid=f"gistcare.permissions.{name}")
     for model in (Group, Permission):
-        post_delete.connect(forget_permissions, sender=model, dispatch_uid=f"gistcare.permissions.del.{model}")
+        post_delete.connect(
+            forget_permissions, sender=model, dispatch_uid=f"gistcare.permissions.del.{model}"
+        )
     # A permission renamed changes the names the sets hold.
     post_save.connect(forget_permissions, sender=Permission, dispatch_uid="gistcare.permissions.save")

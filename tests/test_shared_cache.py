@@ -88,7 +88,9 @@ def _permission_queries(queries) -> list[str]:
 # --- the permission cache, on a memory cache (the logic; Redis below for the production path) ---------------
 
 PERMISSION_CACHE = override_settings(
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "perm-tests"}},
+    CACHES={
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "perm-tests"}
+    },
     GISTCARE_PERMISSION_CACHE_SECONDS=300,
 )
 
@@ -275,7 +277,9 @@ def test_the_idle_timeout_is_kept_in_the_cache(redis_session):
     with time_machine.travel(START + dt.timedelta(seconds=61), tick=False):
         assert client.get(WORKLIST).status_code == 200  # renewed: 30 more minutes, in the cache and the row
     assert 30 * 60 - 5 <= server.ttl(key) <= 30 * 60
-    assert Session.objects.get(session_key=session_key).expire_date == START + dt.timedelta(seconds=61, minutes=30)
+    assert Session.objects.get(session_key=session_key).expire_date == START + dt.timedelta(
+        seconds=61, minutes=30
+    )
 
 
 def test_logging_out_ends_the_session_everywhere(redis_session):
