@@ -53,6 +53,20 @@ def test_a_case_follow_up_page_costs_the_same_with_3_and_31_items(client):
     assert counts[0] == counts[1], counts
 
 
+def test_a_case_follow_up_page_reads_the_case_with_its_presentation_and_closure(client):
+    """The rows print the tumour's site and the page the follow-up's closure: both come with the case."""
+    nurse = make_user("nurse", role=roles.NURSE)
+    client.force_login(nurse)
+    case = _case_with_items(nurse, 3)
+    url = reverse("followups:case", kwargs={"case_id": case.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    own = [q["sql"] for q in queries.captured_queries if 'FROM "cases_presentation"' in q["sql"]]
+    own += [q["sql"] for q in queries.captured_queries if 'FROM "cases_followupclosure"' in q["sql"]]
+    assert own == []
+
+
 def test_the_worklist_costs_the_same_with_3_and_31_items(client):
     nurse = make_user("nurse", role=roles.NURSE)
     client.force_login(nurse)

@@ -120,7 +120,8 @@ def test_without_the_setting_every_request_reads_the_permissions(client, db):
 def test_the_second_request_reads_no_permission(client, permission_cache):
     client.force_login(make_user("nurse", role=roles.NURSE))
     response, perm_queries = _get(client)
-    assert response.status_code == 200 and len(perm_queries) == 2
+    assert response.status_code == 200
+    assert len(perm_queries) == 2
     response, perm_queries = _get(client)
     assert response.status_code == 200
     assert perm_queries == []
@@ -249,9 +250,11 @@ def redis_session(client, redis_cache):
 def test_a_page_reads_neither_the_session_row_nor_the_permissions(redis_session):
     client, server, session_key = redis_session
     assert server.exists(_session_key_in_redis(session_key))
-    with time_machine.travel(START + dt.timedelta(seconds=10), tick=False):
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(WORKLIST).status_code == 200
+    with (
+        time_machine.travel(START + dt.timedelta(seconds=10), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert client.get(WORKLIST).status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
     assert not [q for q in sql if "django_session" in q]
     assert not _permission_queries(queries.captured_queries)
@@ -291,7 +294,8 @@ def test_logging_out_ends_the_session_everywhere(redis_session):
         assert not Session.objects.filter(session_key=session_key).exists()
         client.cookies["sessionid"] = cookie  # the old cookie, replayed
         response = client.get(WORKLIST)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_a_role_taken_away_is_refused_at_once_on_redis(redis_session):
@@ -315,7 +319,8 @@ def test_production_without_a_shared_cache_is_warned():
         assert "gistcare.W003" in {m.id for m in checks.run_checks(include_deployment_checks=True)}
         assert "gistcare.W003" not in {m.id for m in checks.run_checks()}
     assert message.level == checks.WARNING
-    assert "CACHE_URL" in message.msg and "docs/deploy.md" in message.hint
+    assert "CACHE_URL" in message.msg
+    assert "docs/deploy.md" in message.hint
     with override_settings(DEBUG=False, CACHE_URL="redis://cache.internal:6379/1"):
         assert shared_cache_check(None) == []
     with override_settings(DEBUG=True, CACHE_URL=""):

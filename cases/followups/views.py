@@ -92,7 +92,8 @@ def _item_for_action(request: HttpRequest, item_id, action: str) -> FollowUpItem
     return get_followup_for_user(request, item_id, MANAGE_FOLLOWUPS)
 
 
-_CASES = Case.objects.select_related("patient", "owner")
+# With what the page and its rows print of the case: the tumour site and the follow-up's closure (issue 16).
+_CASES = Case.objects.select_related("patient", "owner", "presentation", "closure")
 
 
 def _surgeons():
