@@ -22,6 +22,7 @@ Without a shared cache (GISTCARE_PERMISSION_CACHE_SECONDS = 0) this is ModelBack
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -31,17 +32,22 @@ from django.core.cache import cache
 from django.db import transaction
 
 GENERATION_KEY = "permissions:generation"
+logger = logging.getLogger(__name__)
 
 
 def _user_key(user_pk: Any) -> str:
     return f"permissions:user:{user_pk}"
 
 
-def _generation(found: dict[str, Any]) -> str:
+class PermissionCacheUnreachable(RuntimeError):
+    """A change to roles or permissions while the shared cache cannot be told: refused (see forget_permissions)."""
+
+
+def _generation(found: dict[str, Any]) -> str | None:
     generation = found.get(GENERATION_KEY)
     if generation is None:  # first use, or evicted: every stored set is void
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)  # add: another process may be first
-        generation = cache.get(GENERATION_KEY)
+        generation = cache.get(GENERATION_KEY)  # None only if evicted again at once: nothing is cached then
     return generation
 
 
@@ -54,23 +60,36 @@ class CachedPermissionBackend(ModelBackend):
             user_obj._perm_cache = self._shared_permissions(user_obj, seconds)
         return user_obj._perm_cache
 
+    def _database_permissions(self, user_obj) -> set[str]:
+        return {*self.get_user_permissions(user_obj), *self.get_group_permissions(user_obj)}
+
     def _shared_permissions(self, user_obj, seconds: int) -> set[str]:
         key = _user_key(user_obj.pk)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = _generation(found)  # read BEFORE the database: a change after this replaces it
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = _generation(found)  # read BEFORE the database: a change after this replaces it
+        except Exception:  # the cache is unreachable: the database answers, as without a cache
+            logger.warning("Shared cache unreachable: permissions read from the database", exc_info=True)
+            return self._database_permissions(user_obj)
         stored = found.get(key)
-        if stored and stored["generation"] == generation and stored["superuser"] == user_obj.is_superuser:
+        if (
+            generation is not None
+            and stored
+            and stored["generation"] == generation
+            and stored["superuser"] == user_obj.is_superuser
+        ):
             return set(stored["permissions"])
-        permissions = {*self.get_user_permissions(user_obj), *self.get_group_permissions(user_obj)}
-        cache.set(
-            key,
-            {
+        permissions = self._database_permissions(user_obj)
+        if generation is not None:
+            entry = {
                 "generation": generation,
                 "superuser": user_obj.is_superuser,
                 "permissions": sorted(permissions),
-            },
-            seconds,
-        )
+            }
+            try:
+                cache.set(key, entry, seconds)
+            except Exception:
+                logger.warning("Shared cache unreachable: a permission set was not stored", exc_info=True)
         return permissions
 
 
@@ -78,19 +97,37 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def _new_generation_after_commit() -> None:
+    try:
+        _new_generation()
+    except Exception:  # the change is committed; the generation was already replaced before the commit
+        logger.exception("Shared cache unreachable after a permission change was committed")
+
+
 def forget_permissions(**kwargs: Any) -> None:
-    """Every cached permission set is void: now, and again when the change's transaction commits."""
+    """Every cached permission set is void: now, and again when the change's transaction commits.
+
+    Connected to the signals before and after each change: if the cache cannot be reached the change is refused
+    before it is made (PermissionCacheUnreachable), because a set that could not be voided would be used again,
+    with the capability taken away, as soon as the cache is reachable again.
+    """
     if not settings.GISTCARE_PERMISSION_CACHE_SECONDS:
         return
-    _new_generation()
-    transaction.on_commit(_new_generation, using=kwargs.get("using"))
+    try:
+        _new_generation()
+    except Exception as exc:
+        raise PermissionCacheUnreachable(
+            "The shared cache (CACHE_URL) cannot be reached, so the permissions it holds cannot be renewed: this "
+            "change to roles or permissions is refused. Make it again once the cache is back."
+        ) from exc
+    transaction.on_commit(_new_generation_after_commit, using=kwargs.get("using"))
 
 
 def connect_signals() -> None:
-    """Called from the cases app's ready(): every change to who holds which permission."""
+    """Called from the cases app's ready(): every change to who holds which permission, before and after it."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
     user_model = get_user_model()
     links = {
@@ -98,11 +135,15 @@ def connect_signals() -> None:
         "user_permissions": user_model.user_permissions.through,
         "group_permissions": Group.permissions.through,
     }
+    # m2m_changed is sent before and after each add, remove and clear, from either side of the link.
     for name, through in links.items():
         m2m_changed.connect(forget_permissions, sender=through, dispatch_uid=f"gistcare.permissions.{name}")
+    # Deleting a group or a permission removes its links without an m2m signal.
     for model in (Group, Permission):
-        post_delete.connect(
-            forget_permissions, sender=model, dispatch_uid=f"gistcare.permissions.del.{model}"
-        )
+        for signal in (pre_delete, post_delete):
+            signal.connect(
+                forget_permissions, sender=model, dispatch_uid=f"gistcare.permissions.{signal}.{model}"
+            )
     # A permission renamed changes the names the sets hold.
-    post_save.connect(forget_permissions, sender=Permission, dispatch_uid="gistcare.permissions.save")
+    for signal in (pre_save, post_save):
+        signal.connect(forget_permissions, sender=Permission, dispatch_uid=f"gistcare.permissions.{signal}")

@@ -201,12 +201,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # The shared cache (issue 16; docs/deploy.md). CACHE_URL names it (production: Redis, a database of its own beside
 # Celery's broker, e.g. redis://redis.internal:6379/1). With it, every page reads its session from the cache
-# (Django's cached_db engine: written through to the database, so a cache restart logs nobody out, and the cache
-# entry lives SESSION_COOKIE_AGE from its last renewal, so the idle timeout is kept) and each user's permission
-# set is kept in it, dropped the moment a role, a group's permissions or the user change
-# (gistcare.auth_backends). Without it (`make run`, the tests) Django's per-process memory cache is the default,
-# sessions stay in the database and permissions are read on every request: a per-process cache cannot be told
-# when another process changes a role.
+# (gistcare.sessions: Django's cached_db engine, written through to the database so a cache restart logs nobody
+# out, served from the database while the cache is unreachable; the cache entry lives SESSION_COOKIE_AGE from its
+# last renewal, so the idle timeout is kept) and each user's permission set is kept in it, voided the moment a
+# role, a group's permissions or a superuser flag change (gistcare.auth_backends). Without it (`make run`, the
+# tests) Django's per-process memory cache is the default, sessions stay in the database and permissions are read
+# on every request: a per-process cache cannot be told when another process changes a role.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL:
     CACHES = {
@@ -216,7 +216,7 @@ if CACHE_URL:
             "KEY_PREFIX": "gistcare",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "gistcare.sessions"  # Django's cached_db, working from the database if Redis is down
 # 0: permissions are not cached. A cached set is dropped on every change that Django signals; the lifetime only
 # bounds a change made behind the ORM's back (raw SQL).
 GISTCARE_PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 300) if CACHE_URL else 0

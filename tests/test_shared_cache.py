@@ -1,12 +1,15 @@
 """Issue 16: with a shared cache (CACHE_URL; Redis in production) sessions and permissions are read from it.
 
 Every page read its session row and ran two joined permission queries (the user's own permissions, then its
-groups'); under load these were a fifth of the live panel's time. With CACHE_URL set:
+groups'); in the profile these were a fifth of the live panel's time and about half of a plain page's. With
+CACHE_URL set:
 
-- sessions use Django's cached_db engine: read from the cache, written through to the database (a cache restart
-  logs nobody out), with the idle timeout kept (the cache entry lives SESSION_COOKIE_AGE from its last renewal);
-- a user's permission set is kept in the cache and dropped the moment a role, a group's permissions or the user
-  change (gistcare.auth_backends), so nobody keeps a capability that was taken away.
+- sessions use Django's cached_db engine (gistcare.sessions): read from the cache, written through to the
+  database (a cache restart logs nobody out), with the idle timeout kept (the cache entry lives
+  SESSION_COOKIE_AGE from its last renewal), and served from the database while the cache is unreachable;
+- a user's permission set is kept in the cache and voided the moment a role, a group's permissions or a
+  superuser flag change (gistcare.auth_backends), so nobody keeps a capability that was taken away; a change
+  that cannot void them (the cache unreachable) is refused.
 
 Without CACHE_URL (`make run`, the default test settings) nothing changes: a per-process memory cache cannot be
 told when another process changes a role, so permissions are read per request and sessions live in the database.
@@ -67,7 +70,7 @@ def _settings_with(env: dict[str, str]) -> dict:
 def test_cache_url_puts_sessions_and_permissions_in_the_shared_cache():
     shared = _settings_with({"CACHE_URL": "redis://cache.internal:6379/1"})
     assert shared == {
-        "engine": "django.contrib.sessions.backends.cached_db",
+        "engine": "gistcare.sessions",
         "cache": "django.core.cache.backends.redis.RedisCache",
         "location": "redis://cache.internal:6379/1",
         "perms": 300,
@@ -225,7 +228,7 @@ def redis_cache(db):
                 "KEY_PREFIX": prefix,
             }
         },
-        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+        SESSION_ENGINE="gistcare.sessions",
         GISTCARE_PERMISSION_CACHE_SECONDS=300,
     )
     with shared:
@@ -325,3 +328,51 @@ def test_production_without_a_shared_cache_is_warned():
         assert shared_cache_check(None) == []
     with override_settings(DEBUG=True, CACHE_URL=""):
         assert shared_cache_check(None) == []
+
+
+# --- the cache unreachable ---------------------------------------------------------------------------------
+
+UNREACHABLE = override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: the connection is refused
+        }
+    },
+    SESSION_ENGINE="gistcare.sessions",
+    GISTCARE_PERMISSION_CACHE_SECONDS=300,
+)
+
+
+def test_pages_still_answer_from_the_database_when_the_cache_is_unreachable(client, db):
+    """Log-in, pages and log-out keep working from the database (Django's cached_db alone answers 500)."""
+    nurse, coordinator = make_user("nurse", role=roles.NURSE), make_user("coord", role=roles.COORDINATOR)
+    with UNREACHABLE:
+        client.force_login(nurse)
+        response, perm_queries = _get(client)
+        assert response.status_code == 200
+        assert len(perm_queries) == 2  # read from the database, as without a cache
+        client.force_login(coordinator)
+        assert _get(client)[0].status_code == 403
+        session_key = client.cookies["sessionid"].value
+        assert client.post(reverse("logout")).status_code == 302
+    assert not Session.objects.filter(session_key=session_key).exists()
+
+
+def test_a_role_change_is_refused_while_the_cache_is_unreachable(db):
+    """A cached set that could not be voided would outlive the change once the cache is reachable again."""
+    from django.db import transaction
+
+    from gistcare.auth_backends import PermissionCacheUnreachable
+
+    nurse = make_user("nurse", role=roles.NURSE)
+    group = Group.objects.get(name=roles.NURSE)
+    with UNREACHABLE, pytest.raises(PermissionCacheUnreachable, match="CACHE_URL"), transaction.atomic():
+        nurse.groups.remove(group)
+    assert nurse.groups.filter(pk=group.pk).exists()  # refused: nothing was removed
+    with UNREACHABLE, pytest.raises(PermissionCacheUnreachable), transaction.atomic():
+        group.delete()
+    assert Group.objects.filter(pk=group.pk).exists()
+    with UNREACHABLE, pytest.raises(PermissionCacheUnreachable), transaction.atomic():
+        Group.objects.create(name="Visitors").user_set.add(nurse)
+    assert not Group.objects.filter(name="Visitors").exists()

@@ -1,0 +1,59 @@
+"""Sessions in the shared cache, written through to the database (issue 16): Django's cached_db engine, kept
+working from the database while the cache cannot be reached.
+
+Django's own cached_db engine reads the cache first and the database on a miss, and writes both; but some of its
+cache calls are not guarded (the write after a miss, the existence test when a new session key is drawn, the
+removal at log-out), so with Redis unreachable every signed-in page and every log-in fails with a 500. Here each
+cache call that fails is logged and treated as a miss: the database, which always holds the session, answers.
+
+A session removed at log-out while the cache is unreachable stays in the cache until its idle timeout; the
+browser's cookie is deleted by the log-out all the same, and the database row is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.sessions.backends import cached_db
+
+logger = logging.getLogger(__name__)
+
+
+class _Tolerant:
+    """The session engine's view of the cache: a failing call is logged and counts as a miss."""
+
+    def __init__(self, cache):
+        self._cache = cache
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self._cache.get(key, default)
+        except Exception:
+            logger.warning("Shared cache unreachable: session read from the database", exc_info=True)
+            return default
+
+    def set(self, key: str, value: Any, timeout: int | None) -> None:
+        try:
+            self._cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("Shared cache unreachable: session kept in the database only", exc_info=True)
+
+    def delete(self, key: str) -> None:
+        try:
+            self._cache.delete(key)
+        except Exception:
+            logger.error("Shared cache unreachable: an ended session stays in the cache until it expires")
+
+    def __contains__(self, key: str) -> bool:
+        try:
+            return key in self._cache
+        except Exception:
+            logger.warning("Shared cache unreachable: session key tested in the database", exc_info=True)
+            return False
+
+
+class SessionStore(cached_db.SessionStore):
+    def __init__(self, session_key: str | None = None):
+        super().__init__(session_key)
+        self._cache = _Tolerant(self._cache)
