@@ -32,13 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import DEFAULT_CACHE_URL, flush_cache  # noqa: E402  (the load test's cache database and its reset)
+from load import CACHE_PREFIX, DEFAULT_CACHE_URL, clear_cache, usable_cache  # noqa: E402  (as the load test)
 
 
 def configure(db_url: str, cache_url: str = "") -> None:
     os.environ["DATABASE_URL"] = db_url
     # Sessions and permissions in the shared cache, as in production (docs/deploy.md); '' for none.
     os.environ["CACHE_URL"] = cache_url
+    os.environ["CACHE_KEY_PREFIX"] = CACHE_PREFIX
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["DEBUG"] = "false"
     os.environ["ALLOWED_HOSTS"] = "testserver"
@@ -240,11 +241,11 @@ def main() -> None:
     parser.add_argument(
         "--cache-url",
         default=DEFAULT_CACHE_URL,
-        help="the shared cache, as in production (a Redis database of the benchmark's own: emptied before the "
-        "run); '' for none (sessions and permissions read from the database on every request)",
+        help="the shared cache, as in production (this run's keys have a prefix of their own and are removed "
+        "afterwards; without a Redis there the run goes on without it); '' for none",
     )
     args = parser.parse_args()
-    flush_cache(args.cache_url)
+    args.cache_url = usable_cache(args.cache_url)
     with tempfile.TemporaryDirectory(prefix="gc-bench-") as tmp:
         configure(os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3", args.cache_url)
         from django.core.management import call_command
@@ -265,7 +266,10 @@ def main() -> None:
             f"in {time.perf_counter() - t0:.1f} s"
         )
         print(f"Cache: {args.cache_url or 'none'}")
-        measure(args.repeat)
+        try:
+            measure(args.repeat)
+        finally:
+            clear_cache(args.cache_url)
         print(
             f"Targets: median < 150 ms, queries <= 10 whatever the number of rows; "
             f"at most {TARGET_RATIO:.0f}x the bare view (issue 16)."

@@ -119,6 +119,7 @@ def environment(database_url: str, cache_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         CACHE_URL=cache_url,  # sessions and permissions in the shared cache, as in production (docs/deploy.md)
+        CACHE_KEY_PREFIX=CACHE_PREFIX,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
@@ -135,14 +136,33 @@ def environment(database_url: str, cache_url: str = "") -> dict[str, str]:
     return env
 
 
-def flush_cache(cache_url: str) -> None:
-    """Empty the benchmark's own cache database: a permission set left by an earlier run's user of the same id
-    must not be read in this one."""
+#: This run's keys in the shared cache (CACHE_KEY_PREFIX): removed at the end, nobody else's touched.
+CACHE_PREFIX = f"gistcare-bench-{secrets.token_hex(6)}"
+
+
+def usable_cache(cache_url: str) -> str:
+    """`cache_url` when a Redis answers there, else '' (the run goes on without the shared cache, and says so)."""
+    if not cache_url:
+        return ""
+    import redis
+
+    try:
+        with redis.Redis.from_url(cache_url, socket_connect_timeout=2) as server:
+            server.ping()
+    except redis.RedisError as exc:
+        print(f"note: no Redis at {cache_url} ({exc}): measuring without the shared cache")
+        return ""
+    return cache_url
+
+
+def clear_cache(cache_url: str) -> None:
+    """Remove this run's keys (and only them) from the shared cache."""
     if cache_url:
         import redis
 
-        with redis.Redis.from_url(cache_url, socket_connect_timeout=3) as server:
-            server.flushdb()
+        with redis.Redis.from_url(cache_url, socket_connect_timeout=2) as server:
+            for key in server.scan_iter(match=f"{CACHE_PREFIX}:*"):
+                server.delete(key)
 
 
 def manage(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
@@ -377,15 +397,16 @@ def main() -> int:
     parser.add_argument(
         "--cache-url",
         default=DEFAULT_CACHE_URL,
-        help="the shared cache, as in production (a Redis database of the benchmark's own: it is emptied before "
-        "and after the run); '' for none (sessions and permissions read from the database on every request)",
+        help="the shared cache, as in production (this run's keys have a prefix of their own and are removed "
+        "afterwards; without a Redis there the run goes on without it); '' for none (sessions and permissions "
+        "read from the database on every request)",
     )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gistcare-load-") as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
+        args.cache_url = usable_cache(args.cache_url)
         env = environment(database_url, args.cache_url)
-        flush_cache(args.cache_url)
         password = secrets.token_urlsafe(16)
         seeded = seed(env, args.cases, password)
         endpoints = seeded["endpoints"]
@@ -427,7 +448,7 @@ def main() -> int:
         finally:
             os.killpg(server.pid, signal.SIGTERM)  # the gunicorn master started above, and its workers
             server.wait(timeout=30)
-            flush_cache(args.cache_url)
+            clear_cache(args.cache_url)
         met = report(phases, skipped, args)
         return 0 if met or not args.strict else 1
 

@@ -6,8 +6,8 @@ cache calls are not guarded (the write after a miss, the existence test when a n
 removal at log-out), so with Redis unreachable every signed-in page and every log-in fails with a 500. Here each
 cache call that fails is logged and treated as a miss: the database, which always holds the session, answers.
 
-A session removed at log-out while the cache is unreachable stays in the cache until its idle timeout; the
-browser's cookie is deleted by the log-out all the same, and the database row is gone.
+A session whose row is gone but which the cache still holds (removed at log-out while the cache was unreachable,
+or by a restore) is refused at its next write (Django answers 400) and then dropped from the cache too.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends.base import UpdateError
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +58,10 @@ class SessionStore(cached_db.SessionStore):
     def __init__(self, session_key: str | None = None):
         super().__init__(session_key)
         self._cache = _Tolerant(self._cache)
+
+    def save(self, must_create: bool = False) -> None:
+        try:
+            super().save(must_create)
+        except UpdateError:  # the row is gone: the cache's copy must not keep the session alive
+            self._cache.delete(self.cache_key)
+            raise

@@ -204,7 +204,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # (gistcare.sessions: Django's cached_db engine, written through to the database so a cache restart logs nobody
 # out, served from the database while the cache is unreachable; the cache entry lives SESSION_COOKIE_AGE from its
 # last renewal, so the idle timeout is kept) and each user's permission set is kept in it, voided the moment a
-# role, a group's permissions or a superuser flag change (gistcare.auth_backends). Without it (`make run`, the
+# role or a group's permissions change (gistcare.auth_backends says which changes are seen). Without it (`make run`, the
 # tests) Django's per-process memory cache is the default, sessions stay in the database and permissions are read
 # on every request: a per-process cache cannot be told when another process changes a role.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
@@ -213,7 +213,11 @@ if CACHE_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "gistcare",
+            # Two installations sharing one Redis database must not read each other's keys (docs/deploy.md).
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "gistcare",
+            # A Redis host that answers nothing costs each call half a second (then the database answers),
+            # not the system's TCP timeout of minutes.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     SESSION_ENGINE = "gistcare.sessions"  # Django's cached_db, working from the database if Redis is down

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.backup import BackupError, restore_database
@@ -21,6 +23,16 @@ class Command(BaseCommand):
             restore_database(file)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
+        if settings.CACHE_URL:
+            # The shared cache holds the replaced database's sessions and permission sets (issue 16); it is the
+            # installation's own Redis database (docs/deploy.md), so it is emptied whole.
+            try:
+                cache.clear()
+            except Exception as exc:
+                raise CommandError(
+                    f"Restored {file.name}, but the shared cache (CACHE_URL) could not be emptied ({exc}): empty it "
+                    "(redis-cli -n <database> FLUSHDB) before the app serves again."
+                ) from None
         self.stdout.write(
             f"Restored {file.name}. Run `manage.py migrate` if the backup predates this version."
         )
