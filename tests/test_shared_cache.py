@@ -249,6 +249,35 @@ def test_migrations_void_the_cached_sets(client, permission_cache):
     assert _get(client)[0].status_code == 403
 
 
+def test_the_cache_holds_each_user_apart(client, permission_cache):
+    nurse, coordinator = make_user("nurse", role=roles.NURSE), make_user("coord", role=roles.COORDINATOR)
+    client.force_login(nurse)
+    assert _get(client)[0].status_code == 200
+    client.force_login(coordinator)
+    assert _get(client)[0].status_code == 403
+
+
+def test_a_set_read_before_the_commit_is_not_used_after_it(
+    client, permission_cache, django_capture_on_commit_callbacks
+):
+    """Another request may read the roles between the change and its commit (the old rows) and store that set under
+    the token the change put in place: the token is replaced again once the change is committed."""
+    from gistcare import auth_backends
+
+    nurse = make_user("nurse", role=roles.NURSE)
+    client.force_login(nurse)
+    assert _get(client)[0].status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        nurse.groups.remove(Group.objects.get(name=roles.NURSE))
+        stale = {
+            "generation": cache.get(auth_backends.GENERATION_KEY),
+            "who": {"superuser": False, "joined": nurse.date_joined.isoformat()},
+            "permissions": ["cases.manage_followups", "cases.view_clinical"],
+        }
+        cache.set(auth_backends._user_key(nurse.pk), stale, 300)  # as that other request would
+    assert _get(client)[0].status_code == 403
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_empties_the_shared_cache(tmp_path):
     """The restored database has other sessions and roles than the ones the cache holds (the cache database is the
