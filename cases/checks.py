@@ -69,8 +69,8 @@ def shared_cache_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
         checks.Warning(
             "CACHE_URL is not set: every page reads its session from the database and looks up the user's "
             "permissions again.",
-            hint="Set CACHE_URL=redis://host:6379/1 (a Redis database of its own) on every app server "
-            "(docs/deploy.md).",
+            hint="Set CACHE_URL=redis://host:6379/1 (a Redis database of its own) on every app server, worker "
+            "and beat (docs/deploy.md).",
             id="gistcare.W003",
         )
     ]

@@ -2,8 +2,8 @@
 
 Every page asks `user.has_perm` (the navigation, the views' checks), and Django's ModelBackend answers the first
 question of each request with two joined queries: the user's own permissions, then its groups'. In the profile
-these were 13 % of the live panel's time and a quarter of a plain page's. With a shared cache (CACHE_URL, Redis in production;
-GISTCARE_PERMISSION_CACHE_SECONDS > 0) the set is read from the cache instead.
+these were 13 % of the live panel's time and a quarter of a plain page's. With a shared cache (CACHE_URL, Redis
+in production; GISTCARE_PERMISSION_CACHE_SECONDS > 0) the set is read from the cache instead.
 
 Nobody may keep a capability that was taken away, so a cached set is only used while it is known to be current:
 
@@ -160,9 +160,15 @@ def connect_signals() -> None:
     for model in (Group, Permission):
         for signal in (pre_delete, post_delete):
             signal.connect(
-                forget_permissions, sender=model, dispatch_uid=f"gistcare.permissions.{signal}.{model}"
+                forget_permissions,
+                sender=model,
+                dispatch_uid=f"gistcare.permissions.{model.__name__}.{'before' if signal is pre_delete else 'after'}",
             )
     post_migrate.connect(forget_permissions_after_migrate, dispatch_uid="gistcare.permissions.migrate")
     # A permission renamed changes the names the sets hold.
     for signal in (pre_save, post_save):
-        signal.connect(forget_permissions, sender=Permission, dispatch_uid=f"gistcare.permissions.{signal}")
+        signal.connect(
+            forget_permissions,
+            sender=Permission,
+            dispatch_uid=f"gistcare.permissions.save.{'before' if signal is pre_save else 'after'}",
+        )

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from cases import roles
@@ -48,3 +50,22 @@ def chair(db):
 def outsider(db):
     """A user with no role at all."""
     return make_user(role=None, username="outsider")
+
+
+def reachable_redis(url: str, what: str):
+    """A client of the Redis server at `url` for the production-path tests (`what` needs it), or the test is
+    skipped (GISTCARE_SKIP_REDIS=1) or fails, naming what is missing."""
+    import redis
+
+    if os.environ.get("GISTCARE_SKIP_REDIS") == "1":
+        pytest.skip(f"GISTCARE_SKIP_REDIS=1: {what} is skipped")
+    server = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        pytest.fail(
+            f"Redis is not reachable at {url} ({exc}): {what} needs a Redis server (start redis-server, point "
+            "GISTCARE_TEST_REDIS_URL at one, or set GISTCARE_SKIP_REDIS=1 to skip)",
+            pytrace=False,
+        )
+    return server

@@ -40,6 +40,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from cases import roles
+from tests.conftest import reachable_redis
 from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -282,15 +283,12 @@ def test_a_set_read_before_the_commit_is_not_used_after_it(
 def test_a_restore_empties_the_shared_cache(tmp_path):
     """The restored database has other sessions and roles than the ones the cache holds (the cache database is the
     installation's own: docs/deploy.md)."""
-    import redis
     from django.core.management import call_command
 
     if connection.vendor != "sqlite":
         pytest.skip("one restore is enough: tests/test_backup_restore.py restores on PostgreSQL")
-    if os.environ.get("GISTCARE_SKIP_REDIS") == "1":
-        pytest.skip("GISTCARE_SKIP_REDIS=1")
     cache_url = REDIS_URL.rsplit("/", 1)[0] + "/12"  # a database of this test's own
-    server = redis.Redis.from_url(cache_url, socket_connect_timeout=3)
+    server = reachable_redis(cache_url, "the restore's shared-cache test")
     server.set("gistcare:1:permissions:probe", "1")
     call_command("backup", "--dir", str(tmp_path), stdout=io.StringIO())
     (backup,) = tmp_path.glob("gistcare-*")
@@ -311,19 +309,7 @@ def test_a_restore_empties_the_shared_cache(tmp_path):
 @pytest.fixture
 def redis_cache(db):
     """Django's cache and sessions on the Redis server, under a key prefix of this run's own."""
-    import redis
-
-    if os.environ.get("GISTCARE_SKIP_REDIS") == "1":
-        pytest.skip("GISTCARE_SKIP_REDIS=1: the shared-cache tests are skipped")
-    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
-    try:
-        server.ping()
-    except redis.RedisError as exc:
-        pytest.fail(
-            f"Redis is not reachable at {REDIS_URL} ({exc}): the shared-cache tests need a Redis server "
-            "(start redis-server, point GISTCARE_TEST_REDIS_URL at one, or set GISTCARE_SKIP_REDIS=1 to skip)",
-            pytrace=False,
-        )
+    server = reachable_redis(REDIS_URL, "the shared-cache test")
     prefix = f"gistcare-test-{uuid.uuid4().hex[:12]}"
     shared = override_settings(
         CACHES={

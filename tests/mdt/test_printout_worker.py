@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.conftest import reachable_redis
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("GISTCARE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -26,19 +28,7 @@ REDIS_URL = os.environ.get("GISTCARE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14
 @pytest.fixture
 def redis_queue():
     """A queue name of this run's own on a reachable Redis; its keys are removed afterwards."""
-    import redis
-
-    if os.environ.get("GISTCARE_SKIP_REDIS") == "1":
-        pytest.skip("GISTCARE_SKIP_REDIS=1: the real-worker test is skipped")
-    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
-    try:
-        server.ping()
-    except redis.RedisError as exc:
-        pytest.fail(
-            f"Redis is not reachable at {REDIS_URL} ({exc}): the Celery worker test needs a Redis server "
-            "(start redis-server, point GISTCARE_TEST_REDIS_URL at one, or set GISTCARE_SKIP_REDIS=1 to skip)",
-            pytrace=False,
-        )
+    server = reachable_redis(REDIS_URL, "the Celery worker test")
     queue = f"gistcare-test-{uuid.uuid4().hex[:12]}"
     yield queue
     for key in server.scan_iter(match=f"*{queue}*"):
