@@ -10,14 +10,17 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
 
 from cases.api.tokens import api_token_revoke
 from cases.models import ApiToken, Case, Patient
 from cases.text_safety import clean_identifier, clean_name
+from gistcare import auth_backends
 
 # No bulk "delete selected" anywhere in this admin.
 admin.site.disable_action("delete_selected")
@@ -54,14 +57,52 @@ class PatientAdmin(NoDeleteAdmin):
     readonly_fields = ["created_at", "updated_at"]
 
 
+ROLE_CHANGE_REFUSED = _(
+    "Roles and permissions cannot be changed while the shared cache (CACHE_URL) is unreachable: the permissions "
+    "it holds could not be renewed. Try again once it is back. To shut someone out at once, untick “Active”."
+)
+
+
+class RoleChangeGuard:
+    """A form that changes who holds which permission asks the shared cache first (gistcare/auth_backends.py):
+    while it is unreachable such a change would be refused at the save, so the form says so on the field and
+    keeps what was entered. Other fields can still be changed."""
+
+    role_fields: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in self.role_fields if name in self.changed_data]
+        if changed and not auth_backends.permission_cache_reachable():
+            for name in changed:
+                self.add_error(name, ROLE_CHANGE_REFUSED)
+        return cleaned
+
+
+class GuardedUserChangeForm(RoleChangeGuard, UserChangeForm):
+    role_fields = ("groups", "user_permissions")
+
+
+class GuardedGroupForm(RoleChangeGuard, forms.ModelForm):
+    role_fields = ("permissions",)
+
+    class Meta:
+        model = Group
+        fields = "__all__"  # noqa: DJ007  (as Django's GroupAdmin; this form only adds the check)
+
+
 # Users and groups are deactivated ("Active" unticked), never deleted: deleting a user set the author of every
 # history row they wrote to nobody ("system"), and a group's members would silently lose their role.
 class NoDeleteUserAdmin(UserAdmin):
+    form = GuardedUserChangeForm
+
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
 class NoDeleteGroupAdmin(GroupAdmin):
+    form = GuardedGroupForm
+
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 

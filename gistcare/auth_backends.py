@@ -104,6 +104,23 @@ def _new_generation_after_commit() -> None:
         logger.exception("Shared cache unreachable after a permission change was committed")
 
 
+def _shared() -> bool:
+    return bool(settings.CACHE_URL or settings.GISTCARE_PERMISSION_CACHE_SECONDS)
+
+
+def permission_cache_reachable() -> bool:
+    """Whether a change to roles or permissions could be made now (always, without a shared cache): the forms
+    that change them ask first, so an administrator is told on the form instead of being refused at the save."""
+    if not _shared():
+        return True
+    try:
+        cache.get(GENERATION_KEY)
+    except Exception:
+        logger.warning("Shared cache unreachable: changes to roles and permissions are refused", exc_info=True)
+        return False
+    return True
+
+
 def forget_permissions(**kwargs: Any) -> None:
     """Every cached permission set is void: now, and again when the change's transaction commits.
 
@@ -111,7 +128,7 @@ def forget_permissions(**kwargs: Any) -> None:
     before it is made (PermissionCacheUnreachable), because a set that could not be voided would be used again,
     with the capability taken away, as soon as the cache is reachable again.
     """
-    if not (settings.CACHE_URL or settings.GISTCARE_PERMISSION_CACHE_SECONDS):
+    if not _shared():
         return  # no shared cache: nothing holds a set (a process with CACHE_URL voids them, even if it reads none)
     try:
         _new_generation()
@@ -126,7 +143,7 @@ def forget_permissions(**kwargs: Any) -> None:
 def forget_permissions_after_migrate(**kwargs: Any) -> None:
     """A data migration changes roles through historical models, whose m2m changes send no signal heard here
     (and `flush` empties the tables): every migrate and flush voids the cached sets."""
-    if not (settings.CACHE_URL or settings.GISTCARE_PERMISSION_CACHE_SECONDS):
+    if not _shared():
         return
     try:
         _new_generation()

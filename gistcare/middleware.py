@@ -1,5 +1,5 @@
 """Project-wide middleware: private response headers (issue 11, finding 16), the session's idle-timeout
-renewal, and the signed-in user's language (issue 15)."""
+renewal, the signed-in user's language (issue 15), and a refused role change's page (issue 16)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -80,3 +81,24 @@ class UserLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class RoleChangeRefusedMiddleware:
+    """A change to roles or permissions refused because the shared cache could not be told
+    (gistcare.auth_backends.PermissionCacheUnreachable) is a page that says so, with status 503, not the
+    server-error page. The forms that change roles ask the cache first (cases/admin.py); this catches a cache
+    lost between that check and the save. The view's transaction has been rolled back: nothing was saved."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from gistcare.auth_backends import PermissionCacheUnreachable
+
+        if not isinstance(exception, PermissionCacheUnreachable):
+            return None
+        body = loader.get_template("role_change_refused.html").render({}, request)
+        return HttpResponse(body, status=503)

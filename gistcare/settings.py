@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A role change the shared cache could not be told of: a page that says so (gistcare.auth_backends).
+    "gistcare.middleware.RoleChangeRefusedMiddleware",
     # Axes must be last so that it sees the final authentication outcome.
     "axes.middleware.AxesMiddleware",
 ]

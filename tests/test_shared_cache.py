@@ -507,3 +507,95 @@ def test_open_sessions_keep_their_user_across_the_upgrade(client, db):
     assert _get(client)[0].status_code == 200
     migration.backward(django_apps, None)
     assert SessionStore(session_key=key).load()["_auth_user_backend"] == migration.OLD
+
+
+def _admin_user_change(user, groups: list[Group]) -> dict:
+    """The admin's user change form as the browser posts it, with `groups` ticked."""
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "groups": [str(g.pk) for g in groups],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        "initial-date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "initial-date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_refuses_a_role_change_with_a_message_while_the_cache_is_unreachable(client):
+    """Not a server error: the form comes back with what was entered and says why, on the field (issue 16)."""
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    nurse = make_user("nurse", role=roles.NURSE)
+    nurse_group, surgeon_group = Group.objects.get(name=roles.NURSE), Group.objects.get(name=roles.SURGEON)
+    url = reverse("admin:auth_user_change", args=[nurse.pk])
+    with UNREACHABLE:
+        client.force_login(admin)
+        response = client.post(url, _admin_user_change(nurse, [surgeon_group]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cannot be changed while the shared cache" in page
+    assert 'class="errorlist' in page
+    # What was entered is still ticked: the surgeon role, not the nurse role.
+    assert f'value="{surgeon_group.pk}" selected' in page or f'<option value="{surgeon_group.pk}" selected' in page
+    assert list(nurse.groups.values_list("name", flat=True)) == [roles.NURSE]  # nothing saved
+    assert nurse_group.user_set.filter(pk=nurse.pk).exists()
+
+    # Other fields may still be changed while the cache is down (no permission set depends on them).
+    with UNREACHABLE:
+        response = client.post(url, {**_admin_user_change(nurse, [nurse_group]), "last_name": "Renamed"})
+    assert response.status_code == 302
+    assert get_user_model().objects.get(pk=nurse.pk).last_name == "Renamed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_refuses_a_group_permission_change_with_a_message_while_the_cache_is_unreachable(client):
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    group = Group.objects.get(name=roles.NURSE)
+    before = set(group.permissions.values_list("pk", flat=True))
+    extra = Permission.objects.exclude(pk__in=before).filter(content_type__app_label="cases").first()
+    with UNREACHABLE:
+        client.force_login(admin)
+        response = client.post(
+            reverse("admin:auth_group_change", args=[group.pk]),
+            {"name": group.name, "permissions": [str(pk) for pk in sorted(before | {extra.pk})]},
+        )
+    assert response.status_code == 200
+    assert "cannot be changed while the shared cache" in response.content.decode()
+    assert set(group.permissions.values_list("pk", flat=True)) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_role_change_refused_in_mid_save_is_a_clear_page_not_a_server_error(client, monkeypatch):
+    """The cache answered when the form was checked and failed before the save (a race): the change is rolled
+    back and the page says so, with status 503, instead of the server-error page."""
+    from gistcare import auth_backends
+
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    nurse = make_user("nurse", role=roles.NURSE)
+    monkeypatch.setattr(auth_backends, "permission_cache_reachable", lambda: True)
+    with UNREACHABLE:
+        client.force_login(admin)
+        response = client.post(
+            reverse("admin:auth_user_change", args=[nurse.pk]),
+            _admin_user_change(nurse, [Group.objects.get(name=roles.SURGEON)]),
+        )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert "shared cache" in page
+    assert list(nurse.groups.values_list("name", flat=True)) == [roles.NURSE]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_says_why_it_cannot_give_roles_while_the_cache_is_unreachable():
+    """A command-line message, not a traceback."""
+    from django.core.management import CommandError, call_command
+
+    with UNREACHABLE, pytest.raises(CommandError, match="shared cache"):
+        call_command("seed_demo", "--password", "a-long-demo-password-1", stdout=io.StringIO())

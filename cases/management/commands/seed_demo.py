@@ -29,6 +29,7 @@ from cases.followups.services import item_mark_done
 from cases.mdt.services import agenda_add, decision_record, meeting_create, report_sign
 from cases.models import Case, MdtMeeting, Patient
 from cases.records.services import case_create, case_save_step
+from gistcare.auth_backends import PermissionCacheUnreachable
 
 # The demo's past meeting, where the discussed and finalised demo cases were decided, and the next one.
 PAST_MEETING = ("Weekly GIST MDT", date(2026, 11, 17))
@@ -144,7 +145,10 @@ class Command(BaseCommand):
         generated = password is None
         password = password or secrets.token_urlsafe(12)
         self._check_password(password)
-        users, created = self._users(password)
+        try:
+            users, created = self._users(password)
+        except PermissionCacheUnreachable as refused:  # CACHE_URL set and unreachable (gistcare/auth_backends.py)
+            raise CommandError(str(refused)) from None
         # Signing is an attestation with the chair's password: known only when this run created the chair.
         self._chair_password = password if "admin" in created else None
         if created:
