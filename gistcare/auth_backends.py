@@ -116,7 +116,9 @@ def permission_cache_reachable() -> bool:
     try:
         cache.get(GENERATION_KEY)
     except Exception:
-        logger.warning("Shared cache unreachable: changes to roles and permissions are refused", exc_info=True)
+        logger.warning(
+            "Shared cache unreachable: changes to roles and permissions are refused", exc_info=True
+        )
         return False
     return True
 

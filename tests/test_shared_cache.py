@@ -542,7 +542,10 @@ def test_the_admin_refuses_a_role_change_with_a_message_while_the_cache_is_unrea
     assert "cannot be changed while the shared cache" in page
     assert 'class="errorlist' in page
     # What was entered is still ticked: the surgeon role, not the nurse role.
-    assert f'value="{surgeon_group.pk}" selected' in page or f'<option value="{surgeon_group.pk}" selected' in page
+    assert (
+        f'value="{surgeon_group.pk}" selected' in page
+        or f'<option value="{surgeon_group.pk}" selected' in page
+    )
     assert list(nurse.groups.values_list("name", flat=True)) == [roles.NURSE]  # nothing saved
     assert nurse_group.user_set.filter(pk=nurse.pk).exists()
 

@@ -147,7 +147,9 @@ class Command(BaseCommand):
         self._check_password(password)
         try:
             users, created = self._users(password)
-        except PermissionCacheUnreachable as refused:  # CACHE_URL set and unreachable (gistcare/auth_backends.py)
+        except (
+            PermissionCacheUnreachable
+        ) as refused:  # CACHE_URL set and unreachable (gistcare/auth_backends.py)
             raise CommandError(str(refused)) from None
         # Signing is an attestation with the chair's password: known only when this run created the chair.
         self._chair_password = password if "admin" in created else None
