@@ -213,7 +213,8 @@ CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache behind a circuit breaker (gistcare/cache.py).
+            "BACKEND": "gistcare.cache.GuardedRedisCache",
             "LOCATION": CACHE_URL,
             # Two installations sharing one Redis database must not read each other's keys (docs/deploy.md).
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "gistcare",
@@ -223,6 +224,9 @@ if CACHE_URL:
         }
     }
     SESSION_ENGINE = "gistcare.sessions"  # Django's cached_db, working from the database if Redis is down
+# After a lost connection or a timeout, each process leaves the cache alone (the database answers) this long before
+# trying it again: a Redis that answers nothing costs a process one wait of half a second, not every call.
+GISTCARE_CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 10)
 # 0: permissions are not cached. A cached set is dropped on every change that Django signals; the lifetime only
 # bounds a change made behind the ORM's back (raw SQL).
 GISTCARE_PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 300) if CACHE_URL else 0

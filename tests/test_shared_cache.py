@@ -50,6 +50,16 @@ CALENDAR = reverse("followups:calendar")  # nurses only (cases.manage_followups)
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _closed_breakers():
+    """Each test starts with the shared cache's breakers closed (gistcare/cache.py keeps one per process)."""
+    from gistcare import cache as shared_cache
+
+    shared_cache._breakers.clear()
+    yield
+    shared_cache._breakers.clear()
+
+
 def _settings_with(env: dict[str, str]) -> dict:
     """The settings a process started with `env` computes (CACHE_URL is read once, at start-up)."""
     code = (
@@ -76,7 +86,7 @@ def test_cache_url_puts_sessions_and_permissions_in_the_shared_cache():
     shared = _settings_with({"CACHE_URL": "redis://cache.internal:6379/1"})
     assert shared == {
         "engine": "gistcare.sessions",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "gistcare.cache.GuardedRedisCache",
         "location": "redis://cache.internal:6379/1",
         "perms": 300,
         "prefix": "gistcare",
@@ -314,7 +324,7 @@ def redis_cache(db):
     shared = override_settings(
         CACHES={
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "gistcare.cache.GuardedRedisCache",  # as in production
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": prefix,
             }
@@ -426,7 +436,7 @@ def test_production_without_a_shared_cache_is_warned():
 UNREACHABLE = override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gistcare.cache.GuardedRedisCache",  # as in production
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: the connection is refused
         }
     },
@@ -602,3 +612,82 @@ def test_seed_demo_says_why_it_cannot_give_roles_while_the_cache_is_unreachable(
 
     with UNREACHABLE, pytest.raises(CommandError, match="shared cache"):
         call_command("seed_demo", "--password", "a-long-demo-password-1", stdout=io.StringIO())
+
+
+# --- the circuit breaker (gistcare/cache.py) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def connection_attempts(monkeypatch):
+    """Every attempt to open a connection to a Redis server, counted."""
+    import redis.connection
+
+    attempts = []
+    real = redis.connection.Connection._connect
+
+    def counted(self):
+        attempts.append(self.port)
+        return real(self)
+
+    monkeypatch.setattr(redis.connection.Connection, "_connect", counted)
+    return attempts
+
+
+def test_an_unreachable_cache_is_left_alone_for_a_while_then_tried_again(client, db, connection_attempts):
+    """One failed connection opens the process's breaker: the next pages are served from the database without
+    trying Redis (a Redis that answers nothing would cost each try half a second); after CACHE_RETRY_SECONDS one
+    call tries again."""
+    nurse = make_user("nurse", role=roles.NURSE)
+    with UNREACHABLE, time_machine.travel(START, tick=False):
+        client.force_login(nurse)
+        assert _get(client)[0].status_code == 200
+        tried = len(connection_attempts)
+        assert tried >= 1
+        for _ in range(3):
+            response, perm_queries = _get(client)
+            assert response.status_code == 200
+            assert len(perm_queries) == 2  # the database answers
+        assert len(connection_attempts) == tried  # Redis was not tried again
+    with UNREACHABLE, time_machine.travel(START + dt.timedelta(seconds=11), tick=False):
+        assert _get(client)[0].status_code == 200
+        assert (
+            len(connection_attempts) == tried + 1
+        )  # one try after the pause, which fails and opens it again
+        assert _get(client)[0].status_code == 200
+        assert len(connection_attempts) == tried + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_role_change_is_refused_while_the_breaker_is_open():
+    from gistcare.auth_backends import PermissionCacheUnreachable, permission_cache_reachable
+
+    nurse = make_user("nurse", role=roles.NURSE)
+    with UNREACHABLE:
+        assert not permission_cache_reachable()  # opens the breaker
+        with pytest.raises(PermissionCacheUnreachable):
+            nurse.groups.clear()
+    assert nurse.groups.exists()
+
+
+def test_the_breaker_closes_when_the_cache_answers_again(redis_cache):
+    import pybreaker
+
+    cache.set("probe", 1)
+    breaker = cache.breaker
+    breaker.open()  # as after a lost connection
+    with pytest.raises(pybreaker.CircuitBreakerError):
+        cache.get("probe")
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=11)):
+        assert cache.get("probe") == 1
+    assert breaker.current_state == pybreaker.STATE_CLOSED
+    assert cache.get("probe") == 1
+
+
+def test_an_error_answered_by_redis_does_not_open_the_breaker(redis_cache):
+    import pybreaker
+    import redis
+
+    cache.set("text", "not a number")
+    with pytest.raises(redis.ResponseError):
+        cache._cache.incr(cache.make_and_validate_key("text"), 1)
+    assert cache.breaker.current_state == pybreaker.STATE_CLOSED
