@@ -84,6 +84,11 @@ def _can_review(request: HttpRequest) -> bool:
     return request.user.has_perm(MANAGE_FOLLOWUPS) or request.user.has_perm(EDIT_CLINICAL)
 
 
+def _row_context(request: HttpRequest) -> dict:
+    """What the row partial needs beyond its rows (cases/followups/rows.py), for this reader."""
+    return row_context(can_act=_can_act(request), can_review=_can_review(request))
+
+
 def _item_for_action(request: HttpRequest, item_id, action: str) -> FollowUpItem:
     """The item, once the user's right to the action is checked (before the lookup: no existence oracle)."""
     if action == "reviewed":
@@ -136,7 +141,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE, after=after, before=before)
     if (after or before) and not items:  # the rows moved on since: start again from the page's number
         items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    rows_context = row_context()
+    rows_context = _row_context(request)
 
     context = {
         "form": form,
@@ -153,8 +158,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "first_row": (page - 1) * PAGE_SIZE + 1 if total else 0,
         "last_row": (page - 1) * PAGE_SIZE + len(items),
         "today": today,
-        "can_act": _can_act(request),
-        "can_review": _can_review(request),
         **rows_context,
     }
     template = "followups/worklist.html"
@@ -293,9 +296,7 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         context = {
             "item": item,
             "today": today,
-            "can_act": _can_act(request),
-            "can_review": _can_review(request),
-            **row_context(),
+            **_row_context(request),
         }
         context["row"] = prepare_rows([item], today, context)[0]
         return render(request, "followups/worklist.html#item", context)
@@ -338,11 +339,9 @@ def item_action(request: HttpRequest, item_id, action: str) -> HttpResponse:
         "action_form": form,
         "note": note,
         "today": today,
-        "can_act": _can_act(request),
-        "can_review": _can_review(request),
         # Rendered as the Close link's href: only an address on this site.
         "next": _safe_next(request, "", request.GET.get("next") or request.POST.get("next") or ""),
-        **row_context(),
+        **_row_context(request),
     }
     context["row"] = prepare_rows([item], today, context)[0]
     if request.htmx:
@@ -381,8 +380,6 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         if course
         else None,
         "today": today,
-        "can_act": _can_act(request),
-        "can_review": _can_review(request),
         "can_reassess": request.user.has_perm(EDIT_CLINICAL) or request.user.has_perm(MANAGE_MDT),
         "can_close": request.user.has_perm(MANAGE_MDT),
         "closure": case.section("closure"),
@@ -405,7 +402,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
             else None
         ),
         "interruption_form": forms.get("interruption_form") or course_forms.InterruptionFields(),
-        **row_context(),
+        **_row_context(request),
     }
     context["rows"] = prepare_rows(items, today, context)
     return render(request, "followups/case.html", context)
