@@ -6,8 +6,8 @@ migration adds an index or an import adds thousands of rows, stale statistics ca
 a scan. PostgreSQL's autovacuum catches up eventually, SQLite never does on its own.
 
 - PostgreSQL: ``ANALYZE`` (of the given tables, or of the whole database).
-- SQLite: ``ANALYZE`` with an analysis limit (approximate statistics, a bounded cost however big the table),
-  then ``PRAGMA optimize``.
+- SQLite: ``ANALYZE`` with an analysis limit (exact statistics up to a million rows an index, approximate
+  beyond: a bounded cost however big the table), then ``PRAGMA optimize``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from collections.abc import Iterable
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-# Rows SQLite reads per index to estimate its statistics (https://sqlite.org/lang_analyze.html#approx).
-SQLITE_ANALYSIS_LIMIT = 1000
+# Rows SQLite reads per index to estimate its statistics (https://sqlite.org/lang_analyze.html#approx). Exact up to
+# a million rows an index: a sample of a thousand rows cannot tell 1,000 rows a value from 30,000 (a site, a risk,
+# a status), and the planner then walked every overdue item instead of the matching cases' (site and risk: 62 ->
+# 40 ms with 100,000 items; issue 16). Measured: 0.1 s for 100,000 items and 20,000 cases.
+SQLITE_ANALYSIS_LIMIT = 1_000_000
 
 
 def statements(vendor: str, tables: Iterable[str] = (), quote=lambda name: f'"{name}"') -> list[str]:

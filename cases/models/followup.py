@@ -107,10 +107,18 @@ class FollowUpItem(models.Model):
                 name="followup_status_window_nurse",
             ),
             models.Index(fields=["due_date", "id"], name="followup_due_id"),
+            # "Mine and unassigned": with the window and the case in the index each tab is counted from it alone,
+            # as the planner prefers once its statistics are exact (issue 16).
             models.Index(
-                fields=["responsible_nurse", "status", "due_date"], name="followup_nurse_status_due"
+                fields=["responsible_nurse", "status", "due_date", "window_end", "window_start", "case"],
+                name="followup_nurse_status_window",
             ),
-            models.Index(fields=["case", "status"], name="followup_case_status"),
+            # A case's items; with the window in the index a worklist filtered by site, risk or surgeon counts each
+            # tab from the matching cases' entries instead of joining every item of the tab to its case (the
+            # overdue count with site and risk: 28.7 -> 9.5 ms, 100,000 items; issue 16).
+            models.Index(
+                fields=["case", "status", "window_end", "window_start", "due_date"], name="followup_case_window"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
