@@ -54,3 +54,31 @@ def test_reading_a_never_assessed_case_stores_nothing(client):
             changed[path] = diff
             before = after
     assert not changed, f"GET requests by a nurse changed records: {changed}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["nurse", "surgeon"])
+def test_reading_a_page_again_writes_no_session(client, role):
+    """A session is written when it changes (log-in, a new search, a language) and at its renewal, at most once a
+    minute: never because a page was read. The case list wrote its unchanged search back on every visit, a
+    database write per page under load (issue 16)."""
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = make_world()
+    with time_machine.travel("2026-03-02 09:00", tick=False):
+        client.force_login(world.users[role])
+        list(walk_pages(client, world))  # the first visit may remember a search, and renews the session
+        writes = {}
+        for _route, path, _response in walk_pages(client, world):
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            written = [
+                q["sql"]
+                for q in queries
+                if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+            ]
+            if written:
+                writes[path] = written
+    assert not writes, f"reading again wrote the session: {sorted(writes)}"

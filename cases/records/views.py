@@ -48,7 +48,8 @@ def _search(request: HttpRequest) -> dict[str, str]:
     for name in ("status", "site", "risk"):
         if name in request.GET:
             search[name] = request.GET[name][:40]
-    request.session[SEARCH_SESSION_KEY] = search
+    if request.session.get(SEARCH_SESSION_KEY) != search:  # an unchanged search is not written back (issue 16)
+        request.session[SEARCH_SESSION_KEY] = search
     return search
 
 

@@ -104,6 +104,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(surgeon_client):
 
     case = CaseFactory()
     PresentationFactory(case=case)
+    count()  # the first visit stores the (empty) search in the session; later ones do not write it again
     few = count()
     for _ in range(10):
         PresentationFactory(case=CaseFactory())
