@@ -15,7 +15,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, require_perm
-from cases.choices import CaseStatus, FollowUpSource, RiskCategory, Site
+from cases.choices import CaseStatus, FollowUpSource, Pathway, RiskCategory, Site
+from cases.labels import choice_labels
 from cases.mdt.report_views import stale_info
 from cases.models import AgendaItem, Case
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
@@ -48,9 +49,19 @@ def _search(request: HttpRequest) -> dict[str, str]:
     for name in ("status", "site", "risk"):
         if name in request.GET:
             search[name] = request.GET[name][:40]
-    if request.session.get(SEARCH_SESSION_KEY) != search:  # an unchanged search is not written back (issue 16)
+    if (
+        request.session.get(SEARCH_SESSION_KEY) != search
+    ):  # an unchanged search is not written back (issue 16)
         request.session[SEARCH_SESSION_KEY] = search
     return search
+
+
+_LIST_LABELS = {
+    "site": choice_labels(Site),
+    "risk": choice_labels(RiskCategory),
+    "pathway": choice_labels(Pathway),
+    "status": choice_labels(CaseStatus),
+}
 
 
 @login_required
@@ -91,6 +102,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     for case in page.object_list:
         presentation = case.section("presentation")
         case.size_display = format_cm(presentation.size_cm) if presentation else ""
+        # The labels by look-up: get_FOO_display translates every choice of the field for each row (issue 16).
+        case.site_label = _LIST_LABELS["site"].get(presentation.site, "") if presentation else ""
+        case.risk_label = _LIST_LABELS["risk"].get(case.risk_category, case.risk_category)
+        case.pathway_label = _LIST_LABELS["pathway"].get(case.pathway, case.pathway)
+        case.status_label = _LIST_LABELS["status"].get(case.status, case.status)
     context = {
         "page": page,
         "q": q,

@@ -86,6 +86,22 @@ def test_it_leaves_out_archived_cases(surgeon_client):
     assert rows(surgeon_client.get(URL)) == []
 
 
+def test_it_leaves_out_the_cases_of_archived_patients(surgeon_client):
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    archived = PatientFactory(mrn="GONE-1", archived_at=timezone.now())
+    CaseFactory(patient=archived)
+    CaseFactory(patient=archived)
+    kept = CaseFactory(patient=PatientFactory(mrn="KEPT-1"))
+    assert list(Case.objects.active()) == [kept]
+    assert Case.objects.active().count() == 1
+    page = surgeon_client.get(URL).content.decode()
+    assert "KEPT-1" in page
+    assert "GONE-1" not in page
+
+
 def test_it_paginates(surgeon_client):
     for _ in range(30):
         CaseFactory()
