@@ -232,13 +232,17 @@ def page_rows(
     """
     ordered = qs.filter(tab_q(tab, today))
     if after is not None:
+        # The first term bounds the index walk (the OR alone is no index condition: PostgreSQL walked every
+        # row before the cursor, 47 ms for page 500 against 31 for the first; issue 16).
         ordered = ordered.filter(
-            Q(due_date__gt=after.due_date) | Q(due_date=after.due_date, id__gt=after.pk)
+            Q(due_date__gte=after.due_date),
+            Q(due_date__gt=after.due_date) | Q(id__gt=after.pk),
         ).order_by("due_date", "id")
         ids = ordered.values("pk")[:limit]
     elif before is not None:
         ordered = ordered.filter(
-            Q(due_date__lt=before.due_date) | Q(due_date=before.due_date, id__lt=before.pk)
+            Q(due_date__lte=before.due_date),
+            Q(due_date__lt=before.due_date) | Q(id__lt=before.pk),
         ).order_by("-due_date", "-id")
         ids = ordered.values("pk")[:limit]
     else:
