@@ -15,8 +15,8 @@ cases, starts gunicorn on a free port of 127.0.0.1 with production settings (DEB
 through the real log-in form, then drives the worklist, case list, case page and live-panel endpoints until
 the time is up. Endpoints whose view does not exist yet are skipped with a note. Prints, per endpoint, the
 request count, errors (anything but 200, or a failed connection) and p50/p95/p99 latency in milliseconds.
-Targets: zero errors, p95 under 300 ms (exit status 1 when missed with --strict; `make bench` runs every
-script and carries on). Results: docs/load.md.
+Targets: zero errors, p95 under 300 ms (exit status 1 when missed with --strict only: `make bench` stops at the
+first script that fails, and runs this one without it). Results: docs/load.md.
 """
 
 from __future__ import annotations
