@@ -28,6 +28,7 @@ Without a shared cache (GISTCARE_PERMISSION_CACHE_SECONDS = 0) this is ModelBack
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from typing import Any
@@ -93,8 +94,15 @@ class CachedPermissionBackend(ModelBackend):
         return permissions
 
 
+def _past_breaker():
+    """Redis itself, whatever the shared cache's breaker says (gistcare/cache.py): the token must be renewed, or a
+    change refused, by what Redis answers now, not because another request timed out a moment ago."""
+    return getattr(cache, "past_breaker", contextlib.nullcontext)()
+
+
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    with _past_breaker():
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _new_generation_after_commit() -> None:
@@ -114,7 +122,8 @@ def permission_cache_reachable() -> bool:
     if not _shared():
         return True
     try:
-        cache.get(GENERATION_KEY)
+        with _past_breaker():
+            cache.get(GENERATION_KEY)
     except Exception:
         logger.warning(
             "Shared cache unreachable: changes to roles and permissions are refused", exc_info=True

@@ -8,14 +8,22 @@ breaker (pybreaker, the library redis-py's own multi-database client uses): for 
 call fails at once without touching the network, so pages are served from the database at their usual speed; then
 one call tries Redis again, and its success closes the breaker.
 
-Only a connection error or a timeout opens it; an answer from Redis, even an error, is the server at work. While
-it is open a change to roles or permissions is refused as when Redis is down (the cached sets cannot be voided).
+Only a connection error or a timeout opens it; an answer from Redis, even an error, is the server at work.
+
+A write that must not be skipped goes past the breaker (`past_breaker()`): the permission token that voids every
+cached permission set when a role changes (gistcare/auth_backends.py). A breaker opened by another request's
+timeout must neither refuse a role change while Redis answers nor skip the renewal after its commit.
+
+pybreaker holds its lock for the whole guarded call; here only its state changes are made under the lock
+(`_Breaker.call`), so the threads of a process (gunicorn's gthread workers) do not wait on each other's Redis calls.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pybreaker
@@ -30,12 +38,22 @@ def _answered(exc: BaseException) -> bool:
     return not isinstance(exc, (redis.ConnectionError, redis.TimeoutError, OSError))
 
 
+class _Breaker(pybreaker.CircuitBreaker):
+    def call(self, func: Any, *args: Any, **kwargs: Any) -> Any:
+        # pybreaker's own call() holds the breaker's lock while `func` runs, so every thread of the process would
+        # wait for the one talking to Redis (half a second, when Redis answers nothing). The state objects take the
+        # lock themselves to change state (open, half-open, close); at worst a few threads try Redis together
+        # once the pause is over.
+        return self.state.call(func, *args, **kwargs)
+
+
 class _Guarded:
-    """Django's Redis client with each call made through the breaker."""
+    """Django's Redis client with each call made through the breaker, except in a `past_breaker()` block."""
 
     def __init__(self, client: Any, breaker: pybreaker.CircuitBreaker):
         self._client = client
         self._breaker = breaker
+        self.bypass = threading.local()
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._client, name)
@@ -44,6 +62,8 @@ class _Guarded:
 
         @functools.wraps(attribute)
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            if getattr(self.bypass, "active", False):
+                return attribute(*args, **kwargs)
             return self._breaker.call(attribute, *args, **kwargs)
 
         return guarded
@@ -58,7 +78,7 @@ def breaker_for(location: str) -> pybreaker.CircuitBreaker:
     object of its own), so one wait opens it for every request the process serves."""
     with _breakers_lock:
         if location not in _breakers:
-            _breakers[location] = pybreaker.CircuitBreaker(
+            _breakers[location] = _Breaker(
                 fail_max=1,
                 reset_timeout=settings.GISTCARE_CACHE_RETRY_SECONDS,
                 exclude=[_answered],
@@ -77,3 +97,13 @@ class GuardedRedisCache(RedisCache):
     @cached_property
     def _cache(self) -> _Guarded:
         return _Guarded(self._class(self._servers, **self._options), self.breaker)
+
+    @contextlib.contextmanager
+    def past_breaker(self) -> Iterator[None]:
+        """The cache calls of this thread inside the block try Redis whatever the breaker's state."""
+        bypass = self._cache.bypass
+        previous, bypass.active = getattr(bypass, "active", False), True
+        try:
+            yield
+        finally:
+            bypass.active = previous

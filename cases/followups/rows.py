@@ -26,7 +26,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
 from cases.models import Case, EscalationStep, FollowUpItem, Patient, Presentation
 from cases.templatetags.people import staff_name
@@ -103,16 +103,17 @@ def _labels(language: str | None) -> dict[str, dict[str, str]]:
     }
 
 
-#: The row's sentences (the message ids the template's {% blocktranslate %} used) and their placeholders.
+#: The row's sentences (the message ids the template's {% blocktranslate %} used) and their placeholders; marked
+#: with gettext_noop so that makemessages keeps them in the catalogue (they are translated in `_sentences`).
 _SENTENCES = {
-    "window": ("± %(days)s d (%(start)s – %(end)s)", ("days", "start", "end")),
-    "reviewed": ("Reviewed %(day)s", ("day",)),
-    "done": ("Done %(date)s", ("date",)),
-    "case": ("case %(id)s", ("id",)),
-    "prefers": ("prefers %(how)s", ("how",)),
-    "risk": ("%(risk)s risk", ("risk",)),
-    "escalation": ("Escalation: %(step)s", ("step",)),
-    "since": ("since %(date)s", ("date",)),
+    "window": (gettext_noop("± %(days)s d (%(start)s – %(end)s)"), ("days", "start", "end")),
+    "reviewed": (gettext_noop("Reviewed %(day)s"), ("day",)),
+    "done": (gettext_noop("Done %(date)s"), ("date",)),
+    "case": (gettext_noop("case %(id)s"), ("id",)),
+    "prefers": (gettext_noop("prefers %(how)s"), ("how",)),
+    "risk": (gettext_noop("%(risk)s risk"), ("risk",)),
+    "escalation": (gettext_noop("Escalation: %(step)s"), ("step",)),
+    "since": (gettext_noop("since %(date)s"), ("date",)),
 }
 
 

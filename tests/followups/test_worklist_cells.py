@@ -77,7 +77,7 @@ def test_what_a_user_typed_is_escaped_in_the_cells(client):
     item.reason = "<b>planned</b> & <i>urgent</i>"
     item.save()
     row = _row(client, item)
-    assert "<script>" not in row
+    assert "<script" not in row.lower()
     assert "<b>" not in row
     assert "O&#39;BRIEN&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;" in row  # family names in capitals (English)
     assert "Ann&#34;a" in row

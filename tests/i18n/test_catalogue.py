@@ -66,3 +66,10 @@ def test_makemessages_leaves_no_fuzzy_or_empty_entry(tmp_path):
     fuzzy = [b.split("msgid", 1)[1][:100] for b in entries if re.search(r"^#,.*\bfuzzy\b", b, re.M)]
     empty = [b.split("msgid", 1)[1][:100] for b in entries if not all(_msgstrs(b))]
     assert (fuzzy, empty) == ([], [])
+    # Words the code translates through a variable (gettext(msgid)) are kept only if they are marked where they
+    # are written (gettext_noop); else the next makemessages drops them and the page prints English.
+    from cases.followups.rows import _SENTENCES
+
+    kept = "\n\n".join(entries)
+    lost = [msgid for msgid, _names in _SENTENCES.values() if f'msgid "{msgid}"' not in kept]
+    assert lost == []

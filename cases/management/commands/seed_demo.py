@@ -29,7 +29,7 @@ from cases.followups.services import item_mark_done
 from cases.mdt.services import agenda_add, decision_record, meeting_create, report_sign
 from cases.models import Case, MdtMeeting, Patient
 from cases.records.services import case_create, case_save_step
-from gistcare.auth_backends import PermissionCacheUnreachable
+from gistcare.auth_backends import PermissionCacheUnreachable, permission_cache_reachable
 
 # The demo's past meeting, where the discussed and finalised demo cases were decided, and the next one.
 PAST_MEETING = ("Weekly GIST MDT", date(2026, 11, 17))
@@ -145,6 +145,11 @@ class Command(BaseCommand):
         generated = password is None
         password = password or secrets.token_urlsafe(12)
         self._check_password(password)
+        if not permission_cache_reachable():  # before any user is created: none is left without its role
+            raise CommandError(
+                "The shared cache (CACHE_URL) cannot be reached, so the demo users cannot be given their roles. "
+                "Run seed_demo again once it is back."
+            )
         try:
             users, created = self._users(password)
         except (
