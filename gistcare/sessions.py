@@ -7,11 +7,13 @@ removal at log-out), so with Redis unreachable every signed-in page and every lo
 cache call that fails is logged and treated as a miss: the database, which always holds the session, answers.
 
 A session whose row is gone but which the cache still holds (removed at log-out while the cache was unreachable,
-or by a restore) is refused at its next write (Django answers 400) and then dropped from the cache too.
+or by a restore) is refused at its next write (Django answers 400) and then dropped from the cache too. Removals
+go past the cache's circuit breaker (gistcare/cache.py): they try Redis whatever another request's timeout did.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -41,8 +43,12 @@ class _Tolerant:
             logger.warning("Shared cache unreachable: session kept in the database only", exc_info=True)
 
     def delete(self, key: str) -> None:
+        # Past the breaker (gistcare/cache.py): an ended session must leave Redis whenever Redis answers, not be
+        # skipped because another request timed out a moment ago (its cookie, replayed, would still be signed in).
+        past_breaker = getattr(self._cache, "past_breaker", contextlib.nullcontext)
         try:
-            self._cache.delete(key)
+            with past_breaker():
+                self._cache.delete(key)
         except Exception:
             logger.error("Shared cache unreachable: an ended session stays in the cache until it expires")
 

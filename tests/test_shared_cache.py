@@ -389,6 +389,23 @@ def test_the_idle_timeout_is_kept_in_the_cache(redis_session):
     )
 
 
+def test_logging_out_ends_the_session_in_redis_even_with_the_breaker_open(redis_session):
+    """A breaker opened by another request's timeout a moment ago must not leave a logged-out session in Redis,
+    where its replayed cookie would still be signed in."""
+    client, server, session_key = redis_session
+    cookie = client.cookies["sessionid"].value
+    cache.breaker.open()
+    with time_machine.travel(START + dt.timedelta(seconds=10), tick=False):
+        assert client.post(reverse("logout")).status_code == 302
+    assert not server.exists(_session_key_in_redis(session_key))
+    cache.breaker.close()
+    with time_machine.travel(START + dt.timedelta(seconds=20), tick=False):
+        client.cookies["sessionid"] = cookie  # the old cookie, replayed once the breaker is closed
+        response = client.get(WORKLIST)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
 def test_logging_out_ends_the_session_everywhere(redis_session):
     client, server, session_key = redis_session
     cookie = client.cookies["sessionid"].value

@@ -152,9 +152,7 @@ class Command(BaseCommand):
             )
         try:
             users, created = self._users(password)
-        except (
-            PermissionCacheUnreachable
-        ) as refused:  # CACHE_URL set and unreachable (gistcare/auth_backends.py)
+        except PermissionCacheUnreachable as refused:  # the cache lost since the check above
             raise CommandError(str(refused)) from None
         # Signing is an attestation with the chair's password: known only when this run created the chair.
         self._chair_password = password if "admin" in created else None
