@@ -126,7 +126,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     require_perm(request, VIEW_CLINICAL)
     today = timezone.localdate()
     form, filters, tab, query = _filtered(request, _surgeons())
-    counts = tab_counts(filters.apply(FollowUpItem.objects.all(), user=request.user), today)
+    # "All" (every item ever, done and cancelled too) is counted on its own tab only: its count reads the whole
+    # table, the other tabs' read short index ranges (issue 16). Elsewhere its tab shows no number.
+    counted = tuple(name for name, _ in TABS if name != "all" or tab == "all")
+    counts = tab_counts(filters.apply(FollowUpItem.objects.all(), user=request.user), today, counted)
     qs = filters.apply(base_items(), user=request.user)
 
     total = counts[tab]
@@ -146,7 +149,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "tab": tab,
-        "tabs": [(name, label, counts[name]) for name, label in TABS],
+        "tabs": [(name, label, counts.get(name)) for name, label in TABS],
         "query": query,
         "items": items,
         "rows": prepare_rows(items, today, rows_context),

@@ -75,11 +75,12 @@ def test_it_shows_counts_contact_details_and_sorts_by_due_date(nurse_client):
         response = nurse_client.get(URL)
     body = response.content.decode()
     assert response.status_code == 200
+    # "All" is counted only on its own tab (issue 16: no count reads the whole table on every request).
     assert {n: c for n, _l, c in response.context["tabs"]} == {
         "overdue": 2,
         "due": 1,
         "upcoming": 1,
-        "all": 4,
+        "all": None,
     }
     assert _ids(response) == [str(later.pk), str(late.pk)]
     assert "+44 20 7946 0001" in body
@@ -186,3 +187,23 @@ def test_users_without_a_role_are_refused(client):
     client.force_login(make_user(role=roles.COORDINATOR))
     assert client.get(URL).status_code == 200
     assert FollowUpItem.objects.count() == 0
+
+
+def test_the_all_tab_is_counted_on_its_own_tab_only(nurse_client):
+    """Issue 16: counts that do not read the whole table on every request. The "all" count (every item ever,
+    done and cancelled too) is a count of the whole table; the actionable tabs' counts read index ranges."""
+    case = make_case(surgery_date=None)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        for due in (date(2026, 5, 1), date(2026, 6, 5), date(2026, 6, 20)):
+            _item(case, due)
+        with CaptureQueriesContext(connection) as ctx:
+            overdue = nurse_client.get(URL, {"tab": "overdue"})
+        everything = nurse_client.get(URL, {"tab": "all"})
+    unfiltered = [q["sql"] for q in ctx.captured_queries if 'FROM "cases_followupitem") AS' in q["sql"]]
+    assert unfiltered == []
+    badges = overdue.content.decode()
+    assert 'data-count="overdue"' in badges
+    assert 'data-count="all"' not in badges
+    assert {n: c for n, _l, c in everything.context["tabs"]}["all"] == 3
+    assert 'data-count="all">3</span>' in everything.content.decode()
+    assert "Items 1–3 of 3" in everything.content.decode()
