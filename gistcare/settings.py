@@ -156,13 +156,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
 
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DB_PREPARED_STATEMENTS", True
+):
     # Server-side binding, and psycopg's prepared statements (Django turns them off by default): a statement a
     # connection has run 5 times is prepared, and PostgreSQL plans it once per connection, not once per request.
     # The case page's query (the case with its patient, surgeon and five sections) took about 2 ms to plan and
     # 0.5 ms to run (issue 16; docs/benchmarks.md). A pooler in transaction mode that does not track prepared
     # statements (PgBouncer before 1.21) needs DB_PREPARED_STATEMENTS=false (docs/deploy.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
