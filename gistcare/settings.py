@@ -163,7 +163,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # connection has run 5 times is prepared, and PostgreSQL plans it once per connection, not once per request.
     # The case page's query (the case with its patient, surgeon and five sections) took about 2 ms to plan and
     # 0.5 ms to run (issue 16; docs/benchmarks.md). A pooler in transaction mode that does not track prepared
-    # statements (PgBouncer before 1.21) needs DB_PREPARED_STATEMENTS=false (docs/deploy.md).
+    # statements (PgBouncer before 1.21) needs DB_PREPARED_STATEMENTS=false (docs/deploy.md). Bound on the server, a
+    # statement takes at most 65,535 parameters (the protocol's limit; Django 5.2 does not split for it): the
+    # code's IN lists are bounded (a page's ids, an import's 20,000 MRNs at most, batches of 500).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5}
     )
