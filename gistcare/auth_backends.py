@@ -38,6 +38,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
+from gistcare.cache import past_breaker_of
+
 GENERATION_KEY = "permissions:generation"
 logger = logging.getLogger(__name__)
 
@@ -94,10 +96,10 @@ class CachedPermissionBackend(ModelBackend):
         return permissions
 
 
-def _past_breaker():
+def _past_breaker() -> contextlib.AbstractContextManager[None]:
     """Redis itself, whatever the shared cache's breaker says (gistcare/cache.py): the token must be renewed, or a
     change refused, by what Redis answers now, not because another request timed out a moment ago."""
-    return getattr(cache, "past_breaker", contextlib.nullcontext)()
+    return past_breaker_of(cache)
 
 
 def _new_generation() -> None:

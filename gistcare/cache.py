@@ -107,3 +107,9 @@ class GuardedRedisCache(RedisCache):
             yield
         finally:
             bypass.active = previous
+
+
+def past_breaker_of(cache: Any) -> contextlib.AbstractContextManager[None]:
+    """`cache.past_breaker()` for a guarded cache; for any other backend (tests, no CACHE_URL) a block that changes
+    nothing."""
+    return getattr(cache, "past_breaker", contextlib.nullcontext)()

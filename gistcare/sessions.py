@@ -13,12 +13,13 @@ go past the cache's circuit breaker (gistcare/cache.py): they try Redis whatever
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.base import UpdateError
+
+from gistcare.cache import past_breaker_of
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +46,8 @@ class _Tolerant:
     def delete(self, key: str) -> None:
         # Past the breaker (gistcare/cache.py): an ended session must leave Redis whenever Redis answers, not be
         # skipped because another request timed out a moment ago (its cookie, replayed, would still be signed in).
-        past_breaker = getattr(self._cache, "past_breaker", contextlib.nullcontext)
         try:
-            with past_breaker():
+            with past_breaker_of(self._cache):
                 self._cache.delete(key)
         except Exception:
             logger.error("Shared cache unreachable: an ended session stays in the cache until it expires")

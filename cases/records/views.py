@@ -49,9 +49,8 @@ def _search(request: HttpRequest) -> dict[str, str]:
     for name in ("status", "site", "risk"):
         if name in request.GET:
             search[name] = request.GET[name][:40]
-    if (
-        request.session.get(SEARCH_SESSION_KEY) != search
-    ):  # an unchanged search is not written back (issue 16)
+    # An unchanged search is not written back: a session write on every visit (issue 16).
+    if request.session.get(SEARCH_SESSION_KEY) != search:
         request.session[SEARCH_SESSION_KEY] = search
     return search
 
