@@ -43,3 +43,12 @@ def test_default_ruleset_comes_from_the_environment():
         text=True,
     )
     assert proc.stdout.strip().endswith("csco-2020"), proc.stderr
+
+
+def test_a_malformed_setting_is_one_line_on_the_command_line_not_a_traceback():
+    proc = _check(
+        {"DEBUG": "true", "DATABASE_URL": "postgres://u@db.invalid/gc", "DB_PREPARED_STATEMENTS": "maybe"}
+    )
+    assert proc.returncode != 0
+    assert "DB_PREPARED_STATEMENTS must be true or false, not 'maybe'" in proc.stderr
+    assert "Traceback" not in proc.stderr
