@@ -84,3 +84,50 @@ def test_a_broken_cursor_falls_back_to_the_page_number(nurse_client, items, curs
         response = nurse_client.get(URL, {"tab": "all", "after": cursor, "page": "2"})
     assert response.status_code == 200
     assert [i.pk for i in response.context["items"]] == [i.pk for i in items[50:100]]  # page 2 by number
+
+
+def test_all_is_counted_up_to_a_bound_and_walked_without_a_total(nurse_client, items, monkeypatch):
+    """Issue 16: "All" (every item ever) is not counted to the end on each request. Past ALL_COUNT_LIMIT items its
+    badge says "more than", the pages have no last number, and Next and Previous still walk every item."""
+    monkeypatch.setattr("cases.followups.views.ALL_COUNT_LIMIT", 60)
+    seen, labels = [], []
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        with CaptureQueriesContext(connection) as ctx:
+            response = nurse_client.get(URL, {"tab": "all"})
+        counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+        assert len(counts) == 1
+        assert "LIMIT 61" in counts[0]  # the bound plus one: enough to say "more than"
+        html = response.content.decode()
+        assert 'data-count="all">60+</span>' in html
+        assert "Items 1–50 of more than 60, by due date." in html
+        while True:
+            html = response.content.decode()
+            labels.append(re.search(r'<span class="page-link">(Page [^<]+)</span>', html).group(1))
+            seen.extend(i.pk for i in response.context["items"])
+            following = _link(html, "Next")
+            if following is None:
+                break
+            response = nurse_client.get(URL + following)
+        assert seen == [i.pk for i in items]
+        assert labels == ["Page 1", "Page 2", "Page 3"]
+        assert "Items 101–120 of more than 60" in html
+        back = nurse_client.get(URL + _link(html, "Previous"))
+        assert [i.pk for i in back.context["items"]] == [i.pk for i in items[50:100]]
+        assert _link(back.content.decode(), "Next") is not None
+
+
+def test_the_other_tabs_are_counted_exactly_past_the_bound(nurse_client, items, monkeypatch):
+    monkeypatch.setattr("cases.followups.views.ALL_COUNT_LIMIT", 60)
+    with time_machine.travel(date(2026, 6, 1), tick=False):  # every item is overdue by then
+        html = nurse_client.get(URL, {"tab": "overdue"}).content.decode()
+    assert 'data-count="overdue">120</span>' in html
+    assert "Items 1–50 of 120, by due date." in html
+    assert "Page 1 of 3" in html
+
+
+def test_the_bound_is_said_in_chinese_too(nurse_client, items, monkeypatch):
+    monkeypatch.setattr("cases.followups.views.ALL_COUNT_LIMIT", 60)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        html = nurse_client.get(URL, {"tab": "all"}, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "第1–50项，共超过60项，按到期日排序。" in html
+    assert '<span class="page-link">第 1 页</span>' in html
