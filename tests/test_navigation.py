@@ -116,3 +116,11 @@ def test_the_language_menu_carries_each_readers_own_csrf_token(nurse, surgeon):
     assert browsers[1].post(switch, {"language": "en", "csrfmiddlewaretoken": tokens[0]}).status_code == 403
     assert browsers[0].post(switch, {"language": "en", "csrfmiddlewaretoken": tokens[0]}).status_code == 302
     assert browsers[1].post(switch, {"language": "en", "csrfmiddlewaretoken": tokens[1]}).status_code == 302
+
+
+def test_a_page_rendered_outside_a_request_still_has_its_navigation(nurse):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("base.html", {"user": nurse})
+    assert _current(html) == []
+    assert _links(html)["Follow-up"] == reverse("followups:list")

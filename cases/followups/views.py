@@ -161,6 +161,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         before = None
         wanted = PAGE_SIZE + 1 if beyond else PAGE_SIZE
         items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, wanted)
+    if (
+        beyond and not items and page > 1
+    ):  # a number past the last page (unknown, so not clamped): the first one
+        page = 1
+        items = page_rows(qs, tab, today, 0, wanted)
     if pages is None:
         has_next = len(items) > PAGE_SIZE or before is not None  # back from a later page: it is still there
         items = items[:PAGE_SIZE]

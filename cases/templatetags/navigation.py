@@ -29,8 +29,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def main_nav(context: template.Context) -> SafeString:
     """The links of the navigation bar for this reader on this page."""
-    request, user = context["request"], context["user"]
-    match = request.resolver_match  # None on a page for an address that matched nothing (404)
+    user = context["user"]
+    # None on a page for an address that matched nothing (404), or rendered outside a request.
+    match = getattr(context.get("request"), "resolver_match", None)
     return _main_nav(
         translation.get_language(),
         get_script_prefix(),

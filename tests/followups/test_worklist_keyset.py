@@ -131,3 +131,16 @@ def test_the_bound_is_said_in_chinese_too(nurse_client, items, monkeypatch):
         html = nurse_client.get(URL, {"tab": "all"}, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "第1–50项，共超过60项，按到期日排序。" in html
     assert '<span class="page-link">第 1 页</span>' in html
+
+
+def test_a_number_past_the_last_page_of_all_shows_the_first_page(nurse_client, items, monkeypatch):
+    """Past the bound the last page's number is not known, so a typed number past it is not clamped to it: the
+    list starts again from the first page rather than showing an empty page with a range that does not exist."""
+    monkeypatch.setattr("cases.followups.views.ALL_COUNT_LIMIT", 60)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        response = nurse_client.get(URL, {"tab": "all", "page": "9"})
+    html = response.content.decode()
+    assert [i.pk for i in response.context["items"]] == [i.pk for i in items[:50]]
+    assert "Items 1–50 of more than 60, by due date." in html
+    assert '<span class="page-link">Page 1</span>' in html
+    assert _link(html, "Previous") is None
