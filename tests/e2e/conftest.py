@@ -47,16 +47,26 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Chromium for the browser tests of this package, stopped after them.
+
+    While Playwright runs, its event loop runs in the test thread, and Django keeps that thread's database
+    connections apart from the ones it opened before (asgiref's Local: context storage instead of thread storage).
+    Those connections are closed here, while the loop still runs; left open, they outlived the test run and kept
+    PostgreSQL from dropping the test database ("is being accessed by other users"). Stopping Playwright after this
+    package also gives the tests that follow a thread without a loop, as they have when run alone.
+    """
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make system-deps)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.hookimpl(wrapper=True)
