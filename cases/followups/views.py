@@ -66,6 +66,9 @@ PAGE_SIZE = 50
 #: 100,000 items, on every visit to the tab). The actionable tabs are always counted to the end.
 ALL_COUNT_LIMIT = 1000
 PRINT_LIMIT = 2000
+MAX_PAGE = (
+    10**9
+)  # a page number's bound when the last page is not known: OFFSET 5 x 10^10 fits a 64-bit integer
 
 
 def _safe_next(request: HttpRequest, default: str, target: str | None = None) -> str:
@@ -149,8 +152,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    if pages is not None:
-        page = min(page, pages)
+    # Clamped to the last page when it is known; else to what the databases' OFFSET can take (a typed number past
+    # the rows starts again at the first page, below).
+    page = min(page, pages if pages is not None else MAX_PAGE)
     # "Next" and "Previous" carry the neighbouring row (keyset: a deep page costs what the first does); a page
     # asked for by number alone, or with a broken cursor, is found by counting rows. Without a last page number,
     # one row more than a page is read to know whether there is a next page.

@@ -144,3 +144,17 @@ def test_a_number_past_the_last_page_of_all_shows_the_first_page(nurse_client, i
     assert "Items 1–50 of more than 60, by due date." in html
     assert '<span class="page-link">Page 1</span>' in html
     assert _link(html, "Previous") is None
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999999", "-4", "abc", "2.5"])
+def test_a_malformed_or_huge_page_number_of_all_shows_the_first_page(
+    nurse_client, items, monkeypatch, number
+):
+    """Past the bound the number is not clamped to a last page: a huge one must not reach the database's OFFSET
+    (an integer too large for it was a server error)."""
+    monkeypatch.setattr("cases.followups.views.ALL_COUNT_LIMIT", 60)
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        response = nurse_client.get(URL, {"tab": "all", "page": number})
+    assert response.status_code == 200
+    assert [i.pk for i in response.context["items"]] == [i.pk for i in items[:50]]
+    assert '<span class="page-link">Page 1</span>' in response.content.decode()
