@@ -28,7 +28,6 @@ Without a shared cache (GISTCARE_PERMISSION_CACHE_SECONDS = 0) this is ModelBack
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import uuid
 from typing import Any
@@ -96,14 +95,10 @@ class CachedPermissionBackend(ModelBackend):
         return permissions
 
 
-def _past_breaker() -> contextlib.AbstractContextManager[None]:
-    """Redis itself, whatever the shared cache's breaker says (gistcare/cache.py): the token must be renewed, or a
-    change refused, by what Redis answers now, not because another request timed out a moment ago."""
-    return past_breaker_of(cache)
-
-
 def _new_generation() -> None:
-    with _past_breaker():
+    # Past the shared cache's breaker (gistcare/cache.py), here and in permission_cache_reachable: the token must be
+    # renewed, or a change refused, by what Redis answers now, not because another request timed out a moment ago.
+    with past_breaker_of(cache):
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
@@ -124,7 +119,7 @@ def permission_cache_reachable() -> bool:
     if not _shared():
         return True
     try:
-        with _past_breaker():
+        with past_breaker_of(cache):
             cache.get(GENERATION_KEY)
     except Exception:
         logger.warning(
