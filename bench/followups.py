@@ -152,6 +152,7 @@ def measure(repeat: int) -> None:
     worklist = "/followups/"
     # A case with its 5 follow-up items (100,000 items over 20,000 cases), as the nurse opens it from the list.
     some_case = page_499[0].case_id
+    surgeon = str(get_user_model().objects.get(username="surgeon0").pk)
     scenarios = [
         ("overdue", worklist, {"tab": "overdue"}),
         ("due", worklist, {"tab": "due"}),
@@ -164,6 +165,7 @@ def measure(repeat: int) -> None:
         ),
         ("all, page 500 by number", worklist, {"tab": "all", "page": "500"}),
         ("overdue, site+risk", worklist, {"tab": "overdue", "site": "stomach", "risk": "high"}),
+        ("overdue, surgeon", worklist, {"tab": "overdue", "surgeon": surgeon}),
         ("due, mine", worklist, {"tab": "due", "nurse": "me"}),
         # Issue 16: home and the case page with 100,000 follow-up items (home <= 25x, case page <= 10x the anchor).
         ("home (nurse)", "/", {}),
@@ -194,7 +196,11 @@ def measure(repeat: int) -> None:
             response = client.get(path, params)
         times.sort()
         all_anchor.extend(anchor)
-        filters = WorklistFilters(site=params.get("site", ""), risk=params.get("risk", ""))
+        filters = WorklistFilters(
+            surgeon_id=int(params.get("surgeon", 0)) or None,
+            site=params.get("site", ""),
+            risk=params.get("risk", ""),
+        )
         total = (
             tab_counts(filters.apply(base_items()), timezone.localdate())[params["tab"]]
             if "tab" in params

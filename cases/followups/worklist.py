@@ -92,10 +92,21 @@ class WorklistFilters:
             qs = qs.filter(modality=self.modality)
         if self.surgeon_id:
             qs = qs.filter(case__owner_id=self.surgeon_id)
+        of_case = {}
         if self.site:
-            qs = qs.filter(case__presentation__site=self.site)
+            of_case["presentation__site"] = self.site
         if self.risk:
-            qs = qs.filter(case__risk_category=self.risk)
+            of_case["risk_category"] = self.risk
+        if of_case and connection.vendor == "postgresql":
+            # PostgreSQL: the matching cases as one set, read from the indexes case_risk and presentation_site
+            # alone, and each item's case looked up in it. Joined, PostgreSQL underestimates the overdue items
+            # (correlated date bounds) and probes a case for each of them: 13,000 probes and 44 ms for the
+            # overdue tab of one site and risk, 35 ms as a set (bench/followups.py, issue 16).
+            qs = qs.filter(case_id__in=Case.objects.filter(**of_case).values("pk"))
+        elif of_case:
+            # SQLite runs the join from the cases (the same two indexes, then the items' followup_case_window);
+            # as a set it reads the items case by case and sorts them (46 ms against 31 ms joined).
+            qs = qs.filter(**{f"case__{name}": value for name, value in of_case.items()})
         if self.nurse == "unassigned":
             qs = qs.filter(responsible_nurse__isnull=True)
         elif self.nurse == "me" and user is not None:

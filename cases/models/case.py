@@ -92,7 +92,9 @@ class Case(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["status"]),
-            models.Index(fields=["risk_category"]),
+            # The cases of a risk group as (risk, id) pairs, read from the index alone: the worklist's risk filter
+            # is a set of cases (cases/followups/worklist.py, issue 16).
+            models.Index(fields=["risk_category", "id"], name="case_risk"),
             models.Index(fields=["-updated_at"]),
             # A surgeon's latest drafts on the home page, read from the index instead of sorting every draft
             # they own (issue 16).
@@ -182,7 +184,8 @@ class Presentation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        indexes = [models.Index(fields=["site"])]
+        # The cases at a site as (site, case) pairs, read from the index alone (the worklist's site filter, issue 16).
+        indexes = [models.Index(fields=["site", "case"], name="presentation_site")]
 
     def __str__(self) -> str:
         return f"{self.get_site_display()}, {self.size_cm} cm"

@@ -108,6 +108,41 @@ def test_it_filters_by_modality_surgeon_site_and_risk(nurse_client):
         assert nurse_client.get(URL, {"tab": "nope", "surgeon": "x"}).status_code == 200
 
 
+def test_filters_on_the_case_combine_on_the_same_case(nurse_client):
+    """Surgeon, site and risk are read from the item's case (one set of cases, issue 16): an item is listed only
+    when its own case matches all of them, and the tab counts and the CSV agree with the list."""
+    alice = make_user(role=roles.SURGEON, username="alice")
+    bob = make_user(role=roles.SURGEON, username="bob")
+
+    def case(owner, site, risk):
+        made = make_case(site=site, surgery_date=None, owner=owner)
+        made.risk_category = risk
+        made.save()
+        return made
+
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        match = _item(case(alice, "stomach", "high"), date(2026, 6, 1))
+        _item(case(alice, "stomach", "low"), date(2026, 6, 1))  # another risk
+        _item(case(alice, "rectum", "high"), date(2026, 6, 1))  # another site
+        _item(case(bob, "stomach", "high"), date(2026, 6, 1))  # another surgeon
+        late = _item(case(alice, "stomach", "high"), date(2026, 4, 1))  # overdue
+        wanted = {"surgeon": alice.pk, "site": "stomach", "risk": "high"}
+        response = nurse_client.get(URL, {"tab": "due", **wanted})
+        assert _ids(response) == [str(match.pk)]
+        assert {n: c for n, _l, c in response.context["tabs"]} == {
+            "overdue": 1,
+            "due": 1,
+            "upcoming": 0,
+            "all": None,
+        }
+        assert _ids(nurse_client.get(URL, {"tab": "all", **wanted})) == [str(late.pk), str(match.pk)]
+        assert len(_ids(nurse_client.get(URL, {"tab": "due", "site": "stomach", "risk": "high"}))) == 2
+        export = nurse_client.get(URL + "export.csv", {"tab": "due", **wanted})
+        lines = b"".join(export.streaming_content).decode().strip().splitlines()
+        assert len(lines) == 2  # the heading and the one row
+        assert match.case.patient.mrn in lines[1]
+
+
 def test_archived_cases_leave_the_list(nurse_client):
     from django.utils import timezone
 
