@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cases.models.base import BaseModel
+
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
@@ -22,7 +24,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(revoked_at__isnull=True, owner__is_active=True)
 
 
-class ApiToken(models.Model):
+class ApiToken(BaseModel):
     name = models.CharField(max_length=100, help_text="Which system uses it, e.g. 'EPR integration'.")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

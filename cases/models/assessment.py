@@ -5,8 +5,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from cases.models.base import BaseModel
 
-class Assessment(models.Model):
+
+class Assessment(BaseModel):
     """A frozen snapshot of one engine run: the facts it was given and what it answered.
 
     Never updated after creation: a report printed next year must show what was recommended then, with the

@@ -35,6 +35,7 @@ from cases.choices import (
     Site,
     StainResult,
 )
+from cases.models.base import BaseModel
 from cases.models.patient import Patient
 
 
@@ -57,7 +58,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
 
 
-class Case(models.Model):
+class Case(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
@@ -144,7 +145,7 @@ class Case(models.Model):
         )
 
 
-class Presentation(models.Model):
+class Presentation(BaseModel):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="presentation")
     presentation = models.CharField(
         max_length=20, choices=PresentationKind.choices, default=PresentationKind.LOCALIZED
@@ -191,7 +192,7 @@ class Presentation(models.Model):
         return f"{self.get_site_display()}, {self.size_cm} cm"
 
 
-class Diagnostics(models.Model):
+class Diagnostics(BaseModel):
     class BiopsyMethod(models.TextChoices):
         EUS_FNA = "eus_fna", _("EUS-guided fine-needle biopsy")
         PERCUTANEOUS_CORE = "percutaneous_core", _("Percutaneous core biopsy")
@@ -215,7 +216,7 @@ class Diagnostics(models.Model):
         return f"Diagnostics of {self.case_id}"
 
 
-class Operation(models.Model):
+class Operation(BaseModel):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="operation")
     surgery_date = models.DateField("date of surgery")
     approach_used = models.CharField("approach used", max_length=25, choices=Approach.choices)
@@ -231,7 +232,7 @@ class Operation(models.Model):
         return f"Operation on {self.surgery_date}"
 
 
-class Pathology(models.Model):
+class Pathology(BaseModel):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="pathology")
     mitoses_per_5mm2 = models.PositiveIntegerField(
         "mitoses per 5 mm²", null=True, blank=True, validators=[MaxValueValidator(1000)]
@@ -283,7 +284,7 @@ class Pathology(models.Model):
         return mitoses_conversion(self.mitoses_per_50hpf, self.hpf_field_area_mm2)[0]
 
 
-class TreatmentDecision(models.Model):
+class TreatmentDecision(BaseModel):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="treatment")
     neoadjuvant_months = models.PositiveSmallIntegerField(
         "neoadjuvant imatinib given (months)", default=0, validators=[MaxValueValidator(120)]

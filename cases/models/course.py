@@ -21,6 +21,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases.models.base import BaseModel
+
 
 class Drug(models.TextChoices):
     # The drugs of RULES.md section 6 (advanced disease lines), by their generic names.
@@ -83,7 +85,7 @@ class FoundBy(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class _Versioned(models.Model):
+class _Versioned(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Optimistic concurrency: an edit is `UPDATE ... WHERE version = <the version the form was opened at>`.
     version = models.PositiveIntegerField(default=1)
@@ -190,7 +192,7 @@ class ImagingAssessment(_Versioned):
         return f"{self.get_modality_display()} of {self.scan_date}"
 
 
-class TargetLesion(models.Model):
+class TargetLesion(BaseModel):
     scan = models.ForeignKey(ImagingAssessment, on_delete=models.CASCADE, related_name="lesions")
     position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     organ = models.CharField(max_length=20, choices=LesionOrgan.choices)

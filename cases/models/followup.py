@@ -26,6 +26,7 @@ from cases.choices import (
     ResultAttention,
 )
 from cases.labels import phase_label
+from cases.models.base import BaseModel
 from guidelines.rulesets.course_worklist import COURSE_WORKLIST
 
 #: The widest tolerance window (± days): checked by the database too, so that the worklist's tabs can bound their
@@ -33,7 +34,7 @@ from guidelines.rulesets.course_worklist import COURSE_WORKLIST
 MAX_WINDOW_DAYS = 180
 
 
-class FollowUpItem(models.Model):
+class FollowUpItem(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="followups")
     due_date = models.DateField("due date")
@@ -187,7 +188,7 @@ class FollowUpItem(models.Model):
         return "upcoming"
 
 
-class ContactAttempt(models.Model):
+class ContactAttempt(BaseModel):
     item = models.ForeignKey(FollowUpItem, on_delete=models.CASCADE, related_name="contacts")
     attempted_at = models.DateTimeField("when")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -204,7 +205,7 @@ class ContactAttempt(models.Model):
         return f"{self.get_outcome_display()} at {self.attempted_at:%Y-%m-%d %H:%M}"
 
 
-class CalendarFeedToken(models.Model):
+class CalendarFeedToken(BaseModel):
     """The credential of a nurse's iCalendar feed: whoever holds the URL reads the feed, so it can be revoked.
 
     Only a SHA-256 hash of the secret is stored (as for API tokens): a copy of the database or of a backup does
@@ -225,7 +226,7 @@ class CalendarFeedToken(models.Model):
         return f"Calendar feed of user {self.user_id} ({'revoked' if self.revoked_at else 'active'})"
 
 
-class ReminderLog(models.Model):
+class ReminderLog(BaseModel):
     """One digest sent to one address on one day: what makes the daily reminder command idempotent."""
 
     recipient = models.EmailField()

@@ -17,6 +17,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases.models.base import BaseModel
+
 
 class MdtDecision(models.TextChoices):
     ACCEPT = "accept", _("Accept the recommendation")
@@ -63,7 +65,7 @@ class MdtMeetingQuerySet(models.QuerySet["MdtMeeting"]):
         return self.filter(date__gte=today).order_by("date", "title")
 
 
-class MdtMeeting(models.Model):
+class MdtMeeting(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     date = models.DateField("meeting date")
     title = models.CharField(max_length=200)
@@ -111,7 +113,7 @@ class MdtMeeting(models.Model):
         return str(self)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(MdtMeeting, on_delete=models.CASCADE, related_name="items")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="agenda_items")
@@ -150,7 +152,7 @@ class AgendaItem(models.Model):
         return f"Agenda item {self.order} of {self.meeting}"
 
 
-class SignedReport(models.Model):
+class SignedReport(BaseModel):
     """One signed version of a case's MDT report. Created once, never updated."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -8,6 +8,7 @@ from django.utils import translation
 from simple_history.models import HistoricalRecords
 
 from cases.choices import PreferredContact, Sex
+from cases.models.base import BaseModel
 
 
 def _is_cjk(text: str) -> bool:
@@ -29,7 +30,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         return self.filter(archived_at__isnull=True)
 
 
-class Patient(models.Model):
+class Patient(BaseModel):
     """A person with one or more GIST episodes. Never hard-deleted from the UI: archived instead."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.base import BaseModel
+
 
 class PrintoutStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for a worker")
@@ -21,7 +23,7 @@ class PrintoutStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class PrintoutJob(models.Model):
+class PrintoutJob(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey("cases.MdtMeeting", on_delete=models.CASCADE, related_name="printout_jobs")
     # SHA-256 over what the printout is made of: equal fingerprints make equal printouts.
@@ -69,7 +71,7 @@ class PrintoutJob(models.Model):
         return self.status in {PrintoutStatus.READY, PrintoutStatus.FAILED}
 
 
-class PrintoutPart(models.Model):
+class PrintoutPart(BaseModel):
     """One draft report rendered for a job, kept until the job merges them."""
 
     job = models.ForeignKey(PrintoutJob, on_delete=models.CASCADE, related_name="parts")

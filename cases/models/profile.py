@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cases.models.base import BaseModel
 
-class UserProfile(models.Model):
+
+class UserProfile(BaseModel):
     """What a user chooses for themselves: for now the language of the pages (issue 15).
 
     Blank means "not chosen": the language cookie, then the browser's Accept-Language, then LANGUAGE_CODE.

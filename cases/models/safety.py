@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases.models.base import BaseModel
+
 
 class EscalationStepKind(models.TextChoices):
     SECOND_CONTACT = "second_contact", _("Second contact")
@@ -41,7 +43,7 @@ class EscalationOutcome(models.TextChoices):
     CLOSED = "closed", _("Closed by the coordinator")
 
 
-class EscalationStep(models.Model):
+class EscalationStep(BaseModel):
     item = models.ForeignKey("cases.FollowUpItem", on_delete=models.CASCADE, related_name="escalations")
     step = models.CharField(max_length=20, choices=EscalationStepKind.choices)
     opened_on = models.DateField("opened on")
@@ -76,7 +78,7 @@ class ClosureReason(models.TextChoices):
     LOST = "lost", _("Lost to follow-up: every contact failed")
 
 
-class FollowUpClosure(models.Model):
+class FollowUpClosure(BaseModel):
     """Why a case's follow-up ended: the safety net's proof that nobody is waiting for a visit."""
 
     case = models.OneToOneField(
@@ -110,7 +112,7 @@ class LetterSentVia(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
-class Letter(models.Model):
+class Letter(BaseModel):
     """A letter generated from the case's structured data and stored unchanged (PDF + SHA-256)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

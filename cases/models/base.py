@@ -1,0 +1,39 @@
+"""The base of every model of the app."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.db import models
+from django.dispatch import receiver
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
+
+
+class BaseModel(models.Model):
+    """get_FOO_display with each field's labels translated once per language and kept.
+
+    Django's own (`Model._get_FIELD_display`, which every get_FOO_display calls) translates every choice of the
+    field on each call to find one label: a case page printed ten labels for about 0.3 ms of its 9 (issue 16).
+    The labels are exactly Django's (tests/test_choice_labels.py), in the language active at the call.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: models.Field):
+        value = getattr(self, field.attname)
+        return force_str(_labels(field, get_language()).get(make_hashable(value), value), strings_only=True)
+
+
+@lru_cache(maxsize=1024)  # about 50 fields with choices (and their history), in two languages
+def _labels(field: models.Field, language: str | None) -> dict:
+    return {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices}
+
+
+@receiver(setting_changed)
+def forget(**_kwargs) -> None:
+    """Drop what is kept. Settings change only in tests (languages, catalogues): sent then."""
+    _labels.cache_clear()
