@@ -91,7 +91,7 @@ def breaker_for(location: str) -> pybreaker.CircuitBreaker:
 
 class _KeptClients(RedisCacheClient):
     """Django's Redis client with one redis-py client kept per connection pool. Django builds a client for every
-    cache call, and redis-py fills its table of response callbacks each time: about 0.05 ms, on every page (issue
+    cache call, and redis-py fills its table of response callbacks each time: about 0.1 ms, on every page (issue
     16). A redis-py client takes a connection from its pool for each command, so one client serves every call; and
     Django gives each thread a cache object (and so a client) of its own."""
 
