@@ -587,7 +587,7 @@ def item_edit(
 def case_flag_for_mdt(*, case: Case, user, reason: str) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     case.needs_mdt_review = True
-    case.mdt_review_reason = reason[:300]
+    case.mdt_review_reason = reason
     record_history(case, user, "Flagged for MDT re-discussion")
     case.save(update_fields=["needs_mdt_review", "mdt_review_reason", "updated_at"])
     return case

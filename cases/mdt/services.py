@@ -313,7 +313,7 @@ def decision_record(
         note = f" ({text})" if text else ""
         verb = "Deferred" if decision == MdtDecision.DEFER else "Not discussed"
         case.needs_mdt_review = True
-        case.mdt_review_reason = f"{verb} at {item.meeting.label}{what}{note}"[:300]
+        case.mdt_review_reason = f"{verb} at {item.meeting.label}{what}{note}"
         fields += ["needs_mdt_review", "mdt_review_reason"]
     case.save(update_fields=fields)
     item.case = case

@@ -75,7 +75,9 @@ class Case(BaseModel):
     pathway = models.CharField(max_length=30, choices=Pathway.choices, blank=True)
     # Set when a follow-up finds recurrence or progression; cleared when the MDT has re-discussed the case.
     needs_mdt_review = models.BooleanField("flagged for MDT re-discussion", default=False)
-    mdt_review_reason = models.CharField(max_length=300, blank=True)
+    # Every reason the case is flagged for, joined by "; " while the flag stands: never cut short (the newest reason
+    # is the last one).
+    mdt_review_reason = models.TextField(blank=True)
     # Set by the case services when clinical data change after a report was signed; cleared by the next
     # signature or amendment. The case page recomputes what changed from the history tables.
     changed_since_signed = models.BooleanField("changed since the report was signed", default=False)

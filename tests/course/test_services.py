@@ -73,6 +73,25 @@ def test_a_scan_computing_pd_flags_the_case_for_the_mdt(case, surgeon):
     assert "Scan of 01 Aug 2026 computes progression (RECIST 1.1 PD" in flagged.mdt_review_reason
 
 
+def test_every_reason_a_case_is_flagged_for_is_kept_the_newest_too(case, surgeon, client):
+    """Reasons add up while the flag stands ("; "): five progression scans (about 75 characters each) passed the
+    300 characters the field held, and the newest reason, the one the MDT needs, was cut off ("Scan of 01 Jan
+    2027" and no more)."""
+    line(case, surgeon, start=date(2026, 2, 1))
+    scan(case, surgeon, date(2026, 1, 20), ("liver", 60), ("liver", 40))  # baseline 100 mm, the nadir
+    days = [date(2026, 5, 1), date(2026, 7, 1), date(2026, 9, 1), date(2026, 11, 1), date(2027, 1, 1)]
+    for number, day in enumerate(days, start=1):
+        # 125, 150, 175, 200, 225 mm: each at least +20% and +5 mm from the nadir, RECIST 1.1 PD
+        scan(case, surgeon, day, ("liver", 60 + 15 * number), ("liver", 40 + 10 * number))
+    reason = Case.objects.get(pk=case.pk).mdt_review_reason
+    for day in days:
+        assert f"Scan of {day:%d %b %Y} computes progression (RECIST 1.1 PD" in reason
+    assert reason.endswith("Scan of 01 Jan 2027 computes progression (RECIST 1.1 PD, Choi PD): re-discuss")
+    client.force_login(surgeon)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Scan of 01 Jan 2027 computes progression" in page
+
+
 def test_a_scan_without_pd_does_not_flag(case, surgeon):
     line(case, surgeon, start=date(2026, 2, 1))
     scan(case, surgeon, date(2026, 1, 20), ("liver", 60), ("liver", 40))
