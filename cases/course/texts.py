@@ -52,10 +52,13 @@ TROUGH = (
 )
 
 
-# The reasons the course services flag a case for the MDT with (cases/course/services.py), stored in English.
+# The reasons the course services flag a case for the MDT with (cases/course/services.py), and the follow-up's
+# (cases/followups/services.py), stored in English.
+MARKED_RECURRENT = gettext_noop("Marked recurrent: re-discuss at the MDT (systemic therapy pathway)")
 FLAG_REASONS = (
     gettext_noop("Scan of {date} computes progression ({said}): re-discuss"),
     gettext_noop("Recurrence/progression on {date} ({sites}): re-discuss"),
+    MARKED_RECURRENT,
 )
 
 
@@ -99,7 +102,7 @@ def flag_reason(text: str) -> str:
             if match is None:
                 continue
             values = match.groupdict()
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(KeyError, ValueError):
                 values["date"] = day_text(datetime.strptime(values["date"], "%d %b %Y").date())
             if "sites" in values:
                 values["sites"] = "、".join(gettext(site) for site in values["sites"].split(", "))

@@ -31,6 +31,7 @@ from cases.choices import (
     PresentationKind,
     RescheduleReason,
 )
+from cases.course.texts import MARKED_RECURRENT
 from cases.models import (
     CalendarFeedToken,
     Case,
@@ -607,7 +608,7 @@ def case_mark_recurrent(*, case: Case, user):
     record_history(presentation, user, "Reassessed as recurrent after follow-up")
     presentation.save()
     previous = case.mdt_review_reason if case.needs_mdt_review else ""
-    reason = _("Marked recurrent: re-discuss at the MDT (systemic therapy pathway)")
+    reason = MARKED_RECURRENT  # stored in English, read in each reader's language (cases/course/texts.py)
     case_flag_for_mdt(case=case, user=user, reason=f"{previous}; {reason}" if previous else reason)
     assessment = case_assess(case=Case.objects.get(pk=case.pk), user=user)
     from cases.mdt.services import case_note_clinical_change  # the MDT services import this module

@@ -219,3 +219,23 @@ def test_case_mark_recurrent_reassesses_as_systemic_therapy(item):
     assert snapshot.result["pathway"] == "systemic_therapy"
     assert case.pathway == "systemic_therapy"
     assert case.needs_mdt_review  # stays until the MDT has re-discussed the case
+
+
+def test_the_recurrence_flag_is_stored_in_english_and_read_in_each_readers_language(item):
+    """The reason was stored in the language of whoever marked the case recurrent: a Chinese nurse's reason read
+    in Chinese by an English surgeon. Stored in English, like the treatment course's reasons, and translated for
+    each reader."""
+    from django.utils import translation
+
+    from cases.templatetags.flags import flag_reason
+
+    case = Case.objects.get(pk=item.case_id)
+    with translation.override("zh-hans"):
+        svc.case_mark_recurrent(case=case, user=None)
+    case.refresh_from_db()
+    english = "Marked recurrent: re-discuss at the MDT (systemic therapy pathway)"
+    assert case.mdt_review_reason == english
+    with translation.override("en"):
+        assert flag_reason(case.mdt_review_reason) == english
+    with translation.override("zh-hans"):
+        assert flag_reason(case.mdt_review_reason) == "已标记为复发：需多学科团队重新讨论（全身治疗路径）"
