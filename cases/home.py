@@ -13,6 +13,10 @@ from cases.followups.selectors import flagged_cases
 from cases.models import Case, FollowUpItem, MdtMeeting
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, SIGN_REPORT
 
+#: How many cases the coordinator's lists show on home; the case list shows all of them (?attention=...).
+HOME_UNSIGNED = 20
+HOME_CHANGED = 10
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,11 +34,18 @@ def home(request: HttpRequest) -> HttpResponse:
         context["flagged_count"] = flagged_cases().count()
     if user.has_perm(MANAGE_MDT):
         context["unsigned_days"] = settings.GISTCARE_SIGNOFF_ALERT_DAYS
-        context["unsigned"] = list(followup_safety.unsigned_too_long(today=today)[:20])
+        # The oldest 20 and, past them, a link to all of them in the case list (one row more tells).
+        unsigned = list(followup_safety.unsigned_too_long(today=today)[: HOME_UNSIGNED + 1])
+        context["unsigned"], context["unsigned_more"] = (
+            unsigned[:HOME_UNSIGNED],
+            len(unsigned) > HOME_UNSIGNED,
+        )
         context["lost_count"] = lost_to_follow_up().count()
         # Signed reports that no longer match their case (issue 10): re-discuss or amend.
         stale = Case.objects.active().filter(changed_since_signed=True).select_related("patient")
-        context["changed_since_signed"] = list(stale.order_by("-updated_at")[:10])
+        changed = list(stale.order_by("-updated_at")[: HOME_CHANGED + 1])
+        context["changed_since_signed"] = changed[:HOME_CHANGED]
+        context["changed_more"] = len(changed) > HOME_CHANGED
     if user.has_perm(MANAGE_FOLLOWUPS):
         # Only the three tabs home shows: each count reads a short index range, none reads every item.
         context["followup_counts"] = worklist.tab_counts(

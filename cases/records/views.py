@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,11 +12,13 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, require_perm
 from cases.choices import CaseStatus, FollowUpSource, Pathway, RiskCategory, Site
+from cases.followups.safety import unsigned_too_long
 from cases.labels import choice_labels
 from cases.mdt.report_views import stale_info
 from cases.models import Case
@@ -45,8 +48,8 @@ def _search(request: HttpRequest) -> dict[str, str]:
         # NUL characters cannot reach PostgreSQL; nobody types them on purpose.
         search = {
             name: request.POST.get(name, "").replace("\x00", "").strip()[:100] for name in SEARCH_FIELDS
-        }
-    for name in ("status", "site", "risk"):
+        } | {"attention": search.get("attention", "")}  # reached by a link only: kept until "Show every case"
+    for name in ("status", "site", "risk", "attention"):
         if name in request.GET:
             search[name] = request.GET[name][:40]
     # An unchanged search is not written back: a session write on every visit (issue 16).
@@ -54,6 +57,9 @@ def _search(request: HttpRequest) -> dict[str, str]:
         request.session[SEARCH_SESSION_KEY] = search
     return search
 
+
+#: The coordinator's lists on home, in full (reached by their links, `?attention=`; cases/home.py).
+ATTENTION = ("changed_since_signed", "awaiting_signoff")
 
 _LIST_LABELS = {
     "site": choice_labels(Site),
@@ -74,6 +80,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = search.get("status", "")
     site = search.get("site", "")
     risk = search.get("risk", "")
+    attention = search.get("attention", "") if search.get("attention") in ATTENTION else ""
     cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
     if q:
         # An exact hospital number first of all; names by any part, or whole in either order: "张伟" as Chinese
@@ -97,6 +104,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(presentation__site=site)
     if risk in RiskCategory.values:
         cases = cases.filter(risk_category=risk)
+    if attention == "changed_since_signed":
+        cases = cases.filter(changed_since_signed=True)
+    elif attention == "awaiting_signoff":
+        cases = cases.filter(pk__in=unsigned_too_long(today=timezone.localdate()).values("pk"))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         presentation = case.section("presentation")
@@ -115,6 +126,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "status_choices": CaseStatus.choices,
         "site_choices": Site.choices,
         "risk_choices": RiskCategory.choices,
+        "attention": attention,
+        "unsigned_days": settings.GISTCARE_SIGNOFF_ALERT_DAYS,
         "can_edit": request.user.has_perm(EDIT_CLINICAL),
     }
     template = (
