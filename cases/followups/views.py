@@ -66,9 +66,8 @@ PAGE_SIZE = 50
 #: 100,000 items, on every visit to the tab). The actionable tabs are always counted to the end.
 ALL_COUNT_LIMIT = 1000
 PRINT_LIMIT = 2000
-MAX_PAGE = (
-    10**9
-)  # a page number's bound when the last page is not known: OFFSET 5 x 10^10 fits a 64-bit integer
+#: A page number's bound when the last page is not known: OFFSET 5 x 10^10 fits a 64-bit integer.
+MAX_PAGE = 10**9
 
 
 def _safe_next(request: HttpRequest, default: str, target: str | None = None) -> str:

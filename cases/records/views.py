@@ -80,7 +80,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = search.get("status", "")
     site = search.get("site", "")
     risk = search.get("risk", "")
-    attention = search.get("attention", "") if search.get("attention") in ATTENTION else ""
+    attention = search.get("attention", "")
+    if attention not in ATTENTION:
+        attention = ""
     cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
     if q:
         # An exact hospital number first of all; names by any part, or whole in either order: "张伟" as Chinese
