@@ -10,7 +10,7 @@ from cases.followups import safety as followup_safety
 from cases.followups import worklist
 from cases.followups.escalation import lost_to_follow_up
 from cases.followups.selectors import flagged_cases
-from cases.models import Case, FollowUpItem, MdtMeeting
+from cases.models import Case, MdtMeeting
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, SIGN_REPORT
 
 #: How many cases the coordinator's lists show on home; the case list shows all of them (?attention=...).
@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["changed_more"] = len(changed) > HOME_CHANGED
     if user.has_perm(MANAGE_FOLLOWUPS):
         # Only the three tabs home shows: each count reads a short index range, none reads every item.
-        context["followup_counts"] = worklist.tab_counts(
-            FollowUpItem.objects.all(), today, tabs=("overdue", "due", "upcoming")
+        context["followup_counts"] = worklist.filtered_counts(
+            worklist.WorklistFilters(), today, ("overdue", "due", "upcoming")
         )
     return render(request, "home.html", context)

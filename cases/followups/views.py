@@ -44,9 +44,9 @@ from cases.followups.worklist import (
     Cursor,
     WorklistFilters,
     base_items,
+    filtered_counts,
     page_rows,
     rows,
-    tab_counts,
 )
 from cases.language import stored_language
 from cases.models import CalendarFeedToken, Case, EscalationStep, FollowUpItem, Letter
@@ -136,12 +136,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     # ALL_COUNT_LIMIT: its count reads the whole table, the other tabs' read short index ranges (issue 16).
     # Elsewhere its tab shows no number.
     counted = tuple(name for name, _ in TABS if name != "all" or tab == "all")
-    counts = tab_counts(
-        filters.apply(FollowUpItem.objects.all(), user=request.user),
-        today,
-        counted,
-        all_limit=ALL_COUNT_LIMIT,
-    )
+    counts = filtered_counts(filters, today, counted, user=request.user, all_limit=ALL_COUNT_LIMIT)
     qs = filters.apply(base_items(), user=request.user)
 
     total = counts[tab]

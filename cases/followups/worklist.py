@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.choices import FollowUpStatus
+from cases.followups import kept_counts
 from cases.models import Case, EscalationStep, FollowUpItem, Patient
 from cases.models.followup import MAX_WINDOW_DAYS
 
@@ -179,6 +180,28 @@ def tab_counts(
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         row = cursor.fetchone()
     return dict(zip(names, row, strict=True))
+
+
+def filtered_counts(
+    filters: WorklistFilters,
+    today: date,
+    tabs: tuple[str, ...] = tuple(TAB_NAMES),
+    *,
+    user=None,
+    all_limit: int | None = None,
+) -> dict[str, int]:
+    """`tab_counts` of the items `filters` selects for `user`, kept in the shared cache while nothing they count
+    changes (cases/followups/kept_counts.py)."""
+    return kept_counts.kept(
+        lambda: tab_counts(
+            filters.apply(FollowUpItem.objects.all(), user=user), today, tabs, all_limit=all_limit
+        ),
+        today=today,
+        tabs=tabs,
+        filters=filters,
+        user_pk=user.pk if user is not None and filters.nurse == "me" else None,
+        all_limit=all_limit,
+    )
 
 
 def rows(qs: QuerySet, tab: str, today: date) -> QuerySet:
