@@ -138,7 +138,7 @@ def measure(repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from cases.followups import kept_counts
+    from cases import kept
     from cases.followups.worklist import WorklistFilters, base_items, tab_counts
 
     client = Client()
@@ -157,7 +157,7 @@ def measure(repeat: int) -> None:
     scenarios = [
         ("overdue", worklist, {"tab": "overdue"}),
         # The same after a write to what the counts read (the kept counts renewed before each request: they are
-        # counted again, cases/followups/kept_counts.py); without a shared cache every scenario counts.
+        # counted again, cases/kept.py); without a shared cache every scenario counts.
         ("overdue, counts renewed", worklist, {"tab": "overdue"}),
         ("due", worklist, {"tab": "due"}),
         ("upcoming", worklist, {"tab": "upcoming"}),
@@ -191,7 +191,7 @@ def measure(repeat: int) -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{ANCHOR_URL}: HTTP {response.status_code}")
             if name.endswith("counts renewed"):
-                kept_counts.renew()
+                kept.FOLLOWUPS.renew()
             start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(path, params)
             times.append((time.perf_counter() - start) * 1000)

@@ -13,20 +13,20 @@ class CasesConfig(AppConfig):
 
         from cases import (
             checks,  # noqa: F401  (registers the system checks)
+            kept,
             language,  # noqa: F401  (the user's language is copied into the session at log-in)
         )
-        from cases.followups import kept_counts
         from gistcare.auth_backends import connect_signals
         from gistcare.planner_statistics import after_migrate
 
         # A change to who holds which permission voids the cached permission sets (issue 16).
         connect_signals()
 
-        # The follow-up counts kept in the shared cache are renewed by every write to what they count (issue 16).
-        connection_created.connect(kept_counts.install, dispatch_uid="gistcare.kept_counts")
+        # Results kept in the shared cache are renewed by every write to the tables they read (issue 16).
+        connection_created.connect(kept.install, dispatch_uid="gistcare.kept")
         for db in connections.all(initialized_only=True):
-            kept_counts.install(db)
-        post_migrate.connect(kept_counts.renew_after_migrate, dispatch_uid="gistcare.kept_counts.migrate")
+            kept.install(db)
+        post_migrate.connect(kept.renew_after_migrate, dispatch_uid="gistcare.kept.migrate")
 
         # Fresh planner statistics once the migrations have run (issue 16).
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="gistcare.planner_statistics")

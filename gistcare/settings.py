@@ -254,9 +254,10 @@ GISTCARE_CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 10)
 # 0: permissions are not cached. A cached set is dropped on every change that Django signals; the lifetime only
 # bounds a change made behind the ORM's back (raw SQL).
 GISTCARE_PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 300) if CACHE_URL else 0
-# The worklist's and home's follow-up counts, kept in the shared cache until a write to what they count
-# (cases/followups/kept_counts.py); the seconds bound how long a write made outside the app can go unseen.
-GISTCARE_COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 60) if CACHE_URL else 0
+# Query results kept in the shared cache until a write to the tables they read (cases/kept.py): the follow-up
+# counts, a case page's MDT discussions, report versions and next follow-ups. The seconds bound how long a write
+# made outside the app can go unseen.
+GISTCARE_QUERY_CACHE_SECONDS = env_int("QUERY_CACHE_SECONDS", 60) if CACHE_URL else 0
 
 # Login lockout: 5 failures locks the username+address for 15 minutes; 20 failures from one address, whatever
 # the user names, lock the address (password spraying; gistcare/axes_handler.py). The address is the

@@ -11,8 +11,9 @@ comparisons on the stored window (see cases/models/followup.py):
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, timedelta
 
 from django.db import connection
@@ -20,8 +21,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases import kept
 from cases.choices import FollowUpStatus
-from cases.followups import kept_counts
 from cases.models import Case, EscalationStep, FollowUpItem, Patient
 from cases.models.followup import MAX_WINDOW_DAYS
 
@@ -191,17 +192,18 @@ def filtered_counts(
     all_limit: int | None = None,
 ) -> dict[str, int]:
     """`tab_counts` of the items `filters` selects for `user`, kept in the shared cache while nothing they count
-    changes (cases/followups/kept_counts.py)."""
-    return kept_counts.kept(
-        lambda: tab_counts(
+    changes (cases/kept.py): the key holds the day (the tabs move on at midnight), the tabs, the filters and, for
+    "mine", the reader."""
+    reader = user.pk if user is not None and filters.nurse == "me" else None
+    described = repr((today.isoformat(), tabs, all_limit, astuple(filters), reader))
+    key = "counts:" + hashlib.sha256(described.encode()).hexdigest()
+
+    def count() -> dict[str, int]:
+        return tab_counts(
             filters.apply(FollowUpItem.objects.all(), user=user), today, tabs, all_limit=all_limit
-        ),
-        today=today,
-        tabs=tabs,
-        filters=filters,
-        user_pk=user.pk if user is not None and filters.nurse == "me" else None,
-        all_limit=all_limit,
-    )
+        )
+
+    return dict(kept.kept({"counts": (kept.FOLLOWUPS, key, count)})["counts"])
 
 
 def rows(qs: QuerySet, tab: str, today: date) -> QuerySet:

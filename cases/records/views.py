@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import kept
 from cases.access import get_case_for_user, require_perm
 from cases.choices import CaseStatus, FollowUpSource, Pathway, RiskCategory, Site
 from cases.followups.safety import unsigned_too_long
@@ -138,6 +139,31 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, template or "records/case_list.html", context)
 
 
+def _case_lists(case: Case) -> dict[str, list]:
+    """What the case page lists beside the record: its MDT discussions (agenda items with their meetings: one
+    plain query; through prefetch_related it cost a third more), its signed report versions and its next three
+    pending follow-up visits."""
+    return kept.kept(
+        {
+            "discussions": (
+                kept.MDT,
+                f"discussions:{case.pk}",
+                lambda: list(case.agenda_items.select_related("meeting")),
+            ),
+            "report_versions": (kept.MDT, f"report-versions:{case.pk}", lambda: list(case.report_versions())),
+            "next_followups": (
+                kept.FOLLOWUPS,
+                f"next-followups:{case.pk}",
+                lambda: list(
+                    case.followups.filter(status="pending")
+                    .exclude(source=FollowUpSource.REVIEW)
+                    .order_by("due_date")[:3]
+                ),
+            ),
+        }
+    )
+
+
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -156,15 +182,10 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         if latest
         else None,
         "steps": [(name, STEP_TITLES[name]) for name in steps],
-        # The MDT section's agenda items with their meetings: one query, not one per item (a plain query: through
-        # prefetch_related the same query cost a third more, issue 16).
-        "discussions": list(case.agenda_items.select_related("meeting")),
+        # The MDT discussions, report versions and next follow-ups, kept in the shared cache until a write to their
+        # tables (cases/kept.py, issue 16).
+        **_case_lists(case),
         "can_edit": request.user.has_perm(EDIT_CLINICAL),
-        "next_followups": list(
-            case.followups.filter(status="pending")
-            .exclude(source=FollowUpSource.REVIEW)
-            .order_by("due_date")[:3]
-        ),
         "current_version": superseded_by(latest),
         "stale": stale_info(case),
     }

@@ -1,5 +1,5 @@
 """The worklist's and home's follow-up counts kept in the shared cache until what they count changes (issue 16;
-cases/followups/kept_counts.py).
+cases/kept.py).
 
 Transactional tests: each write commits as it would in the app, so the generation is renewed when it would be
 (inside the usual test transaction nothing ever commits, and the counts are never kept there)."""
@@ -28,7 +28,7 @@ KEPT = override_settings(
     CACHES={
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-counts"}
     },
-    GISTCARE_COUNT_CACHE_SECONDS=60,
+    GISTCARE_QUERY_CACHE_SECONDS=60,
 )
 
 
@@ -93,7 +93,7 @@ def test_the_second_visit_reads_the_kept_counts(client, nurse, items):
 
 def test_without_the_setting_every_visit_counts(client, nurse, items):
     client.force_login(nurse)
-    with override_settings(GISTCARE_COUNT_CACHE_SECONDS=0):
+    with override_settings(GISTCARE_QUERY_CACHE_SECONDS=0):
         assert len(_worklist(client)[1]) == 1
         assert len(_worklist(client)[1]) == 1
 
