@@ -126,3 +126,45 @@ def test_a_visit_done_leaves_the_next_three(client, coordinator, chair, nurse):
     html = _page(client, case)[0]
     assert before[0] not in html.split('id="followups-heading"')[1].split("</section>")[0]
     assert all(day in html for day in after)
+
+
+def test_the_production_path_keeps_them_in_redis(client, coordinator, chair, nurse):
+    """The same through the shared cache of production (GuardedRedisCache on the Redis server): the lists go
+    through Redis (pickled model instances) and come back the same."""
+    import uuid
+
+    from tests.conftest import reachable_redis
+    from tests.test_shared_cache import REDIS_URL
+
+    server = reachable_redis(REDIS_URL, "the kept results' production-path test")
+    prefix = f"gistcare-test-{uuid.uuid4().hex[:12]}"
+    redis = override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "gistcare.cache.GuardedRedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": prefix,
+            }
+        }
+    )
+    try:
+        with redis:
+            case = contract_example_case()
+            client.force_login(nurse)
+            html, read = _page(client, case)
+            assert len(read) == 3
+            assert "Not signed yet" in html
+            assert server.keys(f"{prefix}:*kept:v1:mdt:discussions:{case.pk}")
+            assert _page(client, case)[1] == []
+            signed_report(coordinator=coordinator, chair=chair, case=case)
+            html, read = _page(client, case)
+            assert len(read) == 3  # renewed by the signature's writes
+            html_again, read_again = _page(client, case)
+            assert read_again == []
+            for text in ("GIST MDT (03 Feb 2026)", "?version=1", "15 Apr 2026"):
+                assert text in html
+                assert text in html_again
+    finally:
+        for key in server.scan_iter(match=f"{prefix}:*"):
+            server.delete(key)
+        server.close()
