@@ -9,10 +9,12 @@ values. In English, or for a text no template matches, the engine's text is prin
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 from datetime import date, datetime
 
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, override
 
 from cases.engine_texts import _pattern, evidence_text
 
@@ -62,6 +64,63 @@ FLAG_REASONS = (
 )
 
 
+# The MDT's own reasons, when it defers a case or does not discuss it (cases/mdt/services.py), stored in English
+# whoever records the decision: "Deferred at GIST MDT (03 Feb 2026): further imaging (MRI liver)".
+MDT_DEFERRED = gettext_noop("Deferred at {meeting}")
+MDT_NOT_DISCUSSED = gettext_noop("Not discussed at {meeting}")
+MDT_NEED = gettext_noop("{reason}: {need}")
+MDT_NOTE = gettext_noop("{reason} ({note})")
+_ENGLISH_DAY = r"\d{2} [A-Z][a-z]{2} \d{4}"  # the meeting's date as an English label prints it ("d M Y")
+
+
+def mdt_flag_reason(*, deferred: bool, meeting, need: str, note: str) -> str:
+    """Why the MDT flags a case it `deferred` (or did not discuss) at `meeting`, in English: the meeting's label
+    and the deferral need's label (DeferralNeed) as English prints them, the chair's `note` as typed."""
+    from cases.models import DeferralNeed
+
+    with override("en"):
+        reason = (MDT_DEFERRED if deferred else MDT_NOT_DISCUSSED).format(meeting=meeting.label)
+        if need:
+            reason = MDT_NEED.format(reason=reason, need=str(DeferralNeed(need).label).lower())
+    return MDT_NOTE.format(reason=reason, note=note) if note else reason
+
+
+@functools.lru_cache(maxsize=1)
+def _mdt_reason_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The stored MDT reason's parts, and each deferral need's label by its lower-case English text."""
+    from cases.models import DeferralNeed
+
+    with override("en"):
+        needs = {str(label).lower(): str(label) for _, label in DeferralNeed.choices}
+    verbs = "|".join(re.escape(t.replace("{meeting}", "")) for t in (MDT_DEFERRED, MDT_NOT_DISCUSSED))
+    pattern = re.compile(
+        rf"^(?P<verb>{verbs})(?:virtual MDT (?P<virtual>{_ENGLISH_DAY})|(?P<title>.+?) \((?P<date>{_ENGLISH_DAY})\))"
+        rf"(?:: (?P<need>{'|'.join(re.escape(n) for n in needs)}))?(?: \((?P<note>.+)\))?$",
+        re.S,
+    )
+    return pattern, needs
+
+
+def _mdt_reason(text: str) -> str | None:
+    """A stored MDT reason (mdt_flag_reason) in the reader's language, or None for any other text."""
+    pattern, needs = _mdt_reason_pattern()
+    match = pattern.match(text)
+    if match is None:
+        return None
+    day = day_text(datetime.strptime(match["virtual"] or match["date"], "%d %b %Y").date())
+    if match["virtual"]:
+        meeting = gettext("virtual MDT %(date)s") % {"date": day}
+    else:
+        meeting = f"{match['title']} ({day})"
+    deferred = match["verb"] == MDT_DEFERRED.replace("{meeting}", "")
+    reason = gettext(MDT_DEFERRED if deferred else MDT_NOT_DISCUSSED).format(meeting=meeting)
+    if match["need"]:
+        reason = gettext(MDT_NEED).format(reason=reason, need=gettext(needs[match["need"]]))
+    if match["note"]:
+        reason = gettext(MDT_NOTE).format(reason=reason, note=match["note"])
+    return reason
+
+
 def is_chinese() -> bool:
     return (get_language() or "").startswith("zh")
 
@@ -95,6 +154,10 @@ def flag_reason(text: str) -> str:
     (or any part in English) is printed as it is."""
     if not text or not is_chinese():
         return text
+    with contextlib.suppress(KeyError, ValueError, IndexError):  # a broken translation: the text as stored
+        mdt = _mdt_reason(text)  # whole: the chair's note may hold "; "
+        if mdt is not None:
+            return mdt
     parts = []
     for part in text.split("; "):
         for template in FLAG_REASONS:

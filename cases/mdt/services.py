@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import AdjuvantDecision, CaseStatus
+from cases.course.texts import mdt_flag_reason
 from cases.followups.services import followups_regenerate
 from cases.mdt.decisions import clean_modifications, parse_attendees
 from cases.mdt.drift import assessment_differs, changes_since_signed
@@ -309,11 +310,11 @@ def decision_record(
         case.status = CaseStatus.DISCUSSED
         fields.append("status")
     if decision in (MdtDecision.DEFER, MdtDecision.NOT_DISCUSSED):
-        what = f": {DeferralNeed(deferral_need).label.lower()}" if deferral_need else ""
-        note = f" ({text})" if text else ""
-        verb = "Deferred" if decision == MdtDecision.DEFER else "Not discussed"
         case.needs_mdt_review = True
-        case.mdt_review_reason = f"{verb} at {item.meeting.label}{what}{note}"
+        # In English whoever records it, read in each reader's language (cases/course/texts.py: flag_reason).
+        case.mdt_review_reason = mdt_flag_reason(
+            deferred=decision == MdtDecision.DEFER, meeting=item.meeting, need=deferral_need, note=text
+        )
         fields += ["needs_mdt_review", "mdt_review_reason"]
     case.save(update_fields=fields)
     item.case = case
