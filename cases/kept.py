@@ -15,8 +15,12 @@ current:
 - The cache is read and written only outside a transaction: a view that has just written, inside its own
   transaction, reads the database (it sees its own write, which the others do not see yet).
 - The key holds everything else the result depends on (the day, the filters, the case, the reader).
-- A write made outside the app (psql), by a process without CACHE_URL, or while the cache cannot be reached is not
-  seen: GISTCARE_QUERY_CACHE_SECONDS bounds how long a result can then be stale (60 s by default).
+- Every process configured with the shared cache renews the tokens, whether it keeps results itself or not (a
+  worker or a command run with QUERY_CACHE_SECONDS=0), and past the cache's circuit breaker. A write made outside
+  the app (psql), by a process without CACHE_URL, or while Redis cannot be reached is not seen:
+  GISTCARE_QUERY_CACHE_SECONDS bounds how long a result can then be stale (60 s by default).
+- What is kept holds only its own rows: the lists are read by the case's id, not through the case (a related
+  manager would attach the page's case, with its patient and owner, to every row, and into the cache).
 
 The clinical record itself (the case, its sections, its assessment) is always read from the database.
 Without a shared cache every result is read from the database on every request.
@@ -33,7 +37,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
+
+from gistcare.cache import past_breaker_of
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +56,11 @@ class Generation:
         return f"kept:{self.name}:generation"
 
     def renew(self) -> None:
+        # Past the breaker (gistcare/cache.py), as the permission token: a breaker opened by another request's
+        # timeout a moment ago must not skip a renewal while Redis answers.
         try:
-            cache.set(self.key, uuid.uuid4().hex, timeout=None)
+            with past_breaker_of(cache):
+                cache.set(self.key, uuid.uuid4().hex, timeout=None)
         except Exception:  # what is kept under the old token is used until it expires (QUERY_CACHE_SECONDS)
             logger.warning(
                 "Shared cache unreachable: kept %s results were not renewed", self.name, exc_info=True
@@ -72,21 +81,23 @@ _TABLES = re.compile(r"\b(" + "|".join(_OF_TABLE) + r")\b")
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE")
 
 
-def _enabled() -> bool:
-    return settings.GISTCARE_QUERY_CACHE_SECONDS > 0
+def _shared() -> bool:
+    """Whether writes renew the tokens: whenever a shared cache is configured, even in a process that keeps
+    nothing itself (QUERY_CACHE_SECONDS=0 on a worker or a command), since the servers may keep results."""
+    return bool(settings.CACHE_URL) or settings.GISTCARE_QUERY_CACHE_SECONDS > 0
 
 
 def watch_writes(execute, sql, params, many, context):
     """Execute wrapper (installed on every connection): a statement that writes to a watched table renews its
     generation, at once in autocommit mode, else when its transaction commits."""
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and sql.lstrip()[:8].upper().startswith(_WRITES) and _enabled():
+    if isinstance(sql, str) and sql.lstrip()[:8].upper().startswith(_WRITES) and _shared():
         db = context["connection"]
         for generation in {_OF_TABLE[table] for table in _TABLES.findall(sql)}:
             if not db.in_atomic_block:
                 generation.renew()
             elif not any(func == generation.renew for _, func, _ in db.run_on_commit):
-                transaction.on_commit(generation.renew, using=db.alias)
+                db.on_commit(generation.renew)  # this connection's transaction, once
     return result
 
 
@@ -98,7 +109,7 @@ def install(connection, **kwargs: Any) -> None:
 
 def renew_after_migrate(**kwargs: Any) -> None:
     """A migration or `flush` may change any row: whatever was kept before it is void."""
-    if _enabled():
+    if _shared():
         for generation in GENERATIONS:
             generation.renew()
 

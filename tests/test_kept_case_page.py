@@ -65,6 +65,24 @@ def test_the_second_visit_reads_the_lists_from_the_cache(client, coordinator, ch
         assert text in html_again
 
 
+def test_what_is_kept_holds_no_patient_and_no_user(client, coordinator, chair, nurse):
+    """The lists are read by the case's id: through the case's related managers every row carried the page's case,
+    with its patient and its owner's password hash, into the cache."""
+    import pickle
+
+    case = contract_example_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    client.force_login(nurse)
+    _page(client, case)
+    for name in ("mdt:discussions", "mdt:report-versions", "followups:next-followups"):
+        token, rows = cache.get(f"kept:v1:{name}:{case.pk}")
+        assert rows, name
+        stored = pickle.dumps(rows)
+        assert case.patient.mrn.encode() not in stored, name
+        assert case.patient.family_name.encode() not in stored, name
+        assert case.owner.password.encode() not in stored, name
+
+
 def test_without_the_setting_every_visit_reads_them(client, nurse):
     case = contract_example_case()
     client.force_login(nurse)
@@ -164,6 +182,43 @@ def test_the_production_path_keeps_them_in_redis(client, coordinator, chair, nur
             for text in ("GIST MDT (03 Feb 2026)", "?version=1", "15 Apr 2026"):
                 assert text in html
                 assert text in html_again
+    finally:
+        for key in server.scan_iter(match=f"{prefix}:*"):
+            server.delete(key)
+        server.close()
+
+
+def test_a_write_while_another_request_opened_the_breaker_still_renews(client, coordinator, nurse):
+    """The breaker of a process may be open because another request timed out a moment ago, while Redis answers:
+    the renewal after a write goes past it (as the permission token's does)."""
+    import uuid
+
+    from tests.conftest import reachable_redis
+    from tests.test_shared_cache import REDIS_URL
+
+    server = reachable_redis(REDIS_URL, "the kept results' breaker test")
+    prefix = f"gistcare-test-{uuid.uuid4().hex[:12]}"
+    redis = override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "gistcare.cache.GuardedRedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": prefix,
+            }
+        }
+    )
+    try:
+        with redis:
+            case = contract_example_case()
+            meeting, _item = meeting_with_case(coordinator=coordinator, case=case)
+            client.force_login(nurse)
+            assert "GIST MDT (03 Feb 2026)" in _page(client, case)[0]
+            cache.breaker.open()
+            try:
+                MdtMeeting.objects.filter(pk=meeting.pk).update(title="Sarcoma board")
+            finally:
+                cache.breaker.close()
+            assert "Sarcoma board (03 Feb 2026)" in _page(client, case)[0]
     finally:
         for key in server.scan_iter(match=f"{prefix}:*"):
             server.delete(key)

@@ -195,7 +195,8 @@ def filtered_counts(
     changes (cases/kept.py): the key holds the day (the tabs move on at midnight), the tabs, the filters and, for
     "mine", the reader."""
     reader = user.pk if user is not None and filters.nurse == "me" else None
-    described = repr((today.isoformat(), tabs, all_limit, astuple(filters), reader))
+    bound = all_limit if "all" in tabs else None  # home's three tabs and the worklist's are the same counts
+    described = repr((today.isoformat(), tuple(tabs), bound, astuple(filters), reader))
     key = "counts:" + hashlib.sha256(described.encode()).hexdigest()
 
     def count() -> dict[str, int]:

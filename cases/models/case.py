@@ -131,8 +131,11 @@ class Case(BaseModel):
             return None
 
     def report_versions(self) -> models.QuerySet:
-        """The signed report versions, newest first, for listing: without the PDF bytes or frozen content."""
-        return self.signed_reports.select_related("meeting").only(
+        """The signed report versions, newest first, for listing: without the PDF bytes or frozen content. Read by the
+        case's id (not through the related manager, which would attach this case to every row: the case page keeps
+        the list in the shared cache, cases/kept.py)."""
+        reports = self.signed_reports.model.objects.filter(case_id=self.pk)
+        return reports.select_related("meeting").only(
             "id",
             "case_id",
             "version",

@@ -22,7 +22,7 @@ from cases.choices import CaseStatus, FollowUpSource, Pathway, RiskCategory, Sit
 from cases.followups.safety import unsigned_too_long
 from cases.labels import choice_labels
 from cases.mdt.report_views import stale_info
-from cases.models import Case
+from cases.models import AgendaItem, Case, FollowUpItem
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records.assessment import case_assess, superseded_by
 from cases.records.banner import patient_banner
@@ -142,20 +142,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _case_lists(case: Case) -> dict[str, list]:
     """What the case page lists beside the record: its MDT discussions (agenda items with their meetings: one
     plain query; through prefetch_related it cost a third more), its signed report versions and its next three
-    pending follow-up visits."""
+    pending follow-up visits. Read by the case's id, not through the case's related managers, which would attach
+    the case (with its patient and owner) to every row kept in the shared cache."""
     return kept.kept(
         {
             "discussions": (
                 kept.MDT,
                 f"discussions:{case.pk}",
-                lambda: list(case.agenda_items.select_related("meeting")),
+                lambda: list(AgendaItem.objects.filter(case_id=case.pk).select_related("meeting")),
             ),
             "report_versions": (kept.MDT, f"report-versions:{case.pk}", lambda: list(case.report_versions())),
             "next_followups": (
                 kept.FOLLOWUPS,
                 f"next-followups:{case.pk}",
                 lambda: list(
-                    case.followups.filter(status="pending")
+                    FollowUpItem.objects.filter(case_id=case.pk, status="pending")
                     .exclude(source=FollowUpSource.REVIEW)
                     .order_by("due_date")[:3]
                 ),

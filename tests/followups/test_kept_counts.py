@@ -185,9 +185,9 @@ def test_mine_is_counted_for_each_nurse(client, case):
     assert _worklist(client)[0]["overdue"] == 4
 
 
-def test_home_reads_the_same_kept_counts(client, nurse, items):
+def test_home_reads_the_counts_the_worklist_kept(client, nurse, items):
     client.force_login(nurse)
-    assert client.get("/").context["followup_counts"] == {"overdue": 3, "due": 1, "upcoming": 2}
+    assert _worklist(client)[0] == {"overdue": 3, "due": 1, "upcoming": 2}  # counted and kept by the worklist
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/")
     assert response.context["followup_counts"] == {"overdue": 3, "due": 1, "upcoming": 2}
@@ -210,3 +210,49 @@ def test_an_unreachable_cache_counts_from_the_database(client, nurse, items, mon
     item = items[0][0]
     item_mark_done(item=item, user=nurse, expected_version=item.version, completed_date=TODAY, result="ned")
     assert _worklist(client)[0]["overdue"] == 2
+
+
+def test_a_result_counted_across_a_write_is_not_kept_for_later(case, items):
+    """The token is read before counting: a write committed while the counts are read renews it, so what was
+    counted (before or after the write, nobody knows) is not served afterwards."""
+    from cases import kept
+
+    def count_while_a_nurse_cancels():
+        counted = {"overdue": 3, "due": 1, "upcoming": 2}
+        FollowUpItem.objects.filter(pk=items[0][0].pk).update(status="cancelled")  # autocommit: committed
+        return counted
+
+    key = ("counts", (kept.FOLLOWUPS, "race", count_while_a_nurse_cancels))
+    assert kept.kept(dict([key]))["counts"]["overdue"] == 3
+    recounted = kept.kept({"counts": (kept.FOLLOWUPS, "race", lambda: {"overdue": 2})})
+    assert recounted["counts"] == {"overdue": 2}
+
+
+def test_a_process_that_keeps_nothing_still_renews(case, items):
+    """A worker or a command run with QUERY_CACHE_SECONDS=0 but the shared cache configured: its writes renew the
+    tokens that the servers' kept results are stored with."""
+    from cases import kept
+
+    assert _counts()["overdue"] == 3
+    token = cache.get(kept.FOLLOWUPS.key)
+    with override_settings(GISTCARE_QUERY_CACHE_SECONDS=0, CACHE_URL="redis://shared.test:6379/1"):
+        FollowUpItem.objects.filter(pk=items[0][0].pk).update(status="cancelled")
+    assert cache.get(kept.FOLLOWUPS.key) != token
+    assert _counts()["overdue"] == 2
+
+
+def test_a_presentation_moved_to_another_site_leaves_the_site_filter(case, items):
+    from cases.models import Presentation
+
+    stomach = WorklistFilters(site="stomach")
+    assert filtered_counts(stomach, TODAY, ("overdue", "due", "upcoming")) == {
+        "overdue": 3,
+        "due": 1,
+        "upcoming": 2,
+    }
+    Presentation.objects.filter(case=case).update(site="rectum")
+    assert filtered_counts(stomach, TODAY, ("overdue", "due", "upcoming")) == {
+        "overdue": 0,
+        "due": 0,
+        "upcoming": 0,
+    }
