@@ -146,15 +146,15 @@ def test_a_visit_done_leaves_the_next_three(client, coordinator, chair, nurse):
     assert all(day in html for day in after)
 
 
-def test_the_production_path_keeps_them_in_redis(client, coordinator, chair, nurse):
-    """The same through the shared cache of production (GuardedRedisCache on the Redis server): the lists go
-    through Redis (pickled model instances) and come back the same."""
+@pytest.fixture
+def redis_cache():
+    """The shared cache of production (GuardedRedisCache on the Redis server), under a key prefix of its own."""
     import uuid
 
     from tests.conftest import reachable_redis
     from tests.test_shared_cache import REDIS_URL
 
-    server = reachable_redis(REDIS_URL, "the kept results' production-path test")
+    server = reachable_redis(REDIS_URL, "the kept results' production-path tests")
     prefix = f"gistcare-test-{uuid.uuid4().hex[:12]}"
     redis = override_settings(
         CACHES={
@@ -167,59 +167,46 @@ def test_the_production_path_keeps_them_in_redis(client, coordinator, chair, nur
     )
     try:
         with redis:
-            case = contract_example_case()
-            client.force_login(nurse)
-            html, read = _page(client, case)
-            assert len(read) == 3
-            assert "Not signed yet" in html
-            assert server.keys(f"{prefix}:*kept:v1:mdt:discussions:{case.pk}")
-            assert _page(client, case)[1] == []
-            signed_report(coordinator=coordinator, chair=chair, case=case)
-            html, read = _page(client, case)
-            assert len(read) == 3  # renewed by the signature's writes
-            html_again, read_again = _page(client, case)
-            assert read_again == []
-            for text in ("GIST MDT (03 Feb 2026)", "?version=1", "15 Apr 2026"):
-                assert text in html
-                assert text in html_again
+            yield server, prefix
     finally:
         for key in server.scan_iter(match=f"{prefix}:*"):
             server.delete(key)
         server.close()
 
 
-def test_a_write_while_another_request_opened_the_breaker_still_renews(client, coordinator, nurse):
+def test_the_production_path_keeps_them_in_redis(client, coordinator, chair, nurse, redis_cache):
+    """The same through the shared cache of production: the lists go through Redis (pickled model instances) and
+    come back the same."""
+    server, prefix = redis_cache
+    case = contract_example_case()
+    client.force_login(nurse)
+    html, read = _page(client, case)
+    assert len(read) == 3
+    assert "Not signed yet" in html
+    assert server.keys(f"{prefix}:*kept:v1:mdt:discussions:{case.pk}")
+    assert _page(client, case)[1] == []
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    html, read = _page(client, case)
+    assert len(read) == 3  # renewed by the signature's writes
+    html_again, read_again = _page(client, case)
+    assert read_again == []
+    for text in ("GIST MDT (03 Feb 2026)", "?version=1", "15 Apr 2026"):
+        assert text in html
+        assert text in html_again
+
+
+def test_a_write_while_another_request_opened_the_breaker_still_renews(
+    client, coordinator, nurse, redis_cache
+):
     """The breaker of a process may be open because another request timed out a moment ago, while Redis answers:
     the renewal after a write goes past it (as the permission token's does)."""
-    import uuid
-
-    from tests.conftest import reachable_redis
-    from tests.test_shared_cache import REDIS_URL
-
-    server = reachable_redis(REDIS_URL, "the kept results' breaker test")
-    prefix = f"gistcare-test-{uuid.uuid4().hex[:12]}"
-    redis = override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "gistcare.cache.GuardedRedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": prefix,
-            }
-        }
-    )
+    case = contract_example_case()
+    meeting, _item = meeting_with_case(coordinator=coordinator, case=case)
+    client.force_login(nurse)
+    assert "GIST MDT (03 Feb 2026)" in _page(client, case)[0]
+    cache.breaker.open()
     try:
-        with redis:
-            case = contract_example_case()
-            meeting, _item = meeting_with_case(coordinator=coordinator, case=case)
-            client.force_login(nurse)
-            assert "GIST MDT (03 Feb 2026)" in _page(client, case)[0]
-            cache.breaker.open()
-            try:
-                MdtMeeting.objects.filter(pk=meeting.pk).update(title="Sarcoma board")
-            finally:
-                cache.breaker.close()
-            assert "Sarcoma board (03 Feb 2026)" in _page(client, case)[0]
+        MdtMeeting.objects.filter(pk=meeting.pk).update(title="Sarcoma board")
     finally:
-        for key in server.scan_iter(match=f"{prefix}:*"):
-            server.delete(key)
-        server.close()
+        cache.breaker.close()
+    assert "Sarcoma board (03 Feb 2026)" in _page(client, case)[0]

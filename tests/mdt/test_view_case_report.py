@@ -160,7 +160,9 @@ def test_the_versions_partial_lists_every_signed_version(coordinator, chair):
     from cases.mdt.services import report_amend
 
     case = contract_example_case()
-    template = Template('{% include "mdt/_report_versions.html" with case=case versions=case.report_versions %}')
+    template = Template(
+        '{% include "mdt/_report_versions.html" with case=case versions=case.report_versions %}'
+    )
     assert "Not signed yet" in template.render(Context({"case": case}))
     first = signed_report(coordinator=coordinator, chair=chair, case=case)
     report_amend(report=first, reason="Typo in the decision", user=chair, password=PASSWORD)
@@ -177,7 +179,9 @@ def test_it_lists_the_report_versions_without_loading_their_pdfs(coordinator, ch
 
     case = contract_example_case()
     signed_report(coordinator=coordinator, chair=chair, case=case)
-    template = Template('{% include "mdt/_report_versions.html" with case=case versions=case.report_versions %}')
+    template = Template(
+        '{% include "mdt/_report_versions.html" with case=case versions=case.report_versions %}'
+    )
     with CaptureQueriesContext(connection) as queries:
         html = template.render(Context({"case": case}))
     assert "Version 1" in html
