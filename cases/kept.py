@@ -16,7 +16,9 @@ current:
   transaction, reads the database (it sees its own write, which the others do not see yet).
 - The key holds everything else the result depends on (the day, the filters, the case, the reader).
 - Every process configured with the shared cache renews the tokens, whether it keeps results itself or not (a
-  worker or a command run with QUERY_CACHE_SECONDS=0), and past the cache's circuit breaker. A write made outside
+  worker or a command run with QUERY_CACHE_SECONDS=0), and past the cache's circuit breaker (a breaker opened by
+  another request's timeout must not skip a renewal while Redis answers; while Redis answers nothing at all, each
+  renewal waits for its socket timeout, 0.5 s, so a save is then up to a second slower). A write made outside
   the app (psql), by a process without CACHE_URL, or while Redis cannot be reached is not seen:
   GISTCARE_QUERY_CACHE_SECONDS bounds how long a result can then be stale (60 s by default).
 - What is kept holds only its own rows: the lists are read by the case's id, not through the case (a related
