@@ -107,7 +107,9 @@ class FollowUpItem(BaseModel):
                 fields=["status", "window_end", "window_start", "due_date", "case", "responsible_nurse"],
                 name="followup_status_window_nurse",
             ),
-            models.Index(fields=["due_date", "id"], name="followup_due_id"),
+            # "All" walks (due_date, id); with the case and the nurse in the index a page typed by its number skips
+            # its rows in the index alone (page 500: its ids 20.9 -> 3.9 ms on PostgreSQL; issue 16).
+            models.Index(fields=["due_date", "id", "case", "responsible_nurse"], name="followup_due_id_case"),
             # "Mine and unassigned": with the window and the case in the index each tab is counted from it alone,
             # as the planner prefers once its statistics are exact (issue 16).
             models.Index(
