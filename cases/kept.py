@@ -81,6 +81,23 @@ GENERATIONS = (FOLLOWUPS, MDT)
 _OF_TABLE = {table: generation for generation in GENERATIONS for table in generation.tables}
 _TABLES = re.compile(r"\b(" + "|".join(_OF_TABLE) + r")\b")
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE")
+_LEADING_COMMENTS = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*", re.DOTALL)
+#: The statement a WITH clause leads to, when it writes (a data-modifying WITH, PostgreSQL and SQLite).
+_WRITE_AFTER_WITH = re.compile(
+    r"\b(?:INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[\w\".]+\s+SET|REPLACE\s+INTO)\b", re.I
+)
+
+
+def _writes(sql: str) -> bool:
+    """Whether `sql` may write: it starts (behind any comments) with a write, or with a WITH clause that leads to
+    one. The ORM's reads start with SELECT and are told at once (this runs for every statement)."""
+    if sql.lstrip()[:6].upper() == "SELECT":
+        return False
+    statement = _LEADING_COMMENTS.match(sql)
+    head = sql[statement.end() : statement.end() + 8].upper()
+    if head.startswith(_WRITES):
+        return True
+    return head.startswith("WITH") and _WRITE_AFTER_WITH.search(sql) is not None
 
 
 def _shared() -> bool:
@@ -93,20 +110,27 @@ def watch_writes(execute, sql, params, many, context):
     """Execute wrapper (installed on every connection): a statement that writes to a watched table renews its
     generation, at once in autocommit mode, else when its transaction commits."""
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and sql.lstrip()[:8].upper().startswith(_WRITES) and _shared():
+    if isinstance(sql, str) and _writes(sql) and _shared():
         db = context["connection"]
         for generation in {_OF_TABLE[table] for table in _TABLES.findall(sql)}:
             if not db.in_atomic_block:
                 generation.renew()
             elif not any(func == generation.renew for _, func, _ in db.run_on_commit):
-                db.on_commit(generation.renew)  # this connection's transaction, once
+                # This connection's transaction, once, and first: Django stops running a transaction's commit
+                # hooks at the first one that raises (a letter's mail, say), and a renewal queued behind it would
+                # be skipped. (Its place in the queue changes nothing else: a rolled-back savepoint drops the
+                # hooks registered inside it wherever they stand.)
+                db.on_commit(generation.renew, robust=True)
+                db.run_on_commit.insert(0, db.run_on_commit.pop())
     return result
 
 
 def install(connection, **kwargs: Any) -> None:
     """connection_created: the connection's statements are watched (once per connection object)."""
     if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
+        # First (the outermost wrapper): Django's `execute_wrapper()` removes the *last* wrapper when its block
+        # ends, which for a connection opened inside the block would be this one.
+        connection.execute_wrappers.insert(0, watch_writes)
 
 
 def renew_after_migrate(**kwargs: Any) -> None:

@@ -136,11 +136,62 @@ def test_writes_that_send_no_signal_are_seen(case, items):
     FollowUpItem.objects.bulk_create(copies)
     assert _counts() == {"overdue": 3, "due": 0, "upcoming": 6}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM cases_followupitem WHERE id = %s",
-            [items[0][0].pk.hex if connection.vendor == "sqlite" else items[0][0].pk],
-        )
+        cursor.execute("DELETE FROM cases_followupitem WHERE id = %s", [_pk(items[0][0])])
     assert _counts() == {"overdue": 2, "due": 0, "upcoming": 6}
+
+
+def _pk(item):
+    return item.pk.hex if connection.vendor == "sqlite" else item.pk
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "/* nurse correction */ UPDATE cases_followupitem SET status = 'cancelled' WHERE id = %s",
+        "-- nurse correction\nUPDATE cases_followupitem SET status = 'cancelled' WHERE id = %s",
+        "WITH gone AS (SELECT id FROM cases_followupitem WHERE id = %s) "
+        "UPDATE cases_followupitem SET status = 'cancelled' WHERE id IN (SELECT id FROM gone)",
+        "  with gone as (select id from cases_followupitem where id = %s) "
+        "delete from cases_followupitem where id in (select id from gone)",
+    ],
+)
+def test_a_write_behind_a_comment_or_a_with_clause_is_seen(case, items, sql):
+    assert _counts()["due"] == 1
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_pk(items[1][0])])
+    assert _counts() == {"overdue": 3, "due": 0, "upcoming": 2}
+
+
+def test_a_read_is_no_write(case, items):
+    """A SELECT, even one that names a write in a string or locks rows (FOR UPDATE), renews nothing."""
+    _counts()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'DELETE FROM cases_followupitem' FROM cases_followupitem")
+        cursor.execute("WITH listed AS (SELECT id FROM cases_followupitem) SELECT COUNT(*) FROM listed")
+    with transaction.atomic():
+        list(FollowUpItem.objects.select_for_update().filter(pk=items[0][0].pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert _counts()["overdue"] == 3
+    assert not [q for q in queries.captured_queries if "COUNT(*)" in q["sql"]]  # still the kept counts
+
+
+def test_a_failing_commit_hook_before_the_write_does_not_skip_the_renewal(case, items):
+    """Django stops running a transaction's commit hooks at the first one that raises: a renewal queued behind
+    such a hook (a letter's mail, say) would be skipped, and the old counts kept for everyone."""
+    assert _counts()["overdue"] == 3
+
+    def failing_hook():
+        raise RuntimeError("mail server down")
+
+    def cancel_and_mail():
+        with transaction.atomic():
+            transaction.on_commit(failing_hook)
+            FollowUpItem.objects.filter(pk=items[0][0].pk).update(status="cancelled")
+
+    with pytest.raises(RuntimeError, match="mail server down"):
+        cancel_and_mail()
+    assert FollowUpItem.objects.get(pk=items[0][0].pk).status == "cancelled"  # committed
+    assert _counts()["overdue"] == 2
 
 
 def test_an_archived_case_drops_its_items(case, items):
@@ -256,3 +307,22 @@ def test_a_presentation_moved_to_another_site_leaves_the_site_filter(case, items
         "due": 0,
         "upcoming": 0,
     }
+
+
+def test_a_connection_first_opened_inside_an_execute_wrapper_keeps_its_watcher():
+    """Django's `execute_wrapper()` removes the last wrapper of the list when its block ends: a connection opened
+    inside the block got its watcher appended after the block's wrapper, and lost it (its writes unseen)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from cases.kept import watch_writes
+
+    def spy(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    fresh = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with fresh.execute_wrapper(spy), fresh.cursor() as cursor:
+            cursor.execute("SELECT 1")  # the connection opens here
+        assert fresh.execute_wrappers == [watch_writes]
+    finally:
+        fresh.close()
