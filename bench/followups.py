@@ -131,6 +131,21 @@ def load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+def _user_of(role: str):
+    """The coordinator (made on first use, so that a reused database has one) or the first surgeon."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from cases import roles
+
+    if role == "surgeon":
+        return get_user_model().objects.get(username="surgeon0")
+    user, made = get_user_model().objects.get_or_create(username="coordinator0")
+    if made:
+        Group.objects.get(name=roles.COORDINATOR).user_set.add(user)
+    return user
+
+
 def measure(repeat: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -173,6 +188,9 @@ def measure(repeat: int) -> None:
         ("due, mine", worklist, {"tab": "due", "nurse": "me"}),
         # Issue 16: home and the case page with 100,000 follow-up items (home <= 25x, case page <= 10x the anchor).
         ("home (nurse)", "/", {}),
+        # The coordinator's home adds the coming meetings, the flagged, unsigned, lost and changed cases.
+        ("home (coordinator)", "/", {}),
+        ("home (surgeon)", "/", {}),
         ("case page", f"/cases/{some_case}/", {}),
         ("case page, lists renewed", f"/cases/{some_case}/", {}),
         ("case's follow-up page", f"/followups/case/{some_case}/", {}),
@@ -180,7 +198,12 @@ def measure(repeat: int) -> None:
     load_before = load()
     rows = []
     all_anchor: list[float] = []
+    clients = {"nurse": client}
+    for role in ("coordinator", "surgeon"):
+        clients[role] = Client()
+        clients[role].force_login(_user_of(role))
     for name, path, params in scenarios:
+        client = clients[name.partition("(")[2].rstrip(")")] if name.startswith("home (") else clients["nurse"]
         client.get(path, params)  # warm up
         client.get(ANCHOR_URL)
         times, anchor, cpu, anchor_cpu = [], [], [], []
