@@ -326,3 +326,24 @@ def test_a_connection_first_opened_inside_an_execute_wrapper_keeps_its_watcher()
         assert fresh.execute_wrappers == [watch_writes]
     finally:
         fresh.close()
+
+
+def test_after_a_write_the_counts_are_read_with_the_statement_built_before(case, items, nurse):
+    """Django building the counts' SQL cost half of counting (2.6 of 4.8 ms with 100,000 items, PostgreSQL) on
+    every first visit after a write. The statement depends only on the day, the tabs, the filters and, for "mine",
+    the nurse: it is built once for them, and read again with the rows as they are now."""
+    from cases.followups.worklist import filtered_statement
+
+    filtered_statement.cache_clear()
+    assert _counts() == {"overdue": 3, "due": 1, "upcoming": 2}
+    FollowUpItem.objects.filter(pk=items[0][0].pk).update(status="cancelled")
+    assert _counts() == {"overdue": 2, "due": 1, "upcoming": 2}
+    assert filtered_statement.cache_info()[:2] == (1, 1)  # (hits, misses): built once, used twice
+
+    mine = WorklistFilters(nurse="me")
+    FollowUpItem.objects.filter(pk=items[0][1].pk).update(responsible_nurse=nurse)
+    other = make_user("other nurse", role=roles.NURSE)
+    assert filtered_counts(mine, TODAY, ("overdue",), user=nurse)["overdue"] == 2  # hers and the unassigned one
+    assert filtered_counts(mine, TODAY, ("overdue",), user=other)["overdue"] == 1  # the unassigned one
+    assert filtered_counts(WorklistFilters(), date(2026, 6, 20), ("overdue",))["overdue"] == 3  # + due 5 Jun
+    assert filtered_statement.cache_info()[:2] == (1, 4)
