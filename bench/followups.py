@@ -203,7 +203,9 @@ def measure(repeat: int) -> None:
         clients[role] = Client()
         clients[role].force_login(_user_of(role))
     for name, path, params in scenarios:
-        client = clients[name.partition("(")[2].rstrip(")")] if name.startswith("home (") else clients["nurse"]
+        client = (
+            clients[name.partition("(")[2].rstrip(")")] if name.startswith("home (") else clients["nurse"]
+        )
         client.get(path, params)  # warm up
         client.get(ANCHOR_URL)
         times, anchor, cpu, anchor_cpu = [], [], [], []

@@ -106,6 +106,20 @@ class Case(BaseModel):
             models.Index(
                 fields=["archived_at"], condition=models.Q(archived_at__isnull=False), name="case_archived"
             ),
+            # The coordinator's home: the few cases flagged for the MDT (counted) and the few whose signed report
+            # no longer matches (the newest ten), found without reading every case (SQLite read all of them:
+            # 2.5 and 5.6 ms with 20,000 cases; issue 16). With the patient and the archive date in the index
+            # the count tests "active" without reading the case.
+            models.Index(
+                fields=["patient", "archived_at"],
+                condition=models.Q(needs_mdt_review=True),
+                name="case_flagged_for_mdt",
+            ),
+            models.Index(
+                fields=["-updated_at"],
+                condition=models.Q(changed_since_signed=True),
+                name="case_changed_since_signed",
+            ),
         ]
         # Capabilities, granted to the role groups in cases/roles.py (the permission matrix is in the README).
         permissions = [

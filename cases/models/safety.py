@@ -65,6 +65,11 @@ class EscalationStep(BaseModel):
             # Each step once per item: what makes the nightly check idempotent.
             models.UniqueConstraint(fields=["item", "step"], name="escalation_one_step_per_item")
         ]
+        indexes = [
+            # The few visits at a step (the coordinator's "lost to follow-up"), found from the step: SQLite
+            # otherwise walked every pending item to look up its steps (6.3 ms with 100,000 items; issue 16).
+            models.Index(fields=["step", "item"], name="escalation_step_item"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} opened {self.opened_on}"

@@ -343,7 +343,9 @@ def test_after_a_write_the_counts_are_read_with_the_statement_built_before(case,
     mine = WorklistFilters(nurse="me")
     FollowUpItem.objects.filter(pk=items[0][1].pk).update(responsible_nurse=nurse)
     other = make_user("other nurse", role=roles.NURSE)
-    assert filtered_counts(mine, TODAY, ("overdue",), user=nurse)["overdue"] == 2  # hers and the unassigned one
+    assert (
+        filtered_counts(mine, TODAY, ("overdue",), user=nurse)["overdue"] == 2
+    )  # hers and the unassigned one
     assert filtered_counts(mine, TODAY, ("overdue",), user=other)["overdue"] == 1  # the unassigned one
     assert filtered_counts(WorklistFilters(), date(2026, 6, 20), ("overdue",))["overdue"] == 3  # + due 5 Jun
     assert filtered_statement.cache_info()[:2] == (1, 4)
