@@ -5,6 +5,8 @@ preference they state."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -32,6 +34,8 @@ from cases.models import (
     Patient,
 )
 from cases.service_helpers import record_history
+
+logger = logging.getLogger(__name__)
 
 
 def _require_letter_writer(user) -> None:
@@ -121,7 +125,8 @@ def letter_send(*, letter: Letter, user, via: str) -> Letter:
                 to=[patient.email],
             )
         message.attach("letter.pdf", bytes(letter.pdf), "application/pdf")
-        transaction.on_commit(message.send)
+    else:
+        message = None
     letter.sent_at, letter.sent_by, letter.sent_via, letter.sent_to = timezone.now(), user, via, sent_to[:300]
     record_history(letter, user, f"Letter sent ({LetterSentVia(via).label.lower()})")
     letter.save(update_fields=["sent_at", "sent_by", "sent_via", "sent_to"])
@@ -135,6 +140,21 @@ def letter_send(*, letter: Letter, user, via: str) -> Letter:
         step.outcome_notes = f"Letter {letter.sha256[:12]} sent ({LetterSentVia(via).label.lower()})"
         record_history(step, user, "Letter sent")
         step.save()
+    if message is not None:
+        # Sent last, inside the transaction that records it: a mail server that refuses it undoes the record
+        # (sent after the commit, a refused email left the letter "sent by email", its escalation step done, and
+        # the nurse a server error page). Should the commit fail after the email went, it is sent twice at worst.
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("Letter %s: the email to the patient was refused", letter.pk, exc_info=True)
+            raise FollowUpError(
+                gettext(
+                    "The email could not be sent: the mail server did not take it. Nothing was recorded: send it "
+                    "again later, or print the letter and post it."
+                ),
+                field="via",
+            ) from exc
     return letter
 
 
