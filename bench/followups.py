@@ -62,7 +62,7 @@ def seed(n_patients: int, n_items: int) -> None:
     from django.utils import timezone
 
     from cases import roles
-    from cases.models import Case, FollowUpItem, Patient, Presentation
+    from cases.models import Case, EscalationStep, FollowUpItem, Patient, Presentation
 
     rng = random.Random(42)
     user_model = get_user_model()
@@ -116,6 +116,13 @@ def seed(n_patients: int, n_items: int) -> None:
             FollowUpItem.objects.bulk_create(items)
             items = []
     FollowUpItem.objects.bulk_create(items)
+    # What the coordinator's home lists: a few cases flagged for the MDT, a few whose signed report no longer matches
+    # and a few lost to follow-up (about 1 in 700 each).
+    Case.objects.filter(pk__in=[c.pk for c in cases[::700]]).update(needs_mdt_review=True)
+    Case.objects.filter(pk__in=[c.pk for c in cases[1::700]]).update(changed_since_signed=True)
+    overdue = FollowUpItem.objects.filter(status="pending", due_date__lt=today).order_by("id")
+    lost = [EscalationStep(item=item, step="lost", opened_on=today) for item in overdue[: n_patients // 700]]
+    EscalationStep.objects.bulk_create(lost)
     # As after any bulk load in production (issue 16): the planner's statistics of the filled tables.
     from gistcare import planner_statistics
 

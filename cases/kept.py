@@ -80,30 +80,21 @@ GENERATIONS = (FOLLOWUPS, MDT)
 
 _OF_TABLE = {table: generation for generation in GENERATIONS for table in generation.tables}
 _TABLES = re.compile(r"\b(" + "|".join(_OF_TABLE) + r")\b")
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE")
-_LEADING_COMMENTS = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*", re.DOTALL)
-#: The statement a WITH clause leads to, when it writes (a data-modifying WITH, PostgreSQL and SQLite).
-_WRITE_AFTER_WITH = re.compile(
-    r"\b(?:INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[\w\".]+\s+SET|REPLACE\s+INTO)\b", re.I
-)
-
-
-def _writes(sql: str) -> bool:
-    """Whether `sql` may write: it starts (behind any comments) with a write, or with a WITH clause that leads to
-    one. The ORM's reads start with SELECT and are told at once (this runs for every statement)."""
-    if sql.lstrip()[:6].upper() == "SELECT":
-        return False
-    statement = _LEADING_COMMENTS.match(sql)
-    head = sql[statement.end() : statement.end() + 8].upper()
-    if head.startswith(_WRITES):
-        return True
-    return head.startswith("WITH") and _WRITE_AFTER_WITH.search(sql) is not None
 
 
 def _shared() -> bool:
     """Whether writes renew the tokens: whenever a shared cache is configured, even in a process that keeps
     nothing itself (QUERY_CACHE_SECONDS=0 on a worker or a command), since the servers may keep results."""
     return bool(settings.CACHE_URL) or settings.GISTCARE_QUERY_CACHE_SECONDS > 0
+
+
+def _writes(sql: str) -> bool:
+    """Whether `sql` may write: anything but a SELECT. Told from its first word alone, as it runs for every
+    statement; a statement that only reads but does not start with SELECT (a WITH clause, an EXPLAIN) renews the
+    results of the tables it names for nothing, which costs a recount, never a stale result, while parsing the
+    forms a write can take (comments, WITH clauses, aliases, UPDATE ONLY, INSERT OR IGNORE, MERGE, EXPLAIN
+    ANALYZE) would miss some. Django's own reads all start with SELECT (or "(SELECT": a union of sliced parts)."""
+    return sql.lstrip(" \t\r\n(")[:6].upper() != "SELECT"
 
 
 def watch_writes(execute, sql, params, many, context):
@@ -116,12 +107,11 @@ def watch_writes(execute, sql, params, many, context):
             if not db.in_atomic_block:
                 generation.renew()
             elif not any(func == generation.renew for _, func, _ in db.run_on_commit):
-                # This connection's transaction, once, and first: Django stops running a transaction's commit
-                # hooks at the first one that raises (a letter's mail, say), and a renewal queued behind it would
-                # be skipped. (Its place in the queue changes nothing else: a rolled-back savepoint drops the
-                # hooks registered inside it wherever they stand.)
+                # This connection's transaction, once. Robust: a renewal never stops the hooks queued after it.
+                # (Django stops running a transaction's hooks at the first one that raises, so a renewal queued
+                # behind such a hook would be skipped; the app registers none that raises: a letter's email is
+                # sent inside its transaction, cases/followups/letters.py.)
                 db.on_commit(generation.renew, robust=True)
-                db.run_on_commit.insert(0, db.run_on_commit.pop())
     return result
 
 

@@ -11,7 +11,6 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # The new index first: the worklist is never without one in between.
     operations = [
         migrations.AddIndex(
             model_name='followupitem',
