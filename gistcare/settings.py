@@ -327,6 +327,16 @@ GISTCARE_PERMISSIONS_POLICY = ", ".join(
 )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The mail server of the SMTP backend (Django's defaults: a relay on localhost:25, no login, no TLS).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a mail server may keep us waiting (Django waits for ever by default). A letter's email is sent while the
+# nurse waits (cases/followups/letters.py): one that does not answer is reported to her as not sent, nothing
+# recorded, instead of holding her request until the worker is killed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # Password reset by email ("Forgotten your password?"). Off removes its pages and link. With DEBUG off it needs a
 # real mail server: the console or file backend would write every reset link to the log (cases/checks.py).
 GISTCARE_PASSWORD_RESET = env_bool("PASSWORD_RESET", True)

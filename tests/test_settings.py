@@ -52,3 +52,38 @@ def test_a_malformed_setting_is_one_line_on_the_command_line_not_a_traceback():
     assert proc.returncode != 0
     assert "DB_PREPARED_STATEMENTS must be true or false, not 'maybe'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_mail_server_comes_from_the_environment():
+    env = {
+        "DEBUG": "true",
+        "EMAIL_HOST": "smtp.hospital.example",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "gistcare",
+        "EMAIL_HOST_PASSWORD": "s3cret",
+        "EMAIL_USE_TLS": "true",
+        "EMAIL_TIMEOUT": "7",
+    }
+    code = (
+        "from django.conf import settings as s; print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT)"
+    )
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "smtp.hospital.example 587 gistcare s3cret True 7", (
+        proc.stderr
+    )
+
+
+def test_the_mail_server_is_waited_for_a_bounded_time_by_default():
+    """A letter's email is sent while the nurse waits: without a timeout a mail server that never answers would
+    hold her request until the worker is killed."""
+    from django.conf import settings
+
+    assert settings.EMAIL_TIMEOUT == 10

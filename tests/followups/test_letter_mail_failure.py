@@ -98,3 +98,26 @@ def test_the_refusal_reads_in_the_nurses_language(letter):
         letters_svc.letter_send(letter=letter, user=nurse, via="email")
     assert refusal.value.field == "via"
     assert Letter.objects.get(pk=letter.pk).sent_at is None
+
+
+def test_a_mail_server_that_never_answers_is_reported_after_the_timeout(client, letter):
+    """A server that takes the connection and says nothing (a hung relay): the nurse is told after EMAIL_TIMEOUT
+    seconds, and nothing is recorded."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        client.force_login(make_user(role=roles.NURSE))
+        smtp = "django.core.mail.backends.smtp.EmailBackend"
+        with override_settings(EMAIL_BACKEND=smtp, EMAIL_HOST="127.0.0.1", EMAIL_PORT=port, EMAIL_TIMEOUT=1):
+            started = time.monotonic()
+            response = client.post(
+                reverse("followups:letter_send", args=[letter.pk]), {"via": "email"}, follow=True
+            )
+            waited = time.monotonic() - started
+    assert "The email could not be sent" in response.content.decode()
+    assert waited < 10
+    assert Letter.objects.get(pk=letter.pk).sent_at is None
