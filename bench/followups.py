@@ -168,10 +168,10 @@ def measure(repeat: int) -> None:
     # Page 500 of "all" as the page's "Next" link reaches it (keyset: after the last row of page 499), and by
     # its number alone (OFFSET: every row before it is counted).
     from cases.followups.views import PAGE_SIZE
-    from cases.followups.worklist import Cursor, page_rows
+    from cases.followups.worklist import Cursor, page_ids, page_rows
 
     today = timezone.localdate()
-    page_499 = page_rows(base_items(), "all", today, 498 * PAGE_SIZE, PAGE_SIZE)
+    page_499 = page_rows(page_ids(base_items(), "all", today, 498 * PAGE_SIZE, PAGE_SIZE))
     worklist = "/followups/"
     # A case with its 5 follow-up items (100,000 items over 20,000 cases), as the nurse opens it from the list.
     some_case = page_499[0].case_id

@@ -31,16 +31,25 @@ def test_it_rejects_a_malformed_boolean():
     assert "DEBUG must be true or false" in proc.stderr
 
 
-def test_default_ruleset_comes_from_the_environment():
-    env = {"DEBUG": "true", "GISTCARE_DEFAULT_RULESET": "csco-2020"}
-    code = "from django.conf import settings; print(settings.GISTCARE_DEFAULT_RULESET)"
-    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
-    proc = subprocess.run(
+def _settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """`code` run in `manage.py shell` with `env` (in debug, without the test run's secret key)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | {
+        "DEBUG": "true",
+        **env,
+    }
+    return subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
         env=full_env,
         capture_output=True,
         text=True,
+    )
+
+
+def test_default_ruleset_comes_from_the_environment():
+    proc = _settings(
+        {"GISTCARE_DEFAULT_RULESET": "csco-2020"},
+        "from django.conf import settings; print(settings.GISTCARE_DEFAULT_RULESET)",
     )
     assert proc.stdout.strip().endswith("csco-2020"), proc.stderr
 
@@ -56,7 +65,6 @@ def test_a_malformed_setting_is_one_line_on_the_command_line_not_a_traceback():
 
 def test_the_mail_server_comes_from_the_environment():
     env = {
-        "DEBUG": "true",
         "EMAIL_HOST": "smtp.hospital.example",
         "EMAIL_PORT": "587",
         "EMAIL_HOST_USER": "gistcare",
@@ -64,17 +72,10 @@ def test_the_mail_server_comes_from_the_environment():
         "EMAIL_USE_TLS": "true",
         "EMAIL_TIMEOUT": "7",
     }
-    code = (
+    proc = _settings(
+        env,
         "from django.conf import settings as s; print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
-        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT)"
-    )
-    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
-    proc = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT)",
     )
     assert proc.stdout.strip().splitlines()[-1] == "smtp.hospital.example 587 gistcare s3cret True 7", (
         proc.stderr

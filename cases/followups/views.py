@@ -45,6 +45,7 @@ from cases.followups.worklist import (
     WorklistFilters,
     base_items,
     filtered_counts,
+    page_ids,
     page_rows,
     rows,
 )
@@ -154,16 +155,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
     # one row more than a page is read to know whether there is a next page.
     after, before = Cursor.parse(request.GET.get("after")), Cursor.parse(request.GET.get("before"))
     wanted = PAGE_SIZE + 1 if beyond and before is None else PAGE_SIZE
-    items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, wanted, after=after, before=before)
+    items = page_rows(page_ids(qs, tab, today, (page - 1) * PAGE_SIZE, wanted, after=after, before=before))
     if (after or before) and not items:  # the rows moved on since: start again from the page's number
         before = None
         wanted = PAGE_SIZE + 1 if beyond else PAGE_SIZE
-        items = page_rows(qs, tab, today, (page - 1) * PAGE_SIZE, wanted)
+        items = page_rows(page_ids(qs, tab, today, (page - 1) * PAGE_SIZE, wanted))
     if (
         beyond and not items and page > 1
     ):  # a number past the last page (unknown, so not clamped): the first one
         page = 1
-        items = page_rows(qs, tab, today, 0, wanted)
+        items = page_rows(page_ids(qs, tab, today, 0, wanted))
     if pages is None:
         has_next = len(items) > PAGE_SIZE or before is not None  # back from a later page: it is still there
         items = items[:PAGE_SIZE]

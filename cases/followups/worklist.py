@@ -324,19 +324,9 @@ def page_ids(
     return ordered.order_by("due_date", "id").values("pk")[offset : offset + limit]
 
 
-def page_rows(
-    qs: QuerySet,
-    tab: str,
-    today: date,
-    offset: int,
-    limit: int,
-    *,
-    after: Cursor | None = None,
-    before: Cursor | None = None,
-) -> list[FollowUpItem]:
-    """One page of the tab in one query: the page's ids (`page_ids`), and only those rows joined to their case,
-    patient and users."""
-    ids = page_ids(qs, tab, today, offset, limit, after=after, before=before)
+def page_rows(ids: QuerySet) -> list[FollowUpItem]:
+    """One page of the tab in one query: the rows of the page's ids (`page_ids`), joined to their case, patient
+    and users."""
     return list(
         FollowUpItem.objects.filter(pk__in=ids)
         .select_related(*ROW_RELATED)
