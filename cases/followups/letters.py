@@ -22,7 +22,7 @@ from cases.followups.letter_content import (
     render_letter_html,
     render_letter_pdf,
 )
-from cases.followups.services import FollowUpError
+from cases.followups.services import FollowUpError, _day
 from cases.models import (
     Case,
     EscalationOutcome,
@@ -50,11 +50,11 @@ def letter_create(
     """Generate the letter now and store its PDF and SHA-256; it is never edited afterwards."""
     _require_letter_writer(user)
     if recipient not in LetterRecipient.values:
-        raise FollowUpError("Choose to whom the letter goes.", field="recipient")
+        raise FollowUpError(gettext("Choose to whom the letter goes."), field="recipient")
     if purpose not in LetterPurpose.values:
-        raise FollowUpError("Choose what the letter is about.", field="purpose")
+        raise FollowUpError(gettext("Choose what the letter is about."), field="purpose")
     if purpose == LetterPurpose.MISSED_VISIT and step is None:
-        raise FollowUpError("A missed-visit letter belongs to an escalation step.")
+        raise FollowUpError(gettext("A missed-visit letter belongs to an escalation step."))
     try:
         data = letter_data(case, today=timezone.localdate(), step=step)
     except LetterNotPossible as exc:
@@ -80,13 +80,13 @@ def letter_create(
 def _patient_channel_problem(patient: Patient, via: str) -> str | None:
     if via == LetterSentVia.EMAIL:
         if not patient.email:
-            return "The patient has no email address recorded: print and post the letter instead."
+            return gettext("The patient has no email address recorded: print and post the letter instead.")
         if not patient.email_consent:
-            return (
+            return gettext(
                 "The patient has not agreed to receive letters by email: print and post the letter instead."
             )
     elif not patient.postal_address:
-        return "The patient has no postal address recorded: add it under Contact details first."
+        return gettext("The patient has no postal address recorded: add it under Contact details first.")
     return None
 
 
@@ -96,9 +96,12 @@ def letter_send(*, letter: Letter, user, via: str) -> Letter:
     _require_letter_writer(user)
     letter = Letter.objects.select_for_update().select_related("case__patient").get(pk=letter.pk)
     if letter.sent_at is not None:
-        raise FollowUpError(f"This letter was already sent on {timezone.localtime(letter.sent_at):%d %b %Y}.")
+        raise FollowUpError(
+            gettext("This letter was already sent on %(date)s.")
+            % {"date": _day(timezone.localdate(letter.sent_at))}
+        )
     if via not in LetterSentVia.values:
-        raise FollowUpError("Choose how the letter is sent.", field="via")
+        raise FollowUpError(gettext("Choose how the letter is sent."), field="via")
     patient = letter.case.patient
     if letter.recipient == LetterRecipient.PATIENT:
         problem = _patient_channel_problem(patient, via)
@@ -108,11 +111,12 @@ def letter_send(*, letter: Letter, user, via: str) -> Letter:
     else:
         if via == LetterSentVia.EMAIL:
             raise FollowUpError(
-                "GP letters are printed and posted (no GP email address is recorded).", field="via"
+                gettext("GP letters are printed and posted (no GP email address is recorded)."), field="via"
             )
         if not patient.gp_practice_address:
             raise FollowUpError(
-                "No GP practice address is recorded: add it under Contact details first.", field="via"
+                gettext("No GP practice address is recorded: add it under Contact details first."),
+                field="via",
             )
         sent_to = f"{patient.gp_name or 'GP'}, {patient.gp_practice_address}; copy to the MDT coordinator"
     if via == LetterSentVia.EMAIL:
@@ -180,15 +184,19 @@ def contact_problems(values: dict) -> dict[str, str]:
         preference in (PreferredContact.SMS, PreferredContact.PHONE)
         and not (values.get("phone") or "").strip()
     ):
-        problems["phone"] = f"A {PreferredContact(preference).label.lower()} preference needs a phone number."
+        problems["phone"] = gettext("A %(preference)s preference needs a phone number.") % {
+            "preference": PreferredContact(preference).label.lower()
+        }
     if preference == PreferredContact.EMAIL and not (values.get("email") or "").strip():
-        problems["email"] = "An email preference needs an email address."
+        problems["email"] = gettext("An email preference needs an email address.")
     if preference == PreferredContact.LETTER and not (
         (values.get("address_line1") or "").strip() and (values.get("postcode") or "").strip()
     ):
-        problems["address_line1"] = "A letter preference needs a postal address (first line and postcode)."
+        problems["address_line1"] = gettext(
+            "A letter preference needs a postal address (first line and postcode)."
+        )
     if values.get("email_consent") and not (values.get("email") or "").strip():
-        problems["email"] = "Letters by email need an email address."
+        problems["email"] = gettext("Letters by email need an email address.")
     return problems
 
 
