@@ -8,7 +8,9 @@ MRN (mail leaves the application); the link opens the worklist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import smtplib
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -23,6 +25,8 @@ from cases.followups.forms import nurse_queryset
 from cases.followups.worklist import base_items
 from cases.language import stored_language
 from cases.models import FollowUpItem, ReminderLog
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,14 +103,21 @@ def _body(digest: Digest, today: date, base_url: str) -> str:
     return "\n".join(lines)
 
 
-def reminders_send(*, today: date, base_url: str = "") -> int:
-    """Send today's digests that were not sent yet; returns how many were sent. Idempotent per day."""
-    sent = 0
+@dataclass
+class RemindersSent:
+    sent: int = 0
+    #: The addresses the mail server did not take (refused, or not reachable): tried again on the next run.
+    not_sent: list[str] = field(default_factory=list)
+
+
+def reminders_send(*, today: date, base_url: str = "") -> RemindersSent:
+    """Send today's digests that were not sent yet. Idempotent per day."""
+    result = RemindersSent()
     for digest in digests(today=today):
         try:
             with transaction.atomic():
                 # The log row is written first and the unique (recipient, day) constraint makes a second run
-                # (or a concurrent one) skip; if sending fails the row is rolled back and tomorrow's run retries.
+                # (or a concurrent one) skip; if sending fails the row is rolled back and the next run retries.
                 ReminderLog.objects.create(
                     recipient=digest.recipient,
                     user_id=digest.user_id,
@@ -121,8 +132,16 @@ def reminders_send(*, today: date, base_url: str = "") -> int:
                 send_mail(subject=subject, message=body, from_email=None, recipient_list=[digest.recipient])
         except IntegrityError:
             continue
-        sent += 1
-    return sent
+        except (smtplib.SMTPException, OSError) as exc:
+            # This digest only (a closed mailbox, a mistyped address, the server gone): the other nurses still get
+            # theirs; the run goes on and reports it (one line: the command prints its log, never a traceback).
+            logger.warning(
+                "Follow-up digest to %s not sent: %s", digest.recipient, exc or exc.__class__.__name__
+            )
+            result.not_sent.append(digest.recipient)
+            continue
+        result.sent += 1
+    return result
 
 
-__all__ = ["Digest", "digests", "reminders_send"]
+__all__ = ["Digest", "RemindersSent", "digests", "reminders_send"]

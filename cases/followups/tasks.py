@@ -25,9 +25,21 @@ def followups_escalate_and_remind() -> dict[str, object]:
     """Escalation first, so that today's digests include the steps it opened (as the command does)."""
     today = timezone.localdate()
     opened = escalate_overdue(today=today)
-    sent = reminders_send(today=today, base_url=getattr(settings, "GISTCARE_BASE_URL", "").rstrip("/"))
-    logger.info("%s: %s escalation step(s) opened, %s reminder digest(s) sent", today, opened, sent)
-    return {"date": today.isoformat(), "escalations": opened, "digests": sent}
+    result = reminders_send(today=today, base_url=getattr(settings, "GISTCARE_BASE_URL", "").rstrip("/"))
+    logger.info("%s: %s escalation step(s) opened, %s reminder digest(s) sent", today, opened, result.sent)
+    if result.not_sent:  # for monitoring: a nurse without her list today
+        logger.error(
+            "%s: %s reminder digest(s) not sent (the mail server did not take them): %s",
+            today,
+            len(result.not_sent),
+            ", ".join(result.not_sent),
+        )
+    return {
+        "date": today.isoformat(),
+        "escalations": opened,
+        "digests": result.sent,
+        "digests_not_sent": len(result.not_sent),
+    }
 
 
 @shared_task(name="followups.safety_net_check")

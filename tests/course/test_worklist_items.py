@@ -363,7 +363,7 @@ def test_the_digest_says_a_result_is_to_review_not_that_a_scan_is_due(case, surg
     nurse = make_user(role=roles.NURSE, email="nina@example.org")
     with time_machine.travel(date(2026, 6, 1), tick=False):
         scan(case, surgeon, date(2026, 5, 20), ("liver", 30))
-        assert reminders_send(today=date(2026, 6, 1)) == 1
+        assert reminders_send(today=date(2026, 6, 1)).sent == 1
     (message,) = mail.outbox
     assert message.to == [nurse.email]
     assert (

@@ -34,7 +34,7 @@ def test_escalate_and_remind_opens_the_steps_then_sends_the_digests_once_a_day()
     with time_machine.travel(date(2026, 9, 16), tick=False):
         # Sent as beat sends it; without a broker it runs here.
         result = followups_escalate_and_remind.delay().get()
-        assert result == {"date": "2026-09-16", "escalations": 1, "digests": 1}
+        assert result == {"date": "2026-09-16", "escalations": 1, "digests": 1, "digests_not_sent": 0}
         assert list(EscalationStep.objects.filter(item=item).values_list("step", flat=True)) == [
             "second_contact"
         ]
@@ -45,6 +45,7 @@ def test_escalate_and_remind_opens_the_steps_then_sends_the_digests_once_a_day()
             "date": "2026-09-16",
             "escalations": 0,
             "digests": 0,
+            "digests_not_sent": 0,
         }
     assert ReminderLog.objects.count() == 1
     assert len(mail.outbox) == 1

@@ -1,12 +1,14 @@
 """python manage.py send_followup_reminders: one digest per nurse per day."""
 
+import smtplib
 from datetime import date
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import CommandError, call_command
 
 from cases import roles
 from cases.followups.services import item_add_manual
@@ -68,3 +70,45 @@ def test_a_team_address_takes_the_unassigned_items(setup, settings):
     assert "2 item(s)" in by_to[anna.email].subject
     assert "1 item(s)" in by_to[ben.email].subject
     assert "1 item(s)" in by_to["followup-team@hospital.test"].subject
+
+
+class RefusesAnna(BaseEmailBackend):
+    """A mail server that refuses one address (a typo in a nurse's email, a closed mailbox)."""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            if "anna" in message.to[0]:
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user")})
+            mail.outbox.append(message)
+        return len(email_messages)
+
+
+def test_a_refused_digest_does_not_stop_the_others_and_is_tried_again(setup, settings):
+    """One nurse's address refused: the other nurses still get theirs, the refusal is reported, and the next run
+    tries hers again (nothing logged as sent for her)."""
+    anna, ben, _case = setup
+    settings.EMAIL_BACKEND = f"{__name__}.RefusesAnna"
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        out = StringIO()
+        with pytest.raises(CommandError) as refused:  # exit status 1
+            call_command("send_followup_reminders", stdout=out)
+        assert [m.to[0] for m in mail.outbox] == [ben.email]
+        assert "1 reminder digest(s) sent" in out.getvalue()
+        assert f"1 reminder digest(s) not sent (the mail server did not take them): {anna.email}" in str(
+            refused.value
+        )
+        assert list(ReminderLog.objects.values_list("recipient", flat=True)) == [ben.email]
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert "1 reminder digest(s) sent" in _run()  # hers, now; his was sent already
+    assert [m.to[0] for m in mail.outbox] == [ben.email, anna.email]
+
+
+def test_the_nightly_task_reports_a_refused_digest(setup, settings, caplog):
+    from cases.followups.tasks import followups_escalate_and_remind
+
+    settings.EMAIL_BACKEND = f"{__name__}.RefusesAnna"
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        result = followups_escalate_and_remind()
+    assert (result["digests"], result["digests_not_sent"]) == (1, 1)
+    assert any(record.levelname == "ERROR" and "not sent" in record.getMessage() for record in caplog.records)

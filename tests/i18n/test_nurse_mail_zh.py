@@ -42,7 +42,7 @@ def nurses():
 def test_the_digest_is_in_each_nurses_language(nurses):
     li, anna, case = nurses
     with time_machine.travel(date(2026, 6, 5), tick=False), translation.override("en"):
-        assert reminders_send(today=date(2026, 6, 5), base_url="https://gistcare.example") == 2
+        assert reminders_send(today=date(2026, 6, 5), base_url="https://gistcare.example").sent == 2
     by_address = {m.to[0]: m for m in mail.outbox}
     chinese = by_address["li@example.org"]
     assert chinese.subject == "GISTCare 随访：1 项到期或逾期"
