@@ -273,3 +273,13 @@ def signed_report(*, coordinator, chair, case: Case, decision: str = "accept", r
     modifications = {"adjuvant": "declined"} if decision == "modify" else None
     decision_record(item=item, user=chair, decision=decision, reason=reason, modifications=modifications)
     return report_sign(item=item, user=chair, password=PASSWORD)
+
+
+def signed_example_case(**patient_fields) -> Case:
+    """`contract_example_case(**patient_fields)` discussed and signed by a new coordinator and chair: its 31 visits
+    are on the follow-up list and letters can be written from its report."""
+    case = contract_example_case(**patient_fields)
+    signed_report(
+        coordinator=make_user(role=role_names.COORDINATOR), chair=make_user(role=None, chair=True), case=case
+    )
+    return Case.objects.get(pk=case.pk)

@@ -19,7 +19,7 @@ from cases import roles
 from cases.followups import letters as letters_svc
 from cases.followups.services import FollowUpError
 from cases.models import EscalationStep, FollowUpItem, Letter
-from tests.factories import contract_example_case, make_user, signed_report
+from tests.factories import make_user, signed_example_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,10 +41,7 @@ class UnreachableBackend(BaseEmailBackend):
 @pytest.fixture
 def letter():
     with time_machine.travel(date(2026, 3, 1), tick=False):
-        case = contract_example_case(given_name="Mary", family_name="Jones")
-        signed_report(
-            coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
-        )
+        case = signed_example_case(given_name="Mary", family_name="Jones")
         patient = case.patient
         patient.email, patient.email_consent = "mary@example.org", True
         patient.save()

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from cases import roles
 from cases.followups import letters as letters_svc
 from cases.followups.services import FollowUpError
-from tests.factories import contract_example_case, make_user, signed_report
+from tests.factories import make_user, signed_example_case
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def letter():
     with time_machine.travel(date(2026, 3, 1), tick=False):
-        case = contract_example_case(given_name="Mary", family_name="Jones")
-        signed_report(
-            coordinator=make_user(role=roles.COORDINATOR), chair=make_user(role=None, chair=True), case=case
-        )
+        case = signed_example_case(given_name="Mary", family_name="Jones")
         return letters_svc.letter_create(
             case=case, user=make_user(role=roles.NURSE), recipient="patient", purpose="plan"
         )
