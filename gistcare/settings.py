@@ -133,6 +133,10 @@ TEMPLATES = [
     },
 ]
 
+# Forms' widgets through Django's Jinja2 copies of its form templates (the admin's, which have none, through the engine
+# above): a fifth of the case's follow-up page was its forms' widgets (gistcare/form_renderer.py, issue 16).
+FORM_RENDERER = "gistcare.form_renderer.FormRenderer"
+
 WSGI_APPLICATION = "gistcare.wsgi.application"
 
 DATABASES = {
