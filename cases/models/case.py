@@ -68,6 +68,7 @@ class Case(BaseModel):
         on_delete=models.PROTECT,
         related_name="owned_cases",
         verbose_name="responsible surgeon",
+        db_index=False,  # (surgeon, case) in the index case_owner below
     )
     diagnosis_date = models.DateField("date of diagnosis", null=True, blank=True)
     # Denormalised from the latest assessment so the case list can filter without reading JSON.
@@ -102,6 +103,11 @@ class Case(BaseModel):
             # A surgeon's latest drafts on the home page, read from the index instead of sorting every draft
             # they own (issue 16).
             models.Index(fields=["owner", "status", "-updated_at"], name="case_owner_status_updated"),
+            # A surgeon's cases as (surgeon, case) pairs, in place of the foreign key's index of the surgeon alone:
+            # the worklist's surgeon filter tests each overdue item's case in this index alone and stops at the
+            # page's 50th, where it read each of the surgeon's 1,700 cases from the table and sorted their overdue
+            # items (page ids 5.8 -> 0.35 ms on SQLite, 7.7 -> 1.4 ms on PostgreSQL, 100,000 items; issue 16).
+            models.Index(fields=["owner", "id"], name="case_owner"),
             # The few archived cases, found without reading every case (the worklist leaves them out, issue 16).
             models.Index(
                 fields=["archived_at"], condition=models.Q(archived_at__isnull=False), name="case_archived"
