@@ -44,7 +44,7 @@ def test_every_page_prints_the_same_forms_through_both_engines(client, role):
     world = make_world(signed=False)
     client.force_login(world.users[role])
     compared = with_forms = 0
-    for route, path, response in walk_pages(client, world):
+    for _route, path, response in walk_pages(client, world):
         if response.status_code != 200 or response.streaming:
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
@@ -57,14 +57,20 @@ def test_every_page_prints_the_same_forms_through_both_engines(client, role):
         assert _text_areas(response.content.decode()) == _text_areas(before.content.decode()), path
         compared += 1
         with_forms += "<input" in ours or "<select" in ours
-    assert compared >= 25 and with_forms >= 20  # the walk reached the role's pages, most of them with a form
+    # The walk reached the role's pages, most of them with a form.
+    assert compared >= 25
+    assert with_forms >= 20
 
 
 def test_the_admins_widgets_still_render(admin_client):
     """The raw id of a case's patient (admin/widgets/foreign_key_raw_id.html) and the related-object links have no
     Jinja2 template: Django's Jinja2 renderer alone failed with TemplateDoesNotExist."""
     world = make_world(signed=False)
-    for path in (f"/admin/cases/case/{world.case.pk}/change/", "/admin/auth/user/add/", "/admin/cases/patient/"):
+    for path in (
+        f"/admin/cases/case/{world.case.pk}/change/",
+        "/admin/auth/user/add/",
+        "/admin/cases/patient/",
+    ):
         response = admin_client.get(path)
         assert response.status_code == 200, path
         with override_settings(FORM_RENDERER=DJANGO_ENGINE):
