@@ -153,8 +153,9 @@ class Case(BaseModel):
     def report_versions(self) -> models.QuerySet:
         """The signed report versions, newest first, for listing: without the PDF bytes or frozen content. Read by the
         case's id (not through the related manager, which would attach this case to every row: the case page keeps
-        the list in the shared cache, cases/kept.py)."""
-        reports = self.signed_reports.model.objects.filter(case_id=self.pk)
+        the list in the shared cache, cases/kept.py). Ordered by the version alone: the model's ordering puts the
+        case first, which joins the case table for its updated_at, the same for every row of one case."""
+        reports = self.signed_reports.model.objects.filter(case_id=self.pk).order_by("-version")
         return reports.select_related("meeting").only(
             "id",
             "case_id",

@@ -189,3 +189,6 @@ def test_it_lists_the_report_versions_without_loading_their_pdfs(coordinator, ch
     assert len(report_queries) == 1
     assert '"pdf"' not in report_queries[0]
     assert '"snapshot"' not in report_queries[0]
+    # Newest first by the version alone: the model's ordering ("case" first) joined the case table for its
+    # updated_at, the same for every row of one case.
+    assert '"cases_case"' not in report_queries[0]
