@@ -1,32 +1,44 @@
-"""Forms through Jinja2 (gistcare/form_renderer.py, issue 16): every page prints the same forms as through Django's
-own engine, and the admin's widgets, which have no Jinja2 template, still render."""
+"""Forms through Jinja2 (gistcare/form_renderer.py, issue 16): every page, and every form posted with errors, prints
+the same forms as through Django's own engine, and the templates Jinja2 lacks (the admin's widgets, a template a
+widget's Jinja2 template includes) are drawn by Django's engine."""
 
 from __future__ import annotations
 
 import re
+from functools import cached_property
+from pathlib import Path
 
+import django.forms
 import pytest
+from django import forms
 from django.conf import settings
-from django.forms.renderers import get_default_renderer
+from django.db import transaction
+from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.test import override_settings
 
 from gistcare.form_renderer import FormRenderer
+from tests.formscan import find_forms
 from tests.urlwalk import walk_pages
 from tests.world import make_world
 
 pytestmark = pytest.mark.django_db
 
 DJANGO_ENGINE = "django.forms.renderers.DjangoTemplates"
+#: Typed into every text field of every form posted: a quote of each kind and a tag, which must come back escaped.
+TYPED = 'O\'Brien "q" <b>x</b>'
 
 
 def _normalised(html: str) -> str:
-    """The page without what differs between two requests (CSRF tokens, CSP nonces, the messages a request of the
-    walk left for the next page) or between the engines' whitespace between tags (blank lines between a select's
-    options, line breaks in a radio list), which a browser does not print. What a text area holds is compared as
-    it is (`_text_areas`)."""
-    html = re.sub(r'<div class="messages" role="status">.*?</div>\s*</div>', "", html, flags=re.S)
+    """The page without what differs between two requests (CSRF tokens, CSP nonces, a calendar feed's new secret,
+    the messages a request of the walk left for the next page) or between the engines' writing of the same thing, which a browser prints alike:
+    whitespace between tags (blank lines between a select's options, line breaks in a radio list) and a quote's
+    escape (Jinja2 &#39; and &#34;, Django &#x27; and &quot;). What a text area holds is compared as it is
+    (`_text_areas`)."""
     html = re.sub(r"(csrfmiddlewaretoken\" value=\"|X-CSRFToken\": \")[^\"]+", r"\1", html)
     html = re.sub(r'nonce="[^"]+"', "", html)
+    html = re.sub(r"/calendar/[\w-]+\.ics", "/calendar/(a new secret).ics", html)  # renewed by each post
+    html = re.sub(r'<div class="messages" role="status">.*?</div>\s*</div>', "", html, flags=re.S)
+    html = html.replace("&#x27;", "&#39;").replace("&quot;", "&#34;")
     return re.sub(r">\s*<", "><", re.sub(r"\s+", " ", html)).strip()
 
 
@@ -34,32 +46,95 @@ def _text_areas(html: str) -> list[str]:
     return re.findall(r"<textarea[^>]*>(.*?)</textarea>", html, flags=re.S)
 
 
+def _assert_same(ours, django, what: str) -> None:
+    ours, django = ours.content.decode(), django.content.decode()
+    assert _normalised(ours) == _normalised(django), what
+    assert [_normalised(t) for t in _text_areas(ours)] == [_normalised(t) for t in _text_areas(django)], what
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> list[str]:
+    """The templates our renderer draws, as it draws them."""
+    calls: list[str] = []
+    draw = FormRenderer.get_template
+
+    def counted(self, template_name):
+        calls.append(template_name)
+        return draw(self, template_name)
+
+    monkeypatch.setattr(FormRenderer, "get_template", counted)
+    return calls
+
+
 def test_forms_are_drawn_by_jinja2():
     assert isinstance(get_default_renderer(), FormRenderer)
     assert settings.FORM_RENDERER == "gistcare.form_renderer.FormRenderer"
 
 
-@pytest.mark.parametrize("role", ["admin", "coordinator", "nurse", "surgeon"])
-def test_every_page_prints_the_same_forms_through_both_engines(client, role):
+@pytest.mark.parametrize(
+    ("role", "with_widgets"), [("admin", 12), ("coordinator", 4), ("nurse", 3), ("surgeon", 6)]
+)
+def test_every_page_prints_the_same_forms_through_both_engines(client, drawn, role, with_widgets):
     world = make_world(signed=False)
     client.force_login(world.users[role])
-    compared = with_forms = 0
+    compared = drawn_on = 0
     for _route, path, response in walk_pages(client, world):
         if response.status_code != 200 or response.streaming:
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
+        drawn_on += bool(drawn)
+        drawn.clear()
         with override_settings(FORM_RENDERER=DJANGO_ENGINE):
             before = client.get(path)
         assert before.status_code == 200, path
-        ours, django = _normalised(response.content.decode()), _normalised(before.content.decode())
-        assert ours == django, path
-        assert _text_areas(response.content.decode()) == _text_areas(before.content.decode()), path
+        assert not drawn
+        _assert_same(response, before, path)
         compared += 1
-        with_forms += "<input" in ours or "<select" in ours
-    # The walk reached the role's pages, most of them with a form.
+    # The walk reached the role's pages, and on some of them forms drawn by the renderer (widgets, not hand-written
+    # inputs: the case list's filters, say).
     assert compared >= 25
-    assert with_forms >= 20
+    assert drawn_on >= with_widgets
+
+
+def _post(client, action: str, data: dict):
+    """The form posted, whatever it writes undone (the same post again through the other renderer finds the same
+    records)."""
+    with transaction.atomic():
+        response = client.post(action, data)
+        transaction.set_rollback(True)
+    return response
+
+
+def test_every_form_posted_with_errors_prints_the_same_through_both_engines(client, drawn):
+    """Every form the administrator's pages hold, posted with each text field holding `TYPED` and nothing else
+    chosen: most come back with their errors (error lists, aria-invalid, the typed values), drawn by the renderer."""
+    world = make_world(signed=False)
+    client.force_login(world.users["admin"])
+    found = {}
+    for _route, path, response in walk_pages(client, world):
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            for form in find_forms(path, response.content.decode()):
+                found.setdefault((form.action, tuple(sorted(form.fields))), form)
+    compared = with_errors = 0
+    for (action, _fields), form in found.items():
+        if action.startswith(("/accounts/logout/", "/i18n/setlang/")):
+            continue
+        data = {**form.hidden, **{name: TYPED for name, offered in form.fields.items() if not offered}}
+        drawn.clear()
+        ours = _post(client, action, data)
+        if not ours.get("Content-Type", "").startswith("text/html") or ours.status_code >= 500:
+            continue
+        with override_settings(FORM_RENDERER=DJANGO_ENGINE):
+            before = _post(client, action, data)
+        assert before.status_code == ours.status_code, action
+        _assert_same(ours, before, action)
+        compared += 1
+        html = ours.content.decode()
+        assert "<b>x</b>" not in html, action  # typed markup is never printed as markup
+        with_errors += bool(drawn) and 'aria-invalid="true"' in html
+    assert compared >= 20
+    assert with_errors >= 10
 
 
 def test_the_admins_widgets_still_render(admin_client):
@@ -75,7 +150,32 @@ def test_the_admins_widgets_still_render(admin_client):
         assert response.status_code == 200, path
         with override_settings(FORM_RENDERER=DJANGO_ENGINE):
             before = admin_client.get(path)
-        assert _normalised(response.content.decode()) == _normalised(before.content.decode()), path
+        _assert_same(response, before, path)
     change = admin_client.get(f"/admin/cases/case/{world.case.pk}/change/").content.decode()
     assert 'class="vForeignKeyRawIdAdminField vUUIDField"' in change
     assert f'value="{world.patient.pk}"' in change
+
+
+def test_a_template_that_jinja2_includes_but_lacks_is_drawn_by_djangos_engine(tmp_path, monkeypatch):
+    """A select whose options have a template of their own, for Django's engine only: Jinja2's select includes it
+    and did not find it (jinja2.TemplateNotFound); the whole select is then drawn by Django's engine."""
+    (tmp_path / "marked_option.html").write_text(
+        '<option value="{{ widget.value }}">* {{ widget.label }}</option>'
+    )
+
+    class Fallback(DjangoTemplates):
+        @cached_property
+        def engine(self):
+            forms_templates = Path(django.forms.__file__).parent / "templates"
+            return self.backend(
+                {"APP_DIRS": False, "DIRS": [tmp_path, forms_templates], "NAME": "t", "OPTIONS": {}}
+            )
+
+    monkeypatch.setattr(FormRenderer, "fallback", Fallback())
+
+    class MarkedSelect(forms.Select):
+        option_template_name = "marked_option.html"
+
+    html = MarkedSelect(choices=[("a", "Apple")]).render("fruit", "a", renderer=FormRenderer())
+    assert '<select name="fruit">' in html
+    assert '<option value="a">* Apple</option>' in html

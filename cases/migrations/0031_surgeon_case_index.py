@@ -4,10 +4,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+#: The foreign key's index of the surgeon alone (Django's name for it, the same on SQLite and PostgreSQL).
+OWNER_INDEX = "cases_case_owner_id_352cf2f7"
+
 
 class Migration(migrations.Migration):
     """The surgeon's cases as (surgeon, case) pairs (case_owner), in place of the foreign key's index of the
-    surgeon alone (issue 16: the worklist's surgeon filter). The new index first, then the old one dropped."""
+    surgeon alone (issue 16: the worklist's surgeon filter). The new index first, then the old one dropped by its
+    name: Django's own way (AlterField) would rebuild the case table on SQLite and, on PostgreSQL, drop and re-add
+    the foreign key's constraint, which checks every case under a lock on the case and user tables."""
 
     dependencies = [
         ("cases", "0030_coordinator_home_indexes"),
@@ -19,15 +24,25 @@ class Migration(migrations.Migration):
             model_name="case",
             index=models.Index(fields=["owner", "id"], name="case_owner"),
         ),
-        migrations.AlterField(
-            model_name="case",
-            name="owner",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="owned_cases",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="responsible surgeon",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="case",
+                    name="owner",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responsible surgeon",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{OWNER_INDEX}"',
+                    reverse_sql=f'CREATE INDEX "{OWNER_INDEX}" ON "cases_case" ("owner_id")',
+                ),
+            ],
         ),
     ]
