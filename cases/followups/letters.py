@@ -22,7 +22,7 @@ from cases.followups.letter_content import (
     render_letter_html,
     render_letter_pdf,
 )
-from cases.followups.services import FollowUpError, _day
+from cases.followups.services import FollowUpError, message_day
 from cases.models import (
     Case,
     EscalationOutcome,
@@ -98,7 +98,7 @@ def letter_send(*, letter: Letter, user, via: str) -> Letter:
     if letter.sent_at is not None:
         raise FollowUpError(
             gettext("This letter was already sent on %(date)s.")
-            % {"date": _day(timezone.localdate(letter.sent_at))}
+            % {"date": message_day(timezone.localdate(letter.sent_at))}
         )
     if via not in LetterSentVia.values:
         raise FollowUpError(gettext("Choose how the letter is sent."), field="via")

@@ -51,7 +51,7 @@ class FollowUpError(ServiceError):
     """A follow-up action refused with a message meant for the nurse (in the language of the request)."""
 
 
-def _day(value: date) -> str:
+def message_day(value: date) -> str:
     """A date as the messages print it: 16 Apr 2029 in English, 2029年4月16日 in Chinese."""
     return dateformat.format(value, _("d M Y"))
 
@@ -353,7 +353,7 @@ def item_mark_done(
                 _("Follow-up %(modality)s on %(date)s: %(result)s")
                 % {
                     "modality": item.get_modality_display(),
-                    "date": _day(completed_date),
+                    "date": message_day(completed_date),
                     "result": FollowUpResult(result).label.lower(),
                 }
             ),
@@ -429,7 +429,7 @@ def reschedule_warnings(item: FollowUpItem, due_date: date) -> list[str]:
             _(
                 "The new date is after the next visit (%(modality)s due %(due)s): the visits would be out of order."
             )
-            % {"modality": later.get_modality_display(), "due": _day(later.due_date)}
+            % {"modality": later.get_modality_display(), "due": message_day(later.due_date)}
         )
     if due_date > item.window_end:
         earlier = (
@@ -446,7 +446,7 @@ def reschedule_warnings(item: FollowUpItem, due_date: date) -> list[str]:
                 "It leaves %(days)s days since the previous visit (%(previous)s) instead of %(planned)s."
             ) % {
                 "days": (due_date - previous).days,
-                "previous": _day(previous),
+                "previous": message_day(previous),
                 "planned": (item.due_date - previous).days,
             }
         warnings.append(
@@ -455,9 +455,9 @@ def reschedule_warnings(item: FollowUpItem, due_date: date) -> list[str]:
                 "%(late)s days late."
             )
             % {
-                "due": _day(item.due_date),
+                "due": message_day(item.due_date),
                 "window": item.window_days,
-                "end": _day(item.window_end),
+                "end": message_day(item.window_end),
                 "late": (due_date - item.window_end).days,
             }
             + since
@@ -490,7 +490,7 @@ def item_reschedule(
     if due_date < timezone.localdate():
         raise FollowUpError(
             _("The new date (%(date)s) is in the past: choose today or a later date.")
-            % {"date": _day(due_date)},
+            % {"date": message_day(due_date)},
             field="due_date",
         )
     item = _claim(item, expected_version, user)
