@@ -18,15 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import kept
 from cases.access import get_case_for_user, require_perm
-from cases.choices import CaseStatus, FollowUpSource, Pathway, RiskCategory, Site
+from cases.choices import CaseStatus, FollowUpSource, RiskCategory, Site
 from cases.followups.safety import unsigned_too_long
-from cases.labels import choice_labels
 from cases.mdt.report_views import stale_info
 from cases.models import AgendaItem, Case, FollowUpItem
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records.assessment import case_assess, superseded_by
 from cases.records.banner import patient_banner
 from cases.records.presenters import format_cm, result_display
+from cases.records.rows import case_rows
 from cases.records.selectors import case_sections
 from cases.records.steps import STEP_TITLES, steps_for_case
 
@@ -61,13 +61,6 @@ def _search(request: HttpRequest) -> dict[str, str]:
 
 #: The coordinator's lists on home, in full (reached by their links, `?attention=`; cases/home.py).
 ATTENTION = ("changed_since_signed", "awaiting_signoff")
-
-_LIST_LABELS = {
-    "site": choice_labels(Site),
-    "risk": choice_labels(RiskCategory),
-    "pathway": choice_labels(Pathway),
-    "status": choice_labels(CaseStatus),
-}
 
 
 @login_required
@@ -112,16 +105,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     elif attention == "awaiting_signoff":
         cases = cases.filter(pk__in=unsigned_too_long(today=timezone.localdate()).values("pk"))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    for case in page.object_list:
-        presentation = case.section("presentation")
-        case.size_display = format_cm(presentation.size_cm) if presentation else ""
-        # The labels by look-up: get_FOO_display translates every choice of the field for each row (issue 16).
-        case.site_label = _LIST_LABELS["site"].get(presentation.site, "") if presentation else ""
-        case.risk_label = _LIST_LABELS["risk"].get(case.risk_category, case.risk_category)
-        case.pathway_label = _LIST_LABELS["pathway"].get(case.pathway, case.pathway)
-        case.status_label = _LIST_LABELS["status"].get(case.status, case.status)
     context = {
         "page": page,
+        "rows": case_rows(page.object_list),
         "q": q,
         "status": status,
         "site": site,

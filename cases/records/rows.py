@@ -1,0 +1,67 @@
+"""What a case list row prints, prepared once per page (issue 16: the list is one of the load test's pages).
+
+Through Django's template engine the 25 rows of a page were most of the list's time: each row translated its date
+format and its labels, reversed its link and resolved some thirty variables (264 translations and 32 reversed URLs
+a page). Here the link's prefix is reversed and the fixed words translated once per page, the labels come from
+the models' labels kept per language (`get_FOO_display`, cases/models/base.py), each row's values are prepared in
+Python, and Jinja2 places them (templates/jinja2/records/case_rows.html, one render for the page), escaping each,
+as the worklist's rows are (cases/followups/rows.py). The words keep the message ids the Django template used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import SimpleNamespace
+
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+
+from cases.models import Case
+from cases.records.presenters import format_cm
+from cases.templatetags.people import staff_name
+
+_NO_CASE = "00000000-0000-0000-0000-000000000000"
+
+
+def case_rows(cases: Iterable[Case]) -> SafeString:
+    """The `<tr>` of each case (with its patient, owner and presentation selected), in the reader's language."""
+    chinese = (get_language() or "").startswith("zh")
+    day_format = gettext("d M Y")
+    case_base, case_end = reverse("records:case", kwargs={"case_id": _NO_CASE}).split(_NO_CASE)
+    rows = []
+    for case in cases:
+        patient = case.patient
+        presentation = case.section("presentation")
+        rows.append(
+            SimpleNamespace(
+                url=f"{case_base}{case.pk}{case_end}",
+                # Family name first: in capitals and with a comma in English; as written, with a space, in
+                # Chinese (each part isolated by <bdi>), as the row has always printed it.
+                family=patient.family_name if chinese else patient.family_name.upper(),
+                name_separator=" " if chinese else ", ",
+                given=patient.given_name,
+                mrn=patient.mrn,
+                site_label=presentation.get_site_display() if presentation else "",
+                size_display=format_cm(presentation.size_cm) if presentation else "",
+                risk=case.risk_category,
+                risk_label=case.get_risk_category_display(),
+                pathway_label=case.get_pathway_display(),
+                status_label=case.get_status_display(),
+                changed_since_signed=case.changed_since_signed,
+                surgeon=staff_name(case.owner),
+                # The day in the server's time zone, as the template's `date` filter gave it.
+                updated=format_date(timezone.localtime(case.updated_at), day_format),
+            )
+        )
+    html = (
+        engines["jinja2"]
+        .get_template("records/case_rows.html")
+        .render(
+            {"rows": rows, "words": SimpleNamespace(changed_since_signed=gettext("Changed since signed"))}
+        )
+    )
+    return mark_safe(html)  # noqa: S308  (Jinja2 escaped every value it placed)
