@@ -2,12 +2,14 @@
 
 Every visit to the worklist counted its tabs (5–6 ms with 100,000 items, a fifth of the page), and every case page
 read its MDT discussions, signed report versions and next follow-ups (three queries, ~2.5 ms on PostgreSQL, most
-of it Django building the SQL), although these rarely change between two visits. With a shared cache (CACHE_URL,
+of it Django building the SQL), and every visit to home read its six lists and counts (7 queries, 16x the bare
+view for a coordinator), although these rarely change between two visits. With a shared cache (CACHE_URL,
 Redis in production; GISTCARE_QUERY_CACHE_SECONDS > 0) such results are kept there and used again while they are
 current:
 
-- Each result is stored with the *generation* of the tables it reads (`Generation`: `FOLLOWUPS`, `MDT`), a token
-  renewed whenever a statement writes to one of those tables. The statements are watched at the database
+- Each result is stored with the *generation* of the tables it reads (`Generation`: `FOLLOWUPS`, `MDT`,
+  `HOME`), a token renewed whenever a statement writes to one of those tables (a table may be in several groups:
+  a write renews each). The statements are watched at the database
   connection (an execute wrapper on every connection, `watch_writes`), so every write is seen however it is made:
   `save()`, `QuerySet.update()`, `bulk_create`, deletes and cascades, raw SQL, the nightly jobs, the workers. A
   write inside a transaction renews the token when the transaction commits (nothing changes for the others
@@ -22,7 +24,8 @@ current:
   the app (psql), by a process without CACHE_URL, or while Redis cannot be reached is not seen:
   GISTCARE_QUERY_CACHE_SECONDS bounds how long a result can then be stale (60 s by default).
 - What is kept holds only its own rows: the lists are read by the case's id, not through the case (a related
-  manager would attach the page's case, with its patient and owner, to every row, and into the cache).
+  manager would attach the page's case, with its patient and owner, to every row, and into the cache). Home keeps
+  the ids of the cases it lists, never a patient's name: the cases are read by their ids on each visit.
 
 The clinical record itself (the case, its sections, its assessment) is always read from the database.
 Without a shared cache every result is read from the database on every request.
@@ -76,9 +79,30 @@ FOLLOWUPS = Generation(
 )
 #: A case's MDT discussions (agenda items with their meetings) and signed report versions.
 MDT = Generation("mdt", ("cases_agendaitem", "cases_mdtmeeting", "cases_signedreport"))
-GENERATIONS = (FOLLOWUPS, MDT)
+#: Home's lists and counts (cases/home.py): the coming meetings with their cases, the cases flagged, awaiting sign-off
+#: (assessed, no signed report), changed since signed and lost to follow-up (an escalation's last step, no
+#: closure), and a surgeon's drafts. A table may belong to several groups: a write renews each.
+HOME = Generation(
+    "home",
+    (
+        "cases_case",
+        "cases_patient",
+        "cases_assessment",
+        "cases_signedreport",
+        "cases_followupitem",
+        "cases_escalationstep",
+        "cases_followupclosure",
+        "cases_mdtmeeting",
+        "cases_agendaitem",
+    ),
+)
+GENERATIONS = (FOLLOWUPS, MDT, HOME)
 
-_OF_TABLE = {table: generation for generation in GENERATIONS for table in generation.tables}
+_OF_TABLE: dict[str, tuple[Generation, ...]] = {
+    table: tuple(generation for generation in GENERATIONS if table in generation.tables)
+    for generation in GENERATIONS
+    for table in generation.tables
+}
 _TABLES = re.compile(r"\b(" + "|".join(_OF_TABLE) + r")\b")
 
 
@@ -103,7 +127,7 @@ def watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _writes(sql) and _shared():
         db = context["connection"]
-        for generation in {_OF_TABLE[table] for table in _TABLES.findall(sql)}:
+        for generation in {g for table in _TABLES.findall(sql) for g in _OF_TABLE[table]}:
             if not db.in_atomic_block:
                 generation.renew()
             elif not any(func == generation.renew for _, func, _ in db.run_on_commit):

@@ -69,3 +69,33 @@ def reachable_redis(url: str, what: str):
             pytrace=False,
         )
     return server
+
+
+@pytest.fixture
+def redis_cache():
+    """The shared cache of production (GuardedRedisCache on the Redis server), under a key prefix of its own:
+    yields the server's client and the prefix; the prefix's keys are removed afterwards."""
+    import uuid
+
+    from django.test import override_settings
+
+    from tests.test_shared_cache import REDIS_URL
+
+    server = reachable_redis(REDIS_URL, "the kept results' production-path tests")
+    prefix = f"gistcare-test-{uuid.uuid4().hex[:12]}"
+    redis = override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "gistcare.cache.GuardedRedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": prefix,
+            }
+        }
+    )
+    try:
+        with redis:
+            yield server, prefix
+    finally:
+        for key in server.scan_iter(match=f"{prefix}:*"):
+            server.delete(key)
+        server.close()

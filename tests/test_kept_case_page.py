@@ -146,34 +146,6 @@ def test_a_visit_done_leaves_the_next_three(client, coordinator, chair, nurse):
     assert all(day in html for day in after)
 
 
-@pytest.fixture
-def redis_cache():
-    """The shared cache of production (GuardedRedisCache on the Redis server), under a key prefix of its own."""
-    import uuid
-
-    from tests.conftest import reachable_redis
-    from tests.test_shared_cache import REDIS_URL
-
-    server = reachable_redis(REDIS_URL, "the kept results' production-path tests")
-    prefix = f"gistcare-test-{uuid.uuid4().hex[:12]}"
-    redis = override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "gistcare.cache.GuardedRedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": prefix,
-            }
-        }
-    )
-    try:
-        with redis:
-            yield server, prefix
-    finally:
-        for key in server.scan_iter(match=f"{prefix}:*"):
-            server.delete(key)
-        server.close()
-
-
 def test_the_production_path_keeps_them_in_redis(client, coordinator, chair, nurse, redis_cache):
     """The same through the shared cache of production: the lists go through Redis (pickled model instances) and
     come back the same."""

@@ -204,7 +204,10 @@ def test_the_renewal_is_queued_as_any_commit_hook(case, items, django_capture_on
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             transaction.on_commit(hook)
         assert ran == ["hook"]
-        assert len(callbacks) == 2  # the hook, then the renewal its write queued
+        # The hook, then the renewals its write queued: the follow-ups' group and home's (cases/kept.py).
+        assert callbacks[0] is hook
+        assert {callback.__self__.name for callback in callbacks[1:]} == {"followups", "home"}
+        assert len(callbacks) == 3
         transaction.set_rollback(True)
 
 
