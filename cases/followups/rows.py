@@ -10,9 +10,10 @@ which only places them: through Django's engine they cost 0.15 ms a row, 7 ms a 
 fifth of that. The sentences keep the message ids the Django template used, so the translation catalogue is
 unchanged.
 
-Every view that renders the row partial (followups/worklist.html#item: the worklist, a case's follow-up page, an
-item's action) passes `row_context(...)` and the rows `prepare` made from its items (`row`, or `rows` to loop
-over); each row's `html` holds its cells, ready.
+Every view that renders rows passes `row_context(...)` and the rows `prepare` made from its items; each row's
+`html` holds its cells, ready. A page of rows (the worklist, a case's follow-up page) prints them in their
+`<tbody>` elements with `tbodies(rows)`; one row with a note or an action's form (an item's action, an htmx swap) is
+drawn by the partial followups/worklist.html#item (`row`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from types import SimpleNamespace
 from django.template import engines
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
 from cases.models import Case, EscalationStep, FollowUpItem, Patient, Presentation
@@ -257,3 +258,10 @@ def _rendered(rows: list[dict], context: dict) -> list[SimpleNamespace]:
         row.html = mark_safe(html)  # noqa: S308  (Jinja2 escaped every value it placed)
         prepared.append(row)
     return prepared
+
+
+def tbodies(rows: list[SimpleNamespace]) -> SafeString:
+    """A page of prepared rows, each in its `<tbody>` (templates/jinja2/followups/worklist_rows.html): one Jinja2
+    render for the page instead of the Django partial once per row (about 0.1 ms a row)."""
+    html = engines["jinja2"].get_template("followups/worklist_rows.html").render({"rows": rows})
+    return mark_safe(html)  # noqa: S308  (Jinja2 escaped every value it placed; each row's cells are safe)

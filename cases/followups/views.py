@@ -35,7 +35,7 @@ from cases.followups import safety as followup_safety
 from cases.followups import services as svc
 from cases.followups.exports import calendar_ical, callback_items, csv_lines, feed_items
 from cases.followups.rows import prepare as prepare_rows
-from cases.followups.rows import row_context
+from cases.followups.rows import row_context, tbodies
 from cases.followups.selectors import flagged_cases
 from cases.followups.worklist import (
     STATE_LABELS,
@@ -171,7 +171,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     else:
         has_next = page < pages
     rows_context = _row_context(request)
-
+    prepared = prepare_rows(items, today, rows_context)
     context = {
         "form": form,
         "tab": tab,
@@ -181,7 +181,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         ],
         "query": query,
         "items": items,
-        "rows": prepare_rows(items, today, rows_context),
+        "rows": prepared,
+        "rows_html": tbodies(prepared),
         "page": page,
         "pages": pages,
         "has_next": has_next,
@@ -439,6 +440,7 @@ def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
         **_row_context(request),
     }
     context["rows"] = prepare_rows(items, today, context)
+    context["rows_html"] = tbodies(context["rows"])
     return render(request, "followups/case.html", context)
 
 
