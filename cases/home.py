@@ -46,11 +46,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """What each role works on next: the surgeon's drafts, the coming MDT meetings, the follow-up counts.
 
     The lists and counts are kept in the shared cache until a write to the tables they read (`kept.HOME`, issue
-    16): the cases' ids, dates and counts, never a patient's name; the cases listed are read by their ids, with
-    their patients, on every visit (one query)."""
+    16): the cases' ids, dates and counts and the meetings' titles, never a patient's name; the cases listed are
+    read by their ids, with their patients, on every visit (one query)."""
     user = request.user
     today = timezone.localdate()
-    context: dict = {"today": today}
+    days = settings.GISTCARE_SIGNOFF_ALERT_DAYS
     wanted: dict = {}
     if user.has_perm(EDIT_CLINICAL):
         wanted["drafts"] = (kept.HOME, f"drafts:{user.pk}", lambda: _drafts(user))
@@ -58,34 +58,39 @@ def home(request: HttpRequest) -> HttpResponse:
         wanted["meetings"] = (kept.HOME, f"meetings:{today}", lambda: _meetings(today))
         wanted["flagged_count"] = (kept.HOME, "flagged-count", lambda: flagged_cases().count())
     if user.has_perm(MANAGE_MDT):
-        days = settings.GISTCARE_SIGNOFF_ALERT_DAYS
         wanted["unsigned"] = (kept.HOME, f"unsigned:{today}:{days}", lambda: _unsigned(today))
         wanted["lost_count"] = (kept.HOME, "lost-count", lambda: lost_to_follow_up().count())
         wanted["changed"] = (kept.HOME, "changed-since-signed", _changed)
     found = kept.kept(wanted)
+
+    context: dict = {
+        "today": today,
+        **{name: found[name] for name in ("meetings", "flagged_count", "lost_count") if name in found},
+    }
     draft_ids, draft_count = found.get("drafts", ([], 0))
     unsigned, changed = found.get("unsigned", []), found.get("changed", [])
+    # Active ones only: a case archived by a write the cache did not see (GISTCARE_QUERY_CACHE_SECONDS) is not listed.
     ids = {*draft_ids, *(pk for pk, _ in unsigned), *changed}
-    cases = Case.objects.select_related("patient").in_bulk(ids) if ids else {}
+    cases = Case.objects.active().select_related("patient").in_bulk(ids) if ids else {}
     if "drafts" in found:
-        context["drafts"] = [cases[pk] for pk in draft_ids if pk in cases]
-        context["draft_count"] = draft_count
-    if "meetings" in found:
-        context["meetings"] = found["meetings"]
-        context["flagged_count"] = found["flagged_count"]
+        context["drafts"], context["draft_count"] = (
+            [cases[pk] for pk in draft_ids if pk in cases],
+            draft_count,
+        )
     if "unsigned" in found:
-        context["unsigned_days"] = settings.GISTCARE_SIGNOFF_ALERT_DAYS
         for pk, assessed_since in unsigned:
             if pk in cases:
                 cases[pk].assessed_since = assessed_since
-        listed = [cases[pk] for pk, _ in unsigned if pk in cases]
-        context["unsigned"], context["unsigned_more"] = listed[:HOME_UNSIGNED], len(unsigned) > HOME_UNSIGNED
-        context["lost_count"] = found["lost_count"]
-        listed = [cases[pk] for pk in changed if pk in cases]
-        context["changed_since_signed"], context["changed_more"] = (
-            listed[:HOME_CHANGED],
-            len(changed) > HOME_CHANGED,
+        awaiting = [cases[pk] for pk, _ in unsigned if pk in cases]
+        context["unsigned_days"] = days
+        context["unsigned"], context["unsigned_more"] = (
+            awaiting[:HOME_UNSIGNED],
+            len(unsigned) > HOME_UNSIGNED,
         )
+    if "changed" in found:
+        changed_cases = [cases[pk] for pk in changed if pk in cases]
+        context["changed_since_signed"] = changed_cases[:HOME_CHANGED]
+        context["changed_more"] = len(changed) > HOME_CHANGED
     if user.has_perm(MANAGE_FOLLOWUPS):
         # Only the three tabs home shows: each count reads a short index range, none reads every item.
         context["followup_counts"] = worklist.filtered_counts(

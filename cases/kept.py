@@ -20,12 +20,13 @@ current:
 - Every process configured with the shared cache renews the tokens, whether it keeps results itself or not (a
   worker or a command run with QUERY_CACHE_SECONDS=0), and past the cache's circuit breaker (a breaker opened by
   another request's timeout must not skip a renewal while Redis answers; while Redis answers nothing at all, each
-  renewal waits for its socket timeout, 0.5 s, so a save is then up to a second slower). A write made outside
-  the app (psql), by a process without CACHE_URL, or while Redis cannot be reached is not seen:
-  GISTCARE_QUERY_CACHE_SECONDS bounds how long a result can then be stale (60 s by default).
+  renewal waits for its socket timeout, 0.5 s, so a save that writes to the three groups' tables is then up to
+  1.5 s slower). A write made outside the app (psql), by a process without CACHE_URL, or while Redis cannot be
+  reached is not seen: GISTCARE_QUERY_CACHE_SECONDS bounds how long a result can then be stale (60 s by default).
 - What is kept holds only its own rows: the lists are read by the case's id, not through the case (a related
   manager would attach the page's case, with its patient and owner, to every row, and into the cache). Home keeps
-  the ids of the cases it lists, never a patient's name: the cases are read by their ids on each visit.
+  the ids of the cases it lists (with dates, counts and the meetings' titles), never a patient's name: the cases
+  are read by their ids on each visit.
 
 The clinical record itself (the case, its sections, its assessment) is always read from the database.
 Without a shared cache every result is read from the database on every request.
@@ -98,11 +99,10 @@ HOME = Generation(
 )
 GENERATIONS = (FOLLOWUPS, MDT, HOME)
 
-_OF_TABLE: dict[str, tuple[Generation, ...]] = {
-    table: tuple(generation for generation in GENERATIONS if table in generation.tables)
-    for generation in GENERATIONS
-    for table in generation.tables
-}
+_OF_TABLE: dict[str, tuple[Generation, ...]] = {}
+for _generation in GENERATIONS:
+    for _table in _generation.tables:
+        _OF_TABLE[_table] = (*_OF_TABLE.get(_table, ()), _generation)
 _TABLES = re.compile(r"\b(" + "|".join(_OF_TABLE) + r")\b")
 
 

@@ -99,3 +99,20 @@ def redis_cache():
         for key in server.scan_iter(match=f"{prefix}:*"):
             server.delete(key)
         server.close()
+
+
+@pytest.fixture
+def kept_results():
+    """Results kept as in production (cases/kept.py), in a cache of the test's own (local memory), emptied before
+    and after."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    kept = override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept"}},
+        GISTCARE_QUERY_CACHE_SECONDS=60,
+    )
+    with kept:
+        cache.clear()
+        yield
+        cache.clear()

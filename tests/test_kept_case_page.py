@@ -16,21 +16,8 @@ from cases.followups.services import item_mark_done
 from cases.models import FollowUpItem, MdtMeeting
 from tests.factories import contract_example_case, meeting_with_case, signed_report
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-KEPT = override_settings(
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-case"}},
-    GISTCARE_QUERY_CACHE_SECONDS=60,
-)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("kept_results")]
 LISTED = ('"cases_agendaitem"', '"cases_signedreport"', '"cases_followupitem"')
-
-
-@pytest.fixture(autouse=True)
-def kept_cache():
-    with KEPT:
-        cache.clear()
-        yield
-        cache.clear()
 
 
 def _page(client, case) -> tuple[str, list[str]]:

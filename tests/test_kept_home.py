@@ -5,6 +5,7 @@ from the database on every visit, by the cases' ids (one query).
 
 Transactional tests: each write commits as in the app, and renews what it should when it commits."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -24,22 +25,9 @@ from cases.models import Assessment, Case, EscalationStep, Patient
 from cases.records.assessment import case_assess
 from tests.factories import make_case, make_user, signed_report
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-KEPT = override_settings(
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-home"}},
-    GISTCARE_QUERY_CACHE_SECONDS=60,
-)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("kept_results")]
 #: Tables only home's lists read (the cases, by their ids, are read on every visit).
 LISTED = ('"cases_assessment"', '"cases_signedreport"', '"cases_escalationstep"', '"cases_mdtmeeting"')
-
-
-@pytest.fixture(autouse=True)
-def kept_cache():
-    with KEPT:
-        cache.clear()
-        yield
-        cache.clear()
 
 
 def _home(client) -> tuple[str, list[str]]:
@@ -254,3 +242,91 @@ def test_a_write_to_a_table_of_several_groups_renews_each():
     after = cache.get(kept.FOLLOWUPS.key), cache.get(kept.HOME.key)
     assert after[0] != before[0]
     assert after[1] != before[1]
+
+
+# One write to one table of `kept.HOME`, and what home shows next (each fails with that table left out of HOME).
+
+
+def test_a_patient_archived_leaves_the_lists_at_once(client, coordinator_home):
+    """cases_patient: archiving a patient writes the patient alone; their cases leave every list."""
+    from cases.audit.archive import patient_archive
+
+    assert "UNSIGNED" in _unsigned_list(_home(client)[0])
+    patient_archive(patient=coordinator_home["unsigned"].patient, user=coordinator_home["coordinator"])
+    assert "UNSIGNED" not in _unsigned_list(_home(client)[0])
+
+
+def test_an_assessment_alone_puts_a_case_on_the_awaiting_list(client, coordinator_home):
+    """cases_assessment: an assessment recorded 20 days ago (rows of that table only)."""
+    waiting = make_case(patient__family_name="Waiting")
+    assert "WAITING" not in _unsigned_list(_home(client)[0])
+    Assessment.objects.create(case=waiting, ruleset="test", ruleset_version="1", facts={}, result={})
+    Assessment.objects.filter(case=waiting).update(created_at=timezone.now() - timedelta(days=20))
+    assert "WAITING" in _unsigned_list(_home(client)[0])
+
+
+def test_a_signed_report_row_alone_takes_a_case_off_the_awaiting_list(client, coordinator_home):
+    """cases_signedreport: a signed report moved to the unsigned case (a write to that table alone)."""
+    from cases.models import SignedReport
+
+    signed = make_case(patient__family_name="Signed")
+    chair = make_user("chair", role=roles.COORDINATOR, chair=True)
+    signed_report(coordinator=coordinator_home["coordinator"], chair=chair, case=signed)
+    assert "UNSIGNED" in _unsigned_list(_home(client)[0])
+    SignedReport.objects.filter(case=signed).update(case=coordinator_home["unsigned"])
+    assert "UNSIGNED" not in _unsigned_list(_home(client)[0])
+
+
+def test_a_lost_visit_cancelled_leaves_the_lost_count_at_once(client, coordinator_home):
+    """cases_followupitem: the visit at the ladder's last step is no longer pending."""
+    from cases.models import FollowUpItem
+
+    assert "1 lost to follow-up" in _home(client)[0]
+    FollowUpItem.objects.filter(case=coordinator_home["lost"]).update(status="cancelled")
+    assert "lost to follow-up" not in _home(client)[0]
+
+
+def test_a_new_lost_step_counts_at_once(client, coordinator_home):
+    """cases_escalationstep: the nightly ladder opens the last step of another visit."""
+    from cases.models import FollowUpItem
+
+    assert "1 lost to follow-up" in _home(client)[0]
+    other = make_case()
+    item = followup_services.item_add_manual(
+        case=other,
+        user=coordinator_home["nurse"],
+        due_date=date(2026, 9, 1),
+        modality="ct_or_mri",
+        reason="x",
+    )
+    assert FollowUpItem.objects.filter(pk=item.pk).exists()
+    _home(client)
+    EscalationStep.objects.create(item=item, step="lost", opened_on=date(2026, 11, 1))
+    assert "2 lost to follow-up" in _home(client)[0]
+
+
+def test_a_closure_alone_leaves_the_lost_count_at_once(client, coordinator_home):
+    """cases_followupclosure: a closure recorded (that table alone)."""
+    from cases.models import FollowUpClosure
+
+    assert "1 lost to follow-up" in _home(client)[0]
+    FollowUpClosure.objects.create(case=coordinator_home["lost"], reason="lost", closed_on=date(2026, 11, 2))
+    assert "lost to follow-up" not in _home(client)[0]
+
+
+def test_a_case_moved_to_another_meeting_counts_at_once(client, coordinator_home):
+    """cases_agendaitem: the meetings' numbers of cases (an agenda item moved, that table alone)."""
+    from cases.models import AgendaItem
+
+    later = meeting_create(
+        user=coordinator_home["coordinator"], date=timezone.localdate() + timedelta(days=14), title="Later"
+    )
+
+    def cases_of(html: str, title: str) -> str:
+        return re.search(rf"· {title}</a>\s*<span[^>]*>· (\d+ cases?)</span>", html).group(1)
+
+    html = _home(client)[0]
+    assert (cases_of(html, "Next"), cases_of(html, "Later")) == ("1 case", "0 cases")
+    AgendaItem.objects.filter(meeting=coordinator_home["meeting"]).update(meeting=later)
+    html = _home(client)[0]
+    assert (cases_of(html, "Next"), cases_of(html, "Later")) == ("0 cases", "1 case")

@@ -29,10 +29,9 @@ from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
+from cases.links import case_link_parts
 from cases.models import Case, EscalationStep, FollowUpItem, Patient, Presentation
 from cases.templatetags.people import staff_name
-
-_NO_CASE = "00000000-0000-0000-0000-000000000000"
 
 
 def _words() -> dict[str, str]:
@@ -72,7 +71,7 @@ def row_context(*, can_act: bool, can_review: bool) -> dict:
     the fixed words, and which buttons the reader may use (`can_act`: the nurses' actions; `can_review`: marking
     a result reviewed)."""
     base = reverse("followups:list")
-    course_base, course_end = reverse("course:page", kwargs={"case_id": _NO_CASE}).split(_NO_CASE)
+    course_base, course_end = case_link_parts("course:page")
     return {
         "item_base": f"{base}item/",
         "case_base": f"{base}case/",

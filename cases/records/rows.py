@@ -11,27 +11,35 @@ as the worklist's rows are (cases/followups/rows.py). The words keep the message
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from django.template import engines
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from cases.links import case_link_parts
 from cases.models import Case
 from cases.records.presenters import format_cm
 from cases.templatetags.people import staff_name
-
-_NO_CASE = "00000000-0000-0000-0000-000000000000"
 
 
 def case_rows(cases: Iterable[Case]) -> SafeString:
     """The `<tr>` of each case (with its patient, owner and presentation selected), in the reader's language."""
     chinese = (get_language() or "").startswith("zh")
     day_format = gettext("d M Y")
-    case_base, case_end = reverse("records:case", kwargs={"case_id": _NO_CASE}).split(_NO_CASE)
+    case_base, case_end = case_link_parts("records:case")
+    days: dict[date, str] = {}  # each day formatted once (its month's name is translated)
+
+    def day(value: datetime) -> str:
+        # The day in the current time zone, as the template's `date` filter gave it.
+        local = timezone.localtime(value).date()
+        if local not in days:
+            days[local] = format_date(local, day_format)
+        return days[local]
+
     rows = []
     for case in cases:
         patient = case.patient
@@ -53,8 +61,7 @@ def case_rows(cases: Iterable[Case]) -> SafeString:
                 status_label=case.get_status_display(),
                 changed_since_signed=case.changed_since_signed,
                 surgeon=staff_name(case.owner),
-                # The day in the server's time zone, as the template's `date` filter gave it.
-                updated=format_date(timezone.localtime(case.updated_at), day_format),
+                updated=day(case.updated_at),
             )
         )
     html = (

@@ -88,3 +88,21 @@ def test_a_value_the_row_lacks_is_an_error_not_a_blank_cell():
     cells = engines["jinja2"].get_template("followups/worklist_row.html")
     with pytest.raises(jinja2.UndefinedError):
         cells.render({"row": object(), "words": object(), "can_act": True, "can_review": True})
+
+
+def test_a_row_swapped_in_alone_has_the_tbody_of_the_page(client):
+    """A page of rows is placed in its <tbody> elements by Jinja2 (templates/jinja2/followups/worklist_rows.html);
+    one row swapped in by htmx (an action's "Close") by the partial followups/worklist.html#item: the same element,
+    which htmx targets by its id."""
+    item = _item()
+    page = _row(client, item)
+    with time_machine.travel(TODAY, tick=False):
+        alone = client.get(
+            reverse("followups:item_action", kwargs={"item_id": item.pk, "action": "row"}),
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="item",
+        ).content.decode()
+    opening = re.compile(r"<tbody[^>]*>")
+    assert opening.search(page).group(0) == opening.search(alone).group(0)
+    assert opening.search(page).group(0) == f'<tbody id="item-{item.pk}" class="followup-item state-overdue">'
+    assert _text(page) == _text(alone)

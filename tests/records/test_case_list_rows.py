@@ -9,10 +9,10 @@ from datetime import datetime
 from unittest import mock
 from zoneinfo import ZoneInfo
 
-import django.urls
 import pytest
 from django.urls import reverse
-from django.utils.translation import trans_real
+from django.urls.resolvers import URLResolver
+from django.utils import translation
 
 from cases.models import Case
 from tests.factories import CaseFactory, PatientFactory, PresentationFactory, UserFactory
@@ -119,16 +119,26 @@ def test_what_was_typed_is_escaped(coordinator_client):
     assert "O&#39;BRIEN&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;" in row or "O&#x27;BRIEN&lt;SCRIPT&gt;" in row
 
 
+def test_the_day_is_the_local_one(coordinator_client):
+    """The row's date is the day in the current time zone (Europe/London), as the template's `date` filter gave it:
+    23:30 UTC on 1 July is 00:30 on 2 July in London (summer time)."""
+    case = _case()
+    Case.objects.filter(pk=case.pk).update(updated_at=datetime(2026, 7, 1, 23, 30, tzinfo=ZoneInfo("UTC")))
+    assert _cells(_row(coordinator_client, case))[-1] == "02 Jul 2026"
+
+
 def test_the_rows_words_and_links_are_made_once_a_page(coordinator_client):
     """A page of 25 rows translates and reverses no more than a page of one: the rows' fixed words, labels and
     link are made once (Django's template engine made them for every row: 264 translations and 32 reversed URLs
-    for a page of 25, most of the list's time)."""
-    real_reverse, real_gettext = django.urls.reverse, trans_real.gettext
+    for a page of 25, most of the list's time). Counted where every translation and every reverse() goes through,
+    whoever calls them: the translation object and the URL resolver."""
+    real_gettext = translation._trans.gettext
+    real_reverse = URLResolver._reverse_with_prefix
     calls = {"reverse": 0, "gettext": 0}
 
-    def counted_reverse(*args, **kwargs):
+    def counted_reverse(resolver, *args, **kwargs):
         calls["reverse"] += 1
-        return real_reverse(*args, **kwargs)
+        return real_reverse(resolver, *args, **kwargs)
 
     def counted_gettext(message):
         calls["gettext"] += 1
@@ -137,8 +147,8 @@ def test_the_rows_words_and_links_are_made_once_a_page(coordinator_client):
     def made():
         calls.update(reverse=0, gettext=0)
         with (
-            mock.patch("django.urls.reverse", counted_reverse),
-            mock.patch.object(trans_real, "gettext", counted_gettext),
+            mock.patch.object(URLResolver, "_reverse_with_prefix", counted_reverse),
+            mock.patch.object(translation._trans, "gettext", counted_gettext),
         ):
             assert coordinator_client.get(URL).status_code == 200
         return dict(calls)
@@ -146,6 +156,8 @@ def test_the_rows_words_and_links_are_made_once_a_page(coordinator_client):
     _case(status="assessed", risk_category="high", pathway="resection", changed_since_signed=True)
     made()
     one = made()
+    assert one["reverse"] > 0
+    assert one["gettext"] > 0
     for n in range(24):
         _case(
             mrn=f"CL-{n + 2:04d}",
