@@ -15,7 +15,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from cases.followups.worklist import base_items, tab_counts
+from cases.followups.worklist import WorklistFilters, base_items, filtered_counts, tab_counts
 from cases.models import FollowUpItem
 from tests.factories import make_case
 
@@ -69,14 +69,23 @@ def test_the_bounded_tabs_hold_exactly_the_rows_of_their_definition():
 
 
 def test_home_counts_three_tabs_without_reading_every_item():
-    """The three tabs home shows, in one query of one COUNT each, each on a bounded range of window_end."""
+    """The three tabs home shows, in one query, each on a bounded range of window_end: the range's items counted
+    without testing each against the archived cases, less the archived cases' items of the range (issue 16)."""
     with CaptureQueriesContext(connection) as ctx:
-        tab_counts(base_items(), TODAY, tabs=("overdue", "due", "upcoming"))
+        filtered_counts(WorklistFilters(), TODAY, ("overdue", "due", "upcoming"))  # as home counts them
     assert len(ctx.captured_queries) == 1
-    overdue, due, upcoming = ctx.captured_queries[0]["sql"].split("SELECT COUNT(*)")[1:]
+    counts = ctx.captured_queries[0]["sql"].split("SELECT COUNT(*)")[1:]
+    assert len(counts) == 6
+    (overdue, overdue_archived), (due, due_archived), (upcoming, upcoming_archived) = zip(
+        counts[::2], counts[1::2], strict=True
+    )
     assert "2027-11-28" in due  # window_end <= today + 2 x 180 days
     assert "2027-07-01" in upcoming  # window_end <= today + 30 + 180 days
     assert "2027" not in overdue
+    for in_tab, archived in ((overdue, overdue_archived), (due, due_archived), (upcoming, upcoming_archived)):
+        assert "archived_at" not in in_tab
+        assert archived.count("archived_at") == 2  # the archived cases and the cases of archived patients
+        assert "- (" in in_tab[-20:]  # taken away
 
 
 def test_the_database_refuses_a_window_wider_than_180_days():
@@ -102,8 +111,6 @@ def test_items_of_archived_cases_and_patients_are_counted_in_no_tab_whatever_the
     look-up of the archived cases' items, instead of reading every item). An item whose case and patient are both
     archived is taken away once; a filtered list takes away only its own archived items."""
     from django.utils import timezone
-
-    from cases.followups.worklist import WorklistFilters
 
     live, archived_case, archived_patient, both = make_case(), make_case(), make_case(), make_case()
     overdue, due = TODAY - timedelta(days=40), TODAY
