@@ -20,8 +20,8 @@ current:
 - Every process configured with the shared cache renews the tokens, whether it keeps results itself or not (a
   worker or a command run with QUERY_CACHE_SECONDS=0), and past the cache's circuit breaker (a breaker opened by
   another request's timeout must not skip a renewal while Redis answers; while Redis answers nothing at all, each
-  renewal waits for its socket timeout, 0.5 s, so a save that writes to the three groups' tables is then up to
-  1.5 s slower). A write made outside the app (psql), by a process without CACHE_URL, or while Redis cannot be
+  renewal waits for its socket timeout, 0.5 s: a transaction's renewals are one round trip to the cache when it
+  commits, however many groups its writes touch). A write made outside the app (psql), by a process without CACHE_URL, or while Redis cannot be
   reached is not seen: GISTCARE_QUERY_CACHE_SECONDS bounds how long a result can then be stale (60 s by default).
 - What is kept holds only its own rows: the lists are read by the case's id, not through the case (a related
   manager would attach the page's case, with its patient and owner, to every row, and into the cache). Home keeps
@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,15 +62,33 @@ class Generation:
         return f"kept:{self.name}:generation"
 
     def renew(self) -> None:
-        # Past the breaker (gistcare/cache.py), as the permission token: a breaker opened by another request's
-        # timeout a moment ago must not skip a renewal while Redis answers.
-        try:
-            with past_breaker_of(cache):
-                cache.set(self.key, uuid.uuid4().hex, timeout=None)
-        except Exception:  # what is kept under the old token is used until it expires (QUERY_CACHE_SECONDS)
-            logger.warning(
-                "Shared cache unreachable: kept %s results were not renewed", self.name, exc_info=True
-            )
+        renew((self,))
+
+
+def renew(generations: Iterable[Generation]) -> None:
+    """New tokens for `generations`, in one round trip to the cache."""
+    tokens = {generation.key: uuid.uuid4().hex for generation in generations}
+    if not tokens:
+        return
+    # Past the breaker (gistcare/cache.py), as the permission token: a breaker opened by another request's
+    # timeout a moment ago must not skip a renewal while Redis answers.
+    try:
+        with past_breaker_of(cache):
+            cache.set_many(tokens, timeout=None)
+    except Exception:  # what is kept under the old tokens is used until it expires (QUERY_CACHE_SECONDS)
+        names = ", ".join(sorted(generation.name for generation in generations))
+        logger.warning("Shared cache unreachable: kept %s results were not renewed", names, exc_info=True)
+
+
+class _Renewal:
+    """A transaction's renewals: the groups its writes touched, renewed together when it commits (one hook, one
+    round trip to the cache, however many groups)."""
+
+    def __init__(self) -> None:
+        self.generations: set[Generation] = set()
+
+    def __call__(self) -> None:
+        renew(sorted(self.generations, key=lambda generation: generation.name))
 
 
 #: The follow-up counts and a case's next follow-ups: the items, and the cases, patients and presentations the
@@ -126,16 +144,22 @@ def watch_writes(execute, sql, params, many, context):
     generation, at once in autocommit mode, else when its transaction commits."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _writes(sql) and _shared():
+        generations = {g for table in _TABLES.findall(sql) for g in _OF_TABLE[table]}
         db = context["connection"]
-        for generation in {g for table in _TABLES.findall(sql) for g in _OF_TABLE[table]}:
-            if not db.in_atomic_block:
-                generation.renew()
-            elif not any(func == generation.renew for _, func, _ in db.run_on_commit):
-                # This connection's transaction, once. Robust: a renewal never stops the hooks queued after it.
-                # (Django stops running a transaction's hooks at the first one that raises, so a renewal queued
-                # behind such a hook would be skipped; the app registers none that raises: a letter's email is
-                # sent inside its transaction, cases/followups/letters.py.)
-                db.on_commit(generation.renew, robust=True)
+        if generations and not db.in_atomic_block:
+            renew(generations)
+        elif generations:
+            # One hook per transaction, found among its commit hooks: a hook queued inside a savepoint that was
+            # rolled back has left them, and the next write queues another (a group added by a write that a
+            # savepoint then undid is renewed for nothing: a recount, never a stale result). Robust: a renewal
+            # never stops the hooks queued after it. (Django stops running a transaction's hooks at the first one
+            # that raises, so a renewal queued behind such a hook would be skipped; the app registers none that
+            # raises: a letter's email is sent inside its transaction, cases/followups/letters.py.)
+            pending = next((func for _, func, _ in db.run_on_commit if isinstance(func, _Renewal)), None)
+            if pending is None:
+                pending = _Renewal()
+                db.on_commit(pending, robust=True)
+            pending.generations |= generations
     return result
 
 
@@ -150,8 +174,7 @@ def install(connection, **kwargs: Any) -> None:
 def renew_after_migrate(**kwargs: Any) -> None:
     """A migration or `flush` may change any row: whatever was kept before it is void."""
     if _shared():
-        for generation in GENERATIONS:
-            generation.renew()
+        renew(GENERATIONS)
 
 
 def kept(wanted: dict[str, tuple[Generation, str, Callable[[], Any]]]) -> dict[str, Any]:
