@@ -193,7 +193,10 @@ class ImagingAssessment(_Versioned):
 
 
 class TargetLesion(BaseModel):
-    scan = models.ForeignKey(ImagingAssessment, on_delete=models.CASCADE, related_name="lesions")
+    # No index of its own (db_index=False): lesion_one_per_position begins with it (issue 16).
+    scan = models.ForeignKey(
+        ImagingAssessment, on_delete=models.CASCADE, related_name="lesions", db_index=False
+    )
     position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     organ = models.CharField(max_length=20, choices=LesionOrgan.choices)
     diameter_mm = models.DecimalField(

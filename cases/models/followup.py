@@ -36,7 +36,9 @@ MAX_WINDOW_DAYS = 180
 
 class FollowUpItem(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="followups")
+    # The case and the nurse have no index of their own (db_index=False): followup_case_window and
+    # followup_nurse_status_window begin with them (issue 16: each index is written by every insert).
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="followups", db_index=False)
     due_date = models.DateField("due date")
     window_days = models.PositiveSmallIntegerField(
         "tolerance window (± days)", default=14, validators=[MaxValueValidator(MAX_WINDOW_DAYS)]
@@ -56,6 +58,7 @@ class FollowUpItem(BaseModel):
         null=True,
         blank=True,
         related_name="followup_items",
+        db_index=False,
     )
     completed_date = models.DateField("date done", null=True, blank=True)
     result = models.CharField(max_length=24, choices=FollowUpResult.choices, blank=True)

@@ -115,7 +115,8 @@ class MdtMeeting(BaseModel):
 
 class AgendaItem(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    meeting = models.ForeignKey(MdtMeeting, on_delete=models.CASCADE, related_name="items")
+    # No index of its own (db_index=False): agenda_item_unique_case_per_meeting begins with it (issue 16).
+    meeting = models.ForeignKey(MdtMeeting, on_delete=models.CASCADE, related_name="items", db_index=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="agenda_items")
     order = models.PositiveIntegerField(default=0)
     status = models.CharField(
@@ -156,7 +157,10 @@ class SignedReport(BaseModel):
     """One signed version of a case's MDT report. Created once, never updated."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="signed_reports")
+    # No index of its own (db_index=False): signed_report_unique_version begins with it (issue 16).
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="signed_reports", db_index=False
+    )
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )

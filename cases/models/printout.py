@@ -25,7 +25,10 @@ class PrintoutStatus(models.TextChoices):
 
 class PrintoutJob(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    meeting = models.ForeignKey("cases.MdtMeeting", on_delete=models.CASCADE, related_name="printout_jobs")
+    # No index of its own (db_index=False): printout_job_unique_inputs begins with it (issue 16).
+    meeting = models.ForeignKey(
+        "cases.MdtMeeting", on_delete=models.CASCADE, related_name="printout_jobs", db_index=False
+    )
     # SHA-256 over what the printout is made of: equal fingerprints make equal printouts.
     fingerprint = models.CharField(max_length=64)
     # What to print, fixed when the job starts: [{"item": id, "case": id, "signed": report id or null}, ...]
@@ -74,7 +77,8 @@ class PrintoutJob(BaseModel):
 class PrintoutPart(BaseModel):
     """One draft report rendered for a job, kept until the job merges them."""
 
-    job = models.ForeignKey(PrintoutJob, on_delete=models.CASCADE, related_name="parts")
+    # No index of its own (db_index=False): printout_part_unique_position begins with it (issue 16).
+    job = models.ForeignKey(PrintoutJob, on_delete=models.CASCADE, related_name="parts", db_index=False)
     position = models.PositiveIntegerField()
     pdf = models.BinaryField(default=b"")
 

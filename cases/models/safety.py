@@ -44,7 +44,10 @@ class EscalationOutcome(models.TextChoices):
 
 
 class EscalationStep(BaseModel):
-    item = models.ForeignKey("cases.FollowUpItem", on_delete=models.CASCADE, related_name="escalations")
+    # No index of its own (db_index=False): escalation_one_step_per_item begins with it (issue 16).
+    item = models.ForeignKey(
+        "cases.FollowUpItem", on_delete=models.CASCADE, related_name="escalations", db_index=False
+    )
     step = models.CharField(max_length=20, choices=EscalationStepKind.choices)
     opened_on = models.DateField("opened on")
     opened_by = models.ForeignKey(
