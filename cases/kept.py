@@ -8,7 +8,7 @@ Redis in production; GISTCARE_QUERY_CACHE_SECONDS > 0) such results are kept the
 current:
 
 - Each result is stored with the *generation* of the tables it reads (`Generation`: `FOLLOWUPS`, `MDT`,
-  `HOME`), a token renewed whenever a statement writes to one of those tables (a table may be in several groups:
+  `HOME`, `STAFF`), a token renewed whenever a statement writes to one of those tables (a table may be in several groups:
   a write renews each). The statements are watched at the database
   connection (an execute wrapper on every connection, `watch_writes`), so every write is seen however it is made:
   `save()`, `QuerySet.update()`, `bulk_create`, deletes and cascades, raw SQL, the nightly jobs, the workers. A
@@ -115,7 +115,10 @@ HOME = Generation(
         "cases_agendaitem",
     ),
 )
-GENERATIONS = (FOLLOWUPS, MDT, HOME)
+#: The users who own a case (the worklist's surgeon filter, cases/followups/views.py): the users' names and the
+#: cases' owners.
+STAFF = Generation("staff", ("auth_user", "cases_case"))
+GENERATIONS = (FOLLOWUPS, MDT, HOME, STAFF)
 
 _OF_TABLE: dict[str, tuple[Generation, ...]] = {}
 for _generation in GENERATIONS:

@@ -75,15 +75,16 @@ def test_a_transaction_writing_to_every_group_renews_them_in_one_call(case, coor
             modality="ct_or_mri",
         )  # fmt: skip  (the follow-ups' group and home's)
         meeting_create(user=coordinator, date=date(2026, 12, 20), title="GIST MDT")  # the MDT group's
+        Case.objects.filter(pk=case.pk).update(needs_mdt_review=True)  # and the surgeons' (the cases' owners)
         assert renewals == []  # nothing before the commit
-    assert renewals == [["followups", "home", "mdt"]]
+    assert renewals == [["followups", "home", "mdt", "staff"]]
     after = _tokens()
     assert all(after[name] != before[name] for name in after)
 
 
 def test_a_statement_in_autocommit_mode_renews_its_groups_in_one_call(case, renewals):
-    Case.objects.filter(pk=case.pk).update(needs_mdt_review=True)  # the cases' table: two groups
-    assert renewals == [["followups", "home"]]
+    Case.objects.filter(pk=case.pk).update(needs_mdt_review=True)  # the cases' table: three groups
+    assert renewals == [["followups", "home", "staff"]]
 
 
 def test_a_savepoint_rolled_back_does_not_take_a_later_write_s_renewal_with_it(case, coordinator, renewals):
@@ -111,7 +112,7 @@ def test_a_write_inside_a_savepoint_kept_renews_with_the_transaction(case, coord
         MdtMeeting.objects.create(date=date(2026, 12, 20), title="GIST MDT", created_by=coordinator)
         with transaction.atomic():
             Case.objects.filter(pk=case.pk).update(needs_mdt_review=True)
-    assert renewals == [["followups", "home", "mdt"]]
+    assert renewals == [["followups", "home", "mdt", "staff"]]
 
 
 def test_a_rolled_back_transaction_renews_nothing(case, renewals):
@@ -125,7 +126,7 @@ def test_an_unreachable_cache_costs_a_commit_one_attempt_and_the_write_stands(
     case, coordinator, monkeypatch, caplog
 ):
     """While Redis does not answer, each call waits for its socket timeout (0.5 s): a transaction that writes to
-    the three groups' tables tries once, logs it, and its writes are committed."""
+    every group's tables tries once, logs it, and its writes are committed."""
     attempts = []
 
     def refused(self, *args, **kwargs):
@@ -141,4 +142,4 @@ def test_an_unreachable_cache_costs_a_commit_one_attempt_and_the_write_stands(
     assert Case.objects.get(pk=case.pk).needs_mdt_review
     assert MdtMeeting.objects.filter(title="GIST MDT").exists()
     warnings = [r.getMessage() for r in caplog.records if "not renewed" in r.getMessage()]
-    assert warnings == ["Shared cache unreachable: kept followups, home, mdt results were not renewed"]
+    assert warnings == ["Shared cache unreachable: kept followups, home, mdt, staff results were not renewed"]

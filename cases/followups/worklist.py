@@ -246,7 +246,7 @@ ROW_RELATED = (
     "case__presentation",
     "responsible_nurse",
 )
-_NAME = ("first_name", "last_name", "username")  # what staff_name reads
+NAME_FIELDS = ("first_name", "last_name", "username")  # what staff_name reads
 #: What a worklist row reads of the rows it joins (followups/worklist.html#item, cases/followups/rows.py): every
 #: item field, and of the case, patient, presentation and users only what the row prints (building 300 model
 #: instances a page with every column cost 1.2 ms more). A field read but not listed here would cost a query per
@@ -259,8 +259,8 @@ PAGE_ROW_FIELDS = (
         for name in ("family_name", "given_name", "mrn", "phone", "preferred_contact")
     ),
     "case__presentation__site",
-    *(f"case__owner__{name}" for name in _NAME),
-    *(f"responsible_nurse__{name}" for name in _NAME),
+    *(f"case__owner__{name}" for name in NAME_FIELDS),
+    *(f"responsible_nurse__{name}" for name in NAME_FIELDS),
 )
 
 
