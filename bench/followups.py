@@ -181,6 +181,8 @@ def measure(repeat: int) -> None:
         # The same after a write to what the counts read (every kept result renewed before each request: read
         # again from the database, cases/kept.py); without a shared cache every scenario reads it.
         ("overdue, counts renewed", worklist, {"tab": "overdue"}),
+        # After a nurse's action (a write to the follow-up items alone: their groups renewed, the surgeons' list kept).
+        ("overdue, after an item", worklist, {"tab": "overdue"}),
         ("due", worklist, {"tab": "due"}),
         ("upcoming", worklist, {"tab": "upcoming"}),
         ("all", worklist, {"tab": "all"}),
@@ -210,6 +212,7 @@ def measure(repeat: int) -> None:
     #: The kept results renewed before each request of a scenario (a write to their tables just before).
     renewed = {
         "overdue, counts renewed": kept.GENERATIONS,
+        "overdue, after an item": kept.groups_of("cases_followupitem"),
         "case page, lists renewed": kept.GENERATIONS,
         "case page, follow-ups renewed": (kept.FOLLOWUPS,),
         "case page, MDT lists renewed": (kept.MDT,),

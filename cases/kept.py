@@ -127,6 +127,11 @@ for _generation in GENERATIONS:
 _TABLES = re.compile(r"\b(" + "|".join(_OF_TABLE) + r")\b")
 
 
+def groups_of(table: str) -> tuple[Generation, ...]:
+    """The groups a write to `table` renews."""
+    return _OF_TABLE.get(table, ())
+
+
 def _shared() -> bool:
     """Whether writes renew the tokens: whenever a shared cache is configured, even in a process that keeps
     nothing itself (QUERY_CACHE_SECONDS=0 on a worker or a command), since the servers may keep results."""
@@ -147,7 +152,7 @@ def watch_writes(execute, sql, params, many, context):
     generation, at once in autocommit mode, else when its transaction commits."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _writes(sql) and _shared():
-        generations = {g for table in _TABLES.findall(sql) for g in _OF_TABLE[table]}
+        generations = {g for table in _TABLES.findall(sql) for g in groups_of(table)}
         db = context["connection"]
         if generations and not db.in_atomic_block:
             renew(generations)
