@@ -7,10 +7,10 @@ view for a coordinator), although these rarely change between two visits. With a
 Redis in production; GISTCARE_QUERY_CACHE_SECONDS > 0) such results are kept there and used again while they are
 current:
 
-- Each result is stored with the *generation* of the tables it reads (`Generation`: `FOLLOWUPS`, `MDT`,
-  `HOME`, `STAFF`), a token renewed whenever a statement writes to one of those tables (a table may be in several groups:
-  a write renews each). The statements are watched at the database
-  connection (an execute wrapper on every connection, `watch_writes`), so every write is seen however it is made:
+- Each result is stored with the *generation* of the tables it reads (`Generation`: `FOLLOWUPS`, `MDT`, `HOME`,
+  `STAFF`), a token renewed whenever a statement writes to one of those tables (a table may be in several groups:
+  a write renews each). The statements are watched at the database connection (an execute wrapper on every
+  connection, `watch_writes`), so every write is seen however it is made:
   `save()`, `QuerySet.update()`, `bulk_create`, deletes and cascades, raw SQL, the nightly jobs, the workers. A
   write inside a transaction renews the token when the transaction commits (nothing changes for the others
   before); a rolled-back one renews nothing. `migrate` and `flush` renew every token.
@@ -21,8 +21,9 @@ current:
   worker or a command run with QUERY_CACHE_SECONDS=0), and past the cache's circuit breaker (a breaker opened by
   another request's timeout must not skip a renewal while Redis answers; while Redis answers nothing at all, each
   renewal waits for its socket timeout, 0.5 s: a transaction's renewals are one round trip to the cache when it
-  commits, however many groups its writes touch). A write made outside the app (psql), by a process without CACHE_URL, or while Redis cannot be
-  reached is not seen: GISTCARE_QUERY_CACHE_SECONDS bounds how long a result can then be stale (60 s by default).
+  commits, however many groups its writes touch). A write made outside the app (psql), by a process without
+  CACHE_URL, or while Redis cannot be reached is not seen: GISTCARE_QUERY_CACHE_SECONDS bounds how long a result
+  can then be stale (60 s by default).
 - What is kept holds only its own rows: the lists are read by the case's id, not through the case (a related
   manager would attach the page's case, with its patient and owner, to every row, and into the cache). Home keeps
   the ids of the cases it lists (with dates, counts and the meetings' titles), never a patient's name: the cases
@@ -37,7 +38,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +66,7 @@ class Generation:
         renew((self,))
 
 
-def renew(generations: Iterable[Generation]) -> None:
+def renew(generations: Collection[Generation]) -> None:
     """New tokens for `generations`, in one round trip to the cache."""
     tokens = {generation.key: uuid.uuid4().hex for generation in generations}
     if not tokens:
@@ -82,13 +83,14 @@ def renew(generations: Iterable[Generation]) -> None:
 
 class _Renewal:
     """A transaction's renewals: the groups its writes touched, renewed together when it commits (one hook, one
-    round trip to the cache, however many groups)."""
+    round trip to the cache, however many groups). Its hook is the bound method `run` (Django names a robust hook
+    that raised by its `__qualname__`, which an instance lacks)."""
 
     def __init__(self) -> None:
         self.generations: set[Generation] = set()
 
-    def __call__(self) -> None:
-        renew(sorted(self.generations, key=lambda generation: generation.name))
+    def run(self) -> None:
+        renew(self.generations)
 
 
 #: The follow-up counts and a case's next follow-ups: the items, and the cases, patients and presentations the
@@ -162,11 +164,20 @@ def watch_writes(execute, sql, params, many, context):
             # savepoint then undid is renewed for nothing: a recount, never a stale result). Robust: a renewal
             # never stops the hooks queued after it. (Django stops running a transaction's hooks at the first one
             # that raises, so a renewal queued behind such a hook would be skipped; the app registers none that
-            # raises: a letter's email is sent inside its transaction, cases/followups/letters.py.)
-            pending = next((func for _, func, _ in db.run_on_commit if isinstance(func, _Renewal)), None)
+            # raises: a letter's email is sent inside its transaction, cases/followups/letters.py.) In a test that
+            # captures the hooks a block adds (django_capture_on_commit_callbacks), a write inside the block joins
+            # the renewal an earlier write of the transaction queued: the captured hooks hold no renewal for it.
+            pending = next(
+                (
+                    func.__self__
+                    for _, func, _ in db.run_on_commit
+                    if isinstance(getattr(func, "__self__", None), _Renewal)
+                ),
+                None,
+            )
             if pending is None:
                 pending = _Renewal()
-                db.on_commit(pending, robust=True)
+                db.on_commit(pending.run, robust=True)
             pending.generations |= generations
     return result
 

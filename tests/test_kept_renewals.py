@@ -143,3 +143,20 @@ def test_an_unreachable_cache_costs_a_commit_one_attempt_and_the_write_stands(
     assert MdtMeeting.objects.filter(title="GIST MDT").exists()
     warnings = [r.getMessage() for r in caplog.records if "not renewed" in r.getMessage()]
     assert warnings == ["Shared cache unreachable: kept followups, home, mdt, staff results were not renewed"]
+
+
+def test_a_renewal_that_fails_stops_neither_the_commit_nor_the_hooks_after_it(case, monkeypatch, caplog):
+    """The renewal is a robust commit hook: were it to raise (renew() catches what the cache raises; this is the
+    net under it), Django logs it and runs the transaction's later hooks."""
+
+    def broken(generations):
+        raise RuntimeError("renewal failed")
+
+    monkeypatch.setattr(kept, "renew", broken)
+    ran = []
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(needs_mdt_review=True)
+        transaction.on_commit(lambda: ran.append("later hook"))
+    assert ran == ["later hook"]
+    assert Case.objects.get(pk=case.pk).needs_mdt_review
+    assert any("renewal failed" in str(record.exc_info[1]) for record in caplog.records if record.exc_info)

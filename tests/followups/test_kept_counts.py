@@ -207,7 +207,7 @@ def test_the_renewal_is_queued_as_any_commit_hook(case, items, django_capture_on
         # The hook, then the renewal its write queued: the follow-ups' group and home's, together (cases/kept.py).
         assert callbacks[0] is hook
         assert len(callbacks) == 2
-        assert {generation.name for generation in callbacks[1].generations} == {"followups", "home"}
+        assert {generation.name for generation in callbacks[1].__self__.generations} == {"followups", "home"}
         transaction.set_rollback(True)
 
 
