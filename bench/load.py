@@ -106,7 +106,12 @@ PANEL_QUERIES = [
     {"_step": "presentation", "site": "rectum", "size_cm": "2.1", "rectal_level": "low"},
     {"_step": "operation", "surgery_date": "2026-01-15", "approach_used": "open", "margin": "R0"},
 ]
-CASE_LIST_QUERIES = ["", "?risk=high", "?page=2", "?q=Family12", "?status=assessed"]
+CASE_LIST_QUERIES = ["", "?risk=high", "?page=2", "?status=assessed"]
+#: The case list's search, posted by htmx as the page's search box does (the text stays out of the URL; a query
+#: string's q is ignored): a family name shared by a few patients, a whole name, a hospital number, nothing (the
+#: search cleared). The search is kept in the session, as for a user: the list's next visits show its results.
+CASE_SEARCHES = ["Family12", "Given1234 Family237", "LOAD0001234", ""]
+HTMX_SEARCH = {"HX-Request": "true", "HX-Target": "case-results"}
 
 
 def free_port() -> int:
@@ -198,8 +203,11 @@ class Client:
         self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
         self.retries = 0  # requests sent again on a fresh connection after a stale keep-alive one
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, body: str | None = None, extra: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         headers = {"Host": HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers.update(extra or {})
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://{HOST}:{self.port}{path}"
@@ -215,7 +223,7 @@ class Client:
             if not reused:
                 raise
             self.retries += 1
-            return self.request(method, path, body)
+            return self.request(method, path, body, extra)
         except (OSError, http.client.HTTPException):
             self.conn.close()
             raise
@@ -249,7 +257,11 @@ def make_paths(endpoints: dict, cases: list[str], rng: random.Random) -> dict:
     if endpoints.get("worklist"):
         makers["worklist"] = lambda: ("GET", endpoints["worklist"], None)
     if endpoints.get("case list"):
-        makers["case list"] = lambda: ("GET", endpoints["case list"] + rng.choice(CASE_LIST_QUERIES), None)
+        makers["case list"] = lambda: (
+            ("GET", endpoints["case list"] + rng.choice(CASE_LIST_QUERIES), None)
+            if rng.random() < 0.75
+            else ("POST", endpoints["case list"], {"q": rng.choice(CASE_SEARCHES)})
+        )
     if endpoints.get("case page"):
         makers["case page"] = lambda: ("GET", endpoints["case page"].replace(DUMMY, rng.choice(cases)), None)
     if endpoints.get("live panel"):
@@ -292,7 +304,8 @@ def run_load(port: int, password: str, makers: dict, clients: int, duration: flo
                 body = urlencode({**form, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")})
             started = time.perf_counter()
             try:
-                status, _ = client.request(method, path, body)
+                searching = name == "case list" and method == "POST"
+                status, _ = client.request(method, path, body, HTMX_SEARCH if searching else None)
             except Exception as exc:
                 status, problem = 0, f"{type(exc).__name__}"
             else:

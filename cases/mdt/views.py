@@ -47,7 +47,7 @@ from cases.mdt.services import (
     report_sign,
 )
 from cases.mdt.tasks import printout_dispatch
-from cases.models import AgendaItem, Case, MdtMeeting, PrintoutJob, PrintoutStatus, SignedReport
+from cases.models import AgendaItem, Case, MdtMeeting, Patient, PrintoutJob, PrintoutStatus, SignedReport
 from cases.permissions import MANAGE_MDT, SIGN_REPORT, VIEW_CLINICAL
 from cases.records.assessment import case_assessment_preview
 from cases.service_helpers import EditConflict, ServiceError, conflict_differences, show_conflict
@@ -63,11 +63,11 @@ def _agenda(meeting: MdtMeeting) -> QuerySet[AgendaItem]:
 
 
 def _search_cases(meeting: MdtMeeting, query: str) -> list[Case]:
-    query = query.strip()
+    query = " ".join(query.split())
     if not query:
         return []
-    terms = Q(patient__mrn__iexact=query) | Q(patient__family_name__icontains=query)
-    terms |= Q(patient__given_name__icontains=query)
+    # The case list's search (a hospital number, a name by any part or whole), or the start of a case's id.
+    terms = Q(patient_id__in=Patient.objects.matching(query).values("pk"))
     if len(query) >= 4 and _looks_like_uuid_prefix(query):
         terms |= Q(id__startswith=query.lower())
     on_agenda = meeting.items.values("case_id")

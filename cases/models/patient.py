@@ -4,6 +4,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import IContains
 from django.utils import translation
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +31,24 @@ def person_name(given_name: str, family_name: str, language: str | None = None) 
 class PatientQuerySet(models.QuerySet["Patient"]):
     def active(self) -> PatientQuerySet:
         return self.filter(archived_at__isnull=True)
+
+    def matching(self, text: str) -> PatientQuerySet:
+        """Patients whose hospital number or name matches `text` (`matching_q`)."""
+        return self.filter(matching_q(text))
+
+
+def matching_q(text: str, through: str = "") -> Q:
+    """A patient whose hospital number is `text` (the whole number, any case) or whose name holds it: by any part,
+    or whole in either order, with a space or without ("张伟" as Chinese clinicians write it, family name first;
+    "Ada Lovelace" or "Lovelace Ada"; issue 15). `text` with its spaces normalised; `through` the path to the
+    patient from the model filtered ("patient__" for a case). Either part alone is within "family given", so three
+    names are tested, not five."""
+    family, given = F(f"{through}family_name"), F(f"{through}given_name")
+    names = (Concat(family, Value(" "), given), Concat(given, Value(" "), family), Concat(family, given))
+    terms = Q(**{f"{through}mrn__iexact": text})
+    for name in names:
+        terms |= Q(IContains(name, text))
+    return terms
 
 
 class Patient(BaseModel):

@@ -8,8 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, Value
-from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +25,7 @@ from cases.records.assessment import case_assess, superseded_by
 from cases.records.banner import patient_banner
 from cases.records.presenters import format_cm, result_display
 from cases.records.rows import case_rows
+from cases.records.search import search_cases
 from cases.records.selectors import case_sections
 from cases.records.steps import STEP_TITLES, steps_for_case
 
@@ -79,21 +78,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         attention = ""
     cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
     if q:
-        # An exact hospital number first of all; names by any part, or whole in either order: "张伟" as Chinese
-        # clinicians write it (family name first, no space), "Ada Lovelace" or "Lovelace Ada" (issue 15).
+        # By hospital number or name, the spaces normalised (cases/records/search.py).
         q = " ".join(q.split())
-        cases = cases.annotate(
-            _family_given=Concat("patient__family_name", "patient__given_name"),
-            _family_space_given=Concat("patient__family_name", Value(" "), "patient__given_name"),
-            _given_space_family=Concat("patient__given_name", Value(" "), "patient__family_name"),
-        ).filter(
-            Q(patient__mrn__iexact=q)
-            | Q(patient__family_name__icontains=q)
-            | Q(patient__given_name__icontains=q)
-            | Q(_family_given__icontains=q)
-            | Q(_family_space_given__icontains=q)
-            | Q(_given_space_family__icontains=q)
-        )
+        cases = search_cases(cases, q)
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
     if site in Site.values:

@@ -54,6 +54,21 @@ def test_the_coordinator_finds_and_adds_a_case(client, coordinator, meeting):
     assert "No case matches" in fragment.content.decode()
 
 
+@pytest.mark.parametrize(
+    "q", ["李芳", "李 芳", "Ada Lovelace", "LOVELACE ADA", "  ada   lovelace ", "mrn9002"]
+)
+def test_the_agenda_search_finds_a_whole_name_as_the_case_list_does(client, coordinator, meeting, q):
+    """The same search as the case list (`PatientQuerySet.matching`): a whole name, in either order, the Chinese
+    family name first and without a space (the agenda's search matched each part alone: "李芳" found nobody)."""
+    CaseFactory(patient=PatientFactory(given_name="芳", family_name="李", mrn="MRN9001"))
+    CaseFactory(patient=PatientFactory(given_name="Ada", family_name="Lovelace", mrn="MRN9002"))
+    CaseFactory(patient=PatientFactory(given_name="Ada", family_name="Byron", mrn="MRN9003"))
+    client.force_login(coordinator)
+    html = client.post(reverse("mdt:search", args=[meeting.id]), {"q": q}).content.decode()
+    found = {mrn for mrn in ("MRN9001", "MRN9002", "MRN9003") if mrn in html}
+    assert found == ({"MRN9001"} if "芳" in q else {"MRN9002"})
+
+
 def test_others_cannot_change_the_agenda(client, surgeon, nurse, chair, meeting):
     case = CaseFactory()
     for user in (surgeon, nurse, chair):
