@@ -63,7 +63,7 @@ def _agenda(meeting: MdtMeeting) -> QuerySet[AgendaItem]:
 
 
 def _search_cases(meeting: MdtMeeting, query: str) -> list[Case]:
-    query = " ".join(query.split())
+    query = query.strip()
     if not query:
         return []
     # The case list's search (a hospital number, a name by any part or whole), or the start of a case's id.

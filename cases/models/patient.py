@@ -40,14 +40,17 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 def matching_q(text: str, through: str = "") -> Q:
     """A patient whose hospital number is `text` (the whole number, any case) or whose name holds it: by any part,
     or whole in either order, with a space or without ("张伟" as Chinese clinicians write it, family name first;
-    "Ada Lovelace" or "Lovelace Ada"; issue 15). `text` with its spaces normalised; `through` the path to the
-    patient from the model filtered ("patient__" for a case). Either part alone is within "family given", so three
-    names are tested, not five."""
+    "Ada Lovelace" or "Lovelace Ada"; issue 15). The text is taken with its spaces squeezed to one ("Ada   Lovelace"
+    as typed in haste) and, where that differs, as typed (a name saved with two spaces or a no-break space inside
+    it, typed the same way); `through` is the path to the patient from the model filtered ("patient__" for a case).
+    Either part alone is within "family given", so three names are tested, not five."""
     family, given = F(f"{through}family_name"), F(f"{through}given_name")
     names = (Concat(family, Value(" "), given), Concat(given, Value(" "), family), Concat(family, given))
-    terms = Q(**{f"{through}mrn__iexact": text})
-    for name in names:
-        terms |= Q(IContains(name, text))
+    terms = Q()
+    for typed in dict.fromkeys((" ".join(text.split()), text.strip())):
+        terms |= Q(**{f"{through}mrn__iexact": typed})
+        for name in names:
+            terms |= Q(IContains(name, typed))
     return terms
 
 

@@ -24,7 +24,7 @@ MATCHED_PATIENTS_LISTED = 2000
 
 
 def search_cases(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """The cases of `cases` whose patient matches `text` (`matching_q`; `text` with its spaces normalised)."""
+    """The cases of `cases` whose patient matches `text` (`matching_q`)."""
     patients = Patient.objects.matching(text).order_by().values_list("pk", flat=True)
     ids = list(patients[: MATCHED_PATIENTS_LISTED + 1])
     if len(ids) > MATCHED_PATIENTS_LISTED:

@@ -78,9 +78,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         attention = ""
     cases = Case.objects.active().select_related("patient", "owner", "presentation").order_by("-updated_at")
     if q:
-        # By hospital number or name, the spaces normalised (cases/records/search.py).
-        q = " ".join(q.split())
-        cases = search_cases(cases, q)
+        cases = search_cases(cases, q)  # by hospital number or name (cases/records/search.py)
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
     if site in Site.values:

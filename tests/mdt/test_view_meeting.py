@@ -69,6 +69,19 @@ def test_the_agenda_search_finds_a_whole_name_as_the_case_list_does(client, coor
     assert found == ({"MRN9001"} if "芳" in q else {"MRN9002"})
 
 
+def test_the_agenda_search_finds_a_name_saved_with_two_spaces_as_typed(client, coordinator, meeting):
+    """As before the search was shared with the case list: the text as typed matches a name saved with two spaces
+    or a no-break space inside it (the squeezed text matches too, for what is typed in haste)."""
+    CaseFactory(patient=PatientFactory(given_name="Jan", family_name="Van  Der Berg", mrn="MRN9004"))
+    CaseFactory(patient=PatientFactory(given_name="Piet", family_name="van\u00a0Dijk", mrn="MRN9005"))
+    client.force_login(coordinator)
+    url = reverse("mdt:search", args=[meeting.id])
+    assert "MRN9004" in client.post(url, {"q": "Van  Der"}).content.decode()
+    assert "MRN9005" in client.post(url, {"q": "van\u00a0Dijk"}).content.decode()
+    assert "MRN9004" in client.post(url, {"q": " van  der berg "}).content.decode()  # any case, spaces around
+    assert "MRN9004" in client.post(url, {"q": "Berg  Jan"}).content.decode()  # squeezed: "berg jan"
+
+
 def test_others_cannot_change_the_agenda(client, surgeon, nurse, chair, meeting):
     case = CaseFactory()
     for user in (surgeon, nurse, chair):

@@ -31,11 +31,14 @@ def _found(client, q: str) -> tuple[list[str], int]:
 
 
 def _matches(patient, q: str) -> bool:
-    """The search's definition (cases/records/search.py `search_cases`), in plain Python."""
-    q = " ".join(q.split()).lower()
+    """The search's definition (cases/models/patient.py `matching_q`), in plain Python: the text with its spaces
+    squeezed, or as typed (without the spaces around it)."""
     family, given = patient.family_name.lower(), patient.given_name.lower()
     names = (family, given, family + given, f"{family} {given}", f"{given} {family}")
-    return patient.mrn.lower() == q or any(q in name for name in names)
+    return any(
+        patient.mrn.lower() == typed or any(typed in name for name in names)
+        for typed in (" ".join(q.split()).lower(), q.strip().lower())
+    )
 
 
 def test_it_selects_exactly_the_cases_of_its_definition(surgeon_client):
@@ -62,6 +65,19 @@ def test_it_selects_exactly_the_cases_of_its_definition(surgeon_client):
         assert count == len(expected), q
         if count <= 25:
             assert sorted(mrns) == expected, q
+
+
+def test_spaces_typed_in_haste_are_squeezed_and_a_name_saved_with_two_spaces_is_found_as_typed(
+    surgeon_client,
+):
+    CaseFactory(patient=PatientFactory(mrn="EN-1", given_name="Ada", family_name="Lovelace"))
+    CaseFactory(patient=PatientFactory(mrn="NL-1", given_name="Jan", family_name="Van  Der Berg"))
+    CaseFactory(patient=PatientFactory(mrn="NL-2", given_name="Piet", family_name="van\u00a0Dijk"))
+    assert _found(surgeon_client, "Ada   Lovelace") == (["EN-1"], 1)
+    assert _found(surgeon_client, " lovelace\t ada ") == (["EN-1"], 1)
+    assert _found(surgeon_client, "Van  Der") == (["NL-1"], 1)  # as saved, two spaces
+    assert _found(surgeon_client, "van\u00a0dijk piet") == (["NL-2"], 1)  # a no-break space, as saved
+    assert _found(surgeon_client, "Berg") == (["NL-1"], 1)
 
 
 def _name_scans(queries) -> int:
