@@ -5,7 +5,7 @@ each (about 15 ms for 20,000 patients on SQLite, 20 ms on PostgreSQL). As a filt
 patients the page did it twice, for its count and for its rows, each to the end of the table when few patients
 match: a search by hospital number or whole name took 66-69 ms on SQLite and 100-108 ms on PostgreSQL, against
 13 ms for the list unfiltered (issue 16). Now the matching patients' ids are read first, once, and the count and
-the page select the cases by them (18-20 ms and 27 ms). When many patients match (a search by a few letters), the
+the page select the cases by them (18-20 ms and 26-27 ms). When many patients match (a search by a few letters), the
 join is kept: it finds a page of dense matches among the cases most recently updated without reading every patient,
 where thousands of ids would cost more to send than to find again.
 """
@@ -18,8 +18,8 @@ from cases.models import Case, Patient
 from cases.models.patient import matching_q
 
 #: Up to this many matching patients the cases are selected by the patients' ids, read once; past it by the join.
-#: Measured with 20,000 cases (SQLite and PostgreSQL): 1,109 ids 35-46 ms against 52-105 by the join; 11,111
-#: ids 180-280 ms against 41-79.
+#: Measured with 20,000 cases (a page of the list, SQLite and PostgreSQL): 1,109 ids 35-46 ms against 52-105 by the
+#: join; 11,111 ids 180-280 ms against 32-46.
 MATCHED_PATIENTS_LISTED = 2000
 
 
