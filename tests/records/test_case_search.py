@@ -123,3 +123,19 @@ def test_the_search_leaves_out_archived_patients_and_cases(surgeon_client):
     CaseFactory(patient=PatientFactory(mrn="KEPT-1", family_name="Quill"))
     assert _found(surgeon_client, "quill") == (["KEPT-1"], 1)
     assert _found(surgeon_client, "gone-1") == ([], 0)
+
+
+def test_a_search_runs_as_many_queries_for_three_matches_as_for_thirty(surgeon_client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert surgeon_client.get(URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    for n in range(3):
+        CaseFactory(patient=PatientFactory(mrn=f"F-{n}", family_name="Quill"))
+    assert _found(surgeon_client, "quill")[1] == 3
+    few = queries()
+    for n in range(3, 30):
+        CaseFactory(patient=PatientFactory(mrn=f"F-{n}", family_name="Quill"))
+    assert _found(surgeon_client, "quill")[1] == 30
+    assert queries() == few
