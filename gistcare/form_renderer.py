@@ -11,17 +11,104 @@ patient, the related-object links), and a widget whose Jinja2 template includes 
 only (a select's own option template, say). The only difference a reader's browser never shows: Jinja2 writes a
 quote in a value as &#39; or &#34;, Django's engine as &#x27; or &quot;. tests/test_form_renderer.py checks that
 every page, and every form posted with errors, prints the same through both renderers.
+
+Forms and fields are drawn by Django's own form rendering too (`{{ form }}`, `{{ form.field.as_field_group }}`), in
+Bootstrap 5's markup (templates/jinja2/forms/bootstrap5/), as crispy-bootstrap5's `|crispy` and `|as_crispy_field`
+drew them: crispy's field templates (Django templates, 0.2–0.3 ms a field) were half the chair's meeting page, a
+decision form of twelve fields under each case (4.9 ms a form, 2.2 ms now, of which 1.9 the widgets; with 40 cases
+401 -> 108 ms, bench/mdt.py). crispy-forms still draws the wizard's steps (its FormHelper layouts) and the imports'
+file fields; tests/test_bootstrap_forms.py compares every other form with crispy's drawing of it.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import django.forms
 import jinja2
+from django import forms
+from django.conf import settings
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+
+
+def widget_kind(field: BoundField) -> str:
+    """How forms/bootstrap5/field.html draws the field: "hidden", "checkbox", "choices" (a list of radio buttons or
+    check boxes), "select" or "input"."""
+    widget = field.field.widget
+    if widget.is_hidden:
+        return "hidden"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is one too
+        return "choices"
+    if isinstance(widget, forms.FileInput) or hasattr(widget, "widgets"):
+        # crispy-bootstrap5 draws a file input with a template of its own, and classes each part of a multi-widget:
+        # neither is in these templates (no such field is drawn by them; the imports' file fields stay crispy's).
+        raise TypeError(f"{field.name}: {type(widget).__name__} is not drawn by forms/bootstrap5/field.html")
+    return "select" if isinstance(widget, forms.Select) else "input"
+
+
+def bootstrap_widget(field: BoundField, classes: str) -> SafeString:
+    """The field's input with Bootstrap's `classes` added to its own, as crispy-forms' `crispy_field` tag adds them
+    (with the widget's class name, lower-case, first: "textinput form-control"), without changing the form's widget."""
+    name = type(field.field.widget).__name__.lower()
+    css = field.field.widget.attrs.get("class", "")
+    if not css:
+        css = name
+    elif name not in css:
+        css += f" {name}"
+    for word in classes.split():
+        if word not in css.split():
+            css += f" {word}"
+    return field.as_widget(attrs={"class": css})
+
+
+def widget_options(field: BoundField) -> list:
+    """A list of choices' (group, options, index), with the attributes each input takes (crispy-forms' `optgroups`)."""
+    widget = field.field.widget
+    id_ = widget.attrs.get("id") or field.auto_id
+    attrs = field.build_widget_attrs({"id": id_} if id_ else {})
+    return widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
+
+
+def environment(**options: Any) -> jinja2.Environment:
+    """The form templates' environment: Django's (autoescaping, whatever the options say), with the three helpers
+    above and Django's escaping. Not StrictUndefined (gistcare/jinja2.py): Django's own widget templates test names a widget may lack."""
+    options.pop("autoescape", None)
+    env = jinja2.Environment(autoescape=True, **options)
+    env.globals.update(
+        widget_kind=widget_kind, bootstrap_widget=bootstrap_widget, widget_options=widget_options
+    )
+    # Text as Django's engine escapes it (a quote as &#x27;, not Jinja2's &#39;): the pages print what they printed.
+    env.filters["django_escape"] = conditional_escape
+    return env
 
 
 class FormRenderer(Jinja2):
     fallback = DjangoTemplates()
+    # `{{ form }}` and `{{ form.field.as_field_group }}` in Bootstrap 5's markup (templates/jinja2/forms/bootstrap5/).
+    form_template_name = "forms/bootstrap5/form.html"
+    field_template_name = "forms/bootstrap5/field.html"
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [
+                    Path(settings.BASE_DIR) / "templates" / "jinja2",
+                    Path(django.forms.__file__).parent / "jinja2",
+                ],
+                "NAME": "djangoforms",
+                "OPTIONS": {"environment": "gistcare.form_renderer.environment"},
+            }
+        )
 
     def get_template(self, template_name: str):
         try:

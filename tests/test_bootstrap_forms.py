@@ -1,0 +1,195 @@
+"""Forms in Bootstrap 5's markup by Django's own form rendering (gistcare/form_renderer.py: `{{ form }}` and
+`{{ field.as_field_group }}`, templates/jinja2/forms/bootstrap5/), as crispy-bootstrap5 drew them (issue 16: the
+chair's meeting page drew a decision form for each case through crispy's templates, 4.9 ms each, half the page).
+
+Each form of the app's pages, empty, filled in and posted with errors, prints the same (Django's HTML comparison:
+the same elements, attributes and text) as through crispy-bootstrap5 (tests/crispy_reference.py), form and fields;
+the whole pages are compared in tests/test_form_renderer.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.test.html import parse_html
+
+from cases.course import forms as course_forms
+from cases.followups import forms as followup_forms
+from cases.mdt import forms as mdt_forms
+from gistcare.form_renderer import FormRenderer, widget_kind
+from tests.crispy_reference import CrispyReference
+from tests.factories import NurseFactory, SurgeonFactory
+from tests.urlwalk import walk_pages
+from tests.world import make_world
+
+pytestmark = pytest.mark.django_db
+
+TYPED = 'O\'Brien "q" <b>x</b>'
+
+
+def _make(form_class, user, *data, **kwargs):
+    """The form, with what its class asks for besides its data (the user whose password is set, the lines)."""
+    if issubclass(form_class, SetPasswordForm):  # PasswordChangeForm too
+        return form_class(user, *data, **kwargs)
+    if issubclass(form_class, (course_forms.InterruptionForm, course_forms.DoseChangeForm)):
+        kwargs["lines"] = ()
+    return form_class(*data, **kwargs)
+
+
+FORMS = [
+    mdt_forms.MeetingForm,
+    mdt_forms.AgendaSearchForm,
+    mdt_forms.DecisionForm,
+    mdt_forms.SignForm,
+    mdt_forms.AmendForm,
+    followup_forms.DoneForm,
+    followup_forms.ReviewedForm,
+    followup_forms.ContactForm,
+    followup_forms.RescheduleForm,
+    followup_forms.CancelForm,
+    followup_forms.OutcomeForm,
+    followup_forms.CloseForm,
+    followup_forms.ContactDetailsForm,
+    followup_forms.EditForm,
+    followup_forms.ManualForm,
+    course_forms.LineForm,
+    course_forms.AdjuvantLineForm,
+    course_forms.InterruptionFields,
+    course_forms.InterruptionForm,
+    course_forms.DoseChangeForm,
+    course_forms.ScanForm,
+    course_forms.LevelForm,
+    course_forms.EventForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    PasswordChangeForm,
+]
+
+#: Posted to each form: nothing (its required fields' messages), and text typed into every field (the wrong kind
+#: for a date, a number or a choice: their messages, and the typed value printed back, escaped).
+POSTS = {"nothing": {}, "typed": "typed"}
+
+
+def _states(form_class, user):
+    """The form empty (with an initial value where it has one), and bound to each post, validated."""
+    initial = {"window_days": 14, "decision": "modify", "title": "GIST MDT", "start_date": date(2026, 1, 5)}
+    yield "empty", lambda **extra: _make(form_class, user, initial=initial, prefix="p", **extra)
+    for name, data in POSTS.items():
+        fields = _make(form_class, user).fields
+        posted = {f"p-{field}": TYPED for field in fields} if data == "typed" else {}
+        yield name, lambda posted=posted, **extra: _make(form_class, user, posted, prefix="p", **extra)
+
+
+@pytest.mark.parametrize("form_class", FORMS, ids=lambda f: f.__name__)
+def test_each_form_prints_as_crispy_bootstrap5_drew_it(form_class):
+    user = SurgeonFactory()
+    NurseFactory()  # a name among the responsible nurses' choices
+    compared = 0
+    for state, make in _states(form_class, user):
+        ours, reference = make(), make(renderer=CrispyReference())
+        if state != "empty":
+            ours.is_valid(), reference.is_valid()
+        html = str(ours)
+        assert parse_html(html) == parse_html(str(reference)), (form_class.__name__, state)
+        for field in ours:
+            assert parse_html(field.as_field_group()) == parse_html(reference[field.name].as_field_group()), (
+                form_class.__name__,
+                state,
+                field.name,
+            )
+        assert "<b>x</b>" not in html  # typed markup is printed as text
+        compared += 1
+    assert compared == 3
+
+
+def test_the_messages_are_printed_under_their_field():
+    """What the comparison stands on, written out: a required field posted empty and a number typed as text."""
+    form = course_forms.LevelForm({"trough_ng_ml": "many"}, prefix="p")
+    assert not form.is_valid()
+    html = str(form)
+    trough = html.split('id="div_id_p-trough_ng_ml"')[1].split('id="div_id_p-hours_since_dose"')[0]
+    assert 'class="numberinput form-control is-invalid"' in trough
+    assert 'aria-invalid="true"' in trough
+    assert 'aria-describedby="id_p-trough_ng_ml_error"' in trough
+    assert '<div id="id_p-trough_ng_ml_error" class="invalid-feedback">' in trough
+    assert '<p id="error_1_id_p-trough_ng_ml"><strong>' in trough
+    date_field = html.split('id="div_id_p-sample_date"')[1].split('id="div_id_p-trough_ng_ml"')[0]
+    assert 'class="form-label requiredField">Date<span class="asteriskField">*</span></label>' in date_field
+
+
+def test_a_list_of_choices_is_a_fieldset_with_a_legend():
+    form = mdt_forms.DecisionForm({}, prefix="item")
+    form.is_valid()
+    html = str(form)
+    assert (
+        '<fieldset aria-describedby="id_item-decision_error"><legend class="form-label requiredField fs-6">'
+        'Decision<span class="asteriskField">*</span></legend>'
+    ) in html
+    assert html.count('class="form-check-input is-invalid"') == len(form.fields["decision"].choices)
+    # The field's message once, after its last choice.
+    assert html.count('id="id_item-decision_error"') == 1
+
+
+def test_a_file_field_is_refused_by_these_templates():
+    """crispy-bootstrap5 draws a file input with a template of its own: not reproduced (the imports' file fields
+    stay crispy's, templates/interop/)."""
+
+    class Upload(forms.Form):
+        bundle = forms.FileField()
+
+    with pytest.raises(TypeError, match="bundle: ClearableFileInput"):
+        widget_kind(Upload()["bundle"])
+
+
+def test_the_forms_are_drawn_by_the_apps_renderer():
+    form = mdt_forms.DecisionForm()
+    assert isinstance(form.renderer, FormRenderer)
+    assert form.template_name == "forms/bootstrap5/form.html"
+    assert form["decision"].template_name == "forms/bootstrap5/field.html"
+
+
+#: The pages whose forms crispy-forms still draws: the wizard's steps (their layouts are crispy's FormHelper layouts)
+#: and the imports (a file field, which these templates do not draw).
+CRISPY_PAGES = ("records:new", "records:step", "interop:fhir_import", "interop:register_import")
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "nurse", "surgeon"])
+def test_no_other_page_draws_its_forms_through_crispy(client, role):
+    """Every page a role reaches: crispy-bootstrap5's templates (bootstrap5/...) are rendered for the wizard's steps
+    and the imports only. The chair's meeting page drew them for each case's decision form (before: 4.9 ms a form,
+    against 2.2 ms through these templates, most of it the widgets)."""
+    world = make_world(signed=False)
+    client.force_login(world.users[role])
+    crispy_on, pages = set(), 0
+    for route, _path, response in walk_pages(client, world):
+        if response.status_code != 200 or response.streaming:
+            continue
+        pages += 1
+        if any((template.name or "").startswith("bootstrap5/") for template in response.templates):
+            crispy_on.add(route.name)
+    assert pages >= 25
+    assert crispy_on <= set(CRISPY_PAGES), crispy_on - set(CRISPY_PAGES)
+
+
+def test_the_log_in_page_prints_as_before(client):
+    """The page every user sees first, empty and after a wrong password, against crispy-bootstrap5's fields."""
+    from django.test import override_settings
+
+    from tests.crispy_reference import PATH
+    from tests.test_form_renderer import _assert_same
+
+    for post in (None, {"username": TYPED, "password": "wrong"}):
+        ours = client.post("/accounts/login/", post) if post else client.get("/accounts/login/")
+        with override_settings(FORM_RENDERER=PATH):
+            before = client.post("/accounts/login/", post) if post else client.get("/accounts/login/")
+        assert ours.status_code == before.status_code == 200
+        assert 'class="textinput form-control' in ours.content.decode()
+        _assert_same(ours, before, f"log-in page, {'posted' if post else 'empty'}")
