@@ -1,8 +1,8 @@
 """Benchmark: the MDT meeting page with 10, 20 and 40 cases on its agenda, as the chair and as the coordinator.
 
-Standalone: `python bench/mdt.py [--runs R]`. Builds a throw-away SQLite database (or BENCH_DATABASE_URL, an empty
-scratch database), puts assessed draft cases on one meeting's agenda (tests/factories.py, as bench/printout.py), then
-requests the meeting page through Django's test client, with 10 cases, 20, then 40. The chair (who may sign) sees a
+Standalone: `python bench/mdt.py [--runs R]`. Builds a throw-away SQLite database (bench/timeline.py's settings),
+puts assessed draft cases on one meeting's agenda (tests/factories.py, as bench/printout.py), then requests the meeting
+page through Django's test client, with 10 cases, 20, then 40. The chair (who may sign) sees a
 decision form under every case not yet signed; the coordinator sees the agenda with its order and removal buttons.
 Also timed: the sign page of one case (the chair's password form) and the meetings' list (the new meeting form).
 
@@ -24,30 +24,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from timeline import setup_django  # noqa: E402  (the same production-like settings on a throw-away SQLite file)
 
 ANCHOR_URL = "/healthz/"
-
-
-def configure(db_url: str) -> None:
-    # Production-like settings (DEBUG off: no query log, templates kept compiled), minus HTTPS for the test client.
-    os.environ["DATABASE_URL"] = db_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gistcare.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    os.environ["DEBUG"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["SECURE_COOKIES"] = "false"
-    os.environ["STATIC_MANIFEST"] = "false"
-    os.environ["LOG_LEVEL"] = "ERROR"
-    import warnings
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def load() -> str:
@@ -83,10 +64,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gc-bench-") as tmp:
-        configure(os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3")
+        setup_django(f"{tmp}/bench.sqlite3")
         from django.contrib.auth.models import Permission
         from django.test import Client
-        from django.test.utils import setup_test_environment
 
         from cases.models import AgendaItem
         from tests.factories import (
@@ -96,7 +76,6 @@ def main() -> None:
             meeting_with_case,
         )
 
-        setup_test_environment()
         t0 = time.perf_counter()
         coordinator = CoordinatorFactory(username="bench-coordinator")
         chair = SurgeonFactory(username="bench-chair")
