@@ -4,7 +4,7 @@ Django ships every form and widget template twice, for its own engine and for Ji
 django/forms/jinja2), with the same markup. Through Django's engine a field's widget cost about 0.2 ms: the case's
 follow-up page prints four forms (contact details, a visit by hand, the adjuvant line, an interruption), some
 twenty widgets, and spent a fifth of its time on them (bench/followups.py: 49 -> 39 ms). Django's Jinja2 renderer
-draws them from the Jinja2 copies; the pages around them, and crispy-forms' field layouts, stay Django templates.
+draws them from the Jinja2 copies; the pages around them stay Django templates.
 
 A template with no Jinja2 copy is drawn by Django's engine, as before: the admin's widgets (the raw id of a case's
 patient, the related-object links), and a widget whose Jinja2 template includes one that exists for Django's engine
@@ -16,8 +16,10 @@ Forms and fields are drawn by Django's own form rendering too (`{{ form }}`, `{{
 Bootstrap 5's markup (templates/jinja2/forms/bootstrap5/), as crispy-bootstrap5's `|crispy` and `|as_crispy_field`
 drew them: crispy's field templates (Django templates, 0.2–0.3 ms a field) were half the chair's meeting page, a
 decision form of twelve fields under each case (4.9 ms a form, 2.2 ms now, of which 1.9 the widgets; with 40 cases
-401 -> 108 ms, bench/mdt.py). crispy-forms still draws the wizard's steps (its FormHelper layouts) and the imports'
-file fields; tests/test_bootstrap_forms.py compares every other form with crispy's drawing of it.
+401 -> 108 ms, bench/mdt.py); the wizard's steps are drawn from their own layout (StepForm.layout: fieldsets, rows,
+branches, yes/no/unknown choices in a line) as crispy's FormHelper layout drew them (step.html, step_items.html,
+inline_radios.html; a step 35-40 % faster). crispy-forms still draws the imports' file fields (two pages);
+tests/test_bootstrap_forms.py compares every other form and every step with crispy's drawing of it.
 """
 
 from __future__ import annotations

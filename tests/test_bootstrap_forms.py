@@ -156,15 +156,13 @@ def test_the_forms_are_drawn_by_the_apps_renderer():
     assert form["decision"].template_name == "forms/bootstrap5/field.html"
 
 
-#: The pages whose forms crispy-forms still draws: the wizard's steps (their layouts are crispy's FormHelper layouts)
-#: and the imports (a file field, which these templates do not draw).
-CRISPY_PAGES = ("records:new", "records:step", "interop:fhir_import", "interop:register_import")
+#: The pages whose forms crispy-forms still draws: the imports (a file field, which these templates do not draw).
+CRISPY_PAGES = ("interop:fhir_import", "interop:register_import")
 
 
 @pytest.mark.parametrize("role", ["admin", "coordinator", "nurse", "surgeon"])
 def test_no_other_page_draws_its_forms_through_crispy(client, role):
-    """Every page a role reaches: crispy-bootstrap5's templates (bootstrap5/...) are rendered for the wizard's steps
-    and the imports only. The chair's meeting page drew them for each case's decision form (before: 4.9 ms a form,
+    """Every page a role reaches: crispy-bootstrap5's templates (bootstrap5/...) are rendered for the imports only. The chair's meeting page drew them for each case's decision form (before: 4.9 ms a form,
     against 2.2 ms through these templates, most of it the widgets)."""
     world = make_world(signed=False)
     client.force_login(world.users[role])
@@ -193,3 +191,50 @@ def test_the_log_in_page_prints_as_before(client):
         assert ours.status_code == before.status_code == 200
         assert 'class="textinput form-control' in ours.content.decode()
         _assert_same(ours, before, f"log-in page, {'posted' if post else 'empty'}")
+
+
+#: Posted to a wizard step: values that open every branch (a metastatic presentation, a stomach site, a small size,
+#: a biopsy, a resection, neoadjuvant months, an adjuvant decision), some of them wrong (a date typed as text).
+STEP_POST = {
+    "presentation": "metastatic",
+    "site": "stomach",
+    "size_cm": "1.5",
+    "biopsy_done": "on",
+    "biopsy_date": TYPED,
+    "resected": "yes",
+    "surgery_date": "not a date",
+    "neoadjuvant_months": "6",
+    "adjuvant_decision": "yes",
+    "mrn": TYPED,
+    "given_name": "",
+}
+
+
+@pytest.mark.parametrize("step", ["patient", "presentation", "operation", "pathology"])
+def test_each_wizard_step_prints_as_crispys_layout_drew_it(step):
+    """The step's fieldsets (rows, branches, the no-script "Update form" buttons, yes/no/unknown choices in a line),
+    empty, opened on every branch, and posted with errors; and each branch alone (the htmx fragment)."""
+    from cases.records.forms import STEP_FORMS
+
+    form_class = STEP_FORMS[step]
+    states = {
+        "empty": lambda **extra: form_class(fragment_url="/step/", **extra),
+        "every branch": lambda **extra: form_class(initial=STEP_POST, fragment_url="/step/", **extra),
+        "posted": lambda **extra: form_class(STEP_POST, fragment_url="/step/", **extra),
+        "posted empty": lambda **extra: form_class({}, **extra),
+    }
+    for state, make in states.items():
+        ours, reference = make(), make(renderer=CrispyReference())
+        if ours.is_bound:
+            ours.is_valid(), reference.is_valid()
+        html = str(ours)
+        assert ours.layout
+        assert "<fieldset><legend>" in html
+        assert parse_html(html) == parse_html(str(reference)), (step, state)
+        assert "<b>x</b>" not in html
+        for branch in form_class.branches:
+            assert parse_html(ours.render_branch(branch)) == parse_html(reference.render_branch(branch)), (
+                step,
+                state,
+                branch,
+            )

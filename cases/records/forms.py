@@ -11,13 +11,11 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +61,8 @@ RUPTURE_DEFINITIONS = _(
     "resection, incisional biopsy. Minor (not treated as rupture): peritoneal tumour penetration, iatrogenic "
     "capsule laceration. A core-needle biopsy is not rupture."
 )
+#: One branch's div alone (the htmx fragment, StepForm.render_branch).
+BRANCH_TEMPLATE = "forms/bootstrap5/step_items.html"
 NOSCRIPT_UPDATE = (
     '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
     '{update}<span class="visually-hidden"> {after}</span></button></noscript>'
@@ -167,6 +167,9 @@ class StepForm(forms.Form):
     #: Branches: id -> (the field that decides it, the fields it holds). Each branch is its own <div id>, so
     #: htmx swaps only that div when its deciding field changes and never touches a field being typed in.
     branches: dict[str, tuple[str, tuple[str, ...]]] = {}
+    #: The step's fields in their fieldsets, in Bootstrap 5's markup, as crispy-forms' layout drew them
+    #: (gistcare/form_renderer.py).
+    template_name = "forms/bootstrap5/step.html"
 
     def __init__(
         self,
@@ -197,25 +200,23 @@ class StepForm(forms.Form):
                             "aria-controls": branch,
                         }
                     )
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            *(Fieldset(legend, *items) for legend, names in self.sections if (items := self._items(names)))
-        )
+        #: What the page draws (templates/jinja2/forms/bootstrap5/step.html): for each fieldset, (legend, items).
+        self.layout = [(legend, items) for legend, names in self.sections if (items := self._items(names))]
 
-    def _branch(self, branch: str) -> Div:
-        # Always rendered, even empty: it is the place the branch's fields are swapped into.
+    def _branch(self, branch: str) -> tuple:
+        # Always drawn, even empty: it is the place the branch's fields are swapped into.
         _driver, names = self.branches[branch]
-        return Div(*(n for n in names if n in self.fields), css_id=branch)
+        return ("branch", branch, [n for n in names if n in self.fields])
 
-    def _items(self, names: tuple[str, ...]) -> list:
-        items: list = []
+    def _items(self, names: tuple[str, ...]) -> list[tuple]:
+        """The fieldset's items, each ("field", name), ("radios", name) (a yes/no/unknown field's choices in a
+        line), ("row", names) (side by side on wide screens), ("branch", id, names) or ("html", markup)."""
+        items: list[tuple] = []
         for name in names:
             if isinstance(name, tuple):  # fields side by side on wide screens
                 present = [n for n in name if n in self.fields]
                 if present:
-                    items.append(Row(*(Column(n, css_class="col-md") for n in present)))
+                    items.append(("row", present))
             elif name in self.branches:
                 items.append(self._branch(name))
                 # Without JavaScript the branch is refreshed by a plain post, right where it is needed.
@@ -223,19 +224,18 @@ class StepForm(forms.Form):
                 label = self.fields[driver].label if driver in self.fields else gettext("the answers above")
                 after = gettext("after changing %(label)s") % {"label": label}
                 items.append(
-                    HTML(NOSCRIPT_UPDATE.format(update=escape(gettext("Update form")), after=escape(after)))
+                    (
+                        "html",
+                        NOSCRIPT_UPDATE.format(update=escape(gettext("Update form")), after=escape(after)),
+                    )
                 )
             elif name in self.fields:
-                items.append(InlineRadios(name) if isinstance(self.fields[name], TriStateField) else name)
+                items.append(("radios" if isinstance(self.fields[name], TriStateField) else "field", name))
         return items
 
-    def branch_helper(self, branch: str) -> FormHelper:
-        """A helper rendering only one branch's div (the htmx fragment)."""
-        helper = FormHelper(self)
-        helper.form_tag = False
-        helper.disable_csrf = True
-        helper.layout = Layout(self._branch(branch))
-        return helper
+    def render_branch(self, branch: str) -> SafeString:
+        """Only one branch's div (the htmx fragment)."""
+        return self.render(BRANCH_TEMPLATE, context={"form": self, "items": [self._branch(branch)]})
 
     @staticmethod
     def _name_the_field_in_messages(field: forms.Field) -> None:

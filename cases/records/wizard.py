@@ -230,7 +230,7 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
         form = form_class(initial=initial_from_data(form_class, request.POST), **form_kwargs)
         if fragment in form_class.branches:
             return render(
-                request, f"{TEMPLATE}#branch", {"form": form, "branch_helper": form.branch_helper(fragment)}
+                request, f"{TEMPLATE}#branch", {"form": form, "branch": form.render_branch(fragment)}
             )
         parsed = form_class(request.POST, **form_kwargs)
         answer = preview(case, step, request.POST, today=today, form=parsed)
