@@ -15,10 +15,11 @@ every page, and every form posted with errors, prints the same through both rend
 Forms and fields are drawn by Django's own form rendering too (`{{ form }}`, `{{ form.field.as_field_group }}`), in
 Bootstrap 5's markup (templates/jinja2/forms/bootstrap5/), as crispy-bootstrap5's `|crispy` and `|as_crispy_field`
 drew them: crispy's field templates (Django templates, 0.2–0.3 ms a field) were half the chair's meeting page, a
-decision form of twelve fields under each case (4.9 ms a form, 2.2 ms now, of which 1.9 the widgets; with 40 cases
-401 -> 108 ms, bench/mdt.py); the wizard's steps are drawn from their own layout (StepForm.layout: fieldsets, rows,
-branches, yes/no/unknown choices in a line) as crispy's FormHelper layout drew them (step.html, step_items.html,
-inline_radios.html; a step 35-40 % faster). crispy-forms still draws the imports' file fields (two pages);
+decision form of twelve fields under each case (4.0–4.9 ms a form, 2.1–2.2 ms now, of which 1.9 the widgets; with 40
+cases 270–340 -> 100–110 ms, bench/mdt.py); the wizard's steps are drawn from their own layout (StepForm.layout:
+fieldsets, rows, branches, yes/no/unknown choices in a line) as crispy's FormHelper layout drew them (step.html,
+step_items.html, inline_radios.html; a step's page 30–50 % faster, bench/wizard.py). crispy-forms still draws the
+imports' file fields (two pages); a file field or a multi-widget in a form drawn here gets Django's own field template.
 tests/test_bootstrap_forms.py compares every other form and every step with crispy's drawing of it.
 """
 
@@ -41,7 +42,7 @@ from django.utils.safestring import SafeString
 
 def widget_kind(field: BoundField) -> str:
     """How forms/bootstrap5/field.html draws the field: "hidden", "checkbox", "choices" (a list of radio buttons or
-    check boxes), "select" or "input"."""
+    check boxes), "select", "input", or "plain" (Django's own field template in Bootstrap's spacing)."""
     widget = field.field.widget
     if widget.is_hidden:
         return "hidden"
@@ -51,8 +52,9 @@ def widget_kind(field: BoundField) -> str:
         return "choices"
     if isinstance(widget, forms.FileInput) or hasattr(widget, "widgets"):
         # crispy-bootstrap5 draws a file input with a template of its own, and classes each part of a multi-widget:
-        # neither is in these templates (no such field is drawn by them; the imports' file fields stay crispy's).
-        raise TypeError(f"{field.name}: {type(widget).__name__} is not drawn by forms/bootstrap5/field.html")
+        # neither is reproduced here (no form of the app drawn by these templates has one: the imports' file fields
+        # stay crispy's). Such a field is still drawn, labelled and with its messages, by Django's own template.
+        return "plain"
     return "select" if isinstance(widget, forms.Select) else "input"
 
 
@@ -68,7 +70,10 @@ def bootstrap_widget(field: BoundField, classes: str) -> SafeString:
     for word in classes.split():
         if word not in css.split():
             css += f" {word}"
-    return field.as_widget(attrs={"class": css})
+    html = field.as_widget(attrs={"class": css})
+    if field.field.show_hidden_initial:  # as str(field) does: the initial value, which has_changed() reads
+        html += field.as_hidden(only_initial=True)
+    return html
 
 
 def widget_options(field: BoundField) -> list:
@@ -80,8 +85,9 @@ def widget_options(field: BoundField) -> list:
 
 
 def environment(**options: Any) -> jinja2.Environment:
-    """The form templates' environment: Django's (autoescaping, whatever the options say), with the three helpers
-    above and Django's escaping. Not StrictUndefined (gistcare/jinja2.py): Django's own widget templates test names a widget may lack."""
+    """The form templates' environment: Django's (autoescaping, whatever the options say), with the three helpers above
+    and Django's escaping. Not StrictUndefined (gistcare/jinja2.py): Django's own widget templates test names a
+    widget may lack."""
     options.pop("autoescape", None)
     env = jinja2.Environment(autoescape=True, **options)
     env.globals.update(

@@ -1,12 +1,14 @@
 """The forms as they were drawn before issue 16 moved them to Django's own form rendering: every widget through
 Django's template engine, every form through crispy-bootstrap5's `|crispy` and every field through its
 `|as_crispy_field` (templates/crispy_reference/), and the wizard's steps through crispy's FormHelper layout, built
-from the step's layout as cases/records/forms.py built it before (Fieldset, Row and Column, Div, HTML, InlineRadios). Pages and forms drawn with `FORM_RENDERER` set to
-`tests.crispy_reference.CrispyReference` are what the app printed then; tests/test_form_renderer.py compares them
-with the app's own renderer (gistcare/form_renderer.py)."""
+from the step's layout as cases/records/forms.py built it before (Fieldset, Row and Column, Div, HTML, InlineRadios).
+Pages and forms drawn with `FORM_RENDERER` set to `tests.crispy_reference.CrispyReference` are what the app printed
+then; tests/test_form_renderer.py and tests/test_bootstrap_forms.py compare them with the app's own renderer
+(gistcare/form_renderer.py), `assert_same_page` whole pages."""
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from crispy_forms.utils import render_crispy_form
 from django.forms.renderers import DjangoTemplates
+from django.test.html import parse_html
 
 from cases.records.forms import BRANCH_TEMPLATE, StepForm
 
@@ -68,3 +71,33 @@ def _item(item: tuple):
     if kind == "branch":
         return Div(*rest[1], css_id=rest[0])
     return HTML(rest[0])
+
+
+def _normalised(html: str) -> str:
+    """The page without what differs between two requests (CSRF tokens, CSP nonces, a calendar feed's new secret,
+    the messages a request of the walk left for the next page) or between the engines' writing of the same thing,
+    which a browser prints alike:
+    whitespace between tags (blank lines between a select's options, line breaks in a radio list) and a quote's
+    escape (Jinja2 &#39; and &#34;, Django &#x27; and &quot;). What a text area holds is compared as it is
+    (`_text_areas`)."""
+    html = re.sub(r"(csrfmiddlewaretoken\" value=\"|X-CSRFToken\": \")[^\"]+", r"\1", html)
+    html = re.sub(r'nonce="[^"]+"', "", html)
+    html = re.sub(r"/calendar/[\w-]+\.ics", "/calendar/(a new secret).ics", html)  # renewed by each post
+    html = re.sub(r'<div class="messages" role="status">.*?</div>\s*</div>', "", html, flags=re.S)
+    html = html.replace("&#x27;", "&#39;").replace("&quot;", "&#34;")
+    return re.sub(r">\s*<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def _text_areas(html: str) -> list[str]:
+    return re.findall(r"<textarea[^>]*>(.*?)</textarea>", html, flags=re.S)
+
+
+def assert_same_page(ours, django, what: str) -> None:
+    """The same page: the same text once what differs between two requests is set aside (`_normalised`), else the
+    same elements, attributes and text as Django's HTML comparison reads them (`parse_html`: the order of a class
+    attribute's words and whitespace at an element's edges, which crispy's templates leave around a label's text and
+    a browser does not print, set aside); and the same text in every text area, as it is."""
+    ours, django = ours.content.decode(), django.content.decode()
+    if _normalised(ours) != _normalised(django):
+        assert parse_html(_normalised(ours)) == parse_html(_normalised(django)), what
+    assert [_normalised(t) for t in _text_areas(ours)] == [_normalised(t) for t in _text_areas(django)], what
