@@ -18,9 +18,10 @@ drew them: crispy's field templates (Django templates, 0.2–0.3 ms a field) wer
 decision form of twelve fields under each case (4.0–4.9 ms a form, 2.1–2.2 ms now, of which 1.9 the widgets; with 40
 cases 270–340 -> 100–110 ms, bench/mdt.py); the wizard's steps are drawn from their own layout (StepForm.layout:
 fieldsets, rows, branches, yes/no/unknown choices in a line) as crispy's FormHelper layout drew them (step.html,
-step_items.html, inline_radios.html; a step's page 30–50 % faster, bench/wizard.py). crispy-forms still draws the
-imports' file fields (two pages); a file field or a multi-widget in a form drawn here gets Django's own field template.
-tests/test_bootstrap_forms.py compares every other form and every step with crispy's drawing of it.
+step_items.html, inline_radios.html, _parts.html; a step's page 23–49 % faster by its ratio to the bare view,
+bench/wizard.py). crispy-forms still draws the imports' file fields (two pages); a file field or a multi-widget in a
+form drawn here gets Django's own field template. tests/test_bootstrap_forms.py compares every other form and every
+step with crispy's drawing of it, tests/e2e/test_forms_as_drawn_e2e.py what Chromium shows of them.
 """
 
 from __future__ import annotations

@@ -19,8 +19,9 @@ from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from crispy_forms.utils import render_crispy_form
 from django.forms.renderers import DjangoTemplates
 from django.test.html import parse_html
+from django.utils.html import escape
 
-from cases.records.forms import BRANCH_TEMPLATE, StepForm
+from cases.records.forms import ITEMS_TEMPLATE, StepForm
 
 PATH = "tests.crispy_reference.CrispyReference"
 
@@ -44,7 +45,7 @@ class CrispyReference(DjangoTemplates):
         )
 
     def render(self, template_name, context, request=None):
-        if template_name in (StepForm.template_name, BRANCH_TEMPLATE):
+        if template_name in (StepForm.template_name, ITEMS_TEMPLATE):
             form = context["form"]
             items = context.get("items")
             helper = FormHelper(form)
@@ -60,25 +61,34 @@ class CrispyReference(DjangoTemplates):
         return super().render(template_name, context, request)
 
 
-def _item(item: tuple):
-    kind, *rest = item
-    if kind == "field":
-        return rest[0]
-    if kind == "radios":
-        return InlineRadios(rest[0])
-    if kind == "row":
-        return Row(*(Column(name, css_class="col-md") for name in rest[0]))
-    if kind == "branch":
-        return Div(*rest[1], css_id=rest[0])
-    return HTML(rest[0])
+#: The no-script button as cases/records/forms.py wrote it before (crispy's HTML layout object).
+NOSCRIPT_UPDATE = (
+    '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
+    '{update}<span class="visually-hidden"> {after}</span></button></noscript>'
+)
+
+
+def _item(item):
+    """A step's item (cases.records.forms.Item) as the crispy layout object forms.py built for it before."""
+    if item.kind == "field":
+        return item.name
+    if item.kind == "radios":
+        return InlineRadios(item.name)
+    if item.kind == "row":
+        return Row(*(Column(name, css_class="col-md") for name in item.names))
+    if item.kind == "branch":
+        return Div(*item.names, css_id=item.name)
+    assert item.kind == "update", item
+    return HTML(NOSCRIPT_UPDATE.format(update=escape(item.text), after=escape(item.after)))
 
 
 def _normalised(html: str) -> str:
     """The page without what differs between two requests (CSRF tokens, CSP nonces, a calendar feed's new secret,
-    the messages a request of the walk left for the next page) or between the engines' writing of the same thing,
-    which a browser prints alike:
-    whitespace between tags (blank lines between a select's options, line breaks in a radio list) and a quote's
-    escape (Jinja2 &#39; and &#34;, Django &#x27; and &quot;). What a text area holds is compared as it is
+    the messages a request of the walk left for the next page) or between the engines' writing of the same thing:
+    a quote's escape (Jinja2 &#39; and &#34;, Django &#x27; and &quot;), and whitespace between tags (blank lines
+    between a select's options, line breaks in a radio list). A browser prints whitespace between two block elements
+    alike, but not between two side by side (two messages in <span>s, a line of choices): what the browser shows of
+    the forms is compared in tests/e2e/test_forms_as_drawn_e2e.py. What a text area holds is compared as it is
     (`_text_areas`)."""
     html = re.sub(r"(csrfmiddlewaretoken\" value=\"|X-CSRFToken\": \")[^\"]+", r"\1", html)
     html = re.sub(r'nonce="[^"]+"', "", html)

@@ -218,7 +218,7 @@ def test_the_log_in_page_prints_as_before(client):
 
 
 #: Posted to a wizard step: values that open every branch (a metastatic presentation, a stomach site, a small size,
-#: a biopsy, a resection, neoadjuvant months, an adjuvant decision), some of them wrong (a date typed as text).
+#: a biopsy, a resection, neoadjuvant months, adjuvant imatinib given), some of them wrong (a date typed as text).
 STEP_POST = {
     "presentation": "metastatic",
     "site": "stomach",
@@ -228,37 +228,89 @@ STEP_POST = {
     "resected": "yes",
     "surgery_date": "not a date",
     "neoadjuvant_months": "6",
-    "adjuvant_decision": "yes",
+    "adjuvant_decision": "given",
     "mrn": TYPED,
     "given_name": "",
 }
+#: The saved case's values a step depends on (StepForm's context): none, a metastatic case not resected (fields are
+#: left out), a resected one with dates the surgery must follow.
+STEP_CONTEXTS = {
+    "no saved values": {},
+    "metastatic, not resected": {"presentation": "metastatic", "resected": False},
+    "resected": {"resected": True, "date_of_birth": date(2000, 1, 1), "diagnosis_date": date(2010, 1, 1)},
+}
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("step", ["patient", "presentation", "operation", "pathology"])
-def test_each_wizard_step_prints_as_crispys_layout_drew_it(step):
+def test_each_wizard_step_prints_as_crispys_layout_drew_it(step, language):
     """The step's fieldsets (rows, branches, the no-script "Update form" buttons, yes/no/unknown choices in a line),
-    empty, opened on every branch, and posted with errors; and each branch alone (the htmx fragment)."""
+    empty, opened on every branch, and posted with errors, whatever the case's saved values; and each branch alone
+    (the htmx fragment, which the wizard draws from the posted values as initial values: never bound)."""
+    from django.utils import translation
+
     from cases.records.forms import STEP_FORMS
 
     form_class = STEP_FORMS[step]
-    states = {
-        "empty": lambda **extra: form_class(fragment_url="/step/", **extra),
-        "every branch": lambda **extra: form_class(initial=STEP_POST, fragment_url="/step/", **extra),
-        "posted": lambda **extra: form_class(STEP_POST, fragment_url="/step/", **extra),
-        "posted empty": lambda **extra: form_class({}, **extra),
-    }
-    for state, make in states.items():
-        ours, reference = make(), make(renderer=CrispyReference())
-        if ours.is_bound:
-            ours.is_valid(), reference.is_valid()
-        html = str(ours)
-        assert ours.layout
-        assert "<fieldset><legend>" in html
-        assert parse_html(html) == parse_html(str(reference)), (step, state)
-        assert "<b>x</b>" not in html
-        for branch in form_class.branches:
-            assert parse_html(ours.render_branch(branch)) == parse_html(reference.render_branch(branch)), (
-                step,
-                state,
-                branch,
-            )
+    drawn = set()
+    for context in STEP_CONTEXTS.values():
+        states = {
+            "empty": lambda context=context, **extra: form_class(
+                context=context, fragment_url="/s/", **extra
+            ),
+            "every branch": lambda context=context, **extra: form_class(
+                initial=STEP_POST, context=context, fragment_url="/s/", **extra
+            ),
+            "posted": lambda context=context, **extra: form_class(
+                STEP_POST, context=context, fragment_url="/s/", **extra
+            ),
+            "posted empty": lambda context=context, **extra: form_class({}, context=context, **extra),
+            # The site's branch holds the location of a stomach, duodenal or rectal tumour.
+            **{
+                f"at the {site}": lambda context=context, site=site, **extra: form_class(
+                    initial={**STEP_POST, "site": site}, context=context, **extra
+                )
+                for site in ("duodenum", "rectum")
+            },
+        }
+        with translation.override(language):
+            for state, make in states.items():
+                ours, reference = make(), make(renderer=CrispyReference())
+                if ours.is_bound:
+                    ours.is_valid(), reference.is_valid()
+                html = str(ours)
+                assert ours.layout
+                assert "<fieldset><legend>" in html
+                assert parse_html(html) == parse_html(str(reference)), (step, state, context)
+                assert "<b>x</b>" not in html
+                drawn |= {name for name in ours.fields if f'name="{name}"' in html}
+                if not ours.is_bound:
+                    for branch in form_class.branches:
+                        assert parse_html(ours.render_branch(branch)) == parse_html(
+                            reference.render_branch(branch)
+                        ), (step, state, branch)
+    # Every field of the step was drawn in one state or another (every branch opened).
+    assert drawn == set(form_class.base_fields), set(form_class.base_fields) - drawn
+
+
+def test_a_steps_layout_is_its_sections():
+    """What the templates draw, from StepForm.sections and branches: a yes/no/unknown field's choices in a line
+    (not inside a branch, where every field is drawn plainly, as crispy's layout did), side-by-side fields in a row,
+    each branch followed by its no-script button, which says after changing what."""
+    from cases.records.forms import STEP_FORMS, Item
+
+    form = STEP_FORMS["operation"](initial={"resected": "yes"})
+    (legend, items), *_ = form.layout
+    assert items[0] == Item("radios", "resected")
+    assert items[1].kind == "branch"
+    assert items[1].name == "branch-resected"
+    assert "surgery_date" in items[1].names
+    assert items[2] == Item("update", text="Update form", after="after changing The tumour was resected")
+    presentation = STEP_FORMS["presentation"](initial={"biopsy_done": True})
+    kinds = {item.name: item.kind for _, items in presentation.layout for item in items if item.name}
+    assert kinds["boundary_clear"] == "radios"
+    assert kinds["site"] == "field"
+    assert kinds["branch-biopsy"] == "branch"
+    patient = STEP_FORMS["patient"]()
+    rows = [item.names for _, items in patient.layout for item in items if item.kind == "row"]
+    assert ("mrn", "given_name", "family_name") in rows

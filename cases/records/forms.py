@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -61,12 +61,28 @@ RUPTURE_DEFINITIONS = _(
     "resection, incisional biopsy. Minor (not treated as rupture): peritoneal tumour penetration, iatrogenic "
     "capsule laceration. A core-needle biopsy is not rupture."
 )
-#: One branch's div alone (the htmx fragment, StepForm.render_branch).
-BRANCH_TEMPLATE = "forms/bootstrap5/step_items.html"
-NOSCRIPT_UPDATE = (
-    '<noscript><button type="submit" name="action" value="refresh" class="btn btn-outline-secondary btn-sm mb-3">'
-    '{update}<span class="visually-hidden"> {after}</span></button></noscript>'
-)
+#: A step's items (templates/jinja2/forms/bootstrap5/step.html draws a fieldset's with it; StepForm.render_branch one
+#: branch alone, the htmx fragment).
+ITEMS_TEMPLATE = "forms/bootstrap5/step_items.html"
+
+
+class Item(NamedTuple):
+    """One item of a step's fieldset (StepForm.layout), drawn by ITEMS_TEMPLATE:
+
+    - "field": the field `name`;
+    - "radios": the yes/no/unknown field `name`, its choices in a line;
+    - "row": the fields `names`, side by side on wide screens;
+    - "branch": the branch `name`, a div holding the fields `names` (always drawn, even empty: the place its fields
+      are swapped into by htmx when its deciding field changes);
+    - "update": the button that refreshes the form without JavaScript (drawn only then), its words `text`, and its
+      hidden words `after` saying after changing what.
+    """
+
+    kind: str
+    name: str = ""
+    names: tuple[str, ...] = ()
+    text: str = ""
+    after: str = ""
 
 
 def _date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
@@ -201,41 +217,37 @@ class StepForm(forms.Form):
                         }
                     )
         #: What the page draws (templates/jinja2/forms/bootstrap5/step.html): for each fieldset, (legend, items).
-        self.layout = [(legend, items) for legend, names in self.sections if (items := self._items(names))]
+        self.layout: list[tuple[str, list[Item]]] = [
+            (legend, items) for legend, names in self.sections if (items := self._items(names))
+        ]
 
-    def _branch(self, branch: str) -> tuple:
-        # Always drawn, even empty: it is the place the branch's fields are swapped into.
+    def _branch(self, branch: str) -> Item:
         _driver, names = self.branches[branch]
-        return ("branch", branch, [n for n in names if n in self.fields])
+        return Item("branch", branch, tuple(n for n in names if n in self.fields))
 
-    def _items(self, names: tuple[str, ...]) -> list[tuple]:
-        """The fieldset's items, each ("field", name), ("radios", name) (a yes/no/unknown field's choices in a
-        line), ("row", names) (side by side on wide screens), ("branch", id, names) or ("html", markup)."""
-        items: list[tuple] = []
+    def _items(self, names: tuple[str, ...]) -> list[Item]:
+        items: list[Item] = []
         for name in names:
             if isinstance(name, tuple):  # fields side by side on wide screens
-                present = [n for n in name if n in self.fields]
+                present = tuple(n for n in name if n in self.fields)
                 if present:
-                    items.append(("row", present))
+                    items.append(Item("row", names=present))
             elif name in self.branches:
                 items.append(self._branch(name))
                 # Without JavaScript the branch is refreshed by a plain post, right where it is needed.
                 driver = self.branches[name][0]
                 label = self.fields[driver].label if driver in self.fields else gettext("the answers above")
                 after = gettext("after changing %(label)s") % {"label": label}
-                items.append(
-                    (
-                        "html",
-                        NOSCRIPT_UPDATE.format(update=escape(gettext("Update form")), after=escape(after)),
-                    )
-                )
+                items.append(Item("update", text=gettext("Update form"), after=after))
             elif name in self.fields:
-                items.append(("radios" if isinstance(self.fields[name], TriStateField) else "field", name))
+                items.append(
+                    Item("radios" if isinstance(self.fields[name], TriStateField) else "field", name)
+                )
         return items
 
     def render_branch(self, branch: str) -> SafeString:
         """Only one branch's div (the htmx fragment)."""
-        return self.render(BRANCH_TEMPLATE, context={"form": self, "items": [self._branch(branch)]})
+        return self.render(ITEMS_TEMPLATE, context={"form": self, "items": [self._branch(branch)]})
 
     @staticmethod
     def _name_the_field_in_messages(field: forms.Field) -> None:

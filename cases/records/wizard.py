@@ -229,9 +229,7 @@ def case_step(request: HttpRequest, case_id: uuid.UUID, step: str) -> HttpRespon
         # Redisplay with the fields the new values call for; nothing is validated or saved.
         form = form_class(initial=initial_from_data(form_class, request.POST), **form_kwargs)
         if fragment in form_class.branches:
-            return render(
-                request, f"{TEMPLATE}#branch", {"form": form, "branch": form.render_branch(fragment)}
-            )
+            return render(request, f"{TEMPLATE}#branch", {"branch": form.render_branch(fragment)})
         parsed = form_class(request.POST, **form_kwargs)
         answer = preview(case, step, request.POST, today=today, form=parsed)
         return _render_step(request, case=case, step=step, form=form, answer=answer, version=opened_at)
