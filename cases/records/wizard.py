@@ -100,6 +100,12 @@ def _panel_context(answer: dict | None) -> dict:
     }
 
 
+def _anchor(field) -> str:
+    """The id the error summary links a field's message to: its input, or a list of choices' first choice (the
+    list has no element of its own id)."""
+    return field.id_for_label or field.field.widget.id_for_label(field.auto_id, 0) or field.auto_id
+
+
 def _error_summary(form: StepForm | None) -> list[tuple[str, str]]:
     """(anchor, message) for every error, field errors first in form order, each message naming its field."""
     if form is None or not form.is_bound or form.is_valid():
@@ -107,7 +113,7 @@ def _error_summary(form: StepForm | None) -> list[tuple[str, str]]:
     summary = []
     for name, errors in form.errors.items():
         label = str(form.fields[name].label) if name in form.fields else ""
-        anchor = f"id_{name}" if name in form.fields else "step-form"
+        anchor = _anchor(form[name]) if name in form.fields else "step-form"
         for message in errors:
             text = message if not label or message.startswith(label) else f"{label}: {message}"
             summary.append((anchor, text))

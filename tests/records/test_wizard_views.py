@@ -332,3 +332,30 @@ def test_it_validates_a_refused_step_once_and_runs_the_engine_once(surgeon_clien
     assert response.status_code == 200
     assert "enter a number of centimetres" in response.content.decode()
     assert calls == {"context": 1, "clean": 1, "engine": 1}
+
+
+# --- the error summary's links -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "posted"),
+    [
+        ("operation", {"action": "next"}),  # the yes/no field "resected" left empty
+        ("presentation", {"site": "stomach", "size_cm": "many", "clinical_features": "nonsense"}),
+        ("pathology", {"mitoses": "x", "nodes_positive": "maybe"}),
+    ],
+)
+def test_each_link_of_the_error_summary_leads_to_its_field(surgeon_client, surgeon, step, posted):
+    """The summary at the top links each message to its field; a list of choices (yes/no/unknown, the clinical
+    features) has no element of its own id, so its link goes to its first choice (it led nowhere: `#id_resected`)."""
+    import re
+
+    case = gastric_case(owner=surgeon)
+    response = surgeon_client.post(step_url(case, step), posted)
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    anchors = re.findall(r'href="#([^"]+)"', summary)
+    assert anchors, summary
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    assert [a for a in anchors if a not in ids] == []
