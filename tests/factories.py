@@ -233,6 +233,16 @@ def make_user(
     return get_user_model().objects.get(pk=user.pk)
 
 
+def edit_case_and_patient(case: Case, times: int) -> None:
+    """`times` saves of the case and of its patient, each changing one field (a history of 2 x `times` rows)."""
+    for n in range(times):
+        fresh = Case.objects.get(pk=case.pk)
+        fresh.mdt_review_reason = f"edit {n}"
+        fresh.save()
+        fresh.patient.phone = f"+44 20 7946 {n:04d}"
+        fresh.patient.save()
+
+
 def contract_example_case(**patient_fields) -> Case:
     """`gastric_case()` (the contract's worked example) for a patient born 1961-03-14 with `patient_fields`.
 

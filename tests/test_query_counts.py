@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases import roles
 from cases.followups import services as svc
-from tests.factories import make_case, make_user
+from tests.factories import edit_case_and_patient, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -309,16 +309,9 @@ def test_the_course_page_timeline_and_fhir_bundle_cost_the_same_with_a_short_and
 
 
 def test_a_case_history_costs_the_same_new_and_after_36_edits(client, surgeon):
-    from cases.models import Case
-
     client.force_login(surgeon)
     case = make_case(owner=surgeon)
     url = reverse("audit:history", kwargs={"case_id": case.pk})
     few = _queries(client, url)
-    for n in range(18):
-        fresh = Case.objects.get(pk=case.pk)
-        fresh.mdt_review_reason = f"edit {n}"
-        fresh.save()
-        fresh.patient.phone = f"+44 20 7946 {n:04d}"
-        fresh.patient.save()
+    edit_case_and_patient(case, 18)
     assert _queries(client, url) == few

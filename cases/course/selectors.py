@@ -356,7 +356,8 @@ def timeline_data(case: Case, course: Course, *, today: date | None = None) -> T
         marks.append(
             Mark(operation.surgery_date, "operation", pgettext("timeline label", "operation"), _("Operation"))
         )
-    for report in case.signed_reports.only("signed_at", "decision", "version"):
+    # With case_id: a related manager sets each row's case from it, and read it again row by row when deferred.
+    for report in case.signed_reports.only("case_id", "signed_at", "decision", "version"):
         marks.append(
             Mark(
                 day=timezone.localdate(report.signed_at),
@@ -535,7 +536,7 @@ def course_snapshot(case: Case, *, today: date | None = None) -> dict | None:
         ],
         "mdt": [
             {"date": timezone.localdate(report.signed_at).isoformat(), "version": report.version}
-            for report in case.signed_reports.only("signed_at", "version").order_by("version")
+            for report in case.signed_reports.only("case_id", "signed_at", "version").order_by("version")
         ],
         "progression": _progression_snapshot(progression_advice(case, course, responses)),
     }

@@ -10,6 +10,8 @@ Two views of the same question:
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -173,6 +175,26 @@ def _record_name(model: type[models.Model], record: Any, names: dict[Any, str]) 
     return ""
 
 
+def _previous_records(model: type[models.Model], records: list[Any]) -> dict[Any, Any]:
+    """For each history record, the one before it of the same row (django-simple-history's `prev_record`: the
+    latest with an earlier `history_date`, whatever its change reason), read in one query for them all instead of
+    one per record (issue 16: a case edited many times after signing cost a query per edit on every page showing
+    what changed)."""
+    if not records:
+        return {}
+    pk = model._meta.pk.attname
+    earlier: dict[Any, list[Any]] = defaultdict(list)
+    rows = model.history.filter(**{f"{pk}__in": {getattr(record, pk) for record in records}})
+    for row in rows.order_by("history_date", "history_id"):
+        earlier[getattr(row, pk)].append(row)
+    previous = {}
+    for record in records:
+        same = earlier[getattr(record, pk)]
+        before = bisect_left([row.history_date for row in same], record.history_date)
+        previous[record.history_id] = same[before - 1] if before else None
+    return previous
+
+
 def latest_signed(case: Case) -> SignedReport | None:
     return case.signed_reports.defer("pdf").order_by("-version").first()
 
@@ -191,8 +213,10 @@ def changes_since_signed(case: Case, report: SignedReport | None = None) -> list
             .exclude(history_change_reason__in=MIGRATION_REASONS)
             .order_by("history_date")
         )
-        for record in records.select_related("history_user"):
-            previous = record.prev_record
+        records = list(records.select_related("history_user"))
+        previous_of = _previous_records(model, records)
+        for record in records:
+            previous = previous_of[record.history_id]
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in _IGNORED]
             fields = [name for name in fields if name not in ("id", "case_id", key)]
             prefix = ""

@@ -66,3 +66,14 @@ def test_the_history_list_is_readable(client, superuser):
     make_world()
     client.force_login(superuser)
     assert client.get("/admin/cases/historicalcase/").status_code == 200
+
+
+def test_the_history_list_names_each_record_and_who_changed_it(client, superuser):
+    """The record's name (a case's reads its patient) and the user who changed it, read with the page."""
+    world = make_world()
+    client.force_login(superuser)
+    html = client.get("/admin/cases/historicalcase/").content.decode()
+    assert f"Case {world.case.short_id} of HOPPER, Grace (MRN4242XYZ)" in html
+    html = client.get("/admin/cases/historicalfollowupitem/").content.decode()
+    assert "Computed tomography" in html or "due 20" in html
+    assert "nurse" in html

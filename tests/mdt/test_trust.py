@@ -258,6 +258,31 @@ def test_an_edit_after_signing_marks_the_case_and_says_what_changed(client, coor
     assert case.short_id in home
 
 
+def test_successive_edits_after_signing_are_each_listed_against_the_one_before(coordinator, chair, surgeon):
+    """Each change is read against the record's previous version (the one before it, not the signed one), the
+    previous versions of all the changes read together (issue 16: one query per change before)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = _twelve_mitoses_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    for mitoses in (4, 6, 9):
+        case = _save_pathology(case, surgeon, mitoses_per_5mm2=mitoses)
+    with CaptureQueriesContext(connection) as three_edits:
+        changes = changes_since_signed(case)
+    assert [(c.field, c.old, c.new) for c in changes] == [
+        ("Mitoses per 5 mm²", "12", "4"),
+        ("Mitoses per 5 mm²", "4", "6"),
+        ("Mitoses per 5 mm²", "6", "9"),
+    ]
+    for mitoses in (3, 5, 7, 8):
+        case = _save_pathology(case, surgeon, mitoses_per_5mm2=mitoses)
+    with CaptureQueriesContext(connection) as seven_edits:
+        changes = changes_since_signed(case)
+    assert [(c.old, c.new) for c in changes][-2:] == [("5", "7"), ("7", "8")]
+    assert len(seven_edits) == len(three_edits)
+
+
 def test_saving_a_step_unchanged_does_not_mark_the_case(coordinator, chair, surgeon):
     case = _twelve_mitoses_case()
     signed_report(coordinator=coordinator, chair=chair, case=case)
