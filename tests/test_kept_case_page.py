@@ -54,13 +54,24 @@ def test_the_second_visit_reads_the_lists_from_the_cache(client, coordinator, ch
 
 def test_what_is_kept_holds_no_patient_and_no_user(client, coordinator, chair, nurse):
     """The lists are read by the case's id: through the case's related managers every row carried the page's case,
-    with its patient and its owner's password hash, into the cache."""
+    with its patient and its owner's password hash, into the cache. And only the columns the page prints are kept:
+    not the notes, the reasons, the attendees or a meeting's video link."""
     import pickle
 
     case = contract_example_case()
     signed_report(coordinator=coordinator, chair=chair, case=case)
+    # Free text the page does not print, which a nurse or a coordinator may well write a patient's name into
+    # (found by the review: the whole rows were kept).
+    about = f"Phoned {case.patient.family_name}, MRN {case.patient.mrn}"
+    FollowUpItem.objects.filter(case=case).update(notes=about, reason=about)
+    case.agenda_items.update(modification_text=about)
+    MdtMeeting.objects.filter(items__case=case).update(
+        attendees=about, video_link=f"https://v.example/{about}"
+    )
     client.force_login(nurse)
-    _page(client, case)
+    html, _read = _page(client, case)
+    assert "GIST MDT (03 Feb 2026)" in html
+    assert "15 Apr 2026" in html
     for name in ("mdt:discussions", "mdt:report-versions", "followups:next-followups"):
         token, rows = cache.get(f"kept:v1:{name}:{case.pk}")
         assert rows, name

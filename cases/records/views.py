@@ -110,17 +110,30 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, template or "records/case_list.html", context)
 
 
+#: The columns the case page prints of its MDT discussions and next follow-ups (templates/mdt/case_page/_sections.html,
+#: templates/followups/case_page/_sections.html): only these are read and kept, not the free text beside them (notes,
+#: reasons, what the MDT recommends instead, a meeting's attendees and video link), which may name the patient.
+DISCUSSION_FIELDS = (
+    "id", "meeting_id", "status", "decision", "modification_reason", "meeting__id", "meeting__title", "meeting__date",
+)  # fmt: skip
+NEXT_FOLLOWUP_FIELDS = ("id", "due_date", "window_days", "modality", "phase", "source", "course_record")
+
+
 def _case_lists(case: Case) -> dict[str, list]:
     """What the case page lists beside the record: its MDT discussions (agenda items with their meetings: one
     plain query; through prefetch_related it cost a third more), its signed report versions and its next three
     pending follow-up visits. Read by the case's id, not through the case's related managers, which would attach
-    the case (with its patient and owner) to every row kept in the shared cache."""
+    the case (with its patient and owner) to every row kept in the shared cache; and only the columns printed."""
     return kept.kept(
         {
             "discussions": (
                 kept.MDT,
                 f"discussions:{case.pk}",
-                lambda: list(AgendaItem.objects.filter(case_id=case.pk).select_related("meeting")),
+                lambda: list(
+                    AgendaItem.objects.filter(case_id=case.pk)
+                    .select_related("meeting")
+                    .only(*DISCUSSION_FIELDS)
+                ),
             ),
             "report_versions": (kept.MDT, f"report-versions:{case.pk}", lambda: list(case.report_versions())),
             "next_followups": (
@@ -129,6 +142,7 @@ def _case_lists(case: Case) -> dict[str, list]:
                 lambda: list(
                     FollowUpItem.objects.filter(case_id=case.pk, status="pending")
                     .exclude(source=FollowUpSource.REVIEW)
+                    .only(*NEXT_FOLLOWUP_FIELDS)
                     .order_by("due_date")[:3]
                 ),
             ),
