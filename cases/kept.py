@@ -10,10 +10,14 @@ current:
 - Each result is stored with the *generation* of the tables it reads (`Generation`: `FOLLOWUPS`, `MDT`, `HOME`,
   `STAFF`), a token renewed whenever a statement writes to one of those tables (a table may be in several groups:
   a write renews each). The statements are watched at the database connection (an execute wrapper on every
-  connection, `watch_writes`), so every write is seen however it is made:
-  `save()`, `QuerySet.update()`, `bulk_create`, deletes and cascades, raw SQL, the nightly jobs, the workers. A
-  write inside a transaction renews the token when the transaction commits (nothing changes for the others
-  before); a rolled-back one renews nothing. `migrate` and `flush` renew every token.
+  connection, `watch_writes`), so every write the app makes is seen however it is made: `save()`, `QuerySet.update()`, `bulk_create`, deletes and cascades, raw SQL through a cursor (a table named in
+  any case; a statement that is not text, such as psycopg's `sql.Composed`, renews every group; a statement that
+  fails renews too), the nightly jobs, the workers. A write inside a transaction renews the token when the
+  transaction commits (nothing changes for the others before); a rolled-back one renews nothing. `migrate` and
+  `flush` renew every token. Not seen, and not made by the app: what bypasses Django's cursor wrapper
+  (`cursor.copy()`, `callproc()`, the driver's own connection, which `restore` uses and then empties the cache),
+  and a write made by a database function called from a SELECT; under manual transaction management the tokens
+  are renewed before the commit (kept._renew_for).
 - The cache is read and written only outside a transaction: a view that has just written, inside its own
   transaction, reads the database (it sees its own write, which the others do not see yet).
 - The key holds everything else the result depends on (the day, the filters, the case, the reader).
@@ -24,7 +28,8 @@ current:
   commits, however many groups its writes touch). A write made outside the app (psql), by a process without
   CACHE_URL, or while Redis cannot be reached is not seen: GISTCARE_QUERY_CACHE_SECONDS bounds how long a result
   can then be stale (60 s by default).
-- What is kept holds only its own rows: the lists are read by the case's id, not through the case (a related
+- What is kept holds only its own rows, and of them only the columns the page prints (not the free text beside
+  them, which may name the patient): the lists are read by the case's id, not through the case (a related
   manager would attach the page's case, with its patient and owner, to every row, and into the cache). Home keeps
   the ids of the cases it lists (with dates, counts and the meetings' titles), never a patient's name: the cases
   are read by their ids on each visit.
@@ -126,12 +131,23 @@ _OF_TABLE: dict[str, tuple[Generation, ...]] = {}
 for _generation in GENERATIONS:
     for _table in _generation.tables:
         _OF_TABLE[_table] = (*_OF_TABLE.get(_table, ()), _generation)
-_TABLES = re.compile(r"\b(" + "|".join(_OF_TABLE) + r")\b")
+# Any case: both databases read an unquoted CASES_MDTMEETING as cases_mdtmeeting.
+_TABLES = re.compile(r"\b(" + "|".join(_OF_TABLE) + r")\b", re.IGNORECASE)
 
 
 def groups_of(table: str) -> tuple[Generation, ...]:
     """The groups a write to `table` renews."""
-    return _OF_TABLE.get(table, ())
+    return _OF_TABLE.get(table.lower(), ())
+
+
+def _written(sql: object) -> set[Generation]:
+    """The groups a statement may write to: those of the tables it names, every group for a statement that is not
+    text (a psycopg `sql.Composed`: its tables cannot be read off it), none for a SELECT."""
+    if not isinstance(sql, str):
+        return set(GENERATIONS)
+    if not _writes(sql):
+        return set()
+    return {g for table in _TABLES.findall(sql) for g in groups_of(table)}
 
 
 def _shared() -> bool:
@@ -151,35 +167,47 @@ def _writes(sql: str) -> bool:
 
 def watch_writes(execute, sql, params, many, context):
     """Execute wrapper (installed on every connection): a statement that writes to a watched table renews its
-    generation, at once in autocommit mode, else when its transaction commits."""
-    result = execute(sql, params, many, context)
-    if isinstance(sql, str) and _writes(sql) and _shared():
-        generations = {g for table in _TABLES.findall(sql) for g in groups_of(table)}
-        db = context["connection"]
-        if generations and not db.in_atomic_block:
-            renew(generations)
-        elif generations:
-            # One hook per transaction, found among its commit hooks: a hook queued inside a savepoint that was
-            # rolled back has left them, and the next write queues another (a group added by a write that a
-            # savepoint then undid is renewed for nothing: a recount, never a stale result). Robust: a renewal
-            # never stops the hooks queued after it. (Django stops running a transaction's hooks at the first one
-            # that raises, so a renewal queued behind such a hook would be skipped; the app registers none that
-            # raises: a letter's email is sent inside its transaction, cases/followups/letters.py.) In a test that
-            # captures the hooks a block adds (django_capture_on_commit_callbacks), a write inside the block joins
-            # the renewal an earlier write of the transaction queued: the captured hooks hold no renewal for it.
-            pending = next(
-                (
-                    func.__self__
-                    for _, func, _ in db.run_on_commit
-                    if isinstance(getattr(func, "__self__", None), _Renewal)
-                ),
-                None,
-            )
-            if pending is None:
-                pending = _Renewal()
-                db.on_commit(pending.run, robust=True)
-            pending.generations |= generations
-    return result
+    generation, at once in autocommit mode, else when its transaction commits; also when the statement fails
+    (SQLite in autocommit mode keeps the rows an executemany wrote before the one that failed: a renewal for
+    nothing costs a recount, never a stale result)."""
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        if _shared():
+            _renew_for(_written(sql), context["connection"])
+
+
+def _renew_for(generations: set[Generation], db: Any) -> None:
+    """Renew `generations` now in autocommit mode, else when the transaction on `db` commits."""
+    if not generations:
+        return
+    if not db.in_atomic_block:
+        # Also under manual transaction management (autocommit off, no atomic block), where Django runs no commit
+        # hooks: renewed before the commit, so a reader in between may keep what it read under the new token until
+        # QUERY_CACHE_SECONDS. The app does not manage transactions by hand.
+        renew(generations)
+        return
+    # One hook per transaction, found among its commit hooks: a hook queued inside a savepoint that was rolled
+    # back has left them, and the next write queues another (a group added by a write that a savepoint then undid
+    # is renewed for nothing: a recount, never a stale result). Robust: a renewal never stops the hooks queued
+    # after it. (Django stops running a transaction's hooks at the first one that raises, so a renewal queued
+    # behind such a hook would be skipped; the app registers none that raises: a letter's email is sent inside its
+    # transaction, cases/followups/letters.py. A hook queued before the transaction's first watched write runs
+    # before the renewal: the app's only one, gistcare/auth_backends.py, reads nothing kept.) In a test that
+    # captures the hooks a block adds (django_capture_on_commit_callbacks), a write inside the block joins the
+    # renewal an earlier write of the transaction queued: the captured hooks hold no renewal for it.
+    pending = next(
+        (
+            func.__self__
+            for _, func, _ in db.run_on_commit
+            if isinstance(getattr(func, "__self__", None), _Renewal)
+        ),
+        None,
+    )
+    if pending is None:
+        pending = _Renewal()
+        db.on_commit(pending.run, robust=True)
+    pending.generations |= generations
 
 
 def install(connection, **kwargs: Any) -> None:

@@ -160,3 +160,58 @@ def test_a_renewal_that_fails_stops_neither_the_commit_nor_the_hooks_after_it(ca
     assert ran == ["later hook"]
     assert Case.objects.get(pk=case.pk).needs_mdt_review
     assert any("renewal failed" in str(record.exc_info[1]) for record in caplog.records if record.exc_info)
+
+
+# Found by the review of cases/kept.py: writes the watcher did not see (none made by the app today).
+
+
+def _meeting_id(meeting) -> object:
+    """The id as a raw statement passes it (SQLite stores a UUID as 32 hexadecimal characters)."""
+    from django.db import connection
+
+    return meeting.pk.hex if connection.vendor == "sqlite" else meeting.pk
+
+
+def test_a_table_named_in_capitals_renews_its_groups(coordinator, renewals):
+    """Both databases read an unquoted CASES_MDTMEETING as cases_mdtmeeting: the write lands, and is seen."""
+    from django.db import connection
+
+    meeting = meeting_create(user=coordinator, date=date(2026, 12, 20), title="GIST MDT")
+    renewals.clear()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE CASES_MDTMEETING SET title = %s WHERE id = %s", ["Sarcoma board", _meeting_id(meeting)]
+        )
+    assert MdtMeeting.objects.get(pk=meeting.pk).title == "Sarcoma board"
+    assert renewals == [["home", "mdt"]]
+
+
+def test_a_statement_that_fails_part_way_still_renews(coordinator, renewals):
+    """SQLite in autocommit mode keeps the rows an executemany wrote before the one that failed."""
+    from django.db import IntegrityError, connection
+
+    meeting = meeting_create(user=coordinator, date=date(2026, 12, 20), title="GIST MDT")
+    renewals.clear()
+    rows = [
+        ("Sarcoma board", _meeting_id(meeting)),
+        (None, _meeting_id(meeting)),
+    ]  # the second breaks NOT NULL
+    with pytest.raises(IntegrityError), connection.cursor() as cursor:
+        cursor.executemany("UPDATE cases_mdtmeeting SET title = %s WHERE id = %s", rows)
+    assert renewals == [["home", "mdt"]]
+
+
+def test_a_statement_that_is_not_text_renews_every_group(coordinator, renewals):
+    """A psycopg sql.Composed statement: its tables cannot be read off a string, so every group is renewed."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("psycopg's composed statements")
+    from psycopg import sql
+
+    meeting = meeting_create(user=coordinator, date=date(2026, 12, 20), title="GIST MDT")
+    renewals.clear()
+    statement = sql.SQL("UPDATE {} SET title = %s WHERE id = %s").format(sql.Identifier("cases_mdtmeeting"))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, ["Sarcoma board", meeting.pk])
+    assert renewals == [["followups", "home", "mdt", "staff"]]
