@@ -164,8 +164,9 @@ class HistoryReadOnlyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("record"))
     def record(self, obj: Any) -> str:
-        """The record as it was, named as the app names it."""
-        instance = obj.instance
+        """The record as it was, named as the app names it: from the history row alone (`history_object`; the
+        row's `instance` reads the fields the history leaves out, a signed report's PDF, once a row)."""
+        instance = obj.history_object
         for name in NAMED_BY.get(type(instance), ()):
             field = instance._meta.get_field(name)
             related = obj._meta.get_field(name).get_cached_value(obj, default=None)

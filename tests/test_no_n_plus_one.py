@@ -45,6 +45,8 @@ ADMIN_PAGES = (
     "admin:auth_user_changelist",
     "admin:cases_historicalcase_changelist",
     "admin:cases_historicalfollowupitem_changelist",
+    "admin:cases_historicalagendaitem_changelist",
+    "admin:cases_historicalsignedreport_changelist",
 )
 
 #: Pages not measured, and why.
