@@ -2,12 +2,13 @@
 
 tests/test_query_counts.py holds one test per list, each growing what its page lists. This one is generic, as the
 access and read-only walks are (tests/urlwalk.py): it requests every page a URL pattern names (and the admin's
-lists, and the case's and the patient's admin pages), as the first of the roles who may see it, in a small world where every list of the app has at least one
-row, then grows every list at once on the same records and requests the same pages again: 1 and 30 cases on the
-meeting's agenda, the case on 1 and 3 agendas, 1 and 4 signed report versions, the case's follow-up visits and 33
-more, 1 and 4 letters, a treatment course with 1 and 10 scans, 1 and 13 drug levels, 1 and 7 dose changes and interruptions of its line, a new case and 18 edits, 1 and 9 meetings,
-and some 40 and 1,040 cases (1,000 of them loaded as a register import would load them, with their tumours and
-follow-up visits). A page added later is measured without anyone writing its test.
+index, every model's list, and the case's and the patient's admin pages), as the first of the roles who may see it,
+in a small world where every list of the app has at least one row, then grows every list at once on the same records
+and requests the same pages again: 1 and 30 cases on the meeting's agenda, the case on 1 and 3 agendas, 1 and 4
+signed report versions, the case's follow-up visits and 33 more, 1 and 4 letters, a treatment course with 1 and 10
+scans, 1 and 13 drug levels, 1 and 7 dose changes and interruptions of its line, a new case and 18 edits, 1 and 9
+meetings, and some 40 and 1,040 cases (1,000 of them loaded as a register import would load them, with their tumours
+and follow-up visits). A page added later is measured without anyone writing its test.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -37,17 +39,6 @@ pytestmark = pytest.mark.django_db
 
 #: Who requests each page: the first of these for whom it answers 200 in the small world.
 VIEWERS = ("admin", "chair", "coordinator", "nurse", "surgeon")
-#: The admin's pages measured: its index and the lists of the records the app grows.
-ADMIN_PAGES = (
-    "admin:index",
-    "admin:cases_case_changelist",
-    "admin:cases_patient_changelist",
-    "admin:auth_user_changelist",
-    "admin:cases_historicalcase_changelist",
-    "admin:cases_historicalfollowupitem_changelist",
-    "admin:cases_historicalagendaitem_changelist",
-    "admin:cases_historicalsignedreport_changelist",
-)
 
 #: Pages not measured, and why.
 LEFT = {
@@ -83,7 +74,11 @@ def _pages(world: World) -> list[tuple[str, str]]:
             path = fill(route, values)
             if path is not None:
                 pages.append((route.name, path))
-    pages += [(name, reverse(name)) for name in ADMIN_PAGES]
+    # The admin: its index and every model's list (the history of each tracked model among them).
+    pages.append(("admin:index", reverse("admin:index")))
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        pages.append((name, reverse(name)))
     for name, record in (("cases_case", world.case), ("cases_patient", world.patient)):
         for page in ("change", "history"):
             if f"admin:{name}_{page}" not in LEFT:
