@@ -17,7 +17,7 @@ from cases.models import FollowUpItem, MdtMeeting
 from tests.factories import contract_example_case, meeting_with_case, signed_report
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("kept_results")]
-LISTED = ('"cases_agendaitem"', '"cases_signedreport"', '"cases_followupitem"')
+LISTED = ('"cases_agendaitem"', '"cases_signedreport"', '"cases_followupitem"', '"cases_mdtmeeting"')
 
 
 def _page(client, case) -> tuple[str, list[str]]:
@@ -73,7 +73,7 @@ def test_what_is_kept_holds_no_patient_and_no_user(client, coordinator, chair, n
     assert "GIST MDT (03 Feb 2026)" in html
     assert "15 Apr 2026" in html
     for name in ("mdt:discussions", "mdt:report-versions", "followups:next-followups"):
-        token, rows = cache.get(f"kept:v1:{name}:{case.pk}")
+        token, rows = cache.get(f"kept:v2:{name}:{case.pk}")
         assert rows, name
         stored = pickle.dumps(rows)
         assert case.patient.mrn.encode() not in stored, name
@@ -153,7 +153,7 @@ def test_the_production_path_keeps_them_in_redis(client, coordinator, chair, nur
     html, read = _page(client, case)
     assert len(read) == 3
     assert "Not signed yet" in html
-    assert server.keys(f"{prefix}:*kept:v1:mdt:discussions:{case.pk}")
+    assert server.keys(f"{prefix}:*kept:v2:mdt:discussions:{case.pk}")
     assert _page(client, case)[1] == []
     signed_report(coordinator=coordinator, chair=chair, case=case)
     html, read = _page(client, case)

@@ -118,7 +118,7 @@ def test_what_is_kept_holds_no_patient_and_no_user(client, coordinator_home):
     import pickle
 
     _home(client)
-    kept = [key for key in cache._cache if ":kept:v1:home:" in key]
+    kept = [key for key in cache._cache if ":kept:v2:home:" in key]
     assert len(kept) >= 5
     stored = b"".join(pickle.dumps(cache.get(key.split(":", 2)[2])) for key in kept)
     for case in Case.objects.select_related("patient", "owner"):
@@ -219,7 +219,7 @@ def test_the_production_path_keeps_them_in_redis(client, coordinator_home, redis
     server, prefix = redis_cache
     html, read = _home(client)
     assert read
-    assert server.keys(f"{prefix}:*kept:v1:home:changed-since-signed")
+    assert server.keys(f"{prefix}:*kept:v2:home:changed-since-signed")
     html_again, read_again = _home(client)
     assert read_again == []
     assert html_again.count("UNSIGNED") == html.count("UNSIGNED") == 1

@@ -176,10 +176,11 @@ def _record_name(model: type[models.Model], record: Any, names: dict[Any, str]) 
 
 
 def _previous_records(model: type[models.Model], records: list[Any]) -> dict[Any, Any]:
-    """For each history record, the one before it of the same row (django-simple-history's `prev_record`: the
-    latest with an earlier `history_date`, whatever its change reason), read in one query for them all instead of
-    one per record (issue 16: a case edited many times after signing cost a query per edit on every page showing
-    what changed)."""
+    """For each history record, the one before it of the same row: the latest with an earlier `history_date`,
+    whatever its change reason, as django-simple-history's `prev_record`, of rows tied on the date the one with the
+    highest `history_id` (the history's own ordering; `prev_record` leaves the tie to the database, and the app writes
+    no two versions of one row at the same instant). Read in one query for them all instead of one per record
+    (issue 16: a case edited many times after signing cost a query per edit on every page showing what changed)."""
     if not records:
         return {}
     pk = model._meta.pk.attname
@@ -187,11 +188,12 @@ def _previous_records(model: type[models.Model], records: list[Any]) -> dict[Any
     rows = model.history.filter(**{f"{pk}__in": {getattr(record, pk) for record in records}})
     for row in rows.order_by("history_date", "history_id"):
         earlier[getattr(row, pk)].append(row)
+    dates = {key: [row.history_date for row in same] for key, same in earlier.items()}
     previous = {}
     for record in records:
-        same = earlier[getattr(record, pk)]
-        before = bisect_left([row.history_date for row in same], record.history_date)
-        previous[record.history_id] = same[before - 1] if before else None
+        key = getattr(record, pk)
+        before = bisect_left(dates[key], record.history_date)
+        previous[record.history_id] = earlier[key][before - 1] if before else None
     return previous
 
 

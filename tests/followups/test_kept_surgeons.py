@@ -59,7 +59,7 @@ def test_the_second_visit_reads_no_surgeon_and_lists_the_same(nurse_client, surg
 
 def test_nothing_kept_holds_a_password_hash(nurse_client, surgeon):
     _worklist(nurse_client)
-    stored = cache.get("kept:v1:staff:surgeons")
+    stored = cache.get("kept:v2:staff:surgeons")
     assert stored is not None
     assert stored[1] == [(surgeon.pk, "Sam", "Hale", "hale")]  # (token, value): ids and the names printed
     assert surgeon.password not in repr(stored)

@@ -283,6 +283,23 @@ def test_successive_edits_after_signing_are_each_listed_against_the_one_before(c
     assert len(seven_edits) == len(three_edits)
 
 
+def test_of_two_versions_saved_at_the_same_instant_the_one_written_last_is_the_previous(
+    coordinator, chair, surgeon
+):
+    """simple_history's prev_record leaves a tie on history_date to the database; the list takes the version written
+    last (the highest history_id), whichever database runs it."""
+    from cases.models import Pathology
+
+    case = _twelve_mitoses_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    for mitoses in (4, 6):
+        case = _save_pathology(case, surgeon, mitoses_per_5mm2=mitoses)
+    first, second = Pathology.history.filter(case_id=case.pk).order_by("-history_id")[:2][::-1]
+    Pathology.history.filter(history_id=second.history_id).update(history_date=first.history_date)
+    case = _save_pathology(case, surgeon, mitoses_per_5mm2=9)
+    assert [(c.old, c.new) for c in changes_since_signed(case)][-1] == ("6", "9")
+
+
 def test_saving_a_step_unchanged_does_not_mark_the_case(coordinator, chair, surgeon):
     case = _twelve_mitoses_case()
     signed_report(coordinator=coordinator, chair=chair, case=case)
