@@ -10,9 +10,10 @@ current:
 - Each result is stored with the *generation* of the tables it reads (`Generation`: `FOLLOWUPS`, `MDT`, `HOME`,
   `STAFF`), a token renewed whenever a statement writes to one of those tables (a table may be in several groups:
   a write renews each). The statements are watched at the database connection (an execute wrapper on every
-  connection, `watch_writes`), so every write the app makes is seen however it is made: `save()`, `QuerySet.update()`, `bulk_create`, deletes and cascades, raw SQL through a cursor (a table named in
-  any case; a statement that is not text, such as psycopg's `sql.Composed`, renews every group; a statement that
-  fails renews too), the nightly jobs, the workers. A write inside a transaction renews the token when the
+  connection, `watch_writes`), so every write the app makes is seen however it is made: `save()`,
+  `QuerySet.update()`, `bulk_create`, deletes and cascades, raw SQL through a cursor (a table named in any case; a
+  statement that is not text, such as psycopg's `sql.Composed`, renews every group; a statement that fails renews
+  too), the nightly jobs, the workers. A write inside a transaction renews the token when the
   transaction commits (nothing changes for the others before); a rolled-back one renews nothing. `migrate` and
   `flush` renew every token. Not seen, and not made by the app: what bypasses Django's cursor wrapper
   (`cursor.copy()`, `callproc()`, the driver's own connection, which `restore` uses and then empties the cache),
