@@ -10,6 +10,8 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import date
 
+from django.utils.translation import gettext
+
 from cases.models import Case
 from cases.records.facts import build_facts
 from cases.records.forms import STEP_FORMS, StepForm
@@ -169,7 +171,7 @@ def preview(
     pending: dict[str, str] = {}
     if step == "operation" and data.get("resected") and ("surgery_date" in errors or "resected" in errors):
         # Issue 10 finding 8: a resected (perhaps ruptured) tumour without its date is not "not applicable".
-        pending["adjuvant"] = "enter the date of surgery"
+        pending["adjuvant"] = gettext("enter the date of surgery")
     shown = result.to_dict()
     hidden = {warning for name in errors for warning in _UNKNOWN_WARNINGS.get(name, ())}
     shown["warnings"] = [w for w in shown.get("warnings") or [] if w.get("id") not in hidden]

@@ -54,3 +54,17 @@ def test_it_says_in_chinese_which_date_is_impossible(zh_surgeon_client):
             "preferred_contact": "phone", "diagnosis_date": "2025-12-01", "ruleset": "csco-2020"}  # fmt: skip
     html = zh_surgeon_client.post(reverse("records:new"), data).content.decode()
     assert "出生日期：2099年1月1日 晚于今天。" in html
+
+
+def test_the_live_panel_says_in_chinese_why_adjuvant_is_not_assessed(zh_surgeon_client, surgeon):
+    """A resected tumour typed without its date of surgery: "Not assessed: enter the date of surgery" said in
+    Chinese (the reason stayed English inside the translated sentence; found by the Chinese browser walk)."""
+    from tests.factories import PathologyFactory, PresentationFactory
+
+    case = CaseFactory(owner=surgeon)
+    PresentationFactory(case=case, size_cm="3.0")
+    PathologyFactory(case=case, mitoses_per_5mm2=2)
+    data = {"_step": "operation", "resected": "yes", "approach_used": "open", "rupture_grade": "none"}
+    html = zh_surgeon_client.post(reverse("records:panel", args=[case.pk]), data).content.decode()
+    assert "未评估：请填写手术日期" in html
+    assert _english(html) == []
