@@ -6,9 +6,10 @@ index, every model's list, and the case's and the patient's admin pages), as the
 in a small world where every list of the app has at least one row, then grows every list at once on the same records
 and requests the same pages again: 1 and 30 cases on the meeting's agenda, the case on 1 and 3 agendas, 1 and 4
 signed report versions, the case's follow-up visits and 33 more, 1 and 4 letters, a treatment course with 1 and 10
-scans, 1 and 13 drug levels, 1 and 7 dose changes and interruptions of its line, a new case and 18 edits, 1 and 9
-meetings, and some 40 and 1,040 cases (1,000 of them loaded as a register import would load them, with their tumours
-and follow-up visits). A page added later is measured without anyone writing its test.
+scans, 1 and 13 drug levels, 1 and 8 dose changes and 1 and 7 interruptions of its line, 1 and 4 recurrences, the
+case and its patient edited 1 and 19 times, 1 and 9 meetings, 1 and 6 cases lost to follow-up and as many closed, 1
+and 5 API tokens, and about 5 and 1,050 cases (1,000 of them loaded as a register import would load them, with their
+tumours and follow-up visits). A page added later is measured without anyone writing its test.
 """
 
 from __future__ import annotations
