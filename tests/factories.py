@@ -243,6 +243,17 @@ def edit_case_and_patient(case: Case, times: int) -> None:
         fresh.patient.save()
 
 
+def lose_to_follow_up(case: Case, nurse) -> None:
+    """A visit added to `case` by hand, with an escalation's last step opened on it: the case is lost to follow-up."""
+    from cases.followups.services import item_add_manual
+    from cases.models import EscalationStep
+
+    item = item_add_manual(
+        case=case, user=nurse, due_date=dt.date(2027, 1, 1), modality="ct_or_mri", reason="Visit 1"
+    )
+    EscalationStep.objects.create(item=item, step="lost", opened_on=dt.date(2026, 11, 1), opened_by=nurse)
+
+
 def contract_example_case(**patient_fields) -> Case:
     """`gastric_case()` (the contract's worked example) for a patient born 1961-03-14 with `patient_fields`.
 

@@ -35,9 +35,9 @@ from cases.course.views import KINDS
 from cases.followups import letters
 from cases.followups import services as followup_services
 from cases.mdt import services as mdt_services
-from cases.models import Case, EscalationStep, FollowUpClosure, FollowUpItem, Pathology, Patient, Presentation
+from cases.models import Case, FollowUpClosure, FollowUpItem, Pathology, Patient, Presentation
 from tests.course.helpers import line, scan
-from tests.factories import PASSWORD, edit_case_and_patient, make_user
+from tests.factories import PASSWORD, edit_case_and_patient, lose_to_follow_up, make_user
 from tests.urlwalk import expand, fill, iter_routes, real_values
 from tests.world import World, make_entered_case, make_patient, make_world
 
@@ -148,7 +148,7 @@ def _small_world() -> World:
     # follow-up is closed, and a surgeon's draft.
     others = [make_entered_case(surgeon) for _ in range(3)]
     followup_services.case_flag_for_mdt(case=others[0], user=nurse, reason="Rising tumour marker")
-    _lost(others[1], nurse)
+    lose_to_follow_up(others[1], nurse)
     _closed(others[2], nurse)
     Case.objects.create(patient=make_patient(), owner=surgeon, diagnosis_date=dt.date(2026, 3, 1))
     api_token_create(owner=world.users["admin"], name="Registry 0")
@@ -184,14 +184,6 @@ def _event(case, user, day: dt.date) -> None:
     course_services.event_save(
         case=case, user=user, data={"event_date": day, "found_by": "scheduled_scan", "site_liver": True}
     )
-
-
-def _lost(case, nurse) -> None:
-    """An escalation's last step on the case's first visit: lost to follow-up."""
-    item = case.followups.order_by("due_date").first() or followup_services.item_add_manual(
-        case=case, user=nurse, due_date=dt.date(2026, 11, 1), modality="ct_or_mri", reason="Visit"
-    )
-    EscalationStep.objects.create(item=item, step="lost", opened_on=dt.date(2026, 11, 20), opened_by=nurse)
 
 
 def _closed(case, nurse) -> None:
@@ -257,7 +249,7 @@ def _grow(world: World) -> None:
         _event(case, surgeon, dt.date(2026, 7, 1) + dt.timedelta(days=30 * n))
     # 5 more cases lost to follow-up, 5 more closed, 4 more API tokens, 20 more admin actions.
     for _ in range(5):
-        _lost(make_entered_case(surgeon), nurse)
+        lose_to_follow_up(make_entered_case(surgeon), nurse)
         _closed(make_entered_case(surgeon), nurse)
     for n in range(4):
         api_token_create(owner=world.users["admin"], name=f"Registry {n + 1}")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases import roles
 from cases.followups import services as svc
-from tests.factories import edit_case_and_patient, make_case, make_user
+from tests.factories import edit_case_and_patient, lose_to_follow_up, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -180,13 +180,6 @@ def _flag(cases) -> None:
     Case.objects.filter(pk__in=[case.pk for case in cases]).update(needs_mdt_review=True)
 
 
-def _lost(nurse, case) -> None:
-    from cases.models import EscalationStep
-
-    item = _case_items(nurse, case, 1)[0]
-    EscalationStep.objects.create(item=item, step="lost", opened_on=dt.date(2026, 11, 1), opened_by=nurse)
-
-
 @pytest.mark.parametrize("role", [roles.NURSE, roles.COORDINATOR, roles.SURGEON])
 def test_home_costs_the_same_with_2_and_12_cases_on_each_of_its_lists(client, role):
     """Home's lists (drafts, unsigned too long, changed since signed) and counts (flagged, lost, follow-up tabs);
@@ -203,7 +196,7 @@ def test_home_costs_the_same_with_2_and_12_cases_on_each_of_its_lists(client, ro
         cases = [make_case(owner=user) if role == roles.SURGEON else make_case() for _ in range(n)]
         _flag(cases[: n // 2])
         for case in cases[n // 2 :]:
-            _lost(nurse, case)
+            lose_to_follow_up(case, nurse)
         # Unsigned for two months; half of them changed since a (notional) signed report.
         for case in cases:
             Assessment.objects.create(case=case, ruleset="test", ruleset_version="1", facts={}, result={})
@@ -221,12 +214,12 @@ def test_the_flagged_and_lost_lists_cost_the_same_with_1_and_8_cases(client):
     nurse = make_user("nurse", role=roles.NURSE)
     client.force_login(nurse)
     _flag([make_case()])
-    _lost(nurse, make_case())
+    lose_to_follow_up(make_case(), nurse)
     urls = [reverse("followups:flagged"), reverse("followups:lost")]
     few = [_queries(client, url) for url in urls]
     _flag([make_case() for _ in range(7)])
     for _ in range(7):
-        _lost(nurse, make_case())
+        lose_to_follow_up(make_case(), nurse)
     assert [_queries(client, url) for url in urls] == few
 
 
