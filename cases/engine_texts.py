@@ -17,7 +17,7 @@ import re
 
 from django.utils.translation import gettext, gettext_noop
 
-from cases.labels import drug_label
+from cases.labels import RISK_LABELS, drug_label
 
 TRANSLATED = (
     # Recommendations on the surgeon's main path (a resected gastric GIST, ESMO 2022 and CSCO 2020).
@@ -369,6 +369,67 @@ PROGRESSION = (
     gettext_noop("The standard lines are used up: the next step is individualised by the MDT."),
 )
 
+# The notes printed beside the risk: why the schemes disagree (guidelines.risk.DISAGREEMENT_TEXTS) and
+# guidelines.engine.RISK_NOTE_TEXTS. Templates; their categories are printed with the risk labels (RISK_LABELS).
+NOTES = (
+    gettext_noop(
+        "NIH 2002 ignores site: a non-gastric tumour is graded as if gastric (modified NIH {modified_nih} without "
+        "rupture, NIH 2002 {nih_2002})."
+    ),
+    gettext_noop(
+        "Tumour rupture makes modified NIH high whatever the size and count; NIH 2002, AFIP and TNM ignore rupture "
+        "(without it modified NIH would be {modified_nih})."
+    ),
+    gettext_noop(
+        "AFIP has insufficient data for this cell ({column} column, {size_band}, {mitoses_band} mitoses per 5 mm2): "
+        "it gives no category."
+    ),
+    gettext_noop(
+        "The AFIP {afip} category for a tumour of 2 cm or less with more than 5 mitoses rests on few cases and has "
+        "no published percentage."
+    ),
+    gettext_noop(
+        "AFIP and TNM cut mitoses at 5 only, so a count above 10 is treated like 6; modified NIH and NIH 2002 grade "
+        "more than 10 mitoses as high at any size."
+    ),
+    gettext_noop(
+        "AFIP and TNM cut mitoses at 5 only, while modified NIH uses 6-10 as a band of its own (intermediate for a "
+        "gastric tumour up to 5 cm)."
+    ),
+    gettext_noop("Omental GIST is graded with the gastric group in every scheme (TNM and AFIP practice)."),
+    gettext_noop(
+        "TNM is stage IV because of {reasons}; the recurrence-risk schemes do not use nodes or metastases."
+    ),
+    gettext_noop(
+        "KIT exon 11 deletion involving codons 557/558: a higher risk of recurrence in the first years after surgery "
+        "(relative risk about 3; Martin-Broto J et al. (GEIS) Ann Oncol 2010;21:1552-7). Shown beside the risk; it "
+        "does not change the category."
+    ),
+    gettext_noop(
+        "Mitotic count converted from 50 HPF: {hpf} x 5 / (50 x {area} mm2) = {converted} per 5 mm2 (50 HPF are not "
+        "5 mm2 on most microscopes: ESMO 2022)."
+    ),
+)
+
+# The values those notes are filled with, other than categories and numbers (guidelines/risk.py's tables).
+NOTE_PARAMETERS = (
+    gettext_noop("gastric"),
+    gettext_noop("duodenal"),
+    gettext_noop("jejunum/ileum"),
+    gettext_noop("rectal"),
+    gettext_noop("2 cm or less"),
+    gettext_noop("more than 2 cm and up to 5 cm"),
+    gettext_noop("more than 5 cm and up to 10 cm"),
+    gettext_noop("more than 10 cm"),
+    gettext_noop("5 or fewer"),
+    gettext_noop("more than 5"),
+    gettext_noop("positive regional nodes (N1)"),
+    gettext_noop("metastases (M1)"),
+    gettext_noop("positive regional nodes (N1) and metastases (M1)"),
+)
+#: Placeholders of NOTES filled with a risk category as the engine writes it ("very low").
+_CATEGORY_PLACEHOLDERS = frozenset({"modified_nih", "nih_2002", "afip"})
+
 
 @functools.cache
 def _templates() -> dict[str, tuple[str, ...]]:
@@ -450,6 +511,37 @@ def rule_text(item: dict) -> str:
         if translated == template:
             return text
         return translated.format(**{name: _value(v) for name, v in match.groupdict().items()})
+    return text
+
+
+@functools.cache
+def _note_templates() -> tuple[str, ...]:
+    from guidelines.engine import RISK_NOTE_TEXTS
+    from guidelines.risk import DISAGREEMENT_TEXTS
+
+    return (*DISAGREEMENT_TEXTS.values(), *RISK_NOTE_TEXTS.values())
+
+
+def note_text(text: str) -> str:
+    """A note the engine prints beside the risk (why the schemes disagree, a KIT 557/558 deletion, a count
+    converted from 50 HPF) in the reader's language; one not translated yet: in the engine's English."""
+    if not text or not _is_chinese():
+        return text
+    for template in _note_templates():
+        match = _pattern(template).match(text)
+        if match is None:
+            continue
+        translated = gettext(template)
+        if translated == template:
+            return text
+        return translated.format(
+            **{
+                name: str(RISK_LABELS.get(value.replace(" ", "_"), value))
+                if name in _CATEGORY_PLACEHOLDERS
+                else _value(value)
+                for name, value in match.groupdict().items()
+            }
+        )
     return text
 
 

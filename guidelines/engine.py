@@ -158,15 +158,19 @@ WARNINGS: dict[str, GuidelineWarning] = {
     )
 }
 
-_NOTE_557_558 = (
-    "KIT exon 11 deletion involving codons 557/558: a higher risk of recurrence in the first years after "
-    "surgery (relative risk about 3; Martin-Broto J et al. (GEIS) Ann Oncol 2010;21:1552-7). Shown beside the "
-    "risk; it does not change the category."
-)
-_NOTE_HPF = (
-    "Mitotic count converted from 50 HPF: {hpf} x 5 / (50 x {area} mm2) = {converted} per 5 mm2 (50 HPF are "
-    "not 5 mm2 on most microscopes: ESMO 2022)."
-)
+#: Notes printed beside the risk (``Risk.notes``), by what each says; named so that a reader's language can translate
+#: them by their template (cases/engine_texts.py).
+RISK_NOTE_TEXTS: dict[str, str] = {
+    "kit_557_558": (
+        "KIT exon 11 deletion involving codons 557/558: a higher risk of recurrence in the first years after "
+        "surgery (relative risk about 3; Martin-Broto J et al. (GEIS) Ann Oncol 2010;21:1552-7). Shown beside the "
+        "risk; it does not change the category."
+    ),
+    "hpf_conversion": (
+        "Mitotic count converted from 50 HPF: {hpf} x 5 / (50 x {area} mm2) = {converted} per 5 mm2 (50 HPF are "
+        "not 5 mm2 on most microscopes: ESMO 2022)."
+    ),
+}
 
 _WORKUP_PATHOLOGY = (
     "Histology with CD117 (KIT) and/or DOG1 immunohistochemistry; 4% buffered formalin, never Bouin"
@@ -353,10 +357,10 @@ def _risk_step(inp: Inputs, draft: _Draft, resected: bool) -> _RiskPart:
     facts = inp.facts
     notes: list[str] = []
     if facts.genotype_detail == "kit_exon11_del_557_558":
-        notes.append(_NOTE_557_558)
+        notes.append(RISK_NOTE_TEXTS["kit_557_558"])
     if facts.mitoses_per_5mm2 is None and facts.mitoses_per_50hpf is not None and inp.mitoses is not None:
         notes.append(
-            _NOTE_HPF.format(
+            RISK_NOTE_TEXTS["hpf_conversion"].format(
                 hpf=facts.mitoses_per_50hpf,
                 area=f"{facts.hpf_field_area_mm2:g}",
                 converted=f"{inp.mitoses:.1f}",

@@ -22,13 +22,13 @@ from .rulesets.risk_tables import (
 )
 
 _T_BY_BAND = ("T1", "T2", "T3", "T4")
-_SIZE_BAND_TEXT = (
+SIZE_BAND_TEXT = (
     "2 cm or less",
     "more than 2 cm and up to 5 cm",
     "more than 5 cm and up to 10 cm",
     "more than 10 cm",
 )
-_AFIP_COLUMN_TEXT = {
+AFIP_COLUMN_TEXT = {
     "gastric": "gastric",
     "duodenum": "duodenal",
     "jejunum_ileum": "jejunum/ileum",
@@ -203,6 +203,43 @@ def _label(category: str) -> str:
     return category.replace("_", " ")
 
 
+#: explain_disagreement's sentences, by what each explains; the {placeholders} are filled for the case. Named here so
+#: that a reader's language can translate them by their template (cases/engine_texts.py), as the rule texts are.
+DISAGREEMENT_TEXTS: dict[str, str] = {
+    "site_ignored": (
+        "NIH 2002 ignores site: a non-gastric tumour is graded as if gastric "
+        "(modified NIH {modified_nih} without rupture, NIH 2002 {nih_2002})."
+    ),
+    "rupture_ignored": (
+        "Tumour rupture makes modified NIH high whatever the size and count; NIH 2002, AFIP and TNM "
+        "ignore rupture (without it modified NIH would be {modified_nih})."
+    ),
+    "afip_insufficient_data": (
+        "AFIP has insufficient data for this cell ({column} column, {size_band}, "
+        "{mitoses_band} mitoses per 5 mm2): it gives no category."
+    ),
+    "afip_no_percentage": (
+        "The AFIP {afip} category for a tumour of 2 cm or less with more than 5 "
+        "mitoses rests on few cases and has no published percentage."
+    ),
+    "mitoses_above_10": (
+        "AFIP and TNM cut mitoses at 5 only, so a count above 10 is treated like 6; modified NIH and "
+        "NIH 2002 grade more than 10 mitoses as high at any size."
+    ),
+    "mitoses_6_to_10": (
+        "AFIP and TNM cut mitoses at 5 only, while modified NIH uses 6-10 as a band of its own "
+        "(intermediate for a gastric tumour up to 5 cm)."
+    ),
+    "omentum": "Omental GIST is graded with the gastric group in every scheme (TNM and AFIP practice).",
+    "tnm_stage_iv": (
+        "TNM is stage IV because of {reasons}; the recurrence-risk schemes do not use nodes or metastases."
+    ),
+}
+#: The values explain_disagreement puts into its sentences besides the categories (written "very low").
+MITOSES_BAND_TEXT = ("5 or fewer", "more than 5")
+TNM_IV_REASON_TEXT = {"N1": "positive regional nodes (N1)", "M1": "metastases (M1)"}
+
+
 def explain_disagreement(facts: CaseFacts, risk: Risk | None) -> list[str]:
     """Plain sentences explaining why the schemes differ for this case; only sentences true for it.
 
@@ -217,50 +254,35 @@ def explain_disagreement(facts: CaseFacts, risk: Risk | None) -> list[str]:
     ruptured = bool(inputs.rupture)
     gastric = facts.site in GASTRIC_GROUP
     group = site_group(facts.site)
+    texts = DISAGREEMENT_TEXTS
     notes: list[str] = []
 
     unruptured_nih = modified_nih(size, mitoses, facts.site, False)
     if not gastric and unruptured_nih != risk.nih_2002:
         notes.append(
-            "NIH 2002 ignores site: a non-gastric tumour is graded as if gastric "
-            f"(modified NIH {_label(unruptured_nih)} without rupture, NIH 2002 {_label(risk.nih_2002)})."
+            texts["site_ignored"].format(modified_nih=_label(unruptured_nih), nih_2002=_label(risk.nih_2002))
         )
     if ruptured and unruptured_nih != "high":
-        notes.append(
-            "Tumour rupture makes modified NIH high whatever the size and count; NIH 2002, AFIP and TNM "
-            f"ignore rupture (without it modified NIH would be {_label(unruptured_nih)})."
-        )
+        notes.append(texts["rupture_ignored"].format(modified_nih=_label(unruptured_nih)))
     if risk.afip.category == "insufficient_data":
-        column = _AFIP_COLUMN_TEXT[AFIP_COLUMN_BY_SITE_GROUP[group]]
         notes.append(
-            f"AFIP has insufficient data for this cell ({column} column, {_SIZE_BAND_TEXT[size_band(size)]}, "
-            f"{'more than 5' if mitoses > 5 else '5 or fewer'} mitoses per 5 mm2): it gives no category."
+            texts["afip_insufficient_data"].format(
+                column=AFIP_COLUMN_TEXT[AFIP_COLUMN_BY_SITE_GROUP[group]],
+                size_band=SIZE_BAND_TEXT[size_band(size)],
+                mitoses_band=MITOSES_BAND_TEXT[mitoses > 5],
+            )
         )
     elif risk.afip.progression_pct is None and risk.afip.category in ("none", "high"):
-        notes.append(
-            f"The AFIP {_label(risk.afip.category)} category for a tumour of 2 cm or less with more than 5 "
-            "mitoses rests on few cases and has no published percentage."
-        )
+        notes.append(texts["afip_no_percentage"].format(afip=_label(risk.afip.category)))
     if mitoses > 10 and gastric and size <= 5.0:
-        notes.append(
-            "AFIP and TNM cut mitoses at 5 only, so a count above 10 is treated like 6; modified NIH and "
-            "NIH 2002 grade more than 10 mitoses as high at any size."
-        )
+        notes.append(texts["mitoses_above_10"])
     elif 5 < mitoses <= 10 and gastric and size <= 5.0 and risk.afip.category in ("none", "moderate"):
-        notes.append(
-            "AFIP and TNM cut mitoses at 5 only, while modified NIH uses 6-10 as a band of its own "
-            "(intermediate for a gastric tumour up to 5 cm)."
-        )
+        notes.append(texts["mitoses_6_to_10"])
     if facts.site == "omentum":
-        notes.append("Omental GIST is graded with the gastric group in every scheme (TNM and AFIP practice).")
+        notes.append(texts["omentum"])
     if risk.tnm.stage == "IV":
-        reasons = []
-        if risk.tnm.n == "N1":
-            reasons.append("positive regional nodes (N1)")
-        if risk.tnm.m == "M1":
-            reasons.append("metastases (M1)")
-        notes.append(
-            f"TNM is stage IV because of {' and '.join(reasons)}; the recurrence-risk schemes do not use "
-            "nodes or metastases."
-        )
+        reasons = [
+            TNM_IV_REASON_TEXT[code] for code in (risk.tnm.n, risk.tnm.m) if code in TNM_IV_REASON_TEXT
+        ]
+        notes.append(texts["tnm_stage_iv"].format(reasons=" and ".join(reasons)))
     return notes

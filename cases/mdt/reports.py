@@ -30,7 +30,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from cases import choices
 from cases.course.selectors import course_snapshot, timeline_words
 from cases.course.timeline import Bar, Mark, TimelineData, render_svg
-from cases.engine_texts import engine_phrase, evidence_text, rule_text
+from cases.engine_texts import engine_phrase, evidence_text, note_text, rule_text
 from cases.labels import (
     ADJUVANT_LABELS,
     APPROACH_LABELS,
@@ -286,7 +286,7 @@ def _risk(result: dict[str, Any]) -> dict[str, Any] | None:
         return None
     shown: dict[str, Any] = _schemes(risk)
     shown["pre_treatment"] = _schemes(risk["pre_treatment"]) if risk.get("pre_treatment") else None
-    shown["notes"] = list(risk.get("notes") or [])
+    shown["notes"] = [note_text(note) for note in risk.get("notes") or []]
     return shown
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from cases.choices import Pathway, RiskCategory
-from cases.engine_texts import evidence_text, rule_text
+from cases.engine_texts import engine_phrase, evidence_text, note_text, rule_text
 from cases.labels import (
     ADJUVANT_LABELS,
     AFIP_LABELS,
@@ -58,7 +58,10 @@ def result_display(
             else None
         ),
         "adjuvant": dict(result.get("adjuvant") or {}),
-        "systemic_lines": result.get("systemic_lines") or [],
+        "systemic_lines": [
+            {**line, "drug": engine_phrase(line.get("drug")), "dose": engine_phrase(line.get("dose"))}
+            for line in result.get("systemic_lines") or []
+        ],
         "surveillance": [
             {**visit, "modality_label": MODALITY_LABELS.get(visit.get("modality"), visit.get("modality"))}
             for visit in result.get("surveillance") or []
@@ -88,7 +91,7 @@ def result_display(
             "tnm": tnm,
             "tnm_rate_label": _tnm_rates().get(tnm.get("mitotic_rate") or "", _("unknown mitotic rate")),
             # Notes the engine prints beside the risk (557/558 deletion, a count converted from 50 HPF).
-            "notes": list(risk.get("notes") or []),
+            "notes": [note_text(note) for note in risk.get("notes") or []],
         }
         pre = risk.get("pre_treatment")
         if pre:  # issue 17 item 14: after neoadjuvant imatinib, the risk before it is shown too

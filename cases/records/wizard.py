@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_case_for_user, require_perm
+from cases.engine_texts import note_text
 from cases.models import Case
 from cases.permissions import EDIT_CLINICAL
 from cases.records.banner import patient_banner
@@ -95,7 +96,7 @@ def _panel_context(answer: dict | None) -> dict:
     shown["risk_blocked"] = answer.get("risk_blocked", False)
     return {
         "answer": shown,
-        "disagreements": answer["disagreements"],
+        "disagreements": [note_text(note) for note in answer["disagreements"]],
         "live_errors": answer.get("errors", []),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.translation import gettext
 
 from cases import engine_texts
 from cases.engine_texts import rule_text
@@ -139,3 +140,42 @@ def test_every_progression_proposal_is_in_the_catalogue():
     assert sorted(texts - set(engine_texts.PROGRESSION)) == []
     with translation.override("zh-hans"):
         assert [t for t in engine_texts.PROGRESSION if translation.gettext(t) == t] == []
+
+
+def test_every_note_beside_the_risk_is_translated_and_still_the_engines_wording():
+    """The notes (why the schemes disagree, KIT 557/558, 50 HPF) are matched by their templates: a wording changed
+    in guidelines/ must be changed here too, or the note falls back to English."""
+    from guidelines.engine import RISK_NOTE_TEXTS
+    from guidelines.risk import DISAGREEMENT_TEXTS
+
+    engine = {*DISAGREEMENT_TEXTS.values(), *RISK_NOTE_TEXTS.values()}
+    assert sorted(engine ^ set(engine_texts.NOTES)) == []
+    with translation.override("zh-hans"):
+        untranslated = [text for text in engine if gettext(text) == text]
+    assert untranslated == []
+
+
+def test_every_value_the_notes_are_filled_with_is_translated():
+    from guidelines.risk import AFIP_COLUMN_TEXT, MITOSES_BAND_TEXT, SIZE_BAND_TEXT, TNM_IV_REASON_TEXT
+
+    reasons = TNM_IV_REASON_TEXT
+    values = {
+        *AFIP_COLUMN_TEXT.values(),
+        *SIZE_BAND_TEXT,
+        *MITOSES_BAND_TEXT,
+        *reasons.values(),
+        f"{reasons['N1']} and {reasons['M1']}",
+    }
+    assert sorted(values ^ set(engine_texts.NOTE_PARAMETERS)) == []
+    with translation.override("zh-hans"):
+        assert [value for value in values if gettext(value) == value] == []
+
+
+def test_a_note_not_translated_yet_prints_in_the_engines_english():
+    with translation.override("zh-hans"):
+        assert (
+            engine_texts.note_text("A note added to the engine later.") == "A note added to the engine later."
+        )
+    with translation.override("en"):
+        text = "Omental GIST is graded with the gastric group in every scheme (TNM and AFIP practice)."
+        assert engine_texts.note_text(text) == text
