@@ -32,6 +32,15 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def render_history_view(self, request: HttpRequest, template: str, context: dict, **kwargs: Any):
+        """django-simple-history's list of a record's changes names each row by `history_object`, built anew for
+        every row, whose name may read a related row (a case's patient): one query a row. Each row's is built
+        here once, with the related rows its history query already joined (`history_object` is a plain
+        descriptor: the row's own attribute takes its place)."""
+        for record in context["page_obj"].object_list:
+            record.history_object = named_history_object(record)
+        return super().render_history_view(request, template, context, **kwargs)
+
 
 class PatientAdminForm(forms.ModelForm):
     """The app's own rules for identifiers and names (cases/text_safety.py): the admin is no back door."""
@@ -148,6 +157,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
 NAMED_BY = {Case: ("patient",), ApiToken: ("owner",), AgendaItem: ("meeting",)}
 
 
+def named_history_object(record: Any) -> Any:
+    """The record as it was (`history_object`, a new instance of the tracked model), with the related rows its name
+    reads (NAMED_BY) taken from the history row, which the list's query joined: no query to name it."""
+    instance = record.history_object
+    for name in NAMED_BY.get(type(instance), ()):
+        related = record._meta.get_field(name).get_cached_value(record, default=None)
+        if related is not None:
+            instance._meta.get_field(name).set_cached_value(instance, related)
+    return instance
+
+
 class HistoryReadOnlyAdmin(admin.ModelAdmin):
     """The audit trail as an administrator sees it: listed and readable, never edited or deleted.
 
@@ -166,13 +186,7 @@ class HistoryReadOnlyAdmin(admin.ModelAdmin):
     def record(self, obj: Any) -> str:
         """The record as it was, named as the app names it: from the history row alone (`history_object`; the
         row's `instance` reads the fields the history leaves out, a signed report's PDF, once a row)."""
-        instance = obj.history_object
-        for name in NAMED_BY.get(type(instance), ()):
-            field = instance._meta.get_field(name)
-            related = obj._meta.get_field(name).get_cached_value(obj, default=None)
-            if related is not None:
-                field.set_cached_value(instance, related)
-        return str(instance)
+        return str(named_history_object(obj))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

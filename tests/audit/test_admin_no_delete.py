@@ -77,3 +77,21 @@ def test_the_history_list_names_each_record_and_who_changed_it(client, superuser
     html = client.get("/admin/cases/historicalfollowupitem/").content.decode()
     assert "Computed tomography" in html or "due 20" in html
     assert "nurse" in html
+
+
+def test_a_cases_changes_are_each_named_by_the_case_and_its_patient(client, superuser, django_assert_max_num_queries):
+    """django-simple-history's list of one case's changes names every row by the case, whose name reads its
+    patient: the patient comes with the page's query (it was read once a row), and the name is still printed."""
+    world = make_world()
+    for _ in range(3):
+        world.case.save()
+    client.force_login(superuser)
+    url = f"/admin/cases/case/{world.case.pk}/history/"
+    with django_assert_max_num_queries(20) as captured:
+        html = client.get(url).content.decode()
+    rows = world.case.history.count()
+    assert rows >= 4
+    listed = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert listed.count(f"Case {world.case.short_id} of HOPPER, Grace (MRN4242XYZ)") == rows
+    # Once for the page's title (the case itself), not once a row.
+    assert len([q for q in captured.captured_queries if 'FROM "cases_patient"' in q["sql"]]) == 1
