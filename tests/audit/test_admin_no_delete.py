@@ -79,7 +79,9 @@ def test_the_history_list_names_each_record_and_who_changed_it(client, superuser
     assert "nurse" in html
 
 
-def test_a_cases_changes_are_each_named_by_the_case_and_its_patient(client, superuser, django_assert_max_num_queries):
+def test_a_cases_changes_are_each_named_by_the_case_and_its_patient(
+    client, superuser, django_assert_max_num_queries
+):
     """django-simple-history's list of one case's changes names every row by the case, whose name reads its
     patient: the patient comes with the page's query (it was read once a row), and the name is still printed."""
     world = make_world()
