@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.course.texts import describe
+from cases.form_errors import HiddenErrorsShown
 from cases.models.course import Drug, FoundBy, LesionOrgan, LineSetting, Modality, StopReason
 from guidelines.response import ATTENUATION_HU, DIAMETER_MM, MAX_TARGET_LESIONS
 
@@ -68,7 +69,7 @@ def _date(label, *, required: bool = True) -> forms.DateField:
     )
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(HiddenErrorsShown):
     # Lower case: the label starts the line an edit conflict shows ("version: yours 1, on record now 2").
     version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -96,7 +97,7 @@ class AdjuvantLineForm(VersionedForm):
     """The follow-up page's adjuvant course: the fields of the adjuvant line a nurse records as delivered."""
 
     # The line the page showed (empty: none yet): the save is refused if the page is out of date.
-    line = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    line = forms.UUIDField(label=_("therapy line"), widget=forms.HiddenInput, required=False)
     start_date = LineForm.base_fields["start_date"]
     planned_stop_date = _date(_("Planned stop"))
     stop_date = LineForm.base_fields["stop_date"]

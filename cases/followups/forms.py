@@ -16,6 +16,7 @@ from cases.choices import (
     Site,
 )
 from cases.followups.worklist import WorklistFilters
+from cases.form_errors import HiddenErrorsShown
 from cases.models import ClosureReason, EscalationOutcome, LetterPurpose, LetterRecipient, LetterSentVia
 from cases.roles import NURSE
 from cases.templatetags.people import staff_name
@@ -73,8 +74,8 @@ class FilterForm(forms.Form):
         )
 
 
-class VersionedForm(forms.Form):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class VersionedForm(HiddenErrorsShown):
+    expected_version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, min_value=1)
 
 
 class DoneForm(VersionedForm):
@@ -138,10 +139,10 @@ class CloseForm(forms.Form):
     note = forms.CharField(label=_("Details"), required=False, max_length=300)
 
 
-class LetterNewForm(forms.Form):
+class LetterNewForm(HiddenErrorsShown):
     recipient = forms.ChoiceField(label=_("Recipient"), choices=LetterRecipient.choices)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=LetterPurpose.choices)
-    step = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    step = forms.IntegerField(label=_("Escalation step"), required=False, widget=forms.HiddenInput)
 
 
 class LetterSendForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cases.form_errors import HiddenErrorsShown
 from cases.mdt.decisions import MODIFIABLE, clean_modifications, parse_attendees
 from cases.models import SIGNABLE_DECISIONS, DeferralNeed, MdtDecision, MdtMeeting
 
@@ -24,7 +25,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(HiddenErrorsShown):
     date = forms.DateField(label=_("Meeting date"), widget=DateInput)
     title = forms.CharField(label=_("Title"), max_length=200, initial="GIST MDT")
     start_time = forms.TimeField(
@@ -43,7 +44,7 @@ class MeetingForm(forms.Form):
         ),
     )
     # The version of the meeting the form was opened at (optimistic concurrency, issue 11 finding 1).
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(label=_("version"), required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
@@ -103,7 +104,7 @@ class ModificationsMixin:
             self.add_error(f"mod_{key}", message)  # type: ignore[attr-defined]
 
 
-class DecisionForm(ModificationsMixin, forms.Form):
+class DecisionForm(ModificationsMixin, HiddenErrorsShown):
     decision = forms.ChoiceField(
         choices=MdtDecision.choices, widget=forms.RadioSelect, label=pgettext_lazy("MDT decision", "Decision")
     )
@@ -124,7 +125,7 @@ class DecisionForm(ModificationsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     # The version of the agenda item the form was opened at (optimistic concurrency, issue 11 finding 1).
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(label=_("version"), required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
