@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext, gettext_noop
 
@@ -499,18 +500,24 @@ def _is_chinese() -> bool:
 def rule_text(item: dict) -> str:
     """The text of a recommendation or warning (`{"id", "text"}` from the engine) in the reader's language."""
     text = str(item.get("text") or "")
-    item_id = str(item.get("id") or "")
+    item_id = re.sub(r"^systemic\.line_\d+$", "systemic.line", str(item.get("id") or ""))
     if not text or not _is_chinese():
         return text
-    item_id = re.sub(r"^systemic\.line_\d+$", "systemic.line", item_id)
-    for template in _templates().get(item_id, ()):
+    return _translated(text, _templates().get(item_id, ()), lambda _name, value: _value(value))
+
+
+def _translated(text: str, templates: Iterable[str], value: Callable[[str, str], str]) -> str:
+    """`text` in the reader's language: the catalogue's translation of the first of `templates` it was formatted
+    from, filled with its values through `value(placeholder, value)`; a template not translated yet (or none
+    matching): `text` unchanged."""
+    for template in templates:
         match = _pattern(template).match(text)
         if match is None:
             continue
         translated = gettext(template)
         if translated == template:
             return text
-        return translated.format(**{name: _value(v) for name, v in match.groupdict().items()})
+        return translated.format(**{name: value(name, v) for name, v in match.groupdict().items()})
     return text
 
 
@@ -527,22 +534,15 @@ def note_text(text: str) -> str:
     converted from 50 HPF) in the reader's language; one not translated yet: in the engine's English."""
     if not text or not _is_chinese():
         return text
-    for template in _note_templates():
-        match = _pattern(template).match(text)
-        if match is None:
-            continue
-        translated = gettext(template)
-        if translated == template:
-            return text
-        return translated.format(
-            **{
-                name: str(RISK_LABELS.get(value.replace(" ", "_"), value))
-                if name in _CATEGORY_PLACEHOLDERS
-                else _value(value)
-                for name, value in match.groupdict().items()
-            }
-        )
-    return text
+    return _translated(text, _note_templates(), _note_value)
+
+
+def _note_value(name: str, value: str) -> str:
+    if (
+        name in _CATEGORY_PLACEHOLDERS
+    ):  # a category as the engine writes it ("very low"), printed as its label
+        return str(RISK_LABELS.get(value.replace(" ", "_"), value))
+    return _value(value)
 
 
 def evidence_text(evidence: object) -> str:
