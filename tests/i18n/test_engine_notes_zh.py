@@ -66,12 +66,12 @@ DISAGREEMENTS = [
     (
         "stage IV, nodes and metastases",
         {"mitoses": "3", "nodes_positive": "yes", "presentation": {"presentation": "metastatic"}},
-        ("TNM为IV期，原因是区域淋巴结阳性（N1）和远处转移（M1）",),
+        ("TNM为IV期，原因是区域淋巴结转移（N1）和远处转移（M1）",),
     ),
     (
         "stage IV, nodes",
         {"mitoses": "3", "nodes_positive": "yes"},
-        ("TNM为IV期，原因是区域淋巴结阳性（N1）；",),
+        ("TNM为IV期，原因是区域淋巴结转移（N1）；",),
     ),
 ]
 
@@ -92,7 +92,7 @@ def test_the_panel_prints_the_kit_557_558_note_in_chinese(zh_surgeon_client, sur
     html = _panel(zh_surgeon_client, surgeon, genotype_detail="kit_exon11_del_557_558")
     assert 'data-testid="risk-notes"' in html
     text = visible_text(html)
-    assert "KIT 11号外显子缺失累及557/558密码子：术后最初几年复发风险较高" in text
+    assert "KIT外显子11缺失累及第557/558密码子：术后最初几年复发风险较高" in text
     assert "Martin-Broto J等（GEIS），Ann Oncol 2010;21:1552-7" in text  # the source as published
     assert _english(html, "Martin-Broto", "Ann", "Oncol") == []
 
