@@ -31,6 +31,7 @@ from django.utils.translation import get_language, gettext, gettext_noop, pgette
 
 from cases.links import case_link_parts
 from cases.models import Case, EscalationStep, FollowUpItem, Patient, Presentation
+from cases.models.patient import listed_name
 from cases.templatetags.people import staff_name
 
 
@@ -183,6 +184,8 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[S
         how = labels["contact"].get(patient.preferred_contact, patient.preferred_contact)
         risk = labels["risk"].get(case.risk_category, case.risk_category)
         step = item.current_escalation()
+        # Family name first (cases.models.patient.listed_name), each part isolated by <bdi> in the row.
+        family, name_separator, given = listed_name(patient.given_name, patient.family_name, chinese)
         rows.append(
             {
                 "pk": item.pk,
@@ -203,11 +206,9 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[S
                 "badge_text": badge[1],
                 "provisional": item.provisional,
                 "case_url": f"{case_base}{item.case_id}/",
-                # The patient's name as the row has always printed it: family name first, in capitals and with
-                # a comma in English; as written and with a space in Chinese (each part isolated by <bdi>).
-                "family": patient.family_name if chinese else patient.family_name.upper(),
-                "name_separator": " " if chinese else ", ",
-                "given": patient.given_name,
+                "family": family,
+                "name_separator": name_separator,
+                "given": given,
                 "mrn": patient.mrn,
                 "case_text": sentences["case"] % {"id": case.short_id},
                 "flagged": case.needs_mdt_review,

@@ -28,6 +28,14 @@ def person_name(given_name: str, family_name: str, language: str | None = None) 
     return f"{given_name} {family_name}"
 
 
+def listed_name(given_name: str, family_name: str, chinese: bool) -> tuple[str, str, str]:
+    """(family name, separator, given name) as a list prints a name, family name first: ("SMITH", ", ", "Jane");
+    in Chinese as written and without a comma, as person_name: ("张", "", "伟"), ("Smith", " ", "Jane")."""
+    if chinese:
+        return family_name, "" if _is_cjk(family_name + given_name) else " ", given_name
+    return family_name.upper(), ", ", given_name
+
+
 class PatientQuerySet(models.QuerySet["Patient"]):
     def active(self) -> PatientQuerySet:
         return self.filter(archived_at__isnull=True)

@@ -22,6 +22,7 @@ from django.utils.translation import get_language, gettext
 
 from cases.links import case_link_parts
 from cases.models import Case
+from cases.models.patient import listed_name
 from cases.records.presenters import format_cm
 from cases.templatetags.people import staff_name
 
@@ -44,14 +45,14 @@ def case_rows(cases: Iterable[Case]) -> SafeString:
     for case in cases:
         patient = case.patient
         presentation = case.section("presentation")
+        # Family name first (cases.models.patient.listed_name), each part isolated by <bdi> in the row.
+        family, name_separator, given = listed_name(patient.given_name, patient.family_name, chinese)
         rows.append(
             SimpleNamespace(
                 url=f"{case_base}{case.pk}{case_end}",
-                # Family name first: in capitals and with a comma in English; as written, with a space, in
-                # Chinese (each part isolated by <bdi>), as the row has always printed it.
-                family=patient.family_name if chinese else patient.family_name.upper(),
-                name_separator=" " if chinese else ", ",
-                given=patient.given_name,
+                family=family,
+                name_separator=name_separator,
+                given=given,
                 mrn=patient.mrn,
                 site_label=presentation.get_site_display() if presentation else "",
                 size_display=format_cm(presentation.size_cm) if presentation else "",

@@ -89,7 +89,7 @@ def test_the_worklist_is_chinese_with_the_patient_family_name_first(zh_nurse_cli
     for words in (
         "随访工作列表",
         "逾期",
-        "<bdi>张</bdi> <bdi>伟</bdi>",
+        "<bdi>张</bdi><bdi>伟</bdi>",
         "腹盆腔CT或MRI",
         "2026年1月20日",
         "<bdi>李芳</bdi>",  # a colleague too: family name first in Chinese
@@ -111,7 +111,7 @@ def test_a_case_follow_up_page_is_chinese(zh_nurse_client, case):
     html = zh_nurse_client.get(f"/followups/case/{case.pk}/").content.decode()
     for words in (
         "随访",
-        "<bdi>张</bdi> <bdi>伟</bdi>",
+        "<bdi>张</bdi><bdi>伟</bdi>",
         "门诊复诊",
         "无疾病证据",
         "无人接听",
@@ -175,7 +175,7 @@ def test_the_closing_page_is_chinese(client, case):
     client.force_login(coordinator)
     html = client.get(f"/followups/case/{case.pk}/close/").content.decode()
     assert "关闭随访" in html
-    assert "<bdi>张</bdi> <bdi>伟</bdi>" in html
+    assert "<bdi>张</bdi><bdi>伟</bdi>" in html
     _no_english(html)
 
 

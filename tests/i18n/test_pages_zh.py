@@ -40,7 +40,7 @@ def test_it_shows_the_home_page_in_chinese(zh_surgeon_client, surgeon):
 def test_it_shows_the_case_list_in_chinese_with_the_family_name_first(zh_surgeon_client, surgeon):
     _case(surgeon)
     html = zh_surgeon_client.get(reverse("records:list")).content.decode()
-    assert "<bdi>张</bdi> <bdi>伟</bdi>" in html  # family name first, no comma
+    assert "<bdi>张</bdi><bdi>伟</bdi>" in html  # family name first, no comma, no space in a Chinese name
     assert "胃" in html  # the site
     assert "高危" in html  # modified NIH: high
     runs = _english(html)
