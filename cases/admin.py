@@ -37,7 +37,9 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
         every row, whose name may read a related row (a case's patient): one query a row. Each row's is built
         here once, with the related rows its history query already joined (`history_object` is a plain
         descriptor: the row's own attribute takes its place)."""
-        for record in context["page_obj"].object_list:
+        # The same method draws a past version's form (history_form_view), which has no page of rows.
+        page = context.get("page_obj")
+        for record in page.object_list if page is not None else ():
             record.history_object = named_history_object(record)
         return super().render_history_view(request, template, context, **kwargs)
 

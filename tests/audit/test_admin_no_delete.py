@@ -97,3 +97,17 @@ def test_a_cases_changes_are_each_named_by_the_case_and_its_patient(
     assert listed.count(f"Case {world.case.short_id} of HOPPER, Grace (MRN4242XYZ)") == rows
     # Once for the page's title (the case itself), not once a row.
     assert len([q for q in captured.captured_queries if 'FROM "cases_patient"' in q["sql"]]) == 1
+
+
+@pytest.mark.parametrize("model", ["case", "patient"])
+def test_a_past_version_opens_from_the_change_history(client, superuser, model):
+    """Each row of the change history links to the record as it was (django-simple-history's form view, which
+    draws through the same render_history_view without a page of rows): it answered 500 after de9a756."""
+    world = make_world()
+    record = world.case if model == "case" else world.case.patient
+    record.save()
+    version = record.history.first()
+    client.force_login(superuser)
+    response = client.get(f"/admin/cases/{model}/{record.pk}/history/{version.history_id}/")
+    assert response.status_code == 200
+    assert "HOPPER" in response.content.decode().upper()
