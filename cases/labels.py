@@ -108,8 +108,9 @@ FOUND_BY_LABELS: dict[str, str] = {
 def label(mapping: dict[str, str], value: object, empty: str | None = None) -> str:
     """The words for `value`; `empty` when nothing is recorded; an unknown code made readable."""
     if value in (None, "", []):
-        return _("Not recorded") if empty is None else empty
-    return mapping.get(str(value), str(value).replace("_", " ").capitalize())
+        return str(_("Not recorded")) if empty is None else empty
+    # Text, not a lazy translation: a caller may join or format several (the report's EUS features did).
+    return str(mapping.get(str(value), str(value).replace("_", " ").capitalize()))
 
 
 def drug_label(drug: object) -> str:

@@ -145,3 +145,20 @@ def test_the_report_says_when_the_risk_is_not_assessable_after_neoadjuvant_imati
     assessment.result = assess(facts, "esmo-2022", today=date(2026, 1, 15)).to_dict()
     html = _flat(render_report_html(draft_source(case, assessment), for_pdf=False))
     assert "Not assessable after neoadjuvant imatinib" in html
+
+
+def test_the_report_lists_the_eus_and_clinical_features():
+    """A small tumour with EUS features (and a bleeding one): the report answered 500 (the features' words, lazy
+    translations, were joined as text; found by a reviewer's walk)."""
+    case = CaseFactory(diagnosis_date=date(2026, 1, 10))
+    Presentation.objects.create(
+        case=case,
+        site="stomach",
+        gastric_location="antrum",
+        size_cm=Decimal("1.5"),
+        eus_features=["irregular_border", "ulceration"],
+        clinical_features=["bleeding"],
+    )
+    html = render_report_html(draft_source(case, case_assess(case=case, user=None)), for_pdf=False)
+    assert "Irregular border, Ulceration" in html
+    assert "Bleeding" in html
