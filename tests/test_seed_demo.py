@@ -110,3 +110,26 @@ def test_it_adds_three_ten_year_courses_one_of_them_resected_with_its_adjuvant_l
     assert TherapyLine.objects.filter(case=adjuvant.case).count() == 3
     assert TherapyLine.objects.values("case").distinct().count() == 3
     assert "Ten-year treatment courses: 0 added." in seed("--password", "demo-password-x")
+
+
+def test_every_value_the_demo_stores_is_one_its_field_offers():
+    """A demo case stored a gastric location "body", which the form does not offer: the case page printed the raw
+    word and the presentation step showed an empty choice (found by a reviewer's walk)."""
+    from django.apps import apps
+
+    from cases.choices import ClinicalFeature, EusFeature
+
+    seed("--password", "demo-pass-123")
+    wrong = []
+    for model in apps.get_app_config("cases").get_models():
+        fields = [f for f in model._meta.concrete_fields if f.choices and not f.name.startswith("history_")]
+        for f in fields:
+            offered = {str(value) for value, _ in f.flatchoices} | ({""} if f.blank else set())
+            for value in model.objects.exclude(**{f"{f.name}__isnull": True}).values_list(f.name, flat=True):
+                if str(value) not in offered:
+                    wrong.append((model.__name__, f.name, value))
+    # The feature lists (JSON lists of choices).
+    for name, choices_ in (("eus_features", EusFeature), ("clinical_features", ClinicalFeature)):
+        for values in Presentation.objects.values_list(name, flat=True):
+            wrong += [("Presentation", name, v) for v in values if v not in choices_.values]
+    assert sorted(set(wrong)) == []

@@ -233,7 +233,7 @@ def _demo_resected(*, user, fields: dict) -> int:
     case = case_create(**fields, diagnosis_date=diagnosis, ruleset=None, user=user)
     steps = (
         ("presentation", {"presentation": "localized", "site": "stomach", "size_cm": Decimal(7),
-                          "gastric_location": "body", "histology_confirmed": True, "cd117": "positive",
+                          "gastric_location": "greater_curvature", "histology_confirmed": True, "cd117": "positive",
                           "dog1": "positive", "eus_features": [], "clinical_features": []}),
         ("operation", {"resected": True, "surgery_date": surgery, "approach_used": "open", "margin": "R0",
                        "rupture_grade": "none"}),
