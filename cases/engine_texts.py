@@ -333,6 +333,8 @@ PARAMETERS = (
     gettext_noop("resection would need major (multivisceral or mutilating) surgery"),
     gettext_noop("the reference date given"),
     gettext_noop("400 mg once daily"),
+    gettext_noop("600 mg once daily"),
+    gettext_noop("800 mg daily"),
     gettext_noop("150 mg once daily"),
     gettext_noop("300 mg once daily"),
     gettext_noop("50 mg once daily 4 weeks on / 2 weeks off, or 37.5 mg once daily continuously"),

@@ -13,6 +13,9 @@ are printed. The engine stays language-free: its ids are the keys, its English t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -122,3 +125,21 @@ def phase_label(phase: object) -> str:
     """A surveillance phase (engine id) in the reader's language; the engine's English is the msgid."""
     text = PHASE_LABELS.get(str(phase or ""), str(phase or ""))
     return gettext(text) if text else ""
+
+
+def adjuvant_plan(adjuvant: Mapping[str, Any]) -> str:
+    """The engine's adjuvant plan as printed: "Imatinib 400 mg/day for 36 months"; empty without a drug."""
+    if not adjuvant.get("drug"):
+        return ""
+    values = {
+        "drug": drug_label(adjuvant["drug"]).capitalize(),
+        "dose": adjuvant.get("dose_mg_per_day"),
+        "months": adjuvant.get("duration_months"),
+    }
+    if values["dose"] and values["months"] is not None:
+        return gettext("%(drug)s %(dose)s mg/day for %(months)s months") % values
+    if values["dose"]:
+        return gettext("%(drug)s %(dose)s mg/day") % values
+    if values["months"] is not None:
+        return gettext("%(drug)s for %(months)s months") % values
+    return values["drug"]

@@ -16,6 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AdjuvantDecision, Pathway
+from cases.engine_texts import engine_phrase
+from cases.labels import ADJUVANT_LABELS, adjuvant_plan, label
 from cases.models import Discipline
 
 APPROACH_CHOICES = (
@@ -108,22 +110,22 @@ def engine_value(key: str, result: Mapping[str, Any]) -> str:
     elif key == "approach":
         value = _choice_label(key, result.get("approach")) if result.get("approach") else None
     elif key == "adjuvant":
-        recommendation = adjuvant.get("recommendation") or ""
-        value = recommendation.replace("_", " ").capitalize() if recommendation else None
+        recommendation = adjuvant.get("recommendation")
+        value = label(ADJUVANT_LABELS, recommendation, "") if recommendation else None
         if value and adjuvant.get("drug"):
-            dose = adjuvant.get("dose_mg_per_day")
-            months = adjuvant.get("duration_months")
-            value += f": {adjuvant['drug']}" + (f" {dose} mg/day" if dose else "")
-            value += f" for {months} months" if months is not None else ""
+            value = gettext("%(recommendation)s: %(plan)s") % {
+                "recommendation": value,
+                "plan": adjuvant_plan(adjuvant),
+            }
     elif key == "adjuvant_dose_mg":
         value = adjuvant.get("dose_mg_per_day")
     elif key == "adjuvant_months":
         value = adjuvant.get("duration_months")
-    elif key == "first_line_drug":
-        value = first.get("drug")
+    elif key == "first_line_drug":  # the engine's words for a drug or a dose, in the reader's language
+        value = engine_phrase(first.get("drug"))
     else:
-        value = first.get("dose")
-    return "none" if value in (None, "") else str(value)
+        value = engine_phrase(first.get("dose"))
+    return gettext("none") if value in (None, "") else str(value)
 
 
 def modification_rows(modifications: Mapping[str, Any], result: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -40,6 +40,7 @@ from cases.labels import (
     RISK_LABELS,
     SCAN_MODALITY_LABELS,
     STOP_REASON_LABELS,
+    adjuvant_plan,
     choice_labels,
     drug_label,
     label,
@@ -312,14 +313,6 @@ def _schemes(risk: dict[str, Any]) -> dict[str, str]:
 def _therapy(result: dict[str, Any]) -> dict[str, Any]:
     neo = result.get("neoadjuvant")
     adjuvant = result.get("adjuvant") or {}
-    adjuvant_plan = ""
-    if adjuvant.get("drug"):
-        parts = [drug_label(adjuvant["drug"]).capitalize()]
-        if adjuvant.get("dose_mg_per_day"):
-            parts.append(_("%(dose)s mg/day") % {"dose": adjuvant["dose_mg_per_day"]})
-        if adjuvant.get("duration_months") is not None:
-            parts.append(_("for %(months)s months") % {"months": adjuvant["duration_months"]})
-        adjuvant_plan = " ".join(parts)
     neo_plan = ""
     if neo:
         values = {
@@ -336,7 +329,7 @@ def _therapy(result: dict[str, Any]) -> dict[str, Any]:
     return {
         "neoadjuvant": neo_plan,
         "adjuvant_recommendation": label(ADJUVANT_LABELS, adjuvant.get("recommendation")),
-        "adjuvant_plan": adjuvant_plan,
+        "adjuvant_plan": adjuvant_plan(adjuvant),
         "systemic_lines": [
             {
                 "line": line.get("line"),

@@ -179,3 +179,31 @@ def test_a_note_not_translated_yet_prints_in_the_engines_english():
     with translation.override("en"):
         text = "Omental GIST is graded with the gastric group in every scheme (TNM and AFIP practice)."
         assert engine_texts.note_text(text) == text
+
+
+def test_every_drug_and_dose_the_rule_sets_print_reads_in_chinese():
+    """The doses "800 mg daily" (KIT exon 9) and "600 mg once daily" were printed in English on Chinese pages."""
+    import dataclasses
+    from collections.abc import Mapping
+
+    from guidelines import RULESETS
+    from guidelines.rulesets.base import DrugSpec
+
+    printed: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, DrugSpec):
+            printed.update({value.drug, value.dose_text})
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, tuple | list | frozenset):
+            for item in value:
+                walk(item)
+
+    for ruleset in RULESETS.values():
+        for f in dataclasses.fields(ruleset):
+            walk(getattr(ruleset, f.name))
+    with translation.override("zh-hans"):
+        english = [text for text in printed if text and engine_texts.engine_phrase(text) == text]
+    assert sorted(english) == []
