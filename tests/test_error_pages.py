@@ -63,3 +63,42 @@ def test_400_page(world):
     response = client.get("/", HTTP_HOST="evil.example")  # DisallowedHost -> 400
     assert response.status_code == 400
     assert "Bad request" in response.content.decode()
+
+
+def _chinese(user):
+    from cases.models import UserProfile
+
+    UserProfile.objects.create(user=user, language="zh-hans")
+    return user
+
+
+def test_the_error_pages_are_in_the_readers_language(client, world):
+    """A Chinese reader got the 403 and 404 pages in English (found by a reviewer's walk)."""
+    from tests.i18n.textcheck import english_runs
+
+    client.force_login(_chinese(world.users["norole"]))
+    response = client.get(reverse("audit:history", args=[world.case.id]))
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="zh-Hans">' in body
+    assert "拒绝访问" in body
+    assert english_runs(body, {"Tester", "Norole"}) == []  # the reader's own name
+    response = client.get("/no/such/page/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in body
+    assert english_runs(body, {"Tester", "Norole"}) == []
+
+
+@pytest.mark.urls("tests.urls_boom")
+def test_the_500_page_is_in_the_readers_language(world):
+    from tests.i18n.textcheck import english_runs
+
+    client = Client(raise_request_exception=False)
+    client.force_login(_chinese(world.users["surgeon"]))
+    response = client.get("/boom/")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert '<html lang="zh-Hans">' in body
+    assert "出错了" in body
+    assert english_runs(body) == []
