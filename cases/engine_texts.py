@@ -547,6 +547,19 @@ def _note_value(name: str, value: str) -> str:
     return _value(value)
 
 
+_LOCAL_DEFAULT = re.compile(r"^local default \(after (?:the )?(?P<source>.+)\)$", re.S)
+
+
+def source_text(source: object) -> str:
+    """A recommendation's source in the reader's language: a publication as published; the app's own words
+    around it ("local default (after ESMO 2022)", guidelines.rulesets.common) translated."""
+    text = str(source or "")
+    match = _LOCAL_DEFAULT.match(text)
+    if match is None or not _is_chinese():
+        return text
+    return gettext("local default (after {source})").format(source=match["source"])
+
+
 def evidence_text(evidence: object) -> str:
     """An evidence grade in the reader's language ("not graded in the source" is translated too)."""
     # A grade is a code ([I, A], class I, 2A) except where the source words a part of it (e.g. sunitinib's

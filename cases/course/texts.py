@@ -16,7 +16,7 @@ from datetime import date, datetime
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, gettext_noop, override
 
-from cases.engine_texts import _pattern, evidence_text
+from cases.engine_texts import _pattern, evidence_text, source_text
 
 # The arithmetic of guidelines/response.py, part by part ({name}: a value read back out of the English text).
 ARITHMETIC = (
@@ -185,7 +185,7 @@ def proposals(advice) -> list[dict]:
     if advice is None:
         return []
     return [
-        {"text": gettext(p.text), "evidence": evidence_text(p.evidence), "source": p.source}
+        {"text": gettext(p.text), "evidence": evidence_text(p.evidence), "source": source_text(p.source)}
         for p in advice.proposals
     ]
 

@@ -276,7 +276,7 @@ def _mitoses_from_hpf(values: dict, problem) -> None:
         problem("mitoses_per_50hpf", "give the count per 5 mm² or per 50 HPF, not both")
         return
     if not raw_area:
-        problem("hpf_field_area_mm2", "the field area is needed to convert a count per 50 HPF (RULES.md §1)")
+        problem("hpf_field_area_mm2", "the field area is needed to convert a count per 50 HPF (ESMO 2022)")
         return
     try:
         count, area = Decimal(raw_hpf), Decimal(raw_area.replace(",", "."))

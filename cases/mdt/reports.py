@@ -30,7 +30,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from cases import choices
 from cases.course.selectors import course_snapshot, timeline_words
 from cases.course.timeline import Bar, Mark, TimelineData, render_svg
-from cases.engine_texts import engine_phrase, evidence_text, note_text, rule_text
+from cases.engine_texts import engine_phrase, evidence_text, note_text, rule_text, source_text
 from cases.labels import (
     ADJUVANT_LABELS,
     APPROACH_LABELS,
@@ -575,7 +575,12 @@ def _group_recommendations(recs: list[dict[str, Any]]) -> dict[str, list[dict[st
     groups: dict[str, list[dict[str, Any]]] = {"surgical": [], "therapy": [], "surveillance": [], "other": []}
     for rec in recs:
         # In the reader's language by the engine's id (the stored result keeps the engine's English).
-        rec = {**rec, "text": rule_text(rec), "evidence": evidence_text(rec.get("evidence"))}
+        rec = {
+            **rec,
+            "text": rule_text(rec),
+            "evidence": evidence_text(rec.get("evidence")),
+            "source": source_text(rec.get("source")),
+        }
         prefix = str(rec.get("id", "")).split(".", 1)[0]
         if rec.get("id") == CHECKLIST_ID:
             groups["surgical"].append(_as_checklist(rec))

@@ -524,7 +524,7 @@ class PathologyForm(StepForm):
     )
     mitoses_per_50hpf = _typed_number(
         LABELS["mitoses_per_50hpf"],
-        _("Instead of a count per 5 mm²: converted as count × 5 / (50 × area) per 5 mm² (RULES.md §1)."),
+        _("Instead of a count per 5 mm²: converted as count × 5 / (50 × area) per 5 mm² (ESMO 2022)."),
     )
     hpf_field_area_mm2 = _typed_number(
         LABELS["hpf_field_area_mm2"],

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from cases.choices import Pathway, RiskCategory
-from cases.engine_texts import engine_phrase, evidence_text, note_text, rule_text
+from cases.engine_texts import engine_phrase, evidence_text, note_text, rule_text, source_text
 from cases.labels import (
     ADJUVANT_LABELS,
     AFIP_LABELS,
@@ -68,7 +68,12 @@ def result_display(
         ],
         # Texts in the reader's language by the engine's id and text (cases.labels.rule_text); ids unchanged.
         "recommendations": [
-            {**r, "text": rule_text(r), "evidence": evidence_text(r.get("evidence"))}
+            {
+                **r,
+                "text": rule_text(r),
+                "evidence": evidence_text(r.get("evidence")),
+                "source": source_text(r.get("source")),
+            }
             for r in result.get("recommendations") or []
         ],
         "warnings": [{**w, "text": rule_text(w)} for w in result.get("warnings") or []],

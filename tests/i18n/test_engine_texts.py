@@ -207,3 +207,36 @@ def test_every_drug_and_dose_the_rule_sets_print_reads_in_chinese():
     with translation.override("zh-hans"):
         english = [text for text in printed if text and engine_texts.engine_phrase(text) == text]
     assert sorted(english) == []
+
+
+def test_a_local_default_names_its_source_in_chinese():
+    """Sources are printed as published, except the app's own words around them: "local default (after ESMO
+    2022)" was English on the Chinese case page and report."""
+    from guidelines.rulesets.common import CSCO, ESMO, LOCAL_AFTER_CSCO, LOCAL_AFTER_ESMO
+
+    with translation.override("zh-hans"):
+        assert engine_texts.source_text(LOCAL_AFTER_ESMO) == "本地默认值（参照ESMO 2022）"
+        assert engine_texts.source_text(LOCAL_AFTER_CSCO) == f"本地默认值（参照{CSCO}）"
+        assert engine_texts.source_text(ESMO) == ESMO  # a publication stays as published
+    with translation.override("en"):
+        assert engine_texts.source_text(LOCAL_AFTER_ESMO) == LOCAL_AFTER_ESMO
+        assert engine_texts.source_text(LOCAL_AFTER_CSCO) == LOCAL_AFTER_CSCO
+
+
+def test_the_case_page_prints_a_local_default_in_chinese(client, surgeon):
+    from django.urls import reverse
+
+    from cases.models import UserProfile
+    from cases.records.assessment import case_assess
+    from tests.factories import CaseFactory, DiagnosticsFactory, PresentationFactory
+
+    # Gastric, 7 cm, not yet resected: open surgery, a local default after ESMO 2022 (approach.open_gastric_5_10).
+    case = CaseFactory(owner=surgeon)
+    PresentationFactory(case=case, size_cm="7.0")
+    DiagnosticsFactory(case=case)
+    case_assess(case=case, user=surgeon)
+    UserProfile.objects.create(user=surgeon, language="zh-hans")
+    client.force_login(surgeon)
+    html = client.get(reverse("records:case", args=[case.pk])).content.decode()
+    assert "本地默认值（参照" in html
+    assert "local default" not in html

@@ -77,7 +77,7 @@ BAD_ROWS = [
     ({"mrn": "EXIST1"}, [("mrn", "Hospital number (MRN): EXIST1 belongs to a patient with a different name or date "
                           "of birth; check the number.")]),
     ({"mitoses_per_5mm2": "", "mitoses_per_50hpf": "12"},
-     [("hpf_field_area_mm2", "the field area is needed to convert a count per 50 HPF (RULES.md §1)")]),
+     [("hpf_field_area_mm2", "the field area is needed to convert a count per 50 HPF (ESMO 2022)")]),
     ({"adjuvant_decision": "given", "adjuvant_dose_mg": "5000"},
      [("adjuvant_dose_mg", "Adjuvant dose (mg/day): must be 800 or less.")]),
     ({"approach_used": ""}, [("approach_used", "Approach used: choose the approach of the operation.")]),
