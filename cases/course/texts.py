@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, gettext_noop, override
 
 from cases.engine_texts import _pattern, evidence_text, source_text
+from cases.labels import drug_label
 
 # The arithmetic of guidelines/response.py, part by part ({name}: a value read back out of the English text).
 ARITHMETIC = (
@@ -160,19 +162,58 @@ def flag_reason(text: str) -> str:
             return mdt
     parts = []
     for part in text.split("; "):
-        for template in FLAG_REASONS:
-            match = _pattern(template).match(part)
-            if match is None:
-                continue
-            values = match.groupdict()
-            with contextlib.suppress(KeyError, ValueError):
-                values["date"] = day_text(datetime.strptime(values["date"], "%d %b %Y").date())
+        found = _matched(part, FLAG_REASONS)
+        if found is not None:
+            template, values = found
             if "sites" in values:
                 values["sites"] = "、".join(gettext(site) for site in values["sites"].split(", "))
             part = gettext(template).format(**values)
-            break
         parts.append(part)
     return "；".join(parts)
+
+
+def _matched(text: str, templates: Iterable[str]) -> tuple[str, dict[str, str]] | None:
+    """The first of `templates` that `text` was written from, with its values (a date as the reader writes it)."""
+    for template in templates:
+        match = _pattern(template).match(text)
+        if match is None:
+            continue
+        values = match.groupdict()
+        with contextlib.suppress(KeyError, ValueError):
+            values["date"] = day_text(datetime.strptime(values["date"], "%d %b %Y").date())
+        return template, values
+    return None
+
+
+# The follow-up items' reasons the course writes with a value (cases/course/worklist.py), stored in English; its
+# fixed ones ("Scan entered") are in cases.audit.labels.REASONS.
+FOLLOWUP_REASONS = (
+    gettext_noop("Closed: scan of {date} entered in the treatment course"),
+    gettext_noop("Closed: trough level of {date} entered in the treatment course"),
+    gettext_noop("no trough level is measured for {drug}"),
+    gettext_noop("the {what} it came from was deleted"),
+)
+
+
+def followup_reason(text: str) -> str:
+    """A follow-up item's stored reason in the reader's language: the course's own words translated, a reason
+    typed by a nurse or coordinator printed as typed."""
+    if not text or not is_chinese():
+        return text
+    if gettext(text) != text:
+        return gettext(text)
+    found = _matched(text, FOLLOWUP_REASONS)
+    if found is None:
+        return text
+    template, values = found
+    if "drug" in values:
+        values["drug"] = drug_label(values["drug"])
+    if "what" in values:
+        values["what"] = gettext(values["what"])
+    # A broken translation: the text as stored.
+    with contextlib.suppress(KeyError, ValueError, IndexError):
+        return gettext(template).format(**values)
+    return text
 
 
 def day_text(day: date) -> str:

@@ -29,6 +29,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
+from cases.course.texts import followup_reason
 from cases.links import case_link_parts
 from cases.models import Case, EscalationStep, FollowUpItem, Patient, Presentation
 from cases.models.patient import listed_name
@@ -224,7 +225,7 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[S
                 "course_interval_source": item.course_interval_source() if item.course_record else "",
                 "phase": "" if item.course_record else item.phase_display(),
                 "result_label": labels["result"].get(item.result, item.result) if item.result else "",
-                "reason": item.reason,
+                "reason": followup_reason(item.reason),
                 "escalation_text": sentences["escalation"]
                 % {"step": labels["step"].get(step.step, step.step)}
                 if step

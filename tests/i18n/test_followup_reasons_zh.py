@@ -1,0 +1,59 @@
+"""The reasons the treatment course writes on follow-up items (stored in English: "Scan entered", "Closed: scan of 22
+May 2016 entered in the treatment course") read in Chinese on the worklist and a case's follow-up page (found by a
+reviewer's walk: they were printed as stored)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from cases.course.texts import followup_reason
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("stored", "chinese"),
+    [
+        ("Scan entered", "已录入影像检查"),
+        ("Drug level entered", "已录入血药浓度"),
+        ("Progression on imatinib", "伊马替尼治疗中疾病进展"),
+        (
+            "Closed: scan of 22 May 2016 entered in the treatment course",
+            "已关闭：2016年5月22日的影像检查已录入治疗过程",
+        ),
+        (
+            "Closed: trough level of 03 Feb 2026 entered in the treatment course",
+            "已关闭：2026年2月3日的谷浓度已录入治疗过程",
+        ),
+        ("no trough level is measured for sunitinib", "舒尼替尼不测定谷浓度"),
+        ("the dose change it came from was deleted", "其来源的剂量调整已删除"),
+    ],
+)
+def test_a_reason_the_course_wrote_reads_in_chinese(stored, chinese):
+    with translation.override("zh-hans"):
+        assert followup_reason(stored) == chinese
+    with translation.override("en"):
+        assert followup_reason(stored) == stored
+
+
+def test_a_reason_typed_by_a_nurse_is_printed_as_typed():
+    with translation.override("zh-hans"):
+        assert followup_reason("复查 CT after clinic") == "复查 CT after clinic"
+        assert followup_reason("") == ""
+
+
+def test_the_worklist_prints_the_course_reason_in_chinese(client, surgeon, nurse):
+    from cases.models import UserProfile
+    from tests.course.helpers import scan
+    from tests.factories import make_case
+
+    case = make_case(owner=surgeon)
+    scan(case, surgeon, date(2026, 3, 1), ("liver", 20))
+    UserProfile.objects.create(user=nurse, language="zh-hans")
+    client.force_login(nurse)
+    html = client.get("/followups/", {"tab": "all"}).content.decode()
+    assert "已录入影像检查" in html
+    assert "Scan entered" not in html
