@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from simple_history.models import registered_models
 
+from cases.course.texts import flag_reason, followup_reason
 from cases.labels import phase_label
 from cases.models import Case, FollowUpItem, Patient
 from cases.templatetags.people import staff_name
@@ -81,8 +82,10 @@ def _display(f: models.Field, value: object, users: dict) -> str:
         return "—"
     if f.model is FollowUpItem and f.name == "phase":  # an engine phase id: its words (cases/labels.py)
         return phase_label(value)
-    if f.model is FollowUpItem and f.name == "reason":  # written by the code in fixed words, or typed
-        return gettext(str(value))
+    if f.model is FollowUpItem and f.name == "reason":  # written by the code, or typed
+        return followup_reason(str(value))
+    if f.model is Case and f.name == "mdt_review_reason":
+        return flag_reason(str(value))
     if f.choices:
         labels = dict(f.flatchoices)
         if isinstance(value, list):
@@ -170,8 +173,8 @@ def _events_for(model: type[models.Model], records: Iterable, users: dict, secti
                     action=ACTIONS.get(rec.history_type, rec.history_type),
                     section=section,
                     changes=changes,
-                    # A reason the code writes in fixed words is in the catalogue; typed reasons stay as typed.
-                    reason=gettext(rec.history_change_reason) if rec.history_change_reason else "",
+                    # A reason the code writes is translated; typed reasons stay as typed.
+                    reason=followup_reason(rec.history_change_reason or ""),
                 )
             )
     return events

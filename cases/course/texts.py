@@ -185,13 +185,14 @@ def _matched(text: str, templates: Iterable[str]) -> tuple[str, dict[str, str]] 
     return None
 
 
-# The follow-up items' reasons the course writes with a value (cases/course/worklist.py), stored in English; its
-# fixed ones ("Scan entered") are in cases.audit.labels.REASONS.
+# The follow-up items' reasons the code writes with a value (cases/course/worklist.py, cases/mdt/services.py), stored
+# in English; the fixed ones ("Scan entered") are in cases.audit.labels.REASONS.
 FOLLOWUP_REASONS = (
     gettext_noop("Closed: scan of {date} entered in the treatment course"),
     gettext_noop("Closed: trough level of {date} entered in the treatment course"),
     gettext_noop("no trough level is measured for {drug}"),
     gettext_noop("the {what} it came from was deleted"),
+    gettext_noop("MDT report signed (version {version})"),  # cases/mdt/services.py: the schedule made again
 )
 
 

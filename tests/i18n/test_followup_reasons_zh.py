@@ -57,3 +57,27 @@ def test_the_worklist_prints_the_course_reason_in_chinese(client, surgeon, nurse
     html = client.get("/followups/", {"tab": "all"}).content.decode()
     assert "已录入影像检查" in html
     assert "Scan entered" not in html
+
+
+def test_the_case_history_prints_the_codes_reasons_in_chinese(client, surgeon):
+    """The audit trail printed "MDT report signed (version 1)" and a case's MDT flag reason as stored (found by a
+    reviewer's walk)."""
+    from django.urls import reverse
+
+    from cases.followups.services import followups_regenerate
+    from cases.models import Case, UserProfile
+    from tests.factories import make_case
+
+    case = make_case(owner=surgeon)
+    followups_regenerate(case=case, user=surgeon, reason="MDT report signed (version 1)")
+    case = Case.objects.get(pk=case.pk)
+    case.needs_mdt_review = True
+    case.mdt_review_reason = "Scan of 01 Sep 2020 computes progression (RECIST 1.1 PD): re-discuss"
+    case.save()
+    UserProfile.objects.create(user=surgeon, language="zh-hans")
+    client.force_login(surgeon)
+    html = client.get(reverse("audit:history", args=[case.pk])).content.decode()
+    assert "多学科团队报告已签署（第1版）" in html
+    assert "2020年9月1日的影像检查" in html
+    assert "MDT report signed" not in html
+    assert "computes progression" not in html
