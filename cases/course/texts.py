@@ -185,6 +185,18 @@ def _matched(text: str, templates: Iterable[str]) -> tuple[str, dict[str, str]] 
     return None
 
 
+# Where a course item's interval comes from (guidelines/rulesets/course_worklist.py), shown on the worklist.
+INTERVAL_SOURCES = (
+    gettext_noop(
+        "Local default (after ESMO 2022, Casali PG et al. Ann Oncol 2022;33:20-33: on imatinib, response checked "
+        "every 3 months): 3 months after a new line or a dose change"
+    ),
+    gettext_noop(
+        "Local default (no interval in the sources; threshold 1,100 ng/mL: Demetri GD et al. J Clin Oncol "
+        "2009;27:3141-7): at the next contact after progression on imatinib, 28 days after a dose change"
+    ),
+)
+
 # The follow-up items' reasons the code writes with a value (cases/course/worklist.py, cases/mdt/services.py), stored
 # in English; the fixed ones ("Scan entered") are in cases.audit.labels.REASONS.
 FOLLOWUP_REASONS = (

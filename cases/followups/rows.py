@@ -222,7 +222,9 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[S
                 else "",
                 "modality_label": labels["modality"].get(item.modality, item.modality),
                 "course_url": f"{course_base}{item.case_id}{course_end}",
-                "course_interval_source": item.course_interval_source() if item.course_record else "",
+                "course_interval_source": gettext(item.course_interval_source())
+                if item.course_record
+                else "",
                 "phase": "" if item.course_record else item.phase_display(),
                 "result_label": labels["result"].get(item.result, item.result) if item.result else "",
                 "reason": followup_reason(item.reason),

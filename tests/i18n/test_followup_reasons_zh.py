@@ -81,3 +81,29 @@ def test_the_case_history_prints_the_codes_reasons_in_chinese(client, surgeon):
     assert "2020年9月1日的影像检查" in html
     assert "MDT report signed" not in html
     assert "computes progression" not in html
+
+
+def test_the_worklist_says_in_chinese_where_a_course_items_interval_comes_from(client, surgeon, nurse):
+    """The interval's source (a local default, after ESMO 2022) is shown when the nurse points at "interval": it
+    was English on the Chinese worklist (found by a reviewer's walk)."""
+    import re
+
+    from cases.models import UserProfile
+    from tests.course.helpers import line
+    from tests.factories import make_case
+
+    case = make_case(owner=surgeon)
+    line(case, surgeon)  # a new line: a scan due 3 months later, a local default
+    UserProfile.objects.create(user=nurse, language="zh-hans")
+    client.force_login(nurse)
+    html = client.get("/followups/", {"tab": "all"}).content.decode()
+    titles = re.findall(r'title="([^"]*本地默认值[^"]*)"', html)
+    assert titles
+    assert "Local default" not in html
+
+
+def test_the_interval_sources_translated_are_the_rule_datas_wording():
+    from cases.course.texts import INTERVAL_SOURCES
+    from guidelines.rulesets.course_worklist import LOCAL_DEFAULT_LEVEL, LOCAL_DEFAULT_SCAN
+
+    assert set(INTERVAL_SOURCES) == {LOCAL_DEFAULT_SCAN, LOCAL_DEFAULT_LEVEL}
