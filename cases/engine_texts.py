@@ -11,6 +11,7 @@ A template the catalogue does not translate yet prints the engine's English unch
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import re
@@ -519,7 +520,10 @@ def _translated(text: str, templates: Iterable[str], value: Callable[[str, str],
         translated = gettext(template)
         if translated == template:
             return text
-        return translated.format(**{name: value(name, v) for name, v in match.groupdict().items()})
+        # A translation whose placeholders do not match its template prints the engine's English, never a 500.
+        with contextlib.suppress(KeyError, IndexError, ValueError):
+            return translated.format(**{name: value(name, v) for name, v in match.groupdict().items()})
+        return text
     return text
 
 

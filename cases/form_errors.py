@@ -9,6 +9,7 @@ Django's own form layouts put such errors at the top ("(Hidden field …)"); the
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import pretty_name
 from django.utils.translation import gettext
 
 
@@ -25,5 +26,5 @@ class HiddenErrorsShown(forms.Form):
                         "Nothing was saved: the page sent the form back without a valid %(field)s (%(error)s). "
                         "Open the form again from its page and save."
                     )
-                    % {"field": field.label, "error": str(error).rstrip(".。")},
+                    % {"field": field.label or pretty_name(name), "error": str(error).rstrip(".。")},
                 )

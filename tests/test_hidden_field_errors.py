@@ -45,9 +45,10 @@ def test_a_hidden_fields_error_is_among_the_forms_own_errors(cls, hidden):
         form = cls({name: "not-a-number"})
         assert not form.is_valid(), (cls, name)
         shown = " ".join(form.non_field_errors())
-        label = str(cls.base_fields[name].label)
+        label = cls.base_fields[name].label
+        assert label, (cls, name)  # a hidden field is named in the reader's words, not by its code name
         assert "Nothing was saved" in shown, (cls, name, form.errors)
-        assert label in shown, (cls, name, shown)
+        assert str(label) in shown, (cls, name, shown)
 
 
 @pytest.mark.django_db
@@ -76,3 +77,18 @@ def test_the_message_is_in_chinese_on_a_chinese_page(client):
         shown = " ".join(form.non_field_errors())
     assert "未保存" in shown
     assert "version" not in shown
+
+
+@pytest.mark.django_db
+def test_a_letter_asked_for_from_a_stale_page_says_why_nothing_was_made(client):
+    """The letter form redirects with a message instead of drawing itself: the message names the step the page
+    sent, not "choose the recipient" (which was chosen)."""
+    world = make_world()
+    case = world.case
+    client.force_login(world.users["nurse"])
+    url = reverse("followups:case_letter_new", args=[case.pk])
+    response = client.post(url, {"recipient": "patient", "purpose": "missed_visit", "step": "x"}, follow=True)
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert "Escalation step" in html
+    assert not case.letters.exists()

@@ -204,8 +204,17 @@ FOLLOWUP_REASONS = (
     gettext_noop("Closed: trough level of {date} entered in the treatment course"),
     gettext_noop("no trough level is measured for {drug}"),
     gettext_noop("the {what} it came from was deleted"),
-    gettext_noop("MDT report signed (version {version})"),  # cases/mdt/services.py: the schedule made again
+    gettext_noop("an adjuvant line has no response to assess"),
+    gettext_noop("Open again: the {what} that closed it was deleted"),
+    # The history's reasons of a course record deleted, and of what went with it (cases/course/services.py).
+    gettext_noop("{what} deleted"),
+    gettext_noop("{what} deleted (with it)"),
+    # cases/mdt/services.py: the schedule made again.
+    gettext_noop("MDT report signed (version {version})"),
+    gettext_noop("MDT report amended (version {version})"),
 )
+#: The course's prefix of an item it cancels (cases/course/worklist.py _cancel), before its reason.
+_CANCELLED = "Cancelled: "
 
 
 def followup_reason(text: str) -> str:
@@ -215,18 +224,31 @@ def followup_reason(text: str) -> str:
         return text
     if gettext(text) != text:
         return gettext(text)
+    if text.startswith(_CANCELLED):
+        return gettext("Cancelled: %(reason)s") % {"reason": followup_reason(text.removeprefix(_CANCELLED))}
     found = _matched(text, FOLLOWUP_REASONS)
     if found is None:
         return text
     template, values = found
     if "drug" in values:
         values["drug"] = drug_label(values["drug"])
-    if "what" in values:
-        values["what"] = gettext(values["what"])
+    if "what" in values:  # a course record ("therapy line", "Scan" where it starts the reason), else not ours
+        what = values["what"][:1].lower() + values["what"][1:]
+        if what not in _course_records():
+            return text
+        values["what"] = gettext(what)
     # A broken translation: the text as stored.
     with contextlib.suppress(KeyError, ValueError, IndexError):
         return gettext(template).format(**values)
     return text
+
+
+@functools.cache
+def _course_records() -> frozenset[str]:
+    """The words of the records the course deletes ("therapy line"): cases.course.services.WHAT."""
+    from cases.course.services import WHAT
+
+    return frozenset(WHAT.values())
 
 
 def day_text(day: date) -> str:

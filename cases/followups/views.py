@@ -641,7 +641,9 @@ def case_letter_new(request: HttpRequest, case_id) -> HttpResponse:
     case = get_case_for_user(request, case_id)
     form = ff.LetterNewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the recipient and the kind of letter."))
+        # The page's own step was not valid (a stale page): say so; else what is missing is the choice.
+        stale = " ".join(form.non_field_errors())
+        messages.error(request, stale or _("Choose the recipient and the kind of letter."))
         return redirect("followups:case", case_id=case.pk)
     step = None
     if form.cleaned_data["step"]:

@@ -73,3 +73,22 @@ def test_makemessages_leaves_no_fuzzy_or_empty_entry(tmp_path):
     kept = "\n\n".join(entries)
     lost = [msgid for msgid, _names in _SENTENCES.values() if f'msgid "{msgid}"' not in kept]
     assert lost == []
+
+
+def test_every_translation_keeps_its_placeholders():
+    """A msgstr with another {placeholder} or %(name)s than its msgid would print English (engine texts) or fail
+    (a page's format): each translation names exactly its msgid's placeholders (read from the compiled catalogue)."""
+    import gettext
+
+    with PO.with_suffix(".mo").open("rb") as mo:
+        catalogue = gettext.GNUTranslations(mo)._catalog
+    braces, percents = re.compile(r"\{(\w*)\}"), re.compile(r"%\((\w+)\)s")
+    wrong = []
+    for msgid, msgstr in catalogue.items():
+        if isinstance(msgid, tuple) or not msgid:  # a plural form, or the header
+            continue
+        text = msgid.split("\x04")[-1]  # without its context
+        for pattern in (braces, percents):
+            if sorted(pattern.findall(text)) != sorted(pattern.findall(msgstr)):
+                wrong.append(text[:80])
+    assert wrong == []

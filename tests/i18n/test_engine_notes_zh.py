@@ -52,7 +52,7 @@ DISAGREEMENTS = [
     (
         "afip data",
         {"site": "duodenum", "size": "7.0", "mitoses": "3"},
-        ("AFIP对这一格的数据不足（十二指肠栏，>5 cm且≤10 cm，核分裂象≤5/5 mm²）",),
+        ("AFIP表中该组数据不足（十二指肠栏，>5 cm且≤10 cm，核分裂象≤5/5 mm²），未给出类别",),
     ),
     # Stomach 1.5 cm, 6 mitoses: AFIP "none" without a percentage; modified NIH's own 6-10 band.
     (
@@ -62,7 +62,11 @@ DISAGREEMENTS = [
     ),
     # Stomach 3 cm, 12 mitoses: AFIP and TNM cut at 5; the NIH schemes grade > 10 as high at any size.
     ("cut at 5", {"size": "3.0", "mitoses": "12"}, ("仅以5为界，因此>10的计数与6同等对待",)),
-    ("omentum", {"site": "omentum", "size": "4.0", "mitoses": "3"}, ("网膜GIST",)),
+    (
+        "omentum",
+        {"site": "omentum", "size": "4.0", "mitoses": "3"},
+        ("网膜胃肠间质瘤在各分级系统中均按胃组分级",),
+    ),
     (
         "stage IV, nodes and metastases",
         {"mitoses": "3", "nodes_positive": "yes", "presentation": {"presentation": "metastatic"}},
@@ -93,8 +97,8 @@ def test_the_panel_prints_the_kit_557_558_note_in_chinese(zh_surgeon_client, sur
     assert 'data-testid="risk-notes"' in html
     text = visible_text(html)
     assert "KIT外显子11缺失累及第557/558密码子：术后最初几年复发风险较高" in text
-    assert "Martin-Broto J等（GEIS），Ann Oncol 2010;21:1552-7" in text  # the source as published
-    assert _english(html, "Martin-Broto", "Ann", "Oncol") == []
+    assert "Martin-Broto J et al. (GEIS) Ann Oncol 2010;21:1552-7" in text  # the source as published
+    assert _english(html, "Martin-Broto", "et", "al", "Ann", "Oncol") == []
 
 
 def test_the_panel_prints_the_50_hpf_conversion_in_chinese(zh_surgeon_client, surgeon):

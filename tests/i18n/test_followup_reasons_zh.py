@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from cases.course.texts import followup_reason
+from tests.i18n.textcheck import english_runs
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,21 @@ pytestmark = pytest.mark.django_db
             "Closed: trough level of 03 Feb 2026 entered in the treatment course",
             "已关闭：2026年2月3日的谷浓度已录入治疗过程",
         ),
-        ("no trough level is measured for sunitinib", "舒尼替尼不测定谷浓度"),
-        ("the dose change it came from was deleted", "其来源的剂量调整已删除"),
+        ("Cancelled: no trough level is measured for sunitinib", "已取消：舒尼替尼不测定谷浓度"),
+        ("Cancelled: the dose change it came from was deleted", "已取消：其来源的剂量调整已删除"),
+        ("Cancelled: the scan no longer computes progression", "已取消："),
+        ("Cancelled: an adjuvant line has no response to assess", "已取消：辅助治疗线没有可评估的疗效"),
+        ("Open again: the scan that closed it was deleted", "重新打开：关闭此项的影像检查已删除"),
+        ("MDT report amended (version 2)", "多学科团队报告已修订（第2版）"),
+        ("Therapy line deleted", "治疗线已删除"),
+        ("Therapy line deleted (with it)", "治疗线已删除（随之删除）"),
     ],
 )
 def test_a_reason_the_course_wrote_reads_in_chinese(stored, chinese):
     with translation.override("zh-hans"):
-        assert followup_reason(stored) == chinese
+        shown = followup_reason(stored)
+    assert shown.startswith(chinese)
+    assert english_runs(shown) == []
     with translation.override("en"):
         assert followup_reason(stored) == stored
 
@@ -42,6 +51,9 @@ def test_a_reason_the_course_wrote_reads_in_chinese(stored, chinese):
 def test_a_reason_typed_by_a_nurse_is_printed_as_typed():
     with translation.override("zh-hans"):
         assert followup_reason("复查 CT after clinic") == "复查 CT after clinic"
+        assert (
+            followup_reason("Appointment deleted") == "Appointment deleted"
+        )  # not a record the course deletes
         assert followup_reason("") == ""
 
 
@@ -107,3 +119,29 @@ def test_the_interval_sources_translated_are_the_rule_datas_wording():
     from guidelines.rulesets.course_worklist import LOCAL_DEFAULT_LEVEL, LOCAL_DEFAULT_SCAN
 
     assert set(INTERVAL_SOURCES) == {LOCAL_DEFAULT_SCAN, LOCAL_DEFAULT_LEVEL}
+
+
+def test_a_deleted_therapy_lines_items_and_history_read_in_chinese(client, surgeon, nurse):
+    """Built through the services that store the reasons ("Cancelled: the therapy line it came from was deleted",
+    "Therapy line deleted"), as the pages read them."""
+    from django.urls import reverse
+
+    from cases.course import services as svc
+    from cases.models import UserProfile
+    from tests.course.helpers import line
+    from tests.factories import make_case
+
+    case = make_case(owner=surgeon)
+    therapy = line(case, surgeon)  # a new line: a scan due 3 months later
+    svc.record_delete(obj=therapy, user=surgeon)
+    UserProfile.objects.create(user=nurse, language="zh-hans")
+    client.force_login(nurse)
+    html = client.get(f"/followups/case/{case.pk}/").content.decode()
+    assert "已取消：其来源的治疗线已删除" in html
+    assert "it came from" not in html
+    UserProfile.objects.create(user=surgeon, language="zh-hans")
+    client.force_login(surgeon)
+    html = client.get(reverse("audit:history", args=[case.pk])).content.decode()
+    assert "治疗线已删除" in html
+    assert "Therapy line deleted" not in html
+    assert "it came from" not in html
