@@ -76,19 +76,19 @@ def test_every_engine_text_is_translated():
     assert sorted(engine - set(engine_texts.TRANSLATED)) == []
 
 
-def test_every_translated_parameter_is_a_value_the_engine_prints():
+def _drug_specs():
+    """Every drug the rule sets name (guidelines.rulesets.base.DrugSpec), wherever it sits in their data."""
     import dataclasses
     from collections.abc import Mapping
-    from pathlib import Path
 
-    from guidelines import GENOTYPE_LABELS, RULESETS
+    from guidelines import RULESETS
     from guidelines.rulesets.base import DrugSpec
 
-    specs: set[str] = set()
+    found = []
 
     def walk(value):
         if isinstance(value, DrugSpec):
-            specs.update({value.drug, value.dose_text, value.evidence or ""})
+            found.append(value)
         elif isinstance(value, Mapping):
             for item in value.values():
                 walk(item)
@@ -99,6 +99,15 @@ def test_every_translated_parameter_is_a_value_the_engine_prints():
     for ruleset in RULESETS.values():
         for f in dataclasses.fields(ruleset):
             walk(getattr(ruleset, f.name))
+    return found
+
+
+def test_every_translated_parameter_is_a_value_the_engine_prints():
+    from pathlib import Path
+
+    from guidelines import GENOTYPE_LABELS
+
+    specs = {text for spec in _drug_specs() for text in (spec.drug, spec.dose_text, spec.evidence or "")}
     engine_source = (Path(engine_texts.__file__).parents[1] / "guidelines" / "engine.py").read_text()
     printed = specs | set(GENOTYPE_LABELS.values())
     # A reason for neoadjuvant therapy is printed with its first letter capitalised.
@@ -183,27 +192,7 @@ def test_a_note_not_translated_yet_prints_in_the_engines_english():
 
 def test_every_drug_and_dose_the_rule_sets_print_reads_in_chinese():
     """The doses "800 mg daily" (KIT exon 9) and "600 mg once daily" were printed in English on Chinese pages."""
-    import dataclasses
-    from collections.abc import Mapping
-
-    from guidelines import RULESETS
-    from guidelines.rulesets.base import DrugSpec
-
-    printed: set[str] = set()
-
-    def walk(value):
-        if isinstance(value, DrugSpec):
-            printed.update({value.drug, value.dose_text})
-        elif isinstance(value, Mapping):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, tuple | list | frozenset):
-            for item in value:
-                walk(item)
-
-    for ruleset in RULESETS.values():
-        for f in dataclasses.fields(ruleset):
-            walk(getattr(ruleset, f.name))
+    printed = {text for spec in _drug_specs() for text in (spec.drug, spec.dose_text)}
     with translation.override("zh-hans"):
         english = [text for text in printed if text and engine_texts.engine_phrase(text) == text]
     assert sorted(english) == []
