@@ -2,9 +2,12 @@
 
 Standalone: `python bench/mdt.py [--runs R]`. Builds a throw-away SQLite database (bench/timeline.py's settings),
 puts assessed draft cases on one meeting's agenda (tests/factories.py, as bench/printout.py), then requests the meeting
-page through Django's test client, with 10 cases, 20, then 40. The chair (who may sign) sees a
-decision form under every case not yet signed; the coordinator sees the agenda with its order and removal buttons.
-Also timed: the sign page of one case (the chair's password form) and the meetings' list (the new meeting form).
+page through Django's test client, with 10 cases, 20, then 40. The chair (who may sign) sees a "Record the
+decision" disclosure under every case not yet signed (until 7 Dec, the form itself); the coordinator sees the agenda
+with its order and removal buttons.
+Also timed: one case's decision form as the meeting page fetches it when the chair opens it (htmx) and as its own
+page (without JavaScript; since 7 Dec the meeting page draws no decision form until asked), the sign page of one
+case (the chair's password form) and the meetings' list (the new meeting form).
 
 Anchor: ``/healthz/`` (a bare view on the same middleware) through the same logged-in client, alternated with each
 request (anchor, page, anchor, page, ... R times). Each row gives the page's median and p90, the anchor's median in
@@ -29,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from timeline import setup_django  # noqa: E402  (the same production-like settings on a throw-away SQLite file)
 
 ANCHOR_URL = "/healthz/"
+HTMX = {"HX-Request": "true"}
 
 
 def load() -> str:
@@ -43,15 +47,18 @@ def add_cases(meeting, coordinator, start: int, stop: int) -> None:
         agenda_add(meeting=meeting, case=contract_example_case(mrn=f"BENCH{i:04d}"), user=coordinator)
 
 
-def timed(client, path: str, runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
+def timed(
+    client, path: str, runs: int, headers: dict | None = None
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    headers = headers or {}
     for _ in range(3):  # warm up
-        client.get(path)
+        client.get(path, headers=headers)
         client.get(ANCHOR_URL)
     page, page_cpu, anchor, anchor_cpu = [], [], [], []
     for _ in range(runs):
         for url, wall, cpu in ((ANCHOR_URL, anchor, anchor_cpu), (path, page, page_cpu)):
             start, start_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
+            response = client.get(url, headers=headers if url == path else {})
             wall.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
             if response.status_code != 200:
@@ -99,6 +106,9 @@ def main() -> None:
                     )
                 )
         item = AgendaItem.objects.filter(meeting=meeting).order_by("order").first()
+        decision = f"/mdt/{meeting.pk}/items/{item.pk}/decision/"
+        rows.append(("decision form (htmx), chair", *timed(clients["chair"], decision, args.runs, HTMX)))
+        rows.append(("decision page (no JS), chair", *timed(clients["chair"], decision, args.runs)))
         rows.append(
             (
                 "sign page, chair",

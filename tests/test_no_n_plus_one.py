@@ -52,7 +52,7 @@ NOT_PAGES = (
     "mdt:printout_download",  # the world's printout is recorded, not made: back to its progress page (302)
     # POST only:
     "logout", "set_language", "records:reassess", "api:assess", "fhir:import", "mdt:virtual", "mdt:search",
-    "mdt:agenda_add", "mdt:agenda_move", "mdt:agenda_remove", "mdt:decision", "followups:case_letter_new",
+    "mdt:agenda_add", "mdt:agenda_move", "mdt:agenda_remove", "followups:case_letter_new",
     "followups:case_contact", "followups:letter_send", "followups:case_add", "followups:case_adjuvant",
     "followups:case_interruption", "followups:case_regenerate", "followups:case_recurrent",
 )  # fmt: skip

@@ -188,6 +188,9 @@ def test_a_case_walked_in_chinese_from_new_case_to_the_signed_pdf(page, live_ser
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert _english(page) == []
     row = page.locator(f"#item-{item.id}")
+    row.locator(f"#decision-{item.id} summary").click()  # the decision form opens when asked for
+    expect(row.locator('input[name$="decision"][value="accept"]')).to_be_visible()
+    assert _english(page) == []  # the form fetched into the page reads in Chinese too
     row.locator('input[name$="decision"][value="accept"]').check()
     row.locator(f'form[action$="/items/{item.id}/decision/"] button[type=submit]').click()
     page.wait_for_load_state()

@@ -29,6 +29,8 @@ def test_the_chair_signs_a_case_and_downloads_the_printout(page, screenshot):
     assert "Ada Lovelace" in row.inner_text()
     screenshot("mdt-meeting-before-sign")
 
+    # The decision form opens under the case when the chair asks for it (fetched by htmx).
+    row.get_by_text("Record the decision").click()
     row.get_by_label("Modify the recommendation").check()
     row.get_by_label("Reason for the modification").fill("Adjuvant declined by the patient")
     row.get_by_label("MDT decision: adjuvant imatinib").select_option("declined")

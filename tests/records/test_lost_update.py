@@ -135,10 +135,10 @@ def test_the_second_decision_recorded_from_an_old_page_is_refused(coordinator, c
 
     meeting, item = meeting_with_case(coordinator=coordinator, case=contract_example_case())
     client.force_login(chair)
-    url = reverse("mdt:meeting", kwargs={"meeting_id": meeting.pk})
-    html = client.get(url).content.decode()
-    version = re.search(rf'name="item-{item.pk}-version" value="(\d+)"', html).group(1)
     decide = reverse("mdt:decision", kwargs={"meeting_id": meeting.pk, "item_id": item.pk})
+    # The form, as the meeting page's disclosure fetches it when the chair opens it.
+    html = client.get(decide, HTTP_HX_REQUEST="true").content.decode()
+    version = re.search(rf'name="item-{item.pk}-version" value="(\d+)"', html).group(1)
     prefix = f"item-{item.pk}-"
     accept = {prefix + "decision": "accept", prefix + "version": version}
     assert client.post(decide, accept).status_code == 302
