@@ -1,16 +1,21 @@
 """Project-wide middleware: private response headers (issue 11, finding 16), the session's idle-timeout
-renewal, the signed-in user's language (issue 15), and a refused role change's page (issue 16)."""
+renewal, the signed-in user's language (issue 15), a refused role change's page (issue 16), and the way to the
+log-in page from an htmx request."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 #: The signed-in user's stored language, copied into their session when they log in or switch (cases.language).
 SESSION_LANGUAGE_KEY = "_user_language"
@@ -102,3 +107,29 @@ class RoleChangeRefusedMiddleware:
             return None
         body = loader.get_template("role_change_refused.html").render({}, request)
         return HttpResponse(body, status=503)
+
+
+class HtmxLoginRedirectMiddleware:
+    """An htmx request sent to the log-in page (its session ended: 30 minutes idle) gets htmx's own redirect.
+
+    htmx follows an ordinary redirect itself and swaps the log-in page it got into its target: a chair whose
+    session ended during a meeting saw the whole log-in page inside a case's card on opening its decision form.
+    With HX-Redirect the browser goes to the log-in page, and `next` is the page the user was on (htmx's
+    HX-Current-URL, when it is on this site), not the fragment's address.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 302 or request.headers.get("HX-Request") != "true":
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response["Location"]).path != login:
+            return response
+        current = request.headers.get("HX-Current-URL", "")
+        safe = url_has_allowed_host_and_scheme(current, {request.get_host()}, request.is_secure())
+        back = urlsplit(current) if current and safe else None
+        page = (back.path + (f"?{back.query}" if back.query else "")) if back else request.get_full_path()
+        return HttpResponseClientRedirect(f"{login}?{urlencode({'next': page})}")

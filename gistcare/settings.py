@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An htmx request sent to log in: the whole browser goes there, not the fragment's target.
+    "gistcare.middleware.HtmxLoginRedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A role change the shared cache could not be told of: a page that says so (gistcare.auth_backends).
     "gistcare.middleware.RoleChangeRefusedMiddleware",

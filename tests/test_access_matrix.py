@@ -225,6 +225,7 @@ MATRIX: list[Row] = [
     Row("mdt:meeting", MEETING, "POST", only(*COORDINATORS)),
     Row("mdt:agenda_add", MEETING, "POST", only(*COORDINATORS)),
     Row("mdt:agenda_remove", AGENDA_ITEM, "POST", only(*COORDINATORS)),
+    Row("mdt:decision", AGENDA_ITEM, "GET", only(*SIGNERS)),
     Row("mdt:decision", AGENDA_ITEM, "POST", only(*SIGNERS)),
     Row("mdt:sign", AGENDA_ITEM, "GET", only(*SIGNERS)),
     Row("mdt:sign", AGENDA_ITEM, "POST", only(*SIGNERS)),

@@ -275,10 +275,24 @@ def mdt_agenda_remove(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid
     return redirect("mdt:meeting", meeting_id=meeting_id)
 
 
-def _decision_form(item: AgendaItem, data: object = None) -> DecisionForm:
+def _decision_form(
+    item: AgendaItem, data: object = None, *, shown_version: int | None = None
+) -> DecisionForm:
+    """The decision form of `item`: bound to `data`, or with the item's values and, when the meeting page it was
+    opened from showed an older version of the item, that version (saving is then refused as a conflict, with the
+    differences, as when the form was drawn with the page)."""
     if data is None:
-        return DecisionForm(initial=_decision_initial(item), prefix=f"item-{item.id}")
+        initial = _decision_initial(item)
+        if shown_version is not None:
+            initial["version"] = shown_version
+        return DecisionForm(initial=initial, prefix=f"item-{item.id}")
     return DecisionForm(data, prefix=f"item-{item.id}")
+
+
+def _shown_version(request: HttpRequest) -> int | None:
+    """The version of the agenda item the meeting page showed (its disclosure sends it), if it sent a number."""
+    value = request.GET.get("version", "")
+    return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
 @login_required
@@ -289,7 +303,13 @@ def mdt_decision(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID
     form with an error is drawn again in place on the meeting page, open, with what was typed."""
     item = get_agenda_item_for_user(request, meeting_id, item_id, SIGN_REPORT)
     if request.method == "GET":
-        context = {"meeting": item.meeting, "item": item, "form": _decision_form(item)}
+        shown = _shown_version(request)
+        context = {
+            "meeting": item.meeting,
+            "item": item,
+            "form": _decision_form(item, shown_version=shown),
+            "changed_since_shown": shown is not None and shown != item.version,
+        }
         if request.htmx:
             return render(request, "mdt/_decision_form.html", context)
         return render(request, "mdt/decision.html", context)

@@ -49,8 +49,14 @@ def test_the_meeting_page_draws_no_decision_form_until_the_chair_opens_one(clien
         assert disclosure, "each case has its decision disclosure"
         assert " open" not in disclosure.group(0).split(">", 1)[0]
         assert "Record the decision" in disclosure.group(1)
-        assert f'hx-get="{url}"' in disclosure.group(1)
-        assert f'href="{url}"' in disclosure.group(1), "without JavaScript the link opens the form's page"
+        # The version of the item the page shows goes with the request (a decision recorded since is not
+        # overwritten unseen: test_a_decision_changed_since_the_page_was_loaded_is_not_overwritten_unseen).
+        assert f'hx-get="{url}?version={item.version}"' in disclosure.group(1)
+        assert f'href="{url}?version={item.version}"' in disclosure.group(1), (
+            "without JavaScript: its own page"
+        )
+        # Each disclosure is named by its case for a screen reader (the visible words are the same for every case).
+        assert f'aria-label="Record the decision for case {item.case.short_id}"' in disclosure.group(1)
 
 
 def test_the_decision_form_opens_with_what_was_recorded(client, chair, agenda):
@@ -69,7 +75,7 @@ def test_the_decision_form_opens_with_what_was_recorded(client, chair, agenda):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html, "htmx gets the form alone"
-    assert f'action="{url}"' in html
+    assert f'action="{url}#decision-{item.id}"' in html, "a form sent back with an error opens at its case"
     assert "csrfmiddlewaretoken" in html
     expected = {"decision", "reason", "text", "deferral_need", "version", "mod_adjuvant"}
     assert expected <= _fields_of(html, item)
@@ -92,6 +98,12 @@ def test_without_javascript_the_decision_form_is_a_page_of_its_own(client, chair
     html = response.content.decode()
     assert "<html" in html
     assert item.case.patient.mrn in html
+    # What the chair decides on: the case's risk and pathway, and its report.
+    assert item.case.risk_category
+    assert item.case.pathway
+    assert f">{item.case.get_risk_category_display()}</span>" in html
+    assert f"Pathway: {item.case.get_pathway_display()}" in html
+    assert f'href="{reverse("mdt:report", args=[item.case.id])}"' in html
     assert f'href="{reverse("mdt:meeting", args=[meeting.id])}#item-{item.id}"' in html
     assert {"decision", "version"} <= _fields_of(html, item)
     prefix = f"item-{item.id}"
@@ -155,7 +167,44 @@ def test_the_disclosure_reads_in_chinese(client, chair, agenda):
     UserProfile.objects.create(user=chair, language="zh-hans")
     client.force_login(chair)
     html = client.get(reverse("mdt:meeting", args=[meeting.id])).content.decode()
-    assert _summary(html, item) == "记录本病例的决定"
+    assert _summary(html, item) == "记录多学科团队决定"
     decision_record(item=item, user=chair, decision="accept")
     html = client.get(reverse("mdt:meeting", args=[meeting.id])).content.decode()
-    assert _summary(html, item) == "更改决定"
+    assert _summary(html, item) == "更改多学科团队决定"
+
+
+def test_a_decision_changed_since_the_page_was_loaded_is_not_overwritten_unseen(client, chair, agenda):
+    """The page shows "Accept"; someone records "Defer" in another window; the chair then opens the form from the
+    page still showing "Accept" and saves: told, nothing overwritten (as when the form was on the page)."""
+    meeting, (item, _) = agenda
+    decision_record(item=item, user=chair, decision="accept", expected_version=item.version)
+    item.refresh_from_db()
+    shown = item.version  # the version the meeting page was drawn from
+    decision_record(
+        item=item, user=chair, decision="defer", deferral_need="biopsy", expected_version=item.version
+    )
+    client.force_login(chair)
+    url = reverse("mdt:decision", args=[meeting.id, item.id])
+    html = client.get(url, {"version": shown}, HTTP_HX_REQUEST="true").content.decode()
+    assert "changed since the meeting page was loaded" in html
+    assert f'name="item-{item.id}-version" value="{shown}"' in html
+    prefix = f"item-{item.id}"
+    response = client.post(url, {f"{prefix}-decision": "accept", f"{prefix}-version": shown})
+    assert response.status_code == 409
+    item.refresh_from_db()
+    assert (item.decision, item.deferral_need) == ("defer", "biopsy")
+    # Opened without the page's version (a bookmark), or with one that is not a number: the current one.
+    for params in ({}, {"version": "x"}):
+        html = client.get(url, params, HTTP_HX_REQUEST="true").content.decode()
+        assert f'name="item-{item.id}-version" value="{item.version}"' in html
+        assert "changed since the meeting page was loaded" not in html
+
+
+def test_an_item_of_another_meeting_opens_no_decision_form(client, coordinator, chair, agenda):
+    meeting, (item, _) = agenda
+    other, _ = meeting_with_case(coordinator=coordinator, case=contract_example_case(mrn="MRN0003"))
+    client.force_login(chair)
+    assert (
+        client.get(reverse("mdt:decision", args=[other.id, item.id]), HTTP_HX_REQUEST="true").status_code
+        == 404
+    )
