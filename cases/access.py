@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from cases.models import AgendaItem, Case, FollowUpItem, MdtMeeting, Patient, PrintoutJob
+from cases.models import AgendaItem, Case, ExportJob, FollowUpItem, MdtMeeting, Patient, PrintoutJob
 from cases.permissions import VIEW_CLINICAL
 
 
@@ -76,6 +76,16 @@ def get_printout_job_for_user(
     require_perm(request, perm)
     jobs = PrintoutJob.objects.select_related("meeting", "requested_by")
     return get_object_or_404(jobs if pdf else jobs.defer("pdf"), pk=job_id, meeting_id=meeting_id)
+
+
+def get_export_job_for_user(
+    request: HttpRequest, export_id: uuid.UUID, *, content: bool = False
+) -> ExportJob:
+    """An export job the signed-in user asked for (another user's is not found: the file holds patients'
+    identifiers); without the file's bytes unless `content`."""
+    require_perm(request, VIEW_CLINICAL)
+    jobs = ExportJob.objects.filter(requested_by=request.user)
+    return get_object_or_404(jobs if content else jobs.defer("content"), pk=export_id)
 
 
 def get_followup_for_user(

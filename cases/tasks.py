@@ -1,10 +1,17 @@
 """Every Celery task of the app, found by the Celery app's autodiscovery (gistcare/celery.py)."""
 
-from cases.followups.tasks import followups_escalate_and_remind, followups_safety_net_check
+from cases.followups.tasks import (
+    followups_escalate_and_remind,
+    followups_export_csv,
+    followups_exports_purge,
+    followups_safety_net_check,
+)
 from cases.mdt.tasks import printout_merge, printout_render_part
 
 __all__ = [
     "followups_escalate_and_remind",
+    "followups_export_csv",
+    "followups_exports_purge",
     "followups_safety_net_check",
     "printout_merge",
     "printout_render_part",

@@ -1,4 +1,4 @@
-"""The Celery application: background work (meeting printouts, the nightly follow-up jobs).
+"""The Celery application: background work (meeting printouts, CSV exports, the nightly follow-up jobs).
 
 Configuration comes from Django's settings, every key prefixed CELERY_ (gistcare/settings.py). Without
 CELERY_BROKER_URL in the environment, tasks run in-process when they are sent (task_always_eager), so a laptop
@@ -18,3 +18,10 @@ app = Celery("gistcare")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Finds cases/tasks.py, which imports each feature's tasks.
 app.autodiscover_tasks()
+
+
+def worker_name(task) -> str:
+    """Which process runs `task` (a bound task's self): "<worker host> pid <n>", or "in-process" without a broker.
+    Recorded on a job (a printout, an export): where to look when something went wrong."""
+    hostname = getattr(task.request, "hostname", None)
+    return f"{hostname} pid {os.getpid()}" if hostname and not task.request.is_eager else "in-process"

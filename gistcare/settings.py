@@ -440,6 +440,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.safety_net_check",
         "schedule": crontab(hour=7, minute=0),
     },
+    "followups-exports-purge": {
+        "task": "followups.exports_purge",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
+# A finished export (it holds patients' identifiers) is deleted this many hours after it was written.
+GISTCARE_EXPORT_KEEP_HOURS = env_int("GISTCARE_EXPORT_KEEP_HOURS", 24)
 # A printout job with no progress for this long (its worker died) may be started again.
 GISTCARE_PRINTOUT_STALE_SECONDS = env_int("GISTCARE_PRINTOUT_STALE_SECONDS", 15 * 60)

@@ -76,6 +76,7 @@ def ITEM(action: str) -> Callable[[World], dict]:  # reads like the other kwargs
 
 
 PATIENT: Callable[[World], dict] = lambda w: {"patient_id": w.patient.id}  # noqa: E731
+EXPORT: Callable[[World], dict] = lambda w: {"export_id": w.objects["export"].pk}  # noqa: E731
 
 
 def LETTER(w: World) -> dict:  # reads like the other kwargs factories
@@ -172,7 +173,11 @@ MATRIX: list[Row] = [
     Row("interop:register_template", NO_ARGS, "GET", only("admin")),
     # Follow-ups (cases.manage_followups acts; everyone with a role reads)
     Row("followups:list", NO_ARGS, "GET", clinical()),
-    Row("followups:export_csv", NO_ARGS, "GET", clinical()),
+    Row("followups:export", NO_ARGS, "GET", clinical()),
+    Row("followups:export", NO_ARGS, "POST", clinical()),
+    # An export is its requester's alone (the nurse's in the world): anyone else is told it does not exist.
+    Row("followups:export_status", EXPORT, "GET", everyone(404, norole=403, nurse=OK)),
+    Row("followups:export_download", EXPORT, "GET", everyone(404, norole=403, nurse=OK)),
     Row("followups:print", NO_ARGS, "GET", clinical()),
     Row("followups:flagged", NO_ARGS, "GET", clinical()),
     Row("followups:calendar", NO_ARGS, "GET", only(*NURSES)),

@@ -57,6 +57,8 @@ def test_the_app_reads_django_settings_and_finds_every_task():
         "mdt.printout_merge",
         "followups.escalate_and_remind",
         "followups.safety_net_check",
+        "followups.export_csv",
+        "followups.exports_purge",
     } <= set(app.tasks)
 
 
@@ -71,7 +73,9 @@ def test_every_beat_entry_names_a_registered_task_at_a_documented_time():
     assert times == {
         "followups.escalate_and_remind": ([6], [30]),
         "followups.safety_net_check": ([7], [0]),
+        "followups.exports_purge": ([3], [0]),
     }
     deploy = (ROOT / "docs" / "deploy.md").read_text()
     assert "06:30" in deploy
     assert "07:00" in deploy
+    assert "03:00" in deploy

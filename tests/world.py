@@ -117,3 +117,10 @@ def _add_followups(world: World) -> None:
             "item_id": item.pk,
         }
     )
+    # The nurse's CSV export of the worklist, written (its status page and download have an id to load).
+    from cases.followups import export_jobs
+
+    export = export_jobs.export_request(user=world.users["nurse"], tab="all", query="", language="en")
+    export_jobs.export_run(job_id=str(export.pk), worker="in-process")
+    world.objects["export"] = export
+    world.values["export_id"] = export.pk

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ from cases.choices import (
     RiskCategory,
     Site,
 )
-from cases.followups.worklist import WorklistFilters
+from cases.followups.worklist import TAB_NAMES, WorklistFilters
 from cases.form_errors import HiddenErrorsShown
 from cases.models import ClosureReason, EscalationOutcome, LetterPurpose, LetterRecipient, LetterSentVia
 from cases.roles import NURSE
@@ -205,3 +207,15 @@ class EditForm(ItemFields, VersionedForm):
 
 class ManualForm(ItemFields):
     pass
+
+
+def worklist_filters(data, surgeons) -> tuple[FilterForm, WorklistFilters, str, str]:
+    """The worklist's filter form, its filters, its tab and its filters as a query string, from `data` (a page's
+    query, or the one an export job recorded)."""
+    form = FilterForm(data or None, surgeons=surgeons)
+    filters = form.filters() if form.is_bound else WorklistFilters()
+    tab = data.get("tab", "overdue")
+    if tab not in TAB_NAMES:
+        tab = "overdue"
+    params = {k: v for k, v in data.items() if k in form.fields and v}
+    return form, filters, tab, urlencode(params)

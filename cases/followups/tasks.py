@@ -1,4 +1,5 @@
-"""Celery tasks of the follow-ups: the nightly jobs, run by Celery beat (settings.CELERY_BEAT_SCHEDULE).
+"""Celery tasks of the follow-ups: the nightly jobs, run by Celery beat (settings.CELERY_BEAT_SCHEDULE), and the
+worklist's CSV export (cases/followups/export_jobs.py).
 
 They call the same service functions as the management commands `send_followup_reminders` and
 `followup_safety_net`, which stay for cron and for running by hand. Each is idempotent for a day: escalation
@@ -12,10 +13,14 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
+from cases.followups import export_jobs
 from cases.followups.escalation import escalate_overdue
 from cases.followups.reminders import reminders_send
 from cases.followups.safety import cases_without_safety_net
+from cases.models import ExportJob
+from gistcare.celery import worker_name
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +61,34 @@ def followups_safety_net_check() -> list[str]:
             ", ".join(missing),
         )
     return missing
+
+
+@shared_task(bind=True, name="followups.export_csv")
+def followups_export_csv(self, job_id: str) -> bool:
+    """Write an export's CSV (cases/followups/export_jobs.py); a failure marks the job failed, with a message."""
+    try:
+        return export_jobs.export_run(job_id=job_id, worker=worker_name(self))
+    except Exception:
+        logger.exception("export %s: writing the CSV failed", job_id)
+        export_jobs.export_fail(job_id=job_id)
+        raise
+
+
+@shared_task(name="followups.exports_purge")
+def followups_exports_purge() -> int:
+    """Nightly: delete the exports kept past GISTCARE_EXPORT_KEEP_HOURS (they hold patients' identifiers)."""
+    return export_jobs.exports_purge()
+
+
+def export_dispatch(job: ExportJob) -> None:
+    """Send a new export's work to a worker; without a broker, run it here. Call it after the job's transaction
+    has committed (a worker must be able to read it)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        followups_export_csv.apply(args=(str(job.id),))
+        return
+    try:
+        followups_export_csv.apply_async(args=(str(job.id),))
+    except OperationalError:
+        # The broker cannot be reached (after Celery's own retries): say so on the page instead of a 500.
+        logger.exception("export %s: the broker cannot be reached", job.id)
+        export_jobs.export_fail(job_id=str(job.id), message=export_jobs.WORKERS_UNREACHABLE)

@@ -8,7 +8,9 @@ app_name = "followups"
 
 urlpatterns = [
     path("", views.worklist, name="list"),
-    path("export.csv", views.export_csv, name="export_csv"),
+    path("export/", views.export, name="export"),
+    path("export/<uuid:export_id>/", views.export_status, name="export_status"),
+    path("export/<uuid:export_id>/download/", views.export_download, name="export_download"),
     path("print/", views.print_list, name="print"),
     path("flagged/", views.flagged, name="flagged"),
     path("safety-net/", views.safety_net, name="safety_net"),

@@ -6,42 +6,44 @@ an htmx swap of the item's rows and as a plain form page when JavaScript is off.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import uuid
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import kept
-from cases.access import get_case_for_user, get_followup_for_user, require_any_perm, require_perm
+from cases.access import (
+    get_case_for_user,
+    get_export_job_for_user,
+    get_followup_for_user,
+    require_any_perm,
+    require_perm,
+)
 from cases.choices import FollowUpStatus
 from cases.course import forms as course_forms
 from cases.course import services as course_svc
 from cases.course.selectors import adjuvant_line
-from cases.csv_safe import with_bom
 from cases.followups import escalation as esc
+from cases.followups import export_jobs
 from cases.followups import forms as ff
 from cases.followups import letters as letters_svc
 from cases.followups import safety as followup_safety
 from cases.followups import services as svc
-from cases.followups.exports import calendar_ical, callback_items, csv_lines, feed_items
+from cases.followups.exports import calendar_ical, callback_items, feed_items
 from cases.followups.rows import prepare as prepare_rows
 from cases.followups.rows import row_context, tbodies
-from cases.followups.selectors import flagged_cases
+from cases.followups.selectors import flagged_cases, surgeon_choices
+from cases.followups.tasks import export_dispatch
 from cases.followups.worklist import (
-    NAME_FIELDS,
     STATE_LABELS,
-    TAB_NAMES,
     TABS,
     Cursor,
     WorklistFilters,
@@ -52,7 +54,15 @@ from cases.followups.worklist import (
     rows,
 )
 from cases.language import stored_language
-from cases.models import CalendarFeedToken, Case, EscalationStep, FollowUpItem, Letter
+from cases.models import (
+    CalendarFeedToken,
+    Case,
+    EscalationStep,
+    ExportJob,
+    ExportStatus,
+    FollowUpItem,
+    Letter,
+)
 from cases.permissions import EDIT_CLINICAL, MANAGE_FOLLOWUPS, MANAGE_MDT, VIEW_CLINICAL
 from cases.records.banner import patient_banner
 from cases.service_helpers import (
@@ -110,29 +120,8 @@ def _item_for_action(request: HttpRequest, item_id, action: str) -> FollowUpItem
 _CASES = Case.objects.select_related("patient", "owner", "presentation", "closure")
 
 
-def _surgeons() -> list:
-    """The users who own a case (the surgeon filter's choices), by family name. Kept in the shared cache until a
-    write to the users or the cases (cases/kept.py `STAFF`; 0.8 of a worklist page's 14 ms): their ids and the
-    names the choices print, never a whole user row."""
-    user_model = get_user_model()
-
-    def read() -> list[tuple]:
-        owns = Case.objects.filter(owner=OuterRef("pk"))
-        surgeons = user_model.objects.filter(Exists(owns)).order_by("last_name", "username")
-        return list(surgeons.values_list("pk", *NAME_FIELDS))
-
-    kept_rows = kept.kept({"surgeons": (kept.STAFF, "surgeons", read)})["surgeons"]
-    return [user_model(pk=pk, **dict(zip(NAME_FIELDS, names, strict=True))) for pk, *names in kept_rows]
-
-
 def _filtered(request: HttpRequest, surgeons) -> tuple[ff.FilterForm, WorklistFilters, str, str]:
-    form = ff.FilterForm(request.GET or None, surgeons=surgeons)
-    filters = form.filters() if form.is_bound else WorklistFilters()
-    tab = request.GET.get("tab", "overdue")
-    if tab not in TAB_NAMES:
-        tab = "overdue"
-    params = {k: v for k, v in request.GET.items() if k in form.fields and v}
-    return form, filters, tab, urlencode(params)
+    return ff.worklist_filters(request.GET, surgeons)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -143,7 +132,7 @@ def _filtered(request: HttpRequest, surgeons) -> tuple[ff.FilterForm, WorklistFi
 def worklist(request: HttpRequest) -> HttpResponse:
     require_perm(request, VIEW_CLINICAL)
     today = timezone.localdate()
-    form, filters, tab, query = _filtered(request, _surgeons())
+    form, filters, tab, query = _filtered(request, surgeon_choices())
     # "All" (every item ever, done and cancelled too) is counted on its own tab only, and only up to
     # ALL_COUNT_LIMIT: its count reads the whole table, the other tabs' read short index ranges (issue 16).
     # Elsewhere its tab shows no number.
@@ -213,14 +202,49 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponse:
+    """The worklist's CSV export of a tab with its filters (the query string): GET, what would be exported; POST,
+    it is written in the background (issue 16: a list of 100,000 visits took half a minute inside the request)."""
     require_perm(request, VIEW_CLINICAL)
-    today = timezone.localdate()
-    _form, filters, tab, _query = _filtered(request, _surgeons())
-    qs = rows(filters.apply(base_items(), user=request.user), tab, today)
+    _form, _filters, tab, query = _filtered(request, surgeon_choices())
+    if request.method == "POST":
+        job = export_jobs.export_request(
+            user=request.user, tab=tab, query=query, language=translation.get_language()
+        )
+        export_dispatch(job)  # after the job's transaction: a worker must be able to read it
+        return redirect("followups:export_status", export_id=job.id)
+    return render(
+        request, "followups/export.html", {"tab": tab, "query": query, "tab_label": dict(TABS)[tab]}
+    )
 
-    response = StreamingHttpResponse(with_bom(csv_lines(qs, today)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="followups-{tab}-{today.isoformat()}.csv"'
+
+def _export_context(job: ExportJob) -> dict[str, object]:
+    tab = job.params.get("tab", "overdue")
+    return {
+        "job": job,
+        "tab": tab,
+        "query": job.params.get("query", ""),
+        "tab_label": dict(TABS).get(tab, tab),
+    }
+
+
+@login_required
+def export_status(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
+    """An export's progress: the fragment htmx polls every second, or the whole page without htmx."""
+    job = get_export_job_for_user(request, export_id)
+    if request.htmx:
+        return render(request, "followups/export.html#status", _export_context(job))
+    return render(request, "followups/export.html", _export_context(job))
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
+    job = get_export_job_for_user(request, export_id, content=True)
+    if job.status != ExportStatus.READY:
+        return redirect("followups:export_status", export_id=job.id)
+    response = HttpResponse(bytes(job.content), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
 
 
@@ -228,7 +252,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 def print_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, VIEW_CLINICAL)
     today = timezone.localdate()
-    form, filters, tab, _query = _filtered(request, _surgeons())
+    form, filters, tab, _query = _filtered(request, surgeon_choices())
     qs = filters.apply(base_items(), user=request.user)
     items = list(rows(qs, tab, today)[:PRINT_LIMIT])
     for item in items:

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from cases.mdt.reports import (
     PRINTOUT_COVER_TEMPLATE,
@@ -42,12 +42,15 @@ from cases.service_helpers import ServiceError
 
 logger = logging.getLogger(__name__)
 
-NOTHING_TO_PRINT = "There is no report to print: the agenda has no case that can be assessed yet."
+# A job's error is stored in English (the printout is the installation's), printed in the reader's language.
+NOTHING_TO_PRINT = gettext_noop(
+    "There is no report to print: the agenda has no case that can be assessed yet."
+)
 EMPTY_AGENDA = "There is no case on the agenda to print."
-WORKERS_UNREACHABLE = (
+WORKERS_UNREACHABLE = gettext_noop(
     "The printout could not be started: the background workers cannot be reached. Try again."
 )
-RENDER_FAILED = "The printout could not be made (the error is in the server's log). Try again."
+RENDER_FAILED = gettext_noop("The printout could not be made (the error is in the server's log). Try again.")
 
 
 def printout_inputs(meeting: MdtMeeting) -> tuple[list[dict[str, Any]], str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from celery import chord, shared_task
 from django.conf import settings
@@ -11,13 +10,9 @@ from kombu.exceptions import OperationalError
 
 from cases.mdt import printout
 from cases.models.printout import PrintoutJob
+from gistcare.celery import worker_name
 
 logger = logging.getLogger(__name__)
-
-
-def _worker_name(task) -> str:
-    hostname = getattr(task.request, "hostname", None)
-    return f"{hostname} pid {os.getpid()}" if hostname and not task.request.is_eager else "in-process"
 
 
 @shared_task(bind=True, name="mdt.printout_render_part")
@@ -33,7 +28,7 @@ def printout_render_part(self, job_id: str, position: int) -> bool:
 @shared_task(bind=True, name="mdt.printout_merge")
 def printout_merge(self, *_results: object, job_id: str) -> bool:
     try:
-        return printout.merge(job_id=job_id, worker=_worker_name(self))
+        return printout.merge(job_id=job_id, worker=worker_name(self))
     except Exception:
         logger.exception("printout %s: merging failed", job_id)
         printout.fail(job_id=job_id)

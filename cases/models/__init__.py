@@ -12,6 +12,7 @@ from cases.models.course import (
     TargetLesion,
     TherapyLine,
 )
+from cases.models.export import ExportJob, ExportKind, ExportStatus
 from cases.models.followup import (
     CalendarFeedToken,
     ContactAttempt,
@@ -78,6 +79,9 @@ __all__ = [
     "Assessment",
     "Case",
     "Diagnostics",
+    "ExportJob",
+    "ExportKind",
+    "ExportStatus",
     "Operation",
     "Pathology",
     "Patient",

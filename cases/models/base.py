@@ -37,3 +37,36 @@ def _labels(field: models.Field, language: str | None) -> dict:
 def forget(**_kwargs) -> None:
     """Drop what is kept. Settings change only in tests (languages, catalogues): sent then."""
     _labels.cache_clear()
+
+
+class BackgroundJob(BaseModel):
+    """Work a Celery worker does for a request (a meeting printout, a CSV export): its progress, its error, who ran it
+    and when. Each kind adds its own `status` (with "ready" and "failed", which end it), inputs and file."""
+
+    status: str
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    # Which process finished the work ("in-process" without a broker): where to look when something went wrong.
+    worker = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        if self.status == "ready":
+            return 100
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def percent_step(self) -> int:
+        """The percentage in steps of 5: the progress bar's width class (static/css/printout.css)."""
+        return 5 * round(self.percent / 5)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {"ready", "failed"}

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.base import BaseModel
+from cases.models.base import BackgroundJob, BaseModel
 
 
 class PrintoutStatus(models.TextChoices):
@@ -23,7 +23,7 @@ class PrintoutStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class PrintoutJob(BaseModel):
+class PrintoutJob(BackgroundJob):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No index of its own (db_index=False): printout_job_unique_inputs begins with it (issue 16).
     meeting = models.ForeignKey(
@@ -35,18 +35,10 @@ class PrintoutJob(BaseModel):
     # and the agenda items that had no report yet.
     plan = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=PrintoutStatus.choices, default=PrintoutStatus.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     pdf = models.BinaryField(default=b"", editable=False)
     pdf_sha256 = models.CharField("SHA-256 of the PDF", max_length=64, blank=True)
     pages = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=300, blank=True)
-    # Which process merged the file ("in-process" without a broker): where to look when something went wrong.
-    worker = models.CharField(max_length=200, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -57,21 +49,6 @@ class PrintoutJob(BaseModel):
 
     def __str__(self) -> str:
         return f"Printout {str(self.id)[:8]} of {self.meeting} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        if self.status == PrintoutStatus.READY:
-            return 100
-        return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def percent_step(self) -> int:
-        """The percentage in steps of 5: the progress bar's width class (static/css/printout.css)."""
-        return 5 * round(self.percent / 5)
-
-    @property
-    def finished(self) -> bool:
-        return self.status in {PrintoutStatus.READY, PrintoutStatus.FAILED}
 
 
 class PrintoutPart(BaseModel):

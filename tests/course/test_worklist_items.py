@@ -14,6 +14,7 @@ from cases.choices import FollowUpSource, FollowUpStatus
 from cases.course import services as svc
 from cases.models import DoseChange, DrugLevel, FollowUpItem, ImagingAssessment
 from tests.course.helpers import line, scan
+from tests.exports import exported_csv
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -325,7 +326,7 @@ def test_the_course_page_says_which_results_are_not_reviewed_yet(surgeon_client,
 def test_the_csv_and_the_printable_list_say_what_a_course_item_is_for(client, surgeon, case):
     scan(case, surgeon, date(2026, 2, 1), ("liver", 50))
     client.force_login(make_user("nurse", role=roles.NURSE))
-    csv = b"".join(client.get(reverse("followups:export_csv") + "?tab=all").streaming_content).decode()
+    csv = exported_csv(client, {"tab": "all"}).content.decode()
     assert "Result to review" in csv
     assert "Result to review" in client.get(reverse("followups:print") + "?tab=all").content.decode()
 

@@ -13,6 +13,7 @@ import time_machine
 from cases import roles
 from cases.csv_safe import csv_lines, spreadsheet_safe
 from cases.followups.services import item_add_manual
+from tests.exports import csv_text, exported_csv
 from tests.factories import make_case, make_user
 
 DANGEROUS = [
@@ -52,8 +53,8 @@ def test_it_escapes_the_followup_export(client):
         patient.family_name, patient.given_name, patient.phone = "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "+44 1"
         patient.save()
         client.force_login(make_user(role=roles.NURSE))
-        response = client.get("/followups/export.csv", {"tab": "all"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        response = exported_csv(client, {"tab": "all"})
+    rows = list(csv.DictReader(io.StringIO(csv_text(response))))
     assert (rows[0]["family_name"], rows[0]["given_name"], rows[0]["phone"]) == (
         "'-2+3+cmd|' /C calc'!A0",
         "'@SUM(A1)",

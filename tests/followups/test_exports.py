@@ -1,4 +1,5 @@
-"""Exports: /followups/export.csv, the iCalendar feed and its token page, the printable list."""
+"""Exports: the worklist's CSV (/followups/export/, written in the background), the iCalendar feed and its token
+page, the printable list."""
 
 import csv
 import hashlib
@@ -13,6 +14,7 @@ import time_machine
 from cases import roles
 from cases.followups.services import calendar_token_create, item_add_manual
 from cases.models import CalendarFeedToken
+from tests.exports import csv_text, exported_csv
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +55,12 @@ def items():
 
 
 def _csv(response):
-    text = b"".join(response.streaming_content).decode("utf-8-sig")  # the BOM is for Excel
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(csv_text(response))))  # without the BOM, which is for Excel
 
 
 def test_csv_exports_the_filtered_list(client, items):
     client.force_login(make_user(role=roles.NURSE))
-    response = client.get("/followups/export.csv", {"tab": "all"})
+    response = exported_csv(client, {"tab": "all"})
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="followups-all-2026-06-01.csv"'
     rows = _csv(response)
@@ -74,9 +75,9 @@ def test_csv_exports_the_filtered_list(client, items):
     assert first["state"] == "overdue"
     assert first["case"] == items["stomach"].short_id
 
-    rows = _csv(client.get("/followups/export.csv", {"tab": "all", "site": "rectum"}))
+    rows = _csv(exported_csv(client, {"tab": "all", "site": "rectum"}))
     assert [r["modality"] for r in rows] == ["MRI"]
-    rows = _csv(client.get("/followups/export.csv", {"tab": "overdue"}))
+    rows = _csv(exported_csv(client, {"tab": "overdue"}))
     assert [r["due_date"] for r in rows] == ["2026-05-01"]
 
 
@@ -85,18 +86,18 @@ def test_csv_neutralises_spreadsheet_formulas(client, items):
     patient.family_name = "=HYPERLINK(1)"
     patient.save()
     client.force_login(make_user(role=roles.NURSE))
-    rows = _csv(client.get("/followups/export.csv", {"tab": "overdue"}))
+    rows = _csv(exported_csv(client, {"tab": "overdue"}))
     assert rows[0]["family_name"] == "'=HYPERLINK(1)"
     # A phone number is escaped too: Excel reads "+44 20 ..." as a formula (see cases/csv_safe.py).
     assert rows[0]["phone"].startswith("'+44")
 
 
 def test_csv_needs_a_role(client, items):
-    assert client.get("/followups/export.csv").status_code == 302
+    assert client.post("/followups/export/").status_code == 302
     from tests.factories import make_user
 
     client.force_login(make_user(role=None))
-    assert client.get("/followups/export.csv").status_code == 403
+    assert client.post("/followups/export/").status_code == 403
 
 
 def test_the_feed_parses_and_holds_the_nurses_and_unassigned_items(client, items):

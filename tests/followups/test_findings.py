@@ -15,6 +15,7 @@ from cases.followups import services as svc
 from cases.models import Case, TherapyLine
 from cases.records.assessment import case_assess
 from cases.service_helpers import ServiceError
+from tests.exports import csv_text, exported_csv
 from tests.factories import make_case, make_user, signed_report
 
 pytestmark = pytest.mark.django_db
@@ -345,7 +346,7 @@ def test_the_csv_has_result_date_done_and_notes_and_one_state_column(client, two
         notes="CT clear",
     )
     client.force_login(make_user(role=roles.NURSE))
-    text = b"".join(client.get("/followups/export.csv?tab=all").streaming_content).decode("utf-8-sig")
+    text = csv_text(exported_csv(client, {"tab": "all"}))
     reader = csv.DictReader(io.StringIO(text))
     assert "status" not in reader.fieldnames
     assert reader.fieldnames.count("state") == 1

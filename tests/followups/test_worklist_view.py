@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from cases import roles
 from cases.followups.services import item_add_manual
 from cases.models import FollowUpItem
+from tests.exports import exported_csv
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +138,8 @@ def test_filters_on_the_case_combine_on_the_same_case(nurse_client):
         }
         assert _ids(nurse_client.get(URL, {"tab": "all", **wanted})) == [str(late.pk), str(match.pk)]
         assert len(_ids(nurse_client.get(URL, {"tab": "due", "site": "stomach", "risk": "high"}))) == 2
-        export = nurse_client.get(URL + "export.csv", {"tab": "due", **wanted})
-        lines = b"".join(export.streaming_content).decode().strip().splitlines()
+        export = exported_csv(nurse_client, {"tab": "due", **wanted})
+        lines = export.content.decode().strip().splitlines()
         assert len(lines) == 2  # the heading and the one row
         assert match.case.patient.mrn in lines[1]
 

@@ -17,6 +17,7 @@ from cases import roles
 from cases.followups.services import item_add_manual
 from cases.interop.register_import import register_import
 from cases.models import UserProfile
+from tests.exports import exported_csv
 from tests.factories import PatientFactory, make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +36,9 @@ def chinese_item():
 
 def _download(client, **params) -> str:
     with time_machine.travel(date(2026, 6, 1), tick=False):
-        response = client.get("/followups/export.csv", {"tab": "all", **params})
+        response = exported_csv(client, {"tab": "all", **params})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return b"".join(response.streaming_content).decode("utf-8")
+    return response.content.decode("utf-8")
 
 
 def test_the_follow_up_export_starts_with_a_bom_and_keeps_chinese_names(client, chinese_item):
