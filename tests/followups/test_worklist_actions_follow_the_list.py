@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def nurse_client(client):
     client.force_login(make_user(role=roles.NURSE))
     for site in ("stomach", "rectum"):
-        item_add_manual(case=make_case(site=site), user=None, due_date=date(2026, 5, 1), modality="mri", reason="t")
+        item_add_manual(
+            case=make_case(site=site), user=None, due_date=date(2026, 5, 1), modality="mri", reason="t"
+        )
     return client
 
 
