@@ -1,4 +1,5 @@
-"""Issue 16: the meeting printout on the production path, with a real `celery worker` process and Redis.
+"""Issue 16: the meeting printout and the worklist's CSV export on the production path, with a real `celery worker`
+process and Redis.
 
 The scenario runs in a process of its own (tests/mdt/worker_printout.py) on a database the worker can share: a
 SQLite file always, and a scratch PostgreSQL database in CI's PostgreSQL pass. Redis is the server at
@@ -107,6 +108,17 @@ def _check(result: dict, queue: str) -> None:
     assert result["escalation_steps_in_database"] > 0
     assert isinstance(result["safety_net_check"], list)
     assert "followups.safety_net_check" in log
+    # The worklist's CSV export: the request records it, the worker writes it (every visit of the signed case's
+    # schedule among them), the file downloads whole.
+    export = result["export"]
+    assert export["post_status"] == 302, export
+    assert export["status"] == "ready", f"{export}\n{log[-3000:]}"
+    assert export["worker"].startswith(f"{queue}@"), export["worker"]
+    assert export["done"] == export["total"] > 0
+    assert export["download_status"] == 200
+    assert export["lines"] == export["total"] + 1  # the header, then one line a visit
+    assert "MRN1111" in export["mrns"]
+    assert "followups.export_csv" in log
 
 
 def test_a_real_worker_prepares_the_printout_on_a_sqlite_file(redis_queue, tmp_path):

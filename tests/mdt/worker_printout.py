@@ -73,6 +73,30 @@ def _stop(worker: subprocess.Popen) -> None:
         worker.wait(timeout=10)
 
 
+def _export(client) -> dict:
+    from django.urls import reverse
+
+    from cases.models import ExportJob
+
+    response = client.post(reverse("followups:export") + "?tab=all")
+    job = ExportJob.objects.defer("content").get()
+    out = {"post_status": response.status_code, "status_after_post": job.status}
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+        if re.search(r'data-status="(ready|failed)"', fragment):
+            break
+        time.sleep(0.5)
+    job = ExportJob.objects.get()
+    out.update(status=job.status, done=job.done, total=job.total, worker=job.worker, error=job.error)
+    download = client.get(reverse("followups:export_download", args=[job.id]))
+    out["download_status"] = download.status_code
+    text = download.content.decode("utf-8-sig") if download.status_code == 200 else ""
+    out["lines"] = len(text.strip().splitlines())
+    out["mrns"] = sorted({mrn for mrn in ("MRN1111", "MRN2222", "MRN3333") if mrn in text})
+    return out
+
+
 def main() -> None:
     import django
 
@@ -130,6 +154,8 @@ def main() -> None:
             out["patients"] = [
                 mrn for mrn in ("MRN1111", "MRN2222", "MRN3333") if any(f"MRN {mrn}" in p for p in pages[1:])
             ]
+        # The worklist's CSV, asked for by the nurse: written by the worker, polled, downloaded.
+        out["export"] = _export(client)
         # The nightly jobs go through the same worker (beat only sends them).
         out["escalate_and_remind"] = followups_escalate_and_remind.delay().get(timeout=60)
         out["safety_net_check"] = followups_safety_net_check.delay().get(timeout=60)
