@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from cases.followups.export_jobs import expired_exports
 from cases.models import AgendaItem, Case, ExportJob, FollowUpItem, MdtMeeting, Patient, PrintoutJob
 from cases.permissions import VIEW_CLINICAL
 
@@ -81,10 +82,11 @@ def get_printout_job_for_user(
 def get_export_job_for_user(
     request: HttpRequest, export_id: uuid.UUID, *, content: bool = False
 ) -> ExportJob:
-    """An export job the signed-in user asked for (another user's is not found: the file holds patients'
-    identifiers); without the file's bytes unless `content`."""
+    """An export job the signed-in user asked for and still kept (another user's is not found: the file holds
+    patients' identifiers; nor is one past GISTCARE_EXPORT_KEEP_HOURS, whenever the purge runs); without the file's
+    bytes unless `content`."""
     require_perm(request, VIEW_CLINICAL)
-    jobs = ExportJob.objects.filter(requested_by=request.user)
+    jobs = ExportJob.objects.filter(requested_by=request.user).exclude(expired_exports())
     return get_object_or_404(jobs if content else jobs.defer("content"), pk=export_id)
 
 

@@ -447,5 +447,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A finished export (it holds patients' identifiers) is deleted this many hours after it was written.
 GISTCARE_EXPORT_KEEP_HOURS = env_int("GISTCARE_EXPORT_KEEP_HOURS", 24)
+# An export unchanged for this long (its message lost, its worker dead) is shown as stopped, with "Try again".
+GISTCARE_EXPORT_STALE_SECONDS = env_int("GISTCARE_EXPORT_STALE_SECONDS", 15 * 60)
 # A printout job with no progress for this long (its worker died) may be started again.
 GISTCARE_PRINTOUT_STALE_SECONDS = env_int("GISTCARE_PRINTOUT_STALE_SECONDS", 15 * 60)

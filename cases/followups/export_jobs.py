@@ -90,9 +90,14 @@ def export_fail(*, job_id: str, message: str = WRITE_FAILED) -> None:
     )
 
 
-def exports_purge() -> int:
-    """Delete the exports finished (or, stuck, asked for) more than GISTCARE_EXPORT_KEEP_HOURS ago; their number."""
+def expired_exports() -> Q:
+    """The exports finished (or, stuck, asked for) more than GISTCARE_EXPORT_KEEP_HOURS ago: never served, and
+    deleted by the purge."""
     before = timezone.now() - timedelta(hours=settings.GISTCARE_EXPORT_KEEP_HOURS)
-    old = Q(finished_at__lt=before) | Q(finished_at__isnull=True, requested_at__lt=before)
-    deleted, _ = ExportJob.objects.filter(old).delete()
+    return Q(finished_at__lt=before) | Q(finished_at__isnull=True, requested_at__lt=before)
+
+
+def exports_purge() -> int:
+    """Delete the expired exports; their number."""
+    deleted, _ = ExportJob.objects.filter(expired_exports()).delete()
     return deleted

@@ -1,6 +1,7 @@
 """The follow-up list's exports: the CSV of a worklist tab and the nurse's iCal feed.
 
-Built here, served by cases/followups/views.py (export_csv, calendar_feed).
+Built here; the CSV is written by a background job (cases/followups/export_jobs.py) and downloaded from its page,
+the feed served by cases/followups/views.py (calendar_feed).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ CSV_HEADER_LABELS = {
 
 
 def csv_lines(items: QuerySet[FollowUpItem], today: date) -> Iterator[str]:
-    """The CSV, line by line (streamed: a long list is never held in memory), every cell spreadsheet-safe."""
+    """The CSV, line by line (the rows read from the database 2,000 at a time), every cell spreadsheet-safe."""
     return safe_csv_lines(_csv_rows(items, today))
 
 

@@ -197,7 +197,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     }
     template = "followups/worklist.html"
     if request.htmx and request.htmx.target == "worklist":
+        # The list alone; what shows its tab and filters outside it (the header's actions, the filter form's tab
+        # and Clear link) goes with it, out of band.
         template += "#worklist"
+        context["oob"] = True
     return render(request, template, context)
 
 

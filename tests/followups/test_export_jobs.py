@@ -182,3 +182,47 @@ def test_progress_is_recorded_while_the_rows_are_written(nurse, visits, monkeypa
     assert (
         export_jobs.export_run(job_id=str(job.pk), worker="in-process") is False
     )  # finished: not written again
+
+
+def test_an_export_past_its_day_is_gone_before_the_nightly_purge(client, nurse, visits):
+    """The page says a file is deleted after a day: past it, it is not served, whenever the purge runs."""
+    start = timezone.now()
+    job = _written(nurse, "all")
+    with time_machine.travel(start + timedelta(hours=25), tick=False):
+        client.force_login(nurse)
+        assert client.get(reverse("followups:export_status", args=[job.id])).status_code == 404
+        assert client.get(reverse("followups:export_download", args=[job.id])).status_code == 404
+    assert ExportJob.objects.filter(pk=job.pk).exists()  # the purge has not run yet
+
+
+def test_a_job_that_stopped_moving_says_so_and_can_be_asked_for_again(client, settings, nurse, visits):
+    """A lost message or a dead worker: the page stops polling and offers "Try again" (the job, untouched, would
+    still be used if its worker came back)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with mock.patch.object(followups_export_csv, "apply_async"):
+        response = client.post(reverse("followups:export") + "?tab=due")
+    html = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" in html  # waiting: polls
+    with time_machine.travel(timezone.now() + timedelta(minutes=16), tick=False):
+        client.force_login(nurse)
+        html = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in html
+    assert "stopped" in html
+    assert 'action="/followups/export/?tab=due"' in html  # "Try again"
+    assert ExportJob.objects.get().status == ExportStatus.QUEUED
+
+
+def test_mine_is_the_requesters(client, nurse):
+    """The "mine" filter of an export is the visits of the nurse who asked for it (and the unassigned ones)."""
+    other = make_user(role=roles.NURSE, username="bea")
+    case = make_case(surgery_date=None)
+    for who, due in ((nurse, date(2026, 5, 1)), (other, date(2026, 5, 2)), (None, date(2026, 5, 3))):
+        item_add_manual(case=case, user=None, due_date=due, modality="mri", reason="t", responsible_nurse=who)
+    response = client.post(reverse("followups:export") + "?tab=all&nurse=me")
+    job = ExportJob.objects.get()
+    download = client.get(reverse("followups:export_download", args=[job.id]))
+    assert response.status_code == 302
+    rows = _rows(download.content)
+    mine = [row["due_date"] for row in rows if row["responsible_nurse"]]
+    assert mine == ["2026-05-01"]  # hers, never Bea's
+    assert [row["due_date"] for row in rows] == ["2026-05-01", "2026-05-03"]  # and the unassigned one

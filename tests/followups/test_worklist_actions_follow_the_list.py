@@ -46,3 +46,29 @@ def test_the_actions_follow_the_list_swapped_in_place(nurse_client):
     assert 'hx-swap-oob="true"' in actions  # replaces the header's, wherever the list is swapped
     assert 'action="/followups/export/?tab=overdue&amp;site=rectum"' in actions
     assert 'href="/followups/print/?tab=overdue&amp;site=rectum"' in actions
+
+
+@time_machine.travel(date(2026, 6, 1), tick=False)
+def test_a_whole_page_asked_for_by_htmx_has_its_actions_once(nurse_client):
+    """htmx asks for the whole page with HX-Request (restoring its history after Back): the actions are drawn once, in
+    the header, not also out of band (two out-of-band copies removed both)."""
+    page = nurse_client.get("/followups/", {"tab": "all"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" in page
+    (actions,) = _actions(page)
+    assert "hx-swap-oob" not in actions
+    assert page.count('id="filter-tab"') == 1
+
+
+@time_machine.travel(date(2026, 6, 1), tick=False)
+def test_the_filters_keep_the_tab_shown(nurse_client):
+    """The filter form's tab (and its Clear link) follow a tab changed in place: applying a filter after moving to
+    "All" stays on "All" (it went back to the tab of the page as first drawn)."""
+    swapped = nurse_client.get(
+        "/followups/", {"tab": "all"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="worklist"
+    ).content.decode()
+    tab = re.search(r'<input[^>]*id="filter-tab"[^>]*>', swapped).group(0)
+    assert 'value="all"' in tab
+    assert 'hx-swap-oob="true"' in tab
+    clear = re.search(r'<a[^>]*id="filters-clear"[^>]*>', swapped).group(0)
+    assert 'href="/followups/?tab=all"' in clear
+    assert 'hx-swap-oob="true"' in clear
