@@ -59,6 +59,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--broker-url", default=DEFAULT_BROKER_URL)
     args = parser.parse_args()
+    import redis
+
+    try:
+        with redis.Redis.from_url(args.broker_url, socket_connect_timeout=2) as server:
+            server.ping()
+    except redis.RedisError as exc:
+        raise SystemExit(
+            f"bench/exports.py needs a Redis at {args.broker_url} (--broker-url): {exc}"
+        ) from None
     os.environ["CELERY_BROKER_URL"] = args.broker_url
     os.environ["CELERY_RESULT_BACKEND"] = args.broker_url
     os.environ["CELERY_QUEUE"] = QUEUE  # this run's own queue, emptied at the end
@@ -102,10 +111,9 @@ def main() -> None:
             job.refresh_from_db()
             written.append((tab, job.done, seconds, cpu, len(job.content)))
         load_after = load()
-        import redis
-
         with redis.Redis.from_url(args.broker_url, socket_connect_timeout=2) as server:
-            server.delete(QUEUE)
+            for key in server.scan_iter(match=f"*{QUEUE}*"):  # the queue and kombu's bindings of it
+                server.delete(key)
         print(f"load average before: {load_before}, after: {load_after} on {os.cpu_count()} CPUs")
         print(f"anchor: GET {ANCHOR_URL} through the same logged-in client, alternated with each request")
         print(
