@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -44,8 +45,21 @@ class AuditEvent:
     who: str
     action: str
     section: str
-    changes: list[FieldChange] = field(default_factory=list)
+    #: (field, before, after, created) as stored; worded into `changes` only when read.
+    values: list[tuple[models.Field, object, object, bool]] = field(default_factory=list, repr=False)
+    users: dict = field(default_factory=dict, repr=False)
     reason: str = ""
+
+    @cached_property
+    def changes(self) -> list[FieldChange]:
+        """The fields changed, in words. Worded when read: the History tab shows fifty of a case's events a page and
+        a long-followed case has hundreds (issue 16: wording every value of 273 events was a third of the page)."""
+        return [
+            FieldChange(
+                _label(f), "—" if created else _display(f, before, self.users), _display(f, after, self.users)
+            )
+            for f, before, after, created in self.values
+        ]
 
 
 def _case_paths(model: type[models.Model]) -> list[str]:
@@ -161,9 +175,9 @@ def _events_for(model: type[models.Model], records: Iterable, users: dict, secti
             old = getattr(before, f.attname, None) if before is not None else None
             if before is None and rec.history_type == "+":
                 if new not in (None, "", []):
-                    changes.append(FieldChange(_label(f), "—", _display(f, new, users)))
+                    changes.append((f, None, new, True))
             elif before is not None and old != new:
-                changes.append(FieldChange(_label(f), _display(f, old, users), _display(f, new, users)))
+                changes.append((f, old, new, False))
         previous[key] = rec
         if changes or rec.history_type != "~":
             events.append(
@@ -172,7 +186,8 @@ def _events_for(model: type[models.Model], records: Iterable, users: dict, secti
                     who=_user_name(rec.history_user_id, users),
                     action=ACTIONS.get(rec.history_type, rec.history_type),
                     section=section,
-                    changes=changes,
+                    values=changes,
+                    users=users,
                     # A reason the code writes is translated; typed reasons stay as typed.
                     reason=followup_reason(rec.history_change_reason or ""),
                 )

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,11 @@ from cases.records.banner import patient_banner
 
 _CASES = Case.objects.select_related("patient")
 
+#: Changes a page of the History tab shows. A case followed for ten years gathers hundreds of changes (a case with
+#: 273 took 215 ms to draw whole, 215x the bare view, most of it the template): the page shows them fifty at a time,
+#: newest first (issue 16).
+HISTORY_PAGE_SIZE = 50
+
 
 def _case_url(case: Case) -> str:
     return reverse("records:case", args=[case.id])
@@ -33,11 +39,13 @@ def _list_url() -> str:
 @login_required
 def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = get_case_for_user(request, case_id, queryset=_CASES)
-    events = case_audit_trail(case)
+    # Worked out whole (each change is told against the version before it), drawn a page at a time. A page number
+    # that is not one shows the first page, one past either end the last (Paginator.get_page).
+    page = Paginator(case_audit_trail(case), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/case_history.html",
-        {"case": case, "banner": patient_banner(case), "events": events, "case_url": _case_url(case)},
+        {"case": case, "banner": patient_banner(case), "page": page, "case_url": _case_url(case)},
     )
 
 

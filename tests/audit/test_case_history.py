@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases.audit.history import audited_models, case_audit_trail
 from cases.models import Case, Pathology, Presentation
+from tests.factories import edit_case_and_patient
 from tests.world import make_world
 
 
@@ -116,3 +117,57 @@ def test_follow_up_work_appears_in_the_case_history(world):
     assert done.who == "Nurse Tester"
     assert ("Status", "Pending", "Done") in {(c.label, c.before, c.after) for c in done.changes}
     assert ("Result", "—", "No evidence of disease") in {(c.label, c.before, c.after) for c in done.changes}
+
+
+# --- A long history in pages (issue 16: a case with 273 changes drew them all, 215 ms, 215x the bare view) ---
+
+
+def _phones_on_page(body: str) -> list[str]:
+    """The patient's telephone numbers as the page prints them after the change (each edit of the patient gives it a new one)."""
+    return re.findall(r"Phone</th><td>[^<]*</td><td>\+44 20 7946 (\d{4})</td>", re.sub(r"\s+", " ", body))
+
+
+def test_a_long_history_is_shown_fifty_changes_a_page_newest_first(client, world):
+    edit_case_and_patient(world.case, 60)  # 120 changes, besides the case's creation
+    total = len(case_audit_trail(world.case))
+    client.force_login(world.users["nurse"])
+    url = reverse("audit:history", args=[world.case.id])
+    first = client.get(url)
+    body = first.content.decode()
+    assert first.status_code == 200
+    # The newest 50 changes: 25 saves of the patient (0059 back to 0035), each beside a save of the case.
+    assert _phones_on_page(body) == [f"{n:04d}" for n in range(59, 34, -1)]
+    assert body.count('<li class="card mb-3">') == 50
+    pages = -(-total // 50)
+    assert f"Page 1 of {pages}" in body
+    assert f"Changes 1 to 50, of {total}, newest first" in body
+    assert 'href="?page=2"' in body
+    assert "?page=0" not in body
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert _phones_on_page(second) == [f"{n:04d}" for n in range(34, 9, -1)]
+    assert 'href="?page=1"' in second
+    assert 'href="?page=3"' in second
+    assert f"Changes 51 to 100, of {total}, newest first" in second
+    # The oldest page ends with the case's creation.
+    last = client.get(url, {"page": str(pages)}).content.decode()
+    assert last.count('<li class="card mb-3">') == total - 50 * (pages - 1)
+    assert "Patient</strong> <span>created" in re.sub(r"\s+", " ", last)
+
+
+def test_a_page_number_that_is_not_one_is_answered_with_a_page_not_an_error(client, world):
+    edit_case_and_patient(world.case, 30)
+    total = len(case_audit_trail(world.case))
+    pages = -(-total // 50)
+    client.force_login(world.users["nurse"])
+    url = reverse("audit:history", args=[world.case.id])
+    for value, shown in (("abc", 1), ("", 1), ("0", pages), ("-3", pages), ("999", pages)):
+        response = client.get(url, {"page": value})
+        assert response.status_code == 200, value
+        assert f"Page {shown} of {pages}" in response.content.decode(), value
+
+
+def test_a_short_history_has_no_pages(client, world):
+    client.force_login(world.users["nurse"])
+    body = client.get(reverse("audit:history", args=[world.case.id])).content.decode()
+    assert "Page 1 of" not in body
+    assert "?page=" not in body
