@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.db import models
@@ -129,7 +130,7 @@ def _owner(case: Case, model: type[models.Model], key: str) -> dict[str, Any]:
     if model is Patient:
         return {key: case.patient_id}
     if key in _PARENTS:
-        parents = _PARENTS[key].history.filter(case_id=case.pk).values("id")
+        parents = _history(_PARENTS[key]).filter(case_id=case.pk).values("id")
         return {f"{key}__in": parents}
     return {key: case.pk}
 
@@ -137,9 +138,9 @@ def _owner(case: Case, model: type[models.Model], key: str) -> dict[str, Any]:
 def _course_names(case: Case) -> dict[Any, str]:
     """The words naming a parent course record by its id: a line's drug ("imatinib"), a scan's date."""
     names: dict[Any, str] = {}
-    for line_id, drug in TherapyLine.history.filter(case_id=case.pk).values_list("id", "drug"):
+    for line_id, drug in _history(TherapyLine).filter(case_id=case.pk).values_list("id", "drug"):
         names[line_id] = _display(TherapyLine, "drug", drug).lower()
-    for scan_id, day in ImagingAssessment.history.filter(case_id=case.pk).values_list("id", "scan_date"):
+    for scan_id, day in _history(ImagingAssessment).filter(case_id=case.pk).values_list("id", "scan_date"):
         names[scan_id] = str(day)  # the latest name wins: the history is read oldest first
     return names
 
@@ -175,26 +176,37 @@ def _record_name(model: type[models.Model], record: Any, names: dict[Any, str]) 
     return ""
 
 
-def _previous_records(model: type[models.Model], records: list[Any]) -> dict[Any, Any]:
-    """For each history record, the one before it of the same row: the latest with an earlier `history_date`,
-    whatever its change reason, as django-simple-history's `prev_record`, of rows tied on the date the one with the
-    highest `history_id` (the history's own ordering; `prev_record` leaves the tie to the database, and the app writes
-    no two versions of one row at the same instant). Read in one query for them all instead of one per record
-    (issue 16: a case edited many times after signing cost a query per edit on every page showing what changed)."""
-    if not records:
-        return {}
-    pk = model._meta.pk.attname
-    earlier: dict[Any, list[Any]] = defaultdict(list)
-    rows = model.history.filter(**{f"{pk}__in": {getattr(record, pk) for record in records}})
-    for row in rows.order_by("history_date", "history_id"):
-        earlier[getattr(row, pk)].append(row)
-    dates = {key: [row.history_date for row in same] for key, same in earlier.items()}
-    previous = {}
-    for record in records:
-        key = getattr(record, pk)
-        before = bisect_left(dates[key], record.history_date)
-        previous[record.history_id] = earlier[key][before - 1] if before else None
-    return previous
+@cache
+def _historical(model: type[models.Model]) -> type[models.Model]:
+    return model.history.model
+
+
+def _history(model: type[models.Model]) -> models.QuerySet:
+    """All history rows of `model`, through the historical model's plain manager: `model.history` builds a new
+    manager class on every access (django-simple-history's descriptor), a tenth of this module's time when a case's
+    fourteen sections are read on every page showing what changed (issue 16)."""
+    return _historical(model)._default_manager.all()
+
+
+def _since_with_previous(rows: list[Any], pk: str, since: datetime) -> list[tuple[Any, Any]]:
+    """Of `rows` (every history row of some records, oldest first by date then id), those after `since` that are not
+    migration bookkeeping, each with the row before it of the same record: the latest with an earlier
+    `history_date`, whatever its change reason, as django-simple-history's `prev_record` (of rows tied on the date,
+    the one with the highest `history_id`, the history's own ordering; the app writes no two versions of one row at
+    the same instant). One query for a section's rows and their previous versions (issue 16: a query per edit, then
+    one per section, on every page showing what changed)."""
+    by_record: dict[Any, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_record[getattr(row, pk)].append(row)
+    dates = {key: [row.history_date for row in same] for key, same in by_record.items()}
+    found = []
+    for row in rows:
+        if row.history_date <= since or row.history_change_reason in MIGRATION_REASONS:
+            continue
+        key = getattr(row, pk)
+        before = bisect_left(dates[key], row.history_date)
+        found.append((row, by_record[key][before - 1] if before else None))
+    return found
 
 
 def latest_signed(case: Case) -> SignedReport | None:
@@ -210,17 +222,14 @@ def changes_since_signed(case: Case, report: SignedReport | None = None) -> list
     changes: list[FieldChange] = []
     names: dict[Any, str] | None = None
     for section, model, key in _SECTIONS:
-        records = (
-            model.history.filter(**_owner(case, model, key), history_date__gt=since)
-            .exclude(history_change_reason__in=MIGRATION_REASONS)
-            .order_by("history_date")
-        )
-        records = list(records.select_related("history_user"))
-        previous_of = _previous_records(model, records)
-        for record in records:
-            previous = previous_of[record.history_id]
-            fields = [f.attname for f in model._meta.concrete_fields if f.attname not in _IGNORED]
-            fields = [name for name in fields if name not in ("id", "case_id", key)]
+        # Every version of the section's records, oldest first: those after the signature are the changes, each told
+        # against the version before it (which may predate the signature).
+        rows = _history(model).filter(**_owner(case, model, key)).order_by("history_date", "history_id")
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in _IGNORED]
+        fields = [name for name in fields if name not in ("id", "case_id", key)]
+        for record, previous in _since_with_previous(
+            list(rows.select_related("history_user")), model._meta.pk.attname, since
+        ):
             prefix = ""
             if section == COURSE:
                 names = _course_names(case) if names is None else names
