@@ -169,7 +169,11 @@ def measure(repeat: int) -> None:
     from cases.followups.worklist import WorklistFilters, base_items, tab_counts
 
     client = Client()
-    client.force_login(get_user_model().objects.get(username="nurse0"))
+    nurse = get_user_model().objects.get(username="nurse0")
+    client.force_login(nurse)
+    from cases.followups.services import calendar_token_create
+
+    feed = f"/followups/calendar/{calendar_token_create(user=nurse).token}.ics"
     # Page 500 of "all" as the page's "Next" link reaches it (keyset: after the last row of page 499), and by
     # its number alone (OFFSET: every row before it is counted).
     from cases.followups.views import PAGE_SIZE
@@ -213,6 +217,11 @@ def measure(repeat: int) -> None:
         ("case page, follow-ups renewed", f"/cases/{some_case}/", {}),
         ("case page, MDT lists renewed", f"/cases/{some_case}/", {}),
         ("case's follow-up page", f"/followups/case/{some_case}/", {}),
+        # Built inside their requests (no target; issue 16 asks that no request render a printout or a long export):
+        # the nurse's calendar feed (her pending visits and those of no one, from 60 days ago to a year ahead) and
+        # the printable list of "All" (its first 2,000 rows).
+        ("calendar feed", feed, {}),
+        ("printable list, all", "/followups/print/", {"tab": "all"}),
     ]
     #: The kept results renewed before each request of a scenario (a write to their tables just before).
     renewed = {

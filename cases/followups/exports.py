@@ -20,6 +20,7 @@ from cases.followups.forms import person_name
 from cases.followups.worklist import STATE_LABELS, base_items
 from cases.labels import phase_label
 from cases.models import FollowUpItem
+from cases.models.case import short_id_of
 
 FEED_PAST_DAYS = 60
 FEED_FUTURE_DAYS = 366
@@ -111,6 +112,20 @@ def _csv_rows(items: QuerySet[FollowUpItem], today: date) -> Iterator[tuple]:
         )
 
 
+#: What an event is made of: the item's own columns (its case by id: a feed names a case by its short id alone).
+_FEED_FIELDS = (
+    "id",
+    "case_id",
+    "updated_at",
+    "due_date",
+    "window_start",
+    "window_end",
+    "modality",
+    "phase",
+    "next_contact_date",
+)
+
+
 def feed_items(user, today: date) -> QuerySet[FollowUpItem]:
     """The pending visits and tests of `user` (or of no one) due from 60 days ago to a year ahead (a result to
     review is not an appointment: it stays on the worklist)."""
@@ -122,7 +137,7 @@ def feed_items(user, today: date) -> QuerySet[FollowUpItem]:
             due_date__gte=today - timedelta(days=FEED_PAST_DAYS),
             due_date__lte=today + timedelta(days=FEED_FUTURE_DAYS),
         )
-        .select_related("case")
+        .only(*_FEED_FIELDS)
         .order_by("due_date", "id")
     )
 
@@ -137,7 +152,7 @@ def callback_items(user, today: date) -> QuerySet[FollowUpItem]:
             next_contact_date__gte=today - timedelta(days=FEED_PAST_DAYS),
             next_contact_date__lte=today + timedelta(days=FEED_FUTURE_DAYS),
         )
-        .select_related("case")
+        .only(*_FEED_FIELDS)
         .order_by("next_contact_date", "id")
     )
 
@@ -149,7 +164,16 @@ def calendar_ical(
     case_url: Callable[[uuid.UUID], str],
 ) -> bytes:
     """The iCal feed of `items` (visits) and `callbacks` (call-back dates); `case_url(case_id)` gives each
-    event's link to the case's follow-up page."""
+    event's link to the case's follow-up page.
+
+    A feed holds every pending visit of a year (1,770 in a test world of 100,000 items took 0.7-1.3 s): the words
+    are looked up once per feed, not once per event (issue 16)."""
+    follow_up = gettext("Follow-up %(what)s (case %(case)s)")
+    window = gettext("Window %(start)s to %(end)s")
+    call_back = gettext("Call back about the %(what)s (case %(case)s)")
+    visit_due = gettext("Visit due %(day)s")
+    modalities = {code: str(label) for code, label in FollowUpItem._meta.get_field("modality").flatchoices}
+    phases: dict[str, str] = {}
     cal = icalendar.Calendar()
     cal.add("prodid", "-//GISTCare//Follow-up feed//EN")
     cal.add("version", "2.0")
@@ -161,16 +185,12 @@ def calendar_ical(
         event.add("dtstamp", item.updated_at)
         event.add("dtstart", item.due_date)
         event.add("dtend", item.due_date + timedelta(days=1))
-        event.add(
-            "summary",
-            gettext("Follow-up %(what)s (case %(case)s)")
-            % {"what": item.get_modality_display(), "case": item.case.short_id},
-        )
-        window = gettext("Window %(start)s to %(end)s") % {
-            "start": item.window_start.isoformat(),
-            "end": item.window_end.isoformat(),
-        }
-        event.add("description", f"{phase_label(item.phase)}\n{window}\n" + case_url(item.case_id))
+        what = modalities.get(item.modality, item.modality)
+        event.add("summary", follow_up % {"what": what, "case": short_id_of(item.case_id)})
+        if item.phase not in phases:
+            phases[item.phase] = phase_label(item.phase)
+        days = window % {"start": item.window_start.isoformat(), "end": item.window_end.isoformat()}
+        event.add("description", f"{phases[item.phase]}\n{days}\n" + case_url(item.case_id))
         cal.add_component(event)
     for item in callbacks.iterator(chunk_size=1000):
         event = icalendar.Event()
@@ -178,12 +198,9 @@ def calendar_ical(
         event.add("dtstamp", item.updated_at)
         event.add("dtstart", item.next_contact_date)
         event.add("dtend", item.next_contact_date + timedelta(days=1))
-        event.add(
-            "summary",
-            gettext("Call back about the %(what)s (case %(case)s)")
-            % {"what": item.get_modality_display(), "case": item.case.short_id},
-        )
-        due = gettext("Visit due %(day)s") % {"day": item.due_date.isoformat()}
+        what = modalities.get(item.modality, item.modality)
+        event.add("summary", call_back % {"what": what, "case": short_id_of(item.case_id)})
+        due = visit_due % {"day": item.due_date.isoformat()}
         event.add("description", f"{due}\n" + case_url(item.case_id))
         cal.add_component(event)
     return cal.to_ical()

@@ -765,13 +765,19 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = svc.calendar_token_find(token)
     if feed is None or not feed.user.has_perm(MANAGE_FOLLOWUPS):
         raise Http404
+    # A case's follow-up page with its id put in the place of a stand-in: the address is built once a feed, not
+    # once an event (a feed holds a year of visits).
+    stand_in = uuid.UUID(int=0)
+    address = request.build_absolute_uri(reverse("followups:case", kwargs={"case_id": stand_in}))
+
+    def case_url(case_id: uuid.UUID) -> str:
+        return address.replace(str(stand_in), str(case_id))
+
     with translation.override(stored_language(feed.user.pk)):  # the nurse's, whatever the calendar app sends
         ical = calendar_ical(
             feed_items(feed.user, timezone.localdate()),
             callback_items(feed.user, timezone.localdate()),
-            case_url=lambda case_id: request.build_absolute_uri(
-                reverse("followups:case", kwargs={"case_id": case_id})
-            ),
+            case_url=case_url,
         )
     response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gistcare-followups.ics"'

@@ -58,6 +58,12 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
 
 
+def short_id_of(case_id: uuid.UUID | str) -> str:
+    """A case's short id, as pages and feeds name it: the first eight characters of its id (read from the id alone,
+    without the case's row)."""
+    return str(case_id)[:8]
+
+
 class Case(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
@@ -141,7 +147,7 @@ class Case(BaseModel):
 
     @property
     def short_id(self) -> str:
-        return str(self.id)[:8]
+        return short_id_of(self.id)
 
     def section(self, name: str) -> models.Model | None:
         """The one-to-one section `name`, or None when it has not been entered yet."""
