@@ -24,14 +24,26 @@ from cases.records.assessment import case_assessment_preview
 from cases.records.banner import patient_banner
 
 
+#: The changes the "changed since signed" banner lists at once, newest first; the earlier ones are behind a
+#: disclosure (a case changed 141 times after signing drew 141 red lines above the case).
+STALE_SHOWN = 5
+
+
 def stale_info(case: Case) -> dict | None:
-    """What the "changed since signed" banner shows, or None when the signed report matches the case."""
+    """What the "changed since signed" banner shows, or None when the signed report matches the case: the signed
+    version, and the changes since newest first (`latest`, shown at once, and `earlier`)."""
     if not case.changed_since_signed:
         return None
     latest = case.signed_reports.defer("pdf").order_by("-version").first()
     if latest is None:
         return None
-    return {"version": latest.version, "changes": changes_since_signed(case, latest)}
+    changes = changes_since_signed(case, latest)[::-1]
+    return {
+        "version": latest.version,
+        "changes": changes,
+        "latest": changes[:STALE_SHOWN],
+        "earlier": changes[STALE_SHOWN:],
+    }
 
 
 def _versions(case: Case) -> list[SignedReport]:

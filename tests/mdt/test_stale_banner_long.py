@@ -1,0 +1,89 @@
+"""The case page's "Changed since signed" banner stays readable however many changes follow the signature: how many,
+the latest five, the earlier ones one click away (a case with 141 changes drew a red list of 141 lines above the case)."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from tests.factories import contract_example_case, signed_report
+
+pytestmark = pytest.mark.django_db
+
+
+def _changed(case: Case, counts: list[int]) -> None:
+    """The pathology's mitotic count saved once per value of `counts`, after the signature."""
+    for count in counts:
+        case.pathology.mitoses_per_5mm2 = count
+        case.pathology.save()
+    Case.objects.filter(pk=case.pk).update(changed_since_signed=True)
+
+
+def _banner(client, case: Case) -> str:
+    html = client.get(reverse("records:case", args=[case.id])).content.decode()
+    found = re.search(
+        r'<div class="alert alert-danger"[^>]*data-testid="stale-banner">(.*?)\n</div>', html, re.S
+    )
+    assert found, "no banner"
+    return found.group(1)
+
+
+def _lines(html: str) -> list[str]:
+    return [
+        html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line))).strip()
+        for line in re.findall(r"<li>(.*?)</li>", html, re.S)
+    ]
+
+
+def test_many_changes_show_how_many_the_latest_five_and_the_rest_on_demand(
+    client, coordinator, chair, surgeon
+):
+    case = contract_example_case()  # 8 mitoses per 5 mm²
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    _changed(case, [1, 2, 3, 4, 5, 6, 7])
+    client.force_login(surgeon)
+    banner = _banner(client, case)
+    assert "7 changes since version 1 was signed. The latest:" in re.sub(r"\s+", " ", banner)
+    shown, _, rest = banner.partition("<details")
+    assert [line.split(" (")[0] for line in _lines(shown)] == [
+        "Pathology · Mitoses per 5 mm²: 6 → 7",
+        "Pathology · Mitoses per 5 mm²: 5 → 6",
+        "Pathology · Mitoses per 5 mm²: 4 → 5",
+        "Pathology · Mitoses per 5 mm²: 3 → 4",
+        "Pathology · Mitoses per 5 mm²: 2 → 3",
+    ]
+    assert "Show the 2 earlier changes" in rest
+    assert [line.split(" (")[0] for line in _lines(rest)] == [
+        f"Pathology · Mitoses per 5 mm²: {old} → {new}" for old, new in ((1, 2), (8, 1))
+    ]
+
+
+def test_a_few_changes_are_all_shown(client, coordinator, chair, surgeon):
+    case = contract_example_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    _changed(case, [9, 10])
+    client.force_login(surgeon)
+    banner = _banner(client, case)
+    assert "2 changes since version 1 was signed" in re.sub(r"\s+", " ", banner)
+    assert "<details" not in banner
+    assert [line.split(" (")[0] for line in _lines(banner)] == [
+        "Pathology · Mitoses per 5 mm²: 9 → 10",
+        "Pathology · Mitoses per 5 mm²: 8 → 9",
+    ]
+
+
+def test_the_banner_counts_in_chinese(client, coordinator, chair, surgeon):
+    from cases.models import UserProfile
+
+    case = contract_example_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    _changed(case, [1, 2, 3, 4, 5, 6, 7])
+    UserProfile.objects.update_or_create(user=surgeon, defaults={"language": "zh-hans"})
+    client.force_login(surgeon)
+    banner = _banner(client, case)
+    assert "第 1 版签署后共有 7 处修改。最近的几处：" in banner
+    assert "显示更早的 2 处修改" in banner
