@@ -23,7 +23,6 @@ from cases.permissions import SIGN_REPORT
 from cases.records.assessment import case_assessment_preview
 from cases.records.banner import patient_banner
 
-
 #: The changes the "changed since signed" banner lists at once, newest first; the earlier ones are behind a
 #: disclosure (a case changed 141 times after signing drew 141 red lines above the case).
 STALE_SHOWN = 5
