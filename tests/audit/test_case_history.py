@@ -140,6 +140,10 @@ def test_a_long_history_is_shown_fifty_changes_a_page_newest_first(client, world
     assert body.count('<li class="card mb-3">') == 50
     pages = -(-total // 50)
     assert f"Page 1 of {pages}" in body
+    # The pages are offered above the changes and below them, each named for a screen reader.
+    assert 'aria-label="Pages of the history"' in body
+    assert 'aria-label="Pages of the history, after the changes"' in body
+    assert body.count(f"Page 1 of {pages}") == 2
     assert f"Changes 1 to 50, of {total}, newest first" in body
     assert 'href="?page=2"' in body
     assert "?page=0" not in body
