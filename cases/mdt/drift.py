@@ -14,13 +14,13 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
+from cases.audit.history import history_rows
 from cases.audit.labels import MERGED, MOVED
 from cases.mdt.reports import ReportSource, draft_source, report_context, signed_source
 from cases.models import (
@@ -130,18 +130,23 @@ def _owner(case: Case, model: type[models.Model], key: str) -> dict[str, Any]:
     if model is Patient:
         return {key: case.patient_id}
     if key in _PARENTS:
-        parents = _history(_PARENTS[key]).filter(case_id=case.pk).values("id")
+        parents = history_rows(_PARENTS[key]).filter(case_id=case.pk).values("id")
         return {f"{key}__in": parents}
     return {key: case.pk}
 
 
 def _course_names(case: Case) -> dict[Any, str]:
-    """The words naming a parent course record by its id: a line's drug ("imatinib"), a scan's date."""
+    """The words naming a parent course record by its id, as it is now (or was last, if deleted): a line's drug
+    ("imatinib"), a scan's date. Read oldest first, so that the latest version's words win (the historical models
+    order newest first by default: a corrected scan date or drug named the record by its first version)."""
+    oldest_first = ("history_date", "history_id")
     names: dict[Any, str] = {}
-    for line_id, drug in _history(TherapyLine).filter(case_id=case.pk).values_list("id", "drug"):
+    lines = history_rows(TherapyLine).filter(case_id=case.pk).order_by(*oldest_first)
+    for line_id, drug in lines.values_list("id", "drug"):
         names[line_id] = _display(TherapyLine, "drug", drug).lower()
-    for scan_id, day in _history(ImagingAssessment).filter(case_id=case.pk).values_list("id", "scan_date"):
-        names[scan_id] = str(day)  # the latest name wins: the history is read oldest first
+    scans = history_rows(ImagingAssessment).filter(case_id=case.pk).order_by(*oldest_first)
+    for scan_id, day in scans.values_list("id", "scan_date"):
+        names[scan_id] = str(day)
     return names
 
 
@@ -174,18 +179,6 @@ def _record_name(model: type[models.Model], record: Any, names: dict[Any, str]) 
     if model is RecurrenceEvent:
         return gettext("Recurrence %(day)s") % {"day": record.event_date}
     return ""
-
-
-@cache
-def _historical(model: type[models.Model]) -> type[models.Model]:
-    return model.history.model
-
-
-def _history(model: type[models.Model]) -> models.QuerySet:
-    """All history rows of `model`, through the historical model's plain manager: `model.history` builds a new
-    manager class on every access (django-simple-history's descriptor), a tenth of this module's time when a case's
-    fourteen sections are read on every page showing what changed (issue 16)."""
-    return _historical(model)._default_manager.all()
 
 
 def _since_with_previous(rows: list[Any], pk: str, since: datetime) -> list[tuple[Any, Any]]:
@@ -224,7 +217,7 @@ def changes_since_signed(case: Case, report: SignedReport | None = None) -> list
     for section, model, key in _SECTIONS:
         # Every version of the section's records, oldest first: those after the signature are the changes, each told
         # against the version before it (which may predate the signature).
-        rows = _history(model).filter(**_owner(case, model, key)).order_by("history_date", "history_id")
+        rows = history_rows(model).filter(**_owner(case, model, key)).order_by("history_date", "history_id")
         fields = [f.attname for f in model._meta.concrete_fields if f.attname not in _IGNORED]
         fields = [name for name in fields if name not in ("id", "case_id", key)]
         for record, previous in _since_with_previous(
