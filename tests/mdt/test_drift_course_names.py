@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from cases.mdt.drift import changes_since_signed
 from cases.models import Case, DoseChange, TherapyLine
@@ -15,6 +16,12 @@ from tests.course.helpers import line, scan
 from tests.world import make_world
 
 pytestmark = pytest.mark.django_db
+
+
+def _course_fields(case: Case) -> list[str]:
+    # The words these tests compare, whatever language an earlier test left active.
+    with translation.override("en"):
+        return [c.field for c in changes_since_signed(case) if c.section == "Treatment course"]
 
 
 def test_a_lesion_is_named_by_its_scans_corrected_date():
@@ -26,7 +33,7 @@ def test_a_lesion_is_named_by_its_scans_corrected_date():
     lesion = first.lesions.get()
     lesion.diameter_mm = Decimal("35")
     lesion.save()
-    fields = [c.field for c in changes_since_signed(case) if c.section == "Treatment course"]
+    fields = _course_fields(case)
     assert "Target lesion of the scan of 2026-03-08: Longest diameter (mm)" in fields
     assert not [field for field in fields if "2026-03-01" in field and field.startswith("Target lesion")]
 
@@ -41,6 +48,6 @@ def test_a_dose_change_is_named_by_its_lines_corrected_drug():
     therapy = TherapyLine.objects.get(pk=therapy.pk)
     therapy.save()  # recorded in the history
     DoseChange.objects.create(line=therapy, change_date=date(2026, 3, 1), dose_mg_per_day=Decimal("37.5"))
-    fields = [c.field for c in changes_since_signed(case) if c.section == "Treatment course"]
+    fields = _course_fields(case)
     assert any(field.startswith("Dose change 2026-03-01 of the sunitinib line") for field in fields), fields
     assert not any("imatinib line" in field for field in fields if field.startswith("Dose change")), fields
