@@ -766,12 +766,14 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None or not feed.user.has_perm(MANAGE_FOLLOWUPS):
         raise Http404
     # A case's follow-up page with its id put in the place of a stand-in: the address is built once a feed, not
-    # once an event (a feed holds a year of visits).
-    stand_in = uuid.UUID(int=0)
-    address = request.build_absolute_uri(reverse("followups:case", kwargs={"case_id": stand_in}))
+    # once an event (a feed holds a year of visits). The stand-in is the path's last id (never the host's).
+    stand_in = str(uuid.UUID(int=0))
+    before, _, after = request.build_absolute_uri(
+        reverse("followups:case", kwargs={"case_id": stand_in})
+    ).rpartition(stand_in)
 
     def case_url(case_id: uuid.UUID) -> str:
-        return address.replace(str(stand_in), str(case_id))
+        return f"{before}{case_id}{after}"
 
     with translation.override(stored_language(feed.user.pk)):  # the nurse's, whatever the calendar app sends
         ical = calendar_ical(

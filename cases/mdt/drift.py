@@ -187,7 +187,10 @@ def _since_with_previous(rows: list[Any], pk: str, since: datetime) -> list[tupl
     `history_date`, whatever its change reason, as django-simple-history's `prev_record` (of rows tied on the date,
     the one with the highest `history_id`, the history's own ordering; the app writes no two versions of one row at
     the same instant). One query for a section's rows and their previous versions (issue 16: a query per edit, then
-    one per section, on every page showing what changed)."""
+    one per section, on every page showing what changed). `rows` are the versions of the case's records found by
+    their owner (the case, the patient, a parent line or scan): a record's earlier versions are among them because no
+    record moves to another owner in the app (a case's patient is changed in the admin; the patient's rows are found
+    by the current one, as before)."""
     by_record: dict[Any, list[Any]] = defaultdict(list)
     for row in rows:
         by_record[getattr(row, pk)].append(row)

@@ -36,7 +36,8 @@ def stale_info(case: Case) -> dict | None:
     latest = case.signed_reports.defer("pdf").order_by("-version").first()
     if latest is None:
         return None
-    changes = changes_since_signed(case, latest)[::-1]
+    # Newest save first; the fields of one save (the same instant) in the order the form shows them (a stable sort).
+    changes = sorted(changes_since_signed(case, latest), key=lambda change: change.when, reverse=True)
     return {
         "version": latest.version,
         "changes": changes,

@@ -116,6 +116,21 @@ def test_the_feed_parses_and_holds_the_nurses_and_unassigned_items(client, items
     assert items["stomach"].patient.family_name not in response.content.decode()
 
 
+def test_each_event_links_to_its_cases_page_on_the_host_asked(client, items, settings):
+    """The link is built once a feed with a stand-in id, swapped for each case's: only in the path (a reviewer's find:
+    a host that held the stand-in was rewritten too)."""
+    host = "00000000-0000-0000-0000-000000000000.example.org"
+    settings.ALLOWED_HOSTS = [host]
+    token = calendar_token_create(user=items["anna"])
+    response = client.get(f"/followups/calendar/{token.token}.ics", HTTP_HOST=host)
+    cal = icalendar.Calendar.from_ical(response.content)
+    links = {str(e["uid"]): str(e["description"]).splitlines()[-1] for e in cal.walk("VEVENT")}
+    assert links == {
+        f"{items['overdue'].pk}@gistcare": f"http://{host}/followups/case/{items['stomach'].pk}/",
+        f"{items['due'].pk}@gistcare": f"http://{host}/followups/case/{items['due'].case_id}/",
+    }
+
+
 def test_revoked_or_unknown_tokens_are_404(client, items):
     token = calendar_token_create(user=items["anna"])
     replacement = calendar_token_create(user=items["anna"])  # replacing revokes the first

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cases.models import Case
 from tests.factories import contract_example_case, signed_report
@@ -87,3 +88,25 @@ def test_the_banner_counts_in_chinese(client, coordinator, chair, surgeon):
     banner = _banner(client, case)
     assert "第 1 版签署后共有 7 处修改。最近的几处：" in banner
     assert "显示更早的 2 处修改" in banner
+
+
+def test_the_fields_of_one_save_keep_the_forms_order(coordinator, chair):
+    """Newest first by save; the fields one save changed stay in the order the form shows them (a reviewer's find:
+    reversing the whole list reversed them too, and the five-line cut could split a save)."""
+    from datetime import date
+
+    from cases.mdt.drift import changes_since_signed
+    from cases.mdt.report_views import stale_info
+    from cases.models import Patient
+
+    case = contract_example_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    patient = Patient.objects.get(pk=case.patient_id)
+    patient.given_name, patient.family_name, patient.date_of_birth = "Ada", "Byron", date(1950, 1, 2)
+    patient.save()
+    _changed(case, [9])
+    with translation.override("en"):
+        in_form_order = [c.field for c in changes_since_signed(case) if c.section == "Patient"]
+        shown = [c.field for c in stale_info(Case.objects.get(pk=case.pk))["latest"]]
+    assert len(in_form_order) == 3
+    assert shown == ["Mitoses per 5 mm²", *in_form_order]
