@@ -77,19 +77,6 @@ def test_a_few_changes_are_all_shown(client, coordinator, chair, surgeon):
     ]
 
 
-def test_the_banner_counts_in_chinese(client, coordinator, chair, surgeon):
-    from cases.models import UserProfile
-
-    case = contract_example_case()
-    signed_report(coordinator=coordinator, chair=chair, case=case)
-    _changed(case, [1, 2, 3, 4, 5, 6, 7])
-    UserProfile.objects.update_or_create(user=surgeon, defaults={"language": "zh-hans"})
-    client.force_login(surgeon)
-    banner = _banner(client, case)
-    assert "第 1 版签署后共有 7 处修改。最近的几处：" in banner
-    assert "显示更早的 2 处修改" in banner
-
-
 def test_the_fields_of_one_save_keep_the_forms_order(coordinator, chair):
     """Newest first by save; the fields one save changed stay in the order the form shows them (a reviewer's find:
     reversing the whole list reversed them too, and the five-line cut could split a save)."""
