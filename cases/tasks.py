@@ -7,6 +7,7 @@ from cases.followups.tasks import (
     followups_safety_net_check,
 )
 from cases.mdt.tasks import printout_merge, printout_render_part
+from cases.records.tasks import records_reassess, records_rule_check
 
 __all__ = [
     "followups_escalate_and_remind",
@@ -15,4 +16,6 @@ __all__ = [
     "followups_safety_net_check",
     "printout_merge",
     "printout_render_part",
+    "records_reassess",
+    "records_rule_check",
 ]

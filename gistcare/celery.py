@@ -8,11 +8,15 @@ and the tests need no Redis; production names its Redis in CELERY_BROKER_URL and
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
 
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gistcare.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("gistcare")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -25,3 +29,24 @@ def worker_name(task) -> str:
     Recorded on a job (a printout, an export): where to look when something went wrong."""
     hostname = getattr(task.request, "hostname", None)
     return f"{hostname} pid {os.getpid()}" if hostname and not task.request.is_eager else "in-process"
+
+
+def job_dispatch(task, job_id: str, *, unreachable: Callable[[], None]) -> None:
+    """Send a new job's one task (a CSV export, a rule review) to a worker; without a broker, run it here.
+
+    Call it after the job's transaction has committed (a worker must be able to read the job). When the broker
+    cannot be reached (after Celery's own retries), `unreachable` marks the job failed, so that its page says so
+    instead of a 500.
+    """
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        task.apply(args=(job_id,))
+        return
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.apply_async(args=(job_id,))
+    except OperationalError:
+        logger.exception("%s %s: the broker cannot be reached", task.name, job_id)
+        unreachable()

@@ -77,6 +77,7 @@ def ITEM(action: str) -> Callable[[World], dict]:  # reads like the other kwargs
 
 PATIENT: Callable[[World], dict] = lambda w: {"patient_id": w.patient.id}  # noqa: E731
 EXPORT: Callable[[World], dict] = lambda w: {"export_id": w.objects["export"].pk}  # noqa: E731
+RULE_CHECK: Callable[[World], dict] = lambda w: {"job_id": w.objects["rule_check"].pk}  # noqa: E731
 
 
 def LETTER(w: World) -> dict:  # reads like the other kwargs factories
@@ -171,6 +172,13 @@ MATRIX: list[Row] = [
     Row("interop:register_import", NO_ARGS, "GET", only("admin")),
     Row("interop:register_import", NO_ARGS, "POST", only("admin")),
     Row("interop:register_template", NO_ARGS, "GET", only("admin")),
+    # Cases and the current rules: a check changes nothing (every clinical reader); re-assessing edits cases.
+    Row("records:rule_review", NO_ARGS, "GET", clinical()),
+    Row("records:rule_check", NO_ARGS, "POST", clinical()),
+    Row("records:rule_check", NO_ARGS, "GET", everyone(405)),
+    Row("records:rule_review_job", RULE_CHECK, "GET", clinical()),
+    Row("records:rule_reassess", RULE_CHECK, "POST", only(*EDITORS)),
+    Row("records:rule_reassess", RULE_CHECK, "GET", everyone(405)),
     # Follow-ups (cases.manage_followups acts; everyone with a role reads)
     Row("followups:list", NO_ARGS, "GET", clinical()),
     Row("followups:export", NO_ARGS, "GET", clinical()),

@@ -59,6 +59,8 @@ def test_the_app_reads_django_settings_and_finds_every_task():
         "followups.safety_net_check",
         "followups.export_csv",
         "followups.exports_purge",
+        "records.rule_check",
+        "records.reassess",
     } <= set(app.tasks)
 
 

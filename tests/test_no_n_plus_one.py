@@ -35,7 +35,18 @@ from cases.course.views import KINDS
 from cases.followups import letters
 from cases.followups import services as followup_services
 from cases.mdt import services as mdt_services
-from cases.models import Case, FollowUpClosure, FollowUpItem, Pathology, Patient, Presentation
+from cases.models import (
+    Assessment,
+    Case,
+    FollowUpClosure,
+    FollowUpItem,
+    Pathology,
+    Patient,
+    Presentation,
+    RuleReviewJob,
+)
+from cases.records import rule_review
+from cases.records.assessment import case_assess
 from tests.course.helpers import line, scan
 from tests.factories import PASSWORD, edit_case_and_patient, lose_to_follow_up, make_user
 from tests.urlwalk import expand, fill, iter_routes, real_values
@@ -55,6 +66,7 @@ NOT_PAGES = (
     "mdt:agenda_add", "mdt:agenda_move", "mdt:agenda_remove", "followups:case_letter_new",
     "followups:case_contact", "followups:letter_send", "followups:case_add", "followups:case_adjuvant",
     "followups:case_interruption", "followups:case_regenerate", "followups:case_recurrent",
+    "records:rule_check", "records:rule_reassess",
 )  # fmt: skip
 #: Pages not measured, and why.
 LEFT: dict[str, str] = {}  # a page left out of the walk, with the reason (none now)
@@ -150,6 +162,7 @@ def _small_world() -> World:
     world.users["root"] = make_user("root", is_staff=True, is_superuser=True)
     _admin_log(world.users["root"], case, 1)
     world.objects["coordinator"] = coordinator
+    _rules_changed(world, others[:1])
     return world
 
 
@@ -183,6 +196,21 @@ def _event(case, user, day: dt.date) -> None:
 
 def _closed(case, nurse) -> None:
     FollowUpClosure.objects.create(case=case, reason="moved", closed_on=dt.date(2026, 11, 2), closed_by=nurse)
+
+
+def _rules_changed(world: World, cases: list[Case]) -> None:
+    """`cases` assessed with an older rule-set version that answered differently; the world's check of every case
+    and its re-assessment run again (the same pages, with these cases on them)."""
+    for case in cases:
+        snapshot = case_assess(case=case, user=None)
+        Assessment.objects.filter(pk=snapshot.pk).update(
+            ruleset_version="2022.2+older", result={**snapshot.result, "pathway": "surveillance"}
+        )
+    check, reassessment = world.objects["rule_check"], world.objects["rule_reassessment"]
+    RuleReviewJob.objects.filter(pk__in=[check.pk, reassessment.pk]).update(status="queued")
+    rule_review.check_run(job_id=str(check.pk), worker="in-process")
+    RuleReviewJob.objects.filter(pk=reassessment.pk).update(case_ids=[str(case.pk) for case in cases])
+    rule_review.reassess_run(job_id=str(reassessment.pk), worker="in-process")
 
 
 def _admin_log(user, case, count: int) -> None:
@@ -249,6 +277,7 @@ def _grow(world: World) -> None:
     for n in range(4):
         api_token_create(owner=world.users["admin"], name=f"Registry {n + 1}")
     _admin_log(world.users["root"], case, 20)
+    _rules_changed(world, [make_entered_case(surgeon) for _ in range(30)])
     _bulk_cases(surgeon, 1000)
 
 

@@ -124,3 +124,12 @@ def _add_followups(world: World) -> None:
     export_jobs.export_run(job_id=str(export.pk), worker="in-process")
     world.objects["export"] = export
     world.values["export_id"] = export.pk
+    # The surgeon's check of every case against the current rules, finished (its page and its re-assess form).
+    from cases.records import rule_review
+
+    check = rule_review.check_request(user=world.users["surgeon"])
+    rule_review.check_run(job_id=str(check.pk), worker="in-process")
+    reassessment = rule_review.reassess_request(user=world.users["surgeon"], check=check, case_ids=[])
+    rule_review.reassess_run(job_id=str(reassessment.pk), worker="in-process")
+    world.objects.update(rule_check=check, rule_reassessment=reassessment)
+    world.values["records:rule_review_job.job_id"] = [check.pk, reassessment.pk]

@@ -13,14 +13,13 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from cases.followups import export_jobs
 from cases.followups.escalation import escalate_overdue
 from cases.followups.reminders import reminders_send
 from cases.followups.safety import cases_without_safety_net
 from cases.models import ExportJob
-from gistcare.celery import worker_name
+from gistcare.celery import job_dispatch, worker_name
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +82,10 @@ def followups_exports_purge() -> int:
 def export_dispatch(job: ExportJob) -> None:
     """Send a new export's work to a worker; without a broker, run it here. Call it after the job's transaction
     has committed (a worker must be able to read it)."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        followups_export_csv.apply(args=(str(job.id),))
-        return
-    try:
-        followups_export_csv.apply_async(args=(str(job.id),))
-    except OperationalError:
-        # The broker cannot be reached (after Celery's own retries): say so on the page instead of a 500.
-        logger.exception("export %s: the broker cannot be reached", job.id)
-        export_jobs.export_fail(job_id=str(job.id), message=export_jobs.WORKERS_UNREACHABLE)
+    job_dispatch(
+        followups_export_csv,
+        str(job.id),
+        unreachable=lambda: export_jobs.export_fail(
+            job_id=str(job.id), message=export_jobs.WORKERS_UNREACHABLE
+        ),
+    )

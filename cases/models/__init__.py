@@ -32,6 +32,7 @@ from cases.models.mdt import (
 from cases.models.patient import Patient
 from cases.models.printout import PrintoutJob, PrintoutPart, PrintoutStatus
 from cases.models.profile import UserProfile
+from cases.models.rule_review import RuleReviewJob, RuleReviewKind, RuleReviewStatus
 from cases.models.safety import (
     ESCALATION_LADDER,
     ClosureReason,
@@ -46,6 +47,9 @@ from cases.models.safety import (
 )
 
 __all__ = [
+    "RuleReviewJob",
+    "RuleReviewKind",
+    "RuleReviewStatus",
     "DoseChange",
     "DrugLevel",
     "ImagingAssessment",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
@@ -70,3 +73,12 @@ class BackgroundJob(BaseModel):
     @property
     def finished(self) -> bool:
         return self.status in {"ready", "failed"}
+
+    @property
+    def stalled(self) -> bool:
+        """Unfinished and unchanged for GISTCARE_EXPORT_STALE_SECONDS: its message was lost, or its worker died (a
+        running job saves its progress as it goes: an export every 1,000 rows, a rule review every 100 cases). Its
+        page stops waiting and offers to ask again."""
+        if self.finished:
+            return False
+        return timezone.now() - self.updated_at > timedelta(seconds=settings.GISTCARE_EXPORT_STALE_SECONDS)

@@ -10,11 +10,9 @@ job and download the file. The file holds patients' names, hospital numbers and 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.base import BackgroundJob
@@ -46,14 +44,6 @@ class ExportJob(BackgroundJob):
 
     class Meta:
         ordering = ["-requested_at"]
-
-    @property
-    def stalled(self) -> bool:
-        """Unfinished and unchanged for GISTCARE_EXPORT_STALE_SECONDS: its message was lost, or its worker died (a
-        running job saves its progress every 1,000 rows). Its page stops waiting and offers to ask again."""
-        if self.finished:
-            return False
-        return timezone.now() - self.updated_at > timedelta(seconds=settings.GISTCARE_EXPORT_STALE_SECONDS)
 
     def __str__(self) -> str:
         return f"Export {str(self.id)[:8]} ({self.kind}, {self.status})"

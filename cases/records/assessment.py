@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from datetime import date
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.choices import CaseStatus
@@ -119,41 +121,53 @@ def facts_from_json(data: dict) -> CaseFacts:
 
 @dataclasses.dataclass(frozen=True)
 class RuleChange:
-    """A case whose latest stored assessment would be answered differently by the current rule set."""
+    """A case's latest stored assessment beside what the current rule set answers on the same stored facts."""
 
     case: Case
+    ruleset: str
     stored_version: str
     current_version: str
-    changes: tuple[tuple[str, str, str], ...]  # (what, stored answer, current answer)
+    # (what, stored answer, current answer) for each part of the answer that differs: `what` is a key of
+    # `answer_of`. Empty when the answer is the same, or the snapshot was made with the current version.
+    changes: tuple[tuple[str, object, object], ...]
+
+    @property
+    def superseded(self) -> bool:
+        return self.stored_version != self.current_version
 
 
-def _answer_summary(result: dict) -> dict[str, str]:
+def answer_of(result: dict) -> dict[str, object]:
+    """The parts of an assessment the MDT acts on: the modified NIH risk, the pathway and the adjuvant advice
+    (recommendation and months), as the engine's codes (None where it gives none)."""
     risk = result.get("risk") or {}
     adjuvant = result.get("adjuvant") or {}
     return {
-        "modified NIH risk": str(risk.get("modified_nih") or "not assessable"),
-        "pathway": str(result.get("pathway") or "undetermined"),
-        "adjuvant": " ".join(
-            str(part)
-            for part in (adjuvant.get("recommendation"), adjuvant.get("duration_months"))
-            if part is not None
-        ),
+        "risk": risk.get("modified_nih"),
+        "pathway": result.get("pathway"),
+        "adjuvant": [adjuvant.get("recommendation"), adjuvant.get("duration_months")],
     }
 
 
-def cases_changed_by_current_rules(*, today: date) -> list[RuleChange]:
-    """Cases whose latest stored assessment was made with a superseded rule-set version and whose answer
-    (risk category, pathway or adjuvant advice) differs under the current version, on the same stored facts.
-
-    For the MDT to review after a rule-data change (issue 17: the corrected modified-NIH cell)."""
-    changes = []
-    latest = (
+def cases_with_an_assessment() -> QuerySet[Assessment]:
+    """Every stored assessment of the cases not archived, each case's latest first."""
+    return (
         Assessment.objects.filter(case__archived_at__isnull=True)
         .select_related("case", "case__patient")
         .order_by("case_id", "-created_at")
     )
+
+
+def assessed_case_count() -> int:
+    return cases_with_an_assessment().order_by().values("case_id").distinct().count()
+
+
+def rule_changes(*, today: date) -> Iterator[RuleChange]:
+    """Each case's latest stored assessment (cases not archived, with an assessment) beside the current rule set's
+    answer on the same stored facts; the engine runs only where the snapshot's version is superseded.
+
+    For the MDT to review after a rule-data change (issue 17: the corrected modified-NIH cell)."""
     seen: set = set()
-    for snapshot in latest.iterator():
+    for snapshot in cases_with_an_assessment().iterator(chunk_size=500):
         if snapshot.case_id in seen:
             continue
         seen.add(snapshot.case_id)
@@ -162,10 +176,17 @@ def cases_changed_by_current_rules(*, today: date) -> list[RuleChange]:
         except UnknownRuleset:
             continue
         if ruleset.version == snapshot.ruleset_version:
+            yield RuleChange(snapshot.case, snapshot.ruleset, snapshot.ruleset_version, ruleset.version, ())
             continue
         current = assess(facts_from_json(snapshot.facts), ruleset, today=today).to_dict()
-        before, after = _answer_summary(snapshot.result), _answer_summary(current)
+        before, after = answer_of(snapshot.result), answer_of(current)
         differences = tuple((key, before[key], after[key]) for key in before if before[key] != after[key])
-        if differences:
-            changes.append(RuleChange(snapshot.case, snapshot.ruleset_version, ruleset.version, differences))
-    return changes
+        yield RuleChange(
+            snapshot.case, snapshot.ruleset, snapshot.ruleset_version, ruleset.version, differences
+        )
+
+
+def cases_changed_by_current_rules(*, today: date) -> list[RuleChange]:
+    """Cases whose latest stored assessment was made with a superseded rule-set version and whose answer
+    (risk category, pathway or adjuvant advice) differs under the current version, on the same stored facts."""
+    return [change for change in rule_changes(today=today) if change.changes]

@@ -36,7 +36,7 @@ from cases.records.step_fields import (
     TREATMENT_FIELDS,
 )
 from cases.records.validation import clear_hidden
-from cases.service_helpers import EditConflict, claim_version, last_editor
+from cases.service_helpers import EditConflict, claim_version, last_editor, record_history
 
 # The steps that write the case's records (decision and review only show them).
 STEP_SECTIONS = ("patient", "presentation", "operation", "pathology")
@@ -197,4 +197,20 @@ def case_save_step(
     if step in SCHEDULE_STEPS:
         # The surgery date and the adjuvant decision move the surveillance schedule of a signed case.
         followups_on_case_change(case=case, user=user)
+    return snapshot
+
+
+@transaction.atomic
+def case_reassess(*, case: Case, user, reason: str = "") -> Assessment | None:
+    """Assess the case again with the current rule set (after a rule-data change made its snapshot stale): its
+    page's "Re-assess with the current rules", and each case ticked on a check of every case.
+
+    A signed case whose new answer differs from the signed one is marked "changed since signed" (the report
+    was signed on the old answer: the MDT re-signs or amends). None (nothing stored) while the case has no site.
+    """
+    if reason:
+        record_history(case, user, reason)
+    snapshot = case_assess(case=case, user=user)
+    if snapshot is not None:
+        case_note_clinical_change(case=case)
     return snapshot

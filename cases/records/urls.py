@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.records import views, wizard
+from cases.records import rule_review_views, views, wizard
 
 app_name = "records"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/step/<slug:step>/", wizard.case_step, name="step"),
     path("cases/<uuid:case_id>/panel/", wizard.case_panel, name="panel"),
     path("cases/<uuid:case_id>/reassess/", views.case_reassess, name="reassess"),
+    path("cases/rules/", rule_review_views.rule_review_index, name="rule_review"),
+    path("cases/rules/check/", rule_review_views.rule_check, name="rule_check"),
+    path("cases/rules/<uuid:job_id>/", rule_review_views.rule_review_job, name="rule_review_job"),
+    path("cases/rules/<uuid:job_id>/reassess/", rule_review_views.rule_reassess, name="rule_reassess"),
 ]

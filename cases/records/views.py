@@ -16,12 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import kept
 from cases.access import get_case_for_user, require_perm
+from cases.audit.labels import REASSESSED
 from cases.choices import CaseStatus, FollowUpSource, RiskCategory, Site
 from cases.followups.safety import unsigned_too_long
 from cases.mdt.report_views import stale_info
 from cases.models import AgendaItem, Case, FollowUpItem
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
-from cases.records.assessment import case_assess, superseded_by
+from cases.records import services as record_services
+from cases.records.assessment import superseded_by
 from cases.records.banner import patient_banner
 from cases.records.presenters import format_cm, result_display
 from cases.records.rows import case_rows
@@ -183,7 +185,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_reassess(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Assess the case again with the current rule set (after a rule-data change made its snapshot stale)."""
     case = get_case_for_user(request, case_id, EDIT_CLINICAL)
-    snapshot = case_assess(case=case, user=request.user)
+    snapshot = record_services.case_reassess(case=case, user=request.user, reason=REASSESSED)
     if snapshot is None:
         messages.error(request, gettext("This case has no site yet: there is nothing to assess."))
     else:

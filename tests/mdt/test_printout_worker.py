@@ -1,5 +1,5 @@
-"""Issue 16: the meeting printout and the worklist's CSV export on the production path, with a real `celery worker`
-process and Redis.
+"""Issue 16: the meeting printout, the worklist's CSV export and a check of every case against the current rules on
+the production path, with a real `celery worker` process and Redis.
 
 The scenario runs in a process of its own (tests/mdt/worker_printout.py) on a database the worker can share: a
 SQLite file always, and a scratch PostgreSQL database in CI's PostgreSQL pass. Redis is the server at
@@ -119,6 +119,17 @@ def _check(result: dict, queue: str) -> None:
     assert export["lines"] == export["total"] + 1  # the header, then one line a visit
     assert "MRN1111" in export["mrns"]
     assert "followups.export_csv" in log
+    # Every case checked against the current rules, and the one answered differently re-assessed, by the worker.
+    review = result["rule_review"]
+    assert review["check_status"] == "ready", f"{review}\n{log[-3000:]}"
+    assert review["check_worker"].startswith(f"{queue}@"), review["check_worker"]
+    assert review["changed"] == [review["case"]]
+    assert review["reassess_status"] == "ready", f"{review}\n{log[-3000:]}"
+    assert review["reassess_worker"].startswith(f"{queue}@"), review["reassess_worker"]
+    assert review["reassessed"] == [review["case"]]
+    assert review["latest_version"] == review["current_version"]
+    assert "records.rule_check" in log
+    assert "records.reassess" in log
 
 
 def test_a_real_worker_prepares_the_printout_on_a_sqlite_file(redis_queue, tmp_path):

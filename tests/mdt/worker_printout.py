@@ -73,6 +73,55 @@ def _stop(worker: subprocess.Popen) -> None:
         worker.wait(timeout=10)
 
 
+def _poll(client, url: str, seconds: float = 120) -> None:
+    """Poll a job's page as its htmx fragment does, until the job is finished (or `seconds` have passed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        if re.search(r'data-status="(ready|failed)"', page):
+            return
+        time.sleep(0.5)
+
+
+def _rule_review() -> dict:
+    """The signed case's assessment made as if with an older rule-set version that answered otherwise; the chair
+    checks every case and re-assesses it: both jobs done by the worker."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from cases.models import Assessment, Case, RuleReviewJob
+    from guidelines import get_ruleset
+
+    case = Case.objects.get(patient__mrn="MRN1111")
+    snapshot = case.assessments.latest("created_at")
+    Assessment.objects.filter(pk=snapshot.pk).update(
+        ruleset_version="2022.2+older", result={**snapshot.result, "pathway": "surveillance"}
+    )
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(get_user_model().objects.get(username="worker-chair"))
+    response = client.post(reverse("records:rule_check"))
+    _poll(client, response["Location"])
+    check = RuleReviewJob.objects.get(kind="check")
+    out = {
+        "case": str(case.pk),
+        "check_status": check.status,
+        "check_worker": check.worker,
+        "changed": [row["case"] for row in check.result.get("changed", [])],
+    }
+    response = client.post(reverse("records:rule_reassess", args=[check.id]), {"cases": [str(case.pk)]})
+    _poll(client, response["Location"])
+    job = RuleReviewJob.objects.get(kind="reassess")
+    out.update(
+        reassess_status=job.status,
+        reassess_worker=job.worker,
+        reassessed=job.result.get("reassessed"),
+        latest_version=case.assessments.latest("created_at").ruleset_version,
+        current_version=get_ruleset(snapshot.ruleset).version,
+    )
+    return out
+
+
 def _export(client) -> dict:
     from django.urls import reverse
 
@@ -81,12 +130,7 @@ def _export(client) -> dict:
     response = client.post(reverse("followups:export") + "?tab=all")
     job = ExportJob.objects.defer("content").get()
     out = {"post_status": response.status_code, "status_after_post": job.status}
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
-        if re.search(r'data-status="(ready|failed)"', fragment):
-            break
-        time.sleep(0.5)
+    _poll(client, response["Location"])
     job = ExportJob.objects.get()
     out.update(status=job.status, done=job.done, total=job.total, worker=job.worker, error=job.error)
     download = client.get(reverse("followups:export_download", args=[job.id]))
@@ -156,6 +200,8 @@ def main() -> None:
             ]
         # The worklist's CSV, asked for by the nurse: written by the worker, polled, downloaded.
         out["export"] = _export(client)
+        # Every case checked against the current rules, and one re-assessed, by the chair.
+        out["rule_review"] = _rule_review()
         # The nightly jobs go through the same worker (beat only sends them).
         out["escalate_and_remind"] = followups_escalate_and_remind.delay().get(timeout=60)
         out["safety_net_check"] = followups_safety_net_check.delay().get(timeout=60)

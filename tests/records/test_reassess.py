@@ -52,3 +52,38 @@ def test_it_reassesses_with_the_current_rules(client):
     case.refresh_from_db()
     assert case.risk_category == "intermediate"
     assert case.assessments.count() == 2  # the old snapshot is kept
+
+
+def _signed_under_old_rules():
+    """A jejunal 1.5 cm tumour, 8 mitoses, signed by the MDT while the rule data graded it high (the cell corrected on
+    2026-12-02: Joensuu 2008 grades it intermediate)."""
+    from cases.models import SignedReport
+    from tests.factories import signed_report
+
+    case = make_case(site="jejunum", size_cm="1.5", mitoses=8)
+    report = signed_report(
+        coordinator=make_user(role=roles.COORDINATOR),
+        chair=make_user(role=roles.SURGEON, chair=True),
+        case=case,
+    )
+    result = {**report.result, "risk": {**report.result["risk"], "modified_nih": "high"}}
+    SignedReport.objects.filter(pk=report.pk).update(result=result)
+    Assessment.objects.filter(case=case).update(ruleset_version=OLD_VERSION, result=result)
+    case.refresh_from_db()
+    assert not case.changed_since_signed
+    return case
+
+
+def test_reassessing_a_signed_case_that_the_current_rules_answer_otherwise_marks_it_changed_since_signed(
+    client,
+):
+    case = _signed_under_old_rules()
+    client.force_login(make_user(role=roles.SURGEON))
+    client.post(reverse("records:reassess", kwargs={"case_id": case.pk}))
+    case.refresh_from_db()
+    assert case.risk_category == "intermediate"
+    assert case.changed_since_signed
+    change = case.history.order_by("-history_date").first()
+    assert change.history_change_reason == "Re-assessed with the current rules"
+    page = client.get(reverse("records:case", kwargs={"case_id": case.pk})).content.decode()
+    assert "A new assessment differs from the signed one." in page

@@ -5,6 +5,15 @@ from django.utils import timezone
 
 from cases.records.assessment import cases_changed_by_current_rules
 
+WHAT = {"risk": "modified NIH risk", "pathway": "pathway", "adjuvant": "adjuvant"}
+
+
+def _worded(what: str, value: object) -> str:
+    """An answer as the engine's codes: "high", "resection", "recommended 36"."""
+    if what == "adjuvant":
+        return " ".join(str(part) for part in value if part is not None)  # type: ignore[attr-defined]
+    return str(value or {"risk": "not assessable", "pathway": "undetermined"}[what])
+
 
 class Command(BaseCommand):
     help = (
@@ -21,5 +30,5 @@ class Command(BaseCommand):
                 f"case {case.pk}  MRN {case.patient.mrn}  {change.stored_version} -> {change.current_version}"
             )
             for what, before, after in change.changes:
-                self.stdout.write(f"    {what}: {before} -> {after}")
+                self.stdout.write(f"    {WHAT[what]}: {_worded(what, before)} -> {_worded(what, after)}")
         self.stdout.write(f"{len(changes)} case(s) answered differently by the current rules.")

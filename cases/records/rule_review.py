@@ -1,0 +1,151 @@
+"""Every case checked against the current rule set, and the cases the MDT ticks re-assessed, in the background
+(issue 16: re-assessment of many cases runs as a Celery task; issue 17.1: after a rule-data change).
+
+A request only records the job (`check_request`, `reassess_request`); a Celery task does the work
+(`check_run`, `reassess_run`; cases/records/tasks.py), saving its progress as it goes, and the page polls it.
+Without a broker the task runs inside the request, as the meeting printout's and the CSV export's do.
+
+A check changes nothing: it keeps the cases the current rules answer differently (`rule_changes`), with both
+answers, and the cases made with a superseded version that the current rules answer the same. What to do about a
+changed answer is the MDT's: nothing is re-assessed unless someone who may edit cases ticks it. A re-assessment then
+does to each ticked case what its page's "Re-assess with the current rules" does (`case_assess`), in its own
+transaction with the case locked, and leaves alone a case re-assessed or archived since the check.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from cases.audit.labels import REASSESSED
+from cases.models import Case, RuleReviewJob, RuleReviewKind, RuleReviewStatus
+from cases.records.assessment import assessed_case_count, rule_changes, superseded_by
+from cases.records.services import case_reassess
+
+logger = logging.getLogger(__name__)
+
+# Stored in English (the job is the installation's), printed in the reader's language (rule_review.html).
+WORKERS_UNREACHABLE = gettext_noop(
+    "The work could not be started: the background workers cannot be reached. Try again."
+)
+RUN_FAILED = gettext_noop("The work stopped with an error (it is in the server's log). Try again.")
+#: Why a ticked case was left alone (stored as these codes, worded on the page).
+SKIPPED_CURRENT = "current"  # re-assessed with the current rules since the check
+SKIPPED_ARCHIVED = "archived"  # archived or deleted since the check
+SKIPPED_NO_SITE = "no_site"  # no site recorded any more: nothing to assess
+#: The job's progress is written every this many cases (one UPDATE; the page polls it every second).
+PROGRESS_EVERY = 100
+
+
+def check_request(*, user) -> RuleReviewJob:
+    """Record a check of every case against the current rules, asked for by `user`."""
+    return RuleReviewJob.objects.create(kind=RuleReviewKind.CHECK, requested_by=user)
+
+
+def _progress(job_id, done: int) -> None:
+    RuleReviewJob.objects.filter(pk=job_id).update(done=done, updated_at=timezone.now())
+
+
+def _start(job_id, *, total: int, worker: str) -> None:
+    RuleReviewJob.objects.filter(pk=job_id).update(
+        status=RuleReviewStatus.RUNNING, total=total, worker=worker, updated_at=timezone.now()
+    )
+
+
+def _finish(job_id, *, done: int, result: dict) -> None:
+    RuleReviewJob.objects.filter(pk=job_id).exclude(status=RuleReviewStatus.FAILED).update(
+        status=RuleReviewStatus.READY,
+        done=done,
+        result=result,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _unfinished(job_id, kind: str) -> RuleReviewJob | None:
+    job = RuleReviewJob.objects.select_related("requested_by").filter(pk=job_id, kind=kind).first()
+    return None if job is None or job.finished else job
+
+
+def check_run(*, job_id: str, worker: str) -> bool:
+    """Check every case (False when there is no such check, or it is finished already)."""
+    job = _unfinished(job_id, RuleReviewKind.CHECK)
+    if job is None:
+        return False
+    _start(job.pk, total=assessed_case_count(), worker=worker)
+    changed, unchanged, done = [], [], 0
+    for done, change in enumerate(rule_changes(today=timezone.localdate()), start=1):
+        if change.changes:
+            changed.append(
+                {
+                    "case": str(change.case.pk),
+                    "ruleset": change.ruleset,
+                    "stored_version": change.stored_version,
+                    "current_version": change.current_version,
+                    "changes": [list(difference) for difference in change.changes],
+                }
+            )
+        elif change.superseded:
+            unchanged.append(str(change.case.pk))
+        if done % PROGRESS_EVERY == 0:
+            _progress(job.pk, done)
+    _finish(job.pk, done=done, result={"changed": changed, "unchanged": unchanged})
+    return True
+
+
+def checked_case_ids(check: RuleReviewJob) -> list[str]:
+    """The cases a finished check found made with a superseded version: those it answered differently first."""
+    result = check.result or {}
+    return [row["case"] for row in result.get("changed", [])] + list(result.get("unchanged", []))
+
+
+def reassess_request(*, user, check: RuleReviewJob, case_ids: list[str]) -> RuleReviewJob:
+    """Record a re-assessment of `case_ids` (cases `check` found; the form has checked that), asked by `user`."""
+    return RuleReviewJob.objects.create(
+        kind=RuleReviewKind.REASSESS,
+        check_job=check,
+        case_ids=case_ids,
+        total=len(case_ids),
+        requested_by=user,
+    )
+
+
+def _reassess_one(case_id: str, user) -> str | None:
+    """Re-assess one case, locked; None when it was, else why it was left alone."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id, archived_at__isnull=True).first()
+        if case is None:
+            return SKIPPED_ARCHIVED
+        latest = case.assessments.order_by("-created_at").first()
+        if latest is not None and superseded_by(latest) is None:
+            return SKIPPED_CURRENT
+        if case_reassess(case=case, user=user, reason=REASSESSED) is None:
+            return SKIPPED_NO_SITE
+    return None
+
+
+def reassess_run(*, job_id: str, worker: str) -> bool:
+    """Re-assess the job's cases (False when there is no such job, or it is finished already)."""
+    job = _unfinished(job_id, RuleReviewKind.REASSESS)
+    if job is None:
+        return False
+    _start(job.pk, total=len(job.case_ids), worker=worker)
+    reassessed, skipped = [], []
+    for done, case_id in enumerate(job.case_ids, start=1):
+        why = _reassess_one(case_id, job.requested_by)
+        if why is None:
+            reassessed.append(case_id)
+        else:
+            skipped.append([case_id, why])
+        _progress(job.pk, done)
+    _finish(job.pk, done=len(job.case_ids), result={"reassessed": reassessed, "skipped": skipped})
+    return True
+
+
+def review_fail(*, job_id: str, message: str = RUN_FAILED) -> None:
+    RuleReviewJob.objects.filter(pk=job_id).exclude(status=RuleReviewStatus.READY).update(
+        status=RuleReviewStatus.FAILED, error=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )

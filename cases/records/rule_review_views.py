@@ -1,0 +1,179 @@
+"""Checking every case against the current rules, and re-assessing the ticked cases (/cases/rules/; the work is
+done in the background: cases/records/rule_review.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.access import require_perm
+from cases.choices import Pathway, Ruleset
+from cases.labels import ADJUVANT_LABELS, RISK_LABELS, choice_labels
+from cases.models import Assessment, Case, RuleReviewJob, RuleReviewKind
+from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
+from cases.records import rule_review
+from cases.records.tasks import review_dispatch
+
+PATHWAY_LABELS = choice_labels(Pathway)
+RULESET_LABELS = choice_labels(Ruleset)
+WHAT_LABELS = {"risk": _("Modified NIH risk"), "pathway": _("Pathway"), "adjuvant": _("Adjuvant imatinib")}
+SKIPPED_LABELS = {
+    rule_review.SKIPPED_CURRENT: _("already re-assessed with the current rules"),
+    rule_review.SKIPPED_ARCHIVED: _("archived or deleted since the check"),
+    rule_review.SKIPPED_NO_SITE: _("no site recorded: nothing to assess"),
+}
+
+
+class ReassessForm(forms.Form):
+    """The cases of a check to re-assess: ticked one by one among those answered differently, and (one tick) all
+    those answered the same."""
+
+    cases = forms.MultipleChoiceField(
+        label=_("Cases the current rules answer differently"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unchanged = forms.BooleanField(label=_("The cases the current rules answer the same"), required=False)
+
+    def __init__(self, *args, check: RuleReviewJob, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        result = check.result or {}
+        self.fields["cases"].choices = [(row["case"], row["case"]) for row in result.get("changed", [])]
+        self.unchanged_ids = list(result.get("unchanged", []))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not data.get("cases") and not (data.get("unchanged") and self.unchanged_ids):
+            self.add_error("cases", _("Tick at least one case to re-assess."))
+        return data
+
+    def case_ids(self) -> list[str]:
+        return list(self.cleaned_data["cases"]) + (
+            self.unchanged_ids if self.cleaned_data["unchanged"] else []
+        )
+
+
+def _worded(what: str, value: object) -> str:
+    if what == "risk":
+        return str(RISK_LABELS.get(value, value)) if value else str(_("Not assessable"))
+    if what == "pathway":
+        return str(PATHWAY_LABELS.get(value, value)) if value else str(_("Undetermined"))
+    recommendation, months = (list(value) + [None, None])[:2] if isinstance(value, list) else (value, None)
+    words = str(ADJUVANT_LABELS.get(recommendation, recommendation or "—"))
+    return f"{words}, {_('%(months)s months') % {'months': months}}" if months else words
+
+
+def _cases_by_id(ids: list[str]) -> dict[str, Case]:
+    """The cases of `ids` still on record, with their patient and the version of their latest assessment."""
+    latest = (
+        Assessment.objects.filter(case=OuterRef("pk")).order_by("-created_at").values("ruleset_version")[:1]
+    )
+    cases = (
+        Case.objects.filter(pk__in=ids)
+        .select_related("patient")
+        .only("id", "archived_at", "patient__mrn", "patient__family_name", "patient__given_name")
+        .annotate(latest_version=Subquery(latest))
+    )
+    return {str(case.pk): case for case in cases}
+
+
+def _check_rows(check: RuleReviewJob) -> list[dict]:
+    changed = (check.result or {}).get("changed", [])
+    cases = _cases_by_id([row["case"] for row in changed])
+    rows = []
+    for row in changed:
+        case = cases.get(row["case"])
+        if case is None:
+            continue
+        rows.append(
+            {
+                "case": case,
+                "ruleset": RULESET_LABELS.get(row.get("ruleset"), row.get("ruleset", "")),
+                "stored_version": row["stored_version"],
+                "current_version": row["current_version"],
+                "reassessed_since": case.latest_version == row["current_version"],
+                "changes": [
+                    (WHAT_LABELS.get(what, what), _worded(what, before), _worded(what, after))
+                    for what, before, after in row["changes"]
+                ],
+            }
+        )
+    return rows
+
+
+def _job_context(request: HttpRequest, job: RuleReviewJob, form: ReassessForm | None = None) -> dict:
+    context: dict = {"job": job, "can_reassess": request.user.has_perm(EDIT_CLINICAL)}
+    if job.status != "ready":
+        return context
+    if job.kind == RuleReviewKind.CHECK:
+        context["rows"] = _check_rows(job)
+        context["unchanged_count"] = len((job.result or {}).get("unchanged", []))
+        if context["can_reassess"]:
+            context["form"] = form or ReassessForm(check=job)
+    else:
+        result = job.result or {}
+        cases = _cases_by_id(
+            list(result.get("reassessed", [])) + [case for case, _why in result.get("skipped", [])]
+        )
+        context["reassessed"] = [cases[case] for case in result.get("reassessed", []) if case in cases]
+        context["skipped"] = [
+            (cases.get(case), case[:8], SKIPPED_LABELS.get(why, why))
+            for case, why in result.get("skipped", [])
+        ]
+    return context
+
+
+@login_required
+@require_GET
+def rule_review_index(request: HttpRequest) -> HttpResponse:
+    """The rule sets' versions in use and the latest check of every case against them."""
+    require_perm(request, VIEW_CLINICAL)
+    latest = RuleReviewJob.objects.filter(kind=RuleReviewKind.CHECK).select_related("requested_by").first()
+    return render(request, "records/rule_review.html", {"latest": latest})
+
+
+@login_required
+@require_POST
+def rule_check(request: HttpRequest) -> HttpResponse:
+    """Check every case against the current rules, in the background (it changes nothing)."""
+    require_perm(request, VIEW_CLINICAL)
+    job = rule_review.check_request(user=request.user)
+    review_dispatch(job)  # after the job's transaction: a worker must be able to read it
+    return redirect("records:rule_review_job", job_id=job.id)
+
+
+def _get_job(request: HttpRequest, job_id: uuid.UUID, perm: str = VIEW_CLINICAL) -> RuleReviewJob:
+    require_perm(request, perm)
+    return get_object_or_404(RuleReviewJob.objects.select_related("requested_by", "check_job"), pk=job_id)
+
+
+@login_required
+@require_GET
+def rule_review_job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """A check's or a re-assessment's progress (the fragment htmx polls every second) and, when done, its result."""
+    job = _get_job(request, job_id)
+    if request.htmx and not job.finished:
+        return render(request, "records/rule_review_job.html#status", _job_context(request, job))
+    return render(request, "records/rule_review_job.html", _job_context(request, job))
+
+
+@login_required
+@require_POST
+def rule_reassess(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """Re-assess the cases ticked on a finished check's page, in the background."""
+    check = _get_job(request, job_id, EDIT_CLINICAL)
+    if check.kind != RuleReviewKind.CHECK or check.status != "ready":
+        return redirect("records:rule_review_job", job_id=check.id)
+    form = ReassessForm(request.POST, check=check)
+    if not form.is_valid():
+        return render(request, "records/rule_review_job.html", _job_context(request, check, form), status=400)
+    job = rule_review.reassess_request(user=request.user, check=check, case_ids=form.case_ids())
+    review_dispatch(job)
+    return redirect("records:rule_review_job", job_id=job.id)

@@ -1,0 +1,46 @@
+"""Celery tasks of the case records: checking every case against the current rules, and re-assessing the cases the
+MDT ticks (cases/records/rule_review.py does the work)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from cases.models import RuleReviewJob, RuleReviewKind
+from cases.records import rule_review
+from gistcare.celery import job_dispatch, worker_name
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, name="records.rule_check")
+def records_rule_check(self, job_id: str) -> bool:
+    try:
+        return rule_review.check_run(job_id=job_id, worker=worker_name(self))
+    except Exception:
+        logger.exception("rule review %s: the check failed", job_id)
+        rule_review.review_fail(job_id=job_id)
+        raise
+
+
+@shared_task(bind=True, name="records.reassess")
+def records_reassess(self, job_id: str) -> bool:
+    try:
+        return rule_review.reassess_run(job_id=job_id, worker=worker_name(self))
+    except Exception:
+        logger.exception("rule review %s: re-assessing failed", job_id)
+        rule_review.review_fail(job_id=job_id)
+        raise
+
+
+def review_dispatch(job: RuleReviewJob) -> None:
+    """Send a new check or re-assessment to a worker; without a broker, run it here (after the job's transaction
+    has committed)."""
+    task = records_rule_check if job.kind == RuleReviewKind.CHECK else records_reassess
+    job_id = str(job.id)
+    job_dispatch(
+        task,
+        job_id,
+        unreachable=lambda: rule_review.review_fail(job_id=job_id, message=rule_review.WORKERS_UNREACHABLE),
+    )
