@@ -36,7 +36,12 @@ def stale_info(case: Case) -> dict | None:
     latest = case.signed_reports.defer("pdf").order_by("-version").first()
     if latest is None:
         return None
-    # Newest save first; the fields of one save (the same instant) in the order the form shows them (a stable sort).
+    return _changes_shown(case, latest)
+
+
+def _changes_shown(case: Case, latest: SignedReport) -> dict:
+    """The changes since `latest` was signed as the banner and the amend page list them (_changes_since_signed.html):
+    newest save first, the fields of one save (the same instant) in the order the form shows them (a stable sort)."""
     changes = sorted(changes_since_signed(case, latest), key=lambda change: change.when, reverse=True)
     return {
         "version": latest.version,
@@ -164,6 +169,6 @@ def case_report_amend(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "form": form,
         "versions": _versions(case),
         "diff": signed_vs_current(case, latest_full, case_assessment_preview(case=case)),
-        "changes": changes_since_signed(case, latest),
+        "stale": _changes_shown(case, latest),
     }
     return render(request, "mdt/reports/amend.html", context, status=status)

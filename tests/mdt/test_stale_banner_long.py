@@ -97,3 +97,30 @@ def test_the_fields_of_one_save_keep_the_forms_order(coordinator, chair):
         shown = [c.field for c in stale_info(Case.objects.get(pk=case.pk))["latest"]]
     assert len(in_form_order) == 3
     assert shown == ["Mitoses per 5 mm²", *in_form_order]
+
+
+def test_the_amend_page_lists_the_changes_as_the_banner_does_newest_first(
+    client, coordinator, chair, surgeon
+):
+    """The chair amends from the same list the banner shows: newest first, the latest five, the rest on demand
+    (it listed all of them oldest first)."""
+    case = contract_example_case()
+    signed_report(coordinator=coordinator, chair=chair, case=case)
+    _changed(case, [1, 2, 3, 4, 5, 6, 7])
+    client.force_login(chair)
+    html = client.get(reverse("mdt:report_amend", args=[case.id])).content.decode()
+    section = html.split("Edits since signing", 1)[1].split("</section>", 1)[0]
+    assert "7 changes since version 1 was signed. The latest:" in re.sub(r"\s+", " ", section)
+    shown, _, rest = section.partition("<details")
+    assert [line.split(" (")[0] for line in _lines(shown)] == [
+        "Pathology · Mitoses per 5 mm²: 6 → 7",
+        "Pathology · Mitoses per 5 mm²: 5 → 6",
+        "Pathology · Mitoses per 5 mm²: 4 → 5",
+        "Pathology · Mitoses per 5 mm²: 3 → 4",
+        "Pathology · Mitoses per 5 mm²: 2 → 3",
+    ]
+    assert "Show the 2 earlier changes" in rest
+    assert [line.split(" (")[0] for line in _lines(rest)] == [
+        "Pathology · Mitoses per 5 mm²: 1 → 2",
+        "Pathology · Mitoses per 5 mm²: 8 → 1",
+    ]
