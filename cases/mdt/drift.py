@@ -258,12 +258,19 @@ def changes_since_signed(case: Case, report: SignedReport | None = None) -> list
 
 
 def assessment_differs(case: Case, report: SignedReport | None = None) -> bool:
-    """Whether an assessment stored after signing answers differently from the signed one."""
+    """Whether an assessment stored after signing answers differently from the signed one (the rule-set version
+    aside)."""
     report = report or latest_signed(case)
     if report is None:
         return False
     latest = case.assessments.filter(created_at__gt=report.signed_at).order_by("-created_at").first()
-    return latest is not None and latest.result != report.result
+    return latest is not None and _answer(latest.result) != _answer(report.result)
+
+
+def _answer(result: dict) -> dict:
+    """An assessment's result without the rule-set version it was made with: re-assessed with a newer version that
+    answers the same, a case still says what its signed report says."""
+    return {key: value for key, value in result.items() if key != "ruleset_version"}
 
 
 @dataclass(frozen=True)

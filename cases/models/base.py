@@ -47,6 +47,8 @@ class BackgroundJob(BaseModel):
     and when. Each kind adds its own `status` (with "ready" and "failed", which end it), inputs and file."""
 
     status: str
+    #: The setting that says after how many seconds without progress an unfinished job is `stalled`.
+    STALE_SETTING = "GISTCARE_EXPORT_STALE_SECONDS"
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
@@ -76,9 +78,9 @@ class BackgroundJob(BaseModel):
 
     @property
     def stalled(self) -> bool:
-        """Unfinished and unchanged for GISTCARE_EXPORT_STALE_SECONDS: its message was lost, or its worker died (a
+        """Unfinished and unchanged for `STALE_SETTING` seconds: its message was lost, or its worker died (a
         running job saves its progress as it goes: an export every 1,000 rows, a rule review every 100 cases). Its
         page stops waiting and offers to ask again."""
         if self.finished:
             return False
-        return timezone.now() - self.updated_at > timedelta(seconds=settings.GISTCARE_EXPORT_STALE_SECONDS)
+        return timezone.now() - self.updated_at > timedelta(seconds=getattr(settings, self.STALE_SETTING))

@@ -24,6 +24,7 @@ class PrintoutStatus(models.TextChoices):
 
 
 class PrintoutJob(BackgroundJob):
+    STALE_SETTING = "GISTCARE_PRINTOUT_STALE_SECONDS"
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No index of its own (db_index=False): printout_job_unique_inputs begins with it (issue 16).
     meeting = models.ForeignKey(

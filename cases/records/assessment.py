@@ -137,15 +137,31 @@ class RuleChange:
 
 
 def answer_of(result: dict) -> dict[str, object]:
-    """The parts of an assessment the MDT acts on: the modified NIH risk, the pathway and the adjuvant advice
-    (recommendation and months), as the engine's codes (None where it gives none)."""
+    """The parts of an assessment the MDT and the nurses act on: the modified NIH risk, the pathway, the adjuvant
+    advice (recommendation and months) and the surveillance schedule (each visit's due date, modality and window),
+    as the engine's codes (None where it gives none)."""
     risk = result.get("risk") or {}
     adjuvant = result.get("adjuvant") or {}
     return {
         "risk": risk.get("modified_nih"),
         "pathway": result.get("pathway"),
         "adjuvant": [adjuvant.get("recommendation"), adjuvant.get("duration_months")],
+        "surveillance": [
+            [visit.get("due"), visit.get("modality"), visit.get("window_days")]
+            for visit in result.get("surveillance") or []
+        ],
     }
+
+
+def first_difference(before: list, after: list) -> str | None:
+    """The due date of the first visit that differs between two schedules of `answer_of` (a visit moved, added,
+    removed, or of another modality or window), None when they are the same."""
+    for old, new in zip(before, after, strict=False):
+        if old != new:
+            return new[0]
+    if len(before) == len(after):
+        return None
+    return (after if len(after) > len(before) else before)[min(len(before), len(after))][0]
 
 
 def cases_with_an_assessment() -> QuerySet[Assessment]:
@@ -161,11 +177,13 @@ def assessed_case_count() -> int:
     return cases_with_an_assessment().order_by().values("case_id").distinct().count()
 
 
-def rule_changes(*, today: date) -> Iterator[RuleChange]:
+def rule_changes() -> Iterator[RuleChange]:
     """Each case's latest stored assessment (cases not archived, with an assessment) beside the current rule set's
-    answer on the same stored facts; the engine runs only where the snapshot's version is superseded.
+    answer on the same stored facts and on the same day (a schedule counted from the day of the assessment is not
+    "changed" by a later check); the engine runs only where the snapshot's version is superseded.
 
-    For the MDT to review after a rule-data change (issue 17: the corrected modified-NIH cell)."""
+    For the MDT to review after a rule-data change (issue 17: the corrected modified-NIH cell; the corrected
+    schedule after rupture)."""
     seen: set = set()
     for snapshot in cases_with_an_assessment().iterator(chunk_size=500):
         if snapshot.case_id in seen:
@@ -178,7 +196,8 @@ def rule_changes(*, today: date) -> Iterator[RuleChange]:
         if ruleset.version == snapshot.ruleset_version:
             yield RuleChange(snapshot.case, snapshot.ruleset, snapshot.ruleset_version, ruleset.version, ())
             continue
-        current = assess(facts_from_json(snapshot.facts), ruleset, today=today).to_dict()
+        made_on = timezone.localdate(snapshot.created_at)
+        current = assess(facts_from_json(snapshot.facts), ruleset, today=made_on).to_dict()
         before, after = answer_of(snapshot.result), answer_of(current)
         differences = tuple((key, before[key], after[key]) for key in before if before[key] != after[key])
         yield RuleChange(
@@ -186,7 +205,8 @@ def rule_changes(*, today: date) -> Iterator[RuleChange]:
         )
 
 
-def cases_changed_by_current_rules(*, today: date) -> list[RuleChange]:
+def cases_changed_by_current_rules() -> list[RuleChange]:
     """Cases whose latest stored assessment was made with a superseded rule-set version and whose answer
-    (risk category, pathway or adjuvant advice) differs under the current version, on the same stored facts."""
-    return [change for change in rule_changes(today=today) if change.changes]
+    (risk category, pathway, adjuvant advice or schedule) differs under the current version, on the same stored
+    facts."""
+    return [change for change in rule_changes() if change.changes]

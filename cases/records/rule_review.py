@@ -22,8 +22,16 @@ from django.utils.translation import gettext_noop
 
 from cases.audit.labels import REASSESSED
 from cases.models import Case, RuleReviewJob, RuleReviewKind, RuleReviewStatus
-from cases.records.assessment import assessed_case_count, rule_changes, superseded_by
+from cases.records.assessment import (
+    answer_of,
+    assessed_case_count,
+    facts_from_json,
+    rule_changes,
+    superseded_by,
+)
+from cases.records.facts import build_facts
 from cases.records.services import case_reassess
+from guidelines import RULESETS, assess, get_ruleset
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +44,11 @@ RUN_FAILED = gettext_noop("The work stopped with an error (it is in the server's
 SKIPPED_CURRENT = "current"  # re-assessed with the current rules since the check
 SKIPPED_ARCHIVED = "archived"  # archived or deleted since the check
 SKIPPED_NO_SITE = "no_site"  # no site recorded any more: nothing to assess
+SKIPPED_RULES_CHANGED = (
+    "rules_changed"  # the rules changed again since the check: its answers are not the current
+)
+SKIPPED_RECORDS_CHANGED = "records_changed"  # its records answer otherwise than the facts the check answered
+SKIPPED_FAILED = "failed"  # an error (in the server's log); the other cases go on
 #: The job's progress is written every this many cases (one UPDATE; the page polls it every second).
 PROGRESS_EVERY = 100
 
@@ -43,6 +56,13 @@ PROGRESS_EVERY = 100
 def check_request(*, user) -> RuleReviewJob:
     """Record a check of every case against the current rules, asked for by `user`."""
     return RuleReviewJob.objects.create(kind=RuleReviewKind.CHECK, requested_by=user)
+
+
+def unfinished_checks():
+    """The checks asked for and not finished (a stalled one among them: its page says so)."""
+    return RuleReviewJob.objects.filter(kind=RuleReviewKind.CHECK).exclude(
+        status__in=[RuleReviewStatus.READY, RuleReviewStatus.FAILED]
+    )
 
 
 def _progress(job_id, done: int) -> None:
@@ -66,7 +86,9 @@ def _finish(job_id, *, done: int, result: dict) -> None:
 
 
 def _unfinished(job_id, kind: str) -> RuleReviewJob | None:
-    job = RuleReviewJob.objects.select_related("requested_by").filter(pk=job_id, kind=kind).first()
+    job = (
+        RuleReviewJob.objects.select_related("requested_by", "check_job").filter(pk=job_id, kind=kind).first()
+    )
     return None if job is None or job.finished else job
 
 
@@ -77,7 +99,7 @@ def check_run(*, job_id: str, worker: str) -> bool:
         return False
     _start(job.pk, total=assessed_case_count(), worker=worker)
     changed, unchanged, done = [], [], 0
-    for done, change in enumerate(rule_changes(today=timezone.localdate()), start=1):
+    for done, change in enumerate(rule_changes(), start=1):
         if change.changes:
             changed.append(
                 {
@@ -92,7 +114,8 @@ def check_run(*, job_id: str, worker: str) -> bool:
             unchanged.append(str(change.case.pk))
         if done % PROGRESS_EVERY == 0:
             _progress(job.pk, done)
-    _finish(job.pk, done=done, result={"changed": changed, "unchanged": unchanged})
+    versions = {name: ruleset.version for name, ruleset in RULESETS.items()}
+    _finish(job.pk, done=done, result={"changed": changed, "unchanged": unchanged, "versions": versions})
     return True
 
 
@@ -113,17 +136,32 @@ def reassess_request(*, user, check: RuleReviewJob, case_ids: list[str]) -> Rule
     )
 
 
-def _reassess_one(case_id: str, user) -> str | None:
-    """Re-assess one case, locked; None when it was, else why it was left alone."""
+def _reassess_one(case_id: str, user, versions: dict[str, str]) -> str | None:
+    """Re-assess one case, locked, if it is still the case the check listed; None when it was, else why not.
+
+    Left alone: a case archived or re-assessed since the check; one whose rule set has a newer version than the
+    check answered with (`versions`: the current version of each rule set then); one whose records now answer
+    otherwise than the stored facts the check answered (a recurrence entered on the treatment course, say): the MDT
+    ticked the answer it saw, not another. Both answers are worked out with the same rules on the same day.
+    """
     with transaction.atomic():
         case = Case.objects.select_for_update().filter(pk=case_id, archived_at__isnull=True).first()
         if case is None:
             return SKIPPED_ARCHIVED
         latest = case.assessments.order_by("-created_at").first()
-        if latest is not None and superseded_by(latest) is None:
+        if latest is None or superseded_by(latest) is None:
             return SKIPPED_CURRENT
-        if case_reassess(case=case, user=user, reason=REASSESSED) is None:
+        ruleset = get_ruleset(latest.ruleset)
+        if versions.get(latest.ruleset) != ruleset.version:
+            return SKIPPED_RULES_CHANGED
+        today = timezone.localdate()
+        facts = build_facts(case, today=today)
+        if facts is None:
             return SKIPPED_NO_SITE
+        checked = answer_of(assess(facts_from_json(latest.facts), ruleset, today=today).to_dict())
+        if answer_of(assess(facts, case.ruleset, today=today).to_dict()) != checked:
+            return SKIPPED_RECORDS_CHANGED
+        case_reassess(case=case, user=user, reason=REASSESSED)
     return None
 
 
@@ -133,9 +171,14 @@ def reassess_run(*, job_id: str, worker: str) -> bool:
     if job is None:
         return False
     _start(job.pk, total=len(job.case_ids), worker=worker)
+    versions = (job.check_job.result or {}).get("versions", {}) if job.check_job else {}
     reassessed, skipped = [], []
     for done, case_id in enumerate(job.case_ids, start=1):
-        why = _reassess_one(case_id, job.requested_by)
+        try:
+            why = _reassess_one(case_id, job.requested_by, versions)
+        except Exception:
+            logger.exception("rule review %s: re-assessing case %s failed", job.pk, case_id)
+            why = SKIPPED_FAILED
         if why is None:
             reassessed.append(case_id)
         else:

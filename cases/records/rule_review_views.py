@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import require_perm
@@ -19,26 +21,39 @@ from cases.labels import ADJUVANT_LABELS, RISK_LABELS, choice_labels
 from cases.models import Assessment, Case, RuleReviewJob, RuleReviewKind
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records import rule_review
+from cases.records.assessment import first_difference
 from cases.records.tasks import review_dispatch
 
 PATHWAY_LABELS = choice_labels(Pathway)
 RULESET_LABELS = choice_labels(Ruleset)
-WHAT_LABELS = {"risk": _("Modified NIH risk"), "pathway": _("Pathway"), "adjuvant": _("Adjuvant imatinib")}
+WHAT_LABELS = {
+    "risk": _("Modified NIH risk"),
+    "pathway": _("Pathway"),
+    "adjuvant": _("Adjuvant imatinib"),
+    "surveillance": _("Surveillance schedule"),
+}
 SKIPPED_LABELS = {
     rule_review.SKIPPED_CURRENT: _("already re-assessed with the current rules"),
     rule_review.SKIPPED_ARCHIVED: _("archived or deleted since the check"),
     rule_review.SKIPPED_NO_SITE: _("no site recorded: nothing to assess"),
+    rule_review.SKIPPED_RULES_CHANGED: _("the rules changed again since the check: check every case again"),
+    rule_review.SKIPPED_RECORDS_CHANGED: _("its records changed since the check: re-assess it from its page"),
+    rule_review.SKIPPED_FAILED: _("an error stopped it (in the server's log): re-assess it from its page"),
 }
 
 
 class ReassessForm(forms.Form):
-    """The cases of a check to re-assess: ticked one by one among those answered differently, and (one tick) all
-    those answered the same."""
+    """The cases of a check to re-assess: ticked one by one among those answered differently (or all of them with
+    one tick: a thousand boxes would be more fields than a request may carry), and (one tick) all those answered the
+    same."""
 
     cases = forms.MultipleChoiceField(
         label=_("Cases the current rules answer differently"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    every_changed = forms.BooleanField(
+        label=_("Every case the current rules answer differently"), required=False
     )
     unchanged = forms.BooleanField(label=_("The cases the current rules answer the same"), required=False)
 
@@ -50,14 +65,16 @@ class ReassessForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if not self.errors and not data.get("cases") and not (data.get("unchanged") and self.unchanged_ids):
+        if not self.errors and not self.case_ids():
             self.add_error("cases", _("Tick at least one case to re-assess."))
         return data
 
     def case_ids(self) -> list[str]:
-        return list(self.cleaned_data["cases"]) + (
-            self.unchanged_ids if self.cleaned_data["unchanged"] else []
-        )
+        """The ticked cases, each once, in the check's order."""
+        data = self.cleaned_data
+        changed = [value for value, _label in self.fields["cases"].choices]
+        ticked = changed if data.get("every_changed") else data.get("cases", [])
+        return list(dict.fromkeys([*ticked, *(self.unchanged_ids if data.get("unchanged") else [])]))
 
 
 def _worded(what: str, value: object) -> str:
@@ -65,9 +82,27 @@ def _worded(what: str, value: object) -> str:
         return str(RISK_LABELS.get(value, value)) if value else str(_("Not assessable"))
     if what == "pathway":
         return str(PATHWAY_LABELS.get(value, value)) if value else str(_("Undetermined"))
+    if what == "surveillance":
+        if not value:
+            return str(_("No visits"))
+        return ngettext(
+            "%(count)s visit, %(first)s to %(last)s", "%(count)s visits, %(first)s to %(last)s", len(value)
+        ) % {"count": len(value), "first": value[0][0], "last": value[-1][0]}
     recommendation, months = (list(value) + [None, None])[:2] if isinstance(value, list) else (value, None)
     words = str(ADJUVANT_LABELS.get(recommendation, recommendation or "—"))
     return f"{words}, {_('%(months)s months') % {'months': months}}" if months else words
+
+
+def _worded_change(what: str, before: object, after: object) -> tuple[str, str, str]:
+    """(what, the stored answer, the current answer) in the reader's words; a schedule says where it first differs."""
+    after_words = _worded(what, after)
+    if what == "surveillance":
+        due = first_difference(before, after)  # type: ignore[arg-type]
+        after_words = _("%(schedule)s; the first to differ is due %(date)s") % {
+            "schedule": after_words,
+            "date": due,
+        }
+    return str(WHAT_LABELS.get(what, what)), _worded(what, before), str(after_words)
 
 
 def _cases_by_id(ids: list[str]) -> dict[str, Case]:
@@ -99,10 +134,7 @@ def _check_rows(check: RuleReviewJob) -> list[dict]:
                 "stored_version": row["stored_version"],
                 "current_version": row["current_version"],
                 "reassessed_since": case.latest_version == row["current_version"],
-                "changes": [
-                    (WHAT_LABELS.get(what, what), _worded(what, before), _worded(what, after))
-                    for what, before, after in row["changes"]
-                ],
+                "changes": [_worded_change(what, before, after) for what, before, after in row["changes"]],
             }
         )
     return rows
@@ -144,6 +176,10 @@ def rule_review_index(request: HttpRequest) -> HttpResponse:
 def rule_check(request: HttpRequest) -> HttpResponse:
     """Check every case against the current rules, in the background (it changes nothing)."""
     require_perm(request, VIEW_CLINICAL)
+    running = next((job for job in rule_review.unfinished_checks() if not job.stalled), None)
+    if running is not None:  # one check at a time: the one under way answers the same question
+        messages.info(request, _("A check asked for earlier is still under way: here it is."))
+        return redirect("records:rule_review_job", job_id=running.id)
     job = rule_review.check_request(user=request.user)
     review_dispatch(job)  # after the job's transaction: a worker must be able to read it
     return redirect("records:rule_review_job", job_id=job.id)
@@ -169,7 +205,10 @@ def rule_review_job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 def rule_reassess(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     """Re-assess the cases ticked on a finished check's page, in the background."""
     check = _get_job(request, job_id, EDIT_CLINICAL)
-    if check.kind != RuleReviewKind.CHECK or check.status != "ready":
+    if check.kind != RuleReviewKind.CHECK:
+        raise Http404("Only a check's cases are re-assessed from its page.")
+    if check.status != "ready":
+        messages.error(request, _("The check has not finished: its cases can be ticked when it has."))
         return redirect("records:rule_review_job", job_id=check.id)
     form = ReassessForm(request.POST, check=check)
     if not form.is_valid():

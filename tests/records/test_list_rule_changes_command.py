@@ -55,3 +55,22 @@ def test_it_leaves_out_an_old_version_whose_answer_is_the_same():
     out = StringIO()
     call_command("list_rule_changes", stdout=out)
     assert "0 case(s)" in out.getvalue()
+
+
+def test_it_lists_a_case_whose_schedule_changes_under_the_current_rules():
+    """The contract's worked example: 31 visits from 2026-04-15 to 2039-01-15 (RULES.md, A = 36); stored as if an
+    older version had stopped at month 144 (30 visits, the last 2038-01-15)."""
+    from tests.factories import contract_example_case
+
+    case = contract_example_case()
+    snapshot = case_assess(case=case, user=None)
+    visits = snapshot.result["surveillance"]
+    Assessment.objects.filter(pk=snapshot.pk).update(
+        ruleset_version=OLD_VERSION, result={**snapshot.result, "surveillance": visits[:30]}
+    )
+    out = StringIO()
+    call_command("list_rule_changes", stdout=out)
+    assert (
+        "    surveillance: 30 visits, 2026-04-15 to 2038-01-15 -> 31 visits, 2026-04-15 to 2039-01-15; "
+        "the first to differ is due 2039-01-15\n" in out.getvalue()
+    )

@@ -79,10 +79,15 @@ def test_a_check_lists_the_case_the_current_rules_answer_differently_with_both_a
         }
     ]
     assert job.result["unchanged"] == [str(world["stomach"].pk)]
+    # The version of each rule set the check answered with: a re-assessment refuses a newer one.
+    assert job.result["versions"]["esmo-2022"] == ESMO_2022.version
 
     page = client.get(reverse("records:rule_review_job", kwargs={"job_id": job.pk})).content.decode()
     assert "The current rules answer 1 case differently." in page
-    assert "1 more case was assessed with a superseded version; the current rules answer it the same." in page
+    assert (
+        "1 more case was assessed with a superseded version; the current rules give it the same risk, pathway, "
+        "adjuvant advice and schedule." in page
+    )
     assert world["jejunum"].short_id in page
     assert (
         "<strong>Modified NIH risk:</strong> <del>High</del> → "
@@ -289,3 +294,228 @@ def test_a_signed_case_reassessed_from_the_check_is_marked_changed_since_signed(
     case.refresh_from_db()
     assert case.risk_category == "intermediate"
     assert case.changed_since_signed
+
+
+def test_a_case_whose_surveillance_schedule_the_current_rules_change_is_listed(client):
+    """A rule change may move only the schedule (RULES.md 2026-12-02: the rupture schedule was corrected). The
+    contract's worked example (stomach 6.5 cm, 8 mitoses, resected 2026-01-15, adjuvant 36 months; RULES.md:
+    intermediate/high schedule with A = 36): every 3 months 3-36 (12 visits), every 3 months 39-60 (8), every 6
+    months 66-96 (6), every 12 months 108-156 (5): 31 visits, 2026-04-15 to 2039-01-15. Stored as if an older
+    version had stopped at month 144 (30 visits, the last 2038-01-15)."""
+    from tests.factories import contract_example_case
+
+    case = contract_example_case()
+    snapshot = case_assess(case=case, user=None)
+    visits = snapshot.result["surveillance"]
+    assert (len(visits), visits[0]["due"], visits[-1]["due"]) == (31, "2026-04-15", "2039-01-15")
+    Assessment.objects.filter(pk=snapshot.pk).update(
+        ruleset_version=OLD_VERSION, result={**snapshot.result, "surveillance": visits[:30]}
+    )
+    client.force_login(make_user(role=roles.SURGEON))
+    job = _check(client)
+    job.refresh_from_db()
+    assert [row["case"] for row in job.result["changed"]] == [str(case.pk)]
+    assert [what for what, _before, _after in job.result["changed"][0]["changes"]] == ["surveillance"]
+    page = client.get(reverse("records:rule_review_job", kwargs={"job_id": job.pk})).content.decode()
+    assert (
+        "<strong>Surveillance schedule:</strong> <del>30 visits, 2026-04-15 to 2038-01-15</del> → "
+        '<ins class="text-decoration-none fw-semibold">31 visits, 2026-04-15 to 2039-01-15; '
+        "the first to differ is due 2039-01-15</ins>" in page
+    )
+
+
+def test_a_schedule_counted_from_today_is_compared_on_the_day_it_was_made(client):
+    """On systemic therapy the schedule always holds the next two years of visits, counted from the day of the
+    assessment (ASSESS_CONTRACT.md, `therapy_start_date`). Checked months later with unchanged rules, the case is
+    answered the same: it is compared on the snapshot's own day, not on the day of the check."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from cases.records.assessment import facts_to_json
+    from guidelines import CaseFacts, assess
+
+    case = make_case(site="stomach", size_cm="6", mitoses=8, surgery_date=None)
+    facts = CaseFacts(
+        site="stomach",
+        size_cm=6.0,
+        presentation="metastatic",
+        therapy_start_date=dt.date(2025, 1, 1),
+        reference_date=dt.date(2025, 1, 1),
+    )
+    made_on = dt.date(2026, 3, 1)
+    result = assess(facts, ESMO_2022, today=made_on).to_dict()
+    assert result["pathway"] == "systemic_therapy"
+    assert (
+        assess(facts, ESMO_2022, today=dt.date(2026, 12, 7)).to_dict()["surveillance"]
+        != result["surveillance"]
+    )
+    with time_machine.travel(
+        dt.datetime(2026, 3, 1, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False
+    ):
+        Assessment.objects.create(
+            case=case,
+            ruleset="esmo-2022",
+            ruleset_version=OLD_VERSION,
+            facts=facts_to_json(facts),
+            result=result,
+        )
+    client.force_login(make_user(role=roles.SURGEON))
+    job = _check(client)
+    job.refresh_from_db()
+    assert (job.result["changed"], job.result["unchanged"]) == ([], [str(case.pk)])
+
+
+# A reviewer's findings.
+
+
+def test_a_signed_case_reassessed_to_the_same_answer_is_not_marked_changed_since_signed(client):
+    """Only the rule-set version changes: the signed report still says what the case's assessment says."""
+    from cases.models import SignedReport
+    from tests.factories import contract_example_case, signed_report
+
+    case = contract_example_case()
+    report = signed_report(
+        coordinator=make_user(role=roles.COORDINATOR),
+        chair=make_user(role=roles.SURGEON, chair=True),
+        case=case,
+    )
+    SignedReport.objects.filter(pk=report.pk).update(result={**report.result, "ruleset_version": OLD_VERSION})
+    snapshot = case.assessments.latest("created_at")
+    Assessment.objects.filter(pk=snapshot.pk).update(
+        ruleset_version=OLD_VERSION, result={**snapshot.result, "ruleset_version": OLD_VERSION}
+    )
+    client.force_login(make_user(role=roles.SURGEON))
+    check = _check(client)
+    client.post(reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"unchanged": "on"})
+    assert RuleReviewJob.objects.get(kind="reassess").result["reassessed"] == [str(case.pk)]
+    case.refresh_from_db()
+    assert not case.changed_since_signed
+
+
+def test_a_case_whose_records_changed_since_the_check_is_left_alone(client, world):
+    """The check answered the stored facts; the records say otherwise now (a liver recurrence entered on the
+    treatment course, which stores no assessment): its answer is not the one the MDT ticked."""
+    import datetime as dt
+
+    from cases.course import services as course_services
+
+    surgeon = make_user(role=roles.SURGEON)
+    client.force_login(surgeon)
+    check = _check(client)
+    course_services.event_save(
+        case=world["jejunum"],
+        user=surgeon,
+        data={"event_date": dt.date(2026, 6, 1), "found_by": "scheduled_scan", "site_liver": True},
+    )
+    latest_before = world["jejunum"].assessments.latest("created_at").pk
+    client.post(
+        reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"cases": [str(world["jejunum"].pk)]}
+    )
+    job = RuleReviewJob.objects.get(kind="reassess")
+    assert job.result == {"reassessed": [], "skipped": [[str(world["jejunum"].pk), "records_changed"]]}
+    assert world["jejunum"].assessments.latest("created_at").pk == latest_before
+    page = client.get(reverse("records:rule_review_job", kwargs={"job_id": job.pk})).content.decode()
+    assert "its records changed since the check: re-assess it from its page" in page
+
+
+def test_a_case_is_left_alone_when_the_rules_changed_again_since_the_check(client, world):
+    client.force_login(make_user(role=roles.SURGEON))
+    check = _check(client)
+    check.refresh_from_db()
+    # As if the check had run under a version since superseded again.
+    RuleReviewJob.objects.filter(pk=check.pk).update(
+        result={**check.result, "versions": {"esmo-2022": "2022.3+x"}}
+    )
+    client.post(
+        reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"cases": [str(world["jejunum"].pk)]}
+    )
+    job = RuleReviewJob.objects.get(kind="reassess")
+    assert job.result == {"reassessed": [], "skipped": [[str(world["jejunum"].pk), "rules_changed"]]}
+    assert world["jejunum"].assessments.count() == 1
+
+
+def test_every_case_listed_can_be_ticked_at_once(client, world):
+    """More than a thousand boxes would be more fields than Django takes in one request: one box ticks them all."""
+    client.force_login(make_user(role=roles.SURGEON))
+    check = _check(client)
+    page = client.get(reverse("records:rule_review_job", kwargs={"job_id": check.pk})).content.decode()
+    assert 'name="every_changed"' in page
+    client.post(reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"every_changed": "on"})
+    assert RuleReviewJob.objects.get(kind="reassess").result == {
+        "reassessed": [str(world["jejunum"].pk)],
+        "skipped": [],
+    }
+    assert world["stomach"].assessments.get().ruleset_version == OLD_VERSION
+
+
+def test_a_case_ticked_twice_is_reassessed_once(client, world):
+    client.force_login(make_user(role=roles.SURGEON))
+    check = _check(client)
+    jejunum = str(world["jejunum"].pk)
+    client.post(reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"cases": [jejunum, jejunum]})
+    job = RuleReviewJob.objects.get(kind="reassess")
+    assert job.case_ids == [jejunum]
+    assert job.result == {"reassessed": [jejunum], "skipped": []}
+
+
+def test_one_case_that_fails_does_not_stop_the_others(client, world):
+    client.force_login(make_user(role=roles.SURGEON))
+    check = _check(client)
+    real = rule_review.case_reassess
+    failing = str(world["jejunum"].pk)
+
+    def flaky(*, case, user, reason):
+        if str(case.pk) == failing:
+            raise RuntimeError("boom")
+        return real(case=case, user=user, reason=reason)
+
+    with mock.patch.object(rule_review, "case_reassess", side_effect=flaky):
+        client.post(
+            reverse("records:rule_reassess", kwargs={"job_id": check.pk}),
+            {"cases": [failing], "unchanged": "on"},
+        )
+    job = RuleReviewJob.objects.get(kind="reassess")
+    assert job.status == "ready"
+    assert job.result == {"reassessed": [str(world["stomach"].pk)], "skipped": [[failing, "failed"]]}
+    assert world["jejunum"].assessments.count() == 1
+
+
+def test_a_check_under_way_is_shown_instead_of_starting_another(client, world):
+    user = make_user(role=roles.NURSE)
+    client.force_login(user)
+    running = RuleReviewJob.objects.create(kind="check", requested_by=user, status="running", total=3)
+    response = client.post(reverse("records:rule_check"))
+    assert response["Location"] == reverse("records:rule_review_job", kwargs={"job_id": running.pk})
+    assert RuleReviewJob.objects.count() == 1
+
+
+def test_bad_posts_to_the_reassess_form_are_told_not_ignored(client, world):
+    user = make_user(role=roles.SURGEON)
+    client.force_login(user)
+    check = _check(client)
+    client.post(reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"unchanged": "on"})
+    again = RuleReviewJob.objects.get(kind="reassess")
+    # A re-assessment has no cases to tick: not found.
+    assert client.post(reverse("records:rule_reassess", kwargs={"job_id": again.pk}), {}).status_code == 404
+    # A check not finished: back to its page, saying why.
+    running = RuleReviewJob.objects.create(kind="check", requested_by=user, status="running", total=3)
+    response = client.post(reverse("records:rule_reassess", kwargs={"job_id": running.pk}), {}, follow=True)
+    assert "The check has not finished: its cases can be ticked when it has." in response.content.decode()
+
+
+def test_the_refusal_is_tied_to_every_box_and_the_failed_page_leads_back_to_the_check(client, world):
+    user = make_user(role=roles.SURGEON)
+    client.force_login(user)
+    check = _check(client)
+    page = client.post(reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {}).content.decode()
+    for box in ('id="id_every_changed"', 'id="id_unchanged"', f'id="case-{world["jejunum"].pk}"'):
+        tag = page.split(box, 1)[1].split(">", 1)[0]
+        assert 'aria-describedby="cases-error"' in tag, box
+    failed = RuleReviewJob.objects.create(
+        kind="reassess", check_job=check, requested_by=user, status="failed", error=rule_review.RUN_FAILED
+    )
+    page = client.get(reverse("records:rule_review_job", kwargs={"job_id": failed.pk})).content.decode()
+    back = reverse("records:rule_review_job", kwargs={"job_id": check.pk})
+    assert f'<a class="btn btn-outline-primary" href="{back}">Back to the check</a>' in page
