@@ -71,9 +71,10 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Each benchmark is a standalone script that prints its figures (see docs/benchmarks.md).
+# Each benchmark is a standalone script that prints its figures (see docs/benchmarks.md); bench/_*.py are what
+# some of them share.
 bench: $(VENV)/.dev static
-	@set -e; for f in bench/*.py; do echo "=== $$f"; $(PY) $$f; done
+	@set -e; for f in bench/[!_]*.py; do echo "=== $$f"; $(PY) $$f; done
 
 backup: $(VENV)/.runtime
 	$(PY) manage.py backup

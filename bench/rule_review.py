@@ -35,27 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/13"
+from _jobs import ANCHOR_URL, DEFAULT_BROKER_URL, alternated, empty_queue, load, use_broker  # noqa: E402
+
 QUEUE = "gistcare-bench-rule-review"
-ANCHOR_URL = "/healthz/"
 OLDER = "2022.1+bench"
-
-
-def load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
-def alternated(client, method: str, path: str, runs: int) -> tuple[float, float]:
-    """(median ms of `path`, median ms of the anchor), each request alternated with the anchor's."""
-    page, anchor = [], []
-    for _ in range(runs):
-        for url, times, call in ((ANCHOR_URL, anchor, client.get), (path, page, getattr(client, method))):
-            start = time.perf_counter()
-            response = call(url)
-            times.append((time.perf_counter() - start) * 1000)
-            if response.status_code not in (200, 302):
-                raise SystemExit(f"{url}: HTTP {response.status_code}")
-    return statistics.median(page), statistics.median(anchor)
 
 
 def seed(count: int):
@@ -130,18 +113,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--broker-url", default=DEFAULT_BROKER_URL)
     args = parser.parse_args()
-    import redis
-
-    try:
-        with redis.Redis.from_url(args.broker_url, socket_connect_timeout=2) as server:
-            server.ping()
-    except redis.RedisError as exc:
-        raise SystemExit(
-            f"bench/rule_review.py needs a Redis at {args.broker_url} (--broker-url): {exc}"
-        ) from None
-    os.environ["CELERY_BROKER_URL"] = args.broker_url
-    os.environ["CELERY_RESULT_BACKEND"] = args.broker_url
-    os.environ["CELERY_QUEUE"] = QUEUE  # this run's own queue, emptied at the end
+    use_broker(args.broker_url, QUEUE, "bench/rule_review.py")
     import followups as bench_followups  # bench/followups.py: settings
 
     with tempfile.TemporaryDirectory(prefix="gc-bench-") as tmp:
@@ -204,9 +176,7 @@ def main() -> None:
             if len(again.result["reassessed"]) != len(by_job):
                 raise SystemExit(f"the job re-assessed {again.result}")
         load_after = load()
-        with redis.Redis.from_url(args.broker_url, socket_connect_timeout=2) as server:
-            for key in server.scan_iter(match=f"*{QUEUE}*"):  # the queue and kombu's bindings of it
-                server.delete(key)
+        empty_queue(args.broker_url, QUEUE)
         check, engine = statistics.median(check_seconds), statistics.median(engine_seconds)
         job_ms, view_ms = statistics.median(per_case_job), statistics.median(per_case_view)
         print(f"load average before: {load_before}, after: {load_after} on {os.cpu_count()} CPUs")

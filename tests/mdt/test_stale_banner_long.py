@@ -16,6 +16,16 @@ from tests.factories import contract_example_case, signed_report
 pytestmark = pytest.mark.django_db
 
 
+#: What the banner and the amend page show at once after the mitotic count was saved as 1, 2, ... 7 (from 8).
+LATEST_FIVE = [
+    "Pathology · Mitoses per 5 mm²: 6 → 7",
+    "Pathology · Mitoses per 5 mm²: 5 → 6",
+    "Pathology · Mitoses per 5 mm²: 4 → 5",
+    "Pathology · Mitoses per 5 mm²: 3 → 4",
+    "Pathology · Mitoses per 5 mm²: 2 → 3",
+]
+
+
 def _changed(case: Case, counts: list[int]) -> None:
     """The pathology's mitotic count saved once per value of `counts`, after the signature."""
     for count in counts:
@@ -50,13 +60,7 @@ def test_many_changes_show_how_many_the_latest_five_and_the_rest_on_demand(
     banner = _banner(client, case)
     assert "7 changes since version 1 was signed. The latest:" in re.sub(r"\s+", " ", banner)
     shown, _, rest = banner.partition("<details")
-    assert [line.split(" (")[0] for line in _lines(shown)] == [
-        "Pathology · Mitoses per 5 mm²: 6 → 7",
-        "Pathology · Mitoses per 5 mm²: 5 → 6",
-        "Pathology · Mitoses per 5 mm²: 4 → 5",
-        "Pathology · Mitoses per 5 mm²: 3 → 4",
-        "Pathology · Mitoses per 5 mm²: 2 → 3",
-    ]
+    assert [line.split(" (")[0] for line in _lines(shown)] == LATEST_FIVE
     assert "Show the 2 earlier changes" in rest
     assert [line.split(" (")[0] for line in _lines(rest)] == [
         f"Pathology · Mitoses per 5 mm²: {old} → {new}" for old, new in ((1, 2), (8, 1))
@@ -112,13 +116,7 @@ def test_the_amend_page_lists_the_changes_as_the_banner_does_newest_first(
     section = html.split("Edits since signing", 1)[1].split("</section>", 1)[0]
     assert "7 changes since version 1 was signed. The latest:" in re.sub(r"\s+", " ", section)
     shown, _, rest = section.partition("<details")
-    assert [line.split(" (")[0] for line in _lines(shown)] == [
-        "Pathology · Mitoses per 5 mm²: 6 → 7",
-        "Pathology · Mitoses per 5 mm²: 5 → 6",
-        "Pathology · Mitoses per 5 mm²: 4 → 5",
-        "Pathology · Mitoses per 5 mm²: 3 → 4",
-        "Pathology · Mitoses per 5 mm²: 2 → 3",
-    ]
+    assert [line.split(" (")[0] for line in _lines(shown)] == LATEST_FIVE
     assert "Show the 2 earlier changes" in rest
     assert [line.split(" (")[0] for line in _lines(rest)] == [
         "Pathology · Mitoses per 5 mm²: 1 → 2",
