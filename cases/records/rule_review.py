@@ -5,11 +5,12 @@ A request only records the job (`check_request`, `reassess_request`); a Celery t
 (`check_run`, `reassess_run`; cases/records/tasks.py), saving its progress as it goes, and the page polls it.
 Without a broker the task runs inside the request, as the meeting printout's and the CSV export's do.
 
-A check changes nothing: it keeps the cases the current rules answer differently (`rule_changes`), with both
-answers, and the cases made with a superseded version that the current rules answer the same. What to do about a
-changed answer is the MDT's: nothing is re-assessed unless someone who may edit cases ticks it. A re-assessment then
-does to each ticked case what its page's "Re-assess with the current rules" does (`case_assess`), in its own
-transaction with the case locked, and leaves alone a case re-assessed or archived since the check.
+A check changes nothing: it keeps the cases the current rules answer differently (`rule_changes`: modified NIH
+risk, pathway, adjuvant advice or surveillance schedule), with both answers, and the cases made with a superseded
+version that the current rules answer the same. What to do about a changed answer is the MDT's: nothing is
+re-assessed unless someone who may edit cases ticks it. A re-assessment then does to each ticked case what its
+page's "Re-assess with the current rules" does (`case_reassess`), in its own transaction with the case locked, and
+leaves alone a case that is no longer the one the check listed (`_reassess_one`).
 """
 
 from __future__ import annotations
@@ -44,9 +45,7 @@ RUN_FAILED = gettext_noop("The work stopped with an error (it is in the server's
 SKIPPED_CURRENT = "current"  # re-assessed with the current rules since the check
 SKIPPED_ARCHIVED = "archived"  # archived or deleted since the check
 SKIPPED_NO_SITE = "no_site"  # no site recorded any more: nothing to assess
-SKIPPED_RULES_CHANGED = (
-    "rules_changed"  # the rules changed again since the check: its answers are not the current
-)
+SKIPPED_RULES_CHANGED = "rules_changed"  # the rules changed again since the check answered
 SKIPPED_RECORDS_CHANGED = "records_changed"  # its records answer otherwise than the facts the check answered
 SKIPPED_FAILED = "failed"  # an error (in the server's log); the other cases go on
 #: The job's progress is written every this many cases (one UPDATE; the page polls it every second).
@@ -117,12 +116,6 @@ def check_run(*, job_id: str, worker: str) -> bool:
     versions = {name: ruleset.version for name, ruleset in RULESETS.items()}
     _finish(job.pk, done=done, result={"changed": changed, "unchanged": unchanged, "versions": versions})
     return True
-
-
-def checked_case_ids(check: RuleReviewJob) -> list[str]:
-    """The cases a finished check found made with a superseded version: those it answered differently first."""
-    result = check.result or {}
-    return [row["case"] for row in result.get("changed", [])] + list(result.get("unchanged", []))
 
 
 def reassess_request(*, user, check: RuleReviewJob, case_ids: list[str]) -> RuleReviewJob:

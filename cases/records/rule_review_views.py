@@ -19,10 +19,12 @@ from cases.access import require_perm
 from cases.choices import Pathway, Ruleset
 from cases.labels import ADJUVANT_LABELS, RISK_LABELS, choice_labels
 from cases.models import Assessment, Case, RuleReviewJob, RuleReviewKind
+from cases.models.case import short_id_of
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records import rule_review
 from cases.records.assessment import first_difference
 from cases.records.tasks import review_dispatch
+from guidelines import RULESETS
 
 PATHWAY_LABELS = choice_labels(Pathway)
 RULESET_LABELS = choice_labels(Ruleset)
@@ -156,7 +158,7 @@ def _job_context(request: HttpRequest, job: RuleReviewJob, form: ReassessForm | 
         )
         context["reassessed"] = [cases[case] for case in result.get("reassessed", []) if case in cases]
         context["skipped"] = [
-            (cases.get(case), case[:8], SKIPPED_LABELS.get(why, why))
+            (cases.get(case), short_id_of(case), SKIPPED_LABELS.get(why, why))
             for case, why in result.get("skipped", [])
         ]
     return context
@@ -165,10 +167,11 @@ def _job_context(request: HttpRequest, job: RuleReviewJob, form: ReassessForm | 
 @login_required
 @require_GET
 def rule_review_index(request: HttpRequest) -> HttpResponse:
-    """The rule sets' versions in use and the latest check of every case against them."""
+    """The rule sets' current versions and the latest check of every case against them."""
     require_perm(request, VIEW_CLINICAL)
     latest = RuleReviewJob.objects.filter(kind=RuleReviewKind.CHECK).select_related("requested_by").first()
-    return render(request, "records/rule_review.html", {"latest": latest})
+    rulesets = [(RULESET_LABELS.get(name, name), ruleset.version) for name, ruleset in RULESETS.items()]
+    return render(request, "records/rule_review.html", {"latest": latest, "rulesets": rulesets})
 
 
 @login_required

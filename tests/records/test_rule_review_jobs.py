@@ -268,6 +268,7 @@ def test_the_index_links_the_latest_check(client, world):
     client.force_login(make_user(role=roles.SURGEON))
     page = client.get(reverse("records:rule_review")).content.decode()
     assert "No case has been checked against the current rules yet." in page
+    assert f"<strong>ESMO 2022</strong> version {ESMO_2022.version}" in page
     job = _check(client)
     page = client.get(reverse("records:rule_review")).content.decode()
     assert reverse("records:rule_review_job", kwargs={"job_id": job.pk}) in page
