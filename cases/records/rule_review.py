@@ -23,16 +23,10 @@ from django.utils.translation import gettext_noop
 
 from cases.audit.labels import REASSESSED
 from cases.models import Case, RuleReviewJob, RuleReviewKind, RuleReviewStatus
-from cases.records.assessment import (
-    answer_of,
-    assessed_case_count,
-    facts_from_json,
-    rule_changes,
-    superseded_by,
-)
+from cases.records.assessment import assessed_case_count, facts_from_json, rule_changes, superseded_by
 from cases.records.facts import build_facts
 from cases.records.services import case_reassess
-from guidelines import RULESETS, assess, get_ruleset
+from guidelines import RULESETS, get_ruleset
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +129,7 @@ def _reassess_one(case_id: str, user, versions: dict[str, str]) -> str | None:
     Left alone: a case archived or re-assessed since the check; one whose rule set has a newer version than the
     check answered with (`versions`: the current version of each rule set then); one whose records now answer
     otherwise than the stored facts the check answered (a recurrence entered on the treatment course, say): the MDT
-    ticked the answer it saw, not another. Both answers are worked out with the same rules on the same day.
+    ticked the answer it saw, not another.
     """
     with transaction.atomic():
         case = Case.objects.select_for_update().filter(pk=case_id, archived_at__isnull=True).first()
@@ -147,12 +141,12 @@ def _reassess_one(case_id: str, user, versions: dict[str, str]) -> str | None:
         ruleset = get_ruleset(latest.ruleset)
         if versions.get(latest.ruleset) != ruleset.version:
             return SKIPPED_RULES_CHANGED
-        today = timezone.localdate()
-        facts = build_facts(case, today=today)
-        if facts is None:
+        # The facts its records give now, built as they were on the snapshot's day (a schedule without a diagnosis or
+        # surgery date starts on the day its facts are built): the facts the check answered, or not.
+        now = build_facts(case, today=timezone.localdate(latest.created_at))
+        if now is None:
             return SKIPPED_NO_SITE
-        checked = answer_of(assess(facts_from_json(latest.facts), ruleset, today=today).to_dict())
-        if answer_of(assess(facts, case.ruleset, today=today).to_dict()) != checked:
+        if now != facts_from_json(latest.facts) or case.ruleset != latest.ruleset:
             return SKIPPED_RECORDS_CHANGED
         case_reassess(case=case, user=user, reason=REASSESSED)
     return None

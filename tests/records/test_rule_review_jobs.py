@@ -520,3 +520,24 @@ def test_the_refusal_is_tied_to_every_box_and_the_failed_page_leads_back_to_the_
     page = client.get(reverse("records:rule_review_job", kwargs={"job_id": failed.pk})).content.decode()
     back = reverse("records:rule_review_job", kwargs={"job_id": check.pk})
     assert f'<a class="btn btn-outline-primary" href="{back}">Back to the check</a>' in page
+
+
+def test_a_case_whose_schedule_counts_from_the_day_of_its_assessment_is_reassessed(client):
+    """No diagnosis date and not resected: its facts start the schedule on the day they were built (the snapshot's
+    day). Its records have not changed since: it is re-assessed, not left alone as "records changed"."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    case = make_case(site="stomach", size_cm="1.5", mitoses=2, surgery_date=None)
+    with time_machine.travel(
+        dt.datetime(2026, 3, 1, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False
+    ):
+        snapshot = case_assess(case=case, user=None)
+    assert snapshot.facts["reference_date"] == "2026-03-01"
+    Assessment.objects.filter(pk=snapshot.pk).update(ruleset_version=OLD_VERSION)
+    client.force_login(make_user(role=roles.SURGEON))
+    check = _check(client)
+    client.post(reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"unchanged": "on"})
+    assert RuleReviewJob.objects.get(kind="reassess").result == {"reassessed": [str(case.pk)], "skipped": []}
