@@ -40,7 +40,8 @@ class RuleReviewJob(BackgroundJob):
     check_job = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     case_ids = models.JSONField(default=list)
     # A check: {"changed": [{"case", "ruleset", "stored_version", "current_version", "changes": [[what, before, after]]}],
-    # "unchanged": [case ids]}. A re-assessment: {"reassessed": [case ids], "skipped": [[case id, why]]}.
+    # "unchanged": [case ids], "failed": [case ids not checked], "versions": {rule set: its current version then}}.
+    # A re-assessment: {"reassessed": [case ids], "skipped": [[case id, why]]}.
     result = models.JSONField(default=dict)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 

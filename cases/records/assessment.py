@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterator
 from datetime import date
 
@@ -12,6 +13,8 @@ from cases.choices import CaseStatus
 from cases.models import Assessment, Case
 from cases.records.facts import build_facts
 from guidelines import CaseFacts, UnknownRuleset, assess, get_ruleset
+
+logger = logging.getLogger(__name__)
 
 
 def facts_to_json(facts: object) -> dict:
@@ -130,6 +133,8 @@ class RuleChange:
     # (what, stored answer, current answer) for each part of the answer that differs: `what` is a key of
     # `answer_of`. Empty when the answer is the same, or the snapshot was made with the current version.
     changes: tuple[tuple[str, object, object], ...]
+    # The snapshot could not be checked (its stored facts unreadable, or the engine failed on them: logged).
+    failed: bool = False
 
     @property
     def superseded(self) -> bool:
@@ -158,7 +163,7 @@ def first_difference(before: list, after: list) -> str | None:
     removed, or of another modality or window), None when they are the same."""
     for old, new in zip(before, after, strict=False):
         if old != new:
-            return new[0]
+            return min(old[0], new[0])  # a visit removed is named by its own date, one added by its
     if len(before) == len(after):
         return None
     return (after if len(after) > len(before) else before)[min(len(before), len(after))][0]
@@ -196,13 +201,26 @@ def rule_changes() -> Iterator[RuleChange]:
         if ruleset.version == snapshot.ruleset_version:
             yield RuleChange(snapshot.case, snapshot.ruleset, snapshot.ruleset_version, ruleset.version, ())
             continue
-        made_on = timezone.localdate(snapshot.created_at)
-        current = assess(facts_from_json(snapshot.facts), ruleset, today=made_on).to_dict()
-        before, after = answer_of(snapshot.result), answer_of(current)
+        try:
+            after = current_answer(snapshot, ruleset)
+        except Exception:  # one unreadable snapshot must not hide the others: it is named as not checked
+            logger.exception("case %s: its latest assessment could not be checked", snapshot.case_id)
+            yield RuleChange(
+                snapshot.case, snapshot.ruleset, snapshot.ruleset_version, ruleset.version, (), True
+            )
+            continue
+        before = answer_of(snapshot.result)
         differences = tuple((key, before[key], after[key]) for key in before if before[key] != after[key])
         yield RuleChange(
             snapshot.case, snapshot.ruleset, snapshot.ruleset_version, ruleset.version, differences
         )
+
+
+def current_answer(snapshot: Assessment, ruleset, facts: CaseFacts | None = None) -> dict[str, object]:
+    """What `ruleset` answers (`answer_of`) on the snapshot's stored facts, or on `facts`, on the day the snapshot
+    was made (a schedule renewed from "today", as on systemic therapy, does not change with the day of the check)."""
+    facts = facts_from_json(snapshot.facts) if facts is None else facts
+    return answer_of(assess(facts, ruleset, today=timezone.localdate(snapshot.created_at)).to_dict())
 
 
 def cases_changed_by_current_rules() -> list[RuleChange]:

@@ -16,14 +16,16 @@ leaves alone a case that is no longer the one the check listed (`_reassess_one`)
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from cases.audit.labels import REASSESSED
 from cases.models import Case, RuleReviewJob, RuleReviewKind, RuleReviewStatus
-from cases.records.assessment import assessed_case_count, facts_from_json, rule_changes, superseded_by
+from cases.records.assessment import assessed_case_count, current_answer, rule_changes, superseded_by
 from cases.records.facts import build_facts
 from cases.records.services import case_reassess
 from guidelines import RULESETS, get_ruleset
@@ -51,9 +53,10 @@ def check_request(*, user) -> RuleReviewJob:
     return RuleReviewJob.objects.create(kind=RuleReviewKind.CHECK, requested_by=user)
 
 
-def unfinished_checks():
-    """The checks asked for and not finished (a stalled one among them: its page says so)."""
-    return RuleReviewJob.objects.filter(kind=RuleReviewKind.CHECK).exclude(
+def checks_under_way():
+    """The checks asked for, not finished, and not stalled (their page says so: they are not waited for)."""
+    since = timezone.now() - timedelta(seconds=getattr(settings, RuleReviewJob.STALE_SETTING))
+    return RuleReviewJob.objects.filter(kind=RuleReviewKind.CHECK, updated_at__gte=since).exclude(
         status__in=[RuleReviewStatus.READY, RuleReviewStatus.FAILED]
     )
 
@@ -91,9 +94,11 @@ def check_run(*, job_id: str, worker: str) -> bool:
     if job is None:
         return False
     _start(job.pk, total=assessed_case_count(), worker=worker)
-    changed, unchanged, done = [], [], 0
+    changed, unchanged, failed, done = [], [], [], 0
     for done, change in enumerate(rule_changes(), start=1):
-        if change.changes:
+        if change.failed:
+            failed.append(str(change.case.pk))
+        elif change.changes:
             changed.append(
                 {
                     "case": str(change.case.pk),
@@ -108,7 +113,8 @@ def check_run(*, job_id: str, worker: str) -> bool:
         if done % PROGRESS_EVERY == 0:
             _progress(job.pk, done)
     versions = {name: ruleset.version for name, ruleset in RULESETS.items()}
-    _finish(job.pk, done=done, result={"changed": changed, "unchanged": unchanged, "versions": versions})
+    result = {"changed": changed, "unchanged": unchanged, "failed": failed, "versions": versions}
+    _finish(job.pk, done=done, result=result)
     return True
 
 
@@ -141,12 +147,15 @@ def _reassess_one(case_id: str, user, versions: dict[str, str]) -> str | None:
         ruleset = get_ruleset(latest.ruleset)
         if versions.get(latest.ruleset) != ruleset.version:
             return SKIPPED_RULES_CHANGED
-        # The facts its records give now, built as they were on the snapshot's day (a schedule without a diagnosis or
-        # surgery date starts on the day its facts are built): the facts the check answered, or not.
+        # What the rules answer on the facts its records give now, built as on the snapshot's day (a schedule without
+        # a diagnosis or surgery date starts on the day its facts are built), against their answer on the stored facts
+        # (an older engine stored fewer facts: only a different answer is a change).
         now = build_facts(case, today=timezone.localdate(latest.created_at))
         if now is None:
             return SKIPPED_NO_SITE
-        if now != facts_from_json(latest.facts) or case.ruleset != latest.ruleset:
+        if case.ruleset != latest.ruleset or current_answer(latest, ruleset, now) != current_answer(
+            latest, ruleset
+        ):
             return SKIPPED_RECORDS_CHANGED
         case_reassess(case=case, user=user, reason=REASSESSED)
     return None

@@ -149,6 +149,9 @@ def _job_context(request: HttpRequest, job: RuleReviewJob, form: ReassessForm | 
     if job.kind == RuleReviewKind.CHECK:
         context["rows"] = _check_rows(job)
         context["unchanged_count"] = len((job.result or {}).get("unchanged", []))
+        context["failed"] = [
+            (case_id, short_id_of(case_id)) for case_id in (job.result or {}).get("failed", [])
+        ]
         if context["can_reassess"]:
             context["form"] = form or ReassessForm(check=job)
     else:
@@ -179,7 +182,7 @@ def rule_review_index(request: HttpRequest) -> HttpResponse:
 def rule_check(request: HttpRequest) -> HttpResponse:
     """Check every case against the current rules, in the background (it changes nothing)."""
     require_perm(request, VIEW_CLINICAL)
-    running = next((job for job in rule_review.unfinished_checks() if not job.stalled), None)
+    running = rule_review.checks_under_way().first()
     if running is not None:  # one check at a time: the one under way answers the same question
         messages.info(request, _("A check asked for earlier is still under way: here it is."))
         return redirect("records:rule_review_job", job_id=running.id)

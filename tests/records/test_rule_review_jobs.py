@@ -541,3 +541,51 @@ def test_a_case_whose_schedule_counts_from_the_day_of_its_assessment_is_reassess
     check = _check(client)
     client.post(reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"unchanged": "on"})
     assert RuleReviewJob.objects.get(kind="reassess").result == {"reassessed": [str(case.pk)], "skipped": []}
+
+
+def test_a_snapshot_made_by_an_older_engine_is_reassessed_when_its_records_have_not_changed(client, world):
+    """An older engine stored fewer facts (no rupture grade before 2026-12-02): the records give it now, with the same
+    answer. Not a change of the records (a reviewer's find)."""
+    snapshot = world["jejunum"].assessments.get()
+    facts = {name: value for name, value in snapshot.facts.items() if name != "rupture_grade"}
+    Assessment.objects.filter(pk=snapshot.pk).update(facts=facts)
+    client.force_login(make_user(role=roles.SURGEON))
+    check = _check(client)
+    client.post(
+        reverse("records:rule_reassess", kwargs={"job_id": check.pk}), {"cases": [str(world["jejunum"].pk)]}
+    )
+    assert RuleReviewJob.objects.get(kind="reassess").result == {
+        "reassessed": [str(world["jejunum"].pk)],
+        "skipped": [],
+    }
+
+
+def test_a_visit_removed_is_named_by_its_own_date():
+    from cases.records.assessment import first_difference
+
+    jan, feb, mar = (
+        ["2026-01-01", "ct_or_mri", 14],
+        ["2026-02-01", "ct_or_mri", 14],
+        ["2026-03-01", "ct_or_mri", 14],
+    )
+    assert first_difference([jan, feb, mar], [jan, mar]) == "2026-02-01"
+    assert first_difference([jan, mar], [jan, feb, mar]) == "2026-02-01"
+    assert first_difference([jan, feb], [jan, feb, mar]) == "2026-03-01"
+    assert first_difference([jan, feb, mar], [jan, feb]) == "2026-03-01"
+    assert first_difference([jan], [["2026-01-01", "mri", 14]]) == "2026-01-01"
+    assert first_difference([jan, feb], [jan, feb]) is None
+
+
+def test_a_snapshot_that_cannot_be_checked_is_listed_and_the_others_are_checked(client, world):
+    """Unreadable stored facts (a date that is not one) fail that case alone: the page names it."""
+    snapshot = world["stomach"].assessments.get()
+    Assessment.objects.filter(pk=snapshot.pk).update(facts={**snapshot.facts, "surgery_date": "not a date"})
+    client.force_login(make_user(role=roles.SURGEON))
+    job = _check(client)
+    job.refresh_from_db()
+    assert job.status == "ready"
+    assert [row["case"] for row in job.result["changed"]] == [str(world["jejunum"].pk)]
+    assert job.result["failed"] == [str(world["stomach"].pk)]
+    page = client.get(reverse("records:rule_review_job", kwargs={"job_id": job.pk})).content.decode()
+    assert "1 case could not be checked (the error is in the server's log):" in page
+    assert world["stomach"].short_id in page
