@@ -169,6 +169,11 @@ def first_difference(before: list, after: list) -> str | None:
     return (after if len(after) > len(before) else before)[min(len(before), len(after))][0]
 
 
+def visits_due(schedule: list, due: str) -> list:
+    """The visits of a schedule of `answer_of` due on `due` ([due, modality, window days] each)."""
+    return [visit for visit in schedule if visit[0] == due]
+
+
 def cases_with_an_assessment() -> QuerySet[Assessment]:
     """Every stored assessment of the cases not archived, each case's latest first."""
     return (

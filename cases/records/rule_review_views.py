@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import require_perm
 from cases.choices import Pathway, Ruleset
-from cases.labels import ADJUVANT_LABELS, RISK_LABELS, choice_labels
+from cases.labels import ADJUVANT_LABELS, MODALITY_LABELS, RISK_LABELS, choice_labels
 from cases.models import Assessment, Case, RuleReviewJob, RuleReviewKind
 from cases.models.case import short_id_of
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records import rule_review
-from cases.records.assessment import first_difference
+from cases.records.assessment import first_difference, visits_due
 from cases.records.tasks import review_dispatch
 from guidelines import RULESETS
 
@@ -104,7 +104,19 @@ def _worded_change(what: str, before: object, after: object) -> tuple[str, str, 
             "schedule": after_words,
             "date": due,
         }
+        old, new = visits_due(before, due), visits_due(after, due)  # type: ignore[arg-type]
+        if old and new:  # the same day, another modality or window: say which
+            after_words = f"{after_words} ({_visits(old)} → {_visits(new)})"
     return str(WHAT_LABELS.get(what, what)), _worded(what, before), str(after_words)
+
+
+def _visits(visits: list) -> str:
+    """Visits due the same day as the page words them: "CT or MRI (abdomen and pelvis), ± 14 days"."""
+    return "; ".join(
+        _("%(modality)s, ± %(days)s days")
+        % {"modality": MODALITY_LABELS.get(modality, modality), "days": days}
+        for _due, modality, days in visits
+    )
 
 
 def _cases_by_id(ids: list[str]) -> dict[str, Case]:

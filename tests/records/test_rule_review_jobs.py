@@ -589,3 +589,26 @@ def test_a_snapshot_that_cannot_be_checked_is_listed_and_the_others_are_checked(
     page = client.get(reverse("records:rule_review_job", kwargs={"job_id": job.pk})).content.decode()
     assert "1 case could not be checked (the error is in the server's log):" in page
     assert world["stomach"].short_id in page
+
+
+def test_a_visit_of_another_modality_or_window_says_what_differs(client):
+    """The same 31 dates: only the eighth visit's modality and window differ. Both summaries would read the same; the
+    line names the visit and what differs (a reviewer's find)."""
+    from tests.factories import contract_example_case
+
+    case = contract_example_case()
+    snapshot = case_assess(case=case, user=None)
+    visits = [dict(visit) for visit in snapshot.result["surveillance"]]
+    eighth = visits[7]
+    assert (eighth["due"], eighth["modality"], eighth["window_days"]) == ("2028-01-15", "ct_or_mri", 14)
+    visits[7] = {**eighth, "modality": "mri", "window_days": 30}
+    Assessment.objects.filter(pk=snapshot.pk).update(
+        ruleset_version=OLD_VERSION, result={**snapshot.result, "surveillance": visits}
+    )
+    client.force_login(make_user(role=roles.SURGEON))
+    job = _check(client)
+    page = client.get(reverse("records:rule_review_job", kwargs={"job_id": job.pk})).content.decode()
+    assert (
+        "31 visits, 2026-04-15 to 2039-01-15; the first to differ is due 2028-01-15 "
+        "(MRI, ± 30 days → CT or MRI (abdomen and pelvis), ± 14 days)</ins>" in page
+    )
