@@ -2,9 +2,10 @@
 (issue 16: re-assessment of many cases runs as a Celery task; issue 17.1: after a rule-data change).
 
 A check changes nothing: it runs the current rules on each case's latest stored facts and keeps the cases whose
-answer (modified NIH risk, pathway, adjuvant advice) differs, with both answers, and the cases made with a
-superseded version that the current rules answer the same. A re-assessment re-assesses the cases ticked on a
-check's page, one by one, as the case page's "Re-assess with the current rules" does (cases/records/rule_review.py).
+answer (modified NIH risk, pathway, adjuvant advice, surveillance schedule) differs, with both answers, and the cases
+made with a superseded version that the current rules answer the same. A re-assessment re-assesses the cases ticked
+on a check's page, one by one, as the case page's "Re-assess with the current rules" does, leaving alone a case that
+is no longer the one the check listed (cases/records/rule_review.py).
 """
 
 from __future__ import annotations
