@@ -13,6 +13,8 @@ import os
 from collections.abc import Callable
 
 from celery import Celery
+from django.conf import settings
+from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gistcare.settings")
 
@@ -38,13 +40,9 @@ def job_dispatch(task, job_id: str, *, unreachable: Callable[[], None]) -> None:
     cannot be reached (after Celery's own retries), `unreachable` marks the job failed, so that its page says so
     instead of a 500.
     """
-    from django.conf import settings
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         task.apply(args=(job_id,))
         return
-    from kombu.exceptions import OperationalError
-
     try:
         task.apply_async(args=(job_id,))
     except OperationalError:

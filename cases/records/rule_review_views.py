@@ -90,7 +90,7 @@ def _worded(what: str, value: object) -> str:
         return ngettext(
             "%(count)s visit, %(first)s to %(last)s", "%(count)s visits, %(first)s to %(last)s", len(value)
         ) % {"count": len(value), "first": value[0][0], "last": value[-1][0]}
-    recommendation, months = (list(value) + [None, None])[:2] if isinstance(value, list) else (value, None)
+    recommendation, months = value  # type: ignore[misc]  # answer_of: [recommendation, months]
     words = str(ADJUVANT_LABELS.get(recommendation, recommendation or "—"))
     return f"{words}, {_('%(months)s months') % {'months': months}}" if months else words
 

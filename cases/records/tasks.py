@@ -16,20 +16,20 @@ logger = logging.getLogger(__name__)
 
 @shared_task(bind=True, name="records.rule_check")
 def records_rule_check(self, job_id: str) -> bool:
-    try:
-        return rule_review.check_run(job_id=job_id, worker=worker_name(self))
-    except Exception:
-        logger.exception("rule review %s: the check failed", job_id)
-        rule_review.review_fail(job_id=job_id)
-        raise
+    return _run(rule_review.check_run, self, job_id, "the check")
 
 
 @shared_task(bind=True, name="records.reassess")
 def records_reassess(self, job_id: str) -> bool:
+    return _run(rule_review.reassess_run, self, job_id, "re-assessing")
+
+
+def _run(work, task, job_id: str, what: str) -> bool:
+    """Do a job's work; an error marks the job failed, with a message for its page, and is raised for Celery."""
     try:
-        return rule_review.reassess_run(job_id=job_id, worker=worker_name(self))
+        return work(job_id=job_id, worker=worker_name(task))
     except Exception:
-        logger.exception("rule review %s: re-assessing failed", job_id)
+        logger.exception("rule review %s: %s failed", job_id, what)
         rule_review.review_fail(job_id=job_id)
         raise
 
