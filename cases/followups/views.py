@@ -39,11 +39,10 @@ from cases.followups import safety as followup_safety
 from cases.followups import services as svc
 from cases.followups.exports import calendar_ical, callback_items, feed_items
 from cases.followups.rows import prepare as prepare_rows
-from cases.followups.rows import row_context, tbodies
+from cases.followups.rows import print_rows, row_context, tbodies
 from cases.followups.selectors import flagged_cases, surgeon_choices
 from cases.followups.tasks import export_dispatch
 from cases.followups.worklist import (
-    STATE_LABELS,
     TABS,
     Cursor,
     WorklistFilters,
@@ -51,7 +50,7 @@ from cases.followups.worklist import (
     filtered_counts,
     page_ids,
     page_rows,
-    rows,
+    print_rows_of,
 )
 from cases.language import stored_language
 from cases.models import (
@@ -257,15 +256,12 @@ def print_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form, filters, tab, _query = _filtered(request, surgeon_choices())
     qs = filters.apply(base_items(), user=request.user)
-    items = list(rows(qs, tab, today)[:PRINT_LIMIT])
-    for item in items:
-        item.state = item.state_on(today)
-        item.state_label = STATE_LABELS.get(item.state, item.state)
+    items = list(print_rows_of(qs, tab, today)[:PRINT_LIMIT])
     return render(
         request,
         "followups/print.html",
         {
-            "items": items,
+            "rows": print_rows(items, today),
             "tab_label": dict(TABS)[tab],
             "today": today,
             "truncated": len(items) == PRINT_LIMIT,

@@ -243,7 +243,7 @@ def filtered_counts(
 
 
 def rows(qs: QuerySet, tab: str, today: date) -> QuerySet:
-    """Every row of the tab with what the list shows, by due date (for the CSV and the printable list)."""
+    """Every row of the tab with what the list shows, by due date (for the CSV)."""
     return qs.filter(tab_q(tab, today)).select_related(*ROW_RELATED).order_by("due_date", "id")
 
 
@@ -270,6 +270,30 @@ PAGE_ROW_FIELDS = (
     *(f"case__owner__{name}" for name in NAME_FIELDS),
     *(f"responsible_nurse__{name}" for name in NAME_FIELDS),
 )
+
+#: What the printable list prints of each row (cases/followups/rows.py `print_rows`), and no more: it prints up to
+#: 2,000 rows, and each column, and each joined row made a model instance, costs (issue 16).
+PRINT_ROW_RELATED = ("case__patient", "case__owner", "responsible_nurse")
+PRINT_ROW_FIELDS = (
+    *("due_date", "window_start", "window_end", "status", "modality", "phase", "source", "course_record"),
+    *("case", "responsible_nurse", "case__owner", "case__patient"),
+    *(
+        f"case__patient__{name}"
+        for name in ("family_name", "given_name", "mrn", "phone", "preferred_contact")
+    ),
+    *(f"case__owner__{name}" for name in NAME_FIELDS),
+    *(f"responsible_nurse__{name}" for name in NAME_FIELDS),
+)
+
+
+def print_rows_of(qs: QuerySet, tab: str, today: date) -> QuerySet:
+    """Every row of the tab with what the printable list prints, by due date."""
+    return (
+        qs.filter(tab_q(tab, today))
+        .select_related(*PRINT_ROW_RELATED)
+        .only(*PRINT_ROW_FIELDS)
+        .order_by("due_date", "id")
+    )
 
 
 @dataclass(frozen=True)
