@@ -4,6 +4,7 @@ done in the background: cases/records/rule_review.py)."""
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
@@ -11,15 +12,19 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import require_perm
 from cases.choices import Pathway, Ruleset
 from cases.labels import ADJUVANT_LABELS, MODALITY_LABELS, RISK_LABELS, choice_labels
+from cases.links import case_link_parts
 from cases.models import Assessment, Case, RuleReviewJob, RuleReviewKind
 from cases.models.case import short_id_of
+from cases.models.patient import listed_name
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records import rule_review
 from cases.records.assessment import first_difference, visits_due
@@ -133,25 +138,58 @@ def _cases_by_id(ids: list[str]) -> dict[str, Case]:
     return {str(case.pk): case for case in cases}
 
 
-def _check_rows(check: RuleReviewJob) -> list[dict]:
+def _check_rows(check: RuleReviewJob) -> list[SimpleNamespace]:
+    """What each listed case's row prints, in the reader's words (drawn by `listed_rows`)."""
     changed = (check.result or {}).get("changed", [])
     cases = _cases_by_id([row["case"] for row in changed])
+    chinese = (get_language() or "").startswith("zh")
+    case_base, case_end = case_link_parts("records:case")
+    reassess_case = gettext("Re-assess case %(case)s")
     rows = []
     for row in changed:
         case = cases.get(row["case"])
         if case is None:
             continue
+        patient = case.patient
+        family, name_separator, given = listed_name(patient.given_name, patient.family_name, chinese)
         rows.append(
-            {
-                "case": case,
-                "ruleset": RULESET_LABELS.get(row.get("ruleset"), row.get("ruleset", "")),
-                "stored_version": row["stored_version"],
-                "current_version": row["current_version"],
-                "reassessed_since": case.latest_version == row["current_version"],
-                "changes": [_worded_change(what, before, after) for what, before, after in row["changes"]],
-            }
+            SimpleNamespace(
+                pk=str(case.pk),
+                url=f"{case_base}{case.pk}{case_end}",
+                short_id=case.short_id,
+                reassess_label=reassess_case % {"case": case.short_id},
+                archived=case.archived_at is not None,
+                family=family,
+                name_separator=name_separator,
+                given=given,
+                mrn=patient.mrn,
+                ruleset=str(RULESET_LABELS.get(row.get("ruleset"), row.get("ruleset", ""))),
+                stored_version=row["stored_version"],
+                current_version=row["current_version"],
+                reassessed_since=case.latest_version == row["current_version"],
+                changes=[_worded_change(what, before, after) for what, before, after in row["changes"]],
+            )
         )
     return rows
+
+
+def listed_rows(rows: list[SimpleNamespace], form: ReassessForm | None) -> SafeString:
+    """The listed cases' `<tr>` (templates/jinja2/records/check_rows.html, one render for the page), with a box to
+    tick each when `form` is given (ticked as it was sent back; tied to the refusal's message).
+
+    A check can list hundreds of cases: through Django's engine each row cost about 0.3 ms (issue 16)."""
+    ticked = set(form["cases"].value() or ()) if form is not None and form.is_bound else set()
+    context = {
+        "rows": rows,
+        "tickable": form is not None,
+        "ticked": ticked,
+        "refused": bool(form is not None and form.is_bound and form.errors.get("cases")),
+        "words": SimpleNamespace(
+            reassessed=gettext("Re-assessed"), archived=gettext("Archived"), mrn=gettext("MRN")
+        ),
+    }
+    html = engines["jinja2"].get_template("records/check_rows.html").render(context)
+    return mark_safe(html)  # noqa: S308  (Jinja2 escaped every value it placed)
 
 
 def _job_context(request: HttpRequest, job: RuleReviewJob, form: ReassessForm | None = None) -> dict:
@@ -159,13 +197,14 @@ def _job_context(request: HttpRequest, job: RuleReviewJob, form: ReassessForm | 
     if job.status != "ready":
         return context
     if job.kind == RuleReviewKind.CHECK:
-        context["rows"] = _check_rows(job)
+        context["rows"] = rows = _check_rows(job)
         context["unchanged_count"] = len((job.result or {}).get("unchanged", []))
         context["failed"] = [
             (case_id, short_id_of(case_id)) for case_id in (job.result or {}).get("failed", [])
         ]
         if context["can_reassess"]:
-            context["form"] = form or ReassessForm(check=job)
+            context["form"] = form = form or ReassessForm(check=job)
+        context["rows_html"] = listed_rows(rows, form if context["can_reassess"] else None)
     else:
         result = job.result or {}
         cases = _cases_by_id(

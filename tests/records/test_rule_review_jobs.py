@@ -10,6 +10,7 @@ mitoses) is high risk under both versions.
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pytest
@@ -612,3 +613,42 @@ def test_a_visit_of_another_modality_or_window_says_what_differs(client):
         "31 visits, 2026-04-15 to 2039-01-15; the first to differ is due 2028-01-15 "
         "(MRI, ± 30 days → CT or MRI (abdomen and pelvis), ± 14 days)</ins>" in page
     )
+
+
+def test_a_listed_case_row_prints_its_link_box_name_and_versions_escaped(client, world):
+    """One listed case's row, cell by cell, for a user who may tick it; the patient's name and hospital number as
+    typed, never as markup (the rows are drawn by Jinja2 from values prepared once a page, issue 16)."""
+    jejunum = world["jejunum"]
+    patient = jejunum.patient
+    patient.given_name, patient.family_name, patient.mrn = "Grace", "<Hopper>", "MRN<1>"
+    patient.save()
+    client.force_login(make_user(role=roles.SURGEON))
+    job = _check(client)
+    page = client.get(reverse("records:rule_review_job", kwargs={"job_id": job.pk})).content.decode()
+    row = re.search(rf'<tr data-case="{jejunum.pk}">(.*?)</tr>', page, re.S).group(1)
+    box, case, name, changes, versions = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert f'<input class="form-check-input" type="checkbox" name="cases" value="{jejunum.pk}"' in box
+    assert "checked" not in box
+    assert (
+        f'<label class="visually-hidden" for="case-{jejunum.pk}">Re-assess case {jejunum.short_id}</label>'
+        in box
+    )
+    assert case.startswith(f'<a href="/cases/{jejunum.pk}/">{jejunum.short_id}</a>')
+    assert '<div class="d-sm-none"><bdi>&lt;HOPPER&gt;</bdi>, <bdi>Grace</bdi></div>' in case
+    assert '<div class="small text-body-secondary d-md-none">ESMO 2022</div>' in case
+    assert name == "<bdi>&lt;HOPPER&gt;</bdi>, <bdi>Grace</bdi><br>" + (
+        '<span class="small text-body-secondary">MRN <bdi>MRN&lt;1&gt;</bdi></span>'
+    )
+    assert changes.count("<li>") == 2
+    assert versions == f"ESMO 2022<br>{OLD_VERSION} → {ESMO_2022.version}"
+    assert "<Hopper>" not in page
+
+    # Refused with nothing ticked, the box says why; ticked and sent back, it stays ticked.
+    url = reverse("records:rule_reassess", kwargs={"job_id": job.pk})
+    refused = client.post(url, {}).content.decode()
+    box = re.search(rf'<input[^>]*value="{jejunum.pk}"[^>]*>', refused).group(0)
+    assert 'aria-describedby="cases-error" aria-invalid="true"' in box
+    assert "checked" not in box
+    sent_back = client.post(url, {"cases": [str(jejunum.pk), "not-an-id"]}).content.decode()
+    box = re.search(rf'<input[^>]*value="{jejunum.pk}"[^>]*>', sent_back).group(0)
+    assert " checked" in box
