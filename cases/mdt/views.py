@@ -24,6 +24,7 @@ from cases.access import (
     require_perm,
 )
 from cases.followups.selectors import flagged_cases
+from cases.mdt.agenda import agenda_items
 from cases.mdt.decisions import attendees_by_discipline, modification_rows, parse_attendees, quorum_missing
 from cases.mdt.forms import (
     AddToAgendaForm,
@@ -130,15 +131,19 @@ def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) 
         item.latest_report = item.report_list[0] if item.report_list else None
         item.is_draft = item.case.status == "draft"
         item.decision_form = decision_forms.get(item.id)
+    can_manage, can_sign = request.user.has_perm(MANAGE_MDT), request.user.has_perm(SIGN_REPORT)
     context: dict[str, object] = {
         "meeting": meeting,
         "items": items,
+        "agenda": agenda_items(
+            items, meeting=meeting, can_manage=can_manage, can_sign=can_sign, request=request
+        ),
         "search_form": search,
         "query": query,
-        "results": _search_cases(meeting, query) if request.user.has_perm(MANAGE_MDT) else [],
-        "flagged": _flagged_cases(meeting) if request.user.has_perm(MANAGE_MDT) else [],
-        "can_manage": request.user.has_perm(MANAGE_MDT),
-        "can_sign": request.user.has_perm(SIGN_REPORT),
+        "results": _search_cases(meeting, query) if can_manage else [],
+        "flagged": _flagged_cases(meeting) if can_manage else [],
+        "can_manage": can_manage,
+        "can_sign": can_sign,
         "edit_form": MeetingForm(initial=_meeting_initial(meeting)),
         "attendance": attendees_by_discipline(parse_attendees(meeting.attendees)),
         "quorum_missing": quorum_missing(parse_attendees(meeting.attendees)),
