@@ -1,9 +1,19 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from cases import roles
 from tests.factories import PASSWORD, CoordinatorFactory, NurseFactory, SurgeonFactory, make_user
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_site_language():
+    """A Chinese request leaves Chinese active in the test's thread (as LocaleMiddleware does): reset it so that
+    the next test, which may call presenters or services outside any request, starts in the site's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

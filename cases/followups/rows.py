@@ -35,6 +35,7 @@ from cases.labels import phase_label
 from cases.links import case_link_parts
 from cases.models import Case, EscalationStep, FollowUpItem, Patient, Presentation
 from cases.models.patient import listed_name
+from cases.sentences import fillable
 from cases.templatetags.people import staff_name
 
 
@@ -122,18 +123,9 @@ _SENTENCES = {
 
 
 def _sentences() -> dict[str, str]:
-    """The row's sentences in the reader's language, each tried once against its placeholders: a translation that
-    cannot be filled (a broken catalogue) falls back to the English sentence, as {% blocktranslate %} did, instead
-    of failing the page."""
-    sentences = {}
-    for key, (msgid, names) in _SENTENCES.items():
-        translated = gettext(msgid)
-        try:
-            translated % dict.fromkeys(names, "")
-        except (KeyError, ValueError, TypeError):
-            translated = msgid
-        sentences[key] = translated
-    return sentences
+    """The row's sentences in the reader's language; a translation that cannot be filled (a broken catalogue) falls
+    back to the English sentence, as {% blocktranslate %} did, instead of failing the page (`fillable`)."""
+    return {key: fillable(msgid, *names) for key, (msgid, names) in _SENTENCES.items()}
 
 
 def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[SimpleNamespace]:

@@ -4,7 +4,8 @@ Through Django's template engine each item of the meeting page cost about 0.7 ms
 reversed URLs, two CSRF fields and some forty variables an item): a 40-case agenda was 17-21x the bare view. Here the
 links' prefixes are reversed and the fixed words translated once per page, each item's sentences are worded in
 Python, and Jinja2 places them (templates/jinja2/mdt/agenda_items.html, one render for the page), escaping each.
-The words keep the message ids the Django template used. A decision form sent back with an error is still drawn by
+The words keep the message ids the Django template used; a translation that cannot be filled prints the English,
+as {% blocktranslate %} did (`fillable`). A decision form sent back with an error is still drawn by
 its Django partial (mdt/_decision_form.html), as the form's own page draws it.
 """
 
@@ -27,6 +28,7 @@ from django.utils.translation import gettext
 
 from cases.links import case_link_parts
 from cases.models import AgendaItem, MdtMeeting
+from cases.sentences import fillable
 from cases.templatetags.people import staff_name
 
 _STAND_IN = str(uuid.UUID(int=0))
@@ -80,16 +82,19 @@ def agenda_items(
     decision = _item_link_parts("mdt:decision", meeting)
     sign = _item_link_parts("mdt:sign", meeting)
     case_text, move_up, move_down = (
-        gettext("case %(id)s"),
-        gettext("Move case %(id)s up"),
-        gettext("Move case %(id)s down"),
+        fillable("case %(id)s", "id"),
+        fillable("Move case %(id)s up", "id"),
+        fillable("Move case %(id)s down", "id"),
     )
     change_for, record_for = (
-        gettext("Change the decision for case %(id)s"),
-        gettext("Record the decision for case %(id)s"),
+        fillable("Change the decision for case %(id)s", "id"),
+        fillable("Record the decision for case %(id)s", "id"),
     )
-    needs, recorded_by = gettext("needs %(need)s"), gettext("(recorded by <bdi>%(who)s</bdi>)")
-    signed = gettext("Signed version %(version)s by %(who)s, %(when)s")
+    needs, recorded_by = (
+        fillable("needs %(need)s", "need"),
+        fillable("(recorded by <bdi>%(who)s</bdi>)", "who"),
+    )
+    signed = fillable("Signed version %(version)s by %(who)s, %(when)s", "version", "who", "when")
     rows = []
     for item in items:
         case = item.case

@@ -29,6 +29,7 @@ from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 from cases.records import rule_review
 from cases.records.assessment import first_difference, visits_due
 from cases.records.tasks import review_dispatch
+from cases.sentences import fillable
 from guidelines import RULESETS
 
 PATHWAY_LABELS = choice_labels(Pathway)
@@ -144,7 +145,7 @@ def _check_rows(check: RuleReviewJob) -> list[SimpleNamespace]:
     cases = _cases_by_id([row["case"] for row in changed])
     chinese = (get_language() or "").startswith("zh")
     case_base, case_end = case_link_parts("records:case")
-    reassess_case = gettext("Re-assess case %(case)s")
+    reassess_case = fillable("Re-assess case %(case)s", "case")
     rows = []
     for row in changed:
         case = cases.get(row["case"])

@@ -4,6 +4,7 @@ The rows are drawn by Jinja2 from values prepared once a page (issue 16: 2,000 r
 0.4-0.6 s, about 400x the bare view); what each cell prints is fixed here, worked out from the items below."""
 
 import re
+import uuid
 from datetime import date
 from html import unescape
 
@@ -48,6 +49,8 @@ def items():
     due = item_add_manual(
         case=rectum, user=None, due_date=date(2026, 6, 2), modality="mri", reason="t", window_days=7
     )
+    # Made by the treatment course: its kind says what it is for, not its phase.
+    FollowUpItem.objects.filter(pk=due.pk).update(course_record=uuid.uuid4(), source="dose_scan")
     done = item_add_manual(case=rectum, user=None, due_date=date(2026, 5, 20), modality="mri", reason="t")
     item_mark_done(
         item=FollowUpItem.objects.get(pk=done.pk),
@@ -110,13 +113,17 @@ def test_every_cell_of_the_printable_list(client, items):
             "Z0002",
             "",
             "Phone",
-            "MRI Added by hand",
+            "MRI Scan due after dose change",
             "Ada Byron",
             "—",
             "",
         ],
     ]
-    # Every value escaped: the name and the hospital number as typed, never as markup.
+    # Each name isolated (<bdi>: a name in a right-to-left script stays in its place), every value escaped.
+    first_row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", body, re.S).group(1)
+    assert "<td><bdi>&lt;HOPPER&gt;</bdi>, <bdi>Grace</bdi></td>" in first_row
+    assert "<td><bdi>Ada Byron</bdi></td>" in first_row
+    assert "<td><bdi>Anna Nightingale</bdi></td>" in first_row
     assert "&lt;HOPPER&gt;" in body
     assert "<HOPPER>" not in body
     assert "<bdi>MRN&lt;1&gt;</bdi>" in body
@@ -163,10 +170,18 @@ def test_every_cell_of_the_printable_list_in_chinese(client, items):
             "Z0002",
             "",
             "电话",
-            "MRI 手动添加",
+            "MRI 剂量调整后待影像复查",
             "Byron Ada",
             "—",
             "",
         ],
     ]
     assert "随访列表" in body
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "No items."), ("zh-hans", "无项目。")])
+def test_an_empty_list_says_so(client, items, language, words):
+    client.force_login(make_user(role=roles.NURSE))
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    body = client.get("/followups/print/", {"tab": "upcoming"}).content.decode()
+    assert _cells(body) == [[words]]

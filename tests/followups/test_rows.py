@@ -8,6 +8,7 @@ from unittest import mock
 
 from django.utils import translation
 
+from cases import sentences as sentences_module
 from cases.followups import rows
 
 
@@ -21,7 +22,7 @@ def test_a_translation_that_cannot_be_filled_falls_back_to_the_english():
     broken = {"Reviewed %(day)s": "已复核 %(日期)s", "Done %(date)s": "完成 %(date)d"}
     with (
         translation.override("zh-hans"),
-        mock.patch.object(rows, "gettext", side_effect=lambda msgid: broken.get(msgid, msgid)),
+        mock.patch.object(sentences_module, "gettext", side_effect=lambda msgid: broken.get(msgid, msgid)),
     ):
         sentences = rows._sentences()
     assert sentences["reviewed"] == "Reviewed %(day)s"  # a placeholder the row does not fill

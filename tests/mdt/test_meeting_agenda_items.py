@@ -15,6 +15,7 @@ from django.urls import reverse
 from cases import roles
 from cases.mdt.services import agenda_add, decision_record, meeting_create, report_sign
 from cases.models import AgendaItem
+from tests.catalogue import broken_translations
 from tests.factories import PASSWORD, contract_example_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,25 @@ def test_every_form_of_the_agenda_posts_with_the_pages_csrf_field(coordinator, a
     # Decided or signed items cannot be removed: no button.
     assert "/remove/" not in _item(page, items[0])
     assert "/remove/" not in _item(page, items[1])
+
+
+def test_a_translation_that_cannot_be_filled_prints_the_english_not_an_error_page(
+    client, coordinator, agenda
+):
+    meeting, items, chair = agenda
+    client.force_login(coordinator)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    broken = {
+        "Move case %(id)s up": "上移病例 %(编号)s",
+        "(recorded by <bdi>%(who)s</bdi>)": "（记录人：<bdi>%(记录人)s</bdi>）",
+        "Signed version %(version)s by %(who)s, %(when)s": "第 %(版本)s 版",
+    }
+    with broken_translations("zh-hans", broken):
+        response = client.get(reverse("mdt:meeting", args=[meeting.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'aria-label="Move case {items[0].case.short_id} up"' in page
+    assert (
+        "(recorded by <bdi>Air &lt;Ch&gt;</bdi>)" in page
+    )  # the name as Chinese writes it, family name first
+    assert "Signed version 1 by &lt;Ch&gt; Air, 2026-03-02 00:00" in page  # the name as stored when signed

@@ -19,9 +19,10 @@ from kombu.exceptions import OperationalError
 
 from cases import roles
 from cases.models import Assessment, RuleReviewJob
-from cases.records import rule_review
+from cases.records import rule_review, services
 from cases.records.assessment import case_assess
 from guidelines import ESMO_2022
+from tests.catalogue import broken_translations
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -629,6 +630,8 @@ def test_a_listed_case_row_prints_its_link_box_name_and_versions_escaped(client,
     box, case, name, changes, versions = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert f'<input class="form-check-input" type="checkbox" name="cases" value="{jejunum.pk}"' in box
     assert "checked" not in box
+    assert "aria-invalid" not in box  # tied to a refusal only
+    assert "aria-describedby" not in box
     assert (
         f'<label class="visually-hidden" for="case-{jejunum.pk}">Re-assess case {jejunum.short_id}</label>'
         in box
@@ -641,7 +644,7 @@ def test_a_listed_case_row_prints_its_link_box_name_and_versions_escaped(client,
     )
     assert changes.count("<li>") == 2
     assert versions == f"ESMO 2022<br>{OLD_VERSION} → {ESMO_2022.version}"
-    assert "<Hopper>" not in page
+    assert "<HOPPER>" not in page
 
     # Refused with nothing ticked, the box says why; ticked and sent back, it stays ticked.
     url = reverse("records:rule_reassess", kwargs={"job_id": job.pk})
@@ -652,3 +655,44 @@ def test_a_listed_case_row_prints_its_link_box_name_and_versions_escaped(client,
     sent_back = client.post(url, {"cases": [str(jejunum.pk), "not-an-id"]}).content.decode()
     box = re.search(rf'<input[^>]*value="{jejunum.pk}"[^>]*>', sent_back).group(0)
     assert " checked" in box
+
+
+def test_a_translation_that_cannot_be_filled_prints_the_english_not_an_error_page(client, world):
+    client.force_login(make_user(role=roles.SURGEON))
+    job = _check(client)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    with broken_translations("zh-hans", {"Re-assess case %(case)s": "重新评估病例 %(病例)s"}):
+        response = client.get(reverse("records:rule_review_job", kwargs={"job_id": job.pk}))
+    assert response.status_code == 200
+    assert f">Re-assess case {world['jejunum'].short_id}</label>" in response.content.decode()
+
+
+def test_a_listed_case_since_reassessed_or_archived_is_badged_for_every_reader_in_their_language(
+    client, world
+):
+    jejunum = world["jejunum"]
+    patient = jejunum.patient
+    patient.given_name, patient.family_name = "伟", "张"
+    patient.save()
+    client.force_login(make_user(role=roles.SURGEON))
+    job = _check(client)
+    services.case_reassess(case=jejunum, user=None)
+    type(jejunum).objects.filter(pk=jejunum.pk).update(archived_at="2026-12-01T00:00:00Z")
+    url = reverse("records:rule_review_job", kwargs={"job_id": job.pk})
+    for role, tickable in ((roles.SURGEON, True), (roles.NURSE, False)):
+        client.force_login(make_user(role=role))
+        for language, reassessed, archived, name in (
+            ("en", "Re-assessed", "Archived", "<bdi>张</bdi>, <bdi>伟</bdi>"),
+            ("zh-hans", "已重新评估", "已归档", "<bdi>张</bdi><bdi>伟</bdi>"),
+        ):
+            client.post("/i18n/setlang/", {"language": language, "next": "/"})
+            page = client.get(url).content.decode()
+            row = re.search(rf'<tr data-case="{jejunum.pk}">(.*?)</tr>', page, re.S).group(1)
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            case = cells[1] if tickable else cells[0]
+            badge = f'<span class="badge text-bg-success">{reassessed}</span>'
+            # Re-assessed since the check: no box to tick; the badge in the box's place, or beside the case.
+            assert 'name="cases"' not in row
+            assert (badge in cells[0]) if tickable else (badge in case)
+            assert f'<span class="badge text-bg-secondary">{archived}</span>' in case
+            assert f'<div class="d-sm-none">{name}</div>' in case
