@@ -11,6 +11,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -56,6 +57,7 @@ from cases.language import stored_language
 from cases.models import (
     CalendarFeedToken,
     Case,
+    ContactAttempt,
     EscalationStep,
     ExportJob,
     ExportStatus,
@@ -430,9 +432,16 @@ def case_followups(request: HttpRequest, case_id) -> HttpResponse:
 
 def _render_case(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     today = timezone.localdate()
+    # Each item's contacts and escalation steps as plain lists (`to_attr`): a related manager's prefetch builds a
+    # queryset for every item (two for each of a ten-year course's 80 visits, a sixth of the page; issue 16).
     items = list(
         case.followups.select_related("responsible_nurse", "updated_by")
-        .prefetch_related("contacts__by", "escalations__recorded_by")
+        .prefetch_related(
+            Prefetch("contacts", ContactAttempt.objects.select_related("by"), to_attr="contact_list"),
+            Prefetch(
+                "escalations", EscalationStep.objects.select_related("recorded_by"), to_attr="escalation_list"
+            ),
+        )
         .order_by("due_date", "id")
     )
     for item in items:

@@ -169,7 +169,8 @@ class FollowUpItem(BaseModel):
         """The latest step of the escalation ladder opened for this visit, or None.
 
         Worklist rows carry it as annotations (`esc_step`, `esc_opened_on`, `esc_outcome`: cases/followups/worklist.py);
-        other pages read it from the database (or a prefetch).
+        a case's follow-up page prefetches every item's steps into `escalation_list`; other pages read it from the
+        database (or a prefetch).
         """
         from cases.models.safety import EscalationStep
 
@@ -179,7 +180,7 @@ class FollowUpItem(BaseModel):
             return EscalationStep(
                 item=self, step=self.esc_step, opened_on=self.esc_opened_on, outcome=self.esc_outcome or ""
             )
-        steps = list(self.escalations.all())
+        steps = self.escalation_list if hasattr(self, "escalation_list") else list(self.escalations.all())
         return steps[-1] if steps else None
 
     def state_on(self, today: date) -> str:
