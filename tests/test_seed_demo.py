@@ -133,3 +133,16 @@ def test_every_value_the_demo_stores_is_one_its_field_offers():
         for values in Presentation.objects.values_list(name, flat=True):
             wrong += [("Presentation", name, v) for v in values if v not in choices_.values]
     assert sorted(set(wrong)) == []
+
+
+def test_every_demo_meeting_lists_its_attendance_one_per_line_with_the_quorum_met():
+    """The meeting form asks for one attendee per line with their discipline ("Dr A. Smith, surgeon (chair)"); the next
+    meeting's attendance was one line of disciplines, read as one attendee, and its page warned that no surgeon,
+    oncologist, pathologist or radiologist was recorded as present."""
+    from cases.mdt.decisions import parse_attendees, quorum_missing
+
+    seed("--password", "demo-password-x")
+    for meeting in MdtMeeting.objects.all():
+        attendees = parse_attendees(meeting.attendees)
+        assert quorum_missing(attendees) == [], meeting.title
+        assert all(attendee.discipline for attendee in attendees), meeting.title

@@ -299,7 +299,9 @@ class Command(BaseCommand):
             user=users["coordinator"],
             date=timezone.localdate() + timedelta(days=7),
             title=NEXT_MEETING_TITLE,
-            attendees="Surgery, oncology, pathology, radiology, specialist nurse",
+            # One attendee a line with their discipline, as the meeting's form asks (the quorum is read from it).
+            attendees="Dr Demo Surgeon, surgeon (chair)\nDr Demo Oncologist, oncologist\n"
+            "Dr Demo Pathologist, pathologist\nDr Demo Radiologist, radiologist\nDemo Specialist Nurse, nurse",
         )
         demo_mrns = [_patient(index)["mrn"] for index in range(len(DEMOS))]
         assessed = Case.objects.filter(status=CaseStatus.ASSESSED, patient__mrn__in=demo_mrns).order_by(
