@@ -19,7 +19,7 @@ drawn by the partial followups/worklist.html#item (`row`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from types import SimpleNamespace
 
@@ -128,6 +128,21 @@ def _sentences() -> dict[str, str]:
     return {key: fillable(msgid, *names) for key, (msgid, names) in _SENTENCES.items()}
 
 
+def _day_words(default_format: str) -> Callable[..., str]:
+    """`day(value, format=default_format)`: a date in the reader's words, each date and format worded once a page
+    (a month's name is translated; a list prints the same few hundred dates again and again); "" for no date."""
+    days: dict[tuple[date, str], str] = {}
+
+    def day(value: date | None, fmt: str = default_format) -> str:
+        if value is None:
+            return ""
+        if (value, fmt) not in days:
+            days[value, fmt] = format_date(value, fmt)
+        return days[value, fmt]
+
+    return day
+
+
 def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[SimpleNamespace]:
     """What each item's row prints, one namespace per item (the items with their case, patient, presentation and
     users selected), its cells rendered in `html`; `context` is `row_context(...)`. Namespaces, not dicts:
@@ -137,14 +152,7 @@ def prepare(items: Iterable[FollowUpItem], today: date, context: dict) -> list[S
     if not items:
         return []
     long_day, short_day = gettext("d M Y"), gettext("d M")
-    days: dict[tuple[date, str], str] = {}
-
-    def day(value: date | None, fmt: str = long_day) -> str:
-        if value is None:
-            return ""
-        if (value, fmt) not in days:
-            days[value, fmt] = format_date(value, fmt)
-        return days[value, fmt]
+    day = _day_words(long_day)
 
     language = get_language()
     chinese = (language or "").startswith("zh")
@@ -264,12 +272,7 @@ def print_rows(items: Iterable[FollowUpItem], today: date) -> SafeString:
     The list prints up to 2,000 rows of eleven cells: through Django's engine they cost about 0.2 ms a row, most of
     the page (issue 16). Each date and label is worded once a list, as `prepare` words them for the worklist."""
     long_day, short_day = gettext("d M Y"), gettext("d M")
-    days: dict[tuple[date, str], str] = {}
-
-    def day(value: date, fmt: str) -> str:
-        if (value, fmt) not in days:
-            days[value, fmt] = format_date(value, fmt)
-        return days[value, fmt]
+    day = _day_words(long_day)
 
     language = get_language()
     chinese = (language or "").startswith("zh")
