@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from cases.links import case_link_parts
 from cases.models import AgendaItem, MdtMeeting
@@ -82,19 +82,21 @@ def agenda_items(
     decision = _item_link_parts("mdt:decision", meeting)
     sign = _item_link_parts("mdt:sign", meeting)
     case_text, move_up, move_down = (
-        fillable("case %(id)s", "id"),
-        fillable("Move case %(id)s up", "id"),
-        fillable("Move case %(id)s down", "id"),
+        fillable(gettext_noop("case %(id)s"), "id"),
+        fillable(gettext_noop("Move case %(id)s up"), "id"),
+        fillable(gettext_noop("Move case %(id)s down"), "id"),
     )
     change_for, record_for = (
-        fillable("Change the decision for case %(id)s", "id"),
-        fillable("Record the decision for case %(id)s", "id"),
+        fillable(gettext_noop("Change the decision for case %(id)s"), "id"),
+        fillable(gettext_noop("Record the decision for case %(id)s"), "id"),
     )
     needs, recorded_by = (
-        fillable("needs %(need)s", "need"),
-        fillable("(recorded by <bdi>%(who)s</bdi>)", "who"),
+        fillable(gettext_noop("needs %(need)s"), "need"),
+        fillable(gettext_noop("(recorded by <bdi>%(who)s</bdi>)"), "who"),
     )
-    signed = fillable("Signed version %(version)s by %(who)s, %(when)s", "version", "who", "when")
+    signed = fillable(
+        gettext_noop("Signed version %(version)s by %(who)s, %(when)s"), "version", "who", "when"
+    )
     rows = []
     for item in items:
         case = item.case
@@ -165,8 +167,9 @@ def agenda_items(
                 "words": _words(),
                 "can_manage": can_manage,
                 "can_sign": can_sign,
-                # One field for every form of the page, as {% csrf_token %} gives: the backend's `csrf_input` is lazy
-                # and masks a new token each time it is printed (two forms an item, 32 random letters each).
+                # One field for every form of the page, as {% csrf_token %} gives: the `csrf_input` Django's Jinja2
+                # backend puts in a template's context (csrf_input_lazy) masks a new token each time it is printed
+                # (two forms an item, 32 random letters each).
                 "csrf_field": csrf_input(request) if can_manage else "",
             }
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -135,8 +136,9 @@ def _detail_context(request: HttpRequest, meeting: MdtMeeting, **extra: object) 
     context: dict[str, object] = {
         "meeting": meeting,
         "items": items,
-        "agenda": agenda_items(
-            items, meeting=meeting, can_manage=can_manage, can_sign=can_sign, request=request
+        # Drawn when the page prints it (the template calls it), not for the search's fragment.
+        "agenda": functools.partial(
+            agenda_items, items, meeting=meeting, can_manage=can_manage, can_sign=can_sign, request=request
         ),
         "search_form": search,
         "query": query,

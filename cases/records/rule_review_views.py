@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -145,7 +145,7 @@ def _check_rows(check: RuleReviewJob) -> list[SimpleNamespace]:
     cases = _cases_by_id([row["case"] for row in changed])
     chinese = (get_language() or "").startswith("zh")
     case_base, case_end = case_link_parts("records:case")
-    reassess_case = fillable("Re-assess case %(case)s", "case")
+    reassess_case = fillable(gettext_noop("Re-assess case %(case)s"), "case")
     rows = []
     for row in changed:
         case = cases.get(row["case"])

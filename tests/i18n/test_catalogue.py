@@ -68,10 +68,19 @@ def test_makemessages_leaves_no_fuzzy_or_empty_entry(tmp_path):
     assert (fuzzy, empty) == ([], [])
     # Words the code translates through a variable (gettext(msgid)) are kept only if they are marked where they
     # are written (gettext_noop); else the next makemessages drops them and the page prints English.
+    # So are the sentences worded through `fillable` (cases/sentences.py) on the pages drawn by Jinja2.
     from cases.followups.rows import _SENTENCES
 
+    fillable = re.compile(r'fillable\(\s*(?:gettext_noop\(\s*)?"((?:[^"\\]|\\.)+)"')
+    worded = [
+        match.group(1).replace('\\"', '"')
+        for path in sorted((root / "cases").rglob("*.py"))
+        for match in fillable.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert len(worded) >= 9  # the meeting page's eight sentences and the check page's one
     kept = "\n\n".join(entries)
-    lost = [msgid for msgid, _names in _SENTENCES.values() if f'msgid "{msgid}"' not in kept]
+    msgids = [msgid for msgid, _names in _SENTENCES.values()] + worded
+    lost = [msgid for msgid in msgids if f'msgid "{msgid}"' not in kept]
     assert lost == []
 
 

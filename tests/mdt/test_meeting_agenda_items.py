@@ -113,7 +113,6 @@ def test_a_translation_that_cannot_be_filled_prints_the_english_not_an_error_pag
     assert response.status_code == 200
     page = response.content.decode()
     assert f'aria-label="Move case {items[0].case.short_id} up"' in page
-    assert (
-        "(recorded by <bdi>Air &lt;Ch&gt;</bdi>)" in page
-    )  # the name as Chinese writes it, family name first
+    # The English sentence, filled with the values the page prepared for its reader (the name as Chinese writes it).
+    assert "(recorded by <bdi>Air &lt;Ch&gt;</bdi>)" in page
     assert "Signed version 1 by &lt;Ch&gt; Air, 2026-03-02 00:00" in page  # the name as stored when signed
