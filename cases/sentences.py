@@ -1,8 +1,7 @@
 """Sentences with placeholders, translated once a page in Python as `{% blocktranslate %}` translated them.
 
-The long lists drawn by Jinja2 (the worklist's rows, the printable list, a check's cases, a meeting's agenda; issue 16)
-word their sentences in Python. `{% blocktranslate %}` printed the English sentence when a translation could not be
-filled (a placeholder renamed or of another type in a catalogue built without `msgfmt --check-format`); `%` would
+The long lists drawn by Jinja2 (the worklist's rows, a check's cases, a meeting's agenda; issue 16) word their
+sentences in Python. `{% blocktranslate %}` printed the English sentence when a translation could not be filled (a placeholder renamed or of another type in a catalogue built without `msgfmt --check-format`); `%` would
 raise instead, and the page would fail. `fillable` prints the English sentence instead; its values are those the page
 prepared, in the reader's language (the template filled the English sentence with values worded anew in English).
 
