@@ -41,6 +41,9 @@ ALLOWED_WORDS = {
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’²-]*")
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9²-]*[a-z]?$")  # GIST, CD117, R0, IIIA, T3a, SDH-deficient is not a code
+SHORT_ID = re.compile(
+    r"^[0-9a-f]{8}$"
+)  # a case's short id, digits or not ("cebbaadf"): cases.models.case.short_id_of
 
 
 class _VisibleText(HTMLParser):
@@ -88,7 +91,9 @@ def english_runs(html: str, allow: set[str] | frozenset[str] = frozenset()) -> l
             # A token with a digit is a code or a value: esmo-2022, 2022.1+c9fe0cd, 1b2c3d4e, ZH0000001, 5mm².
             # A file name (RULES.md) is a code too.
             words = [] if re.search(r"\d|\w\.\w", token) else WORD.findall(token)
-            english = [w for w in words if w.lower() not in allowed and not CODE.match(w)]
+            english = [
+                w for w in words if w.lower() not in allowed and not CODE.match(w) and not SHORT_ID.match(w)
+            ]
             if english:
                 current.extend(english)
             elif token.strip():
