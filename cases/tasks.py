@@ -6,6 +6,7 @@ from cases.followups.tasks import (
     followups_exports_purge,
     followups_safety_net_check,
 )
+from cases.interop.tasks import interop_imports_purge, interop_register_import
 from cases.mdt.tasks import printout_merge, printout_render_part
 from cases.records.tasks import records_reassess, records_rule_check
 
@@ -14,6 +15,8 @@ __all__ = [
     "followups_export_csv",
     "followups_exports_purge",
     "followups_safety_net_check",
+    "interop_imports_purge",
+    "interop_register_import",
     "printout_merge",
     "printout_render_part",
     "records_reassess",

@@ -444,8 +444,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.exports_purge",
         "schedule": crontab(hour=3, minute=0),
     },
+    "interop-imports-purge": {
+        "task": "interop.imports_purge",
+        "schedule": crontab(hour=3, minute=5),
+    },
 }
-# A finished export (it holds patients' identifiers) is deleted this many hours after it was written.
+# A finished export or register import (they hold patients' identifiers) is deleted this many hours after it
+# was finished.
 GISTCARE_EXPORT_KEEP_HOURS = env_int("GISTCARE_EXPORT_KEEP_HOURS", 24)
 # An export unchanged for this long (its message lost, its worker dead) is shown as stopped, with "Try again".
 GISTCARE_EXPORT_STALE_SECONDS = env_int("GISTCARE_EXPORT_STALE_SECONDS", 15 * 60)

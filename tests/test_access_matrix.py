@@ -77,6 +77,7 @@ def ITEM(action: str) -> Callable[[World], dict]:  # reads like the other kwargs
 
 PATIENT: Callable[[World], dict] = lambda w: {"patient_id": w.patient.id}  # noqa: E731
 EXPORT: Callable[[World], dict] = lambda w: {"export_id": w.objects["export"].pk}  # noqa: E731
+REGISTER_CHECK: Callable[[World], dict] = lambda w: {"import_id": w.objects["register_check"].pk}  # noqa: E731
 RULE_CHECK: Callable[[World], dict] = lambda w: {"job_id": w.objects["rule_check"].pk}  # noqa: E731
 
 
@@ -172,6 +173,10 @@ MATRIX: list[Row] = [
     Row("interop:register_import", NO_ARGS, "GET", only("admin")),
     Row("interop:register_import", NO_ARGS, "POST", only("admin")),
     Row("interop:register_template", NO_ARGS, "GET", only("admin")),
+    # An import is its requester's alone (the administrator's in the world).
+    Row("interop:register_import_status", REGISTER_CHECK, "GET", only("admin")),
+    Row("interop:register_import_now", REGISTER_CHECK, "POST", only("admin")),
+    Row("interop:register_import_now", REGISTER_CHECK, "GET", everyone(405)),
     # Cases and the current rules: a check changes nothing (every clinical reader); re-assessing edits cases.
     Row("records:rule_review", NO_ARGS, "GET", clinical()),
     Row("records:rule_check", NO_ARGS, "POST", clinical()),

@@ -180,8 +180,9 @@ def test_the_forms_are_drawn_by_the_apps_renderer():
     assert form["decision"].template_name == "forms/bootstrap5/field.html"
 
 
-#: The pages whose forms crispy-forms still draws: the imports (a file field, which these templates do not draw).
-CRISPY_PAGES = ("interop:fhir_import", "interop:register_import")
+#: The pages whose forms crispy-forms still draws: the imports and an import's page (a file field, which these
+#: templates do not draw).
+CRISPY_PAGES = ("interop:fhir_import", "interop:register_import", "interop:register_import_status")
 
 
 @pytest.mark.parametrize("role", ["admin", "coordinator", "nurse", "surgeon"])

@@ -133,3 +133,14 @@ def _add_followups(world: World) -> None:
     rule_review.reassess_run(job_id=str(reassessment.pk), worker="in-process")
     world.objects.update(rule_check=check, rule_reassessment=reassessment)
     world.values["records:rule_review_job.job_id"] = [check.pk, reassessment.pk]
+    # The administrator's check of a register (the template's example row), passed: its page and "Import now".
+    from cases.interop import import_jobs
+    from cases.interop.register_import import template_csv
+
+    register_check = import_jobs.import_request(
+        user=world.users["admin"], content=template_csv().encode(), filename="register.csv", dry_run=True,
+        language="en",
+    )  # fmt: skip
+    import_jobs.import_run(job_id=str(register_check.pk), worker="in-process")
+    world.objects["register_check"] = register_check
+    world.values["import_id"] = register_check.pk

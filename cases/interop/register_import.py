@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -32,6 +32,8 @@ from gistcare import planner_statistics
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20_000_000
+#: A background import's progress is told every this many rows checked (about 0.5 s of work).
+PROGRESS_EVERY = 100
 
 # The documented columns, in the template's order: (name, required, what it holds). The names are the case
 # form's field names, so a refusal from the form names the column directly.
@@ -353,11 +355,24 @@ def _column_of(field_name: str) -> str:
 # The file -----------------------------------------------------------------------------------------------------
 
 
-def register_import(*, content: bytes, filename: str, user, dry_run: bool) -> RegisterReport:
-    """Check every row, and (not dry_run, every row valid) write the new cases in one transaction."""
+def register_import(
+    *,
+    content: bytes,
+    filename: str,
+    user,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> RegisterReport:
+    """Check every row, and (not dry_run, every row valid) write the new cases in one transaction.
+
+    `progress(checked, rows)` is told every PROGRESS_EVERY rows checked, and once all are (the background job's
+    progress bar, cases/interop/import_jobs.py).
+    """
     report = RegisterReport(source=filename, dry_run=dry_run)
     rows = list(read_rows(content, filename))
     report.rows = len(rows)
+    progress = progress or (lambda _checked, _rows: None)
+    progress(0, report.rows)
     choices = _choice_maps()
     mrns = {str(cells.get("mrn") or "").strip().casefold() for _n, cells in rows}
     known = {p.mrn.casefold(): p for p in Patient.objects.annotate(m=Lower("mrn")).filter(m__in=mrns)}
@@ -371,7 +386,9 @@ def register_import(*, content: bytes, filename: str, user, dry_run: bool) -> Re
     seen_people: dict[str, tuple[int, tuple]] = {}
     to_write = []
     today = timezone.localdate()
-    for number, cells in rows:
+    for checked, (number, cells) in enumerate(rows):
+        if checked and checked % PROGRESS_EVERY == 0:
+            progress(checked, report.rows)
         values, problems = row_values(cells, choices)
         for column, reason in problems:
             report.errors.append(Problem(number, column, reason))
@@ -415,6 +432,7 @@ def register_import(*, content: bytes, filename: str, user, dry_run: bool) -> Re
                 report.errors.append(Problem(number, _column_of(name), message))
         if validated.ok:
             to_write.append((number, validated))
+    progress(report.rows, report.rows)
     if report.errors or dry_run:
         report.created = [(number, None) for number, _v in to_write]
         return report

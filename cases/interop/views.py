@@ -9,19 +9,25 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from cases import roles
 from cases.access import require_perm
 from cases.api.views import _authenticate, _error, _with_www_authenticate
 from cases.csv_safe import BOM
+from cases.followups.export_jobs import expired_exports
+from cases.interop import import_jobs
 from cases.interop.fhir_export import case_bundle
 from cases.interop.fhir_import import import_bundle
-from cases.interop.register_import import FileRefused, column_rows, register_import, template_csv
-from cases.models import Case
+from cases.interop.register_import import MAX_BYTES, column_rows, template_csv
+from cases.interop.tasks import import_dispatch
+from cases.models import Case, ImportJob
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 
 FHIR_JSON = "application/fhir+json"
@@ -150,30 +156,90 @@ class RegisterImportForm(forms.Form):
         label=gettext_lazy("Check only (dry run): write nothing"), required=False, initial=True
     )
 
+    def clean_register(self):
+        upload = self.cleaned_data["register"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                gettext("The file is larger than %(size)s MB: split it.") % {"size": MAX_BYTES // 1_000_000}
+            )
+        return upload
+
+
+def _register_context(form: RegisterImportForm, job: ImportJob | None = None, **extra) -> dict:
+    context = {"form": form, "job": job, "columns": column_rows(), **extra}
+    if job is not None:
+        context["report"] = import_jobs.report_of(job)
+        context["can_import_now"] = import_jobs.can_import_now(job)
+    return context
+
+
+def _under_way_refusal(job: ImportJob) -> str:
+    return gettext(
+        "Another import (%(file)s, asked for at %(when)s) is under way: wait for it to finish, then try again."
+    ) % {"file": job.filename, "when": date_format(timezone.localtime(job.requested_at), "Y-m-d H:i")}
+
 
 @login_required
 def register_import_page(request: HttpRequest) -> HttpResponse:
-    """The administrators' upload page for a hospital's existing register (docs/import.md)."""
+    """The administrators' upload page for a hospital's existing register (docs/import.md): the file is checked
+    and imported in the background (issue 16), and the job's page shows the report."""
     _require_administrator(request)
-    report, refusal = None, ""
-    if request.method == "POST":
-        form = RegisterImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["register"]
-            try:
-                report = register_import(
-                    content=upload.read(),
-                    filename=upload.name,
-                    user=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-            except FileRefused as exc:
-                refusal = f"{upload.name}: {exc}"
-    else:
-        form = RegisterImportForm()
-    refused = request.method == "POST" and (report is None or bool(report.errors))
-    context = {"form": form, "report": report, "refusal": refusal, "columns": column_rows()}
-    return render(request, "interop/register_import.html", context, status=400 if refused else 200)
+    if request.method != "POST":
+        return render(request, "interop/register_import.html", _register_context(RegisterImportForm()))
+    form = RegisterImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["register"]
+        try:
+            job = import_jobs.import_request(
+                user=request.user,
+                content=upload.read(),
+                filename=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+                language=translation.get_language(),
+            )
+        except import_jobs.ImportUnderWay as under_way:
+            form.add_error(None, _under_way_refusal(under_way.job))
+        else:
+            import_dispatch(job)  # after the job's transaction: a worker must be able to read it
+            return redirect("interop:register_import_status", import_id=job.id)
+    return render(request, "interop/register_import.html", _register_context(form), status=400)
+
+
+@login_required
+def register_import_status(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
+    """An import's progress and, when it is done, its report: the fragment htmx polls, or the whole page."""
+    _require_administrator(request)
+    job = _import_job_for_user(request, import_id)
+    context = _register_context(RegisterImportForm(), job)
+    if request.htmx:
+        return render(request, "interop/register_import.html#status", context)
+    return render(request, "interop/register_import.html", context)
+
+
+@login_required
+@require_POST
+def register_import_now(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
+    """Import the file a passed check kept ("Import now"), as a new job."""
+    _require_administrator(request)
+    check = _import_job_for_user(request, import_id)
+    try:
+        job = import_jobs.import_confirm(
+            check_id=check.pk, user=request.user, language=translation.get_language()
+        )
+    except import_jobs.ImportUnderWay as under_way:
+        context = _register_context(RegisterImportForm(), check, refusal=_under_way_refusal(under_way.job))
+        return render(request, "interop/register_import.html", context, status=409)
+    if job is None:  # imported already, or not a check that passed: its page says which
+        return redirect("interop:register_import_status", import_id=check.pk)
+    import_dispatch(job)
+    return redirect("interop:register_import_status", import_id=job.id)
+
+
+def _import_job_for_user(request: HttpRequest, import_id: uuid.UUID) -> ImportJob:
+    """An import the signed-in administrator asked for and still kept (another's is not found: its report holds
+    patients' details), without the file's bytes."""
+    jobs = ImportJob.objects.filter(requested_by=request.user).exclude(expired_exports()).defer("upload")
+    return get_object_or_404(jobs, pk=import_id)
 
 
 @login_required

@@ -32,6 +32,7 @@ from cases.models.mdt import (
 from cases.models.patient import Patient
 from cases.models.printout import PrintoutJob, PrintoutPart, PrintoutStatus
 from cases.models.profile import UserProfile
+from cases.models.register_import import ImportJob, ImportStatus
 from cases.models.rule_review import RuleReviewJob, RuleReviewKind, RuleReviewStatus
 from cases.models.safety import (
     ESCALATION_LADDER,
@@ -86,6 +87,8 @@ __all__ = [
     "ExportJob",
     "ExportKind",
     "ExportStatus",
+    "ImportJob",
+    "ImportStatus",
     "Operation",
     "Pathology",
     "Patient",

@@ -1,5 +1,5 @@
-"""Issue 16: the meeting printout, the worklist's CSV export and a check of every case against the current rules on
-the production path, with a real `celery worker` process and Redis.
+"""Issue 16: the meeting printout, the worklist's CSV export, a check of every case against the current rules and a
+register import on the production path, with a real `celery worker` process and Redis.
 
 The scenario runs in a process of its own (tests/mdt/worker_printout.py) on a database the worker can share: a
 SQLite file always, and a scratch PostgreSQL database in CI's PostgreSQL pass. Redis is the server at
@@ -130,6 +130,18 @@ def _check(result: dict, queue: str) -> None:
     assert review["latest_version"] == review["current_version"]
     assert "records.rule_check" in log
     assert "records.reassess" in log
+    # A register checked, then imported ("Import now"), by the worker: the request only records the upload.
+    imported = result["register_import"]
+    assert imported["post_status"] == 302, imported
+    assert imported["check_status_after_post"] == "queued", imported
+    assert imported["check_status"] == "ready", f"{imported}\n{log[-3000:]}"
+    assert imported["check_worker"].startswith(f"{queue}@"), imported["check_worker"]
+    assert imported["check_created"] == 2
+    assert imported["import_status"] == "ready", f"{imported}\n{log[-3000:]}"
+    assert imported["import_worker"].startswith(f"{queue}@"), imported["import_worker"]
+    assert imported["created"] == ["H0012345", "H0099999"]
+    assert imported["report"] == 1
+    assert "interop.register_import" in log
 
 
 def test_a_real_worker_prepares_the_printout_on_a_sqlite_file(redis_queue, tmp_path):

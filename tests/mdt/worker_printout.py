@@ -141,6 +141,48 @@ def _export(client) -> dict:
     return out
 
 
+def _register_import() -> dict:
+    """An administrator checks a register of two new cases, then imports it ("Import now"): both jobs done by the
+    worker, the cases written on the shared database."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from cases.interop.register_import import EXAMPLE_ROW, template_csv
+    from cases.models import Case, ImportJob
+    from tests.factories import make_user
+
+    lines = template_csv().splitlines()
+    second = lines[1].replace(EXAMPLE_ROW["mrn"], "H0099999")
+    content = "\n".join([*lines, second]).encode()
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(make_user("worker-registrar", role="Administrator"))
+    response = client.post(
+        reverse("interop:register_import"),
+        {"register": SimpleUploadedFile("register.csv", content, "text/csv"), "dry_run": "on"},
+    )
+    check = ImportJob.objects.defer("upload").get()
+    out = {"post_status": response.status_code, "check_status_after_post": check.status}
+    _poll(client, response["Location"])
+    check.refresh_from_db()
+    out.update(
+        check_status=check.status, check_worker=check.worker, check_created=len(check.result["created"])
+    )
+    response = client.post(reverse("interop:register_import_now", args=[check.id]))
+    _poll(client, response["Location"])
+    job = ImportJob.objects.exclude(pk=check.pk).get()
+    out.update(
+        import_status=job.status,
+        import_worker=job.worker,
+        import_error=job.error,
+        created=sorted(Case.objects.filter(pk__in=[c for _r, c in job.result.get("created", [])]).values_list(
+            "patient__mrn", flat=True
+        )),
+        report=client.get(response["Location"]).content.decode().count("2 draft cases created"),
+    )  # fmt: skip
+    return out
+
+
 def main() -> None:
     import django
 
@@ -202,6 +244,8 @@ def main() -> None:
         out["export"] = _export(client)
         # Every case checked against the current rules, and one re-assessed, by the chair.
         out["rule_review"] = _rule_review()
+        # A register checked, then imported, by an administrator.
+        out["register_import"] = _register_import()
         # The nightly jobs go through the same worker (beat only sends them).
         out["escalate_and_remind"] = followups_escalate_and_remind.delay().get(timeout=60)
         out["safety_net_check"] = followups_safety_net_check.delay().get(timeout=60)

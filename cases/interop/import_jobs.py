@@ -1,0 +1,193 @@
+"""The register import as a background job (issue 16: no request holds a web worker for a long job).
+
+The administrators' page records the upload (`import_request`) and sends it to a Celery worker; the worker checks
+every row and, for a real run with every row valid, writes the cases (`import_run`: the same `register_import` as
+the `import_cases` command, with its one transaction and its idempotence on MRN and date of diagnosis), saving its
+progress every 100 rows; the page polls it and shows the report. Without a broker the job runs inside the request,
+as the exports do. A check that passed keeps its file for "Import now" (`import_confirm`), so the administrator
+does not choose it again.
+
+Only one real import runs at a time (`import_under_way`): two at once could both find a case not yet on record and
+both write it. The upload holds patients' names, hospital numbers and dates of birth: it is emptied as soon as it
+is no longer needed, and the job is deleted GISTCARE_EXPORT_KEEP_HOURS after it finished (`imports_purge`: nightly,
+and on every request), as the exports are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
+
+from cases.followups.export_jobs import expired_exports
+from cases.interop.register_import import FileRefused, Problem, RegisterReport, register_import
+from cases.models import ImportJob, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+# Stored in English (the job is the installation's), printed in the reader's language (register_import.html).
+WORKERS_UNREACHABLE = gettext_noop(
+    "The import could not be started: the background workers cannot be reached. Try again."
+)
+RUN_FAILED = gettext_noop(
+    "The import stopped with an error (it is in the server's log); nothing was written. Try again."
+)
+
+
+class ImportUnderWay(Exception):
+    """A real import is waiting or running: another may not start (it is the exception's `job`)."""
+
+    def __init__(self, job: ImportJob) -> None:
+        super().__init__(f"import {job.pk} is under way")
+        self.job = job
+
+
+def import_under_way() -> ImportJob | None:
+    """The real import waiting for a worker or running, if any (one that stopped moving does not count)."""
+    for job in ImportJob.objects.defer("upload").filter(
+        dry_run=False, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ):
+        if not job.stalled:
+            return job
+    return None
+
+
+def import_request(*, user, content: bytes, filename: str, dry_run: bool, language: str) -> ImportJob:
+    """Record an import (or a check, `dry_run`) of the file `content` named `filename`, for `user`.
+
+    Raises ImportUnderWay for a real import while another is under way.
+    """
+    imports_purge()
+    with transaction.atomic():
+        if not dry_run:
+            under_way = import_under_way()
+            if under_way is not None:
+                raise ImportUnderWay(under_way)
+        return ImportJob.objects.create(
+            filename=filename[:255],
+            upload=content,
+            upload_sha256=hashlib.sha256(content).hexdigest(),
+            dry_run=dry_run,
+            language=language,
+            requested_by=user,
+        )
+
+
+def import_confirm(*, check_id, user, language: str) -> ImportJob | None:
+    """A real import of the file a passed check kept (its page's "Import now"); the check then lets its file go
+    and names the import (`result["imported_as"]`). None when the check cannot be imported (any more)."""
+    with transaction.atomic():
+        check = ImportJob.objects.select_for_update().filter(pk=check_id).first()
+        if check is None or not can_import_now(check):
+            return None
+        job = import_request(
+            user=user, content=bytes(check.upload), filename=check.filename, dry_run=False, language=language
+        )
+        check.result = {**check.result, "imported_as": str(job.pk)}
+        check.upload = b""
+        check.save(update_fields=["result", "upload", "updated_at"])
+    return job
+
+
+def can_import_now(job: ImportJob) -> bool:
+    """A finished check that passed with cases to create, its file kept (not imported yet)."""
+    result = job.result or {}
+    return (
+        job.dry_run
+        and job.status == ImportStatus.READY
+        and not result.get("refusal")
+        and not result.get("errors")
+        and bool(result.get("created"))
+        and not result.get("imported_as")
+    )
+
+
+def import_run(*, job_id: str, worker: str) -> bool:
+    """Check (and, a real run, write) the job's file (False when there is no such job, or it is finished)."""
+    job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return False
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, worker=worker, updated_at=timezone.now()
+    )
+
+    def progress(checked: int, rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(done=checked, total=rows, updated_at=timezone.now())
+
+    with translation.override(job.language):
+        try:
+            report = register_import(
+                content=bytes(job.upload),
+                filename=job.filename,
+                user=job.requested_by,
+                dry_run=job.dry_run,
+                progress=progress,
+            )
+            result = result_of(report)
+        except FileRefused as exc:
+            result = {
+                "rows": 0,
+                "refusal": str(exc),
+                "errors": [],
+                "warnings": [],
+                "skipped": [],
+                "created": [],
+            }
+    # The file is kept only for a passed check's "Import now": it holds patients' identifiers.
+    keep = job.dry_run and not result["refusal"] and not result["errors"] and bool(result["created"])
+    changes = {"upload": b""} if not keep else {}
+    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportStatus.FAILED).update(
+        status=ImportStatus.READY,
+        result=result,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+        **changes,
+    )
+    return True
+
+
+def result_of(report: RegisterReport) -> dict:
+    """The report as the job keeps it (JSON)."""
+    return {
+        "rows": report.rows,
+        "refusal": "",
+        "errors": [[p.row, p.column, p.reason] for p in report.errors],
+        "warnings": [[p.row, p.column, p.reason] for p in report.warnings],
+        "skipped": [[p.row, p.reason] for p in report.skipped],
+        "created": [[row, str(case.pk) if case is not None else None] for row, case in report.created],
+    }
+
+
+def report_of(job: ImportJob) -> RegisterReport | None:
+    """A finished job's report, as the page shows it (None before it is finished, or when the file was refused)."""
+    result = job.result or {}
+    if job.status != ImportStatus.READY or result.get("refusal"):
+        return None
+    return RegisterReport(
+        source=job.filename,
+        dry_run=job.dry_run,
+        rows=result["rows"],
+        created=[(row, case_id) for row, case_id in result["created"]],
+        skipped=[Problem(row, "", reason) for row, reason in result["skipped"]],
+        errors=[Problem(*problem) for problem in result["errors"]],
+        warnings=[Problem(*problem) for problem in result["warnings"]],
+    )
+
+
+def import_fail(*, job_id: str, message: str = RUN_FAILED) -> None:
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportStatus.READY).update(
+        status=ImportStatus.FAILED,
+        error=message,
+        upload=b"",
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def imports_purge() -> int:
+    """Delete the imports finished (or, stuck, asked for) more than GISTCARE_EXPORT_KEEP_HOURS ago; their number."""
+    deleted, _ = ImportJob.objects.filter(expired_exports()).delete()
+    return deleted
