@@ -15,7 +15,16 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from cases.followups.export_jobs import expired_exports
-from cases.models import AgendaItem, Case, ExportJob, FollowUpItem, MdtMeeting, Patient, PrintoutJob
+from cases.models import (
+    AgendaItem,
+    Case,
+    ExportJob,
+    FollowUpItem,
+    ImportJob,
+    MdtMeeting,
+    Patient,
+    PrintoutJob,
+)
 from cases.permissions import VIEW_CLINICAL
 
 
@@ -88,6 +97,14 @@ def get_export_job_for_user(
     require_perm(request, VIEW_CLINICAL)
     jobs = ExportJob.objects.filter(requested_by=request.user).exclude(expired_exports())
     return get_object_or_404(jobs if content else jobs.defer("content"), pk=export_id)
+
+
+def get_import_job_for_user(request: HttpRequest, import_id: uuid.UUID) -> ImportJob:
+    """A register import the signed-in administrator asked for and still kept (another's is not found: its report
+    holds patients' details; nor is one past GISTCARE_EXPORT_KEEP_HOURS, whenever the purge runs), without the file.
+    The caller has checked that the user is an administrator (cases/interop/views.py)."""
+    jobs = ImportJob.objects.filter(requested_by=request.user).exclude(expired_exports()).defer("upload")
+    return get_object_or_404(jobs, pk=import_id)
 
 
 def get_followup_for_user(

@@ -7,8 +7,9 @@ progress every 100 rows; the page polls it and shows the report. Without a broke
 as the exports do. A check that passed keeps its file for "Import now" (`import_confirm`), so the administrator
 does not choose it again.
 
-Only one real import runs at a time (`import_under_way`): two at once could both find a case not yet on record and
-both write it. The upload holds patients' names, hospital numbers and dates of birth: it is emptied as soon as it
+Only one real import is asked for at a time (`import_under_way`), and `register_import` writes one import at a time
+and skips the cases another has written: two at once could otherwise both find a case not yet on record and both
+write it. The upload holds patients' names, hospital numbers and dates of birth: it is emptied as soon as it
 is no longer needed, and the job is deleted GISTCARE_EXPORT_KEEP_HOURS after it finished (`imports_purge`: nightly,
 and on every request), as the exports are.
 """
@@ -46,7 +47,11 @@ class ImportUnderWay(Exception):
 
 
 def import_under_way() -> ImportJob | None:
-    """The real import waiting for a worker or running, if any (one that stopped moving does not count)."""
+    """The real import waiting for a worker or running, if any (one that stopped moving does not count).
+
+    The page's courtesy, not the guarantee: two imports asked for at the same moment may both start, and a stalled
+    one may come back; `register_import` writes one import at a time and skips what another has written.
+    """
     for job in ImportJob.objects.defer("upload").filter(
         dry_run=False, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
     ):
@@ -55,45 +60,54 @@ def import_under_way() -> ImportJob | None:
     return None
 
 
-def import_request(*, user, content: bytes, filename: str, dry_run: bool, language: str) -> ImportJob:
+def import_request(
+    *, user, content: bytes, filename: str, dry_run: bool, language: str, from_check: ImportJob | None = None
+) -> ImportJob:
     """Record an import (or a check, `dry_run`) of the file `content` named `filename`, for `user`.
 
     Raises ImportUnderWay for a real import while another is under way.
     """
     imports_purge()
-    with transaction.atomic():
-        if not dry_run:
-            under_way = import_under_way()
-            if under_way is not None:
-                raise ImportUnderWay(under_way)
-        return ImportJob.objects.create(
-            filename=filename[:255],
-            upload=content,
-            upload_sha256=hashlib.sha256(content).hexdigest(),
-            dry_run=dry_run,
-            language=language,
-            requested_by=user,
-        )
+    if not dry_run:
+        under_way = import_under_way()
+        if under_way is not None:
+            raise ImportUnderWay(under_way)
+    return ImportJob.objects.create(
+        filename=filename[:255],
+        upload=content,
+        upload_sha256=hashlib.sha256(content).hexdigest(),
+        dry_run=dry_run,
+        language=language,
+        requested_by=user,
+        from_check=from_check,
+    )
 
 
 def import_confirm(*, check_id, user, language: str) -> ImportJob | None:
-    """A real import of the file a passed check kept (its page's "Import now"); the check then lets its file go
-    and names the import (`result["imported_as"]`). None when the check cannot be imported (any more)."""
+    """A real import of the file a passed check kept (its page's "Import now"). None when the check cannot be
+    imported: not a check that passed, or imported already (an import from it waiting, running or done)."""
     with transaction.atomic():
         check = ImportJob.objects.select_for_update().filter(pk=check_id).first()
         if check is None or not can_import_now(check):
             return None
-        job = import_request(
-            user=user, content=bytes(check.upload), filename=check.filename, dry_run=False, language=language
+        return import_request(
+            user=user,
+            content=bytes(check.upload),
+            filename=check.filename,
+            dry_run=False,
+            language=language,
+            from_check=check,
         )
-        check.result = {**check.result, "imported_as": str(job.pk)}
-        check.upload = b""
-        check.save(update_fields=["result", "upload", "updated_at"])
-    return job
+
+
+def import_from(check: ImportJob) -> ImportJob | None:
+    """The import asked for from this check that has not failed (waiting, running or done), if any."""
+    return check.imports.defer("upload").exclude(status=ImportStatus.FAILED).order_by("-requested_at").first()
 
 
 def can_import_now(job: ImportJob) -> bool:
-    """A finished check that passed with cases to create, its file kept (not imported yet)."""
+    """A finished check that passed with cases to create, not imported yet (an import from it that failed may be
+    asked for again: its file is kept until a real run from it is done)."""
     result = job.result or {}
     return (
         job.dry_run
@@ -101,21 +115,39 @@ def can_import_now(job: ImportJob) -> bool:
         and not result.get("refusal")
         and not result.get("errors")
         and bool(result.get("created"))
-        and not result.get("imported_as")
+        and import_from(job) is None
     )
 
 
 def import_run(*, job_id: str, worker: str) -> bool:
-    """Check (and, a real run, write) the job's file (False when there is no such job, or it is finished)."""
-    job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
-    if job is None or job.finished:
+    """Check (and, a real run, write) the job's file (False when there is no such job, or it is finished).
+
+    A real run's report and its READY state are written in the transaction that writes the cases: a worker that
+    dies after it leaves a finished job (its message, delivered again, finds it so), and one that dies before it
+    leaves nothing written and a job that may run again.
+    """
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).update(status=ImportStatus.RUNNING, worker=worker, updated_at=timezone.now())
+    if not claimed:
         return False
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, worker=worker, updated_at=timezone.now()
-    )
+    job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
 
     def progress(checked: int, rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(done=checked, total=rows, updated_at=timezone.now())
+
+    def finish(result: dict) -> None:
+        # The file is kept only for a passed check's "Import now": it holds patients' identifiers.
+        keep = job.dry_run and not result["refusal"] and not result["errors"] and bool(result["created"])
+        ImportJob.objects.filter(pk=job.pk).exclude(status=ImportStatus.FAILED).update(
+            status=ImportStatus.READY,
+            result=result,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+            **({} if keep else {"upload": b""}),
+        )
+        if not job.dry_run and job.from_check_id:  # the check's file, imported: no longer needed
+            ImportJob.objects.filter(pk=job.from_check_id).update(upload=b"")
 
     with translation.override(job.language):
         try:
@@ -125,27 +157,15 @@ def import_run(*, job_id: str, worker: str) -> bool:
                 user=job.requested_by,
                 dry_run=job.dry_run,
                 progress=progress,
+                on_written=lambda written: finish(result_of(written)),
             )
-            result = result_of(report)
         except FileRefused as exc:
-            result = {
-                "rows": 0,
-                "refusal": str(exc),
-                "errors": [],
-                "warnings": [],
-                "skipped": [],
-                "created": [],
-            }
-    # The file is kept only for a passed check's "Import now": it holds patients' identifiers.
-    keep = job.dry_run and not result["refusal"] and not result["errors"] and bool(result["created"])
-    changes = {"upload": b""} if not keep else {}
-    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportStatus.FAILED).update(
-        status=ImportStatus.READY,
-        result=result,
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-        **changes,
-    )
+            finish(
+                {"rows": 0, "refusal": str(exc), "errors": [], "warnings": [], "skipped": [], "created": []}
+            )
+            return True
+    if job.dry_run or report.errors:  # nothing written: finished here
+        finish(result_of(report))
     return True
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import escape
@@ -32,6 +33,7 @@ from gistcare import planner_statistics
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20_000_000
+ON_RECORD = "already on record (same MRN and date of diagnosis)"
 #: A background import's progress is told every this many rows checked (about 0.5 s of work).
 PROGRESS_EVERY = 100
 
@@ -220,7 +222,11 @@ def _csv_rows(content: bytes) -> Iterator[list[object]]:
         raise FileRefused("the CSV file is not UTF-8 text (save it as 'CSV UTF-8')") from None
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # Excel writes ';' where the decimal mark is a comma
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise FileRefused(f"the CSV file cannot be read at line {reader.line_num}: {exc}") from None
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[object]]:
@@ -229,7 +235,7 @@ def _xlsx_rows(content: bytes) -> Iterator[list[object]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError):
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
         raise FileRefused("the .xlsx file cannot be read (is it an Excel workbook?)") from None
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
@@ -362,11 +368,13 @@ def register_import(
     user,
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
+    on_written: Callable[[RegisterReport], None] | None = None,
 ) -> RegisterReport:
     """Check every row, and (not dry_run, every row valid) write the new cases in one transaction.
 
     `progress(checked, rows)` is told every PROGRESS_EVERY rows checked, and once all are (the background job's
-    progress bar, cases/interop/import_jobs.py).
+    progress bar, cases/interop/import_jobs.py); `on_written(report)`, a real run's, inside the transaction that
+    writes the cases.
     """
     report = RegisterReport(source=filename, dry_run=dry_run)
     rows = list(read_rows(content, filename))
@@ -376,15 +384,11 @@ def register_import(
     choices = _choice_maps()
     mrns = {str(cells.get("mrn") or "").strip().casefold() for _n, cells in rows}
     known = {p.mrn.casefold(): p for p in Patient.objects.annotate(m=Lower("mrn")).filter(m__in=mrns)}
-    on_record = {
-        (mrn.casefold(), diagnosed)
-        for mrn, diagnosed in Case.objects.annotate(m=Lower("patient__mrn"))
-        .filter(m__in=mrns)
-        .values_list("patient__mrn", "diagnosis_date")
-    }
+    on_record = _on_record(mrns)
     seen_cases: dict[tuple[str, str], int] = {}
     seen_people: dict[str, tuple[int, tuple]] = {}
     to_write = []
+    identifies: dict[int, tuple[str, date]] = {}  # a row to write: (MRN casefolded, date of diagnosis)
     today = timezone.localdate()
     for checked, (number, cells) in enumerate(rows):
         if checked and checked % PROGRESS_EVERY == 0:
@@ -407,7 +411,7 @@ def register_import(
         mrn = str(values.get("mrn", "")).strip().casefold()
         key = (mrn, str(values.get("diagnosis_date")))
         if (mrn, date.fromisoformat(key[1])) in on_record:
-            report.skipped.append(Problem(number, "", "already on record (same MRN and date of diagnosis)"))
+            report.skipped.append(Problem(number, "", ON_RECORD))
             continue
         if key in seen_cases:
             report.errors.append(
@@ -432,19 +436,53 @@ def register_import(
                 report.errors.append(Problem(number, _column_of(name), message))
         if validated.ok:
             to_write.append((number, validated))
+            identifies[number] = (mrn, date.fromisoformat(key[1]))
     progress(report.rows, report.rows)
     if report.errors or dry_run:
         report.created = [(number, None) for number, _v in to_write]
         return report
     with transaction.atomic():
+        # One import writes at a time, and looks again, under the lock, for the cases another import (the page's,
+        # the command's) has written since this one read the record: they are skipped, never written twice.
+        _one_import_at_a_time()
+        now_on_record = _on_record(mrns)
+        for number, validated in list(to_write):
+            if identifies[number] in now_on_record:
+                to_write.remove((number, validated))
+                report.skipped.append(Problem(number, "", ON_RECORD))
         cases = write_cases(
             validated=[v for _n, v in to_write], user=user, reason=import_reason(filename, user)
         )
+        report.created = [(number, case) for (number, _v), case in zip(to_write, cases, strict=True)]
+        if on_written is not None:
+            on_written(report)  # in the same transaction: a background job's report commits with its cases
     if len(cases) >= BULK_ROWS:
         # A bulk load: the planner's statistics of the tables it filled (issue 16).
         planner_statistics.refresh(tables=_written_tables())
-    report.created = [(number, case) for (number, _v), case in zip(to_write, cases, strict=True)]
     return report
+
+
+# The key of PostgreSQL's advisory lock that lets one import write at a time ("GISTimpt").
+IMPORT_LOCK_KEY = 0x4749_5354_696D_7074
+
+
+def _one_import_at_a_time() -> None:
+    """Hold, until the transaction ends, the lock that serialises the imports' writes. PostgreSQL: an advisory
+    transaction lock. SQLite serialises every write transaction itself, and refuses one whose reads another
+    writer has overtaken ("database is locked"): the import fails, writing nothing, and is asked for again."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
+def _on_record(mrns: set[str]) -> set[tuple[str, date]]:
+    """(MRN casefolded, date of diagnosis) of the cases on record for these MRNs (casefolded)."""
+    return {
+        (mrn.casefold(), diagnosed)
+        for mrn, diagnosed in Case.objects.annotate(m=Lower("patient__mrn"))
+        .filter(m__in=mrns)
+        .values_list("patient__mrn", "diagnosis_date")
+    }
 
 
 # From this many new cases an import refreshes the planner's statistics (gistcare/planner_statistics.py).

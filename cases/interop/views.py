@@ -15,13 +15,12 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cases import roles
-from cases.access import require_perm
+from cases.access import get_import_job_for_user, require_perm
 from cases.api.views import _authenticate, _error, _with_www_authenticate
 from cases.csv_safe import BOM
-from cases.followups.export_jobs import expired_exports
 from cases.interop import import_jobs
 from cases.interop.fhir_export import case_bundle
 from cases.interop.fhir_import import import_bundle
@@ -169,14 +168,17 @@ def _register_context(form: RegisterImportForm, job: ImportJob | None = None, **
     context = {"form": form, "job": job, "columns": column_rows(), **extra}
     if job is not None:
         context["report"] = import_jobs.report_of(job)
-        context["can_import_now"] = import_jobs.can_import_now(job)
+        if job.dry_run:
+            context["can_import_now"] = import_jobs.can_import_now(job)
+            context["imported_by"] = import_jobs.import_from(job)
     return context
 
 
 def _under_way_refusal(job: ImportJob) -> str:
+    # Not the file's name: the other import may be another administrator's.
     return gettext(
-        "Another import (%(file)s, asked for at %(when)s) is under way: wait for it to finish, then try again."
-    ) % {"file": job.filename, "when": date_format(timezone.localtime(job.requested_at), "Y-m-d H:i")}
+        "Another import, asked for at %(when)s, is under way: wait for it to finish, then try again."
+    ) % {"when": date_format(timezone.localtime(job.requested_at), "Y-m-d H:i")}
 
 
 @login_required
@@ -206,10 +208,11 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def register_import_status(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     """An import's progress and, when it is done, its report: the fragment htmx polls, or the whole page."""
     _require_administrator(request)
-    job = _import_job_for_user(request, import_id)
+    job = get_import_job_for_user(request, import_id)
     context = _register_context(RegisterImportForm(), job)
     if request.htmx:
         return render(request, "interop/register_import.html#status", context)
@@ -221,7 +224,7 @@ def register_import_status(request: HttpRequest, import_id: uuid.UUID) -> HttpRe
 def register_import_now(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     """Import the file a passed check kept ("Import now"), as a new job."""
     _require_administrator(request)
-    check = _import_job_for_user(request, import_id)
+    check = get_import_job_for_user(request, import_id)
     try:
         job = import_jobs.import_confirm(
             check_id=check.pk, user=request.user, language=translation.get_language()
@@ -233,13 +236,6 @@ def register_import_now(request: HttpRequest, import_id: uuid.UUID) -> HttpRespo
         return redirect("interop:register_import_status", import_id=check.pk)
     import_dispatch(job)
     return redirect("interop:register_import_status", import_id=job.id)
-
-
-def _import_job_for_user(request: HttpRequest, import_id: uuid.UUID) -> ImportJob:
-    """An import the signed-in administrator asked for and still kept (another's is not found: its report holds
-    patients' details), without the file's bytes."""
-    jobs = ImportJob.objects.filter(requested_by=request.user).exclude(expired_exports()).defer("upload")
-    return get_object_or_404(jobs, pk=import_id)
 
 
 @login_required

@@ -41,6 +41,10 @@ class ImportJob(BackgroundJob):
     #  "warnings": [[row, column, reason]], "skipped": [[row, reason]], "created": [[row, case id or None]]}
     result = models.JSONField(default=dict)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # An import asked for from a check's page ("Import now"): the check, whose file it imports.
+    from_check = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
 
     class Meta:
         ordering = ["-requested_at"]

@@ -127,9 +127,9 @@ def test_a_check_that_passed_offers_to_import_its_file_now(client, admin):
         entry.history_change_reason == "imported from register.csv by registrar"
         for entry in Case.history.all()
     )
+    assert job.from_check == check
     check.refresh_from_db()
-    assert bytes(check.upload) == b""  # handed over
-    assert check.result["imported_as"] == str(job.id)
+    assert bytes(check.upload) == b""  # imported: no longer kept
     html = client.get(_status(check)).content.decode()
     assert f'href="{_status(job)}"' in html  # "This file was imported: see the import"
     assert 'action="' + now not in html
@@ -180,10 +180,9 @@ def test_only_one_real_import_runs_at_a_time(client, settings, admin):
         first = _upload(client, [row(1)], dry_run=False)
         response = _upload(client, [row(1)], dry_run=False)
         assert response.status_code == 400
-        assert (
-            "Another import (register.csv, asked for at 2026-06-01 09:00) is under way"
-            in response.content.decode()
-        )
+        refusal = response.content.decode()  # the form's error
+        assert "Another import, asked for at 2026-06-01 09:00, is under way" in refusal
+        assert "register.csv" not in refusal  # it may be another administrator's file
         assert ImportJob.objects.count() == 1
         assert _upload(client, [row(1)], dry_run=True).status_code == 302  # a check writes nothing: allowed
         # Another administrator too is told.
@@ -284,3 +283,156 @@ def test_imports_are_deleted_a_day_after_they_finished(client, admin):
         client.force_login(admin)
         _upload(client, [row(3)], dry_run=True)
     assert ImportJob.objects.get().result["created"] == [[2, None]]
+
+
+# Found by the review of the change ----------------------------------------------------------------------------
+
+
+def test_two_imports_of_the_same_case_at_once_write_it_once(admin):
+    """Two real imports running side by side (two workers; the page's guard is a courtesy: one queued behind other
+    work for a quarter of an hour counts as stopped): the second to write finds the case the first wrote, and skips
+    it. The patient is on record already, so the MRN's uniqueness would not have stopped a second case."""
+    register_import.register_import(
+        content=csv_bytes([row(1, diagnosis_date="2020-01-01")]),
+        filename="old.csv",
+        user=admin,
+        dry_run=False,
+    )
+    first, second = (
+        import_jobs.import_request(
+            user=admin, content=csv_bytes([row(1), row(2)]), filename=name, dry_run=True, language="en"
+        )
+        for name in ("a.csv", "b.csv")
+    )
+    ImportJob.objects.update(dry_run=False)  # two real imports in flight
+    real_lock = register_import._one_import_at_a_time
+
+    def the_other_writes_first():
+        # B runs whole after A has read the record, before A takes the lock (B would wait for A's lock after it).
+        with mock.patch.object(register_import, "_one_import_at_a_time", real_lock):
+            assert import_jobs.import_run(job_id=str(second.pk), worker="B")
+        real_lock()
+
+    with mock.patch.object(register_import, "_one_import_at_a_time", side_effect=the_other_writes_first):
+        assert import_jobs.import_run(job_id=str(first.pk), worker="A")
+    dates = sorted(
+        str(d) for d in Case.objects.filter(patient__mrn="R0001").values_list("diagnosis_date", flat=True)
+    )
+    assert dates == ["2020-01-01", "2025-11-20"]
+    assert Case.objects.filter(patient__mrn="R0002").count() == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert [r for r, _case in second.result["created"]] == [2, 3]
+    assert first.result["created"] == []
+    assert first.result["skipped"] == [[2, register_import.ON_RECORD], [3, register_import.ON_RECORD]]
+
+
+def test_a_failure_after_the_cases_are_written_leaves_the_import_done(client, admin, monkeypatch):
+    """The planner's statistics refreshed after a bulk load fail: the cases are written, and the page says so
+    (not "nothing was written")."""
+    monkeypatch.setattr(register_import, "BULK_ROWS", 1)
+    with mock.patch.object(
+        register_import.planner_statistics, "refresh", side_effect=RuntimeError("disk full")
+    ):
+        response = _upload(client, [row(1), row(2)], dry_run=False)
+    job = ImportJob.objects.get()
+    assert Case.objects.count() == 2
+    assert (job.status, job.error) == (ImportStatus.READY, "")
+    html = client.get(response["Location"]).content.decode()
+    assert "2 draft cases created, 0 skipped (already on record)." in html
+    assert "nothing was written" not in html
+
+
+def test_a_worker_that_dies_after_writing_leaves_the_import_done_and_its_message_again_changes_nothing(
+    client, admin, monkeypatch
+):
+    """The worker dies after the transaction that wrote the cases (acks late: its message comes back): the job and
+    its report were written in that transaction, and the message delivered again finds the job finished."""
+    monkeypatch.setattr(register_import, "BULK_ROWS", 1)
+    job = import_jobs.import_request(
+        user=admin, content=csv_bytes([row(1), row(2)]), filename="r.csv", dry_run=False, language="en"
+    )
+    sigkill = mock.patch.object(
+        register_import.planner_statistics, "refresh", side_effect=SystemExit("SIGKILL")
+    )
+    with sigkill, pytest.raises(SystemExit):
+        import_jobs.import_run(job_id=str(job.pk), worker="A")
+    job.refresh_from_db()
+    assert (job.status, bytes(job.upload), Case.objects.count()) == (ImportStatus.READY, b"", 2)
+    assert import_jobs.import_run(job_id=str(job.pk), worker="B") is False
+    html = client.get(_status(job)).content.decode()
+    assert "2 draft cases created, 0 skipped (already on record)." in html
+
+
+def test_a_worker_that_dies_before_writing_leaves_nothing_and_its_message_again_imports(admin):
+    job = import_jobs.import_request(
+        user=admin, content=csv_bytes([row(1)]), filename="r.csv", dry_run=False, language="en"
+    )
+    sigkill = mock.patch.object(register_import, "write_cases", side_effect=SystemExit("SIGKILL"))
+    with sigkill, pytest.raises(SystemExit):
+        import_jobs.import_run(job_id=str(job.pk), worker="A")
+    job.refresh_from_db()
+    assert (job.status, Case.objects.count()) == (ImportStatus.RUNNING, 0)
+    assert import_jobs.import_run(job_id=str(job.pk), worker="B")  # delivered again
+    job.refresh_from_db()
+    assert (job.status, job.worker, Case.objects.count()) == (ImportStatus.READY, "B", 1)
+
+
+def test_import_now_that_could_not_start_can_be_asked_for_again(client, settings, admin):
+    _upload(client, [row(1)], dry_run=True)
+    check = ImportJob.objects.get()
+    now = reverse("interop:register_import_now", args=[check.id])
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with mock.patch.object(interop_register_import, "apply_async", side_effect=OperationalError("refused")):
+        failed = client.post(now)
+    assert ImportJob.objects.get(pk=failed["Location"].split("/")[-2]).status == ImportStatus.FAILED
+    html = client.get(_status(check)).content.decode()
+    assert "This file was imported" not in html
+    assert f'action="{now}"' in html  # "Import now" again, with the file still kept
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    response = client.post(now)
+    assert Case.objects.count() == 1
+    assert "1 draft case created" in client.get(response["Location"]).content.decode()
+    check.refresh_from_db()
+    assert bytes(check.upload) == b""
+
+
+def test_import_now_while_the_import_is_waiting_says_it_is_being_imported(client, settings, admin):
+    _upload(client, [row(1)], dry_run=True)
+    check = ImportJob.objects.get()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with mock.patch.object(interop_register_import, "apply_async"):
+        client.post(reverse("interop:register_import_now", args=[check.id]))
+    html = client.get(_status(check)).content.decode()
+    assert "This file is being imported: see the import" in html
+    assert "Import this case now" not in html
+    check.refresh_from_db()
+    assert bytes(check.upload) != b""  # kept until the import is done
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("register.xlsx", b"not a workbook", "the .xlsx file cannot be read (is it an Excel workbook?)"),
+        ("register.xlsx", b"PK\x03\x04garbage", "the .xlsx file cannot be read (is it an Excel workbook?)"),
+        (
+            "register.csv",
+            b"mrn,given_name,family_name,date_of_birth,diagnosis_date,site,size_cm\n"
+            + b'"'
+            + b"x" * 140_000
+            + b'"\n',
+            "the CSV file cannot be read at line 2: field larger than field limit (131072)",
+        ),
+    ],
+)
+def test_a_file_the_readers_cannot_read_is_refused_naming_it(client, admin, name, content, reason):
+    upload = SimpleUploadedFile(name, content, "application/octet-stream")
+    response = client.post(reverse("interop:register_import"), {"register": upload, "dry_run": "on"})
+    job = ImportJob.objects.get()
+    assert (job.status, job.result["refusal"]) == (ImportStatus.READY, reason)
+    assert f"{name}: {reason}" in client.get(response["Location"]).content.decode()
+
+
+def test_an_imports_page_is_read_with_get_only(client, admin):
+    _upload(client, [row(1)], dry_run=True)
+    assert client.post(_status(ImportJob.objects.get())).status_code == 405
