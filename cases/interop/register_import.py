@@ -116,12 +116,14 @@ _TOKEN = re.compile(r"[A-Za-z0-9_.²-]+")
 def column_rows() -> list[tuple[str, bool, SafeString]]:
     """The columns as the upload page lists them: name, required, and what goes in it in the reader's language,
     the literal values a cell may hold (the CSV's codes: female, stomach, R0, yes...) set as code."""
-    # Exact spelling: "MRN" in a description is the word, `mrn` the column.
-    codes = {"yes", "no", "esmo-2022", "csco-2020", *COLUMN_NAMES}
-    for values in _choice_maps().values():
-        codes |= set(values.values())
+    # Exact spelling: "MRN" in a description is the word, `mrn` the column. A column's codes are its own values, the
+    # other columns' names and the sites (a location applies to one): 'given' is adjuvant_decision's value and a
+    # word in "given name", 'phone' a column and a word in "phone number".
+    choices = {name: set(values.values()) for name, values in _choice_maps().items()}
+    shared = {"yes", "no", "esmo-2022", "csco-2020", *choices.get("site", ())}
     rows = []
     for name, required, what in COLUMNS:
+        codes = shared | choices.get(name, set()) | (set(COLUMN_NAMES) - {name})
         text = gettext(what)
         out, last = [], 0
         for match in _TOKEN.finditer(text):
