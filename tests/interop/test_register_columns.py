@@ -28,5 +28,8 @@ def test_a_word_is_code_only_where_it_is_a_value_of_that_column_or_names_another
     assert rows["adjuvant_decision"] == "<code>given</code> or <code>declined</code>"
     # A location names the site it applies to, and a date the column it depends on: code.
     assert rows["gastric_location"].startswith("<code>stomach</code>/EGJ only: <code>cardia</code>, ")
-    assert rows["rectal_level"] == "<code>rectum</code> only: <code>low</code>, <code>mid</code>, <code>high</code>"
+    assert (
+        rows["rectal_level"]
+        == "<code>rectum</code> only: <code>low</code>, <code>mid</code>, <code>high</code>"
+    )
     assert rows["surgery_date"] == "date of surgery (<code>resected</code> only)"
