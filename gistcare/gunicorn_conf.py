@@ -13,7 +13,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 # production a buffering reverse proxy (nginx, see docs/deploy.md) reads whole requests before passing them on.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
-# A request that runs longer than this is killed (the worker restarts); idle keep-alive connections are closed
+# A worker that has not answered its arbiter for this long is restarted. A gthread worker answers it from its main
+# loop while its threads serve requests: a long request is not cut short (an 8 s request under a 3 s timeout
+# answered 200), which is why long work runs on Celery (docs/deploy.md). Idle keep-alive connections are closed
 # after a few seconds so they do not hold threads.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
