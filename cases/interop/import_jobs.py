@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
@@ -101,8 +104,19 @@ def import_confirm(*, check_id, user, language: str) -> ImportJob | None:
 
 
 def import_from(check: ImportJob) -> ImportJob | None:
-    """The import asked for from this check that has not failed (waiting, running or done), if any."""
-    return check.imports.defer("upload").exclude(status=ImportStatus.FAILED).order_by("-requested_at").first()
+    """The import asked for from this check that is waiting or running (and has not stopped moving), or that wrote
+    its cases, if any: while there is none, the check may be imported again (one that failed, stopped or refused
+    rows did not import it)."""
+    for job in check.imports.defer("upload").exclude(status=ImportStatus.FAILED).order_by("-requested_at"):
+        if job.status == ImportStatus.READY and not _refused(job.result):
+            return job
+        if not job.finished and not job.stalled:
+            return job
+    return None
+
+
+def _refused(result: dict) -> bool:
+    return bool(result.get("refusal") or result.get("errors"))
 
 
 def can_import_now(job: ImportJob) -> bool:
@@ -119,53 +133,79 @@ def can_import_now(job: ImportJob) -> bool:
     )
 
 
-def import_run(*, job_id: str, worker: str) -> bool:
-    """Check (and, a real run, write) the job's file (False when there is no such job, or it is finished).
+class Superseded(Exception):
+    """The job is no longer this run's: another delivery of its message took it over (this one had stopped moving),
+    or it was marked failed meanwhile. This run writes nothing."""
 
-    A real run's report and its READY state are written in the transaction that writes the cases: a worker that
-    dies after it leaves a finished job (its message, delivered again, finds it so), and one that dies before it
-    leaves nothing written and a job that may run again.
+
+def import_run(*, job_id: str, worker: str) -> bool:
+    """Check (and, a real run, write) the job's file (False when there is no such job, it is finished, or another
+    delivery of its message runs it).
+
+    A run claims the job first: a waiting one, or a running one that has stopped moving (its worker died; its
+    message came back). A real run's report and its done state are written, if the job is still this run's, in the
+    transaction that writes the cases: a worker that dies after it leaves a finished job, one that dies before it
+    leaves nothing written, and a run whose job was taken over rolls its cases back.
     """
-    claimed = ImportJob.objects.filter(
-        pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
-    ).update(status=ImportStatus.RUNNING, worker=worker, updated_at=timezone.now())
+    stale = timezone.now() - timedelta(seconds=getattr(settings, ImportJob.STALE_SETTING))
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale))
+        .update(status=ImportStatus.RUNNING, worker=worker, updated_at=timezone.now())
+    )
     if not claimed:
         return False
     job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
+    mine = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING, worker=worker)
 
     def progress(checked: int, rows: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(done=checked, total=rows, updated_at=timezone.now())
+        mine.update(done=checked, total=rows, updated_at=timezone.now())
 
     def finish(result: dict) -> None:
         # The file is kept only for a passed check's "Import now": it holds patients' identifiers.
-        keep = job.dry_run and not result["refusal"] and not result["errors"] and bool(result["created"])
-        ImportJob.objects.filter(pk=job.pk).exclude(status=ImportStatus.FAILED).update(
+        keep = job.dry_run and not _refused(result) and bool(result["created"])
+        finished = mine.update(
             status=ImportStatus.READY,
             result=result,
             finished_at=timezone.now(),
             updated_at=timezone.now(),
             **({} if keep else {"upload": b""}),
         )
-        if not job.dry_run and job.from_check_id:  # the check's file, imported: no longer needed
+        if not finished:
+            raise Superseded(job_id)
+        if not job.dry_run and job.from_check_id and not _refused(result):  # the check's file, imported
             ImportJob.objects.filter(pk=job.from_check_id).update(upload=b"")
 
-    with translation.override(job.language):
-        try:
-            report = register_import(
-                content=bytes(job.upload),
-                filename=job.filename,
-                user=job.requested_by,
-                dry_run=job.dry_run,
-                progress=progress,
-                on_written=lambda written: finish(result_of(written)),
-            )
-        except FileRefused as exc:
-            finish(
-                {"rows": 0, "refusal": str(exc), "errors": [], "warnings": [], "skipped": [], "created": []}
-            )
-            return True
-    if job.dry_run or report.errors:  # nothing written: finished here
-        finish(result_of(report))
+    try:
+        with translation.override(job.language):
+            try:
+                report = register_import(
+                    content=bytes(job.upload),
+                    filename=job.filename,
+                    user=job.requested_by,
+                    dry_run=job.dry_run,
+                    progress=progress,
+                    on_written=lambda written: finish(result_of(written)),
+                )
+            except FileRefused as exc:
+                finish(
+                    {
+                        "rows": 0,
+                        "refusal": str(exc),
+                        "errors": [],
+                        "warnings": [],
+                        "skipped": [],
+                        "created": [],
+                    }
+                )
+                return True
+        if job.dry_run or report.errors:  # nothing written: finished here
+            finish(result_of(report))
+    except Superseded:
+        logger.warning(
+            "register import %s: taken over by another run; this run (%s) wrote nothing", job_id, worker
+        )
+        return False
     return True
 
 
@@ -197,8 +237,12 @@ def report_of(job: ImportJob) -> RegisterReport | None:
     )
 
 
-def import_fail(*, job_id: str, message: str = RUN_FAILED) -> None:
-    ImportJob.objects.filter(pk=job_id).exclude(status=ImportStatus.READY).update(
+def import_fail(*, job_id: str, message: str = RUN_FAILED, worker: str = "") -> None:
+    """Mark the job failed (a run's error: only while the job is that run's `worker`'s; or it could not be sent)."""
+    jobs = ImportJob.objects.filter(pk=job_id).exclude(status=ImportStatus.READY)
+    if worker:
+        jobs = jobs.filter(worker=worker)
+    jobs.update(
         status=ImportStatus.FAILED,
         error=message,
         upload=b"",

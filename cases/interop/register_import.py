@@ -231,17 +231,33 @@ def _csv_rows(content: bytes) -> Iterator[list[object]]:
         raise FileRefused(f"the CSV file cannot be read at line {reader.line_num}: {exc}") from None
 
 
+# What openpyxl raises, opening a workbook or reading its sheet, for a file that is not a readable workbook: not a
+# zip, a part missing, a sheet's XML broken (xml.etree's and lxml's ParseError are SyntaxErrors), no worksheet.
+UNREADABLE_XLSX = (
+    SyntaxError,
+    IndexError,
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+)
+
+
 def _xlsx_rows(content: bytes) -> Iterator[list[object]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
+    except (InvalidFileException, *UNREADABLE_XLSX):
         raise FileRefused("the .xlsx file cannot be read (is it an Excel workbook?)") from None
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield list(row)
+    except UNREADABLE_XLSX:
+        raise FileRefused("the .xlsx file cannot be read (is it an Excel workbook?)") from None
     finally:
         workbook.close()
 

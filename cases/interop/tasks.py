@@ -16,11 +16,12 @@ logger = logging.getLogger(__name__)
 @shared_task(bind=True, name="interop.register_import")
 def interop_register_import(self, job_id: str) -> bool:
     """Check (and write) an import's file; an error marks the job failed, with a message, and is raised."""
+    worker = worker_name(self)
     try:
-        return import_jobs.import_run(job_id=job_id, worker=worker_name(self))
+        return import_jobs.import_run(job_id=job_id, worker=worker)
     except Exception:
         logger.exception("register import %s failed", job_id)
-        import_jobs.import_fail(job_id=job_id)
+        import_jobs.import_fail(job_id=job_id, worker=worker)
         raise
 
 

@@ -189,6 +189,7 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "interop/register_import.html", _register_context(RegisterImportForm()))
     form = RegisterImportForm(request.POST, request.FILES)
+    own_import = None
     if form.is_valid():
         upload = form.cleaned_data["register"]
         try:
@@ -201,10 +202,14 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
             )
         except import_jobs.ImportUnderWay as under_way:
             form.add_error(None, _under_way_refusal(under_way.job))
+            # A second click of Upload: the import under way is this administrator's own, and its page is here.
+            if under_way.job.requested_by_id == request.user.pk:
+                own_import = under_way.job
         else:
             import_dispatch(job)  # after the job's transaction: a worker must be able to read it
             return redirect("interop:register_import_status", import_id=job.id)
-    return render(request, "interop/register_import.html", _register_context(form), status=400)
+    context = _register_context(form, own_import=own_import)
+    return render(request, "interop/register_import.html", context, status=400)
 
 
 @login_required

@@ -373,7 +373,10 @@ def test_a_worker_that_dies_before_writing_leaves_nothing_and_its_message_again_
         import_jobs.import_run(job_id=str(job.pk), worker="A")
     job.refresh_from_db()
     assert (job.status, Case.objects.count()) == (ImportStatus.RUNNING, 0)
-    assert import_jobs.import_run(job_id=str(job.pk), worker="B")  # delivered again
+    # Delivered again at once (a run still moving is not taken over), then once it has stopped moving.
+    assert import_jobs.import_run(job_id=str(job.pk), worker="B") is False
+    with time_machine.travel(timezone.now() + timedelta(minutes=16), tick=False):
+        assert import_jobs.import_run(job_id=str(job.pk), worker="B")  # delivered again
     job.refresh_from_db()
     assert (job.status, job.worker, Case.objects.count()) == (ImportStatus.READY, "B", 1)
 
@@ -436,3 +439,159 @@ def test_a_file_the_readers_cannot_read_is_refused_naming_it(client, admin, name
 def test_an_imports_page_is_read_with_get_only(client, admin):
     _upload(client, [row(1)], dry_run=True)
     assert client.post(_status(ImportJob.objects.get())).status_code == 405
+
+
+# Found by the second review ---------------------------------------------------------------------------------------
+
+
+def _real(admin, rows: list[dict], name: str = "r.csv") -> ImportJob:
+    return import_jobs.import_request(
+        user=admin, content=csv_bytes(rows), filename=name, dry_run=False, language="en"
+    )
+
+
+def _between_checking_and_writing(action):
+    """Run `action` when a run has checked every row, before its write transaction (as another process would)."""
+    real = import_jobs.register_import
+
+    def register_import_then(**kwargs):
+        told = kwargs["progress"]
+
+        def progress(checked: int, rows: int) -> None:
+            told(checked, rows)
+            if checked == rows:
+                action()
+
+        return real(**{**kwargs, "progress": progress})
+
+    return mock.patch.object(import_jobs, "register_import", side_effect=register_import_then)
+
+
+def test_a_run_taken_over_writes_nothing_and_the_report_is_the_run_that_wrote(admin):
+    """A's run stops moving (a quarter of an hour) and its message, delivered again, is run whole by B; A then
+    reaches its write: the job is no longer A's, so A writes nothing (its cases are B's, skipped under the lock,
+    and the transaction rolled back), and the report is B's ("2 created", not "0 created, 2 skipped")."""
+    job = _real(admin, [row(1), row(2)])
+
+    def b_takes_over():
+        later = time_machine.travel(timezone.now() + timedelta(minutes=16), tick=False)
+        with later, mock.patch.object(import_jobs, "register_import", register_import.register_import):
+            assert import_jobs.import_run(job_id=str(job.pk), worker="B")
+
+    with _between_checking_and_writing(b_takes_over):
+        assert import_jobs.import_run(job_id=str(job.pk), worker="A") is False
+    job.refresh_from_db()
+    assert (job.status, job.worker) == (ImportStatus.READY, "B")
+    assert [r for r, _case in job.result["created"]] == [2, 3]
+    assert job.result["skipped"] == []
+    assert Case.objects.count() == 2
+
+
+def test_a_second_delivery_while_the_run_moves_does_nothing(admin):
+    job = _real(admin, [row(1)])
+    real_lock = register_import._one_import_at_a_time
+
+    def delivered_again():
+        with mock.patch.object(register_import, "_one_import_at_a_time", real_lock):
+            assert import_jobs.import_run(job_id=str(job.pk), worker="B") is False
+        real_lock()
+
+    with mock.patch.object(register_import, "_one_import_at_a_time", side_effect=delivered_again):
+        assert import_jobs.import_run(job_id=str(job.pk), worker="A")
+    job.refresh_from_db()
+    assert (job.status, job.worker, len(job.result["created"]), Case.objects.count()) == (
+        ImportStatus.READY,
+        "A",
+        1,
+        1,
+    )
+
+
+def test_a_job_marked_failed_during_its_run_writes_nothing_and_keeps_the_checks_file(client, admin):
+    """The broker said it could not take the message, after all (the job marked failed), yet a worker ran it: its
+    cases roll back, so the page's "nothing was written" is true, and the check can be imported again."""
+    _upload(client, [row(1)], dry_run=True)
+    check = ImportJob.objects.get()
+    job = import_jobs.import_confirm(check_id=check.pk, user=admin, language="en")
+
+    def failed_meanwhile():
+        import_jobs.import_fail(job_id=str(job.pk), message=import_jobs.WORKERS_UNREACHABLE)
+
+    with _between_checking_and_writing(failed_meanwhile):
+        assert import_jobs.import_run(job_id=str(job.pk), worker="A") is False
+    job.refresh_from_db()
+    check.refresh_from_db()
+    assert (job.status, Case.objects.count()) == (ImportStatus.FAILED, 0)
+    assert bytes(check.upload) == csv_bytes([row(1)])
+    assert import_jobs.can_import_now(check)
+
+
+def test_an_import_from_a_check_that_refused_rows_leaves_the_check_importable(client, admin):
+    """Between the check and "Import now" the record changed: the import refuses a row and writes nothing; the
+    check's page offers "Import now" again (not "This file was imported"), with its file."""
+    _upload(client, [row(1), row(2)], dry_run=True)
+    check = ImportJob.objects.get()
+    Patient.objects.create(mrn="R0002", given_name="Other", family_name="Person", date_of_birth="1970-01-01")
+    response = client.post(reverse("interop:register_import_now", args=[check.id]))
+    assert "Nothing was imported: 1 problem" in client.get(response["Location"]).content.decode()
+    check.refresh_from_db()
+    assert bytes(check.upload) != b""
+    html = client.get(_status(check)).content.decode()
+    assert "This file was imported" not in html
+    assert "Import these 2 cases now" in html
+
+
+def test_an_import_from_a_check_that_stopped_moving_leaves_the_check_importable(client, settings, admin):
+    _upload(client, [row(1)], dry_run=True)
+    check = ImportJob.objects.get()
+    now = reverse("interop:register_import_now", args=[check.id])
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with mock.patch.object(interop_register_import, "apply_async"):
+        client.post(now)
+    assert "This file is being imported" in client.get(_status(check)).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(minutes=16), tick=False):
+        client.force_login(admin)
+        html = client.get(_status(check)).content.decode()
+        assert "This file is being imported" not in html
+        assert f'action="{now}"' in html
+        with mock.patch.object(interop_register_import, "apply_async"):
+            response = client.post(now)
+    assert ImportJob.objects.filter(from_check=check).count() == 2
+    assert response["Location"] != _status(check)
+
+
+def test_an_xlsx_whose_sheet_cannot_be_parsed_is_refused(client, admin):
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    Workbook().save(out)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(
+                item, b"<worksheet><sheetData><row>" if item.filename == "xl/worksheets/sheet1.xml" else data
+            )
+    upload = SimpleUploadedFile("register.xlsx", broken.getvalue(), "application/octet-stream")
+    response = client.post(reverse("interop:register_import"), {"register": upload, "dry_run": "on"})
+    job = ImportJob.objects.get()
+    assert (job.status, job.result["refusal"]) == (
+        ImportStatus.READY,
+        "the .xlsx file cannot be read (is it an Excel workbook?)",
+    )
+    assert "register.xlsx: the .xlsx file cannot be read" in client.get(response["Location"]).content.decode()
+
+
+def test_a_second_upload_while_ones_own_import_runs_links_to_it(client, settings, admin):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with mock.patch.object(interop_register_import, "apply_async"):
+        _upload(client, [row(1)], dry_run=False)
+        response = _upload(client, [row(1)], dry_run=False)  # the button clicked twice
+        job = ImportJob.objects.get()
+        assert response.status_code == 400
+        assert f'href="{_status(job)}" data-testid="own-import"' in response.content.decode()
+        client.force_login(make_user(role="Administrator", username="other"))
+        assert "own-import" not in _upload(client, [row(1)], dry_run=False).content.decode()
