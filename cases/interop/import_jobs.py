@@ -126,8 +126,7 @@ def can_import_now(job: ImportJob) -> bool:
     return (
         job.dry_run
         and job.status == ImportStatus.READY
-        and not result.get("refusal")
-        and not result.get("errors")
+        and not _refused(result)
         and bool(result.get("created"))
         and import_from(job) is None
     )
