@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_noop
 
 from cases.followups.export_jobs import expired_exports
 from cases.interop.register_import import FileRefused, Problem, RegisterReport, register_import
-from cases.models import ImportJob, ImportStatus
+from cases.models import Case, ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,16 @@ def report_of(job: ImportJob) -> RegisterReport | None:
         errors=[Problem(*problem) for problem in result["errors"]],
         warnings=[Problem(*problem) for problem in result["warnings"]],
     )
+
+
+def created_drafts(report: RegisterReport, limit: int) -> tuple[list[tuple[int, Case]], int]:
+    """The first `limit` cases a real import created, as (row, case with its patient) in the file's order, leaving
+    out any archived since; and how many created cases are not listed (the page links to the case list for them)."""
+    created = [(row, case_id) for row, case_id in report.created if case_id]
+    listed = created[:limit]
+    cases = Case.objects.active().select_related("patient").in_bulk([case_id for _row, case_id in listed])
+    drafts = [(row, cases[uuid.UUID(case_id)]) for row, case_id in listed if uuid.UUID(case_id) in cases]
+    return drafts, len(created) - len(listed)
 
 
 def import_fail(*, job_id: str, message: str = RUN_FAILED, worker: str = "") -> None:

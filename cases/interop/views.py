@@ -30,6 +30,8 @@ from cases.models import Case, ImportJob
 from cases.permissions import EDIT_CLINICAL, VIEW_CLINICAL
 
 FHIR_JSON = "application/fhir+json"
+#: How many of a real import's new drafts its page lists (linked); the rest are in the case list's drafts.
+DRAFTS_LISTED = 100
 
 
 def _api_refusal(request: HttpRequest, method: str, perm: str, refused: str) -> HttpResponse | None:
@@ -168,6 +170,10 @@ def _register_context(form: RegisterImportForm, job: ImportJob | None = None, **
     context = {"form": form, "job": job, "columns": column_rows(), **extra}
     if job is not None:
         context["report"] = import_jobs.report_of(job)
+        if context["report"] is not None and not job.dry_run:
+            context["drafts"], context["more_drafts"] = import_jobs.created_drafts(
+                context["report"], DRAFTS_LISTED
+            )
         if job.dry_run:
             context["can_import_now"] = import_jobs.can_import_now(job)
             context["imported_by"] = import_jobs.import_from(job)

@@ -595,3 +595,73 @@ def test_a_second_upload_while_ones_own_import_runs_links_to_it(client, settings
         assert f'href="{_status(job)}" data-testid="own-import"' in response.content.decode()
         client.force_login(make_user(role="Administrator", username="other"))
         assert "own-import" not in _upload(client, [row(1)], dry_run=False).content.decode()
+
+
+def test_a_check_that_passed_says_nothing_was_written_without_sending_the_reader_back_to_the_form(
+    client, admin
+):
+    # The page offers "Import these 2 cases now" beside the report: "untick Check only to import" sent the
+    # administrator to upload the same file again.
+    response = _upload(client, [row(1), row(2)], dry_run=True)
+    html = client.get(response["Location"]).content.decode()
+    assert "Check passed: 2 cases would be created, 0 skipped. Nothing was written." in html
+    assert "untick" not in html
+    assert "Import these 2 cases now" in html
+
+
+def test_an_import_lists_the_drafts_it_created_with_links_to_them(client, admin):
+    register_import.register_import(
+        content=csv_bytes([row(2)]), filename="earlier.csv", user=admin, dry_run=False
+    )
+    response = _upload(
+        client, [row(1, given_name="Ada", family_name="Lovelace"), row(2), row(3)], dry_run=False
+    )
+    html = client.get(response["Location"]).content.decode()
+    created = {case.patient.mrn: case for case in Case.objects.select_related("patient")}
+    assert "2 draft cases created, 1 skipped (already on record)." in html
+    first, third = created["R0001"], created["R0003"]
+    assert (
+        f'Row 2: <a href="{reverse("records:case", args=[first.pk])}"><bdi>Ada Lovelace</bdi> (R0001)</a>'
+        in html
+    )
+    assert f'Row 4: <a href="{reverse("records:case", args=[third.pk])}">' in html
+    # The row on record already is skipped, not linked as created by this import.
+    assert reverse("records:case", args=[created["R0002"].pk]) not in html
+    assert f"Row 3: {register_import.ON_RECORD}" in html
+
+
+def test_a_large_import_lists_its_first_drafts_and_links_to_the_rest(client, admin, monkeypatch):
+    monkeypatch.setattr("cases.interop.views.DRAFTS_LISTED", 2)
+    response = _upload(client, [row(1), row(2), row(3), row(4), row(5)], dry_run=False)
+    html = client.get(response["Location"]).content.decode()
+    linked = [
+        pk for pk in Case.objects.values_list("pk", flat=True) if reverse("records:case", args=[pk]) in html
+    ]
+    assert len(linked) == 2
+    assert (
+        f'and 3 more: <a href="{reverse("records:list")}?status=draft">the drafts in the case list</a>'
+        in html
+    )
+
+
+def test_an_imports_page_leaves_out_a_draft_archived_since(client, admin):
+    response = _upload(client, [row(1), row(2)], dry_run=False)
+    gone = Case.objects.get(patient__mrn="R0001")
+    Case.objects.filter(pk=gone.pk).update(archived_at=timezone.now())
+    html = client.get(response["Location"]).content.decode()
+    assert reverse("records:case", args=[gone.pk]) not in html
+    assert reverse("records:case", args=[Case.objects.get(patient__mrn="R0002").pk]) in html
+
+
+def test_the_created_drafts_read_in_chinese(client, admin, monkeypatch):
+    UserProfile.objects.create(user=admin, language="zh-hans")
+    client.force_login(admin)
+    monkeypatch.setattr("cases.interop.views.DRAFTS_LISTED", 1)
+    response = _upload(client, [row(1, given_name="Ada", family_name="Lovelace"), row(2)], dry_run=False)
+    html = client.get(response["Location"]).content.decode()
+    first = Case.objects.get(patient__mrn="R0001")
+    assert (
+        f'第 2 行：<a href="{reverse("records:case", args=[first.pk])}"><bdi>Lovelace Ada</bdi>（R0001）</a>'
+        in html
+    )
+    assert f'另有 1 个：见<a href="{reverse("records:list")}?status=draft">病例列表中的草稿</a>' in html
