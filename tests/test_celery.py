@@ -63,6 +63,7 @@ def test_the_app_reads_django_settings_and_finds_every_task():
         "records.reassess",
         "interop.register_import",
         "interop.imports_purge",
+        "records.checks_purge",
     } <= set(app.tasks)
 
 
@@ -79,9 +80,11 @@ def test_every_beat_entry_names_a_registered_task_at_a_documented_time():
         "followups.safety_net_check": ([7], [0]),
         "followups.exports_purge": ([3], [0]),
         "interop.imports_purge": ([3], [5]),
+        "records.checks_purge": ([3], [10]),
     }
     deploy = (ROOT / "docs" / "deploy.md").read_text()
     assert "06:30" in deploy
     assert "07:00" in deploy
     assert "03:00" in deploy
     assert "03:05" in deploy
+    assert "03:10" in deploy

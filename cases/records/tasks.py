@@ -24,6 +24,12 @@ def records_reassess(self, job_id: str) -> bool:
     return _run(rule_review.reassess_run, self, job_id, "re-assessing")
 
 
+@shared_task(name="records.checks_purge")
+def records_checks_purge() -> int:
+    """Nightly (beat): delete the old checks against the current rules (rule_review.checks_purge)."""
+    return rule_review.checks_purge()
+
+
 def _run(work, task, job_id: str, what: str) -> bool:
     """Do a job's work; an error marks the job failed, with a message for its page, and is raised for Celery."""
     try:

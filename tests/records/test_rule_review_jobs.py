@@ -11,10 +11,12 @@ mitoses) is high risk under both versions.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from cases import roles
@@ -696,3 +698,50 @@ def test_a_listed_case_since_reassessed_or_archived_is_badged_for_every_reader_i
             assert (badge in cells[0]) if tickable else (badge in case)
             assert f'<span class="badge text-bg-secondary">{archived}</span>' in case
             assert f'<div class="d-sm-none">{name}</div>' in case
+
+
+def _job(user, kind: str, days_ago: int, **fields) -> RuleReviewJob:
+    """A job asked for `days_ago` days ago (requested_at is set on creation)."""
+    job = RuleReviewJob.objects.create(kind=kind, requested_by=user, **fields)
+    when = timezone.now() - timedelta(days=days_ago)
+    RuleReviewJob.objects.filter(pk=job.pk).update(requested_at=when, updated_at=when)
+    return job
+
+
+def test_checks_older_than_the_kept_days_are_purged_with_their_re_assessments(settings):
+    # A check is a working list, answered again by a new check; what a re-assessment did stays in each case's
+    # history. Kept GISTCARE_RULE_CHECK_KEEP_DAYS days; the latest check is kept whatever its age (the rules page
+    # shows it), and so is a check with a re-assessment still at work.
+    settings.GISTCARE_RULE_CHECK_KEEP_DAYS = 90
+    user = make_user(role=roles.SURGEON)
+    old = _job(user, "check", 120, status="ready")
+    old_reassess = _job(user, "reassess", 119, status="ready", check_job=old)
+    busy = _job(user, "check", 100, status="ready")
+    working = _job(user, "reassess", 0, status="running", check_job=busy)
+    recent = _job(user, "check", 89, status="ready")
+    assert rule_review.checks_purge() == 1
+    remaining = set(RuleReviewJob.objects.values_list("pk", flat=True))
+    assert remaining == {busy.pk, working.pk, recent.pk}
+    assert old_reassess.pk not in remaining
+
+    # A re-assessment that stopped moving (its worker gone) keeps nothing.
+    RuleReviewJob.objects.filter(pk=working.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    assert rule_review.checks_purge() == 1
+    assert set(RuleReviewJob.objects.values_list("pk", flat=True)) == {recent.pk}
+    # The latest check is kept however old.
+    RuleReviewJob.objects.filter(pk=recent.pk).update(requested_at=timezone.now() - timedelta(days=400))
+    assert rule_review.checks_purge() == 0
+    assert RuleReviewJob.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_purge_runs_nightly_under_beat(settings):
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "records.checks_purge")
+    assert entry["schedule"].hour == {3}
+    assert entry["schedule"].minute == {10}
+    user = make_user(role=roles.SURGEON)
+    _job(user, "check", 400, status="ready")
+    _job(user, "check", 1, status="ready")
+    from cases.records.tasks import records_checks_purge
+
+    assert records_checks_purge.apply().get() == 1
+    assert RuleReviewJob.objects.count() == 1
