@@ -28,3 +28,24 @@ def test_a_translation_that_cannot_be_filled_falls_back_to_the_english():
     assert sentences["reviewed"] == "Reviewed %(day)s"  # a placeholder the row does not fill
     assert sentences["done"] == "Done %(date)s"  # a number where the row gives text
     assert sentences["case"] == "case %(id)s"
+
+
+def test_a_date_kept_for_the_process_is_worded_in_each_readers_language():
+    # The rows' dates are kept for the process (rows._worded, issue 16): one reader's words never reach another's.
+    from datetime import date
+
+    rows._worded.cache_clear()
+    day = date(2026, 3, 9)
+    with translation.override("en-gb"):
+        english = rows._day_words("d M Y")
+        assert english(day) == "09 Mar 2026"
+        assert english(None) == ""
+    with translation.override("zh-hans"):
+        chinese = rows._day_words(translation.gettext("d M Y"))
+        assert chinese(day) == "2026年3月9日"
+        assert (
+            chinese(day, "d M Y") == "09 三月 2026"
+        )  # the same format as the English reader's, in Chinese words
+    with translation.override("en-gb"):
+        assert rows._day_words("d M Y")(day) == "09 Mar 2026"
+    assert rows._worded.cache_info().currsize == 3
