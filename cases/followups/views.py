@@ -50,6 +50,7 @@ from cases.followups.worklist import (
     base_items,
     filtered_counts,
     page_ids,
+    page_items,
     page_rows,
     print_rows_of,
 )
@@ -139,7 +140,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
     # Elsewhere its tab shows no number.
     counted = tuple(name for name, _ in TABS if name != "all" or tab == "all")
     counts = filtered_counts(filters, today, counted, user=request.user, all_limit=ALL_COUNT_LIMIT)
-    qs = filters.apply(base_items(), user=request.user)
 
     total = counts[tab]
     beyond = tab == "all" and total > ALL_COUNT_LIMIT  # how many pages there are is not known
@@ -156,6 +156,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     # one row more than a page is read to know whether there is a next page.
     after, before = Cursor.parse(request.GET.get("after")), Cursor.parse(request.GET.get("before"))
     wanted = PAGE_SIZE + 1 if beyond and before is None else PAGE_SIZE
+    passed = wanted if after or before else (page - 1) * PAGE_SIZE + wanted
+    qs = page_items(filters, tab, today, counts, user=request.user, rows=passed, all_limit=ALL_COUNT_LIMIT)
     items = page_rows(page_ids(qs, tab, today, (page - 1) * PAGE_SIZE, wanted, after=after, before=before))
     if (after or before) and not items:  # the rows moved on since: start again from the page's number
         before = None
