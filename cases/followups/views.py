@@ -40,7 +40,7 @@ from cases.followups import safety as followup_safety
 from cases.followups import services as svc
 from cases.followups.exports import calendar_ical, callback_items, feed_items
 from cases.followups.rows import prepare as prepare_rows
-from cases.followups.rows import print_rows, row_context, tbodies
+from cases.followups.rows import print_columns, print_rows, row_context, tbodies
 from cases.followups.selectors import flagged_cases, surgeon_choices
 from cases.followups.tasks import export_dispatch
 from cases.followups.worklist import (
@@ -266,6 +266,7 @@ def print_list(request: HttpRequest) -> HttpResponse:
         "followups/print.html",
         {
             "rows": print_rows(items, today),
+            "columns": print_columns(),
             "tab_label": dict(TABS)[tab],
             "today": today,
             "truncated": len(items) == PRINT_LIMIT,

@@ -121,9 +121,9 @@ def test_every_cell_of_the_printable_list(client, items):
     ]
     # Each name isolated (<bdi>: a name in a right-to-left script stays in its place), every value escaped.
     first_row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", body, re.S).group(1)
-    assert "<td><bdi>&lt;HOPPER&gt;</bdi>, <bdi>Grace</bdi></td>" in first_row
-    assert "<td><bdi>Ada Byron</bdi></td>" in first_row
-    assert "<td><bdi>Anna Nightingale</bdi></td>" in first_row
+    assert '<td data-label="Patient"><bdi>&lt;HOPPER&gt;</bdi>, <bdi>Grace</bdi></td>' in first_row
+    assert '<td data-label="Surgeon"><bdi>Ada Byron</bdi></td>' in first_row
+    assert '<td data-label="Nurse"><bdi>Anna Nightingale</bdi></td>' in first_row
     assert "&lt;HOPPER&gt;" in body
     assert "<HOPPER>" not in body
     assert "<bdi>MRN&lt;1&gt;</bdi>" in body
@@ -185,3 +185,33 @@ def test_an_empty_list_says_so(client, items, language, words):
     client.post("/i18n/setlang/", {"language": language, "next": "/"})
     body = client.get("/followups/print/", {"tab": "upcoming"}).content.decode()
     assert _cells(body) == [[words]]
+
+
+@pytest.mark.parametrize(
+    ("language", "headers"),
+    [
+        (
+            "en",
+            ["Due", "Window", "State", "Patient", "MRN", "Phone", "Prefers", "Examination", "Surgeon", "Nurse",
+             "Done / note"],
+        ),
+        ("zh-hans", None),
+    ],
+)  # fmt: skip
+def test_each_cell_carries_its_columns_name_for_a_phone(client, items, language, headers):
+    # On a phone (under 576 px) each row is a card and each cell says what it is ("Phone: +44 ..."; followups.css):
+    # the table, eleven columns wide, made the whole page scroll sideways (1,210 px for a 390 px screen).
+    client.force_login(make_user(role=roles.NURSE))
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    body = client.get("/followups/print/", {"tab": "all"}).content.decode()
+    thead = body.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    names = [unescape(name) for name in re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)]
+    if headers:
+        assert names == headers
+    else:
+        assert (names[0], names[5], len(names)) == ("到期日", "电话", 11)
+    tbody = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", tbody, re.S)
+    assert len(rows) == 3
+    for row in rows:
+        assert [unescape(label) for label in re.findall(r'<td[^>]* data-label="([^"]*)"', row)] == names
