@@ -456,10 +456,10 @@ CELERY_BEAT_SCHEDULE = {
 # A finished export or register import (they hold patients' identifiers) is deleted this many hours after it
 # was finished.
 GISTCARE_EXPORT_KEEP_HOURS = env_int("GISTCARE_EXPORT_KEEP_HOURS", 24)
-# A check of every case against the current rules (/cases/rules/) is deleted this many days after it was asked for,
-# with the re-assessments asked from its page (the latest check is kept whatever its age). An installation's
-# choice, not a clinical rule: a check is a working list that a new check answers again, and what a re-assessment
-# did stays in each case's history.
+# A check of every case against the current rules (/cases/rules/) is deleted, with the re-assessments asked from its
+# page, once no work was done on them for this many days (the latest check, and the latest that finished, are kept
+# whatever their age). An installation's choice, not a clinical rule: a check is a working list that a new check
+# answers again, and what a re-assessment did stays in each case's history.
 GISTCARE_RULE_CHECK_KEEP_DAYS = env_int("GISTCARE_RULE_CHECK_KEEP_DAYS", 90)
 # An export unchanged for this long (its message lost, its worker dead) is shown as stopped, with "Try again".
 GISTCARE_EXPORT_STALE_SECONDS = env_int("GISTCARE_EXPORT_STALE_SECONDS", 15 * 60)

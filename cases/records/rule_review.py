@@ -191,24 +191,25 @@ def review_fail(*, job_id: str, message: str = RUN_FAILED) -> None:
 
 
 def checks_purge() -> int:
-    """Delete the checks asked for more than GISTCARE_RULE_CHECK_KEEP_DAYS days ago, with the re-assessments asked
-    from their pages; their number. Kept whatever their age: the latest check (the rules page shows it) and a check
-    with a re-assessment still at work (not finished, and not stopped moving). A check is a working list, answered
-    again by a new check; what a re-assessment did stays in each case's history ("Re-assessed with the current
-    rules"). Nightly under beat (`records.checks_purge`)."""
+    """Delete the checks against the current rules, with the re-assessments asked from their pages, on which no work
+    was done for GISTCARE_RULE_CHECK_KEEP_DAYS days (a re-assessment asked for, working or finished since keeps its
+    check: its page lists the cases it left alone, and why); their number. Kept whatever their age: the latest
+    check (the rules page shows it) and the latest that finished (its list of changed cases). A check is a working
+    list, answered again by a new check; what a re-assessment did stays in each case's history ("Re-assessed with the
+    current rules"). Nightly under beat (`records.checks_purge`)."""
     before = timezone.now() - timedelta(days=settings.GISTCARE_RULE_CHECK_KEEP_DAYS)
-    moving_since = timezone.now() - timedelta(seconds=getattr(settings, RuleReviewJob.STALE_SETTING))
     checks = RuleReviewJob.objects.filter(kind=RuleReviewKind.CHECK)
-    latest = checks.values_list("pk", flat=True).first()
-    at_work = (
-        RuleReviewJob.objects.filter(kind=RuleReviewKind.REASSESS, updated_at__gte=moving_since)
-        .exclude(status__in=[RuleReviewStatus.READY, RuleReviewStatus.FAILED])
-        .values("check_job")
-    )
+    latest = {
+        checks.values_list("pk", flat=True).first(),
+        checks.filter(status=RuleReviewStatus.READY).values_list("pk", flat=True).first(),
+    } - {None}
+    worked_on = RuleReviewJob.objects.filter(
+        kind=RuleReviewKind.REASSESS, check_job__isnull=False, updated_at__gte=before
+    ).values("check_job")
     old = list(
-        checks.filter(requested_at__lt=before)
-        .exclude(pk=latest)
-        .exclude(pk__in=at_work)
+        checks.filter(updated_at__lt=before)
+        .exclude(pk__in=latest)
+        .exclude(pk__in=worked_on)
         .values_list("pk", flat=True)
     )
     RuleReviewJob.objects.filter(pk__in=old).delete()  # their re-assessments with them (check_job: CASCADE)

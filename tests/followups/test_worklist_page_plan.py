@@ -209,3 +209,47 @@ def test_the_worklist_page_shows_a_walked_page_as_a_joined_one(common_and_rare, 
         pages[walk] = re.findall(r'<tbody id="item-([0-9a-f-]+)"', html)
     assert len(pages[True]) == 50
     assert pages[True] == pages[False]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only: PostgreSQL never walks")
+def test_the_worklist_walks_for_a_common_surgeon_and_joins_for_a_rare_one(
+    common_and_rare, client, monkeypatch
+):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.followups import worklist as worklist_module
+
+    client.force_login(make_user("nurse", role=roles.NURSE))
+    asked = []
+    decide = worklist_module.walks_in_order
+
+    def spy(*args, **kwargs):
+        asked.append((args[1:], kwargs))
+        return decide(*args, **kwargs)
+
+    monkeypatch.setattr(worklist_module, "walks_in_order", spy)
+    walked = re.compile(r'\+"?\w+"?\."case_id" IN')
+    for who, page, walks in (("common", "1", True), ("common", "3", True), ("rare", "1", False)):
+        asked.clear()
+        with CaptureQueriesContext(db) as queries:
+            response = client.get(
+                "/followups/", {"tab": "overdue", "surgeon": common_and_rare[who].pk, "page": page}
+            )
+        assert response.status_code == 200
+        filtered = {"common": 200, "rare": 40}[who]
+        # The tab's counts with and without the filter (242 overdue items in all); a page by its number passes every
+        # row before it.
+        assert asked == [(("overdue", filtered, 242), {"rows": int(page) * 50})]
+        assert any(walked.search(query["sql"]) for query in queries.captured_queries) is walks
+    # "Next": the page passes its own rows only.
+    first = FollowUpItem.objects.filter(case__owner=common_and_rare["common"]).order_by("due_date", "id")[49]
+    asked.clear()
+    params = {
+        "tab": "overdue",
+        "surgeon": common_and_rare["common"].pk,
+        "page": "2",
+        "after": str(Cursor.of(first)),
+    }
+    assert client.get("/followups/", params).status_code == 200
+    assert asked == [(("overdue", 200, 242), {"rows": 50})]

@@ -10,6 +10,7 @@ numbers, dates of birth) is emptied once it is not needed, and the job deleted a
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from unittest import mock
 
@@ -634,12 +635,24 @@ def test_a_large_import_lists_its_first_drafts_and_links_to_the_rest(client, adm
     monkeypatch.setattr("cases.interop.views.DRAFTS_LISTED", 2)
     response = _upload(client, [row(1), row(2), row(3), row(4), row(5)], dry_run=False)
     html = client.get(response["Location"]).content.decode()
-    linked = [
-        pk for pk in Case.objects.values_list("pk", flat=True) if reverse("records:case", args=[pk]) in html
-    ]
-    assert len(linked) == 2
+    # The first two rows of the file, in its order.
+    listed = re.findall(r'Row (\d+): <a href="/cases/([0-9a-f-]+)/">', html)
+    by_mrn = {str(case.pk): case.patient.mrn for case in Case.objects.select_related("patient")}
+    assert [(row, by_mrn[case]) for row, case in listed] == [("2", "R0001"), ("3", "R0002")]
     assert (
         f'and 3 more: <a href="{reverse("records:list")}?status=draft">the drafts in the case list</a>'
+        in html
+    )
+
+
+def test_the_link_to_the_rest_stays_when_every_listed_draft_was_archived(client, admin, monkeypatch):
+    monkeypatch.setattr("cases.interop.views.DRAFTS_LISTED", 1)
+    response = _upload(client, [row(1), row(2), row(3)], dry_run=False)
+    Case.objects.filter(patient__mrn="R0001").update(archived_at=timezone.now())
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-testid="import-drafts"' not in html
+    assert (
+        f'and 2 more: <a href="{reverse("records:list")}?status=draft">the drafts in the case list</a>'
         in html
     )
 
@@ -665,3 +678,4 @@ def test_the_created_drafts_read_in_chinese(client, admin, monkeypatch):
         in html
     )
     assert f'另有 1 个：见<a href="{reverse("records:list")}?status=draft">病例列表中的草稿</a>' in html
+    assert '<h2 class="h6">已创建</h2>' in html

@@ -701,7 +701,7 @@ def test_a_listed_case_since_reassessed_or_archived_is_badged_for_every_reader_i
 
 
 def _job(user, kind: str, days_ago: int, **fields) -> RuleReviewJob:
-    """A job asked for `days_ago` days ago (requested_at is set on creation)."""
+    """A job asked for, and last worked on, `days_ago` days ago (requested_at is set on creation)."""
     job = RuleReviewJob.objects.create(kind=kind, requested_by=user, **fields)
     when = timezone.now() - timedelta(days=days_ago)
     RuleReviewJob.objects.filter(pk=job.pk).update(requested_at=when, updated_at=when)
@@ -710,28 +710,48 @@ def _job(user, kind: str, days_ago: int, **fields) -> RuleReviewJob:
 
 def test_checks_older_than_the_kept_days_are_purged_with_their_re_assessments(settings):
     # A check is a working list, answered again by a new check; what a re-assessment did stays in each case's
-    # history. Kept GISTCARE_RULE_CHECK_KEEP_DAYS days; the latest check is kept whatever its age (the rules page
-    # shows it), and so is a check with a re-assessment still at work.
+    # history. Kept GISTCARE_RULE_CHECK_KEEP_DAYS days after the last work on it or on a re-assessment asked from its
+    # page (a re-assessment's page lists the cases it left alone, with why); the latest check, and the latest that
+    # finished, are kept whatever their age (the rules page shows the one, the other holds the last list).
     settings.GISTCARE_RULE_CHECK_KEEP_DAYS = 90
     user = make_user(role=roles.SURGEON)
     old = _job(user, "check", 120, status="ready")
     old_reassess = _job(user, "reassess", 119, status="ready", check_job=old)
-    busy = _job(user, "check", 100, status="ready")
-    working = _job(user, "reassess", 0, status="running", check_job=busy)
+    lately_reassessed = _job(user, "check", 120, status="ready")
+    just_done = _job(user, "reassess", 0, status="ready", check_job=lately_reassessed)
+    waiting = _job(user, "check", 130, status="ready")
+    # Queued for a worker since 20 minutes (workers down at 03:10): stalled, but asked for today.
+    queued = _job(user, "reassess", 0, status="queued", check_job=waiting)
+    RuleReviewJob.objects.filter(pk=queued.pk).update(updated_at=timezone.now() - timedelta(minutes=20))
     recent = _job(user, "check", 89, status="ready")
+    # A re-assessment with no check (the column may be empty) does not stop the purge.
+    _job(user, "reassess", 0, status="running")
     assert rule_review.checks_purge() == 1
     remaining = set(RuleReviewJob.objects.values_list("pk", flat=True))
-    assert remaining == {busy.pk, working.pk, recent.pk}
+    assert old.pk not in remaining
     assert old_reassess.pk not in remaining
+    assert {lately_reassessed.pk, just_done.pk, waiting.pk, queued.pk, recent.pk} <= remaining
 
-    # A re-assessment that stopped moving (its worker gone) keeps nothing.
-    RuleReviewJob.objects.filter(pk=working.pk).update(updated_at=timezone.now() - timedelta(days=1))
-    assert rule_review.checks_purge() == 1
-    assert set(RuleReviewJob.objects.values_list("pk", flat=True)) == {recent.pk}
+    # Work on them stopped more than 90 days ago: purged, but for the latest check.
+    RuleReviewJob.objects.filter(kind="reassess").update(updated_at=timezone.now() - timedelta(days=91))
+    assert rule_review.checks_purge() == 2
+    assert set(RuleReviewJob.objects.filter(kind="check").values_list("pk", flat=True)) == {recent.pk}
     # The latest check is kept however old.
-    RuleReviewJob.objects.filter(pk=recent.pk).update(requested_at=timezone.now() - timedelta(days=400))
+    RuleReviewJob.objects.filter(pk=recent.pk).update(
+        requested_at=timezone.now() - timedelta(days=400), updated_at=timezone.now() - timedelta(days=400)
+    )
     assert rule_review.checks_purge() == 0
     assert RuleReviewJob.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_latest_check_that_finished_is_kept_when_a_newer_one_failed(settings):
+    settings.GISTCARE_RULE_CHECK_KEEP_DAYS = 90
+    user = make_user(role=roles.SURGEON)
+    _job(user, "check", 200, status="ready")
+    finished = _job(user, "check", 150, status="ready")
+    failed = _job(user, "check", 100, status="failed")
+    assert rule_review.checks_purge() == 1
+    assert set(RuleReviewJob.objects.values_list("pk", flat=True)) == {finished.pk, failed.pk}
 
 
 def test_the_purge_runs_nightly_under_beat(settings):
