@@ -221,6 +221,8 @@ def measure(repeat: int) -> None:
         # the nurse's calendar feed (her pending visits and those of no one, from 60 days ago to a year ahead) and
         # the printable list of "All" (its first 2,000 rows).
         ("calendar feed", feed, {}),
+        # The first poll after a write to the follow-up items (the kept feed built again).
+        ("calendar feed, renewed", feed, {}),
         ("printable list, all", "/followups/print/", {"tab": "all"}),
     ]
     #: The kept results renewed before each request of a scenario (a write to their tables just before).
@@ -230,6 +232,7 @@ def measure(repeat: int) -> None:
         "case page, lists renewed": kept.GENERATIONS,
         "case page, follow-ups renewed": (kept.FOLLOWUPS,),
         "case page, MDT lists renewed": (kept.MDT,),
+        "calendar feed, renewed": (kept.FOLLOWUPS,),
     }
     load_before = load()
     rows = []

@@ -33,7 +33,8 @@ current:
   them, which may name the patient): the lists are read by the case's id, not through the case (a related
   manager would attach the page's case, with its patient and owner, to every row, and into the cache). Home keeps
   the ids of the cases it lists (with dates, counts and the meetings' titles), never a patient's name: the cases
-  are read by their ids on each visit.
+  are read by their ids on each visit. A nurse's calendar feed is kept whole (cases/followups/exports.py
+  `kept_calendar`): it names no patient (case short ids, examinations, dates and links).
 
 The clinical record itself (the case, its sections, its assessment) is always read from the database.
 Without a shared cache every result is read from the database on every request.

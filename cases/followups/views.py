@@ -38,7 +38,7 @@ from cases.followups import forms as ff
 from cases.followups import letters as letters_svc
 from cases.followups import safety as followup_safety
 from cases.followups import services as svc
-from cases.followups.exports import calendar_ical, callback_items, feed_items
+from cases.followups.exports import kept_calendar
 from cases.followups.rows import prepare as prepare_rows
 from cases.followups.rows import print_columns, print_rows, row_context, tbodies
 from cases.followups.selectors import flagged_cases, surgeon_choices
@@ -779,16 +779,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     before, _, after = request.build_absolute_uri(
         reverse("followups:case", kwargs={"case_id": stand_in})
     ).rpartition(stand_in)
-
-    def case_url(case_id: uuid.UUID) -> str:
-        return f"{before}{case_id}{after}"
-
     with translation.override(stored_language(feed.user.pk)):  # the nurse's, whatever the calendar app sends
-        ical = calendar_ical(
-            feed_items(feed.user, timezone.localdate()),
-            callback_items(feed.user, timezone.localdate()),
-            case_url=case_url,
-        )
+        ical = kept_calendar(feed.user, timezone.localdate(), case_url=(before, after))
     response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gistcare-followups.ics"'
     return response

@@ -1,0 +1,166 @@
+"""The nurse's calendar feed kept in the shared cache until a write to what it lists (issue 16: a feed of a year's
+visits took 0.5-1 s, about 400x the bare view, at every poll of every calendar app; cases/kept.py).
+
+Transactional tests: each write commits as in the app, renewing the follow-up items' generation when it would."""
+
+from datetime import date
+
+import icalendar
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from cases import roles
+from cases.audit.archive import case_archive
+from cases.followups.services import calendar_token_create, item_add_manual, item_mark_done
+from cases.models import FollowUpItem, UserProfile
+from tests.factories import make_case, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TODAY = date(2026, 6, 1)
+KEPT = override_settings(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-feed"}},
+    GISTCARE_QUERY_CACHE_SECONDS=60,
+)
+
+
+@pytest.fixture(autouse=True)
+def kept_and_today():
+    with KEPT, time_machine.travel(TODAY, tick=False):
+        cache.clear()
+        yield
+        cache.clear()
+
+
+@pytest.fixture
+def world():
+    anna = make_user("anna", role=roles.NURSE)
+    bea = make_user("bea", role=roles.NURSE)
+    case = make_case(surgery_date=None)
+    other = make_case(site="rectum", surgery_date=None)
+    made = {
+        "mine": item_add_manual(
+            case=case,
+            user=None,
+            due_date=date(2026, 6, 20),
+            modality="ct_or_mri",
+            reason="t",
+            responsible_nurse=anna,
+        ),
+        "nobodys": item_add_manual(
+            case=other, user=None, due_date=date(2026, 7, 1), modality="mri", reason="t"
+        ),
+        "beas": item_add_manual(
+            case=case,
+            user=None,
+            due_date=date(2026, 6, 25),
+            modality="mri",
+            reason="t",
+            responsible_nurse=bea,
+        ),
+    }
+    return {"anna": anna, "bea": bea, "case": case, "other": other, **made}
+
+
+def _feed(client, user, **extra):
+    token = _token(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/followups/calendar/{token}.ics", **extra)
+    assert response.status_code == 200
+    read_items = [q for q in queries.captured_queries if "cases_followupitem" in q["sql"]]
+    return response.content, len(read_items)
+
+
+_TOKENS: dict[int, str] = {}
+
+
+def _token(user) -> str:
+    if user.pk not in _TOKENS:
+        _TOKENS[user.pk] = calendar_token_create(user=user).token
+    return _TOKENS[user.pk]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tokens():
+    _TOKENS.clear()
+    yield
+    _TOKENS.clear()
+
+
+def _uids(feed: bytes) -> set[str]:
+    return {str(event["uid"]) for event in icalendar.Calendar.from_ical(feed).walk("VEVENT")}
+
+
+def test_a_feed_asked_again_is_the_kept_one_until_an_item_changes(client, world):
+    first, read = _feed(client, world["anna"])
+    assert read >= 1
+    assert _uids(first) == {f"{world['mine'].pk}@gistcare", f"{world['nobodys'].pk}@gistcare"}
+    again, read = _feed(client, world["anna"])
+    assert again == first
+    assert read == 0  # kept: the items are not read again
+
+    item_mark_done(
+        item=FollowUpItem.objects.get(pk=world["mine"].pk), user=world["anna"],
+        expected_version=world["mine"].version, completed_date=TODAY, result="ned",
+    )  # fmt: skip
+    after, read = _feed(client, world["anna"])
+    assert read >= 1
+    assert _uids(after) == {f"{world['nobodys'].pk}@gistcare"}
+
+
+def test_each_nurse_has_her_own_feed_in_her_own_language(client, world):
+    annas, _ = _feed(client, world["anna"])
+    beas, _ = _feed(client, world["bea"])
+    assert _uids(beas) == {f"{world['beas'].pk}@gistcare", f"{world['nobodys'].pk}@gistcare"}
+    assert b"Follow-up" in annas
+    UserProfile.objects.create(user=world["anna"], language="zh-hans")
+    chinese, read = _feed(client, world["anna"])
+    assert read >= 1
+    assert "随访".encode() in chinese
+    assert _uids(chinese) == _uids(annas)
+
+
+def test_a_feed_moves_on_with_the_day_and_the_host_asked(client, world, settings):
+    _feed(client, world["anna"])
+    settings.ALLOWED_HOSTS = ["calendar.example.org", "testserver"]
+    other_host, read = _feed(client, world["anna"], HTTP_HOST="calendar.example.org")
+    assert read >= 1
+    links = [
+        str(event["description"]).splitlines()[-1]
+        for event in icalendar.Calendar.from_ical(other_host).walk("VEVENT")
+    ]
+    assert links
+    assert all(link.startswith("http://calendar.example.org/followups/case/") for link in links)
+    # 60 days after 20 Jun the visit has left the feed (it lists 60 days back).
+    with time_machine.travel(date(2026, 8, 20), tick=False):
+        later, read = _feed(client, world["anna"])
+    assert read >= 1
+    assert _uids(later) == {f"{world['nobodys'].pk}@gistcare"}
+
+
+def test_an_archived_case_leaves_the_kept_feed(client, world):
+    _feed(client, world["anna"])
+    case_archive(case=world["other"], user=make_user("admin", role=roles.ADMINISTRATOR))
+    after, _ = _feed(client, world["anna"])
+    assert _uids(after) == {f"{world['mine'].pk}@gistcare"}
+
+
+def test_without_a_shared_cache_every_poll_reads_the_items(client, world):
+    with override_settings(GISTCARE_QUERY_CACHE_SECONDS=0):
+        first, read = _feed(client, world["anna"])
+        again, read_again = _feed(client, world["anna"])
+    assert first == again
+    assert read >= 1
+    assert read_again >= 1
+
+
+def test_a_revoked_or_refused_feed_is_not_served_from_the_cache(client, world):
+    token = _token(world["anna"])
+    _feed(client, world["anna"])
+    world["anna"].is_active = False
+    world["anna"].save()
+    assert client.get(f"/followups/calendar/{token}.ics").status_code == 404
