@@ -232,13 +232,17 @@ def renew_after_migrate(**kwargs: Any) -> None:
 KEY_VERSION = "v2"
 
 
-def kept(wanted: dict[str, tuple[Generation, str, Callable[[], Any]]]) -> dict[str, Any]:
+def kept(
+    wanted: dict[str, tuple[Generation, str, Callable[[], Any]]], *, seconds: int | None = None
+) -> dict[str, Any]:
     """For each name in `wanted`, (generation, key, compute): `compute()`, or the value it gave for the same key
     while the generation has not changed since. One round trip to the cache for them all. The key names what the
-    value depends on besides the generation's tables (it is used as given: no spaces)."""
-    seconds = settings.GISTCARE_QUERY_CACHE_SECONDS
-    if not seconds or connection.in_atomic_block:
+    value depends on besides the generation's tables (it is used as given: no spaces). The values are kept
+    `seconds` at most (by default GISTCARE_QUERY_CACHE_SECONDS; longer for what may be seen that much later after a
+    write made outside the app); nothing is kept when GISTCARE_QUERY_CACHE_SECONDS is 0."""
+    if not settings.GISTCARE_QUERY_CACHE_SECONDS or connection.in_atomic_block:
         return {name: compute() for name, (_, _, compute) in wanted.items()}
+    seconds = seconds or settings.GISTCARE_QUERY_CACHE_SECONDS
     keys = {
         name: f"kept:{KEY_VERSION}:{generation.name}:{key}" for name, (generation, key, _) in wanted.items()
     }

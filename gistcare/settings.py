@@ -264,6 +264,10 @@ GISTCARE_PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 300) if 
 # counts, a case page's MDT discussions, report versions and next follow-ups. The seconds bound how long a write
 # made outside the app can go unseen.
 GISTCARE_QUERY_CACHE_SECONDS = env_int("QUERY_CACHE_SECONDS", 60) if CACHE_URL else 0
+# A nurse's calendar feed is kept as long (cases/followups/exports.py `kept_calendar`): calendar apps poll every quarter
+# of an hour or less often (and keep what they read for hours themselves), so a minute would never be used again. A
+# write made inside the app renews it at once; one made outside (psql) is seen within this time.
+GISTCARE_CALENDAR_KEEP_SECONDS = env_int("CALENDAR_KEEP_SECONDS", 3600)
 
 # Login lockout: 5 failures locks the username+address for 15 minutes; 20 failures from one address, whatever
 # the user names, lock the address (password spraying; gistcare/axes_handler.py). The address is the

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import icalendar
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
@@ -211,8 +212,9 @@ def calendar_ical(
 def kept_calendar(user, today: date, *, case_url: tuple[str, str]) -> bytes:
     """`user`'s calendar feed on `today` in the active language, each event's link `case_url[0]` + the case's id +
     `case_url[1]`; kept in the shared cache until a write to the follow-up items, cases, patients or presentations
-    (cases/kept.py `FOLLOWUPS`): calendar apps poll a feed every few minutes to hours, and building one took 0.5-1 s
-    for a year of visits (issue 16). It holds no name: case short ids, examinations, dates and links."""
+    (cases/kept.py `FOLLOWUPS`), or GISTCARE_CALENDAR_KEEP_SECONDS: calendar apps poll a feed every quarter of an hour
+    to every few hours, and building one took 0.5-1 s for a year of visits (issue 16). It holds no name: case short
+    ids, examinations, dates and links."""
     before, after = case_url
 
     def build() -> bytes:
@@ -224,4 +226,6 @@ def kept_calendar(user, today: date, *, case_url: tuple[str, str]) -> bytes:
 
     address = hashlib.sha256(f"{before}\n{after}".encode()).hexdigest()[:16]
     key = f"calendar:{user.pk}:{get_language()}:{today.isoformat()}:{address}"
-    return kept.kept({"feed": (kept.FOLLOWUPS, key, build)})["feed"]
+    return kept.kept({"feed": (kept.FOLLOWUPS, key, build)}, seconds=settings.GISTCARE_CALENDAR_KEEP_SECONDS)[
+        "feed"
+    ]

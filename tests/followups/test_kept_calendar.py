@@ -3,7 +3,7 @@ visits took 0.5-1 s, about 400x the bare view, at every poll of every calendar a
 
 Transactional tests: each write commits as in the app, renewing the follow-up items' generation when it would."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
@@ -110,6 +110,19 @@ def test_a_feed_asked_again_is_the_kept_one_until_an_item_changes(client, world)
     after, read = _feed(client, world["anna"])
     assert read >= 1
     assert _uids(after) == {f"{world['nobodys'].pk}@gistcare"}
+
+
+def test_a_feed_is_kept_between_two_polls_of_a_calendar_app(client, world, settings):
+    # Calendar apps poll every quarter of an hour or less often: kept the query cache's minute, it was never used
+    # again. Kept GISTCARE_CALENDAR_KEEP_SECONDS (an hour) while nothing it lists changes.
+    assert settings.GISTCARE_CALENDAR_KEEP_SECONDS == 3600
+    first, _ = _feed(client, world["anna"])
+    with time_machine.travel(datetime(2026, 6, 1, 0, 59, tzinfo=UTC), tick=False):
+        again, read = _feed(client, world["anna"])
+    assert (again, read) == (first, 0)
+    with time_machine.travel(datetime(2026, 6, 1, 1, 1, tzinfo=UTC), tick=False):
+        _, read = _feed(client, world["anna"])
+    assert read >= 1
 
 
 def test_each_nurse_has_her_own_feed_in_her_own_language(client, world):
