@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 import icalendar
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -22,18 +21,12 @@ from tests.factories import make_case, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TODAY = date(2026, 6, 1)
-KEPT = override_settings(
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-feed"}},
-    GISTCARE_QUERY_CACHE_SECONDS=60,
-)
 
 
 @pytest.fixture(autouse=True)
-def kept_and_today():
-    with KEPT, time_machine.travel(TODAY, tick=False):
-        cache.clear()
+def kept_and_today(kept_results):
+    with time_machine.travel(TODAY, tick=False):
         yield
-        cache.clear()
 
 
 @pytest.fixture
