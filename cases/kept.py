@@ -28,7 +28,7 @@ current:
   renewal waits for its socket timeout, 0.5 s: a transaction's renewals are one round trip to the cache when it
   commits, however many groups its writes touch). A write made outside the app (psql), by a process without
   CACHE_URL, or while Redis cannot be reached is not seen: GISTCARE_QUERY_CACHE_SECONDS bounds how long a result
-  can then be stale (60 s by default).
+  can then be stale (60 s by default; a nurse's calendar feed, GISTCARE_CALENDAR_KEEP_SECONDS: an hour).
 - What is kept holds only its own rows, and of them only the columns the page prints (not the free text beside
   them, which may name the patient): the lists are read by the case's id, not through the case (a related
   manager would attach the page's case, with its patient and owner, to every row, and into the cache). Home keeps
@@ -239,10 +239,11 @@ def kept(
     while the generation has not changed since. One round trip to the cache for them all. The key names what the
     value depends on besides the generation's tables (it is used as given: no spaces). The values are kept
     `seconds` at most (by default GISTCARE_QUERY_CACHE_SECONDS; longer for what may be seen that much later after a
-    write made outside the app); nothing is kept when GISTCARE_QUERY_CACHE_SECONDS is 0."""
-    if not settings.GISTCARE_QUERY_CACHE_SECONDS or connection.in_atomic_block:
+    write made outside the app); nothing is kept when `seconds` or GISTCARE_QUERY_CACHE_SECONDS is 0."""
+    if seconds is None:
+        seconds = settings.GISTCARE_QUERY_CACHE_SECONDS
+    if not seconds or not settings.GISTCARE_QUERY_CACHE_SECONDS or connection.in_atomic_block:
         return {name: compute() for name, (_, _, compute) in wanted.items()}
-    seconds = seconds or settings.GISTCARE_QUERY_CACHE_SECONDS
     keys = {
         name: f"kept:{KEY_VERSION}:{generation.name}:{key}" for name, (generation, key, _) in wanted.items()
     }

@@ -25,6 +25,8 @@ from datetime import date
 from types import SimpleNamespace
 
 import jinja2
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import engines
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
@@ -295,9 +297,18 @@ def _print_rows_template(language: str | None) -> jinja2.Template:
     eleven names of 2,000 rows (each cell's data-label) made the list 90 ms slower (issue 16)."""
     env = engines["jinja2"].env
     source, _filename, _uptodate = env.loader.get_source(env, "followups/print_rows.html")
-    names = [escape(name) for name in print_columns()]
-    written = _HEAD.sub(lambda match: "{% raw %}" + names[int(match[1])] + "{% endraw %}", source)
+    # Escaped as HTML, and no brace left: a name is text, never a Jinja2 delimiter.
+    names = [escape(name).replace("{", "&#123;").replace("}", "&#125;") for name in print_columns()]
+    written = _HEAD.sub(lambda match: names[int(match[1])], source)
     return env.from_string(written)
+
+
+@receiver(setting_changed)
+def forget(**_kwargs) -> None:
+    """Drop the words kept for the process. Settings change only in tests (languages, catalogues, templates)."""
+    _print_rows_template.cache_clear()
+    _labels.cache_clear()
+    _worded.cache_clear()
 
 
 def print_rows(items: Iterable[FollowUpItem], today: date) -> SafeString:

@@ -164,9 +164,45 @@ def test_without_a_shared_cache_every_poll_reads_the_items(client, world):
     assert read_again >= 1
 
 
-def test_a_revoked_or_refused_feed_is_not_served_from_the_cache(client, world):
+def test_a_revoked_replaced_or_refused_feed_is_not_served_from_the_cache(client, world):
+    from django.contrib.auth.models import Group
+
+    from cases.followups.services import calendar_token_revoke
+
     token = _token(world["anna"])
     _feed(client, world["anna"])
+    calendar_token_revoke(user=world["anna"])
+    assert client.get(f"/followups/calendar/{token}.ics").status_code == 404
+    replaced = calendar_token_create(user=world["anna"]).token
+    assert client.get(f"/followups/calendar/{replaced}.ics").status_code == 200
+    second = calendar_token_create(user=world["anna"]).token  # replaces the one before
+    assert client.get(f"/followups/calendar/{replaced}.ics").status_code == 404
+    world["anna"].groups.remove(Group.objects.get(name=roles.NURSE))
+    assert client.get(f"/followups/calendar/{second}.ics").status_code == 404
+    world["anna"].groups.add(Group.objects.get(name=roles.NURSE))
     world["anna"].is_active = False
     world["anna"].save()
-    assert client.get(f"/followups/calendar/{token}.ics").status_code == 404
+    assert client.get(f"/followups/calendar/{second}.ics").status_code == 404
+
+
+def test_a_feed_kept_late_in_the_evening_moves_on_at_midnight(client, world, settings):
+    # The day is in the key: a feed lists 60 days back, and at midnight a visit of 60 days ago leaves it, within the
+    # hour a feed is kept. Europe/London: 23:50 BST is 22:50 UTC.
+    assert settings.TIME_ZONE == "Europe/London"
+    gone = item_add_manual(
+        case=world["case"], user=None, due_date=date(2026, 6, 2), modality="mri", reason="t"
+    )
+    with time_machine.travel(datetime(2026, 8, 1, 22, 50, tzinfo=UTC), tick=False):  # 1 Aug, 23:50 local
+        evening, _ = _feed(client, world["anna"])
+    assert f"{gone.pk}@gistcare" in _uids(evening)
+    with time_machine.travel(datetime(2026, 8, 1, 23, 10, tzinfo=UTC), tick=False):  # 2 Aug, 00:10 local
+        night, read = _feed(client, world["anna"])
+    assert read >= 1
+    assert f"{gone.pk}@gistcare" not in _uids(night)
+
+
+def test_a_feed_kept_for_no_seconds_is_read_at_every_poll(client, world, settings):
+    settings.GISTCARE_CALENDAR_KEEP_SECONDS = 0
+    _feed(client, world["anna"])
+    _, read = _feed(client, world["anna"])
+    assert read >= 1

@@ -199,7 +199,8 @@ def test_an_empty_list_says_so(client, items, language, words):
     ],
 )  # fmt: skip
 def test_each_cell_carries_its_columns_name_for_a_phone(client, items, language, headers):
-    # On a phone (under 576 px) each row is a card and each cell says what it is ("Phone: +44 ..."; followups.css):
+    # On a phone or a tablet (under 1,400 px) each row is a card and each cell says what it is ("Phone: +44 ...";
+    # followups.css):
     # the table, eleven columns wide, made the whole page scroll sideways (1,210 px for a 390 px screen).
     client.force_login(make_user(role=roles.NURSE))
     client.post("/i18n/setlang/", {"language": language, "next": "/"})
@@ -215,3 +216,42 @@ def test_each_cell_carries_its_columns_name_for_a_phone(client, items, language,
     assert len(rows) == 3
     for row in rows:
         assert [unescape(label) for label in re.findall(r'<td[^>]* data-label="([^"]*)"', row)] == names
+
+
+def test_a_column_name_is_escaped_wherever_it_is_written(client, items, monkeypatch):
+    # The names are written into the rows' template once a language (rows._print_rows_template): a name from the
+    # catalogue is text, never markup or template code.
+    from cases.followups import rows
+
+    odd = 'Tel "<x>" {% endraw %}{{ rows.__class__ }}{% raw %} \'&'
+    names = [odd if name == "Phone" else name for name in rows.PRINT_COLUMNS]
+    monkeypatch.setattr(rows, "print_columns", lambda: names)
+    rows._print_rows_template.cache_clear()
+    client.force_login(make_user(role=roles.NURSE))
+    try:
+        body = client.get("/followups/print/", {"tab": "all"}).content.decode()
+    finally:
+        rows._print_rows_template.cache_clear()
+    labels = re.findall(r'<td[^>]* data-label="([^"]*)"', body)
+    assert len(labels) == 33
+    assert [unescape(label) for label in labels[:11]] == names
+    assert "__class__" in unescape(labels[5])
+    assert "<class" not in body
+
+
+def test_the_column_names_follow_a_new_catalogue(client, items, settings, tmp_path):
+    # A settings change (a test's languages or catalogues) forgets the names written into the template, as the
+    # other kept words are forgotten.
+    client.force_login(make_user(role=roles.NURSE))
+    first = client.get("/followups/print/", {"tab": "all"}).content.decode()
+    assert 'data-label="Phone"' in first
+    settings.LANGUAGE_CODE = "en-us"
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    chinese = client.get("/followups/print/", {"tab": "all"}).content.decode()
+    assert 'data-label="电话"' in chinese
+    from cases.followups import rows
+
+    assert rows._print_rows_template.cache_info().currsize >= 1
+    settings.LANGUAGE_CODE = "en-gb"
+    assert rows._print_rows_template.cache_info().currsize == 0
+    assert rows._worded.cache_info().currsize == 0
