@@ -29,6 +29,12 @@ def kept_and_today(kept_results):
         yield
 
 
+def _visit(case, due: date, nurse=None, modality: str = "mri"):
+    return item_add_manual(
+        case=case, user=None, due_date=due, modality=modality, reason="t", responsible_nurse=nurse
+    )
+
+
 @pytest.fixture
 def world():
     anna = make_user("anna", role=roles.NURSE)
@@ -36,25 +42,9 @@ def world():
     case = make_case(surgery_date=None)
     other = make_case(site="rectum", surgery_date=None)
     made = {
-        "mine": item_add_manual(
-            case=case,
-            user=None,
-            due_date=date(2026, 6, 20),
-            modality="ct_or_mri",
-            reason="t",
-            responsible_nurse=anna,
-        ),
-        "nobodys": item_add_manual(
-            case=other, user=None, due_date=date(2026, 7, 1), modality="mri", reason="t"
-        ),
-        "beas": item_add_manual(
-            case=case,
-            user=None,
-            due_date=date(2026, 6, 25),
-            modality="mri",
-            reason="t",
-            responsible_nurse=bea,
-        ),
+        "mine": _visit(case, date(2026, 6, 20), anna, modality="ct_or_mri"),
+        "nobodys": _visit(other, date(2026, 7, 1)),
+        "beas": _visit(case, date(2026, 6, 25), bea),
     }
     return {"anna": anna, "bea": bea, "case": case, "other": other, **made}
 
@@ -189,9 +179,7 @@ def test_a_feed_kept_late_in_the_evening_moves_on_at_midnight(client, world, set
     # The day is in the key: a feed lists 60 days back, and at midnight a visit of 60 days ago leaves it, within the
     # hour a feed is kept. Europe/London: 23:50 BST is 22:50 UTC.
     assert settings.TIME_ZONE == "Europe/London"
-    gone = item_add_manual(
-        case=world["case"], user=None, due_date=date(2026, 6, 2), modality="mri", reason="t"
-    )
+    gone = _visit(world["case"], date(2026, 6, 2))
     with time_machine.travel(datetime(2026, 8, 1, 22, 50, tzinfo=UTC), tick=False):  # 1 Aug, 23:50 local
         evening, _ = _feed(client, world["anna"])
     assert f"{gone.pk}@gistcare" in _uids(evening)
