@@ -194,3 +194,17 @@ def test_a_feed_kept_for_no_seconds_is_read_at_every_poll(client, world, setting
     _feed(client, world["anna"])
     _, read = _feed(client, world["anna"])
     assert read >= 1
+
+
+def test_a_deploy_builds_every_feed_again(client, world):
+    """A release may change a feed's wording: the deploy's `migrate` (docs/deploy.md runs it before the new code
+    serves), even with no migration to apply, voids every kept feed, so that no calendar app is served the old
+    wording for the rest of the hour."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _feed(client, world["anna"])
+    call_command("migrate", verbosity=0, stdout=StringIO())
+    _, read = _feed(client, world["anna"])
+    assert read >= 1
