@@ -61,11 +61,15 @@ run: $(VENV)/.runtime static system-deps messages
 	DEBUG=1 $(PY) manage.py seed_demo --password "$${DEMO_PASSWORD:-gistcare-demo}"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite runs on every core (pytest-xdist), a test file to a worker: each worker has its own test database
+# (test_<name>_gw0, ...), and the tests that share Redis or spawn processes use keys, queues and ports of their own.
+# TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.dev static system-deps messages
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: $(VENV)/.dev static system-deps messages
-	$(VENV)/bin/pytest -m "not e2e"
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "not e2e"
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
