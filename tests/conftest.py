@@ -1,11 +1,17 @@
 import os
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.utils import translation
 
 from cases import roles
 from tests.factories import PASSWORD, CoordinatorFactory, NurseFactory, SurgeonFactory, make_user
+
+# The property tests' examples take a few milliseconds; Hypothesis's deadline (200 ms an example) would fail a test
+# whose process was merely descheduled while the suite runs on every core (make test: pytest-xdist).
+hypothesis.settings.register_profile("suite", deadline=None)
+hypothesis.settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

@@ -78,8 +78,9 @@ def test_a_backup_restores_into_an_empty_database(tmp_path):
     else:
         if not shutil.which("pg_restore"):
             pytest.skip("pg_restore is not installed (apt-get install postgresql-client)")
-        name = f"gc_restore_{uuid.uuid4().hex[:8]}"
         params = connection.settings_dict
+        # Named after the test database, so that a run killed before the drop leaves what CI's cleanup finds.
+        name = f"{params['NAME'][:40]}_restore_{uuid.uuid4().hex[:8]}"
         host, port, user = params["HOST"] or "127.0.0.1", params["PORT"] or 5432, params["USER"] or "postgres"
         psql = ["psql", "-h", host, "-p", str(port), "-U", user, "-d", "postgres", "-qc"]
         subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, timeout=60)

@@ -15,7 +15,8 @@ Without CACHE_URL (`make run`, the default test settings) nothing changes: a per
 told when another process changes a role, so permissions are read per request and sessions live in the database.
 
 The Redis tests use the server at 127.0.0.1:6379 (GISTCARE_TEST_REDIS_URL for another; GISTCARE_SKIP_REDIS=1
-skips them on a machine without Redis), with a key prefix of this run's own.
+skips them on a machine without Redis), with a key prefix of this run's own; the restore's test empties a database of
+its own, 15 on the same server (GISTCARE_TEST_REDIS_FLUSHED_URL for another).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("GISTCARE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+#: A Redis database that a test empties whole (a restore's FLUSHDB): nothing else may keep keys there.
+FLUSHED_REDIS_URL = os.environ.get("GISTCARE_TEST_REDIS_FLUSHED_URL") or REDIS_URL.rsplit("/", 1)[0] + "/15"
 WORKLIST = reverse("followups:list")
 CALENDAR = reverse("followups:calendar")  # nurses only (cases.manage_followups)
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -297,9 +300,16 @@ def test_a_restore_empties_the_shared_cache(tmp_path):
 
     if connection.vendor != "sqlite":
         pytest.skip("one restore is enough: tests/test_backup_restore.py restores on PostgreSQL")
-    cache_url = REDIS_URL.rsplit("/", 1)[0] + "/12"  # a database of this test's own
+    # The restore empties the whole cache database (FLUSHDB): one of this test's own, never the suite's (whose
+    # other tests, in another pytest-xdist worker, keep their keys there) nor another database on the server.
+    cache_url = FLUSHED_REDIS_URL
+    if cache_url == REDIS_URL:
+        pytest.fail(
+            f"GISTCARE_TEST_REDIS_FLUSHED_URL ({cache_url}) is the suite's own Redis database", pytrace=False
+        )
     server = reachable_redis(cache_url, "the restore's shared-cache test")
-    server.set("gistcare:1:permissions:probe", "1")
+    probe = f"gistcare:1:permissions:probe-{uuid.uuid4().hex[:12]}"
+    server.set(probe, "1")
     call_command("backup", "--dir", str(tmp_path), stdout=io.StringIO())
     (backup,) = tmp_path.glob("gistcare-*")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -309,7 +319,7 @@ def test_a_restore_empties_the_shared_cache(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert restored.returncode == 0, restored.stderr
-    assert not server.exists("gistcare:1:permissions:probe")
+    assert not server.exists(probe)
     server.close()
 
 

@@ -86,7 +86,8 @@ def page(request, browser, live_server):
         accept_downloads=True,
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Signing a report takes 2-4 s alone; with the other test worker busy (make test runs one on every core) more.
+    page.set_default_timeout(30_000)
     yield page
     if getattr(request.node, "call_failed", False):
         ARTIFACTS.mkdir(exist_ok=True)

@@ -30,8 +30,8 @@ def test_leaving_a_step_with_unsaved_changes_asks_first(page, case):
 
     page.on("dialog", dismiss)
     page.get_by_label("Largest diameter (cm)").fill("6.5")
-    page.get_by_role("link", name="1. Patient").click()
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.get_by_role("link", name="1. Patient").click()
     assert dialogs == ["beforeunload"]
     assert "/step/presentation/" in page.url
     expect(page.get_by_label("Largest diameter (cm)")).to_have_value("6.5")

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from cases import roles
 from cases.models import UserProfile
@@ -53,6 +54,6 @@ def test_the_chinese_scan_form_refuses_in_chinese(page, screenshot):
         page.get_by_label(f"病灶 {row}：最长径（mm）").fill("20")
     page.get_by_label("病灶 1：CT值（HU）").fill("40")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("每个器官最多2个靶病灶").is_visible()
-    assert page.get_by_text("CT值仅在CT上测量").is_visible()
+    expect(page.get_by_text("每个器官最多2个靶病灶")).to_be_visible()
+    expect(page.get_by_text("CT值仅在CT上测量")).to_be_visible()
     screenshot("course-scan-form-zh-1400")

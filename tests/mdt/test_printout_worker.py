@@ -10,8 +10,10 @@ GISTCARE_SKIP_REDIS=1 to skip it on a machine that has none.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -43,7 +45,10 @@ def scratch_postgresql():
     import psycopg
 
     params = connection.settings_dict
-    name = f"gistcare_worker_{uuid.uuid4().hex[:12]}"
+    # Named as the test databases are (test_<database>...; this test may run before any of them is made), so that a
+    # run killed before the drop leaves what CI's cleanup finds.
+    base = params["NAME"] if params["NAME"].startswith("test_") else f"test_{params['NAME']}"
+    name = f"{base[:40]}_worker_{uuid.uuid4().hex[:12]}"
     admin = {
         "host": params["HOST"] or "127.0.0.1",
         "port": params["PORT"] or 5432,
@@ -66,6 +71,7 @@ def _run_scenario(database_url: str, queue: str, tmp_path: Path) -> dict:
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_QUEUE": queue,
         "WORKER_LOG": str(log),
+        "WORKER_PIDFILE": str(tmp_path / "worker.pid"),
     }
     try:
         done = subprocess.run(
@@ -73,11 +79,20 @@ def _run_scenario(database_url: str, queue: str, tmp_path: Path) -> dict:
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=480,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
+        _kill_worker(tmp_path / "worker.pid")
         pytest.fail(f"the scenario did not finish in 480 s; worker log:\n{_tail(log)}")
     assert done.returncode == 0, f"{done.stderr[-3000:]}\nworker log:\n{_tail(log)}"
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["log"] = log.read_text(errors="replace")
     return result
+
+
+def _kill_worker(pidfile: Path) -> None:
+    """The worker of a scenario killed on its timeout (whose own clean-up never ran), with its pool: it runs in a
+    process group of its own, led by the pid it wrote; left running, it would take the CPU from the tests after."""
+    # No file (stopped already, or never started), or no such group: nothing to do.
+    with contextlib.suppress(OSError, ValueError):
+        os.killpg(int(pidfile.read_text().strip()), signal.SIGKILL)
 
 
 def _tail(log: Path) -> str:

@@ -56,7 +56,7 @@ def _start_worker(queue: str, log: Path) -> subprocess.Popen:
         [
             sys.executable, "-m", "celery", "-A", "gistcare", "worker", "--loglevel=INFO", "--pool=prefork",
             "--concurrency=2", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle",
-            "--without-heartbeat",
+            "--without-heartbeat", f"--pidfile={os.environ['WORKER_PIDFILE']}",
         ],
         cwd=ROOT, env=dict(os.environ), stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
